@@ -1,0 +1,339 @@
+"""Endpoints declared once: path, method, schemas and who may call them.
+
+`endpoint(...)` builds a Starlette Route whose wrapper parses the JSON body and query string against Pydantic
+models (so every bad input gets the one error shape), runs the handler in the thread pool (services are
+synchronous and open their own session), and serialises the result. The same declarations produce
+`/openapi.json`, so the document covers every endpoint by construction.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import typing
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from server.errors import AppError, BadRequest, ErrorResponse, Invalid, TooLarge
+from server.i18n import negotiate
+
+if typing.TYPE_CHECKING:
+    from server.auth.actor import Actor
+
+
+@dataclass
+class Call:
+    """What a handler gets: the caller, the parsed body and query, the path parameters and the language."""
+
+    request: Request
+    actor: "Actor"
+    body: Any
+    query: Any
+    path: dict[str, Any]
+    language: str
+
+
+@dataclass
+class Operation:
+    method: str
+    path: str
+    handler: Callable[[Call], Any]
+    summary: str
+    tag: str
+    body: type[BaseModel] | None = None
+    query: type[BaseModel] | None = None
+    response: Any = None
+    status: int = 200
+    auth: bool = False
+    errors: tuple[int, ...] = ()
+    description: str = ""
+    name: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+async def read_body(request: Request) -> bytes:
+    """The raw body, refusing more than MAX_BODY_BYTES before reading it all."""
+    limit = request.app.state.settings.max_body_bytes
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise TooLarge(limit=limit)
+    chunks = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise TooLarge(limit=limit)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def parse_json_body(request: Request, model: type[BaseModel]) -> BaseModel:
+    language = negotiate(request.headers.get("accept-language"))
+    content_type = request.headers.get("content-type", "")
+    raw = await read_body(request)
+    if content_type and "json" not in content_type.split(";")[0]:
+        raise AppError("unsupported_media_type", status=415)
+    if not raw.strip():
+        raise BadRequest("invalid_json", reason="el cuerpo está vacío" if language == "es" else "the body is empty")
+    try:
+        json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BadRequest("invalid_json", reason=str(exc)) from exc
+    return model.model_validate_json(raw)
+
+
+def parse_query(request: Request, model: type[BaseModel]) -> BaseModel:
+    data: dict[str, Any] = {}
+    for key in request.query_params.keys():
+        info = model.model_fields.get(key)
+        values = request.query_params.getlist(key)
+        is_list = info is not None and typing.get_origin(info.annotation) in (list, tuple) or (
+            info is not None and "list[" in str(info.annotation)
+        )
+        data[key] = values if is_list else values[-1]
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise QueryValidationError(exc) from exc
+
+
+class QueryValidationError(Exception):
+    """A ValidationError from the query string (its field paths are query parameter names)."""
+
+    def __init__(self, error: ValidationError) -> None:
+        self.error = error
+
+
+def _dump(result: Any) -> Any:
+    if isinstance(result, BaseModel):
+        return result.model_dump(mode="json")
+    if isinstance(result, list):
+        return [_dump(item) for item in result]
+    return result
+
+
+def endpoint(
+    method: str,
+    path: str,
+    *,
+    summary: str,
+    tag: str,
+    body: type[BaseModel] | None = None,
+    query: type[BaseModel] | None = None,
+    response: Any = None,
+    status: int = 200,
+    auth: bool = False,
+    errors: tuple[int, ...] = (),
+    description: str = "",
+) -> Callable[[Callable[[Call], Any]], Route]:
+    """Declare an endpoint. `auth=True` means a signed-in caller is required; finer permissions are the
+    service's business (they depend on the municipality and the record)."""
+
+    def decorate(handler: Callable[[Call], Any]) -> Route:
+        op = Operation(
+            method=method,
+            path=path,
+            handler=handler,
+            summary=summary,
+            tag=tag,
+            body=body,
+            query=query,
+            response=response,
+            status=status,
+            auth=auth,
+            errors=errors,
+            description=description or (handler.__doc__ or "").strip(),
+            name=handler.__name__,
+        )
+
+        async def run(request: Request) -> Response:
+            from server.auth.actor import require_user
+            from server.auth.http import resolve_actor
+
+            actor = await resolve_actor(request)
+            if auth:
+                require_user(actor)
+            parsed_body = await parse_json_body(request, body) if body is not None else None
+            parsed_query = parse_query(request, query) if query is not None else None
+            call = Call(
+                request=request,
+                actor=actor,
+                body=parsed_body,
+                query=parsed_query,
+                path=dict(request.path_params),
+                language=negotiate(request.headers.get("accept-language")),
+            )
+            result = await run_in_threadpool(handler, call)
+            if isinstance(result, Response):
+                return result
+            if status == 204:
+                return Response(status_code=204)
+            return JSONResponse(_dump(result), status_code=status)
+
+        run.__name__ = handler.__name__
+        route = Route(path, run, methods=[method], name=handler.__name__)
+        route.operation = op  # type: ignore[attr-defined]
+        return route
+
+    return decorate
+
+
+# ------------------------------------------------------------------------------------------------ OpenAPI
+
+_PARAM = re.compile(r"{([a-zA-Z_][a-zA-Z0-9_]*)(?::([a-z]+))?}")
+_CONVERTOR_SCHEMA = {
+    "uuid": {"type": "string", "format": "uuid"},
+    "int": {"type": "integer"},
+    "str": {"type": "string"},
+    "path": {"type": "string"},
+}
+_ERROR_TEXT = {
+    400: "Bad request (malformed JSON, wrong parameters)",
+    401: "Not signed in, or the token is invalid, expired or revoked",
+    403: "Signed in, but not allowed",
+    404: "Not found",
+    409: "Conflict with the current state",
+    413: "Body too large",
+    415: "Body is not JSON",
+    422: "Validation error (the details name each field)",
+    429: "Too many attempts",
+}
+
+
+def openapi_document(routes: list[Any], *, title: str, version: str) -> dict[str, Any]:
+    """OpenAPI 3.1 for every route declared with `endpoint()` (and the few plain routes that describe
+    themselves with an `openapi` attribute)."""
+    schemas: dict[str, Any] = {}
+    paths: dict[str, dict[str, Any]] = {}
+
+    def schema_for(annotation: Any, mode: str) -> dict[str, Any]:
+        adapter = TypeAdapter(annotation)
+        schema = adapter.json_schema(mode=mode, ref_template="#/components/schemas/{model}")  # type: ignore[arg-type]
+        for name, definition in schema.pop("$defs", {}).items():
+            schemas.setdefault(name, definition)
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            schemas.setdefault(annotation.__name__, schema)
+            return {"$ref": f"#/components/schemas/{annotation.__name__}"}
+        return schema
+
+    error_ref = schema_for(ErrorResponse, "serialization")
+    for route in _flatten(routes):
+        op: Operation | None = getattr(route, "operation", None)
+        if op is None:
+            continue
+        open_path = _PARAM.sub(lambda m: "{" + m.group(1) + "}", route.path)
+        parameters = [
+            {
+                "name": m.group(1),
+                "in": "path",
+                "required": True,
+                "schema": _CONVERTOR_SCHEMA.get(m.group(2) or "str", {"type": "string"}),
+            }
+            for m in _PARAM.finditer(route.path)
+        ]
+        if op.query is not None:
+            query_schema = op.query.model_json_schema(ref_template="#/components/schemas/{model}")
+            for name, definition in query_schema.pop("$defs", {}).items():
+                schemas.setdefault(name, definition)
+            required = set(query_schema.get("required", []))
+            for name, prop in query_schema.get("properties", {}).items():
+                description = prop.pop("description", None)
+                param = {"name": name, "in": "query", "required": name in required, "schema": prop}
+                if description:
+                    param["description"] = description
+                parameters.append(param)
+        operation: dict[str, Any] = {
+            "operationId": op.name,
+            "summary": op.summary,
+            "tags": [op.tag],
+            "parameters": parameters,
+            "responses": {},
+        }
+        if op.description:
+            operation["description"] = op.description
+        if op.body is not None:
+            operation["requestBody"] = {
+                "required": True,
+                "content": {"application/json": {"schema": schema_for(op.body, "validation")}},
+            }
+        if op.status == 204 or op.response is None:
+            operation["responses"][str(op.status)] = {"description": "Done"}
+        else:
+            operation["responses"][str(op.status)] = {
+                "description": "OK",
+                "content": {"application/json": {"schema": schema_for(op.response, "serialization")}},
+            }
+        error_codes = set(op.errors)
+        if op.body is not None or op.query is not None:
+            error_codes |= {400, 422}
+        if op.body is not None:
+            error_codes |= {413, 415}
+        if op.auth:
+            error_codes |= {401}
+        for code in sorted(error_codes):
+            operation["responses"][str(code)] = {
+                "description": _ERROR_TEXT.get(code, "Error"),
+                "content": {"application/json": {"schema": error_ref}},
+            }
+        if op.auth:
+            operation["security"] = [{"bearer": []}]
+        paths.setdefault(open_path, {})[op.method.lower()] = operation
+    for route in _flatten(routes):
+        extra = getattr(route, "openapi", None)
+        if extra:
+            for method, operation in extra.items():
+                paths.setdefault(route.path, {})[method] = operation
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": title,
+            "version": version,
+            "description": "Vigía: contraloría social. Errors always have the shape "
+            '{"error": {"code", "message", "details", "request_id"}}; messages are in Spanish unless '
+            "Accept-Language prefers English.",
+        },
+        "paths": dict(sorted(paths.items())),
+        "components": {
+            "schemas": dict(sorted(schemas.items())),
+            "securitySchemes": {
+                "bearer": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "Opaque token from POST /api/v1/auth/login or `vigia issue-token`.",
+                }
+            },
+        },
+    }
+
+
+def _flatten(routes: list[Any], prefix: str = "") -> list[Any]:
+    flat = []
+    for route in routes:
+        sub = getattr(route, "routes", None)
+        if sub is not None and hasattr(route, "path"):
+            flat.extend(_flatten(sub, prefix + route.path))
+        else:
+            if prefix:
+                clone = Route(prefix + route.path, route.endpoint, methods=route.methods, name=route.name)
+                for attr in ("operation", "openapi"):
+                    if hasattr(route, attr):
+                        setattr(clone, attr, getattr(route, attr))
+                flat.append(clone)
+            else:
+                flat.append(route)
+    return flat
+
+
+def all_routes(routes: list[Any]) -> list[Any]:
+    """Every concrete route with its full path (used by the OpenAPI and permission-matrix tests)."""
+    return _flatten(routes)
+
+
+__all__ = ["Call", "Invalid", "endpoint", "openapi_document", "all_routes", "read_body"]

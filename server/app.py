@@ -1,0 +1,219 @@
+"""create_app(settings) -> Starlette: mounts each domain's routes, the error handlers and the middleware."""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import datetime, timezone
+from typing import Any
+
+import sqlalchemy as sa
+from pydantic import ValidationError
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+
+from server import __version__, db, jobs
+from server.api import QueryValidationError, all_routes, openapi_document
+from server.auth import routes as auth_routes
+from server.config import Settings, configure_settings, get_settings
+from server.docs_page import render_docs
+from server.errors import AppError, error_payload, validation_details
+from server.i18n import negotiate, translate
+from server.logs import setup_logging
+from server.municipalities import routes as municipality_routes
+
+log = logging.getLogger("vigia.app")
+HEARTBEAT_STALE_SECONDS = 120
+
+API_ROUTES = [*auth_routes.routes, *municipality_routes.routes]
+
+
+# ------------------------------------------------------------------------------------------------ errors
+
+
+def _language(request: Request) -> str:
+    return negotiate(request.headers.get("accept-language"))
+
+
+def _request_id(request: Request) -> str | None:
+    return request.scope.get("state", {}).get("request_id")
+
+
+async def app_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, AppError)
+    language = _language(request)
+    payload = error_payload(exc.code, exc.message(language), exc.rendered_details(language), _request_id(request))
+    payload["error"].update(exc.extra)
+    return JSONResponse(payload, status_code=exc.status, headers=exc.headers)
+
+
+async def validation_error(request: Request, exc: Exception) -> Response:
+    language = _language(request)
+    source = exc.error if isinstance(exc, QueryValidationError) else exc
+    assert isinstance(source, ValidationError)
+    details = validation_details(source, language)
+    code = "validation_error"
+    return JSONResponse(
+        error_payload(code, translate(code, language), details, _request_id(request)), status_code=422
+    )
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    language = _language(request)
+    code = {404: "route_not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+    message = translate(code, language, method=request.method)
+    return JSONResponse(
+        error_payload(code, message, [], _request_id(request)), status_code=exc.status_code, headers=exc.headers
+    )
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    request_id = _request_id(request)
+    log.error("unhandled_error", exc_info=exc, extra={"path": request.url.path})
+    message = translate("internal_error", _language(request), request_id=request_id)
+    return JSONResponse(error_payload("internal_error", message, [], request_id), status_code=500)
+
+
+# ------------------------------------------------------------------------------------------------ health
+
+
+def _check_database() -> dict[str, Any]:
+    started = time.perf_counter()
+    try:
+        with db.session_scope() as session:
+            session.execute(sa.text("SELECT 1"))
+            dialect = db.dialect_name(session)
+    except Exception as exc:  # health checks report, they do not raise
+        return {"ok": False, "error": type(exc).__name__}
+    return {"ok": True, "dialect": dialect, "latency_ms": round((time.perf_counter() - started) * 1000, 1)}
+
+
+def _check_redis_and_workers(settings: Settings) -> tuple[dict[str, Any], dict[str, Any]]:
+    if not settings.redis_url:
+        return {"ok": True, "configured": False}, {"ok": True, "mode": "in-process"}
+    try:
+        jobs.redis_connection(settings.redis_url).ping()
+    except Exception as exc:
+        return {"ok": False, "configured": True, "error": type(exc).__name__}, {"ok": False, "mode": "rq"}
+    now = datetime.now(timezone.utc)
+    workers = jobs.worker_heartbeats()
+    fresh = [
+        w for w in workers
+        if w["last_heartbeat"] is not None
+        and (now - w["last_heartbeat"].replace(tzinfo=w["last_heartbeat"].tzinfo or timezone.utc)).total_seconds()
+        < HEARTBEAT_STALE_SECONDS
+    ]
+    last = max((w["last_heartbeat"] for w in workers if w["last_heartbeat"]), default=None)
+    return {"ok": True, "configured": True}, {
+        "ok": bool(fresh),
+        "mode": "rq",
+        "workers": len(fresh),
+        "last_heartbeat": last.isoformat() if last else None,
+    }
+
+
+def _health(settings: Settings) -> tuple[dict[str, Any], int]:
+    database = _check_database()
+    redis, worker = _check_redis_and_workers(settings)
+    serving = database["ok"] and redis["ok"]
+    status = "ok" if serving and worker["ok"] else ("degraded" if serving else "down")
+    return {"status": status, "version": __version__, "checks": {"database": database, "redis": redis,
+                                                                   "worker": worker}}, (200 if serving else 503)
+
+
+async def healthz(request: Request) -> Response:
+    """200 while this process can serve (database and, if configured, Redis answer); a missing worker only
+    degrades the status, since requests are still accepted and jobs wait in the queue."""
+    body, status = await run_in_threadpool(_health, request.app.state.settings)
+    return JSONResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
+
+
+healthz_route = Route("/healthz", healthz, methods=["GET"])
+healthz_route.openapi = {  # type: ignore[attr-defined]
+    "get": {
+        "operationId": "healthz",
+        "summary": "Health of this process: database, Redis and worker heartbeat",
+        "tags": ["system"],
+        "responses": {
+            "200": {"description": "Serving (status ok or degraded)"},
+            "503": {"description": "Cannot serve: the database or Redis does not answer"},
+        },
+    }
+}
+
+
+# ------------------------------------------------------------------------------------------------ factory
+
+
+def create_app(settings: Settings | None = None, *, database: db.Database | None = None) -> Starlette:
+    """The web application. Without arguments, settings come from the environment."""
+    settings = configure_settings(settings or get_settings())
+    settings.check_production()
+    setup_logging(settings.log_level)
+    db.configure(database or db.Database(db.make_engine(settings)))
+
+    api = Mount("/api/v1", routes=API_ROUTES)
+    spec_cache: dict[str, Any] = {}
+
+    def spec() -> dict[str, Any]:
+        if "doc" not in spec_cache:
+            spec_cache["doc"] = openapi_document(app.routes, title="Vigía API", version=__version__)
+        return spec_cache["doc"]
+
+    async def openapi(request: Request) -> Response:
+        return JSONResponse(spec())
+
+    async def docs(request: Request) -> Response:
+        chosen = request.query_params.get("lang")
+        language = chosen if chosen in ("es", "en") else _language(request)
+        return HTMLResponse(render_docs(spec(), language=language))
+
+    async def root(request: Request) -> Response:
+        return RedirectResponse("/docs")
+
+    middleware = [Middleware(GZipMiddleware, minimum_size=1000)]
+    if settings.cors_origins:
+        middleware.insert(
+            0,
+            Middleware(
+                CORSMiddleware,
+                allow_origins=settings.cors_origins,
+                allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"],
+                allow_headers=["Authorization", "Content-Type", "Accept-Language", "X-Request-ID"],
+                expose_headers=["X-Request-ID"],
+            ),
+        )
+    from server.middleware import RequestContextMiddleware
+
+    middleware.insert(0, Middleware(RequestContextMiddleware, allowed_hosts=settings.allowed_hosts))
+    app = Starlette(
+        routes=[
+            healthz_route,
+            Route("/openapi.json", openapi, methods=["GET"], include_in_schema=False),
+            Route("/docs", docs, methods=["GET"], include_in_schema=False),
+            Route("/", root, methods=["GET"], include_in_schema=False),
+            api,
+        ],
+        middleware=middleware,
+        exception_handlers={
+            AppError: app_error,
+            ValidationError: validation_error,
+            QueryValidationError: validation_error,
+            HTTPException: http_error,
+            Exception: server_error,
+        },
+    )
+    app.state.settings = settings
+    return app
+
+
+def routes_for_docs(app: Starlette) -> list[Any]:
+    return all_routes(app.routes)

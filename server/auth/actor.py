@@ -1,0 +1,62 @@
+"""Who is making a request, as the services see it, and the permission table they check against."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+
+from server.auth.models import Role
+from server.errors import Forbidden, Unauthorized
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The caller: anonymous, or a user with roles per municipality, signed in from one device."""
+
+    user_id: uuid.UUID | None = None
+    email: str | None = None
+    full_name: str | None = None
+    is_national_admin: bool = False
+    roles: dict[uuid.UUID, frozenset[Role]] = field(default_factory=dict)
+    device_id: uuid.UUID | None = None
+    token_id: uuid.UUID | None = None
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.user_id is not None
+
+    def roles_in(self, municipality_id: uuid.UUID) -> frozenset[Role]:
+        return self.roles.get(municipality_id, frozenset())
+
+    def has_role(self, municipality_id: uuid.UUID, *roles: Role) -> bool:
+        return bool(self.roles_in(municipality_id) & set(roles))
+
+
+ANONYMOUS = Actor()
+
+# permission -> roles that hold it in a municipality. National administrators hold every permission everywhere.
+PERMISSIONS: dict[str, frozenset[Role]] = {
+    "users.read": frozenset({Role.admin, Role.comptroller}),
+    "users.manage": frozenset({Role.admin}),
+    "municipality.manage": frozenset({Role.admin}),
+}
+
+
+def require_user(actor: Actor) -> Actor:
+    if not actor.is_authenticated:
+        raise Unauthorized("auth_required")
+    return actor
+
+
+def authorize(actor: Actor, permission: str, municipality_id: uuid.UUID) -> None:
+    """Raise unless `actor` holds `permission` in that municipality (401 if anonymous, 403 otherwise)."""
+    require_user(actor)
+    if actor.is_national_admin:
+        return
+    if actor.roles_in(municipality_id) & PERMISSIONS[permission]:
+        return
+    raise Forbidden("forbidden")
+
+
+def can(actor: Actor, permission: str, municipality_id: uuid.UUID) -> bool:
+    return actor.is_national_admin or bool(actor.roles_in(municipality_id) & PERMISSIONS[permission])

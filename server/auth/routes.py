@@ -1,0 +1,50 @@
+"""/api/v1/auth: sign in and out, who am I, my devices."""
+
+from __future__ import annotations
+
+from server.api import Call, endpoint
+from server.auth import service
+from server.auth.models import DevicePublic, LoginCreate, SessionPublic, UserPublic
+from server.db import session_scope
+from server.errors import AppError
+
+TAG = "auth"
+
+
+@endpoint("POST", "/auth/login", summary="Sign in from a named device", tag=TAG, body=LoginCreate,
+          response=SessionPublic, status=201, errors=(401, 403, 409, 429))
+def login(call: Call) -> SessionPublic:
+    """Returns an opaque bearer token bound to the device. Send it as `Authorization: Bearer <token>`."""
+    with session_scope() as session:
+        outcome = service.login(session=session, data=call.body)
+    if isinstance(outcome, AppError):
+        raise outcome
+    return outcome
+
+
+@endpoint("POST", "/auth/logout", summary="Sign out (revoke this token)", tag=TAG, status=204, auth=True)
+def logout(call: Call) -> None:
+    with session_scope() as session:
+        service.logout(session=session, actor=call.actor)
+
+
+@endpoint("GET", "/auth/me", summary="The signed-in account and its roles", tag=TAG, response=UserPublic, auth=True)
+def me(call: Call) -> UserPublic:
+    with session_scope() as session:
+        return service.me(session=session, actor=call.actor)
+
+
+@endpoint("GET", "/auth/devices", summary="My devices", tag=TAG, response=list[DevicePublic], auth=True)
+def devices(call: Call) -> list[DevicePublic]:
+    with session_scope() as session:
+        return service.list_devices(session=session, actor=call.actor)
+
+
+@endpoint("POST", "/auth/devices/{device_id:uuid}/revoke", summary="Revoke one of my devices (lost phone)",
+          tag=TAG, response=DevicePublic, auth=True, errors=(404,))
+def revoke_device(call: Call) -> DevicePublic:
+    with session_scope() as session:
+        return service.revoke_device(session=session, actor=call.actor, device_id=call.path["device_id"])
+
+
+routes = [login, logout, me, devices, revoke_device]

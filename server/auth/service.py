@@ -1,0 +1,304 @@
+"""Accounts, sign-in, devices and tokens, and the staff's management of accounts in their municipality."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from server.auth.actor import ANONYMOUS, Actor, authorize
+from server.auth.credentials import hash_password, needs_rehash, new_token, token_digest, verify_password
+from server.auth.models import (
+    AccessToken,
+    Device,
+    DevicePublic,
+    GrantPublic,
+    LoginCreate,
+    Role,
+    RoleGrant,
+    RolesUpdate,
+    SessionPublic,
+    User,
+    UserCreate,
+    UserPublic,
+    normalise_email,
+)
+from server.config import get_settings
+from server.db import utcnow
+from server.errors import AppError, Conflict, Forbidden, NotFound, TooManyRequests, Unauthorized
+from server.municipalities import service as municipalities
+from server.municipalities.models import Municipality
+
+LAST_SEEN_RESOLUTION = timedelta(minutes=5)
+
+
+# ------------------------------------------------------------------------------------------------ accounts
+
+
+def get_by_email(session: Session, email: str) -> User | None:
+    return session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+
+
+def create_user(
+    session: Session,
+    *,
+    email: str,
+    full_name: str,
+    password: str | None,
+    grants: list[tuple[uuid.UUID, Role]] = (),  # type: ignore[assignment]
+    national_admin: bool = False,
+) -> User:
+    """A new account (no permission check: callers are the CLI, fixtures and `add_user`)."""
+    user = User(
+        email=normalise_email(email),
+        full_name=full_name,
+        password_hash=hash_password(password) if password else None,
+        is_national_admin=national_admin,
+    )
+    try:
+        with session.begin_nested():
+            session.add(user)
+            session.flush()
+    except sa.exc.IntegrityError as exc:
+        raise Conflict("email_taken") from exc
+    for municipality_id, role in grants:
+        grant(session, user=user, municipality_id=municipality_id, role=role)
+    return user
+
+
+def grant(session: Session, *, user: User, municipality_id: uuid.UUID, role: Role) -> None:
+    """Give a role (idempotent: the unique constraint decides, not a prior read)."""
+    try:
+        with session.begin_nested():
+            session.add(RoleGrant(user_id=user.id, municipality_id=municipality_id, role=role))
+            session.flush()
+    except sa.exc.IntegrityError:
+        pass
+
+
+def user_public(session: Session, user: User, *, only_municipality: uuid.UUID | None = None) -> UserPublic:
+    query = (
+        sa.select(Municipality.code, RoleGrant.role)
+        .join(Municipality, Municipality.id == RoleGrant.municipality_id)
+        .where(RoleGrant.user_id == user.id)
+        .order_by(Municipality.code, RoleGrant.role)
+    )
+    if only_municipality is not None:
+        query = query.where(RoleGrant.municipality_id == only_municipality)
+    roles = [GrantPublic(municipality_code=code, role=Role(role)) for code, role in session.execute(query)]
+    return UserPublic(
+        id=user.id,
+        email=user.email,
+        full_name=user.full_name,
+        is_active=user.is_active,
+        is_national_admin=user.is_national_admin,
+        roles=roles,
+    )
+
+
+# ------------------------------------------------------------------------------------------------ sign-in
+
+
+def _open_session(session: Session, *, user: User, device: Device, days: int | None = None) -> SessionPublic:
+    now = utcnow()
+    token = new_token()
+    ttl = timedelta(days=days if days is not None else get_settings().token_ttl_days)
+    record = AccessToken(
+        digest=token_digest(token), user_id=user.id, device_id=device.id, expires_at=now + ttl, last_used_at=now
+    )
+    device.last_seen_at = now
+    session.add(record)
+    session.flush()
+    return SessionPublic(
+        token=token,
+        expires_at=record.expires_at,
+        user=user_public(session, user),
+        device=DevicePublic.model_validate(device),
+    )
+
+
+def _device_for(session: Session, *, user: User, name: str, device_id: uuid.UUID | None) -> Device:
+    if device_id is not None:
+        device = session.get(Device, device_id)
+        if device is not None:
+            if device.user_id != user.id:
+                raise Conflict("device_taken")
+            if device.revoked_at is not None:
+                raise Forbidden("device_revoked")
+            device.name = name
+            return device
+    device = Device(id=device_id or uuid.uuid4(), user_id=user.id, name=name)
+    session.add(device)
+    session.flush()
+    return device
+
+
+def login(session: Session, *, data: LoginCreate) -> SessionPublic | AppError:
+    """Check the password and open a session bound to a named device. Repeated failures lock the account
+    for a while; the answer never says whether the email exists.
+
+    A wrong password is *returned* as an error, not raised, so the caller's transaction commits the failure
+    count that the lockout depends on."""
+    settings = get_settings()
+    now = utcnow()
+    user = get_by_email(session, data.email)
+    if user is not None and user.locked_until is not None and user.locked_until > now:
+        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
+        raise TooManyRequests("login_locked", minutes=minutes, headers={"Retry-After": str(minutes * 60)})
+    if not verify_password(data.password, user.password_hash if user else None) or user is None:
+        if user is not None:
+            user.failed_logins += 1
+            if user.failed_logins >= settings.login_max_failures:
+                user.locked_until = now + timedelta(minutes=settings.login_lockout_minutes)
+                user.failed_logins = 0
+        return Unauthorized("login_failed")
+    if not user.is_active:
+        raise Forbidden("account_disabled")
+    user.failed_logins = 0
+    user.locked_until = None
+    if user.password_hash and needs_rehash(user.password_hash):
+        user.password_hash = hash_password(data.password)
+    device = _device_for(session, user=user, name=data.device_name, device_id=data.device_id)
+    return _open_session(session, user=user, device=device)
+
+
+def issue_token(session: Session, *, email: str, device_name: str, days: int | None = None) -> str:
+    """A token for scripts and client applications (an Open311 api_key, say), on a device of that name."""
+    user = get_by_email(session, email)
+    if user is None:
+        raise NotFound("user_not_found")
+    device = session.scalar(
+        sa.select(Device).where(Device.user_id == user.id, Device.name == device_name, Device.revoked_at.is_(None))
+    )
+    if device is None:
+        device = Device(user_id=user.id, name=device_name)
+        session.add(device)
+        session.flush()
+    return _open_session(session, user=user, device=device, days=days).token
+
+
+def authenticate(session: Session, *, token: str | None) -> Actor:
+    """The actor behind a bearer token; anonymous without one; 401 for a wrong, expired or revoked one."""
+    if not token:
+        return ANONYMOUS
+    now = utcnow()
+    row = session.execute(
+        sa.select(AccessToken, Device, User)
+        .join(Device, Device.id == AccessToken.device_id)
+        .join(User, User.id == AccessToken.user_id)
+        .where(AccessToken.digest == token_digest(token))
+    ).first()
+    if row is None:
+        raise Unauthorized("token_invalid")
+    record, device, user = row
+    if record.revoked_at is not None or device.revoked_at is not None:
+        raise Unauthorized("token_revoked")
+    if record.expires_at <= now:
+        raise Unauthorized("token_expired")
+    if not user.is_active:
+        raise Unauthorized("account_disabled")
+    if record.last_used_at is None or now - record.last_used_at > LAST_SEEN_RESOLUTION:
+        record.last_used_at = now
+        device.last_seen_at = now
+    roles: dict[uuid.UUID, set[Role]] = defaultdict(set)
+    for municipality_id, role in session.execute(
+        sa.select(RoleGrant.municipality_id, RoleGrant.role).where(RoleGrant.user_id == user.id)
+    ):
+        roles[municipality_id].add(Role(role))
+    return Actor(
+        user_id=user.id,
+        email=user.email,
+        full_name=user.full_name,
+        is_national_admin=user.is_national_admin,
+        roles={key: frozenset(value) for key, value in roles.items()},
+        device_id=device.id,
+        token_id=record.id,
+    )
+
+
+def logout(session: Session, *, actor: Actor) -> None:
+    record = session.get(AccessToken, actor.token_id)
+    if record is not None and record.revoked_at is None:
+        record.revoked_at = utcnow()
+
+
+def me(session: Session, *, actor: Actor) -> UserPublic:
+    user = session.get(User, actor.user_id)
+    assert user is not None  # authenticate() just read it
+    return user_public(session, user)
+
+
+def list_devices(session: Session, *, actor: Actor) -> list[DevicePublic]:
+    rows = session.scalars(sa.select(Device).where(Device.user_id == actor.user_id).order_by(Device.created_at))
+    return [DevicePublic.model_validate(row) for row in rows]
+
+
+def revoke_device(session: Session, *, actor: Actor, device_id: uuid.UUID) -> DevicePublic:
+    """A lost phone: end every session it holds. Only its owner can do this here."""
+    device = session.get(Device, device_id)
+    if device is None or device.user_id != actor.user_id:
+        raise NotFound("device_not_found")
+    now = utcnow()
+    if device.revoked_at is None:
+        device.revoked_at = now
+    session.execute(
+        sa.update(AccessToken)
+        .where(AccessToken.device_id == device.id, AccessToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    return DevicePublic.model_validate(device)
+
+
+# ------------------------------------------------------------------------------------------------ staff
+
+
+def list_users(session: Session, *, actor: Actor, code: str) -> list[UserPublic]:
+    municipality = municipalities.get_by_code(session, code)
+    authorize(actor, "users.read", municipality.id)
+    users = session.scalars(
+        sa.select(User)
+        .where(User.id.in_(sa.select(RoleGrant.user_id).where(RoleGrant.municipality_id == municipality.id)))
+        .order_by(User.email)
+    )
+    return [user_public(session, user, only_municipality=municipality.id) for user in users]
+
+
+def add_user(session: Session, *, actor: Actor, code: str, data: UserCreate) -> UserPublic:
+    """Create the account, or give an existing account (same email) roles in this municipality."""
+    municipality = municipalities.get_by_code(session, code)
+    authorize(actor, "users.manage", municipality.id)
+    user = get_by_email(session, data.email)
+    if user is None:
+        user = create_user(session, email=data.email, full_name=data.full_name, password=data.password)
+    for role in data.roles:
+        grant(session, user=user, municipality_id=municipality.id, role=role)
+    return user_public(session, user, only_municipality=municipality.id)
+
+
+def set_roles(session: Session, *, actor: Actor, code: str, user_id: uuid.UUID, data: RolesUpdate) -> UserPublic:
+    municipality = municipalities.get_by_code(session, code)
+    authorize(actor, "users.manage", municipality.id)
+    user = session.get(User, user_id)
+    in_here = session.scalar(
+        sa.select(sa.func.count())
+        .select_from(RoleGrant)
+        .where(RoleGrant.user_id == user_id, RoleGrant.municipality_id == municipality.id)
+    )
+    if user is None or not in_here:
+        raise NotFound("user_not_found")
+    if actor.user_id == user.id and Role.admin not in data.roles and not actor.is_national_admin:
+        # An administrator removing their own admin role could leave the municipality with none.
+        raise AppError("cannot_demote_self", status=409)
+    session.execute(
+        sa.delete(RoleGrant).where(
+            RoleGrant.user_id == user.id,
+            RoleGrant.municipality_id == municipality.id,
+            RoleGrant.role.not_in([role.value for role in data.roles]),
+        )
+    )
+    for role in data.roles:
+        grant(session, user=user, municipality_id=municipality.id, role=role)
+    return user_public(session, user, only_municipality=municipality.id)

@@ -1,0 +1,176 @@
+"""`vigia serve | worker | migrate | load-fixtures | create-user | issue-token`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from server.config import ConfigurationError, get_settings
+
+
+def _database():
+    from server import db
+
+    return db.get_database()
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from server import migrate
+
+    database = _database()
+    migrate.upgrade(database.engine, args.revision)
+    print(f"database at revision {migrate.current(database.engine)}", file=sys.stderr)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    settings = get_settings()
+    settings.check_production()
+    if settings.is_sqlite and not args.no_migrate:
+        # The embedded database is created and migrated on first start; PostgreSQL is migrated explicitly.
+        from server import migrate
+
+        migrate.upgrade(_database().engine)
+    uvicorn.run(
+        "server.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        proxy_headers=True,
+        forwarded_allow_ips=args.forwarded_allow_ips,
+        log_level="warning",
+        access_log=False,
+    )
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from server import jobs
+    from server.logs import setup_logging
+
+    setup_logging(get_settings().log_level)
+    jobs.run_worker(burst=args.burst, queues=args.queue or None)
+    return 0
+
+
+def cmd_load_fixtures(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from server import fixtures
+    from server.db import session_scope
+
+    with session_scope() as session:
+        report = fixtures.load(session, Path(args.path) if args.path else fixtures.DEFAULT_PATH)
+    for kind, counts in report.items():
+        summary = ", ".join(f"{name} {count}" for name, count in sorted(counts.items()))
+        print(f"{kind}: {summary}", file=sys.stderr)
+    return 0
+
+
+def cmd_create_user(args: argparse.Namespace) -> int:
+    from server.auth import service as auth
+    from server.auth.models import Role
+    from server.db import session_scope
+    from server.municipalities import service as municipalities
+
+    with session_scope() as session:
+        grants = []
+        if args.municipality:
+            municipality = municipalities.get_by_code(session, args.municipality)
+            grants = [(municipality.id, Role(role)) for role in args.role]
+        elif not args.national:
+            print("error: name a municipality (--municipality CODE) or use --national", file=sys.stderr)
+            return 2
+        user = auth.get_by_email(session, args.email)
+        if user is None:
+            user = auth.create_user(session, email=args.email, full_name=args.name or args.email.split("@")[0],
+                                    password=args.password, national_admin=args.national)
+            print(f"created {user.email}", file=sys.stderr)
+        else:
+            print(f"{user.email} exists; adding roles", file=sys.stderr)
+            if args.national:
+                user.is_national_admin = True
+        for municipality_id, role in grants:
+            auth.grant(session, user=user, municipality_id=municipality_id, role=role)
+        print(user.id)
+    return 0
+
+
+def cmd_issue_token(args: argparse.Namespace) -> int:
+    from server.auth import service as auth
+    from server.db import session_scope
+
+    with session_scope() as session:
+        token = auth.issue_token(session, email=args.email, device_name=args.device, days=args.days)
+    print(token)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from server.auth.models import Role
+
+    parser = argparse.ArgumentParser(prog="vigia", description="Vigía: contraloría social backend")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="run the web server")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1, help="web worker processes")
+    serve.add_argument("--forwarded-allow-ips", default="127.0.0.1",
+                       help="proxies whose X-Forwarded-* headers are trusted")
+    serve.add_argument("--no-migrate", action="store_true", help="do not migrate the embedded database on start")
+    serve.set_defaults(func=cmd_serve)
+
+    worker = sub.add_parser("worker", help="run an RQ worker (needs REDIS_URL)")
+    worker.add_argument("--burst", action="store_true", help="exit when the queue is empty")
+    worker.add_argument("--queue", action="append", help="queue to listen on (repeatable)")
+    worker.set_defaults(func=cmd_worker)
+
+    migrate = sub.add_parser("migrate", help="create or upgrade the database schema")
+    migrate.add_argument("--revision", default="head")
+    migrate.set_defaults(func=cmd_migrate)
+
+    fixtures = sub.add_parser("load-fixtures", help="load the demo data (idempotent)")
+    fixtures.add_argument("--path", help="fixtures folder (default: the repository's fixtures/)")
+    fixtures.set_defaults(func=cmd_load_fixtures)
+
+    create_user = sub.add_parser("create-user", help="create an account, or add roles to an existing one")
+    create_user.add_argument("email")
+    create_user.add_argument("--role", action="append", default=[], choices=[role.value for role in Role])
+    create_user.add_argument("--municipality", help="municipality code (INEGI or UBIGEO)")
+    create_user.add_argument("--password", help="initial password (omit for an account that only uses tokens)")
+    create_user.add_argument("--name", help="full name")
+    create_user.add_argument("--national", action="store_true", help="national administrator (all municipalities)")
+    create_user.set_defaults(func=cmd_create_user)
+
+    token = sub.add_parser("issue-token", help="print a new bearer token for an account's named device")
+    token.add_argument("email")
+    token.add_argument("--device", required=True, help="device or client application name")
+    token.add_argument("--days", type=int, help="days until it expires (default TOKEN_TTL_DAYS)")
+    token.set_defaults(func=cmd_issue_token)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from server.errors import AppError
+
+    try:
+        return args.func(args)
+    except ConfigurationError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except AppError as exc:
+        print(f"error: {exc.message('es')} ({exc.code})", file=sys.stderr)
+        return 1
+    except RuntimeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,100 @@
+"""Settings read from the environment, with embedded defaults.
+
+A newcomer needs no configuration: the defaults give the embedded database (SQLite + SpatiaLite under `var/`)
+and in-process jobs. Production points DATABASE_URL at PostgreSQL + PostGIS and REDIS_URL at Redis.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from typing_extensions import Annotated
+
+DEFAULT_SECRET_KEY = "insecure-development-key-change-me"
+
+
+class ConfigurationError(RuntimeError):
+    """The environment asks for something Vigía refuses to run with."""
+
+
+class Settings(BaseSettings):
+    """Every knob Vigía reads from the environment (variable names are the upper-case field names)."""
+
+    model_config = SettingsConfigDict(env_file=None, extra="ignore", case_sensitive=False)
+
+    env: Literal["development", "production", "test"] = Field(
+        "development", validation_alias="VIGIA_ENV", description="development, production or test"
+    )
+    database_url: str = "sqlite:///var/vigia.db"
+    redis_url: str | None = None
+    rq_queue: str = "vigia"
+    media_dir: Path = Path("var/media")
+    secret_key: str = DEFAULT_SECRET_KEY
+    allowed_hosts: Annotated[list[str], NoDecode] = ["127.0.0.1", "localhost", "[::1]"]
+    cors_origins: Annotated[list[str], NoDecode] = []
+    token_ttl_days: int = Field(90, ge=1, le=3650)
+    max_body_bytes: int = Field(1_048_576, ge=1024)
+    log_level: str = "INFO"
+    spatialite_library: str = "mod_spatialite"
+    db_pool_size: int = Field(10, ge=1)
+    # argon2id cost; the defaults follow RFC 9106's second recommended option (64 MiB, 3 passes).
+    password_memory_kib: int = Field(65_536, ge=1024)
+    password_time_cost: int = Field(3, ge=1)
+    login_max_failures: int = Field(5, ge=1)
+    login_lockout_minutes: int = Field(15, ge=1)
+
+    @field_validator("allowed_hosts", "cors_origins", mode="before")
+    @classmethod
+    def _split_commas(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _normalise_database_url(cls, value: str) -> str:
+        # Accept the URLs people paste (postgres://, postgresql://) and use the psycopg 3 driver.
+        for prefix in ("postgres://", "postgresql://"):
+            if value.startswith(prefix):
+                return "postgresql+psycopg://" + value[len(prefix) :]
+        return value
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def check_production(self) -> None:
+        """Refuse to start a production process with settings that are only safe on a laptop."""
+        if self.env != "production":
+            return
+        if self.secret_key == DEFAULT_SECRET_KEY or len(self.secret_key) < 32:
+            raise ConfigurationError(
+                "SECRET_KEY must be set to a random value of at least 32 characters in production "
+                "(for example: python -c 'import secrets; print(secrets.token_urlsafe(48))')."
+            )
+        if "*" in self.allowed_hosts:
+            raise ConfigurationError("ALLOWED_HOSTS must list the real host names in production, not '*'.")
+
+
+_configured: Settings | None = None
+
+
+def configure_settings(settings: Settings) -> Settings:
+    """Make `settings` the process-wide ones (create_app does this; tests pass their own)."""
+    global _configured
+    _configured = settings
+    return settings
+
+
+@lru_cache(maxsize=1)
+def _from_environment() -> Settings:
+    return Settings()
+
+
+def get_settings() -> Settings:
+    """The process-wide settings: those given to create_app, else read once from the environment."""
+    return _configured if _configured is not None else _from_environment()

@@ -1,0 +1,255 @@
+"""Database engine for PostgreSQL + PostGIS or SQLite + SpatiaLite, the session helper and model mixins.
+
+One use case, one transaction: services receive a session from `session_scope()` and never commit themselves.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+# Shapely must be loaded before the first SpatiaLite connection: SQLite dlopens extensions with RTLD_GLOBAL,
+# and Shapely's bundled GEOS would otherwise bind to the system GEOS that SpatiaLite brings, corrupting
+# geometries (seen as NaN Z values and "WKT output dimension" errors).
+import shapely  # noqa: F401
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import StaticPool
+from sqlmodel import Field, SQLModel
+
+from server.config import Settings, get_settings
+
+# Consistent constraint names, so Alembic can address them on both databases.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def new_id() -> uuid.UUID:
+    """A time-ordered UUID (version 7): unique without coordination, like the ids phones generate offline,
+    yet it keeps B-tree inserts local as tables grow."""
+    millis = time.time_ns() // 1_000_000
+    value = (millis & ((1 << 48) - 1)) << 80
+    value |= 0x7 << 76
+    value |= secrets.randbits(12) << 64
+    value |= 0b10 << 62
+    value |= secrets.randbits(62)
+    return uuid.UUID(int=value)
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """Timestamps stored in UTC and always returned timezone-aware, on PostgreSQL and SQLite alike."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> Any:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Any) -> Any:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+class IdMixin(SQLModel):
+    """UUID primary key; clients may generate it (records created offline keep their id)."""
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+
+
+class TimestampMixin(SQLModel):
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    updated_at: datetime = Field(
+        default_factory=utcnow, sa_type=UTCDateTime, nullable=False, sa_column_kwargs={"onupdate": utcnow}
+    )
+
+
+class SoftDeleteMixin(SQLModel):
+    """A tombstone instead of a DELETE, so offline devices learn that a record is gone."""
+
+    deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+
+
+# --------------------------------------------------------------------------------------------------- engines
+
+
+def _sqlite_path(url: str) -> Path | None:
+    database = sa.engine.make_url(url).database
+    if not database or database == ":memory:":
+        return None
+    return Path(database)
+
+
+def make_engine(settings: Settings) -> Engine:
+    """The engine for settings.database_url: PostGIS through psycopg 3, or SpatiaLite through sqlean."""
+    url = settings.database_url
+    if url.startswith("sqlite"):
+        return _make_sqlite_engine(url, settings.spatialite_library)
+    return sa.create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_pool_size,
+        pool_recycle=1800,
+    )
+
+
+def _make_sqlite_engine(url: str, spatialite_library: str) -> Engine:
+    # Python's own sqlite3 here cannot load extensions; sqlean is a drop-in module that can.
+    import sqlean
+
+    path = _sqlite_path(url)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    kwargs: dict[str, Any] = {"module": sqlean, "connect_args": {"check_same_thread": False, "timeout": 30}}
+    if path is None:
+        kwargs["poolclass"] = StaticPool
+    engine = sa.create_engine(url, **kwargs)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the driver, decide where transactions begin (needed for SAVEPOINT).
+        dbapi_connection.isolation_level = None
+        dbapi_connection.enable_load_extension(True)
+        try:
+            dbapi_connection.load_extension(spatialite_library)
+        except Exception as exc:  # the message must tell a newcomer what to install
+            raise RuntimeError(
+                f"Could not load SpatiaLite ({spatialite_library}): install it with "
+                "'sudo apt-get install libsqlite3-mod-spatialite' or set SPATIALITE_LIBRARY."
+            ) from exc
+        finally:
+            dbapi_connection.enable_load_extension(False)
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        if path is not None:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        # IMMEDIATE takes the write lock up front: two writers wait for each other instead of failing
+        # with "database is locked" halfway through a use case.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def prepare_spatial_database(engine: Engine) -> None:
+    """Create what the spatial extension needs before the first migration (idempotent)."""
+    if engine.dialect.name == "sqlite":
+        raw = engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            has_metadata = cursor.execute(
+                "SELECT 1 FROM sqlite_master WHERE type='table' AND name='spatial_ref_sys'"
+            ).fetchone()
+            if not has_metadata:
+                # Only WGS84 is needed; InitSpatialMetadata(1) runs in its own transaction.
+                cursor.execute("SELECT InitSpatialMetadata(1, 'WGS84')")
+            cursor.close()
+        finally:
+            raw.close()
+    else:
+        with engine.begin() as connection:
+            connection.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS postgis")
+
+
+# --------------------------------------------------------------------------------------------------- sessions
+
+
+class Database:
+    """An engine and the session factory bound to it (or to one connection, in tests)."""
+
+    def __init__(self, engine: Engine, bind: Engine | Connection | None = None) -> None:
+        self.engine = engine
+        options: dict[str, Any] = {"expire_on_commit": False}
+        if isinstance(bind, Connection):
+            # Tests: every use case becomes a SAVEPOINT inside one outer transaction rolled back afterwards.
+            options["join_transaction_mode"] = "create_savepoint"
+        self.sessions = sessionmaker(bind=bind or engine, **options)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @contextmanager
+    def session_scope(self) -> Iterator[Session]:
+        session = self.sessions()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+
+_database: Database | None = None
+_lock = threading.Lock()
+
+
+def configure(database: Database) -> Database:
+    """Make `database` the one `session_scope()` uses in this process."""
+    global _database
+    _database = database
+    return database
+
+
+def get_database() -> Database:
+    """The process-wide database; configured from the environment on first use (workers, CLI)."""
+    global _database
+    if _database is None:
+        with _lock:
+            if _database is None:
+                _database = Database(make_engine(get_settings()))
+    return _database
+
+
+@contextmanager
+def session_scope() -> Iterator[Session]:
+    """One use case, one transaction: commit when the block ends, roll back if it raises."""
+    with get_database().session_scope() as session:
+        yield session
+
+
+def dialect_name(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def is_embedded(url: str) -> bool:
+    return url.startswith("sqlite")
+
+
+def sqlite_file_exists(url: str) -> bool:
+    path = _sqlite_path(url)
+    return path is not None and os.path.exists(path)

@@ -1,0 +1,146 @@
+"""The one error shape: {"error": {"code", "message", "details", "request_id"}}.
+
+Services raise AppError subclasses; the handlers in `server.app` turn them, Pydantic's ValidationError and
+Starlette's HTTPException into that shape. No traceback ever leaves the server.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from server.i18n import VALIDATION_MESSAGES_ES, Language, translate
+
+
+class AppError(Exception):
+    """An error the person who sent the request can act on."""
+
+    status = 400
+    default_code = "http_error"
+
+    def __init__(
+        self,
+        code: str | None = None,
+        *,
+        details: list[dict[str, Any]] | None = None,
+        status: int | None = None,
+        headers: dict[str, str] | None = None,
+        extra: dict[str, Any] | None = None,
+        **params: Any,
+    ) -> None:
+        self.code = code or self.default_code
+        self.details = details or []
+        self.params = params
+        self.headers = headers or {}
+        self.extra = extra or {}
+        if status is not None:
+            self.status = status
+        super().__init__(self.code)
+
+    def message(self, language: Language) -> str:
+        return translate(self.code, language, **self.params)
+
+    def rendered_details(self, language: Language) -> list[dict[str, Any]]:
+        """Details with their messages in `language` (a detail may carry a code and params instead of text)."""
+        rendered = []
+        for detail in self.details:
+            item = {key: value for key, value in detail.items() if key != "params"}
+            if "message" not in item:
+                item["message"] = translate(detail["code"], language, **detail.get("params", {}))
+            item.setdefault("field", None)
+            rendered.append(item)
+        return rendered
+
+
+class Invalid(AppError):
+    status = 422
+    default_code = "validation_error"
+
+    @classmethod
+    def for_field(cls, field: str, code: str, **params: Any) -> "Invalid":
+        """One field is wrong: the error and its detail share the code and the message."""
+        return cls(code, details=[{"field": field, "code": code, "params": params}], **params)
+
+
+class BadRequest(AppError):
+    status = 400
+    default_code = "http_error"
+
+
+class Unauthorized(AppError):
+    status = 401
+    default_code = "auth_required"
+
+    def __init__(self, code: str | None = None, **kwargs: Any) -> None:
+        kwargs.setdefault("headers", {"WWW-Authenticate": 'Bearer realm="vigia"'})
+        super().__init__(code, **kwargs)
+
+
+class Forbidden(AppError):
+    status = 403
+    default_code = "forbidden"
+
+
+class NotFound(AppError):
+    status = 404
+    default_code = "not_found"
+
+
+class Conflict(AppError):
+    status = 409
+    default_code = "conflict"
+
+
+class TooLarge(AppError):
+    status = 413
+    default_code = "body_too_large"
+
+
+class TooManyRequests(AppError):
+    status = 429
+    default_code = "login_locked"
+
+
+class ErrorDetail(BaseModel):
+    """One problem with the request, usually one field."""
+
+    field: str | None = None
+    code: str
+    message: str
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    details: list[ErrorDetail] = []
+    request_id: str | None = None
+
+
+class ErrorResponse(BaseModel):
+    """What every endpoint answers when it cannot do what was asked."""
+
+    error: ErrorBody
+
+
+def validation_details(exc: ValidationError, language: Language, *, strip_prefix: int = 0) -> list[dict[str, Any]]:
+    """Pydantic's errors as ErrorDetail dicts: the field path joined by dots, the message in `language`."""
+    details = []
+    for err in exc.errors(include_url=False):
+        loc = [str(part) for part in err.get("loc", ())][strip_prefix:]
+        kind = err.get("type", "value_error")
+        message = err.get("msg", "")
+        if language == "es" and kind in VALIDATION_MESSAGES_ES:
+            ctx = {key: value for key, value in (err.get("ctx") or {}).items()}
+            try:
+                message = VALIDATION_MESSAGES_ES[kind].format(**ctx)
+            except (KeyError, IndexError):
+                message = VALIDATION_MESSAGES_ES[kind]
+        elif kind == "value_error" and message.startswith("Value error, "):
+            message = message[len("Value error, ") :]
+        details.append({"field": ".".join(loc) or None, "code": kind, "message": message})
+    return details
+
+
+def error_payload(code: str, message: str, details: list[dict[str, Any]], request_id: str | None) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "details": details, "request_id": request_id}}

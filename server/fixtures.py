@@ -1,0 +1,111 @@
+"""`vigia load-fixtures`: the demo municipality, its zones, holidays and one account per role.
+
+Idempotent: every record is matched by its natural key (municipality code, zone code, day, email), so loading
+twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from server import geo
+from server.auth import service as auth
+from server.auth.models import Role
+from server.municipalities import service as municipalities
+from server.municipalities.models import Holiday, Municipality, Zone
+
+DEFAULT_PATH = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+def _same_geometry(stored: Any, incoming: Any) -> bool:
+    return geo.from_db(stored).equals_exact(incoming, 1e-9)
+
+
+def _upsert(session: Session, existing: Any, values: dict[str, Any], geometry_field: str, make: Any) -> str:
+    if existing is None:
+        session.add(make(**values))
+        return "created"
+    changed = False
+    for name, value in values.items():
+        if name == geometry_field:
+            if not _same_geometry(getattr(existing, name), geo.from_db(value)):
+                setattr(existing, name, value)
+                changed = True
+        elif getattr(existing, name) != value:
+            setattr(existing, name, value)
+            changed = True
+    return "updated" if changed else "unchanged"
+
+
+def load(session: Session, path: Path = DEFAULT_PATH) -> dict[str, Counter[str]]:
+    """Load every fixture under `path`; returns counts of created / updated / unchanged per kind."""
+    report: dict[str, Counter[str]] = {}
+    geo_dir = path / "geo"
+
+    counts: Counter[str] = Counter()
+    for feature in json.loads((geo_dir / "municipalities.geojson").read_text("utf-8"))["features"]:
+        props = feature["properties"]
+        boundary = geo.as_multipolygon(geo.parse_geojson(feature["geometry"], allowed=geo.POLYGONAL))
+        existing = session.scalar(sa.select(Municipality).where(Municipality.code == props["code"]))
+        values = {key: props[key] for key in ("code", "name", "state", "country", "timezone")}
+        values["boundary"] = geo.to_db(boundary)
+        counts[_upsert(session, existing, values, "boundary", Municipality)] += 1
+    session.flush()
+    report["municipalities"] = counts
+
+    counts = Counter()
+    for zone_file in sorted(geo_dir.glob("zones-*.geojson")):
+        municipality = municipalities.get_by_code(session, zone_file.stem.removeprefix("zones-"))
+        for feature in json.loads(zone_file.read_text("utf-8"))["features"]:
+            props = feature["properties"]
+            shape = geo.as_multipolygon(geo.parse_geojson(feature["geometry"], allowed=geo.POLYGONAL))
+            existing = session.scalar(
+                sa.select(Zone).where(Zone.municipality_id == municipality.id, Zone.code == props["code"])
+            )
+            values = {"municipality_id": municipality.id, "code": props["code"], "name": props["name"],
+                      "kind": props["kind"], "geometry": geo.to_db(shape)}
+            counts[_upsert(session, existing, values, "geometry", Zone)] += 1
+    session.flush()
+    report["zones"] = counts
+
+    counts = Counter()
+    holidays = json.loads((path / "holidays.json").read_text("utf-8"))
+    for code, days in holidays.items():
+        if code.startswith("_"):
+            continue
+        municipality = municipalities.get_by_code(session, code)
+        for item in days:
+            day = date.fromisoformat(item["day"])
+            existing = session.scalar(
+                sa.select(Holiday).where(Holiday.municipality_id == municipality.id, Holiday.day == day)
+            )
+            values = {"municipality_id": municipality.id, "day": day, "name": item["name"]}
+            counts[_upsert(session, existing, values, "", Holiday)] += 1
+    session.flush()
+    report["holidays"] = counts
+
+    counts = Counter()
+    accounts = json.loads((path / "users.json").read_text("utf-8"))
+    for item in accounts["users"]:
+        user = auth.get_by_email(session, item["email"])
+        if user is None:
+            user = auth.create_user(session, email=item["email"], full_name=item["full_name"],
+                                    password=accounts["password"], national_admin=item.get("national_admin", False))
+            counts["created"] += 1
+        else:
+            counts["unchanged"] += 1
+        for code, roles in item["roles"].items():
+            municipality = municipalities.get_by_code(session, code)
+            for role in roles:
+                auth.grant(session, user=user, municipality_id=municipality.id, role=Role(role))
+    session.flush()
+    report["users"] = counts
+    return report
+

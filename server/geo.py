@@ -1,0 +1,118 @@
+"""Geometry at the edge (GeoJSON in and out, validated) and the few things that differ between PostGIS and
+SpatiaLite. Every spatial query elsewhere goes through the helpers here, so both databases give the same answers.
+
+Longitude first, always, as GeoJSON and WKT write it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from typing import Any
+
+import sqlalchemy as sa
+from geoalchemy2 import Geometry
+from geoalchemy2.elements import WKBElement
+from geoalchemy2.shape import from_shape, to_shape
+from shapely import geometry as sg
+from shapely.errors import GEOSException
+from shapely.geometry.base import BaseGeometry
+from shapely.validation import explain_validity
+from sqlalchemy.orm import Session
+
+from server.errors import Invalid
+
+SRID = 4326
+POLYGONAL = ("Polygon", "MultiPolygon")
+ALL_TYPES = ("Point", "LineString", "Polygon", "MultiPoint", "MultiLineString", "MultiPolygon")
+
+
+def geometry_column(kind: str, *, nullable: bool = False) -> sa.Column:
+    """A WGS84 geometry column with a spatial index (GiST on PostGIS, an R*Tree on SpatiaLite)."""
+    return sa.Column(Geometry(kind, srid=SRID, spatial_index=True), nullable=nullable)
+
+
+def _error(code: str, field: str, **params: Any) -> Invalid:
+    return Invalid.for_field(field, code, **params)
+
+
+def _check_positions(coordinates: Any, field: str) -> None:
+    """Every position is [lon, lat] with finite numbers in range."""
+    if isinstance(coordinates, (list, tuple)) and coordinates and all(
+        isinstance(value, (int, float)) and not isinstance(value, bool) for value in coordinates
+    ):
+        if len(coordinates) < 2 or len(coordinates) > 3:
+            raise _error("invalid_geometry", field, reason="una posición tiene 2 o 3 números")
+        lon, lat = coordinates[0], coordinates[1]
+        if not (math.isfinite(lon) and math.isfinite(lat)) or not (-180 <= lon <= 180) or not (-90 <= lat <= 90):
+            raise _error("coordinate_out_of_range", field, value=f"{lon}, {lat}")
+        return
+    if not isinstance(coordinates, (list, tuple)):
+        raise _error("invalid_geometry", field, reason="las coordenadas deben ser listas de números")
+    for item in coordinates:
+        _check_positions(item, field)
+
+
+def parse_geojson(data: Any, *, allowed: Iterable[str] = ALL_TYPES, field: str = "geometry") -> BaseGeometry:
+    """A shapely geometry from a GeoJSON geometry object, or Invalid naming the field and the problem."""
+    allowed = tuple(allowed)
+    if not isinstance(data, dict) or "type" not in data:
+        raise _error("invalid_geometry", field, reason="se esperaba un objeto GeoJSON con 'type' y 'coordinates'")
+    kind = data.get("type")
+    if kind not in allowed:
+        raise _error("geometry_type_not_allowed", field, allowed=" o ".join(allowed), got=str(kind))
+    coordinates = data.get("coordinates")
+    if coordinates is None:
+        raise _error("invalid_geometry", field, reason="faltan las coordenadas")
+    _check_positions(coordinates, field)
+    try:
+        geom = sg.shape(data)
+    except (ValueError, TypeError, IndexError, GEOSException, AttributeError) as exc:
+        raise _error("invalid_geometry", field, reason=str(exc) or "estructura incorrecta") from exc
+    if geom.is_empty:
+        raise _error("invalid_geometry", field, reason="la geometría está vacía")
+    if not geom.is_valid:
+        raise _error("invalid_geometry", field, reason=explain_validity(geom))
+    return geom
+
+
+def to_geojson(geom: BaseGeometry | WKBElement | None) -> dict[str, Any] | None:
+    if geom is None:
+        return None
+    if not isinstance(geom, BaseGeometry):
+        geom = from_db(geom)
+    return sg.mapping(geom)  # type: ignore[return-value]
+
+
+def as_multipolygon(geom: BaseGeometry) -> sg.MultiPolygon:
+    if isinstance(geom, sg.Polygon):
+        return sg.MultiPolygon([geom])
+    if isinstance(geom, sg.MultiPolygon):
+        return geom
+    raise _error("geometry_type_not_allowed", "geometry", allowed="Polygon o MultiPolygon", got=geom.geom_type)
+
+
+def to_db(geom: BaseGeometry) -> WKBElement:
+    return from_shape(geom, srid=SRID)
+
+
+def from_db(value: WKBElement | None) -> BaseGeometry | None:
+    return None if value is None else to_shape(value)
+
+
+def point_sql(lon: float, lat: float) -> sa.ColumnElement[Any]:
+    """A WGS84 point as a SQL expression that both PostGIS and SpatiaLite understand."""
+    return sa.func.ST_GeomFromText(f"POINT({float(lon)!r} {float(lat)!r})", SRID)
+
+
+def index_filter(session: Session, table: str, column: str, frame: BaseGeometry) -> sa.ColumnElement[bool]:
+    """A condition that makes the database use the spatial index of `table.column` to pre-filter rows whose
+    bounding box meets `frame`. PostGIS's planner does this by itself for ST_Intersects/ST_Contains; SpatiaLite
+    only through its SpatialIndex virtual table."""
+    if session.get_bind().dialect.name != "sqlite":
+        return sa.true()
+    subquery = sa.text(
+        "SELECT rowid FROM SpatialIndex WHERE f_table_name = :sp_table AND f_geometry_column = :sp_column "
+        "AND search_frame = ST_GeomFromText(:sp_frame, 4326)"
+    ).bindparams(sp_table=table, sp_column=column, sp_frame=frame.wkt)
+    return sa.literal_column(f"{table}.rowid").in_(subquery)

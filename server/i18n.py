@@ -1,0 +1,189 @@
+"""Texts a person reads: Spanish first, English available through Accept-Language.
+
+Error codes are stable English identifiers; the message shown with them comes from this catalogue.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Language = Literal["es", "en"]
+DEFAULT_LANGUAGE: Language = "es"
+
+MESSAGES: dict[str, dict[str, str]] = {
+    # generic HTTP
+    "not_found": {"es": "No encontramos lo que busca.", "en": "Not found."},
+    "route_not_found": {"es": "Esa dirección no existe en la API.", "en": "That address does not exist in the API."},
+    "method_not_allowed": {
+        "es": "Esa dirección no acepta el método {method}.",
+        "en": "That address does not accept the {method} method.",
+    },
+    "internal_error": {
+        "es": "Ocurrió un error inesperado. Si persiste, comparta el identificador {request_id} con soporte.",
+        "en": "Something went wrong on our side. If it persists, share the id {request_id} with support.",
+    },
+    "invalid_json": {
+        "es": "El cuerpo de la solicitud no es JSON válido: {reason}.",
+        "en": "The request body is not valid JSON: {reason}.",
+    },
+    "unsupported_media_type": {
+        "es": "Envíe el cuerpo como application/json.",
+        "en": "Send the body as application/json.",
+    },
+    "body_too_large": {
+        "es": "La solicitud es demasiado grande (máximo {limit} bytes).",
+        "en": "The request is too large (at most {limit} bytes).",
+    },
+    "validation_error": {
+        "es": "Algunos datos no son válidos; revise los detalles.",
+        "en": "Some of the data is not valid; see the details.",
+    },
+    "invalid_host": {"es": "Este servidor no atiende el host {host}.", "en": "This server does not serve host {host}."},
+    "conflict": {"es": "La operación choca con el estado actual.", "en": "The operation conflicts with the current state."},
+    "http_error": {"es": "La solicitud no pudo atenderse.", "en": "The request could not be served."},
+    # auth
+    "auth_required": {"es": "Inicie sesión para continuar.", "en": "Please sign in to continue."},
+    "token_invalid": {
+        "es": "La sesión no es válida; inicie sesión de nuevo.",
+        "en": "The session is not valid; please sign in again.",
+    },
+    "token_expired": {
+        "es": "La sesión expiró; inicie sesión de nuevo.",
+        "en": "The session has expired; please sign in again.",
+    },
+    "token_revoked": {
+        "es": "Esta sesión fue cerrada o el dispositivo fue dado de baja; inicie sesión de nuevo.",
+        "en": "This session was closed or the device was revoked; please sign in again.",
+    },
+    "forbidden": {
+        "es": "Su cuenta no tiene permiso para esta acción en este municipio.",
+        "en": "Your account is not allowed to do this in this municipality.",
+    },
+    "login_failed": {"es": "Correo o contraseña incorrectos.", "en": "Wrong email or password."},
+    "login_locked": {
+        "es": "Demasiados intentos fallidos. Intente de nuevo en {minutes} minutos.",
+        "en": "Too many failed attempts. Try again in {minutes} minutes.",
+    },
+    "account_disabled": {"es": "Esta cuenta está desactivada.", "en": "This account is disabled."},
+    "device_revoked": {
+        "es": "Este dispositivo fue dado de baja; regístrelo como uno nuevo.",
+        "en": "This device was revoked; enrol it as a new one.",
+    },
+    "device_taken": {
+        "es": "Ese identificador de dispositivo pertenece a otra cuenta.",
+        "en": "That device id belongs to another account.",
+    },
+    "email_taken": {"es": "Ya existe una cuenta con ese correo.", "en": "An account with that email already exists."},
+    "cannot_demote_self": {
+        "es": "No puede quitarse a sí mismo el rol de administración; pídalo a otra persona administradora.",
+        "en": "You cannot remove your own admin role; ask another administrator.",
+    },
+    "role_not_in_municipality": {
+        "es": "El rol {role} no puede darse a nivel nacional; indique un municipio.",
+        "en": "The {role} role cannot be national; name a municipality.",
+    },
+    # municipalities and geography
+    "municipality_not_found": {
+        "es": "No existe el municipio con clave {code}.",
+        "en": "There is no municipality with code {code}.",
+    },
+    "user_not_found": {"es": "No existe esa cuenta en este municipio.", "en": "There is no such account in this municipality."},
+    "device_not_found": {"es": "No existe ese dispositivo en su cuenta.", "en": "There is no such device on your account."},
+    "holiday_exists": {
+        "es": "El {date} ya es día inhábil en este municipio.",
+        "en": "{date} is already a holiday in this municipality.",
+    },
+    "holiday_not_found": {"es": "El {date} no es día inhábil aquí.", "en": "{date} is not a holiday here."},
+    "invalid_date": {"es": "Fecha no válida: {value} (use AAAA-MM-DD).", "en": "Invalid date: {value} (use YYYY-MM-DD)."},
+    "invalid_timezone": {"es": "Zona horaria desconocida: {value}.", "en": "Unknown time zone: {value}."},
+    "invalid_geometry": {"es": "La geometría no es válida: {reason}.", "en": "The geometry is not valid: {reason}."},
+    "geometry_type_not_allowed": {
+        "es": "Se esperaba una geometría de tipo {allowed}; llegó {got}.",
+        "en": "Expected a geometry of type {allowed}; got {got}.",
+    },
+    "coordinate_out_of_range": {
+        "es": "Coordenada fuera de rango ({value}): la longitud va de -180 a 180 y la latitud de -90 a 90.",
+        "en": "Coordinate out of range ({value}): longitude goes from -180 to 180 and latitude from -90 to 90.",
+    },
+    "point_outside_municipality": {
+        "es": "El punto está fuera del municipio de {municipality}.",
+        "en": "The point lies outside the municipality of {municipality}.",
+    },
+    "coordinates_swapped": {
+        "es": "El punto está fuera de {municipality}, pero caería dentro si se intercambian latitud y longitud: "
+        "envíe primero la longitud y después la latitud.",
+        "en": "The point is outside {municipality}, but would fall inside with latitude and longitude swapped: "
+        "send longitude first, then latitude.",
+    },
+}
+
+# Pydantic's error types, rendered in Spanish; `ctx` values fill the placeholders.
+VALIDATION_MESSAGES_ES: dict[str, str] = {
+    "missing": "Este campo es obligatorio.",
+    "extra_forbidden": "Este campo no se admite.",
+    "string_type": "Debe ser texto.",
+    "string_too_short": "Debe tener al menos {min_length} caracteres.",
+    "string_too_long": "Debe tener como máximo {max_length} caracteres.",
+    "string_pattern_mismatch": "No tiene el formato esperado.",
+    "int_type": "Debe ser un número entero.",
+    "int_parsing": "Debe ser un número entero.",
+    "float_type": "Debe ser un número.",
+    "float_parsing": "Debe ser un número.",
+    "bool_type": "Debe ser verdadero o falso.",
+    "bool_parsing": "Debe ser verdadero o falso.",
+    "greater_than": "Debe ser mayor que {gt}.",
+    "greater_than_equal": "Debe ser mayor o igual que {ge}.",
+    "less_than": "Debe ser menor que {lt}.",
+    "less_than_equal": "Debe ser menor o igual que {le}.",
+    "literal_error": "Debe ser uno de: {expected}.",
+    "enum": "Debe ser uno de: {expected}.",
+    "uuid_type": "Debe ser un identificador UUID.",
+    "uuid_parsing": "Debe ser un identificador UUID.",
+    "date_type": "Debe ser una fecha AAAA-MM-DD.",
+    "date_parsing": "Debe ser una fecha AAAA-MM-DD.",
+    "date_from_datetime_parsing": "Debe ser una fecha AAAA-MM-DD.",
+    "datetime_type": "Debe ser una fecha y hora ISO 8601.",
+    "datetime_parsing": "Debe ser una fecha y hora ISO 8601.",
+    "list_type": "Debe ser una lista.",
+    "dict_type": "Debe ser un objeto.",
+    "model_type": "Debe ser un objeto.",
+    "too_short": "Debe tener al menos {min_length} elementos.",
+    "too_long": "Debe tener como máximo {max_length} elementos.",
+    "json_invalid": "No es JSON válido.",
+    "value_error": "{error}",
+}
+
+
+def negotiate(accept_language: str | None) -> Language:
+    """Pick Spanish or English from an Accept-Language header; Spanish unless English is preferred."""
+    if not accept_language:
+        return DEFAULT_LANGUAGE
+    ranked: list[tuple[float, int, str]] = []
+    for position, part in enumerate(accept_language.split(",")):
+        piece = part.strip()
+        if not piece:
+            continue
+        tag, _, params = piece.partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        ranked.append((-quality, position, tag.strip().lower()[:2]))
+    for _, _, tag in sorted(ranked):
+        if tag in ("es", "en"):
+            return tag  # type: ignore[return-value]
+    return DEFAULT_LANGUAGE
+
+
+def translate(code: str, language: Language = DEFAULT_LANGUAGE, **params: object) -> str:
+    """The message for `code` in `language`, with its placeholders filled; the code itself if unknown."""
+    texts = MESSAGES.get(code)
+    if texts is None:
+        return code
+    template = texts.get(language) or texts[DEFAULT_LANGUAGE]
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError):
+        return template

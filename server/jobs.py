@@ -1,0 +1,155 @@
+"""Background work: RQ on Redis when REDIS_URL is set, in-process otherwise.
+
+Jobs are named by import path and take ids and primitives only (RQ's own advice: never ORM objects or
+closures), serialised as JSON. Enqueue after the record they work for is committed, so a worker never looks
+for a row that is not there yet, and a failing job never takes the record down with it.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from server.config import get_settings
+
+log = logging.getLogger("vigia.jobs")
+
+RETRY_INTERVALS = [10, 60, 300]  # seconds: back off before giving up after three more tries
+Primitive = str | int | float | bool | None
+
+
+def job_path(fn: Callable[..., Any] | str) -> str:
+    if isinstance(fn, str):
+        return fn
+    return f"{fn.__module__}.{fn.__qualname__}"
+
+
+def _primitive(value: Any) -> Primitive:
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, (uuid.UUID, Decimal)):
+        return str(value)
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    raise TypeError(f"jobs take ids and primitives, not {type(value).__name__}")
+
+
+@lru_cache(maxsize=4)
+def redis_connection(url: str) -> Any:
+    from redis import Redis
+
+    return Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5)
+
+
+def queue(name: str | None = None) -> Any:
+    """The RQ queue (only when REDIS_URL is set)."""
+    from rq import Queue
+    from rq.serializers import JSONSerializer
+
+    settings = get_settings()
+    if not settings.redis_url:
+        raise RuntimeError("REDIS_URL is not set")
+    return Queue(name or settings.rq_queue, connection=redis_connection(settings.redis_url), serializer=JSONSerializer)
+
+
+def enqueue(fn: Callable[..., Any] | str, *args: Any, session: Session | None = None) -> str:
+    """Run `fn(*args)` in the background and return the job id.
+
+    With `session`, the job is sent only when that session commits (and dropped if it rolls back)."""
+    path = job_path(fn)
+    values = [_primitive(arg) for arg in args]
+    job_id = str(uuid.uuid4())
+    if session is not None:
+
+        @event.listens_for(session, "after_commit", once=True)
+        def _after_commit(_session: Session) -> None:
+            _dispatch(path, values, job_id)
+
+        @event.listens_for(session, "after_soft_rollback", once=True)
+        def _after_rollback(_session: Session, _previous: Any) -> None:
+            if event.contains(session, "after_commit", _after_commit):
+                event.remove(session, "after_commit", _after_commit)
+
+        return job_id
+    _dispatch(path, values, job_id)
+    return job_id
+
+
+def _dispatch(path: str, args: list[Primitive], job_id: str) -> None:
+    settings = get_settings()
+    if settings.redis_url:
+        from rq import Retry
+        from rq.job import Callback
+
+        queue().enqueue(
+            path,
+            *args,
+            job_id=job_id,
+            retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS),
+            on_failure=Callback(log_failure),
+            result_ttl=86_400,
+            failure_ttl=30 * 86_400,
+        )
+        log.info("job_enqueued", extra={"job_id": job_id, "job": path})
+    else:
+        run_now(path, args, job_id)
+
+
+def run_now(path: str, args: list[Primitive], job_id: str) -> bool:
+    """In-process mode: run the job at once; a failure is logged, never raised into the request."""
+    from rq.utils import import_attribute
+
+    try:
+        import_attribute(path)(*args)
+    except Exception:
+        log.exception("job_failed", extra={"job_id": job_id, "job": path, "job_args": args})
+        return False
+    log.info("job_done", extra={"job_id": job_id, "job": path})
+    return True
+
+
+def log_failure(job: Any, connection: Any, exc_type: Any, exc_value: Any, traceback: Any) -> None:
+    """RQ on_failure callback: one structured line with the job id (the record stays as it was committed)."""
+    log.error(
+        "job_failed",
+        extra={
+            "job_id": job.id,
+            "job": job.func_name,
+            "job_args": list(job.args),
+            "error": f"{exc_type.__name__}: {exc_value}",
+            "retries_left": job.retries_left,
+        },
+    )
+
+
+def worker_heartbeats() -> list[dict[str, Any]]:
+    """The RQ workers registered in Redis and when each last reported in."""
+    from rq import Worker
+
+    settings = get_settings()
+    connection = redis_connection(settings.redis_url)
+    return [
+        {"name": worker.name, "state": str(worker.get_state()), "last_heartbeat": worker.last_heartbeat}
+        for worker in Worker.all(connection=connection)
+    ]
+
+
+def run_worker(*, burst: bool = False, queues: list[str] | None = None) -> bool:
+    """`vigia worker`: process jobs until stopped (or until the queue is empty with burst)."""
+    from rq import Worker
+    from rq.serializers import JSONSerializer
+
+    settings = get_settings()
+    if not settings.redis_url:
+        raise RuntimeError("REDIS_URL is not set: without Redis, jobs already run inside the web process.")
+    connection = redis_connection(settings.redis_url)
+    worker = Worker(queues or [settings.rq_queue], connection=connection, serializer=JSONSerializer)
+    return worker.work(burst=burst, with_scheduler=True, logging_level=settings.log_level)

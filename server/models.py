@@ -1,0 +1,6 @@
+"""Every domain's tables, imported so that SQLModel.metadata (and so Alembic) knows them all."""
+
+from server.auth.models import AccessToken, Device, RoleGrant, User
+from server.municipalities.models import Holiday, Municipality, Zone
+
+__all__ = ["AccessToken", "Device", "Holiday", "Municipality", "RoleGrant", "User", "Zone"]

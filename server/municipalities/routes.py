@@ -1,0 +1,104 @@
+"""/api/v1/municipalities: the tenants, their calendars, zones and staff accounts."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from server.api import Call, endpoint
+from server.auth import service as auth
+from server.auth.models import RolesUpdate, UserCreate, UserPublic
+from server.db import session_scope
+from server.errors import Invalid
+from server.municipalities import service
+from server.municipalities.models import (
+    HolidayCreate,
+    HolidayPublic,
+    HolidayQuery,
+    MunicipalityPublic,
+    MunicipalitySummary,
+    MunicipalityUpdate,
+    ZoneCollection,
+)
+
+TAG = "municipalities"
+BASE = "/municipalities/{code}"
+
+
+@endpoint("GET", "/municipalities", summary="Municipalities served here", tag=TAG, response=list[MunicipalitySummary])
+def list_municipalities(call: Call) -> list[MunicipalitySummary]:
+    with session_scope() as session:
+        return service.list_(session)
+
+
+@endpoint("GET", BASE, summary="One municipality with its boundary", tag=TAG, response=MunicipalityPublic,
+          errors=(404,))
+def get_municipality(call: Call) -> MunicipalityPublic:
+    with session_scope() as session:
+        return service.public(service.get_by_code(session, call.path["code"]))
+
+
+@endpoint("PATCH", BASE, summary="Edit a municipality's name or time zone", tag=TAG, body=MunicipalityUpdate,
+          response=MunicipalityPublic, auth=True, errors=(403, 404))
+def update_municipality(call: Call) -> MunicipalityPublic:
+    with session_scope() as session:
+        return service.public(service.update(session, actor=call.actor, code=call.path["code"], data=call.body))
+
+
+@endpoint("GET", BASE + "/holidays", summary="Holiday calendar (días inhábiles)", tag=TAG, query=HolidayQuery,
+          response=list[HolidayPublic], errors=(404,))
+def list_holidays(call: Call) -> list[HolidayPublic]:
+    with session_scope() as session:
+        rows = service.list_holidays(session, code=call.path["code"], year=call.query.year)
+        return [HolidayPublic.model_validate(row) for row in rows]
+
+
+@endpoint("POST", BASE + "/holidays", summary="Add a holiday", tag=TAG, body=HolidayCreate, response=HolidayPublic,
+          status=201, auth=True, errors=(403, 404, 409))
+def add_holiday(call: Call) -> HolidayPublic:
+    with session_scope() as session:
+        holiday = service.add_holiday(session, actor=call.actor, code=call.path["code"], data=call.body)
+        return HolidayPublic.model_validate(holiday)
+
+
+@endpoint("DELETE", BASE + "/holidays/{day}", summary="Remove a holiday", tag=TAG, status=204, auth=True,
+          errors=(403, 404, 422))
+def remove_holiday(call: Call) -> None:
+    try:
+        day = date.fromisoformat(call.path["day"])
+    except ValueError as exc:
+        raise Invalid.for_field("day", "invalid_date", value=call.path["day"]) from exc
+    with session_scope() as session:
+        service.remove_holiday(session, actor=call.actor, code=call.path["code"], day=day)
+
+
+@endpoint("GET", BASE + "/zones", summary="Colonias and other zones as GeoJSON", tag=TAG, response=ZoneCollection,
+          errors=(404,))
+def zones(call: Call) -> ZoneCollection:
+    with session_scope() as session:
+        return service.zones_geojson(session, code=call.path["code"])
+
+
+@endpoint("GET", BASE + "/users", summary="Accounts with roles in this municipality", tag=TAG,
+          response=list[UserPublic], auth=True, errors=(403, 404))
+def list_users(call: Call) -> list[UserPublic]:
+    with session_scope() as session:
+        return auth.list_users(session, actor=call.actor, code=call.path["code"])
+
+
+@endpoint("POST", BASE + "/users", summary="Create an account here, or give an existing one roles here", tag=TAG,
+          body=UserCreate, response=UserPublic, status=201, auth=True, errors=(403, 404, 409))
+def add_user(call: Call) -> UserPublic:
+    with session_scope() as session:
+        return auth.add_user(session, actor=call.actor, code=call.path["code"], data=call.body)
+
+
+@endpoint("PUT", BASE + "/users/{user_id:uuid}/roles", summary="Set an account's roles in this municipality",
+          tag=TAG, body=RolesUpdate, response=UserPublic, auth=True, errors=(403, 404, 409))
+def set_roles(call: Call) -> UserPublic:
+    with session_scope() as session:
+        return auth.set_roles(session, actor=call.actor, code=call.path["code"], user_id=call.path["user_id"],
+                              data=call.body)
+
+
+routes = [list_municipalities, get_municipality, update_municipality, list_holidays, add_holiday, remove_holiday,
+          zones, list_users, add_user, set_roles]

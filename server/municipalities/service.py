@@ -1,0 +1,165 @@
+"""Municipalities, their holiday calendars and zones: lookups, edits and the spatial checks other domains use."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from shapely import geometry as sg
+from shapely.geometry.base import BaseGeometry
+from shapely.prepared import PreparedGeometry, prep
+from sqlalchemy.orm import Session
+
+from server import geo
+from server.auth.actor import Actor, authorize
+from server.errors import Conflict, Invalid, NotFound
+from server.municipalities.models import (
+    Holiday,
+    HolidayCreate,
+    Municipality,
+    MunicipalityPublic,
+    MunicipalitySummary,
+    MunicipalityUpdate,
+    Zone,
+    ZoneCollection,
+    ZoneFeature,
+)
+
+
+def get_by_code(session: Session, code: str) -> Municipality:
+    municipality = session.scalar(sa.select(Municipality).where(Municipality.code == code))
+    if municipality is None:
+        raise NotFound("municipality_not_found", code=code)
+    return municipality
+
+
+def list_(session: Session) -> list[MunicipalitySummary]:
+    rows = session.scalars(sa.select(Municipality).order_by(Municipality.code))
+    return [MunicipalitySummary.model_validate(row) for row in rows]
+
+
+def public(municipality: Municipality) -> MunicipalityPublic:
+    boundary = geo.from_db(municipality.boundary)
+    return MunicipalityPublic(
+        code=municipality.code,
+        name=municipality.name,
+        state=municipality.state,
+        country=municipality.country,
+        timezone=municipality.timezone,
+        boundary=geo.to_geojson(boundary),
+        bbox=[round(value, 6) for value in boundary.bounds],
+    )
+
+
+def update(session: Session, *, actor: Actor, code: str, data: MunicipalityUpdate) -> Municipality:
+    municipality = get_by_code(session, code)
+    authorize(actor, "municipality.manage", municipality.id)
+    for name, value in data.model_dump(exclude_unset=True, exclude_none=True).items():
+        setattr(municipality, name, value)
+    session.flush()
+    return municipality
+
+
+# ------------------------------------------------------------------------------------------------ holidays
+
+
+def list_holidays(session: Session, *, code: str, year: int | None = None) -> list[Holiday]:
+    municipality = get_by_code(session, code)
+    query = sa.select(Holiday).where(Holiday.municipality_id == municipality.id).order_by(Holiday.day)
+    if year is not None:
+        query = query.where(Holiday.day >= date(year, 1, 1), Holiday.day <= date(year, 12, 31))
+    return list(session.scalars(query))
+
+
+def add_holiday(session: Session, *, actor: Actor, code: str, data: HolidayCreate) -> Holiday:
+    municipality = get_by_code(session, code)
+    authorize(actor, "municipality.manage", municipality.id)
+    holiday = Holiday(municipality_id=municipality.id, day=data.day, name=data.name)
+    try:
+        with session.begin_nested():
+            session.add(holiday)
+    except sa.exc.IntegrityError as exc:
+        raise Conflict("holiday_exists", date=data.day.isoformat()) from exc
+    return holiday
+
+
+def remove_holiday(session: Session, *, actor: Actor, code: str, day: date) -> None:
+    municipality = get_by_code(session, code)
+    authorize(actor, "municipality.manage", municipality.id)
+    deleted = session.execute(
+        sa.delete(Holiday).where(Holiday.municipality_id == municipality.id, Holiday.day == day)
+    ).rowcount
+    if not deleted:
+        raise NotFound("holiday_not_found", date=day.isoformat())
+
+
+def holidays_between(session: Session, *, municipality_id: object, start: date, end: date) -> set[date]:
+    rows = session.scalars(
+        sa.select(Holiday.day).where(Holiday.municipality_id == municipality_id, Holiday.day >= start, Holiday.day <= end)
+    )
+    return set(rows)
+
+
+# ------------------------------------------------------------------------------------------------ zones
+
+
+def zones_geojson(session: Session, *, code: str) -> ZoneCollection:
+    municipality = get_by_code(session, code)
+    zones = session.scalars(
+        sa.select(Zone)
+        .where(Zone.municipality_id == municipality.id, Zone.deleted_at.is_(None))
+        .order_by(Zone.code)
+    )
+    return ZoneCollection(
+        features=[
+            ZoneFeature(
+                id=zone.code,
+                geometry=geo.to_geojson(zone.geometry),
+                properties={"code": zone.code, "name": zone.name, "kind": zone.kind},
+            )
+            for zone in zones
+        ]
+    )
+
+
+def zone_at(session: Session, *, municipality: Municipality, lon: float, lat: float) -> Zone | None:
+    """The zone that contains the point, if any (spatial index on both databases)."""
+    point = geo.point_sql(lon, lat)
+    return session.scalar(
+        sa.select(Zone)
+        .where(
+            Zone.municipality_id == municipality.id,
+            Zone.deleted_at.is_(None),
+            geo.index_filter(session, "zones", "geometry", sg.Point(lon, lat)),
+            sa.func.ST_Contains(Zone.geometry, point),
+        )
+        .order_by(Zone.code)
+        .limit(1)
+    )
+
+
+# ------------------------------------------------------------------------------------------------ points
+
+_prepared: dict[tuple[object, object], PreparedGeometry] = {}
+
+
+def _boundary(municipality: Municipality) -> PreparedGeometry:
+    key = (municipality.id, municipality.updated_at)
+    found = _prepared.get(key)
+    if found is None:
+        shape: BaseGeometry = geo.from_db(municipality.boundary)
+        found = prep(shape)
+        if len(_prepared) > 256:
+            _prepared.clear()
+        _prepared[key] = found
+    return found
+
+
+def check_point(municipality: Municipality, *, lon: float, lat: float, field: str = "location") -> None:
+    """Invalid unless the point lies inside the municipality; says so when latitude and longitude look swapped."""
+    boundary = _boundary(municipality)
+    if boundary.covers(sg.Point(lon, lat)):
+        return
+    swapped = -90 <= lon <= 90 and boundary.covers(sg.Point(lat, lon))
+    code = "coordinates_swapped" if swapped else "point_outside_municipality"
+    raise Invalid.for_field(field, code, municipality=municipality.name)
