@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime, timezone
 from typing import Any
 
@@ -79,7 +81,9 @@ async def server_error(request: Request, exc: Exception) -> Response:
     request_id = _request_id(request)
     log.error("unhandled_error", exc_info=exc, extra={"path": request.url.path})
     message = translate("internal_error", _language(request), request_id=request_id)
-    return JSONResponse(error_payload("internal_error", message, [], request_id), status_code=500)
+    # This handler runs outside the request-id middleware (Starlette's outermost layer), so it sets the header.
+    headers = {"X-Request-ID": request_id} if request_id else {}
+    return JSONResponse(error_payload("internal_error", message, [], request_id), status_code=500, headers=headers)
 
 
 # ------------------------------------------------------------------------------------------------ health
@@ -158,7 +162,14 @@ def create_app(settings: Settings | None = None, *, database: db.Database | None
     settings = configure_settings(settings or get_settings())
     settings.check_production()
     setup_logging(settings.log_level)
-    db.configure(database or db.Database(db.make_engine(settings)))
+    owns_engine = database is None
+    database = db.configure(database or db.Database(db.make_engine(settings)))
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        if owns_engine:
+            database.engine.dispose()
 
     api = Mount("/api/v1", routes=API_ROUTES)
     spec_cache: dict[str, Any] = {}
@@ -203,6 +214,7 @@ def create_app(settings: Settings | None = None, *, database: db.Database | None
             api,
         ],
         middleware=middleware,
+        lifespan=lifespan,
         exception_handlers={
             AppError: app_error,
             ValidationError: validation_error,

@@ -24,7 +24,7 @@ class ConfigurationError(RuntimeError):
 class Settings(BaseSettings):
     """Every knob Vigía reads from the environment (variable names are the upper-case field names)."""
 
-    model_config = SettingsConfigDict(env_file=None, extra="ignore", case_sensitive=False)
+    model_config = SettingsConfigDict(env_file=None, extra="ignore", case_sensitive=False, populate_by_name=True)
 
     env: Literal["development", "production", "test"] = Field(
         "development", validation_alias="VIGIA_ENV", description="development, production or test"

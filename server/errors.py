@@ -22,6 +22,7 @@ class AppError(Exception):
     def __init__(
         self,
         code: str | None = None,
+        /,
         *,
         details: list[dict[str, Any]] | None = None,
         status: int | None = None,
@@ -72,7 +73,7 @@ class Unauthorized(AppError):
     status = 401
     default_code = "auth_required"
 
-    def __init__(self, code: str | None = None, **kwargs: Any) -> None:
+    def __init__(self, code: str | None = None, /, **kwargs: Any) -> None:
         kwargs.setdefault("headers", {"WWW-Authenticate": 'Bearer realm="vigia"'})
         super().__init__(code, **kwargs)
 

@@ -32,8 +32,25 @@ def geometry_column(kind: str, *, nullable: bool = False) -> sa.Column:
     return sa.Column(Geometry(kind, srid=SRID, spatial_index=True), nullable=nullable)
 
 
+REASONS = {
+    "position": ("una posición tiene 2 o 3 números", "a position has 2 or 3 numbers"),
+    "numbers": ("las coordenadas deben ser listas de números", "coordinates must be lists of numbers"),
+    "object": ("se esperaba un objeto GeoJSON con 'type' y 'coordinates'",
+               "expected a GeoJSON object with 'type' and 'coordinates'"),
+    "no_coordinates": ("faltan las coordenadas", "the coordinates are missing"),
+    "empty": ("la geometría está vacía", "the geometry is empty"),
+    "structure": ("estructura incorrecta", "wrong structure"),
+}
+
+
 def _error(code: str, field: str, **params: Any) -> Invalid:
     return Invalid.for_field(field, code, **params)
+
+
+def _invalid(field: str, reason: str | None = None, detail: str | None = None) -> Invalid:
+    """invalid_geometry with its reason in both languages (GEOS explains validity in English only)."""
+    es, en = REASONS[reason] if reason else (detail, detail)
+    return _error("invalid_geometry", field, reason_es=es, reason_en=en)
 
 
 def _check_positions(coordinates: Any, field: str) -> None:
@@ -42,13 +59,13 @@ def _check_positions(coordinates: Any, field: str) -> None:
         isinstance(value, (int, float)) and not isinstance(value, bool) for value in coordinates
     ):
         if len(coordinates) < 2 or len(coordinates) > 3:
-            raise _error("invalid_geometry", field, reason="una posición tiene 2 o 3 números")
+            raise _invalid(field, "position")
         lon, lat = coordinates[0], coordinates[1]
         if not (math.isfinite(lon) and math.isfinite(lat)) or not (-180 <= lon <= 180) or not (-90 <= lat <= 90):
             raise _error("coordinate_out_of_range", field, value=f"{lon}, {lat}")
         return
     if not isinstance(coordinates, (list, tuple)):
-        raise _error("invalid_geometry", field, reason="las coordenadas deben ser listas de números")
+        raise _invalid(field, "numbers")
     for item in coordinates:
         _check_positions(item, field)
 
@@ -57,22 +74,22 @@ def parse_geojson(data: Any, *, allowed: Iterable[str] = ALL_TYPES, field: str =
     """A shapely geometry from a GeoJSON geometry object, or Invalid naming the field and the problem."""
     allowed = tuple(allowed)
     if not isinstance(data, dict) or "type" not in data:
-        raise _error("invalid_geometry", field, reason="se esperaba un objeto GeoJSON con 'type' y 'coordinates'")
+        raise _invalid(field, "object")
     kind = data.get("type")
     if kind not in allowed:
-        raise _error("geometry_type_not_allowed", field, allowed=" o ".join(allowed), got=str(kind))
+        raise _error("geometry_type_not_allowed", field, allowed=", ".join(allowed), got=str(kind))
     coordinates = data.get("coordinates")
     if coordinates is None:
-        raise _error("invalid_geometry", field, reason="faltan las coordenadas")
+        raise _invalid(field, "no_coordinates")
     _check_positions(coordinates, field)
     try:
         geom = sg.shape(data)
     except (ValueError, TypeError, IndexError, GEOSException, AttributeError) as exc:
-        raise _error("invalid_geometry", field, reason=str(exc) or "estructura incorrecta") from exc
+        raise _invalid(field, "structure") from exc
     if geom.is_empty:
-        raise _error("invalid_geometry", field, reason="la geometría está vacía")
+        raise _invalid(field, "empty")
     if not geom.is_valid:
-        raise _error("invalid_geometry", field, reason=explain_validity(geom))
+        raise _invalid(field, detail=explain_validity(geom))
     return geom
 
 
@@ -89,7 +106,7 @@ def as_multipolygon(geom: BaseGeometry) -> sg.MultiPolygon:
         return sg.MultiPolygon([geom])
     if isinstance(geom, sg.MultiPolygon):
         return geom
-    raise _error("geometry_type_not_allowed", "geometry", allowed="Polygon o MultiPolygon", got=geom.geom_type)
+    raise _error("geometry_type_not_allowed", "geometry", allowed="Polygon, MultiPolygon", got=geom.geom_type)
 
 
 def to_db(geom: BaseGeometry) -> WKBElement:

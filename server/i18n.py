@@ -96,7 +96,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "holiday_not_found": {"es": "El {date} no es día inhábil aquí.", "en": "{date} is not a holiday here."},
     "invalid_date": {"es": "Fecha no válida: {value} (use AAAA-MM-DD).", "en": "Invalid date: {value} (use YYYY-MM-DD)."},
     "invalid_timezone": {"es": "Zona horaria desconocida: {value}.", "en": "Unknown time zone: {value}."},
-    "invalid_geometry": {"es": "La geometría no es válida: {reason}.", "en": "The geometry is not valid: {reason}."},
+    "invalid_geometry": {"es": "La geometría no es válida: {reason_es}.", "en": "The geometry is not valid: {reason_en}."},
     "geometry_type_not_allowed": {
         "es": "Se esperaba una geometría de tipo {allowed}; llegó {got}.",
         "en": "Expected a geometry of type {allowed}; got {got}.",
@@ -177,7 +177,7 @@ def negotiate(accept_language: str | None) -> Language:
     return DEFAULT_LANGUAGE
 
 
-def translate(code: str, language: Language = DEFAULT_LANGUAGE, **params: object) -> str:
+def translate(code: str, language: Language = DEFAULT_LANGUAGE, /, **params: object) -> str:
     """The message for `code` in `language`, with its placeholders filled; the code itself if unknown."""
     texts = MESSAGES.get(code)
     if texts is None:

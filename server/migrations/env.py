@@ -11,15 +11,9 @@ from sqlmodel import SQLModel
 import server.models  # noqa: F401  (registers every table)
 from server.config import get_settings
 from server.db import make_engine
+from server.migrations_support import include_object
 
 target_metadata = SQLModel.metadata
-
-
-def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
-    """Compare only our own tables: PostGIS and SpatiaLite keep many of their own."""
-    if type_ == "table":
-        return name in target_metadata.tables
-    return geo_helpers.include_object(obj, name, type_, reflected, compare_to)
 
 
 def configure(connection: Any) -> None:

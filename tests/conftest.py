@@ -1,0 +1,194 @@
+"""Test set-up: every database test runs on PostgreSQL + PostGIS and on SQLite + SpatiaLite.
+
+Each backend gets a fresh database, migrated with Alembic and loaded with the demo fixtures once per run.
+Each test then runs inside one outer transaction that is rolled back, so tests see the fixtures and never
+each other. Under CI=true a missing PostgreSQL/PostGIS or Redis fails the run instead of skipping.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from server import db, fixtures, migrate
+from server.config import Settings, configure_settings
+from server.logs import JsonFormatter
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+POSTGRES_ADMIN_URL = os.environ.get("VIGIA_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+REDIS_TEST_URL = os.environ.get("VIGIA_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+BACKENDS = [name for name in os.environ.get("VIGIA_TEST_BACKENDS", "postgis,spatialite").split(",") if name]
+
+
+def unavailable(reason: str) -> None:
+    """A missing service: a failure in CI, a visible skip on a laptop."""
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: a missing service is a failure, not a skip)", pytrace=False)
+    pytest.skip(reason)
+
+
+def base_settings(**overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "env": "test",
+        "allowed_hosts": ["testserver", "127.0.0.1", "localhost"],
+        "secret_key": "test-secret-key-that-is-long-enough-for-production",
+        "password_memory_kib": 1024,
+        "password_time_cost": 1,
+        "redis_url": None,
+        "log_level": "WARNING",
+    }
+    values.update(overrides)
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+def _postgres_admin() -> Engine:
+    engine = sa.create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.execute(sa.text("SELECT 1"))
+            available = connection.execute(
+                sa.text("SELECT count(*) FROM pg_available_extensions WHERE name = 'postgis'")
+            ).scalar()
+    except sa.exc.OperationalError as exc:
+        engine.dispose()
+        unavailable(f"PostgreSQL does not answer at {POSTGRES_ADMIN_URL}: {exc.orig}")
+    if not available:
+        engine.dispose()
+        unavailable("PostgreSQL answers but the PostGIS extension is not installed (postgresql-15-postgis-3)")
+    return engine
+
+
+@dataclass
+class FreshDatabase:
+    """An empty database of one backend, dropped when the test or run is over."""
+
+    backend: str
+    url: str
+    _drop: object
+
+    def drop(self) -> None:
+        self._drop()  # type: ignore[operator]
+
+
+def fresh_database(backend: str, tmp: Path) -> FreshDatabase:
+    if backend == "spatialite":
+        path = tmp / f"vigia-{uuid.uuid4().hex[:8]}.db"
+        return FreshDatabase(backend, f"sqlite:///{path}", lambda: None)
+    admin = _postgres_admin()
+    name = f"vigia_test_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    url = sa.engine.make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    return FreshDatabase(backend, url, drop)
+
+
+@dataclass
+class Backend:
+    name: str
+    settings: Settings
+    engine: Engine
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backend]:
+    """One migrated database per backend, with the demo fixtures committed."""
+    fresh = fresh_database(request.param, tmp_path_factory.mktemp(request.param))
+    settings = configure_settings(base_settings(database_url=fresh.url))
+    engine = db.make_engine(settings)
+    migrate.upgrade(engine)
+    database = db.configure(db.Database(engine))
+    with database.session_scope() as session:
+        fixtures.load(session)
+    yield Backend(request.param, settings, engine)
+    engine.dispose()
+    fresh.drop()
+
+
+@pytest.fixture
+def database(backend: Backend) -> Iterator[db.Database]:
+    """The backend's database inside a transaction that is rolled back after the test."""
+    configure_settings(backend.settings)
+    connection = backend.engine.connect()
+    transaction = connection.begin()
+    database = db.configure(db.Database(backend.engine, bind=connection))
+    yield database
+    transaction.rollback()
+    connection.close()
+
+
+@pytest.fixture
+def session(database: db.Database) -> Iterator[sa.orm.Session]:
+    """A session for service-level tests (inside the rolled-back transaction)."""
+    with database.session_scope() as session:
+        yield session
+
+
+@pytest.fixture
+def app(backend: Backend, database: db.Database):
+    from server.app import create_app
+
+    return create_app(backend.settings, database=database)
+
+
+@pytest.fixture
+def client(app):
+    from starlette.testclient import TestClient
+
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """A real Redis (database 15, flushed before the test)."""
+    from redis import Redis
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    connection = Redis.from_url(REDIS_TEST_URL)
+    try:
+        connection.ping()
+    except RedisConnectionError as exc:
+        unavailable(f"Redis does not answer at {REDIS_TEST_URL}: {exc}")
+    connection.flushdb()
+    yield REDIS_TEST_URL
+    connection.flushdb()
+    connection.close()
+
+
+class _Collector(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+        self.lines: list[dict] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+        self.lines.append(json.loads(JsonFormatter().format(record)))
+
+
+@pytest.fixture
+def vigia_logs() -> Iterator[_Collector]:
+    """The structured log lines Vigía writes during the test, as the JSON objects it prints."""
+    collector = _Collector()
+    logger = logging.getLogger("vigia")
+    previous = logger.level
+    logger.addHandler(collector)
+    logger.setLevel(logging.DEBUG)
+    yield collector
+    logger.removeHandler(collector)
+    logger.setLevel(previous)

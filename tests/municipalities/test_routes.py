@@ -1,0 +1,131 @@
+"""Municipalities, holidays, zones and staff accounts over HTTP."""
+
+from __future__ import annotations
+
+from shapely.geometry import shape
+
+from server.auth.models import Role
+
+from tests.factories import NATIONAL_ADMIN, bearer, make_user, token_for
+from tests.test_app import assert_error_shape
+
+
+def test_list_and_get_a_municipality(client) -> None:
+    listing = client.get("/api/v1/municipalities").json()
+    assert [m["code"] for m in listing] == ["10005", "10007"]
+    durango = client.get("/api/v1/municipalities/10005").json()
+    assert durango["name"] == "Durango" and durango["timezone"] == "America/Monterrey"
+    boundary = shape(durango["boundary"])
+    assert boundary.geom_type == "MultiPolygon" and boundary.is_valid
+    assert all(len(position) == 2 for position in durango["boundary"]["coordinates"][0][0])
+    west, south, east, north = durango["bbox"]
+    assert west < -104.6657 < east and south < 24.0277 < north
+
+
+def test_unknown_municipality_is_a_404_naming_the_code(client) -> None:
+    error = assert_error_shape(client.get("/api/v1/municipalities/99999"), 404, "municipality_not_found")
+    assert "99999" in error["message"]
+
+
+def test_zones_are_a_geojson_feature_collection(client) -> None:
+    body = client.get("/api/v1/municipalities/10005/zones").json()
+    assert body["type"] == "FeatureCollection"
+    assert len(body["features"]) == 30
+    centro = next(f for f in body["features"] if f["properties"]["name"] == "Zona Centro")
+    assert shape(centro["geometry"]).contains(shape({"type": "Point", "coordinates": [-104.6657, 24.0277]}))
+    other = client.get("/api/v1/municipalities/10007/zones").json()
+    assert {f["id"] for f in other["features"]}.isdisjoint({f["id"] for f in body["features"]})
+
+
+def test_holidays_by_year_add_and_remove(client, session) -> None:
+    holidays = client.get("/api/v1/municipalities/10005/holidays?year=2026").json()
+    assert {"day": "2026-09-16", "name": "Día de la Independencia"} in holidays
+    assert all(h["day"].startswith("2026") for h in holidays)
+    headers = bearer(token_for(session, "admin@vigia.example"))
+    added = client.post("/api/v1/municipalities/10005/holidays", json={"day": "2026-12-12", "name": "Guadalupe"},
+                        headers=headers)
+    assert added.status_code == 201
+    again = client.post("/api/v1/municipalities/10005/holidays", json={"day": "2026-12-12", "name": "Otra vez"},
+                        headers=headers)
+    assert "2026-12-12" in assert_error_shape(again, 409, "holiday_exists")["message"]
+    assert client.delete("/api/v1/municipalities/10005/holidays/2026-12-12", headers=headers).status_code == 204
+    assert_error_shape(client.delete("/api/v1/municipalities/10005/holidays/2026-12-12", headers=headers), 404,
+                       "holiday_not_found")
+    bad = client.delete("/api/v1/municipalities/10005/holidays/12-12-2026", headers=headers)
+    assert assert_error_shape(bad, 422, "invalid_date")["details"][0]["field"] == "day"
+    assert_error_shape(client.get("/api/v1/municipalities/10005/holidays?year=dos mil"), 422, "validation_error")
+
+
+def test_edit_municipality_validates_the_time_zone(client, session) -> None:
+    headers = bearer(token_for(session, "admin@vigia.example"))
+    bad = client.patch("/api/v1/municipalities/10005", json={"timezone": "Mars/Olympus"}, headers=headers)
+    error = assert_error_shape(bad, 422, "validation_error")
+    assert error["details"][0]["field"] == "timezone"
+    good = client.patch("/api/v1/municipalities/10005", json={"timezone": "America/Mexico_City"}, headers=headers)
+    assert good.status_code == 200 and good.json()["timezone"] == "America/Mexico_City"
+
+
+def test_admin_creates_an_account_that_can_sign_in(client, session) -> None:
+    headers = bearer(token_for(session, "admin@vigia.example"))
+    created = client.post(
+        "/api/v1/municipalities/10005/users",
+        json={"email": "Nuevo.Comite@Vigia.example", "full_name": "Nuevo Integrante",
+              "password": "clave-de-prueba", "roles": ["committee_member"]},
+        headers=headers,
+    )
+    assert created.status_code == 201, created.text
+    assert created.json()["email"] == "nuevo.comite@vigia.example"
+    login = client.post("/api/v1/auth/login", json={"email": "nuevo.comite@vigia.example",
+                                                    "password": "clave-de-prueba", "device_name": "x"})
+    assert login.status_code == 201
+    short = client.post("/api/v1/municipalities/10005/users",
+                        json={"email": "x@vigia.example", "full_name": "X", "password": "corta", "roles": ["volunteer"]},
+                        headers=headers)
+    assert assert_error_shape(short, 422, "validation_error")["details"][0]["field"] == "password"
+    no_role = client.post("/api/v1/municipalities/10005/users",
+                          json={"email": "y@vigia.example", "full_name": "Y", "roles": []}, headers=headers)
+    assert assert_error_shape(no_role, 422, "validation_error")["details"][0]["field"] == "roles"
+
+
+def test_staff_lists_show_only_this_municipality(client, session) -> None:
+    make_user(session, Role.volunteer, code="10007", email="solo.gomez@vigia.example")
+    users = client.get("/api/v1/municipalities/10005/users",
+                       headers=bearer(token_for(session, "contraloria@vigia.example"))).json()
+    emails = {u["email"] for u in users}
+    assert "admin@vigia.example" in emails and "solo.gomez@vigia.example" not in emails
+    assert all(g["municipality_code"] == "10005" for u in users for g in u["roles"])
+
+
+def test_another_municipalitys_account_is_not_found_here(client, session) -> None:
+    outsider = make_user(session, Role.volunteer, code="10007")
+    headers = bearer(token_for(session, "admin@vigia.example"))
+    response = client.put(f"/api/v1/municipalities/10005/users/{outsider.id}/roles",
+                          json={"roles": ["admin"]}, headers=headers)
+    assert_error_shape(response, 404, "user_not_found")
+
+
+def test_roles_can_be_replaced_and_removed(client, session) -> None:
+    person = make_user(session, Role.volunteer, Role.committee_member)
+    headers = bearer(token_for(session, "admin@vigia.example"))
+    path = f"/api/v1/municipalities/10005/users/{person.id}/roles"
+    replaced = client.put(path, json={"roles": ["committee_coordinator"]}, headers=headers).json()
+    assert [g["role"] for g in replaced["roles"]] == ["committee_coordinator"]
+    assert client.put(path, json={"roles": []}, headers=headers).json()["roles"] == []
+    assert_error_shape(client.put(path, json={"roles": ["admin"]}, headers=headers), 404, "user_not_found")
+    assert_error_shape(client.put(path, json={"roles": ["jefe"]}, headers=headers), 422, "validation_error")
+
+
+def test_an_admin_cannot_remove_their_own_admin_role(client, session) -> None:
+    from server.auth import service
+
+    admin = service.get_by_email(session, "admin@vigia.example")
+    headers = bearer(token_for(session, "admin@vigia.example"))
+    response = client.put(f"/api/v1/municipalities/10005/users/{admin.id}/roles", json={"roles": ["volunteer"]},
+                          headers=headers)
+    assert_error_shape(response, 409, "cannot_demote_self")
+
+
+def test_national_admin_acts_in_every_municipality(client, session) -> None:
+    headers = bearer(token_for(session, NATIONAL_ADMIN))
+    for code in ("10005", "10007"):
+        assert client.get(f"/api/v1/municipalities/{code}/users", headers=headers).status_code == 200

@@ -1,0 +1,45 @@
+"""Spatial checks other domains rely on: is a point inside the municipality, which colonia is it in."""
+
+from __future__ import annotations
+
+import pytest
+
+from server.errors import Invalid
+from server.municipalities import service
+from tests.factories import CENTRO, municipality
+
+
+def test_a_point_in_the_city_is_inside(session) -> None:
+    service.check_point(municipality(session), lon=CENTRO[0], lat=CENTRO[1])
+
+
+def test_a_point_in_another_municipality_is_outside(session) -> None:
+    with pytest.raises(Invalid) as outside:
+        service.check_point(municipality(session), lon=-103.498, lat=25.565)  # Gómez Palacio
+    assert outside.value.code == "point_outside_municipality"
+    assert outside.value.details[0]["field"] == "location"
+    assert "Durango" in outside.value.message("es")
+
+
+def test_swapped_coordinates_are_recognised(session) -> None:
+    with pytest.raises(Invalid) as swapped:
+        service.check_point(municipality(session), lon=CENTRO[1], lat=CENTRO[0])
+    assert swapped.value.code == "coordinates_swapped"
+    assert "longitud" in swapped.value.message("es")
+    assert "longitude first" in swapped.value.message("en")
+
+
+def test_zone_at_finds_the_colonia_on_both_databases(session) -> None:
+    durango = municipality(session)
+    zone = service.zone_at(session, municipality=durango, lon=CENTRO[0], lat=CENTRO[1])
+    assert zone is not None and zone.name == "Zona Centro"
+    assert service.zone_at(session, municipality=durango, lon=-104.9, lat=23.8) is None  # countryside
+    assert service.zone_at(session, municipality=municipality(session, "10007"), lon=CENTRO[0], lat=CENTRO[1]) is None
+
+
+def test_holidays_between(session) -> None:
+    from datetime import date
+
+    days = service.holidays_between(session, municipality_id=municipality(session).id, start=date(2026, 3, 1),
+                                    end=date(2026, 4, 30))
+    assert days == {date(2026, 3, 16), date(2026, 4, 2), date(2026, 4, 3)}

@@ -1,0 +1,55 @@
+"""The Alembic migrations produce exactly the schema the models describe, on both databases."""
+
+from __future__ import annotations
+
+import geoalchemy2.alembic_helpers  # noqa: F401  (spatial index reflection on SpatiaLite)
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlmodel import SQLModel
+
+import server.models  # noqa: F401
+from server import db, migrate
+from server.migrations_support import include_object
+from tests.conftest import Backend, fresh_database
+
+
+def _differences(engine: sa.engine.Engine) -> list:
+    with engine.connect() as connection:
+        context = MigrationContext.configure(
+            connection, opts={"include_object": include_object, "compare_type": True}
+        )
+        return compare_metadata(context, SQLModel.metadata)
+
+
+def test_migrated_schema_matches_models(backend: Backend) -> None:
+    assert migrate.current(backend.engine) == migrate.head()
+    assert _differences(backend.engine) == []
+
+
+def test_downgrade_to_nothing_and_back(backend: Backend, tmp_path) -> None:
+    fresh = fresh_database(backend.name, tmp_path)
+    engine = db.make_engine(backend.settings.model_copy(update={"database_url": fresh.url}))
+    try:
+        migrate.upgrade(engine)
+        migrate.downgrade(engine, "base")
+        tables = set(sa.inspect(engine).get_table_names())
+        assert not tables & set(SQLModel.metadata.tables)
+        migrate.upgrade(engine)
+        assert _differences(engine) == []
+    finally:
+        engine.dispose()
+        fresh.drop()
+
+
+def test_every_table_is_created_by_a_migration(backend: Backend) -> None:
+    tables = set(sa.inspect(backend.engine).get_table_names())
+    missing = set(SQLModel.metadata.tables) - tables
+    assert not missing, f"tables without a migration: {sorted(missing)}"
+
+
+@pytest.mark.parametrize("table,column", [("municipalities", "boundary"), ("zones", "geometry")])
+def test_geometry_columns_have_a_spatial_index(backend: Backend, table: str, column: str) -> None:
+    indexes = sa.inspect(backend.engine).get_indexes(table)
+    assert any(index["column_names"] == [column] for index in indexes), indexes
