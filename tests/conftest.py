@@ -24,7 +24,7 @@ from server.config import Settings, configure_settings
 from server.logs import JsonFormatter
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
-POSTGRES_ADMIN_URL = os.environ.get("VIGIA_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+POSTGRES_ADMIN_URL = os.environ.get("VIGIA_TEST_POSTGRES_URL", "postgresql+psycopg://vigia:vigia@127.0.0.1:5432/postgres")
 REDIS_TEST_URL = os.environ.get("VIGIA_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 BACKENDS = [name for name in os.environ.get("VIGIA_TEST_BACKENDS", "postgis,spatialite").split(",") if name]
 
