@@ -21,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from server.errors import AppError, BadRequest, ErrorResponse, Invalid, TooLarge
+from server.errors import AppError, BadRequest, ErrorResponse, TooLarge
 from server.i18n import negotiate
 
 if typing.TYPE_CHECKING:
@@ -94,14 +94,18 @@ def parse_query(request: Request, model: type[BaseModel]) -> BaseModel:
     for key in request.query_params.keys():
         info = model.model_fields.get(key)
         values = request.query_params.getlist(key)
-        is_list = info is not None and typing.get_origin(info.annotation) in (list, tuple) or (
-            info is not None and "list[" in str(info.annotation)
-        )
-        data[key] = values if is_list else values[-1]
+        # ?status=a&status=b fills a list field; any other field takes the last value given.
+        data[key] = values if info is not None and _is_list(info.annotation) else values[-1]
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         raise QueryValidationError(exc) from exc
+
+
+def _is_list(annotation: Any) -> bool:
+    if typing.get_origin(annotation) in (list, tuple, set):
+        return True
+    return any(_is_list(arg) for arg in typing.get_args(annotation))
 
 
 class QueryValidationError(Exception):
@@ -336,4 +340,4 @@ def all_routes(routes: list[Any]) -> list[Any]:
     return _flatten(routes)
 
 
-__all__ = ["Call", "Invalid", "endpoint", "openapi_document", "all_routes", "read_body"]
+__all__ = ["Call", "endpoint", "openapi_document", "all_routes", "read_body"]

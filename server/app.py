@@ -22,7 +22,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Mount, Route
 
 from server import __version__, db, jobs
-from server.api import QueryValidationError, all_routes, openapi_document
+from server.api import QueryValidationError, openapi_document
 from server.auth import routes as auth_routes
 from server.config import Settings, configure_settings, get_settings
 from server.docs_page import render_docs
@@ -226,6 +226,3 @@ def create_app(settings: Settings | None = None, *, database: db.Database | None
     app.state.settings = settings
     return app
 
-
-def routes_for_docs(app: Starlette) -> list[Any]:
-    return all_routes(app.routes)

@@ -5,7 +5,6 @@ One use case, one transaction: services receive a session from `session_scope()`
 
 from __future__ import annotations
 
-import os
 import secrets
 import threading
 import time
@@ -245,11 +244,3 @@ def session_scope() -> Iterator[Session]:
 def dialect_name(session: Session) -> str:
     return session.get_bind().dialect.name
 
-
-def is_embedded(url: str) -> bool:
-    return url.startswith("sqlite")
-
-
-def sqlite_file_exists(url: str) -> bool:
-    path = _sqlite_path(url)
-    return path is not None and os.path.exists(path)

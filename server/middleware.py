@@ -7,7 +7,6 @@ import logging
 import re
 import time
 import uuid
-from typing import Any
 
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -81,6 +80,3 @@ class RequestContextMiddleware:
         )
         await send({"type": "http.response.body", "body": body})
 
-
-def client_request_id(scope: dict[str, Any]) -> str | None:
-    return scope.get("state", {}).get("request_id")

@@ -63,9 +63,10 @@ def test_migrate_load_fixtures_twice_create_user_and_issue_token(empty_database)
     token = issued.stdout
     assert token.endswith("\n") and token.count("\n") == 1 and token.startswith("vg_")
 
+    from starlette.testclient import TestClient
+
     from server.app import create_app
     from server.config import Settings
-    from starlette.testclient import TestClient
 
     settings = Settings(database_url=url, allowed_hosts=["testserver"], password_memory_kib=1024)
     with TestClient(create_app(settings)) as client:

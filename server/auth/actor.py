@@ -57,6 +57,3 @@ def authorize(actor: Actor, permission: str, municipality_id: uuid.UUID) -> None
         return
     raise Forbidden("forbidden")
 
-
-def can(actor: Actor, permission: str, municipality_id: uuid.UUID) -> bool:
-    return actor.is_national_admin or bool(actor.roles_in(municipality_id) & PERMISSIONS[permission])

@@ -6,11 +6,11 @@ import re
 import uuid
 from datetime import datetime
 from enum import Enum
-
-import sqlalchemy as sa
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field as PField
+import sqlalchemy as sa
+from pydantic import AfterValidator, BaseModel, ConfigDict
+from pydantic import Field as PField
 from sqlmodel import Field, SQLModel
 
 from server.db import IdMixin, TimestampMixin, UTCDateTime, utcnow

@@ -5,7 +5,6 @@ from __future__ import annotations
 from shapely.geometry import shape
 
 from server.auth.models import Role
-
 from tests.factories import NATIONAL_ADMIN, bearer, make_user, token_for
 from tests.test_app import assert_error_shape
 
