@@ -32,7 +32,6 @@ from server.logs import setup_logging
 from server.municipalities import routes as municipality_routes
 
 log = logging.getLogger("vigia.app")
-HEARTBEAT_STALE_SECONDS = 120
 
 API_ROUTES = [*auth_routes.routes, *municipality_routes.routes]
 
@@ -113,7 +112,7 @@ def _check_redis_and_workers(settings: Settings) -> tuple[dict[str, Any], dict[s
         w for w in workers
         if w["last_heartbeat"] is not None
         and (now - w["last_heartbeat"].replace(tzinfo=w["last_heartbeat"].tzinfo or timezone.utc)).total_seconds()
-        < HEARTBEAT_STALE_SECONDS
+        < jobs.HEARTBEAT_STALE_SECONDS
     ]
     last = max((w["last_heartbeat"] for w in workers if w["last_heartbeat"]), default=None)
     return {"ok": True, "configured": True}, {

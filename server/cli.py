@@ -8,6 +8,20 @@ import sys
 from server.config import ConfigurationError, get_settings
 
 
+# uvicorn's own messages (start-up, worker processes) in the same JSON lines as Vigía's.
+UVICORN_LOG_CONFIG = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "server.logs.JsonFormatter"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}},
+    "loggers": {
+        "uvicorn": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+        "uvicorn.error": {"level": "INFO"},
+        "uvicorn.access": {"handlers": [], "level": "WARNING", "propagate": False},
+    },
+}
+
+
 def _database():
     from server import db
 
@@ -43,6 +57,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         forwarded_allow_ips=args.forwarded_allow_ips,
         log_level="warning",
         access_log=False,
+        log_config=UVICORN_LOG_CONFIG,
     )
     return 0
 
@@ -51,6 +66,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from server import jobs
     from server.logs import setup_logging
 
+    get_settings().check_production()
     setup_logging(get_settings().log_level)
     jobs.run_worker(burst=args.burst, queues=args.queue or None)
     return 0

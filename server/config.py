@@ -24,11 +24,9 @@ class ConfigurationError(RuntimeError):
 class Settings(BaseSettings):
     """Every knob Vigía reads from the environment (variable names are the upper-case field names)."""
 
-    model_config = SettingsConfigDict(env_file=None, extra="ignore", case_sensitive=False, populate_by_name=True)
+    model_config = SettingsConfigDict(env_file=None, extra="ignore", case_sensitive=False)
 
-    env: Literal["development", "production", "test"] = Field(
-        "development", validation_alias="VIGIA_ENV", description="development, production or test"
-    )
+    vigia_env: Literal["development", "production", "test"] = "development"
     database_url: str = "sqlite:///var/vigia.db"
     redis_url: str | None = None
     rq_queue: str = "vigia"
@@ -40,6 +38,8 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(1_048_576, ge=1024)
     log_level: str = "INFO"
     spatialite_library: str = "mod_spatialite"
+    # OC4IDS project ids are "<prefix>-<municipality code>-<work number>"; register a prefix with Open Contracting.
+    oc4ids_prefix: str = "oc4ids-vigia"
     db_pool_size: int = Field(10, ge=1)
     # argon2id cost; the defaults follow RFC 9106's second recommended option (64 MiB, 3 passes).
     password_memory_kib: int = Field(65_536, ge=1024)
@@ -69,7 +69,7 @@ class Settings(BaseSettings):
 
     def check_production(self) -> None:
         """Refuse to start a production process with settings that are only safe on a laptop."""
-        if self.env != "production":
+        if self.vigia_env != "production":
             return
         if self.secret_key == DEFAULT_SECRET_KEY or len(self.secret_key) < 32:
             raise ConfigurationError(

@@ -23,6 +23,9 @@ from server.config import get_settings
 log = logging.getLogger("vigia.jobs")
 
 RETRY_INTERVALS = [10, 60, 300]  # seconds: back off before giving up after three more tries
+# An idle RQ worker reports in every WORKER_TTL - 15 seconds; /healthz calls it stale after HEARTBEAT_STALE.
+WORKER_TTL = 60
+HEARTBEAT_STALE_SECONDS = 2 * WORKER_TTL
 Primitive = str | int | float | bool | None
 
 
@@ -71,7 +74,11 @@ def enqueue(fn: Callable[..., Any] | str, *args: Any, session: Session | None = 
 
         @event.listens_for(session, "after_commit", once=True)
         def _after_commit(_session: Session) -> None:
-            _dispatch(path, values, job_id)
+            # The record is committed: a queue outage now must not turn the request into an error.
+            try:
+                _dispatch(path, values, job_id)
+            except Exception:
+                log.exception("job_enqueue_failed", extra={"job_id": job_id, "job": path, "job_args": values})
 
         @event.listens_for(session, "after_soft_rollback", once=True)
         def _after_rollback(_session: Session, _previous: Any) -> None:
@@ -151,5 +158,6 @@ def run_worker(*, burst: bool = False, queues: list[str] | None = None) -> bool:
     if not settings.redis_url:
         raise RuntimeError("REDIS_URL is not set: without Redis, jobs already run inside the web process.")
     connection = redis_connection(settings.redis_url)
-    worker = Worker(queues or [settings.rq_queue], connection=connection, serializer=JSONSerializer)
+    worker = Worker(queues or [settings.rq_queue], connection=connection, serializer=JSONSerializer,
+                    worker_ttl=WORKER_TTL)
     return worker.work(burst=burst, with_scheduler=True, logging_level=settings.log_level)

@@ -38,7 +38,7 @@ def unavailable(reason: str) -> None:
 
 def base_settings(**overrides: object) -> Settings:
     values: dict[str, object] = {
-        "env": "test",
+        "vigia_env": "test",
         "allowed_hosts": ["testserver", "127.0.0.1", "localhost"],
         "secret_key": "test-secret-key-that-is-long-enough-for-production",
         "password_memory_kib": 1024,

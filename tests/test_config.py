@@ -15,7 +15,7 @@ def test_embedded_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
     assert settings.is_sqlite
     assert settings.redis_url is None
     assert settings.cors_origins == []
-    assert settings.env == "development"
+    assert settings.vigia_env == "development"
 
 
 def test_environment_variables_are_read(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -30,21 +30,27 @@ def test_environment_variables_are_read(monkeypatch: pytest.MonkeyPatch) -> None
     assert settings.redis_url == "redis://cache.internal:6379/0"
     assert settings.allowed_hosts == ["vigia.durango.gob.mx", "api.vigia.mx"]
     assert settings.cors_origins == ["https://app.vigia.mx"]
-    assert settings.env == "production"
+    assert settings.vigia_env == "production"
 
 
 def test_production_refuses_the_default_secret() -> None:
     with pytest.raises(ConfigurationError, match="SECRET_KEY"):
-        Settings(env="production", secret_key=DEFAULT_SECRET_KEY).check_production()
+        Settings(vigia_env="production", secret_key=DEFAULT_SECRET_KEY).check_production()
     with pytest.raises(ConfigurationError, match="SECRET_KEY"):
-        Settings(env="production", secret_key="short").check_production()
+        Settings(vigia_env="production", secret_key="short").check_production()
 
 
 def test_production_refuses_any_host() -> None:
     with pytest.raises(ConfigurationError, match="ALLOWED_HOSTS"):
-        Settings(env="production", secret_key="x" * 40, allowed_hosts=["*"]).check_production()
+        Settings(vigia_env="production", secret_key="x" * 40, allowed_hosts=["*"]).check_production()
 
 
 def test_production_accepts_a_real_secret() -> None:
-    Settings(env="production", secret_key="x" * 40, allowed_hosts=["vigia.example"]).check_production()
-    Settings(env="development").check_production()  # the default secret is fine on a laptop
+    Settings(vigia_env="production", secret_key="x" * 40, allowed_hosts=["vigia.example"]).check_production()
+    Settings(vigia_env="development").check_production()  # the default secret is fine on a laptop
+
+
+def test_only_vigia_env_selects_production(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("VIGIA_ENV", raising=False)
+    monkeypatch.setenv("ENV", "production")
+    assert Settings().vigia_env == "development"

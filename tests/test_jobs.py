@@ -142,3 +142,16 @@ def test_rq_failure_is_logged_with_the_job_id_and_never_loses_the_record(committ
     # the first failure schedules a retry with back-off instead of giving up
     assert job.get_status() in ("scheduled", "failed")
     assert job.retries_left == len(jobs.RETRY_INTERVALS) - 1
+
+
+def test_a_queue_outage_after_commit_keeps_the_record_and_is_logged(database, backend, vigia_logs) -> None:
+    configure_settings(backend.settings.model_copy(update={"redis_url": "redis://127.0.0.1:1/0"}))
+    try:
+        with database.session_scope() as session:
+            holiday = _holiday(session)
+            job_id = jobs.enqueue(rename_holiday, holiday.id, "nunca", session=session)
+    finally:
+        configure_settings(backend.settings)
+    assert _name(database, holiday.id) == "Día de prueba"
+    logged = [line for line in vigia_logs.lines if line["event"] == "job_enqueue_failed"]
+    assert len(logged) == 1 and logged[0]["job_id"] == job_id

@@ -27,7 +27,7 @@ from server.auth.models import (
     normalise_email,
 )
 from server.config import get_settings
-from server.db import utcnow
+from server.db import new_id, utcnow
 from server.errors import AppError, Conflict, Forbidden, NotFound, TooManyRequests, Unauthorized
 from server.municipalities import service as municipalities
 from server.municipalities.models import Municipality
@@ -130,7 +130,7 @@ def _device_for(session: Session, *, user: User, name: str, device_id: uuid.UUID
                 raise Forbidden("device_revoked")
             device.name = name
             return device
-    device = Device(id=device_id or uuid.uuid4(), user_id=user.id, name=name)
+    device = Device(id=device_id or new_id(), user_id=user.id, name=name)
     session.add(device)
     session.flush()
     return device
