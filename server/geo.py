@@ -133,3 +133,47 @@ def index_filter(session: Session, table: str, column: str, frame: BaseGeometry)
         "AND search_frame = ST_GeomFromText(:sp_frame, 4326)"
     ).bindparams(sp_table=table, sp_column=column, sp_frame=frame.wkt)
     return sa.literal_column(f"{table}.rowid").in_(subquery)
+
+
+# ------------------------------------------------------------------------------------------------ metres
+
+# Metres per degree of latitude is at least this anywhere on the WGS84 ellipsoid (110,574 m at the equator);
+# using a smaller number only makes the search box larger, never too small.
+_METRES_PER_DEGREE = 110_000.0
+
+
+def _is_sqlite(session: Session) -> bool:
+    return session.get_bind().dialect.name == "sqlite"
+
+
+def box_around(lon: float, lat: float, radius_m: float) -> sg.Polygon:
+    """A lon/lat box that surely contains every point within `radius_m` of (lon, lat)."""
+    dlat = radius_m / _METRES_PER_DEGREE
+    widest = min(89.9, abs(lat) + dlat)
+    dlon = min(180.0, radius_m / (_METRES_PER_DEGREE * math.cos(math.radians(widest))))
+    return sg.box(max(-180.0, lon - dlon), max(-90.0, lat - dlat), min(180.0, lon + dlon), min(90.0, lat + dlat))
+
+
+def bbox_filter(session: Session, column: Any, table: str, box: BaseGeometry) -> sa.ColumnElement[bool]:
+    """Rows whose bounding box meets `box`, answered from the spatial index on both databases."""
+    if _is_sqlite(session):
+        return index_filter(session, table, column.key, box)
+    west, south, east, north = box.bounds
+    return column.op("&&")(sa.func.ST_MakeEnvelope(west, south, east, north, SRID))
+
+
+def distance_m(session: Session, column: Any, lon: float, lat: float) -> sa.ColumnElement[float]:
+    """Geodesic distance in metres on the WGS84 ellipsoid from (lon, lat) to the nearest point of `column`
+    (PostGIS geography; SpatiaLite's ellipsoidal ST_Distance): the two agree within a few millimetres."""
+    point = point_sql(lon, lat)
+    if _is_sqlite(session):
+        return sa.func.ST_Distance(column, point, 1)
+    from geoalchemy2 import Geography
+
+    return sa.func.ST_Distance(sa.cast(column, Geography), sa.cast(point, Geography))
+
+
+def intersects(session: Session, column: Any, shape: BaseGeometry) -> sa.ColumnElement[bool]:
+    expression = sa.func.ST_Intersects(column, sa.func.ST_GeomFromText(shape.wkt, SRID))
+    # SpatiaLite answers 1, 0 or -1 (error); only 1 means yes.
+    return expression == 1 if _is_sqlite(session) else expression

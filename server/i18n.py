@@ -109,6 +109,30 @@ MESSAGES: dict[str, dict[str, str]] = {
         "es": "El punto está fuera del municipio de {municipality}.",
         "en": "The point lies outside the municipality of {municipality}.",
     },
+    "geometry_outside_municipality": {
+        "es": "La geometría sale del municipio de {municipality}.",
+        "en": "The geometry extends outside the municipality of {municipality}.",
+    },
+    "work_not_found": {"es": "No existe esa obra en este municipio.", "en": "There is no such work in this municipality."},
+    "work_identifier_taken": {
+        "es": "Ya existe una obra con el número {identifier} en este municipio.",
+        "en": "A work numbered {identifier} already exists in this municipality.",
+    },
+    "stale_version": {
+        "es": "Alguien modificó este registro mientras usted lo editaba (versión {current}, usted envió {sent}). "
+        "Revise la versión actual y vuelva a intentarlo.",
+        "en": "Someone changed this record while you were editing it (version {current}, you sent {sent}). "
+        "Review the current version and try again.",
+    },
+    "invalid_cursor": {"es": "El cursor de paginación no es válido.", "en": "The pagination cursor is not valid."},
+    "invalid_bbox": {
+        "es": "bbox debe ser oeste,sur,este,norte en grados, con oeste < este y sur < norte.",
+        "en": "bbox must be west,south,east,north in degrees, with west < east and south < north.",
+    },
+    "future_observation": {
+        "es": "La fecha de observación no puede ser futura.",
+        "en": "The observation date cannot be in the future.",
+    },
     "coordinates_swapped": {
         "es": "El punto está fuera de {municipality}, pero caería dentro si se intercambian latitud y longitud: "
         "envíe primero la longitud y después la latitud.",

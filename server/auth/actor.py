@@ -39,6 +39,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "users.read": frozenset({Role.admin, Role.comptroller}),
     "users.manage": frozenset({Role.admin}),
     "municipality.manage": frozenset({Role.admin}),
+    "works.manage": frozenset({Role.admin, Role.comptroller}),
 }
 
 

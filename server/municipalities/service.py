@@ -155,6 +155,15 @@ def _boundary(municipality: Municipality) -> PreparedGeometry:
     return found
 
 
+def check_geometry(municipality: Municipality, geom: BaseGeometry, *, field: str = "geometry") -> None:
+    """Invalid unless the whole geometry lies inside the municipality (points get the swapped-axes hint)."""
+    if isinstance(geom, sg.Point):
+        check_point(municipality, lon=geom.x, lat=geom.y, field=field)
+        return
+    if not _boundary(municipality).covers(geom):
+        raise Invalid.for_field(field, "geometry_outside_municipality", municipality=municipality.name)
+
+
 def check_point(municipality: Municipality, *, lon: float, lat: float, field: str = "location") -> None:
     """Invalid unless the point lies inside the municipality; says so when latitude and longitude look swapped."""
     boundary = _boundary(municipality)

@@ -26,6 +26,19 @@ def _target_user(client, session) -> str:
     return str(service.get_by_email(session, "comite@vigia.example").id)
 
 
+def _target_work(client, session) -> str:
+    from server.auth import service as auth
+    from server.works import service
+    from server.works.models import WorkCreate
+    from tests.factories import municipality
+
+    actor = auth.authenticate(session, token=token_for(session, "contraloria@vigia.example", "matrix"))
+    work = service.create(session, actor=actor, municipality=municipality(session),
+                          data=WorkCreate(identifier="MATRIZ-1", title="Obra de la matriz", status="implementation"))
+    session.flush()
+    return str(work.id)
+
+
 
 # name: (method, path template, json body, roles of 10005 allowed). Signed-in callers of every kind may use
 # the endpoints whose allowed set is EVERY_ROLE ("any signed-in account", including other municipalities').
@@ -43,6 +56,12 @@ MATRIX = {
                  {"email": "nueva@vigia.example", "full_name": "Nueva", "roles": ["volunteer"]}, ADMINS),
     "set_roles": ("PUT", "/api/v1/municipalities/10005/users/{target_user}/roles",
                   {"roles": ["committee_member", "volunteer"]}, ADMINS),
+    "create_work": ("POST", "/api/v1/municipalities/10005/works",
+                    {"identifier": "MATRIZ-2", "title": "Otra obra", "status": "preparation"}, STAFF),
+    "update_work": ("PATCH", "/api/v1/municipalities/10005/works/{target_work}",
+                    {"version": 1, "title": "Obra renombrada"}, STAFF),
+    "add_progress": ("POST", "/api/v1/municipalities/10005/works/{target_work}/progress",
+                     {"observed_on": "2026-11-01", "physical_pct": 35}, STAFF),
 }
 
 
@@ -82,6 +101,7 @@ def test_permission(client, session, name: str, caller: str) -> None:
         own_device=client.get("/api/v1/auth/devices", headers=headers).json()[0]["id"] if token else
         "00000000-0000-0000-0000-000000000000",
         target_user=_target_user(client, session),
+        target_work=_target_work(client, session) if "{target_work}" in template else "",
     )
     response = client.request(method, path, json=body, headers=headers)
     if _allowed(caller, roles):

@@ -1,0 +1,25 @@
+"""The OC4IDS 0.9 codelists Vigía validates against (copied from the standard, Apache-2.0, see LICENSE-OC4IDS)."""
+
+from __future__ import annotations
+
+import csv
+from functools import lru_cache
+from pathlib import Path
+
+FOLDER = Path(__file__).parent / "codelists"
+
+
+@lru_cache(maxsize=None)
+def codes(name: str) -> frozenset[str]:
+    """The codes of codelist `name` (e.g. "projectStatus")."""
+    with (FOLDER / f"{name}.csv").open(encoding="utf-8") as handle:
+        return frozenset(row["Code"] for row in csv.DictReader(handle))
+
+
+def check(name: str, value: str) -> str:
+    """`value` if it is in the codelist, else a ValueError listing what is allowed (short lists only)."""
+    allowed = codes(name)
+    if value not in allowed:
+        listed = ", ".join(sorted(allowed)) if len(allowed) <= 30 else f"la lista {name} de OC4IDS"
+        raise ValueError(f"'{value}' no está en {name}; use uno de: {listed}")
+    return value
