@@ -48,6 +48,7 @@ class Operation:
     summary: str
     tag: str
     body: type[BaseModel] | None = None
+    raw_body: tuple[str, ...] = ()
     query: type[BaseModel] | None = None
     response: Any = None
     status: int = 200
@@ -58,9 +59,27 @@ class Operation:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-async def read_body(request: Request) -> bytes:
-    """The raw body, refusing more than MAX_BODY_BYTES before reading it all."""
-    limit = request.app.state.settings.max_body_bytes
+@dataclass
+class RawBody:
+    """An uploaded file's bytes and its media type (without parameters)."""
+
+    content_type: str
+    data: bytes
+
+
+async def read_raw_body(request: Request, accepted: tuple[str, ...]) -> RawBody:
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type not in accepted:
+        raise AppError("unsupported_media_type_of", status=415, accepted=", ".join(accepted))
+    data = await read_body(request, limit=request.app.state.settings.max_import_bytes)
+    if not data.strip():
+        raise BadRequest("empty_body")
+    return RawBody(content_type, data)
+
+
+async def read_body(request: Request, *, limit: int | None = None) -> bytes:
+    """The raw body, refusing more than `limit` (MAX_BODY_BYTES by default) before reading it all."""
+    limit = limit or request.app.state.settings.max_body_bytes
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise TooLarge(limit=limit)
@@ -130,6 +149,7 @@ def endpoint(
     summary: str,
     tag: str,
     body: type[BaseModel] | None = None,
+    raw_body: tuple[str, ...] = (),
     query: type[BaseModel] | None = None,
     response: Any = None,
     status: int = 200,
@@ -138,7 +158,10 @@ def endpoint(
     description: str = "",
 ) -> Callable[[Callable[[Call], Any]], Route]:
     """Declare an endpoint. `auth=True` means a signed-in caller is required; finer permissions are the
-    service's business (they depend on the municipality and the record)."""
+    service's business (they depend on the municipality and the record).
+
+    `raw_body=("text/csv", "application/json")` hands the handler `RawBody(content_type, data)` instead of a
+    parsed model (file imports), up to MAX_IMPORT_BYTES."""
 
     def decorate(handler: Callable[[Call], Any]) -> Route:
         op = Operation(
@@ -148,6 +171,7 @@ def endpoint(
             summary=summary,
             tag=tag,
             body=body,
+            raw_body=raw_body,
             query=query,
             response=response,
             status=status,
@@ -164,7 +188,10 @@ def endpoint(
             actor = await resolve_actor(request)
             if auth:
                 require_user(actor)
-            parsed_body = await parse_json_body(request, body) if body is not None else None
+            if raw_body:
+                parsed_body: Any = await read_raw_body(request, raw_body)
+            else:
+                parsed_body = await parse_json_body(request, body) if body is not None else None
             parsed_query = parse_query(request, query) if query is not None else None
             call = Call(
                 request=request,
@@ -267,6 +294,11 @@ def openapi_document(routes: list[Any], *, title: str, version: str) -> dict[str
                 "required": True,
                 "content": {"application/json": {"schema": schema_for(op.body, "validation")}},
             }
+        elif op.raw_body:
+            operation["requestBody"] = {
+                "required": True,
+                "content": {media: {"schema": {"type": "string", "format": "binary"}} for media in op.raw_body},
+            }
         if op.status == 204 or op.response is None:
             operation["responses"][str(op.status)] = {"description": "Done"}
         else:
@@ -277,8 +309,8 @@ def openapi_document(routes: list[Any], *, title: str, version: str) -> dict[str
         error_codes = set(op.errors)
         if op.body is not None or op.query is not None:
             error_codes |= {400, 422}
-        if op.body is not None:
-            error_codes |= {413, 415}
+        if op.body is not None or op.raw_body:
+            error_codes |= {400, 413, 415}
         if op.auth:
             error_codes |= {401}
         for code in sorted(error_codes):

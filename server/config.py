@@ -36,6 +36,7 @@ class Settings(BaseSettings):
     cors_origins: Annotated[list[str], NoDecode] = []
     token_ttl_days: int = Field(90, ge=1, le=3650)
     max_body_bytes: int = Field(1_048_576, ge=1024)
+    max_import_bytes: int = Field(20_971_520, ge=1024)  # OC4IDS packages and spreadsheets
     log_level: str = "INFO"
     spatialite_library: str = "mod_spatialite"
     # OC4IDS project ids are "<prefix>-<municipality code>-<work number>"; register a prefix with Open Contracting.

@@ -30,6 +30,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "es": "Envíe el cuerpo como application/json.",
         "en": "Send the body as application/json.",
     },
+    "unsupported_media_type_of": {
+        "es": "Tipo de contenido no admitido; envíe uno de: {accepted}.",
+        "en": "Unsupported content type; send one of: {accepted}.",
+    },
+    "empty_body": {"es": "El cuerpo de la solicitud está vacío.", "en": "The request body is empty."},
     "body_too_large": {
         "es": "La solicitud es demasiado grande (máximo {limit} bytes).",
         "en": "The request is too large (at most {limit} bytes).",
