@@ -30,11 +30,12 @@ from server.errors import AppError, error_payload, validation_details
 from server.i18n import negotiate, translate
 from server.logs import setup_logging
 from server.municipalities import routes as municipality_routes
+from server.works import exchange_routes
 from server.works import routes as work_routes
 
 log = logging.getLogger("vigia.app")
 
-API_ROUTES = [*auth_routes.routes, *municipality_routes.routes, *work_routes.routes]
+API_ROUTES = [*auth_routes.routes, *municipality_routes.routes, *work_routes.routes, *exchange_routes.routes]
 
 
 # ------------------------------------------------------------------------------------------------ errors

@@ -7,7 +7,6 @@ import sys
 
 from server.config import ConfigurationError, get_settings
 
-
 # uvicorn's own messages (start-up, worker processes) in the same JSON lines as Vigía's.
 UVICORN_LOG_CONFIG = {
     "version": 1,

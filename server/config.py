@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     spatialite_library: str = "mod_spatialite"
     # OC4IDS project ids are "<prefix>-<municipality code>-<work number>"; register a prefix with Open Contracting.
     oc4ids_prefix: str = "oc4ids-vigia"
+    # The licence and publication policy (URLs) stated in OC4IDS exports of the works register.
+    oc4ids_license: str = "https://creativecommons.org/licenses/by/4.0/"
+    oc4ids_publication_policy: str | None = None
     db_pool_size: int = Field(10, ge=1)
     # argon2id cost; the defaults follow RFC 9106's second recommended option (64 MiB, 3 passes).
     password_memory_kib: int = Field(65_536, ge=1024)

@@ -244,3 +244,13 @@ def session_scope() -> Iterator[Session]:
 def dialect_name(session: Session) -> str:
     return session.get_bind().dialect.name
 
+
+def query_plan(session: Session, statement: sa.sql.expression.ClauseElement) -> list[str]:
+    """The database's plan for `statement`, one line per step (PostgreSQL's EXPLAIN; SQLite's EXPLAIN QUERY PLAN,
+    whose detail column names each table and index used). Parameters are inlined as literals."""
+    dialect = session.get_bind().dialect
+    sql = str(statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+    connection = session.connection()
+    if dialect.name == "sqlite":
+        return [str(row[3]) for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + sql)]
+    return [str(row[0]) for row in connection.exec_driver_sql("EXPLAIN " + sql)]

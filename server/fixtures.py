@@ -1,7 +1,8 @@
-"""`vigia load-fixtures`: the demo municipality, its zones, holidays and one account per role.
+"""`vigia load-fixtures`: the demo municipality, its zones, holidays, one account per role and a register of
+public works with their progress histories.
 
-Idempotent: every record is matched by its natural key (municipality code, zone code, day, email), so loading
-twice changes nothing.
+Idempotent: every record is matched by its natural key (municipality code, zone code, day, email, work number,
+observation), so loading twice changes nothing.
 """
 
 from __future__ import annotations
@@ -17,9 +18,12 @@ from sqlalchemy.orm import Session
 
 from server import geo
 from server.auth import service as auth
+from server.auth.actor import Actor
 from server.auth.models import Role
 from server.municipalities import service as municipalities
 from server.municipalities.models import Holiday, Municipality, Zone
+from server.works import service as works
+from server.works.models import ProgressCreate, ProgressSource, Work, WorkCreate
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -107,5 +111,51 @@ def load(session: Session, path: Path = DEFAULT_PATH) -> dict[str, Counter[str]]
                 auth.grant(session, user=user, municipality_id=municipality.id, role=Role(role))
     session.flush()
     report["users"] = counts
+
+    _load_works(session, path, report)
     return report
 
+
+def _load_works(session: Session, path: Path, report: dict[str, Counter[str]]) -> None:
+    """Demo works (works.json), entered through the works service as the national administrator, so zones,
+    contractor, current contract value and latest progress are derived exactly as for any import. A work is
+    matched by its number; an observation by (work, day, source, physical %, financial %)."""
+    works_file = path / "works.json"
+    if not works_file.exists():
+        return
+    accounts = json.loads((path / "users.json").read_text("utf-8"))["users"]
+    admin = auth.get_by_email(session, next(item["email"] for item in accounts if item.get("national_admin")))
+    actor = Actor(user_id=admin.id, is_national_admin=True)
+
+    counts: Counter[str] = Counter()
+    progress: Counter[str] = Counter()
+    for code, items in json.loads(works_file.read_text("utf-8")).items():
+        if code.startswith("_"):
+            continue
+        municipality = municipalities.get_by_code(session, code)
+        for item in items:
+            observations = [ProgressCreate.model_validate(entry) for entry in item.get("progress", [])]
+            data = WorkCreate.model_validate({key: value for key, value in item.items() if key != "progress"})
+            counts[works.import_one(session, actor=actor, municipality=municipality, data=data)] += 1
+            work_id = session.scalar(
+                sa.select(Work.id).where(Work.municipality_id == municipality.id, Work.identifier == data.identifier)
+            )
+            recorded = {_observation_key(row) for row in
+                        works.list_progress(session, municipality=municipality, work_id=work_id)}
+            for observation in observations:
+                key = _observation_key(observation)
+                if key in recorded:
+                    progress["unchanged"] += 1
+                    continue
+                works.add_progress(session, actor=actor, municipality=municipality, work_id=work_id,
+                                   data=observation)
+                recorded.add(key)
+                progress["created"] += 1
+    session.flush()
+    report["works"] = counts
+    report["progress"] = progress
+
+
+def _observation_key(observation: Any) -> tuple[Any, ...]:
+    return (observation.observed_on, ProgressSource(observation.source).value, observation.physical_pct,
+            observation.financial_pct)

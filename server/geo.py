@@ -62,6 +62,9 @@ def _check_positions(coordinates: Any, field: str) -> None:
             raise _invalid(field, "position")
         lon, lat = coordinates[0], coordinates[1]
         if not (math.isfinite(lon) and math.isfinite(lat)) or not (-180 <= lon <= 180) or not (-90 <= lat <= 90):
+            if math.isfinite(lon) and math.isfinite(lat) and -90 <= lon <= 90 and -180 <= lat <= 180:
+                # [24.03, -104.67] in Durango: latitude first, as maps and phones show it.
+                raise _error("coordinates_look_swapped", field, value=f"{lon}, {lat}")
             raise _error("coordinate_out_of_range", field, value=f"{lon}, {lat}")
         return
     if not isinstance(coordinates, (list, tuple)):

@@ -114,6 +114,20 @@ MESSAGES: dict[str, dict[str, str]] = {
         "es": "El punto está fuera del municipio de {municipality}.",
         "en": "The point lies outside the municipality of {municipality}.",
     },
+    "coordinates_look_swapped": {
+        "es": "La posición [{value}] tiene la latitud fuera de rango; parece que llegó latitud, longitud: "
+        "en GeoJSON va primero la longitud y después la latitud.",
+        "en": "The position [{value}] has its latitude out of range; it looks like latitude, longitude: "
+        "GeoJSON puts longitude first, then latitude.",
+    },
+    "not_a_feature_collection": {
+        "es": "Se esperaba un GeoJSON FeatureCollection con una lista de features.",
+        "en": "Expected a GeoJSON FeatureCollection with a list of features.",
+    },
+    "zone_needs_code_and_name": {
+        "es": "Cada zona necesita properties.code y properties.name.",
+        "en": "Every zone needs properties.code and properties.name.",
+    },
     "geometry_outside_municipality": {
         "es": "La geometría sale del municipio de {municipality}.",
         "en": "The geometry extends outside the municipality of {municipality}.",
@@ -143,6 +157,94 @@ MESSAGES: dict[str, dict[str, str]] = {
         "envíe primero la longitud y después la latitud.",
         "en": "The point is outside {municipality}, but would fall inside with latitude and longitude swapped: "
         "send longitude first, then latitude.",
+    },
+    # imports and exports of the works register
+    "missing": {"es": "Este dato es obligatorio.", "en": "This value is required."},
+    "expected_object": {"es": "Se esperaba un objeto JSON.", "en": "Expected a JSON object."},
+    "expected_list": {"es": "Se esperaba una lista.", "en": "Expected a list."},
+    "not_oc4ids_package": {
+        "es": "El JSON no es un paquete de proyectos OC4IDS: falta la lista «projects».",
+        "en": "The JSON is not an OC4IDS project package: the 'projects' list is missing.",
+    },
+    "invalid_instant": {
+        "es": "Fecha no válida: {value} (use ISO 8601, p. ej. 2026-03-01T00:00:00-06:00).",
+        "en": "Invalid date: {value} (use ISO 8601, e.g. 2026-03-01T00:00:00-06:00).",
+    },
+    "multiple_contracts": {
+        "es": "El proyecto tiene {count} procesos de contratación; Vigía registra un contrato por obra: "
+        "divida el proyecto en varias obras.",
+        "en": "The project has {count} contracting processes; Vigía records one contract per work: "
+        "split the project into several works.",
+    },
+    "mixed_locations": {
+        "es": "Las ubicaciones tienen geometrías de tipos distintos ({types}); Vigía guarda una geometría por obra.",
+        "en": "The locations have geometries of different types ({types}); Vigía keeps one geometry per work.",
+    },
+    "duplicate_identifier": {
+        "es": "La obra {identifier} ya aparece en la fila {row}; cada número de obra va una sola vez.",
+        "en": "Work {identifier} already appears in row {row}; each work number goes only once.",
+    },
+    "not_a_csv": {
+        "es": "El archivo no es texto CSV; si es una hoja de Excel, guárdela como «CSV UTF-8 (delimitado por "
+        "comas)».",
+        "en": "The file is not CSV text; if it is an Excel workbook, save it as 'CSV UTF-8 (comma delimited)'.",
+    },
+    "missing_columns": {
+        "es": "Faltan columnas obligatorias: {columns}.",
+        "en": "Required columns are missing: {columns}.",
+    },
+    "missing_column": {"es": "Falta la columna {column}.", "en": "The {column} column is missing."},
+    "duplicate_column": {
+        "es": "Las columnas «{first}» y «{second}» dicen lo mismo ({column}); deje solo una.",
+        "en": "Columns '{first}' and '{second}' mean the same ({column}); keep only one.",
+    },
+    "too_many_cells": {
+        "es": "La fila tiene {count} celdas y el encabezado {expected}: revise que los textos con comas o punto "
+        "y coma (p. ej. un monto 1,234.50) estén entre comillas.",
+        "en": "The row has {count} cells and the header {expected}: check that texts with commas or semicolons "
+        "(e.g. an amount 1,234.50) are quoted.",
+    },
+    "invalid_amount": {
+        "es": "Monto no válido: {value} (use p. ej. 1234567.89, 1,234,567.89 o $1,234,567.89).",
+        "en": "Invalid amount: {value} (use e.g. 1234567.89, 1,234,567.89 or $1,234,567.89).",
+    },
+    "invalid_day": {
+        "es": "Fecha no válida: {value} (use AAAA-MM-DD o DD/MM/AAAA).",
+        "en": "Invalid date: {value} (use YYYY-MM-DD or DD/MM/YYYY).",
+    },
+    "unknown_status": {
+        "es": "Estatus desconocido: {value}. Use un código OC4IDS ({codes}) o una de estas palabras: {words}.",
+        "en": "Unknown status: {value}. Use an OC4IDS code ({codes}) or one of these words: {words}.",
+    },
+    "unknown_type": {
+        "es": "Tipo de obra desconocido: {value}. Use un código OC4IDS ({codes}) o una de estas palabras: {words}.",
+        "en": "Unknown type of work: {value}. Use an OC4IDS code ({codes}) or one of these words: {words}.",
+    },
+    "invalid_wkt": {
+        "es": "No se puede leer la geometría WKT «{value}» (p. ej. POINT (-104.6657 24.0277)).",
+        "en": "Cannot read the WKT geometry '{value}' (e.g. POINT (-104.6657 24.0277)).",
+    },
+    "invalid_coordinate": {
+        "es": "Coordenada no válida: {value} (use grados decimales, p. ej. 24.0277).",
+        "en": "Invalid coordinate: {value} (use decimal degrees, e.g. 24.0277).",
+    },
+    "incomplete_point": {
+        "es": "Indique la latitud y la longitud, las dos.",
+        "en": "Give both latitude and longitude.",
+    },
+    "latlon_swapped": {
+        "es": "La latitud y la longitud parecen intercambiadas: el punto caería dentro de {municipality} si se "
+        "cambian de columna.",
+        "en": "Latitude and longitude look swapped: the point would fall inside {municipality} if they changed "
+        "columns.",
+    },
+    "geometry_conflict": {
+        "es": "La columna wkt y las columnas latitud y longitud describen lugares distintos; deje solo una.",
+        "en": "The wkt column and the latitude and longitude columns describe different places; keep only one.",
+    },
+    "rfc_without_contractor": {
+        "es": "Hay RFC pero no contratista: escriba también el nombre del contratista.",
+        "en": "There is a tax id but no contractor: write the contractor's name too.",
     },
 }
 
@@ -180,6 +282,9 @@ VALIDATION_MESSAGES_ES: dict[str, str] = {
     "too_long": "Debe tener como máximo {max_length} elementos.",
     "json_invalid": "No es JSON válido.",
     "value_error": "{error}",
+    "decimal_max_places": "Debe tener como máximo {decimal_places} decimales.",
+    "decimal_max_digits": "Debe tener como máximo {max_digits} dígitos.",
+    "decimal_parsing": "Debe ser un número.",
 }
 
 

@@ -82,3 +82,30 @@ def token_for(session: Session, email: str, device: str = "pruebas") -> str:
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+def staff_actor(session: Session, email: str = "contraloria@vigia.example"):
+    """The actor behind a demo staff account, for service-level tests."""
+    return auth.authenticate(session, token=token_for(session, email, "servicio"))
+
+
+def make_work(session: Session, *, code: str = DEMO, **fields):
+    """A work registered through the service (as the comptroller of that municipality would)."""
+    from server.works import service
+    from server.works.models import WorkCreate
+
+    values = {"identifier": f"T-{uuid.uuid4().hex[:8]}", "title": "Obra de prueba", "status": "implementation"}
+    values.update(fields)
+    email = "contraloria@vigia.example" if code == DEMO else "contraloria.gomez@vigia.example"
+    work = service.create(session, actor=staff_actor(session, email), municipality=municipality(session, code),
+                          data=WorkCreate(**values))
+    session.flush()
+    return work
+
+
+def point(lon: float, lat: float) -> dict:
+    return {"type": "Point", "coordinates": [lon, lat]}
+
+
+def line(*positions: tuple[float, float]) -> dict:
+    return {"type": "LineString", "coordinates": [list(p) for p in positions]}

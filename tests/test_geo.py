@@ -68,3 +68,9 @@ def test_reasons_are_in_both_languages() -> None:
     error = error_of({"type": "Point"})
     assert error.message("es") == "La geometría no es válida: faltan las coordenadas."
     assert error.message("en") == "The geometry is not valid: the coordinates are missing."
+
+
+def test_latitude_first_is_recognised() -> None:
+    error = error_of({"type": "Point", "coordinates": [24.0277, -104.6657]}, field="location")
+    assert error.code == "coordinates_look_swapped"
+    assert "primero la longitud" in error.message("es")

@@ -125,3 +125,18 @@ class ZoneCollection(BaseModel):
 
     type: str = "FeatureCollection"
     features: list[ZoneFeature]
+
+
+class ZoneImportRow(BaseModel):
+    row: int = PField(description="Position of the feature in the collection, from 1")
+    code: str | None
+    result: str = PField(description="created, updated, unchanged or rejected")
+    errors: list[dict[str, Any]] = []
+
+
+class ZoneImportReport(BaseModel):
+    created: int
+    updated: int
+    unchanged: int
+    rejected: int
+    rows: list[ZoneImportRow]

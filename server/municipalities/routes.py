@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 from server.api import Call, endpoint
 from server.auth import service as auth
 from server.auth.models import RolesUpdate, UserCreate, UserPublic
 from server.db import session_scope
-from server.errors import Invalid
+from server.errors import BadRequest, Invalid
 from server.municipalities import service
 from server.municipalities.models import (
     HolidayCreate,
@@ -18,6 +19,7 @@ from server.municipalities.models import (
     MunicipalitySummary,
     MunicipalityUpdate,
     ZoneCollection,
+    ZoneImportReport,
 )
 
 TAG = "municipalities"
@@ -78,6 +80,21 @@ def zones(call: Call) -> ZoneCollection:
         return service.zones_geojson(session, code=call.path["code"])
 
 
+@endpoint("POST", BASE + "/zones/import", summary="Import colonias and other zones from GeoJSON", tag=TAG,
+          raw_body=("application/json", "application/geo+json"), response=ZoneImportReport, auth=True,
+          errors=(403, 404))
+def import_zones(call: Call) -> ZoneImportReport:
+    """A FeatureCollection of Polygons/MultiPolygons with `properties.code` and `properties.name` (and
+    optionally `kind`). Zones are matched by code: new ones are created, changed ones updated; works are
+    re-linked to the zones they touch."""
+    try:
+        collection = json.loads(call.body.data)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BadRequest("invalid_json", reason=str(exc)) from exc
+    with session_scope() as session:
+        return service.import_zones(session, actor=call.actor, code=call.path["code"], collection=collection)
+
+
 @endpoint("GET", BASE + "/users", summary="Accounts with roles in this municipality", tag=TAG,
           response=list[UserPublic], auth=True, errors=(403, 404))
 def list_users(call: Call) -> list[UserPublic]:
@@ -101,4 +118,4 @@ def set_roles(call: Call) -> UserPublic:
 
 
 routes = [list_municipalities, get_municipality, update_municipality, list_holidays, add_holiday, remove_holiday,
-          zones, list_users, add_user, set_roles]
+          zones, import_zones, list_users, add_user, set_roles]

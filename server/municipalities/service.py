@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from shapely import geometry as sg
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from server import geo
 from server.auth.actor import Actor, authorize
-from server.errors import Conflict, Invalid, NotFound
+from server.errors import AppError, Conflict, Invalid, NotFound
 from server.municipalities.models import (
     Holiday,
     HolidayCreate,
@@ -23,6 +24,8 @@ from server.municipalities.models import (
     Zone,
     ZoneCollection,
     ZoneFeature,
+    ZoneImportReport,
+    ZoneImportRow,
 )
 
 
@@ -120,6 +123,66 @@ def zones_geojson(session: Session, *, code: str) -> ZoneCollection:
             for zone in zones
         ]
     )
+
+
+def import_zones(session: Session, *, actor: Actor, code: str, collection: Any) -> ZoneImportReport:
+    """Create or update zones from a GeoJSON FeatureCollection, matched by `properties.code`. Each feature
+    gets a result; a bad one is rejected with its reasons and the others still import. Works are re-linked
+    to the zones they touch whenever a zone's shape changes."""
+    municipality = get_by_code(session, code)
+    authorize(actor, "municipality.manage", municipality.id)
+    if not isinstance(collection, dict) or collection.get("type") != "FeatureCollection" or not isinstance(
+        collection.get("features"), list
+    ):
+        raise Invalid.for_field("features", "not_a_feature_collection")
+    rows: list[ZoneImportRow] = []
+    changed: list[Zone] = []
+    for number, feature in enumerate(collection["features"], start=1):
+        props = feature.get("properties") if isinstance(feature, dict) else None
+        zone_code = str(props.get("code", "")).strip() if isinstance(props, dict) else ""
+        try:
+            name = str(props.get("name", "")).strip() if isinstance(props, dict) else ""
+            if not zone_code or not name:
+                raise Invalid.for_field(f"features.{number - 1}.properties", "zone_needs_code_and_name")
+            shape = geo.as_multipolygon(
+                geo.parse_geojson(feature.get("geometry"), allowed=geo.POLYGONAL, field=f"features.{number - 1}")
+            )
+            check_geometry(municipality, shape, field=f"features.{number - 1}.geometry")
+            with session.begin_nested():
+                result, zone = _upsert_zone(session, municipality, zone_code, name,
+                                            str(props.get("kind") or "colonia")[:40], shape)
+            if result != "unchanged":
+                changed.append(zone)
+            rows.append(ZoneImportRow(row=number, code=zone_code, result=result))
+        except AppError as error:
+            rows.append(ZoneImportRow(row=number, code=zone_code or None, result="rejected",
+                                      errors=error.rendered_details("es") or [{"code": error.code,
+                                                                               "message": error.message("es")}]))
+    if changed:
+        from server.works import service as works  # works depend on zones, not the other way round
+
+        works.relink_zones(session, zones=changed)
+    counts = {key: sum(1 for row in rows if row.result == key) for key in ("created", "updated", "unchanged",
+                                                                          "rejected")}
+    return ZoneImportReport(**counts, rows=rows)
+
+
+def _upsert_zone(session: Session, municipality: Municipality, code: str, name: str, kind: str,
+                 shape: BaseGeometry) -> tuple[str, Zone]:
+    zone = session.scalar(sa.select(Zone).where(Zone.municipality_id == municipality.id, Zone.code == code))
+    if zone is None:
+        zone = Zone(municipality_id=municipality.id, code=code, name=name, kind=kind, geometry=geo.to_db(shape))
+        session.add(zone)
+        session.flush()
+        return "created", zone
+    same_shape = geo.from_db(zone.geometry).equals_exact(shape, 1e-9)
+    if same_shape and (zone.name, zone.kind, zone.deleted_at) == (name, kind, None):
+        return "unchanged", zone
+    zone.name, zone.kind, zone.deleted_at = name, kind, None
+    if not same_shape:
+        zone.geometry = geo.to_db(shape)
+    session.flush()
+    return "updated", zone
 
 
 def zone_at(session: Session, *, municipality: Municipality, lon: float, lat: float) -> Zone | None:

@@ -6,14 +6,16 @@ import uuid
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import sqlalchemy as sa
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field as PField, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, model_validator
+from pydantic import Field as PField
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
 from server.db import IdMixin, SoftDeleteMixin, TimestampMixin, UTCDateTime, utcnow
+from server.errors import ErrorDetail
 from server.geo import geometry_column
 from server.works import codelists
 
@@ -382,3 +384,27 @@ class AreaQuery(Strict):
 class AreaBody(Strict):
     geometry: dict[str, Any] = PField(description="GeoJSON Polygon or MultiPolygon drawn on the map")
     limit: int = PField(500, ge=1, le=5000)
+
+
+# ------------------------------------------------------------------------------------------------ import reports
+
+
+class ImportRow(BaseModel):
+    """What happened to one row of a spreadsheet or one project of an OC4IDS package."""
+
+    row: int = PField(description="Spreadsheet row (the header is row 1) or project position (from 1)")
+    identifier: str | None = PField(description="The work's number, if the row has one")
+    result: Literal["created", "updated", "unchanged", "rejected"]
+    errors: list[ErrorDetail] = PField(default_factory=list, description="Why the row was rejected")
+
+
+class ImportReport(BaseModel):
+    """Counts and one entry per row. Rejected rows changed nothing; the others were imported."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    ignored_columns: list[str] = PField(default_factory=list,
+                                        description="Spreadsheet columns Vigía does not know (not imported)")
+    rows: list[ImportRow] = PField(default_factory=list)

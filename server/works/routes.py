@@ -11,7 +11,7 @@ from server.api import Call, endpoint
 from server.db import session_scope
 from server.errors import Invalid
 from server.municipalities import service as municipalities
-from server.works import service
+from server.works import search, service
 from server.works.models import (
     AreaBody,
     AreaQuery,
@@ -37,7 +37,7 @@ def list_works(call: Call) -> WorkPage:
     """Filters combine (AND); repeat a parameter for several values (`?status=implementation&status=completion`)."""
     with session_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
-        return service.list_(session, municipality=municipality, query=call.query, language=call.language)
+        return search.list_(session, municipality=municipality, query=call.query, language=call.language)
 
 
 @endpoint("GET", BASE + "/map", summary="Works as a GeoJSON FeatureCollection (map layer)", tag=TAG,
@@ -46,7 +46,7 @@ def map_layer(call: Call) -> dict[str, Any]:
     """Same filters as the list; every matching work that has a geometry, ordered by number."""
     with session_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
-        works = [w for w in service.all_matching(session, municipality=municipality, query=call.query)
+        works = [w for w in search.all_matching(session, municipality=municipality, query=call.query)
                  if w.geometry is not None]
         items = service.summaries(session, works, municipality=municipality, language=call.language)
         return {
@@ -76,7 +76,7 @@ def near(call: Call) -> list[WorkNear]:
     with session_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         q = call.query
-        return service.near(session, municipality=municipality, lon=q.lon, lat=q.lat, radius_m=q.radius_m,
+        return search.near(session, municipality=municipality, lon=q.lon, lat=q.lat, radius_m=q.radius_m,
                             limit=q.limit, language=call.language)
 
 
@@ -96,7 +96,7 @@ def within_box(call: Call) -> list[WorkSummary]:
     area = _bbox(call.query.bbox)
     with session_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
-        return service.within(session, municipality=municipality, area=area, limit=call.query.limit,
+        return search.within(session, municipality=municipality, area=area, limit=call.query.limit,
                               language=call.language)
 
 
@@ -106,7 +106,7 @@ def within_polygon(call: Call) -> list[WorkSummary]:
     area = geo.parse_geojson(call.body.geometry, allowed=geo.POLYGONAL, field="geometry")
     with session_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
-        return service.within(session, municipality=municipality, area=area, limit=call.body.limit,
+        return search.within(session, municipality=municipality, area=area, limit=call.body.limit,
                               language=call.language)
 
 

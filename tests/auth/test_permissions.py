@@ -56,12 +56,16 @@ MATRIX = {
                  {"email": "nueva@vigia.example", "full_name": "Nueva", "roles": ["volunteer"]}, ADMINS),
     "set_roles": ("PUT", "/api/v1/municipalities/10005/users/{target_user}/roles",
                   {"roles": ["committee_member", "volunteer"]}, ADMINS),
+    "import_zones": ("POST", "/api/v1/municipalities/10005/zones/import",
+                     {"type": "FeatureCollection", "features": []}, ADMINS),
     "create_work": ("POST", "/api/v1/municipalities/10005/works",
                     {"identifier": "MATRIZ-2", "title": "Otra obra", "status": "preparation"}, STAFF),
     "update_work": ("PATCH", "/api/v1/municipalities/10005/works/{target_work}",
                     {"version": 1, "title": "Obra renombrada"}, STAFF),
     "add_progress": ("POST", "/api/v1/municipalities/10005/works/{target_work}/progress",
                      {"observed_on": "2026-11-01", "physical_pct": 35}, STAFF),
+    "import_works": ("POST", "/api/v1/municipalities/10005/works/import",
+                     {"version": "0.9", "projects": [{"id": "MATRIZ-3", "title": "Obra importada"}]}, STAFF),
 }
 
 

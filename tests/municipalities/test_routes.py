@@ -128,3 +128,53 @@ def test_national_admin_acts_in_every_municipality(client, session) -> None:
     headers = bearer(token_for(session, NATIONAL_ADMIN))
     for code in ("10005", "10007"):
         assert client.get(f"/api/v1/municipalities/{code}/users", headers=headers).status_code == 200
+
+
+def _square(west: float, south: float, size: float = 0.01) -> dict:
+    return {"type": "Polygon", "coordinates": [[[west, south], [west + size, south], [west + size, south + size],
+                                                [west, south + size], [west, south]]]}
+
+
+def test_zones_import_from_geojson_relinks_works(client, session) -> None:
+    from tests.factories import make_work, point
+
+    headers = bearer(token_for(session, "admin@vigia.example"))
+    farm = make_work(session, identifier="Z-RURAL", geometry=point(-104.745, 24.105))
+    centro = client.get("/api/v1/municipalities/10005/zones").json()["features"][0]
+    collection = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"code": "10005-R01", "name": "Ejido La Ferrería", "kind": "ejido"},
+         "geometry": _square(-104.75, 24.10)},
+        {"type": "Feature", "properties": {"code": centro["properties"]["code"], "name": "Zona Centro"},
+         "geometry": centro["geometry"]},
+        {"type": "Feature", "properties": {"code": "10005-Z02", "name": "Barrio de Analco (renombrado)",
+                                           "kind": "colonia"},
+         "geometry": client.get("/api/v1/municipalities/10005/zones").json()["features"][1]["geometry"]},
+        {"type": "Feature", "properties": {"code": "10005-BAD", "name": "Moño"},
+         "geometry": {"type": "Polygon", "coordinates": [[[-104.7, 24.0], [-104.69, 24.01], [-104.69, 24.0],
+                                                          [-104.7, 24.01], [-104.7, 24.0]]]}},
+        {"type": "Feature", "properties": {"code": "10005-FUERA", "name": "En Gómez Palacio"},
+         "geometry": _square(-103.50, 25.56)},
+        {"type": "Feature", "properties": {"name": "Sin clave"}, "geometry": _square(-104.8, 23.9)},
+    ]}
+    response = client.post("/api/v1/municipalities/10005/zones/import", json=collection, headers=headers)
+    assert response.status_code == 200, response.text
+    report = response.json()
+    assert (report["created"], report["updated"], report["unchanged"], report["rejected"]) == (1, 1, 1, 3)
+    results = {row["row"]: row for row in report["rows"]}
+    assert results[4]["errors"][0]["code"] == "invalid_geometry"
+    assert results[5]["errors"][0]["code"] == "geometry_outside_municipality"
+    assert results[6]["errors"][0]["code"] == "zone_needs_code_and_name"
+    shown = client.get(f"/api/v1/municipalities/10005/works/{farm.id}").json()
+    assert shown["zones"] == [{"code": "10005-R01", "name": "Ejido La Ferrería"}]
+    again = client.post("/api/v1/municipalities/10005/zones/import", json=collection, headers=headers).json()
+    assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 3)
+
+
+def test_zones_import_bad_documents(client, session) -> None:
+    headers = bearer(token_for(session, "admin@vigia.example"))
+    path = "/api/v1/municipalities/10005/zones/import"
+    assert_error_shape(client.post(path, json={"type": "Feature"}, headers=headers), 422, "not_a_feature_collection")
+    assert_error_shape(client.post(path, content=b"{no", headers={**headers, "Content-Type": "application/json"}),
+                       400, "invalid_json")
+    assert_error_shape(client.post(path, content=b"a,b", headers={**headers, "Content-Type": "text/csv"}), 415,
+                       "unsupported_media_type_of")
