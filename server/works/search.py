@@ -11,7 +11,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only
 
 from server import geo
 from server.errors import Invalid
@@ -107,7 +107,7 @@ def list_(session: Session, *, municipality: Municipality, query: WorkQuery, lan
         else:
             statement = statement.where(sa.or_(column > value, sa.and_(column == value, Work.id > last_id)))
     ordering = (column.desc(), Work.id.desc()) if descending else (column.asc(), Work.id.asc())
-    works = list(session.scalars(statement.order_by(*ordering).limit(query.limit + 1)))
+    works = list(session.scalars(statement.options(SUMMARY_COLUMNS).order_by(*ordering).limit(query.limit + 1)))
     more = len(works) > query.limit
     works = works[: query.limit]
     return WorkPage(
@@ -121,6 +121,16 @@ def all_matching(session: Session, *, municipality: Municipality, query: WorkQue
     return list(session.scalars(_filtered(session, municipality, query).order_by(Work.identifier, Work.id)))
 
 
+# What a summary shows (and its risk signals need): list answers skip the geometry and the large JSON columns.
+SUMMARY_COLUMNS = load_only(
+    Work.id, Work.identifier, Work.title, Work.status, Work.type, Work.sector, Work.budget_amount, Work.currency,
+    Work.funding_source, Work.contractor, Work.contract_value, Work.current_contract_value, Work.planned_start,
+    Work.planned_end, Work.actual_start, Work.physical_official_pct, Work.financial_official_pct,
+    Work.physical_observed_pct, Work.physical_observed_source, Work.last_progress_on, Work.updated_at,
+    Work.municipality_id, raiseload=True,
+)
+
+
 def near_statement(session: Session, *, municipality: Municipality, lon: float, lat: float, radius_m: float,
                    limit: int) -> sa.Select:
     """The query behind `near`: (work, distance_m) rows within `radius_m` of the point, nearest first. Apart so
@@ -128,6 +138,7 @@ def near_statement(session: Session, *, municipality: Municipality, lon: float, 
     distance = geo.distance_m(session, Work.geometry, lon, lat).label("distance_m")
     return (
         sa.select(Work, distance)
+        .options(SUMMARY_COLUMNS)
         .where(
             Work.municipality_id == municipality.id,
             Work.deleted_at.is_(None),
@@ -156,6 +167,7 @@ def within(session: Session, *, municipality: Municipality, area: BaseGeometry, 
     """Works whose geometry meets a drawn polygon or box (index pre-filter, exact test after)."""
     works = session.scalars(
         sa.select(Work)
+        .options(SUMMARY_COLUMNS)
         .where(
             Work.municipality_id == municipality.id,
             Work.deleted_at.is_(None),
