@@ -67,11 +67,11 @@ class RawBody:
     data: bytes
 
 
-async def read_raw_body(request: Request, accepted: tuple[str, ...]) -> RawBody:
+async def read_raw_body(request: Request, accepted: tuple[str, ...], *, limit: int | None = None) -> RawBody:
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type not in accepted:
         raise AppError("unsupported_media_type_of", status=415, accepted=", ".join(accepted))
-    data = await read_body(request, limit=request.app.state.settings.max_import_bytes)
+    data = await read_body(request, limit=limit or request.app.state.settings.max_import_bytes)
     if not data.strip():
         raise BadRequest("empty_body")
     return RawBody(content_type, data)
@@ -105,7 +105,10 @@ async def parse_json_body(request: Request, model: type[BaseModel]) -> BaseModel
         json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise BadRequest("invalid_json", reason=str(exc)) from exc
-    return model.model_validate_json(raw)
+    try:
+        return model.model_validate_json(raw)
+    except ValidationError as exc:
+        raise BodyValidationError(exc) from exc
 
 
 def parse_query(request: Request, model: type[BaseModel]) -> BaseModel:
@@ -127,11 +130,19 @@ def _is_list(annotation: Any) -> bool:
     return any(_is_list(arg) for arg in typing.get_args(annotation))
 
 
-class QueryValidationError(Exception):
-    """A ValidationError from the query string (its field paths are query parameter names)."""
+class RequestValidationError(Exception):
+    """The request's own data did not validate: a 422 for the caller. Any other ValidationError is our bug."""
 
     def __init__(self, error: ValidationError) -> None:
         self.error = error
+
+
+class QueryValidationError(RequestValidationError):
+    """A ValidationError from the query string (its field paths are query parameter names)."""
+
+
+class BodyValidationError(RequestValidationError):
+    """A ValidationError from the JSON body (its field paths are the body's)."""
 
 
 def _dump(result: Any) -> Any:
@@ -156,12 +167,14 @@ def endpoint(
     auth: bool = False,
     errors: tuple[int, ...] = (),
     description: str = "",
+    max_bytes: Callable[[Any], int] | None = None,
 ) -> Callable[[Callable[[Call], Any]], Route]:
     """Declare an endpoint. `auth=True` means a signed-in caller is required; finer permissions are the
     service's business (they depend on the municipality and the record).
 
     `raw_body=("text/csv", "application/json")` hands the handler `RawBody(content_type, data)` instead of a
-    parsed model (file imports), up to MAX_IMPORT_BYTES."""
+    parsed model (file imports), up to MAX_IMPORT_BYTES, or up to `max_bytes(settings)` when given
+    (`max_bytes=lambda settings: settings.max_photo_bytes`)."""
 
     def decorate(handler: Callable[[Call], Any]) -> Route:
         op = Operation(
@@ -189,7 +202,8 @@ def endpoint(
             if auth:
                 require_user(actor)
             if raw_body:
-                parsed_body: Any = await read_raw_body(request, raw_body)
+                limit = max_bytes(request.app.state.settings) if max_bytes is not None else None
+                parsed_body: Any = await read_raw_body(request, raw_body, limit=limit)
             else:
                 parsed_body = await parse_json_body(request, body) if body is not None else None
             parsed_query = parse_query(request, query) if query is not None else None

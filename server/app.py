@@ -10,7 +10,6 @@ from datetime import datetime, timezone
 from typing import Any
 
 import sqlalchemy as sa
-from pydantic import ValidationError
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
@@ -22,20 +21,34 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Mount, Route
 
 from server import __version__, db, jobs
-from server.api import QueryValidationError, openapi_document
+from server.api import RequestValidationError, openapi_document
+from server.audit import routes as audit_routes
 from server.auth import routes as auth_routes
+from server.complaints import routes as complaint_routes
+from server.complaints import stats_routes
 from server.config import Settings, configure_settings, get_settings
 from server.docs_page import render_docs
 from server.errors import AppError, error_payload, validation_details
 from server.i18n import negotiate, translate
 from server.logs import setup_logging
+from server.media import routes as media_routes
 from server.municipalities import routes as municipality_routes
+from server.open311 import routes as open311_routes
 from server.works import exchange_routes
 from server.works import routes as work_routes
 
 log = logging.getLogger("vigia.app")
 
-API_ROUTES = [*auth_routes.routes, *municipality_routes.routes, *work_routes.routes, *exchange_routes.routes]
+API_ROUTES = [
+    *auth_routes.routes,
+    *municipality_routes.routes,
+    *work_routes.routes,
+    *exchange_routes.routes,
+    *complaint_routes.routes,
+    *stats_routes.routes,
+    *media_routes.routes,
+    *audit_routes.routes,
+]
 
 
 # ------------------------------------------------------------------------------------------------ errors
@@ -59,8 +72,8 @@ async def app_error(request: Request, exc: Exception) -> Response:
 
 async def validation_error(request: Request, exc: Exception) -> Response:
     language = _language(request)
-    source = exc.error if isinstance(exc, QueryValidationError) else exc
-    assert isinstance(source, ValidationError)
+    assert isinstance(exc, RequestValidationError)
+    source = exc.error
     details = validation_details(source, language)
     code = "validation_error"
     return JSONResponse(
@@ -212,14 +225,14 @@ def create_app(settings: Settings | None = None, *, database: db.Database | None
             Route("/openapi.json", openapi, methods=["GET"], include_in_schema=False),
             Route("/docs", docs, methods=["GET"], include_in_schema=False),
             Route("/", root, methods=["GET"], include_in_schema=False),
+            *open311_routes.routes,  # /open311/v2/: Open311 GeoReport v2, with its own formats and errors
             api,
         ],
         middleware=middleware,
         lifespan=lifespan,
         exception_handlers={
             AppError: app_error,
-            ValidationError: validation_error,
-            QueryValidationError: validation_error,
+            RequestValidationError: validation_error,
             HTTPException: http_error,
             Exception: server_error,
         },

@@ -1,4 +1,4 @@
-"""`vigia serve | worker | migrate | load-fixtures | create-user | issue-token`."""
+"""`vigia serve | worker | migrate | load-fixtures | create-user | issue-token | verify-log`."""
 
 from __future__ import annotations
 
@@ -124,6 +124,50 @@ def cmd_issue_token(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_verify_log(args: argparse.Namespace) -> int:
+    """One line per municipality's audit chain; exit 1 if any is broken."""
+    from server.audit import service as audit
+    from server.db import session_scope
+    from server.i18n import translate
+    from server.municipalities import service as municipalities
+
+    if args.municipality:
+        codes = [args.municipality]
+    else:
+        with session_scope() as session:
+            codes = [item.code for item in municipalities.list_(session)]
+    intact = True
+    for code in codes:
+        # One transaction per chain: on SQLite a long verification holds the write lock only for its own chain.
+        with session_scope() as session:
+            municipality = municipalities.get_by_code(session, code)
+            report = audit.verify(session, municipality_id=municipality.id, language=args.lang)
+        if report.ok:
+            print(translate("audit_cli_ok", args.lang, code=code, count=f"{report.checked:,}", hash=report.head.hash))
+            continue
+        intact = False
+        broken = report.first_broken
+        assert broken is not None
+        print(translate("audit_cli_broken", args.lang, code=code, seq=broken.seq, reason=broken.reason,
+                        why=translate(f"audit_why_{broken.reason}", args.lang)))
+    return 0 if intact else 1
+
+
+def cmd_tick(args: argparse.Namespace) -> int:
+    """Daily upkeep: complaints whose reporter did not clarify within the month are withdrawn."""
+    import sqlalchemy as sa
+
+    from server.complaints import triage
+    from server.db import session_scope
+    from server.municipalities.models import Municipality
+
+    with session_scope() as session:
+        for municipality in session.scalars(sa.select(Municipality).order_by(Municipality.code)):
+            expired = triage.expire_clarifications(session, municipality=municipality)
+            print(f"{municipality.code}: {expired} complaints withdrawn for lack of clarification", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     from server.auth.models import Role
 
@@ -161,11 +205,19 @@ def build_parser() -> argparse.ArgumentParser:
     create_user.add_argument("--national", action="store_true", help="national administrator (all municipalities)")
     create_user.set_defaults(func=cmd_create_user)
 
+    tick = sub.add_parser("tick", help="daily upkeep (run from cron): expire overdue clarification requests")
+    tick.set_defaults(func=cmd_tick)
+
     token = sub.add_parser("issue-token", help="print a new bearer token for an account's named device")
     token.add_argument("email")
     token.add_argument("--device", required=True, help="device or client application name")
     token.add_argument("--days", type=int, help="days until it expires (default TOKEN_TTL_DAYS)")
     token.set_defaults(func=cmd_issue_token)
+
+    verify_log = sub.add_parser("verify-log", help="verify the audit log's hash chains (exit 1 if one is broken)")
+    verify_log.add_argument("--municipality", help="municipality code (default: every municipality)")
+    verify_log.add_argument("--lang", choices=["en", "es"], default="en", help="language of the lines (default en)")
+    verify_log.set_defaults(func=cmd_verify_log)
     return parser
 
 

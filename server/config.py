@@ -37,6 +37,10 @@ class Settings(BaseSettings):
     token_ttl_days: int = Field(90, ge=1, le=3650)
     max_body_bytes: int = Field(1_048_576, ge=1024)
     max_import_bytes: int = Field(20_971_520, ge=1024)  # OC4IDS packages and spreadsheets
+    # Photos (server/media): the largest upload, the most pixels decoded, and the long side of each public copy.
+    max_photo_bytes: int = Field(15 * 1024 * 1024, ge=1024)
+    max_photo_pixels: int = Field(50_000_000, ge=1)
+    photo_variants: Annotated[list[int], NoDecode] = [320, 1280]
     log_level: str = "INFO"
     spatialite_library: str = "mod_spatialite"
     # OC4IDS project ids are "<prefix>-<municipality code>-<work number>"; register a prefix with Open Contracting.
@@ -57,6 +61,20 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
+
+    @field_validator("photo_variants", mode="before")
+    @classmethod
+    def _split_sizes(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [int(part) for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("photo_variants")
+    @classmethod
+    def _check_sizes(cls, value: list[int]) -> list[int]:
+        if not value or any(size < 16 or size > 8192 for size in value):
+            raise ValueError("PHOTO_VARIANTS must list sizes in pixels between 16 and 8192, e.g. 320,1280")
+        return sorted(set(value))
 
     @field_validator("database_url")
     @classmethod

@@ -11,6 +11,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -215,6 +216,8 @@ class Database:
 
 _database: Database | None = None
 _lock = threading.Lock()
+# Set while an in-process job runs: the job works on the database whose commit started it.
+_current: ContextVar[Database | None] = ContextVar("vigia_database", default=None)
 
 
 def configure(database: Database) -> Database:
@@ -225,13 +228,35 @@ def configure(database: Database) -> Database:
 
 
 def get_database() -> Database:
-    """The process-wide database; configured from the environment on first use (workers, CLI)."""
+    """The database of the job being run in-process, else the process-wide one (configured from the
+    environment on first use: workers, CLI)."""
+    current = _current.get()
+    if current is not None:
+        return current
     global _database
     if _database is None:
         with _lock:
             if _database is None:
                 _database = Database(make_engine(get_settings()))
     return _database
+
+
+def database_of(session: Session) -> Database:
+    """A Database on the same engine (or, in tests, the same connection) as `session`."""
+    bind = session.get_bind()
+    if isinstance(bind, Connection):
+        return Database(bind.engine, bind=bind)
+    return Database(bind)
+
+
+@contextmanager
+def using(database: Database) -> Iterator[Database]:
+    """Within the block, session_scope() opens sessions on `database`."""
+    token = _current.set(database)
+    try:
+        yield database
+    finally:
+        _current.reset(token)
 
 
 @contextmanager

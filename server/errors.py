@@ -59,7 +59,7 @@ class Invalid(AppError):
     default_code = "validation_error"
 
     @classmethod
-    def for_field(cls, field: str, code: str, **params: Any) -> "Invalid":
+    def for_field(cls, field: str, code: str, /, **params: Any) -> "Invalid":
         """One field is wrong: the error and its detail share the code and the message."""
         return cls(code, details=[{"field": field, "code": code, "params": params}], **params)
 

@@ -113,6 +113,9 @@ def load(session: Session, path: Path = DEFAULT_PATH) -> dict[str, Counter[str]]
     report["users"] = counts
 
     _load_works(session, path, report)
+    from server.complaints import fixtures as complaint_fixtures
+
+    complaint_fixtures.load(session, path, report)
     return report
 
 

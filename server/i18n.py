@@ -99,6 +99,68 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{date} is already a holiday in this municipality.",
     },
     "holiday_not_found": {"es": "El {date} no es día inhábil aquí.", "en": "{date} is not a holiday here."},
+    # complaints
+    "complaint_not_found": {"es": "No existe esa queja en este municipio.", "en": "There is no such complaint in this municipality."},
+    "unknown_category": {
+        "es": "No existe la categoría {code} en este municipio; consulte la lista de categorías.",
+        "en": "There is no category {code} in this municipality; see the list of categories.",
+    },
+    "complaint_id_taken": {
+        "es": "Ese identificador ya corresponde a otra queja.",
+        "en": "That id already belongs to another complaint.",
+    },
+    "anonymous_required": {
+        "es": "Sin iniciar sesión, la queja se presenta de forma anónima: envíe anonymous: true.",
+        "en": "Without signing in, a complaint is filed anonymously: send anonymous: true.",
+    },
+    "unknown_attribute": {"es": "La categoría no tiene el dato adicional {code}.", "en": "The category has no attribute {code}."},
+    "attribute_required": {"es": "Falta el dato adicional {code}.", "en": "The attribute {code} is required."},
+    "attribute_single_value": {"es": "El dato {code} admite un solo valor.", "en": "The attribute {code} takes one value."},
+    "attribute_value_unknown": {"es": "Valor no válido para el dato {code}.", "en": "Invalid value for the attribute {code}."},
+    "complaint_not_open": {"es": "La queja ya no está abierta.", "en": "The complaint is no longer open."},
+    "own_complaint": {"es": "No puede apoyar su propia queja.", "en": "You cannot support your own complaint."},
+    "supporter_key_required": {
+        "es": "Sin iniciar sesión, envíe supporter_key (una clave que su dispositivo conserve).",
+        "en": "Without signing in, send supporter_key (a key your device keeps).",
+    },
+    "follow_up_not_found": {
+        "es": "No encontramos una queja con ese folio y código.",
+        "en": "We found no complaint with that folio and code.",
+    },
+    "not_the_reporter": {
+        "es": "Solo quien presentó la queja puede hacer esto (con su cuenta, o con folio y código).",
+        "en": "Only whoever filed the complaint can do this (signed in, or with folio and code).",
+    },
+    "transition_not_allowed": {
+        "es": "Una queja en estado {current} no puede pasar a {target}.",
+        "en": "A complaint in state {current} cannot move to {target}.",
+    },
+    "public_answer_required": {
+        "es": "Para pasar a «{state}» escriba la respuesta pública (o elija una plantilla).",
+        "en": "Moving to this state needs a public answer (or a template).",
+    },
+    "outcome_required": {
+        "es": "Indique si la queja resultó fundada (upheld) o infundada (not_upheld).",
+        "en": "Say whether the complaint was upheld or not upheld.",
+    },
+    "referred_to_required": {
+        "es": "Indique la autoridad competente a la que se turna (referred_to).",
+        "en": "Name the competent body it is referred to (referred_to).",
+    },
+    "already_extended": {"es": "El plazo ya se prorrogó una vez.", "en": "The term was already extended once."},
+    "extension_too_long": {
+        "es": "La prórroga no puede exceder el plazo original de {term} días hábiles.",
+        "en": "The extension cannot exceed the original term of {term} business days.",
+    },
+    "assignee_not_staff": {
+        "es": "Solo se puede asignar a personal de la contraloría de este municipio.",
+        "en": "Complaints can only be assigned to this municipality's comptrollers.",
+    },
+    "template_not_found": {"es": "No existe esa plantilla.", "en": "There is no such template."},
+    "cannot_merge_into": {
+        "es": "No se puede acumular a esa queja (es la misma o ya está acumulada a otra).",
+        "en": "Cannot merge into that complaint (it is the same one or already merged into another).",
+    },
     "invalid_date": {"es": "Fecha no válida: {value} (use AAAA-MM-DD).", "en": "Invalid date: {value} (use YYYY-MM-DD)."},
     "invalid_timezone": {"es": "Zona horaria desconocida: {value}.", "en": "Unknown time zone: {value}."},
     "invalid_geometry": {"es": "La geometría no es válida: {reason_es}.", "en": "The geometry is not valid: {reason_en}."},
@@ -245,6 +307,219 @@ MESSAGES: dict[str, dict[str, str]] = {
     "rfc_without_contractor": {
         "es": "Hay RFC pero no contratista: escriba también el nombre del contratista.",
         "en": "There is a tax id but no contractor: write the contractor's name too.",
+    },
+    # audit log
+    "audit_altered": {
+        "es": "La entrada {seq} fue alterada: su hash no coincide con su contenido.",
+        "en": "Entry {seq} was altered: its hash does not match its content.",
+    },
+    "audit_removed": {
+        "es": "Falta la entrada {seq}: la bitácora salta a la entrada {found}.",
+        "en": "Entry {seq} is missing: the log jumps to entry {found}.",
+    },
+    "audit_relinked": {
+        "es": "La entrada {seq} está desenlazada: su prev_hash no es el hash de la entrada anterior.",
+        "en": "Entry {seq} is re-linked: its prev_hash is not the hash of the previous entry.",
+    },
+    "audit_head_truncated": {
+        "es": "La cabeza de la cadena indica la entrada {head_seq}, pero la bitácora termina en la {last_seq}: "
+        "faltan entradas al final.",
+        "en": "The chain's head names entry {head_seq}, but the log ends at entry {last_seq}: entries are missing "
+        "at the end.",
+    },
+    "audit_head_hash": {
+        "es": "La cabeza de la cadena no coincide con su última entrada ({seq}).",
+        "en": "The chain's head does not match its last entry ({seq}).",
+    },
+    "audit_head_missing": {
+        "es": "La cadena tiene {count} entradas pero no tiene cabeza.",
+        "en": "The chain has {count} entries but no head.",
+    },
+    "audit_beyond_head": {
+        "es": "La entrada {seq} está más allá de la cabeza de la cadena (entrada {head_seq}).",
+        "en": "Entry {seq} lies beyond the chain's head (entry {head_seq}).",
+    },
+    # `vigia verify-log`, one line per chain
+    "audit_cli_ok": {
+        "es": "{code}: íntegra, {count} entradas, cabeza {hash}",
+        "en": "{code}: ok, {count} entries, head {hash}",
+    },
+    "audit_cli_broken": {
+        "es": "{code}: ROTA en la entrada {seq}: {reason} ({why})",
+        "en": "{code}: BROKEN at entry {seq}: {reason} ({why})",
+    },
+    "audit_why_altered": {"es": "el hash no coincide con su contenido", "en": "hash does not match its content"},
+    "audit_why_removed": {"es": "falta: hay un hueco en la secuencia", "en": "missing: a gap in the sequence"},
+    "audit_why_relinked": {
+        "es": "prev_hash no es el hash de la entrada anterior",
+        "en": "prev_hash is not the previous entry's hash",
+    },
+    "audit_why_head_mismatch": {
+        "es": "la cabeza no coincide con la última entrada",
+        "en": "the head does not match the last entry",
+    },
+    # photos (server/media)
+    "photo_too_large": {
+        "es": "La foto pesa {size} y el máximo es {limit}; envíela con menor resolución o más compresión.",
+        "en": "The photo is {size} and the maximum is {limit}; send it at a lower resolution or more compressed.",
+    },
+    "not_an_image": {
+        "es": "El archivo no es una imagen que podamos leer; envíe una foto {accepted}.",
+        "en": "The file is not an image we can read; send a {accepted} photo.",
+    },
+    "photo_type_not_allowed": {
+        "es": "El archivo es una imagen {found}, que no se admite; envíe una foto {accepted}.",
+        "en": "The file is a {found} image, which is not accepted; send a {accepted} photo.",
+    },
+    "corrupt_image": {
+        "es": "La imagen está dañada o incompleta (¿se cortó el envío?); vuelva a enviarla.",
+        "en": "The image is damaged or incomplete (was the upload cut off?); send it again.",
+    },
+    "image_too_many_pixels": {
+        "es": "La imagen tiene más de {limit} millones de píxeles, el máximo; redúzcala antes de enviarla.",
+        "en": "The image has more than {limit} million pixels, the maximum; make it smaller before sending it.",
+    },
+    "photo_not_found": {"es": "No existe esa foto en este municipio.", "en": "There is no such photo in this municipality."},
+    "photo_id_taken": {
+        "es": "El identificador {id} ya pertenece a otra foto; envíe esta sin identificador o con uno nuevo.",
+        "en": "The id {id} already belongs to another photo; send this one without an id or with a new one.",
+    },
+    "photo_variant_pending": {
+        "es": "La copia de {variant} px de esta foto todavía se está preparando; vuelva a pedirla en {seconds} "
+        "segundos.",
+        "en": "The {variant} px copy of this photo is still being made; ask again in {seconds} seconds.",
+    },
+    "photo_variant_failed": {
+        "es": "No se pudieron preparar las copias públicas de esta foto; si vuelve a ocurrir, avise a la "
+        "contraloría municipal.",
+        "en": "The public copies of this photo could not be made; if it happens again, tell the municipal "
+        "comptroller's office.",
+    },
+    "photo_variant_not_found": {
+        "es": "No hay copia de {variant} px de esta foto (hay: {available}).",
+        "en": "There is no {variant} px copy of this photo (there are: {available}).",
+    },
+    "redaction_outside_photo": {
+        "es": "El rectángulo {index} se sale de la foto, que mide {width} × {height} píxeles.",
+        "en": "Rectangle {index} extends outside the photo, which is {width} × {height} pixels.",
+    },
+    # complaint statistics
+    "until_before_since": {
+        "es": "La fecha final ({until}) es anterior a la inicial ({since}).",
+        "en": "The end date ({until}) is before the start date ({since}).",
+    },
+    "no_zone": {"es": "Sin zona", "en": "No zone"},
+    "kind_complaint": {"es": "Queja", "en": "Complaint"},
+    "kind_report": {"es": "Denuncia", "en": "Report of wrongdoing"},
+    "kind_information_request": {"es": "Solicitud de información", "en": "Information request"},
+    "kind_suggestion": {"es": "Sugerencia", "en": "Suggestion"},
+    # Open311 GeoReport v2 (server/open311)
+    "open311_not_found": {
+        "es": "Esa dirección no existe en la API Open311 de Vigía; las rutas están en /docs.",
+        "en": "That address does not exist in Vigía's Open311 API; the routes are listed at /docs.",
+    },
+    "open311_format_unknown": {
+        "es": "Formato no admitido: .{format}; use .json o .xml.",
+        "en": "Unsupported format: .{format}; use .json or .xml.",
+    },
+    "open311_form_required": {
+        "es": "Envíe los datos como formulario: application/x-www-form-urlencoded o multipart/form-data.",
+        "en": "Send the data as a form: application/x-www-form-urlencoded or multipart/form-data.",
+    },
+    "open311_form_invalid": {"es": "El formulario no es válido: {reason}.", "en": "The form is not valid: {reason}."},
+    "open311_api_key_required": {
+        "es": "Falta api_key. Pida una a la administración de Vigía (se emite con «vigia issue-token»).",
+        "en": "api_key is missing. Ask Vigía's administrators for one (issued with 'vigia issue-token').",
+    },
+    "open311_api_key_invalid": {
+        "es": "El api_key no es válido; revise que esté completo o pida uno nuevo.",
+        "en": "The api_key is not valid; check that it is complete or ask for a new one.",
+    },
+    "open311_api_key_expired": {
+        "es": "El api_key expiró; pida uno nuevo a la administración de Vigía.",
+        "en": "The api_key has expired; ask Vigía's administrators for a new one.",
+    },
+    "open311_api_key_revoked": {
+        "es": "El api_key fue revocado o su cuenta está desactivada; pida uno nuevo a la administración de Vigía.",
+        "en": "The api_key was revoked or its account is disabled; ask Vigía's administrators for a new one.",
+    },
+    "open311_jurisdiction_required": {
+        "es": "Indique jurisdiction_id: la clave del municipio (por ejemplo {example}). Este servidor atiende varios "
+        "municipios; la lista está en /api/v1/municipalities.",
+        "en": "Send jurisdiction_id: the municipality code (for example {example}). This server serves several "
+        "municipalities; they are listed at /api/v1/municipalities.",
+    },
+    "open311_request_not_found": {
+        "es": "No existe la solicitud {id} en este municipio (use el folio o el identificador UUID).",
+        "en": "There is no request {id} in this municipality (use the folio or the UUID).",
+    },
+    "open311_status_unknown": {
+        "es": "status admite open, closed o ambos separados por coma; llegó «{value}».",
+        "en": "status takes open, closed or both separated by a comma; got '{value}'.",
+    },
+    "open311_end_before_start": {
+        "es": "end_date es anterior a start_date.",
+        "en": "end_date is before start_date.",
+    },
+    "open311_range_too_long": {
+        "es": "Entre start_date y end_date caben como máximo {days} días; divida la consulta.",
+        "en": "start_date and end_date may be at most {days} days apart; split the query.",
+    },
+    "open311_too_many_ids": {
+        "es": "Pida como máximo {max} solicitudes por consulta.",
+        "en": "Ask for at most {max} requests per query.",
+    },
+    "open311_service_code_required": {
+        "es": "Falta: elija un servicio de services.json.",
+        "en": "Missing: choose a service from services.json.",
+    },
+    "open311_location_required": {
+        "es": "Faltan lat y long: Vigía necesita las coordenadas de un punto dentro del municipio.",
+        "en": "lat and long are missing: Vigía needs the coordinates of a point inside the municipality.",
+    },
+    "open311_address_only": {
+        "es": "Vigía no ubica direcciones sin coordenadas: envíe lat y long de un punto dentro del municipio "
+        "(address_string se guarda como referencia del lugar).",
+        "en": "Vigía does not locate addresses without coordinates: send lat and long of a point inside the "
+        "municipality (address_string is kept as a description of the place).",
+    },
+    "open311_not_a_number": {"es": "Debe ser un número.", "en": "Must be a number."},
+    "open311_description_required": {
+        "es": "Describa el problema en al menos {min} caracteres.",
+        "en": "Describe the problem in at least {min} characters.",
+    },
+    "open311_too_long": {"es": "Admite como máximo {max} caracteres.", "en": "Takes at most {max} characters."},
+    "open311_media_url_invalid": {
+        "es": "Debe ser una dirección http:// o https://.",
+        "en": "Must be an http:// or https:// address.",
+    },
+    "open311_attribute_number": {"es": "El dato {code} debe ser un número.", "en": "The attribute {code} must be a number."},
+    "open311_attribute_datetime": {
+        "es": "El dato {code} debe ser una fecha y hora ISO 8601.",
+        "en": "The attribute {code} must be an ISO 8601 date and time.",
+    },
+    "open311_invalid_value": {"es": "{reason_es}", "en": "{reason_en}"},
+    "open311_outcome_upheld": {"es": "fundada", "en": "upheld"},
+    "open311_outcome_not_upheld": {"es": "infundada", "en": "not upheld"},
+    "open311_notice_due": {
+        "es": "La {agency} debe responder a más tardar el {due}.",
+        "en": "The {agency} must answer by {due}.",
+    },
+    "open311_notice_clarification": {
+        "es": "Se pidió una aclaración a quien presentó la queja; mientras llega, el plazo de respuesta está en pausa.",
+        "en": "The person who filed the complaint was asked to clarify it; until they do, the answer term is paused.",
+    },
+    "open311_notice_filed": {
+        "es": "Su queja quedó registrada con el folio {folio}. La {agency} debe responder a más tardar el {due}. "
+        "Código de seguimiento (solo se muestra esta vez): {code}. Con el folio y este código puede consultarla, "
+        "agregar información o desistirse.",
+        "en": "Your complaint was filed with folio {folio}. The {agency} must answer by {due}. Follow-up code "
+        "(shown only this once): {code}. With the folio and this code you can follow it, add information or "
+        "withdraw it.",
+    },
+    "open311_notice_repeated": {
+        "es": "Esta solicitud ya se había recibido con el folio {folio}; no se registró otra vez.",
+        "en": "This request had already been received with folio {folio}; it was not filed again.",
     },
 }
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
+from contextlib import nullcontext
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
@@ -71,26 +72,47 @@ def enqueue(fn: Callable[..., Any] | str, *args: Any, session: Session | None = 
     values = [_primitive(arg) for arg in args]
     job_id = str(uuid.uuid4())
     if session is not None:
-
-        @event.listens_for(session, "after_commit", once=True)
-        def _after_commit(_session: Session) -> None:
-            # The record is committed: a queue outage now must not turn the request into an error.
-            try:
-                _dispatch(path, values, job_id)
-            except Exception:
-                log.exception("job_enqueue_failed", extra={"job_id": job_id, "job": path, "job_args": values})
-
-        @event.listens_for(session, "after_soft_rollback", once=True)
-        def _after_rollback(_session: Session, _previous: Any) -> None:
-            if event.contains(session, "after_commit", _after_commit):
-                event.remove(session, "after_commit", _after_commit)
-
+        _dispatch_after_commit(session, path, values, job_id)
         return job_id
     _dispatch(path, values, job_id)
     return job_id
 
 
-def _dispatch(path: str, args: list[Primitive], job_id: str) -> None:
+def _dispatch_after_commit(session: Session, path: str, values: list[Primitive], job_id: str) -> None:
+    """Send the job when the session's outermost transaction commits. SQLAlchemy also fires after_commit when
+    a SAVEPOINT is released, and then nothing is committed yet, so those are ignored. A rollback of the
+    savepoint the job was asked for in (or of any transaction around it) drops the job with the work."""
+    owner = session.get_nested_transaction() or session.get_transaction()
+    from server.db import database_of
+
+    database = database_of(session)
+    enclosing = set()
+    current = owner
+    while current is not None:
+        enclosing.add(id(current))
+        current = current.parent
+
+    pending = {"armed": True}  # listeners cannot be removed while SQLAlchemy dispatches them: disarm instead
+
+    def after_commit(_session: Session) -> None:
+        if not pending["armed"] or _session.in_nested_transaction():
+            return  # already sent or dropped; or a savepoint was released and the real commit is still to come
+        pending["armed"] = False
+        # The record is committed: a queue outage now must not turn the request into an error.
+        try:
+            _dispatch(path, values, job_id, database)
+        except Exception:
+            log.exception("job_enqueue_failed", extra={"job_id": job_id, "job": path, "job_args": values})
+
+    def after_rollback(_session: Session, previous: Any) -> None:
+        if id(previous) in enclosing:
+            pending["armed"] = False
+
+    event.listen(session, "after_commit", after_commit)
+    event.listen(session, "after_soft_rollback", after_rollback)
+
+
+def _dispatch(path: str, args: list[Primitive], job_id: str, database: Any = None) -> None:
     settings = get_settings()
     if settings.redis_url:
         from rq import Retry
@@ -107,15 +129,19 @@ def _dispatch(path: str, args: list[Primitive], job_id: str) -> None:
         )
         log.info("job_enqueued", extra={"job_id": job_id, "job": path})
     else:
-        run_now(path, args, job_id)
+        run_now(path, args, job_id, database)
 
 
-def run_now(path: str, args: list[Primitive], job_id: str) -> bool:
-    """In-process mode: run the job at once; a failure is logged, never raised into the request."""
+def run_now(path: str, args: list[Primitive], job_id: str, database: Any = None) -> bool:
+    """In-process mode: run the job at once, on the database whose commit sent it; a failure is logged, never
+    raised into the request."""
     from rq.utils import import_attribute
 
+    from server import db
+
     try:
-        import_attribute(path)(*args)
+        with db.using(database) if database is not None else nullcontext():
+            import_attribute(path)(*args)
     except Exception:
         log.exception("job_failed", extra={"job_id": job_id, "job": path, "job_args": args})
         return False

@@ -108,7 +108,7 @@ class Backend:
 def backend(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backend]:
     """One migrated database per backend, with the demo fixtures committed."""
     fresh = fresh_database(request.param, tmp_path_factory.mktemp(request.param))
-    settings = configure_settings(base_settings(database_url=fresh.url))
+    settings = configure_settings(base_settings(database_url=fresh.url, media_dir=tmp_path_factory.mktemp("media")))
     engine = db.make_engine(settings)
     migrate.upgrade(engine)
     database = db.configure(db.Database(engine))

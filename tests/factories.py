@@ -109,3 +109,12 @@ def point(lon: float, lat: float) -> dict:
 
 def line(*positions: tuple[float, float]) -> dict:
     return {"type": "LineString", "coordinates": [list(p) for p in positions]}
+
+
+def complaint_body(**fields) -> dict:
+    """What a phone sends to file a complaint in Zona Centro."""
+    body = {"kind": "complaint", "category": "obra-calidad",
+            "description": "El concreto de la banqueta nueva ya está agrietado frente a la tienda.",
+            "location": {"type": "Point", "coordinates": list(CENTRO)}, "accuracy_m": 6.5}
+    body.update(fields)
+    return body

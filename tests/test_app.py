@@ -218,3 +218,19 @@ def test_health_without_a_worker_is_degraded_but_serving(backend: Backend, datab
     assert body["checks"]["worker"]["ok"] is False
     assert body["checks"]["worker"]["workers"] == 0
 
+
+
+def test_a_response_that_fails_its_own_schema_is_our_500_not_the_callers_422(backend: Backend, database) -> None:
+    from pydantic import BaseModel
+
+    app = create_app(backend.settings, database=database)
+
+    class Strict(BaseModel):
+        count: int
+
+    def broken(request):
+        Strict(count="not a number")  # a bug on our side, whatever the request was
+
+    app.router.routes.append(Route("/broken", broken))
+    with TestClient(app, raise_server_exceptions=False) as client:
+        assert_error_shape(client.get("/broken"), 500, "internal_error")

@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -15,6 +16,8 @@ import pytest
 from tests.conftest import Backend, fresh_database
 
 ROOT = Path(__file__).resolve().parent.parent
+# Photos written by the demo fixtures in these processes go to a temporary folder, never the repository's var/.
+MEDIA_DIR = Path(tempfile.mkdtemp(prefix="vigia-cli-media-"))
 
 
 @pytest.fixture
@@ -32,6 +35,7 @@ def vigia(*args: str, database_url: str, extra_env: dict[str, str] | None = None
         "PASSWORD_MEMORY_KIB": "1024",
         "PASSWORD_TIME_COST": "1",
         "VIGIA_ENV": "development",
+        "MEDIA_DIR": str(MEDIA_DIR),
         **(extra_env or {}),
     }
     if "REDIS_URL" not in (extra_env or {}):
@@ -140,7 +144,8 @@ def _stop(process: subprocess.Popen) -> None:
 def test_serve_creates_and_migrates_the_embedded_database_on_first_start(tmp_path) -> None:
     url = f"sqlite:///{tmp_path}/var/vigia.db"
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT), "VIGIA_ENV": "development"}
+    env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT), "VIGIA_ENV": "development",
+           "MEDIA_DIR": str(MEDIA_DIR)}
     env.pop("REDIS_URL", None)
     process = _start(["serve", "--port", str(port)], env, tmp_path / "serve.log")
     try:
@@ -169,6 +174,7 @@ def test_serve_with_several_workers_on_postgis_and_redis(empty_postgis, redis_ur
     assert vigia("load-fixtures", database_url=url).returncode == 0
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": redis_url, "PYTHONPATH": str(ROOT),
+           "MEDIA_DIR": str(MEDIA_DIR),
            "VIGIA_ENV": "production", "SECRET_KEY": "s" * 48, "ALLOWED_HOSTS": "127.0.0.1"}
     process = _start(["serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"], env,
                      tmp_path / "serve.log")

@@ -79,10 +79,15 @@ def committed_database(backend: Backend, tmp_path):
     engine = db.make_engine(settings)
     migrate.upgrade(engine)
     database = db.Database(engine)
-    with database.session_scope() as session:
-        from server import fixtures
+    previous = db.get_database()
+    db.configure(database)  # in-process jobs started by the fixtures run against this database
+    try:
+        with database.session_scope() as session:
+            from server import fixtures
 
-        fixtures.load(session)
+            fixtures.load(session)
+    finally:
+        db.configure(previous)
     yield settings, database
     engine.dispose()
     fresh.drop()
@@ -155,3 +160,26 @@ def test_a_queue_outage_after_commit_keeps_the_record_and_is_logged(database, ba
     assert _name(database, holiday.id) == "Día de prueba"
     logged = [line for line in vigia_logs.lines if line["event"] == "job_enqueue_failed"]
     assert len(logged) == 1 and logged[0]["job_id"] == job_id
+
+
+def test_a_released_savepoint_does_not_send_the_job_early(database: db.Database) -> None:
+    with database.session_scope() as session:
+        holiday = _holiday(session)
+        jobs.enqueue(rename_holiday, holiday.id, "después del commit", session=session)
+        with session.begin_nested():  # e.g. a unique-constraint check further on in the same use case
+            session.flush()
+        assert holiday.name == "Día de prueba"  # still not sent: nothing is committed yet
+    assert _name(database, holiday.id) == "después del commit"
+
+
+def test_a_rolled_back_savepoint_drops_only_its_own_jobs(database: db.Database) -> None:
+    with database.session_scope() as session:
+        kept = _holiday(session)
+        jobs.enqueue(rename_holiday, kept.id, "se queda", session=session)
+        try:
+            with session.begin_nested():
+                jobs.enqueue(rename_holiday, kept.id, "se descarta", session=session)
+                raise RuntimeError("this step failed and was rolled back")
+        except RuntimeError:
+            pass
+    assert _name(database, kept.id) == "se queda"

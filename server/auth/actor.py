@@ -40,6 +40,11 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "users.manage": frozenset({Role.admin}),
     "municipality.manage": frozenset({Role.admin}),
     "works.manage": frozenset({Role.admin, Role.comptroller}),
+    # triage the complaint queue: see reporters, assign, transition, answer, keep private notes
+    "complaints.triage": frozenset({Role.admin, Role.comptroller}),
+    "complaints.configure": frozenset({Role.admin}),
+    "photos.evidence": frozenset({Role.admin, Role.comptroller}),  # a photo's EXIF date, GPS, camera and hash
+    "photos.moderate": frozenset({Role.admin, Role.comptroller}),  # black out faces and plates in a photo
 }
 
 
@@ -58,3 +63,7 @@ def authorize(actor: Actor, permission: str, municipality_id: uuid.UUID) -> None
         return
     raise Forbidden("forbidden")
 
+
+def can(actor: Actor, permission: str, municipality_id: uuid.UUID) -> bool:
+    """Whether `actor` holds `permission` there (for choosing a view, not for refusing: use authorize)."""
+    return actor.is_national_admin or bool(actor.roles_in(municipality_id) & PERMISSIONS[permission])

@@ -79,6 +79,15 @@ def grant(session: Session, *, user: User, municipality_id: uuid.UUID, role: Rol
         pass
 
 
+def holds_role(session: Session, *, user_id: uuid.UUID, municipality_id: uuid.UUID, roles: tuple[Role, ...]) -> bool:
+    """Whether the account holds one of `roles` in that municipality (e.g. may a complaint be assigned to it)."""
+    return bool(session.scalar(
+        sa.select(sa.func.count()).select_from(RoleGrant).where(
+            RoleGrant.user_id == user_id, RoleGrant.municipality_id == municipality_id,
+            RoleGrant.role.in_([role.value for role in roles]))
+    ))
+
+
 def user_public(session: Session, user: User, *, only_municipality: uuid.UUID | None = None) -> UserPublic:
     query = (
         sa.select(Municipality.code, RoleGrant.role)

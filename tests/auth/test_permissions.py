@@ -26,6 +26,33 @@ def _target_user(client, session) -> str:
     return str(service.get_by_email(session, "comite@vigia.example").id)
 
 
+# The first demo complaint (fixtures/complaints.json), open, in 10005.
+DEMO_COMPLAINT = "0192f000-0000-7000-8000-000000000001"
+
+
+def _target_complaint(client, session) -> str:
+    from server.auth.actor import ANONYMOUS
+    from server.complaints import intake
+    from server.complaints.models import ComplaintCreate
+    from tests.factories import CENTRO, municipality
+
+    filed = intake.file(session, actor=ANONYMOUS, municipality=municipality(session), data=ComplaintCreate(
+        kind="complaint", category="obra-calidad", description="La banqueta nueva ya está rota en la esquina.",
+        location={"type": "Point", "coordinates": list(CENTRO)}, anonymous=True))
+    session.flush()
+    return str(filed.complaint.id)
+
+
+def _fill(value, **names):
+    if isinstance(value, str):
+        return value.format(**names) if "{" in value else value
+    if isinstance(value, list):
+        return [_fill(item, **names) for item in value]
+    if isinstance(value, dict):
+        return {key: _fill(item, **names) for key, item in value.items()}
+    return value
+
+
 def _target_work(client, session) -> str:
     from server.auth import service as auth
     from server.works import service
@@ -37,6 +64,22 @@ def _target_work(client, session) -> str:
                           data=WorkCreate(identifier="MATRIZ-1", title="Obra de la matriz", status="implementation"))
     session.flush()
     return str(work.id)
+
+
+def _target_photo(client, session) -> str:
+    import io
+
+    from PIL import Image
+
+    from server.auth.actor import ANONYMOUS
+    from server.media import service
+    from tests.factories import municipality
+
+    image = io.BytesIO()
+    Image.new("RGB", (32, 24), (90, 140, 60)).save(image, "JPEG")
+    stored = service.store(session, actor=ANONYMOUS, municipality=municipality(session), data=image.getvalue())
+    session.flush()
+    return str(stored.photo.id)
 
 
 
@@ -66,6 +109,25 @@ MATRIX = {
                      {"observed_on": "2026-11-01", "physical_pct": 35}, STAFF),
     "import_works": ("POST", "/api/v1/municipalities/10005/works/import",
                      {"version": "0.9", "projects": [{"id": "MATRIZ-3", "title": "Obra importada"}]}, STAFF),
+    "photo_evidence": ("GET", "/api/v1/municipalities/10005/photos/{target_photo}/evidence", None, STAFF),
+    "redact_photo": ("POST", "/api/v1/municipalities/10005/photos/{target_photo}/redactions",
+                     {"rectangles": [{"x": 0, "y": 0, "width": 8, "height": 8}]}, STAFF),
+    "list_mine": ("GET", "/api/v1/municipalities/10005/complaints/mine", None, EVERY_ROLE),
+    "queue": ("GET", "/api/v1/municipalities/10005/complaints", None, STAFF),
+    "edit": ("PATCH", "/api/v1/municipalities/10005/complaints/{target_complaint}",
+             {"version": 1, "priority": "high"}, STAFF),
+    "transition": ("POST", "/api/v1/municipalities/10005/complaints/{target_complaint}/transitions",
+                   {"to": "admitted", "reason": "Cumple los requisitos", "version": 1}, STAFF),
+    "bulk_transition": ("POST", "/api/v1/municipalities/10005/complaints/bulk-transitions",
+                        {"ids": ["{target_complaint}"], "transition": {"to": "admitted", "reason": "Procede"}}, STAFF),
+    "list_notes": ("GET", "/api/v1/municipalities/10005/complaints/{target_complaint}/notes", None, STAFF),
+    "add_note": ("POST", "/api/v1/municipalities/10005/complaints/{target_complaint}/notes",
+                 {"text": "Llamar a Obras Públicas"}, STAFF),
+    "merge": ("POST", "/api/v1/municipalities/10005/complaints/{target_complaint}/merge",
+              {"duplicate_of": DEMO_COMPLAINT, "reason": "Mismo hecho", "version": 1}, STAFF),
+    "list_templates": ("GET", "/api/v1/municipalities/10005/complaints/templates", None, STAFF),
+    "add_template": ("POST", "/api/v1/municipalities/10005/complaints/templates",
+                     {"state": "resolved", "title": "Otra", "body": "Texto de la plantilla"}, STAFF),
 }
 
 
@@ -106,8 +168,10 @@ def test_permission(client, session, name: str, caller: str) -> None:
         "00000000-0000-0000-0000-000000000000",
         target_user=_target_user(client, session),
         target_work=_target_work(client, session) if "{target_work}" in template else "",
+        target_photo=_target_photo(client, session) if "{target_photo}" in template else "",
+        target_complaint=(complaint := _target_complaint(client, session)),
     )
-    response = client.request(method, path, json=body, headers=headers)
+    response = client.request(method, path, json=_fill(body, target_complaint=complaint), headers=headers)
     if _allowed(caller, roles):
         assert response.status_code < 300, (name, caller, response.status_code, response.text)
     elif caller == "anonymous":

@@ -1,0 +1,45 @@
+"""/api/v1/municipalities/{code}/audit: the public audit log, to download and to verify. No sign-in needed:
+anyone may check that the log has not been tampered with."""
+
+from __future__ import annotations
+
+from server.api import Call, endpoint
+from server.audit import service
+from server.audit.models import AuditEntryQuery, AuditPage, VerifyReport
+from server.db import session_scope
+from server.municipalities import service as municipalities
+
+TAG = "audit"
+BASE = "/municipalities/{code}/audit"
+
+
+@endpoint("GET", BASE + "/verify", summary="Verify the municipality's audit chain", tag=TAG, response=VerifyReport,
+          errors=(404,))
+def verify_log(call: Call) -> VerifyReport:
+    """Recomputes every entry's hash and link from the first entry and compares the last with the chain's head.
+    `ok` is false when an entry was altered, removed or re-linked, or entries were cut off at the end;
+    `first_broken` says where and why. To check independently, download the entries and follow
+    docs/audit-log.md."""
+    with session_scope() as session:
+        municipality = municipalities.get_by_code(session, call.path["code"])
+        return service.verify(session, municipality_id=municipality.id, language=call.language)  # type: ignore[arg-type]
+
+
+@endpoint("GET", BASE + "/entries", summary="Audit log entries with their hashes", tag=TAG, query=AuditEntryQuery,
+          response=AuditPage, errors=(404,))
+def list_entries(call: Call) -> AuditPage:
+    """In chain order. Without filters, the pages (`after_seq` = the previous page's `next_after_seq`) are the
+    whole chain, to recompute as docs/audit-log.md shows; `entity` and `entity_id` narrow it to one record's
+    history (each entry's hash can still be checked, but not the links between them)."""
+    query: AuditEntryQuery = call.query
+    with session_scope() as session:
+        municipality = municipalities.get_by_code(session, call.path["code"])
+        head = service.head(session, municipality_id=municipality.id)
+        rows = service.entries(session, municipality_id=municipality.id, entity=query.entity,
+                               entity_id=query.entity_id, after_seq=query.after_seq, limit=query.limit)
+        items = [service.public(row) for row in rows]
+    following = items[-1].seq if len(items) == query.limit else None
+    return AuditPage(items=items, next_after_seq=following, head=head)
+
+
+routes = [verify_log, list_entries]

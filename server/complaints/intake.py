@@ -1,0 +1,295 @@
+"""Filing a complaint (signed in or anonymous), what to suggest before filing, supporting an existing one, and the
+reporter's follow-up: reading the answers, adding information, withdrawing."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from datetime import date, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from shapely.geometry import Point
+from sqlalchemy.orm import Session
+
+from server import geo
+from server.auth.actor import Actor
+from server.complaints import deadlines, service
+from server.complaints.models import (
+    Category,
+    Complaint,
+    ComplaintCreate,
+    ComplaintPhoto,
+    ComplaintPublic,
+    ComplaintUpdate,
+    Filed,
+    InformationCreate,
+    Kind,
+    Suggestions,
+    Support,
+    SupportCreate,
+)
+from server.complaints.workflow import OPEN_STATES, State
+from server.db import new_id, utcnow
+from server.errors import AppError, Conflict, Forbidden, Invalid, NotFound
+from server.municipalities import service as municipalities
+from server.municipalities.models import Municipality
+
+DUPLICATE_RADIUS_M = 250
+DUPLICATE_DAYS = 30
+WORK_RADIUS_M = 100
+
+
+def _point(data: ComplaintCreate) -> tuple[float, float]:
+    shape = geo.parse_geojson(data.location.model_dump(), allowed=("Point",), field="location")
+    return shape.x, shape.y
+
+
+def _next_folio(session: Session, municipality: Municipality, year: int) -> str:
+    prefix = f"{municipality.code}-{year}-"
+    last = session.scalar(
+        sa.select(sa.func.max(Complaint.folio)).where(Complaint.municipality_id == municipality.id,
+                                                      Complaint.folio.like(prefix + "%"))
+    )
+    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{prefix}{number:06d}"
+
+
+def _reporter_id(data: ComplaintCreate, actor: Actor) -> uuid.UUID | None:
+    # A signed-in person may still choose to file anonymously: then no account is attached.
+    return None if data.anonymous else actor.user_id
+
+
+def _same_filing(existing: Complaint, data: ComplaintCreate, actor: Actor, municipality: Municipality) -> bool:
+    return (existing.municipality_id == municipality.id and existing.description == data.description
+            and existing.reporter_id == _reporter_id(data, actor))
+
+
+def file(session: Session, *, actor: Actor, municipality: Municipality, data: ComplaintCreate,
+         source: str = "api", today: date | None = None) -> Filed:
+    """File a complaint. The same client id sent again returns the complaint filed the first time (no copy);
+    anonymous reporters get a folio and a secret follow-up code, shown once."""
+    if data.id is not None:
+        existing = session.get(Complaint, data.id)
+        if existing is not None:
+            if not _same_filing(existing, data, actor, municipality):
+                raise Conflict("complaint_id_taken")
+            view = service.public_view(session, existing, municipality=municipality, language="es")
+            return Filed(complaint=view, follow_up_code=None, created=False)
+    actor_id = _reporter_id(data, actor)
+    if not actor.is_authenticated and not data.anonymous:
+        raise Invalid.for_field("anonymous", "anonymous_required")
+    lon, lat = _point(data)
+    municipalities.check_point(municipality, lon=lon, lat=lat, field="location")
+    category = service.category_by_code(session, municipality, data.category)
+    _check_attributes(category, data.attributes)
+    work_id = None
+    if data.work_id is not None:
+        from server.works import service as works
+
+        work_id = works.get(session, municipality=municipality, work_id=data.work_id).id
+    zone = municipalities.zone_at(session, municipality=municipality, lon=lon, lat=lat)
+    replayed_day = today  # a past date only for imports and the demo data
+    today = today or service.today_in(municipality)
+    term = service.term_for(session, municipality, data.kind)
+    code = secrets.token_urlsafe(9) if data.anonymous else None
+    contact = data.contact
+    for attempt in range(5):
+        folio = _next_folio(session, municipality, today.year)
+        complaint = Complaint(
+            id=data.id or new_id(), municipality_id=municipality.id, folio=folio, kind=data.kind,
+            category_id=category.id, description=data.description, location=geo.to_db(Point(lon, lat)),
+            accuracy_m=data.accuracy_m, address=data.address, work_id=work_id, zone_id=zone.id if zone else None,
+            attributes=data.attributes, source=source, received_on=today,
+            created_at=service.moment(municipality, replayed_day),
+            due_on=service.add_business_days(session, municipality, today, term),
+            referral_due_on=service.add_business_days(session, municipality, today, deadlines.REFERRAL_TERM),
+            reporter_id=actor_id, anonymous=data.anonymous,
+            follow_up_digest=service.follow_up_digest(folio, code) if code else None,
+            contact_name=contact.name if contact else None, contact_email=contact.email if contact else None,
+            contact_phone=contact.phone if contact else None,
+        )
+        try:
+            with session.begin_nested():
+                session.add(complaint)
+                session.flush()
+            break
+        except sa.exc.IntegrityError:
+            if data.id is not None and session.get(Complaint, data.id) is not None:
+                # the same complaint arrived twice at once: the other request filed it
+                existing = session.get(Complaint, data.id)
+                if not _same_filing(existing, data, actor, municipality):
+                    raise Conflict("complaint_id_taken") from None
+                view = service.public_view(session, existing, municipality=municipality, language="es")
+                return Filed(complaint=view, follow_up_code=None, created=False)
+            if attempt == 4:
+                raise
+    _attach_photos(session, municipality, complaint, data.photo_ids)
+    session.add(ComplaintUpdate(complaint_id=complaint.id, kind="transition", to_state=State.received.value,
+                                by_reporter=True, at=complaint.created_at))
+    service.record(session, complaint, "created", None, by="reporter", data={
+        "kind": Kind(complaint.kind).value, "category": category.service_code, "state": State.received.value,
+        "due_on": complaint.due_on.isoformat(), "anonymous": complaint.anonymous, "source": source,
+        "photos": [str(p) for p in data.photo_ids],
+        "description_hmac": service.commit_text(complaint.description),
+    })
+    session.flush()
+    view = service.public_view(session, complaint, municipality=municipality, language="es")
+    return Filed(complaint=view, follow_up_code=code, created=True)
+
+
+def _check_attributes(category: Category, values: dict[str, Any]) -> None:
+    """Open311 attributes: required ones present, single/multi value lists respected."""
+    known = {attribute["code"]: attribute for attribute in category.attributes}
+    for code in values:
+        if code not in known:
+            raise Invalid.for_field(f"attributes.{code}", "unknown_attribute", code=code)
+    for code, attribute in known.items():
+        value = values.get(code)
+        if attribute.get("required") and value in (None, "", []):
+            raise Invalid.for_field(f"attributes.{code}", "attribute_required", code=code)
+        allowed = {item["key"] for item in attribute.get("values", [])}
+        if allowed and value not in (None, ""):
+            given = value if isinstance(value, list) else [value]
+            if attribute.get("datatype") == "singlevaluelist" and len(given) > 1:
+                raise Invalid.for_field(f"attributes.{code}", "attribute_single_value", code=code)
+            if any(str(item) not in allowed for item in given):
+                raise Invalid.for_field(f"attributes.{code}", "attribute_value_unknown", code=code)
+
+
+def _attach_photos(session: Session, municipality: Municipality, complaint: Complaint,
+                   photo_ids: list[uuid.UUID]) -> None:
+    from server.media import service as media
+
+    for photo_id in dict.fromkeys(photo_ids):
+        photo = media.get(session, municipality=municipality, photo_id=photo_id)
+        session.merge(ComplaintPhoto(complaint_id=complaint.id, photo_id=photo.id))
+    session.flush()
+
+
+def suggestions(session: Session, *, municipality: Municipality, lon: float, lat: float,
+                category: str | None, language: str) -> Suggestions:
+    """Before filing: the works within 100 m (nearest first) and likely duplicates (same category, within
+    250 m, filed in the last 30 days and not withdrawn), so people can support instead of filing again."""
+    from server.works import search
+
+    municipalities.check_point(municipality, lon=lon, lat=lat, field="location")
+    works = search.near(session, municipality=municipality, lon=lon, lat=lat, radius_m=WORK_RADIUS_M, limit=5,
+                        language=language)
+    duplicates: list[ComplaintPublic] = []
+    if category is not None:
+        found = service.category_by_code(session, municipality, category, field="category")
+        since = service.today_in(municipality) - timedelta(days=DUPLICATE_DAYS)
+        distance = geo.distance_m(session, Complaint.location, lon, lat)
+        rows = session.scalars(
+            sa.select(Complaint)
+            .where(Complaint.municipality_id == municipality.id, Complaint.category_id == found.id,
+                   Complaint.deleted_at.is_(None), Complaint.received_on >= since,
+                   Complaint.state != State.withdrawn.value, Complaint.duplicate_of_id.is_(None),
+                   geo.bbox_filter(session, Complaint.location, "complaints",
+                                   geo.box_around(lon, lat, DUPLICATE_RADIUS_M)),
+                   distance <= DUPLICATE_RADIUS_M)
+            .order_by(distance, Complaint.id).limit(5)
+        ).all()
+        duplicates = [service.public_view(session, c, municipality=municipality, language=language) for c in rows]
+    return Suggestions(works=[w.model_dump(mode="json") for w in works], duplicates=duplicates)
+
+
+def support(session: Session, *, actor: Actor, municipality: Municipality, complaint_id: uuid.UUID,
+            data: SupportCreate) -> Complaint:
+    """One support per person (per account, or per anonymous device key); only while the complaint is open."""
+    complaint = service.get(session, municipality=municipality, complaint_id=complaint_id)
+    if State(complaint.state) not in OPEN_STATES:
+        raise Conflict("complaint_not_open")
+    if actor.is_authenticated:
+        if complaint.reporter_id == actor.user_id:
+            raise Conflict("own_complaint")
+        key = str(actor.user_id)
+    elif data.supporter_key:
+        key = "anon:" + data.supporter_key
+    else:
+        raise Invalid.for_field("supporter_key", "supporter_key_required")
+    try:
+        with session.begin_nested():
+            session.add(Support(complaint_id=complaint.id, supporter_key=key[:64]))
+            session.flush()
+    except sa.exc.IntegrityError:
+        return complaint  # already supported: supporting twice counts once
+    complaint.support_count += 1
+    service.record(session, complaint, "supported", None, by="reporter",
+                   data={"support_count": complaint.support_count})
+    return complaint
+
+
+# ------------------------------------------------------------------------------------------------ reporter
+
+
+def by_follow_up(session: Session, *, municipality: Municipality, folio: str, code: str) -> Complaint:
+    """An anonymous reporter's complaint, by folio and secret code (a wrong code looks like a wrong folio)."""
+    complaint = session.scalar(
+        sa.select(Complaint).where(Complaint.municipality_id == municipality.id, Complaint.folio == folio)
+    )
+    expected = complaint.follow_up_digest if complaint is not None else None
+    given = service.follow_up_digest(folio, code)
+    if expected is None or not secrets.compare_digest(expected, given):
+        raise NotFound("follow_up_not_found")
+    return complaint
+
+
+def reporters_complaint(session: Session, *, actor: Actor, municipality: Municipality,
+                        complaint_id: uuid.UUID | None, folio: str | None, code: str | None) -> Complaint:
+    if folio and code:
+        return by_follow_up(session, municipality=municipality, folio=folio, code=code)
+    if complaint_id is None or not actor.is_authenticated:
+        raise Forbidden("not_the_reporter")
+    complaint = service.get(session, municipality=municipality, complaint_id=complaint_id)
+    if complaint.reporter_id != actor.user_id:
+        raise Forbidden("not_the_reporter")
+    return complaint
+
+
+def add_information(session: Session, *, actor: Actor, municipality: Municipality,
+                    complaint_id: uuid.UUID | None, data: InformationCreate) -> Complaint:
+    """The reporter adds information (and photos). It answers a request for clarification, which puts the
+    complaint back in the queue with a fresh term; after the resolution it stays a note, never an overwrite."""
+    complaint = reporters_complaint(session, actor=actor, municipality=municipality, complaint_id=complaint_id,
+                                    folio=data.folio, code=data.code)
+    if State(complaint.state) == State.withdrawn:
+        raise Conflict("complaint_not_open")
+    _attach_photos(session, municipality, complaint, data.photo_ids)
+    session.add(ComplaintUpdate(complaint_id=complaint.id, kind="information", text=data.text, by_reporter=True))
+    if State(complaint.state) == State.needs_clarification:
+        today = service.today_in(municipality)
+        complaint.state = State.received
+        complaint.clarification_due_on = None
+        complaint.due_on = service.add_business_days(session, municipality, today,
+                                                     service.term_for(session, municipality, complaint.kind))
+        session.add(ComplaintUpdate(complaint_id=complaint.id, kind="transition",
+                                    from_state=State.needs_clarification.value, to_state=State.received.value,
+                                    by_reporter=True))
+    complaint.updated_at = utcnow()
+    complaint.version += 1
+    service.record(session, complaint, "information_added", None, by="reporter", data={
+        "state": State(complaint.state).value, "text_hmac": service.commit_text(data.text),
+        "photos": [str(p) for p in data.photo_ids]})
+    return complaint
+
+
+def withdraw(session: Session, *, actor: Actor, municipality: Municipality, complaint_id: uuid.UUID | None,
+             folio: str | None, code: str | None, reason: str) -> Complaint:
+    from server.complaints import workflow
+
+    complaint = reporters_complaint(session, actor=actor, municipality=municipality, complaint_id=complaint_id,
+                                    folio=folio, code=code)
+    current = State(complaint.state)
+    if not workflow.allowed(current, State.withdrawn, workflow.REPORTER):
+        raise AppError("transition_not_allowed", status=409, current=current.value, target="withdrawn")
+    complaint.state = State.withdrawn
+    complaint.closed_at = utcnow()
+    complaint.version += 1
+    session.add(ComplaintUpdate(complaint_id=complaint.id, kind="transition", from_state=current.value,
+                                to_state=State.withdrawn.value, by_reporter=True))
+    service.record(session, complaint, "transitioned", None, by="reporter", data={
+        "from": current.value, "to": State.withdrawn.value, "by": "reporter",
+        "reason_hmac": service.commit_text(reason)})
+    return complaint

@@ -1,0 +1,418 @@
+"""Complaints (quejas, denuncias, solicitudes de información, sugerencias), their categories, notes and supports."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+
+import sqlalchemy as sa
+from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import Field as PField
+from sqlmodel import Field, SQLModel
+
+from server.complaints.workflow import Outcome, State
+from server.db import IdMixin, SoftDeleteMixin, TimestampMixin, UTCDateTime, utcnow
+from server.geo import geometry_column
+from server.works.models import JSONType
+
+
+class Kind(str, Enum):
+    complaint = "complaint"  # queja
+    report = "report"  # denuncia
+    information_request = "information_request"  # solicitud de información
+    suggestion = "suggestion"  # sugerencia
+
+
+class Priority(str, Enum):
+    low = "low"
+    normal = "normal"
+    high = "high"
+    urgent = "urgent"
+
+
+PRIORITY_RANK = {Priority.urgent: 0, Priority.high: 1, Priority.normal: 2, Priority.low: 3}
+
+
+class Category(IdMixin, TimestampMixin, table=True):
+    """A complaint category of one municipality; also its Open311 service."""
+
+    __tablename__ = "complaint_categories"
+    __table_args__ = (sa.UniqueConstraint("municipality_id", "service_code", name="uq_categories_muni_code"),)
+
+    municipality_id: uuid.UUID = Field(foreign_key="municipalities.id", index=True, ondelete="CASCADE")
+    service_code: str = Field(max_length=40)
+    name: str = Field(max_length=200)
+    name_en: str | None = Field(default=None, max_length=200)
+    description: str | None = Field(default=None, sa_type=sa.Text)
+    group: str | None = Field(default=None, max_length=120)
+    keywords: list[str] = Field(default_factory=list, sa_type=JSONType)
+    # Open311 service definition attributes: [{code, datatype, required, description, order, values}]
+    attributes: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSONType)
+    active: bool = Field(default=True)
+
+
+class DeadlineRule(IdMixin, SQLModel, table=True):
+    """Business days to answer a kind of complaint in one municipality (else the legal defaults apply)."""
+
+    __tablename__ = "complaint_deadline_rules"
+    __table_args__ = (sa.UniqueConstraint("municipality_id", "kind", name="uq_deadline_rules_muni_kind"),)
+
+    municipality_id: uuid.UUID = Field(foreign_key="municipalities.id", ondelete="CASCADE")
+    kind: Kind = Field(sa_type=sa.String(24))
+    business_days: int
+
+
+class Complaint(IdMixin, TimestampMixin, SoftDeleteMixin, table=True):
+    __tablename__ = "complaints"
+    __table_args__ = (
+        sa.UniqueConstraint("municipality_id", "folio", name="uq_complaints_muni_folio"),
+        sa.Index("ix_complaints_queue", "municipality_id", "state", "due_on"),
+        sa.Index("ix_complaints_reporter", "reporter_id"),
+    )
+
+    municipality_id: uuid.UUID = Field(foreign_key="municipalities.id", index=True, ondelete="CASCADE")
+    folio: str = Field(max_length=40)  # the case number people quote
+    kind: Kind = Field(sa_type=sa.String(24))
+    category_id: uuid.UUID = Field(foreign_key="complaint_categories.id")
+    description: str = Field(sa_type=sa.Text)
+    location: Any = Field(default=None, sa_column=geometry_column("POINT", nullable=True))
+    accuracy_m: float | None = None
+    address: str | None = Field(default=None, max_length=500)
+    work_id: uuid.UUID | None = Field(default=None, foreign_key="works.id", index=True, ondelete="SET NULL")
+    zone_id: uuid.UUID | None = Field(default=None, foreign_key="zones.id", index=True, ondelete="SET NULL")
+    attributes: dict[str, Any] = Field(default_factory=dict, sa_type=JSONType)  # Open311 attribute values
+    source: str = Field(default="api", max_length=16)  # api, open311, sync, staff
+    # Workflow
+    state: State = Field(default=State.received, sa_type=sa.String(24))
+    outcome: Outcome | None = Field(default=None, sa_type=sa.String(16))
+    public_answer: str | None = Field(default=None, sa_type=sa.Text)
+    priority: Priority = Field(default=Priority.normal, sa_type=sa.String(8))
+    assignee_id: uuid.UUID | None = Field(default=None, foreign_key="users.id", index=True, ondelete="SET NULL")
+    duplicate_of_id: uuid.UUID | None = Field(default=None, foreign_key="complaints.id", ondelete="SET NULL")
+    support_count: int = Field(default=0)
+    received_on: date  # in the municipality's time zone; terms count from it
+    due_on: date
+    extended: bool = Field(default=False)
+    clarification_due_on: date | None = None
+    referral_due_on: date | None = None
+    first_response_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The reporter: private. Visible only to the municipality's comptrollers and to the reporter.
+    reporter_id: uuid.UUID | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    anonymous: bool = Field(default=False)
+    follow_up_digest: str | None = Field(default=None, max_length=64)  # keyed hash of the anonymous code
+    contact_name: str | None = Field(default=None, max_length=200)
+    contact_email: str | None = Field(default=None, max_length=254)
+    contact_phone: str | None = Field(default=None, max_length=40)
+    version: int = Field(default=1)
+
+
+class ComplaintPhoto(SQLModel, table=True):
+    __tablename__ = "complaint_photos"
+
+    complaint_id: uuid.UUID = Field(foreign_key="complaints.id", primary_key=True, ondelete="CASCADE")
+    photo_id: uuid.UUID = Field(foreign_key="photos.id", primary_key=True, index=True)
+    added_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class ComplaintUpdate(IdMixin, SQLModel, table=True):
+    """The public timeline: transitions, public answers and information the reporter added."""
+
+    __tablename__ = "complaint_updates"
+
+    complaint_id: uuid.UUID = Field(foreign_key="complaints.id", index=True, ondelete="CASCADE")
+    kind: str = Field(max_length=24)  # transition, answer, information, merge, assignment
+    from_state: str | None = Field(default=None, max_length=24)
+    to_state: str | None = Field(default=None, max_length=24)
+    text: str | None = Field(default=None, sa_type=sa.Text)
+    by_reporter: bool = Field(default=False)
+    actor_id: uuid.UUID | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class ComplaintNote(IdMixin, SQLModel, table=True):
+    """A comptroller's private note: never in public views, exports or the reporter's view."""
+
+    __tablename__ = "complaint_notes"
+
+    complaint_id: uuid.UUID = Field(foreign_key="complaints.id", index=True, ondelete="CASCADE")
+    author_id: uuid.UUID | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    text: str = Field(sa_type=sa.Text)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Support(IdMixin, SQLModel, table=True):
+    """Someone supports an existing complaint instead of filing the same one again."""
+
+    __tablename__ = "complaint_supports"
+    __table_args__ = (sa.UniqueConstraint("complaint_id", "supporter_key", name="uq_supports_complaint_key"),)
+
+    complaint_id: uuid.UUID = Field(foreign_key="complaints.id", index=True, ondelete="CASCADE")
+    # user id for a signed-in supporter, else a key the anonymous device generated (one support each)
+    supporter_key: str = Field(max_length=64)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class ResponseTemplate(IdMixin, TimestampMixin, table=True):
+    """A ready answer for a state (e.g. the standard text of an inadmissible complaint)."""
+
+    __tablename__ = "complaint_templates"
+
+    municipality_id: uuid.UUID = Field(foreign_key="municipalities.id", index=True, ondelete="CASCADE")
+    state: State = Field(sa_type=sa.String(24))
+    title: str = Field(max_length=200)
+    body: str = Field(sa_type=sa.Text)
+
+
+# ------------------------------------------------------------------------------------------------ schemas
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class PointIn(Strict):
+    type: str = PField(pattern="^Point$")
+    coordinates: list[float] = PField(min_length=2, max_length=3)
+
+
+class Contact(Strict):
+    name: str | None = PField(None, max_length=200)
+    email: str | None = PField(None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    phone: str | None = PField(None, max_length=40, pattern=r"^[0-9+() -]{6,40}$")
+
+
+class ComplaintCreate(Strict):
+    """A new complaint. Send your own `id` (a UUID) so that sending it twice files it once."""
+
+    id: uuid.UUID | None = None
+    kind: Kind = Kind.complaint
+    category: str = PField(min_length=1, max_length=40, description="the category's service_code")
+    description: str = PField(min_length=10, max_length=10_000)
+    location: PointIn
+    accuracy_m: float | None = PField(None, gt=0, le=5_000, description="GPS accuracy in metres")
+    address: str | None = PField(None, max_length=500)
+    work_id: uuid.UUID | None = None
+    photo_ids: list[uuid.UUID] = PField(default_factory=list, max_length=10)
+    attributes: dict[str, Any] = PField(default_factory=dict)
+    anonymous: bool = PField(False, description="file without an account: you get a folio and a secret code")
+    contact: Contact | None = PField(None, description="optional, private: only the comptroller sees it")
+
+
+class ComplaintEdit(Strict):
+    """Staff changes to a complaint. Send the `version` you read."""
+
+    version: int = PField(ge=1)
+    priority: Priority | None = None
+    assignee_id: uuid.UUID | None = None
+    category: str | None = PField(None, max_length=40)
+    work_id: uuid.UUID | None = None
+    unassign: bool = False
+
+
+class TransitionCreate(Strict):
+    to: State
+    reason: str = PField(min_length=3, max_length=4_000, description="why: goes into the audit log")
+    version: int | None = PField(None, ge=1, description="the version you read; omit in bulk transitions")
+    public_answer: str | None = PField(None, max_length=10_000)
+    template_id: uuid.UUID | None = None
+    outcome: Outcome | None = None
+    extension_days: int | None = PField(None, ge=1, le=60)
+    referred_to: str | None = PField(None, max_length=300)
+
+
+class BulkTransition(Strict):
+    ids: list[uuid.UUID] = PField(min_length=1, max_length=200)
+    transition: TransitionCreate
+
+
+class NoteCreate(Strict):
+    text: str = PField(min_length=1, max_length=10_000)
+
+
+class MergeCreate(Strict):
+    duplicate_of: uuid.UUID
+    reason: str = PField(min_length=3, max_length=4_000)
+    version: int = PField(ge=1)
+
+
+class SupportCreate(Strict):
+    supporter_key: str | None = PField(None, min_length=8, max_length=64,
+                                       description="anonymous supporters: a key your device keeps")
+
+
+class FollowUp(Strict):
+    folio: str = PField(min_length=3, max_length=40)
+    code: str = PField(min_length=6, max_length=64)
+
+
+class InformationCreate(Strict):
+    complaint_id: uuid.UUID | None = PField(None, description="signed-in reporters: the complaint")
+    text: str = PField(min_length=3, max_length=10_000)
+    photo_ids: list[uuid.UUID] = PField(default_factory=list, max_length=10)
+    folio: str | None = PField(None, max_length=40, description="anonymous reporters: the folio")
+    code: str | None = PField(None, max_length=64, description="anonymous reporters: the secret code")
+
+
+class WithdrawCreate(Strict):
+    complaint_id: uuid.UUID | None = PField(None, description="signed-in reporters: the complaint")
+    folio: str | None = PField(None, max_length=40, description="anonymous reporters: the folio")
+    code: str | None = PField(None, max_length=64, description="anonymous reporters: the secret code")
+    reason: str = PField(min_length=3, max_length=4_000)
+
+
+class SuggestionQuery(Strict):
+    lon: float = PField(ge=-180, le=180)
+    lat: float = PField(ge=-90, le=90)
+    category: str | None = PField(None, max_length=40)
+
+
+class TemplateQuery(Strict):
+    state: State | None = None
+
+
+class NotePublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    author_id: uuid.UUID | None
+    text: str
+    at: datetime
+
+
+class TemplateCreate(Strict):
+    state: State
+    title: str = PField(min_length=1, max_length=200)
+    body: str = PField(min_length=1, max_length=10_000)
+
+
+class TemplatePublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    state: State
+    title: str
+    body: str
+
+
+class CategoryPublic(BaseModel):
+    service_code: str
+    name: str
+    description: str | None
+    group: str | None
+    attributes: list[dict[str, Any]]
+
+
+class UpdatePublic(BaseModel):
+    kind: str
+    from_state: str | None
+    to_state: str | None
+    text: str | None
+    by_reporter: bool
+    at: datetime
+
+
+class ComplaintPublic(BaseModel):
+    """What anyone may see: never who filed it or how to reach them, nor private notes."""
+
+    id: uuid.UUID
+    folio: str
+    kind: Kind
+    category: str
+    category_name: str
+    description: str
+    location: dict[str, Any] | None
+    address: str | None
+    work_id: uuid.UUID | None
+    zone: str | None
+    state: State
+    state_label: str
+    open311_status: str
+    outcome: Outcome | None
+    public_answer: str | None
+    support_count: int
+    duplicate_of: uuid.UUID | None
+    photos: list[uuid.UUID]
+    received_on: date
+    due_on: date
+    overdue: bool
+    updates: list[UpdatePublic]
+    created_at: datetime
+    updated_at: datetime
+
+
+class ComplaintStaff(ComplaintPublic):
+    """The comptroller's view: adds the reporter, assignment, priority, deadlines and version."""
+
+    reporter_id: uuid.UUID | None
+    anonymous: bool
+    contact: Contact | None
+    priority: Priority
+    assignee_id: uuid.UUID | None
+    extended: bool
+    clarification_due_on: date | None
+    referral_due_on: date | None
+    business_days_left: int
+    accuracy_m: float | None
+    attributes: dict[str, Any]
+    version: int
+
+
+class Filed(BaseModel):
+    """The answer to filing: keep the follow-up code secret; it is shown only this once."""
+
+    complaint: ComplaintPublic
+    follow_up_code: str | None = None
+    created: bool
+
+
+class Suggestions(BaseModel):
+    works: list[dict[str, Any]] = PField(description="works within 100 m, nearest first")
+    duplicates: list[ComplaintPublic] = PField(description="same category, within 250 m, last 30 days")
+
+
+class QueueQuery(Strict):
+    state: list[State] = PField(default_factory=list)
+    kind: list[Kind] = PField(default_factory=list)
+    category: list[str] = PField(default_factory=list)
+    work_id: uuid.UUID | None = None
+    zone: list[str] = PField(default_factory=list)
+    assignee_id: uuid.UUID | None = None
+    unassigned: bool | None = None
+    overdue: bool | None = None
+    due_within_days: int | None = PField(None, ge=0, le=365, description="business days")
+    q: str | None = PField(None, min_length=2, max_length=200)
+    order: str = PField("due", description="due (overdue first), -received, received, priority")
+    limit: int = PField(50, ge=1, le=200)
+    offset: int = PField(0, ge=0, le=100_000)
+
+    @model_validator(mode="after")
+    def _order(self) -> QueueQuery:
+        if self.order not in ("due", "-received", "received", "priority"):
+            raise ValueError("orden desconocido; use due, -received, received o priority")
+        return self
+
+
+class QueuePage(BaseModel):
+    items: list[ComplaintStaff]
+    total: int
+    counts: dict[str, int] = PField(description="complaints per state with the same filters except state")
+
+
+class PublicQuery(Strict):
+    state: list[State] = PField(default_factory=list)
+    kind: list[Kind] = PField(default_factory=list)
+    category: list[str] = PField(default_factory=list)
+    work_id: uuid.UUID | None = None
+    limit: int = PField(50, ge=1, le=200)
+    offset: int = PField(0, ge=0, le=100_000)
+
+
+class BulkResult(BaseModel):
+    id: uuid.UUID
+    ok: bool
+    state: State | None = None
+    error: dict[str, Any] | None = None

@@ -1,0 +1,231 @@
+"""/api/v1/municipalities/{code}/complaints: filing, following and triaging complaints."""
+
+from __future__ import annotations
+
+from starlette.responses import JSONResponse
+
+from server.api import Call, endpoint
+from server.complaints import intake, service, triage
+from server.complaints.models import (
+    BulkResult,
+    BulkTransition,
+    CategoryPublic,
+    ComplaintCreate,
+    ComplaintEdit,
+    ComplaintPublic,
+    ComplaintStaff,
+    Filed,
+    FollowUp,
+    InformationCreate,
+    MergeCreate,
+    NoteCreate,
+    NotePublic,
+    PublicQuery,
+    QueuePage,
+    QueueQuery,
+    SuggestionQuery,
+    Suggestions,
+    SupportCreate,
+    TemplateCreate,
+    TemplatePublic,
+    TemplateQuery,
+    TransitionCreate,
+    WithdrawCreate,
+)
+from server.complaints.public import public_list
+from server.db import session_scope
+from server.municipalities import service as municipalities
+
+TAG = "complaints"
+BASE = "/municipalities/{code}/complaints"
+ONE = BASE + "/{complaint_id:uuid}"
+
+
+def _municipality(session, call: Call):
+    return municipalities.get_by_code(session, call.path["code"])
+
+
+@endpoint("GET", BASE + "/categories", summary="Complaint categories (Open311 services)", tag=TAG,
+          response=list[CategoryPublic], errors=(404,))
+def list_categories(call: Call) -> list[CategoryPublic]:
+    with session_scope() as session:
+        rows = triage.categories(session, municipality=_municipality(session, call))
+        english = call.language == "en"
+        return [CategoryPublic(service_code=c.service_code, name=(c.name_en or c.name) if english else c.name,
+                               description=c.description, group=c.group, attributes=c.attributes) for c in rows]
+
+
+@endpoint("GET", BASE + "/suggestions", summary="Before filing: works within 100 m and likely duplicates", tag=TAG,
+          query=SuggestionQuery, response=Suggestions, errors=(404,))
+def suggestions(call: Call) -> Suggestions:
+    with session_scope() as session:
+        q = call.query
+        return intake.suggestions(session, municipality=_municipality(session, call), lon=q.lon, lat=q.lat,
+                                  category=q.category, language=call.language)
+
+
+@endpoint("POST", BASE, summary="File a complaint (signed in, or anonymous with a folio and a secret code)",
+          tag=TAG, body=ComplaintCreate, response=Filed, status=201, errors=(404, 409))
+def file_complaint(call: Call) -> JSONResponse:
+    """Sending the same `id` again returns the complaint already filed with status 200 (no duplicate)."""
+    with session_scope() as session:
+        filed = intake.file(session, actor=call.actor, municipality=_municipality(session, call), data=call.body)
+    return JSONResponse(filed.model_dump(mode="json"), status_code=201 if filed.created else 200)
+
+
+@endpoint("GET", BASE + "/public", summary="Complaints as the public sees them (no reporter data)", tag=TAG,
+          query=PublicQuery, response=list[ComplaintPublic], errors=(404,))
+def list_public(call: Call) -> list[ComplaintPublic]:
+    with session_scope() as session:
+        return public_list(session, municipality=_municipality(session, call), query=call.query,
+                           language=call.language)
+
+
+@endpoint("GET", BASE + "/mine", summary="The complaints I filed", tag=TAG, response=list[ComplaintPublic],
+          auth=True, errors=(404,))
+def list_mine(call: Call) -> list[ComplaintPublic]:
+    from server.complaints.public import mine
+
+    with session_scope() as session:
+        return mine(session, actor=call.actor, municipality=_municipality(session, call), language=call.language)
+
+
+@endpoint("GET", ONE, summary="One complaint (the staff view for the municipality's comptrollers)", tag=TAG,
+          response=ComplaintPublic, errors=(404,))
+def get_complaint(call: Call) -> ComplaintPublic:
+    with session_scope() as session:
+        municipality = _municipality(session, call)
+        complaint = service.get(session, municipality=municipality, complaint_id=call.path["complaint_id"])
+        return service.view_for(session, complaint, actor=call.actor, municipality=municipality,
+                                language=call.language)
+
+
+@endpoint("POST", ONE + "/support", summary="Support a complaint instead of filing the same one", tag=TAG,
+          body=SupportCreate, response=ComplaintPublic, errors=(404, 409))
+def support(call: Call) -> ComplaintPublic:
+    with session_scope() as session:
+        municipality = _municipality(session, call)
+        complaint = intake.support(session, actor=call.actor, municipality=municipality,
+                                   complaint_id=call.path["complaint_id"], data=call.body)
+        return service.public_view(session, complaint, municipality=municipality, language=call.language)
+
+
+@endpoint("POST", BASE + "/follow-up", summary="Follow an anonymous complaint with its folio and secret code",
+          tag=TAG, body=FollowUp, response=ComplaintPublic, errors=(404,))
+def follow_up(call: Call) -> ComplaintPublic:
+    with session_scope() as session:
+        municipality = _municipality(session, call)
+        complaint = intake.by_follow_up(session, municipality=municipality, folio=call.body.folio,
+                                        code=call.body.code)
+        return service.public_view(session, complaint, municipality=municipality, language=call.language)
+
+
+@endpoint("POST", BASE + "/information", summary="The reporter adds information (answers a clarification)",
+          tag=TAG, body=InformationCreate, response=ComplaintPublic, errors=(403, 404, 409))
+def add_information(call: Call) -> ComplaintPublic:
+    with session_scope() as session:
+        municipality = _municipality(session, call)
+        complaint = intake.add_information(session, actor=call.actor, municipality=municipality,
+                                           complaint_id=call.body.complaint_id, data=call.body)
+        return service.public_view(session, complaint, municipality=municipality, language=call.language)
+
+
+@endpoint("POST", BASE + "/withdraw", summary="The reporter withdraws a complaint", tag=TAG, body=WithdrawCreate,
+          response=ComplaintPublic, errors=(403, 404, 409))
+def withdraw(call: Call) -> ComplaintPublic:
+    with session_scope() as session:
+        municipality = _municipality(session, call)
+        b = call.body
+        complaint = intake.withdraw(session, actor=call.actor, municipality=municipality, complaint_id=b.complaint_id,
+                                    folio=b.folio, code=b.code, reason=b.reason)
+        return service.public_view(session, complaint, municipality=municipality, language=call.language)
+
+
+# ------------------------------------------------------------------------------------------------ staff
+
+
+@endpoint("GET", BASE, summary="The triage queue (overdue first), with counts per state", tag=TAG,
+          query=QueueQuery, response=QueuePage, auth=True, errors=(403, 404))
+def queue(call: Call) -> QueuePage:
+    with session_scope() as session:
+        return triage.queue(session, actor=call.actor, municipality=_municipality(session, call), query=call.query,
+                            language=call.language)
+
+
+@endpoint("PATCH", ONE, summary="Priority, assignment, category, linked work (send the version you read)",
+          tag=TAG, body=ComplaintEdit, response=ComplaintStaff, auth=True, errors=(403, 404, 409))
+def edit(call: Call) -> ComplaintStaff:
+    with session_scope() as session:
+        municipality = _municipality(session, call)
+        complaint = triage.edit(session, actor=call.actor, municipality=municipality,
+                                complaint_id=call.path["complaint_id"], data=call.body, language=call.language)
+        return service.staff_view(session, complaint, municipality=municipality, language=call.language)
+
+
+@endpoint("POST", ONE + "/transitions", summary="Move a complaint along the workflow, with a reason", tag=TAG,
+          body=TransitionCreate, response=ComplaintStaff, auth=True, errors=(403, 404, 409))
+def transition(call: Call) -> ComplaintStaff:
+    with session_scope() as session:
+        municipality = _municipality(session, call)
+        complaint = triage.transition(session, actor=call.actor, municipality=municipality,
+                                      complaint_id=call.path["complaint_id"], data=call.body, language=call.language)
+        return service.staff_view(session, complaint, municipality=municipality, language=call.language)
+
+
+@endpoint("POST", BASE + "/bulk-transitions", summary="The same move for many complaints (each on its own)",
+          tag=TAG, body=BulkTransition, response=list[BulkResult], auth=True, errors=(403, 404))
+def bulk_transition(call: Call) -> list[BulkResult]:
+    with session_scope() as session:
+        return triage.bulk_transition(session, actor=call.actor, municipality=_municipality(session, call),
+                                      data=call.body, language=call.language)
+
+
+@endpoint("GET", ONE + "/notes", summary="Private notes (staff only)", tag=TAG, response=list[NotePublic],
+          auth=True, errors=(403, 404))
+def list_notes(call: Call) -> list[NotePublic]:
+    with session_scope() as session:
+        rows = triage.notes(session, actor=call.actor, municipality=_municipality(session, call),
+                            complaint_id=call.path["complaint_id"])
+        return [NotePublic.model_validate(row) for row in rows]
+
+
+@endpoint("POST", ONE + "/notes", summary="Add a private note", tag=TAG, body=NoteCreate, response=NotePublic,
+          status=201, auth=True, errors=(403, 404))
+def add_note(call: Call) -> NotePublic:
+    with session_scope() as session:
+        note = triage.add_note(session, actor=call.actor, municipality=_municipality(session, call),
+                               complaint_id=call.path["complaint_id"], data=call.body)
+        return NotePublic.model_validate(note)
+
+
+@endpoint("POST", ONE + "/merge", summary="Close as a duplicate of another complaint", tag=TAG, body=MergeCreate,
+          response=ComplaintStaff, auth=True, errors=(403, 404, 409))
+def merge(call: Call) -> ComplaintStaff:
+    with session_scope() as session:
+        municipality = _municipality(session, call)
+        complaint = triage.merge(session, actor=call.actor, municipality=municipality,
+                                 complaint_id=call.path["complaint_id"], data=call.body, language=call.language)
+        return service.staff_view(session, complaint, municipality=municipality, language=call.language)
+
+
+@endpoint("GET", BASE + "/templates", summary="Response templates", tag=TAG, query=TemplateQuery,
+          response=list[TemplatePublic], auth=True, errors=(403, 404))
+def list_templates(call: Call) -> list[TemplatePublic]:
+    with session_scope() as session:
+        rows = triage.templates(session, actor=call.actor, municipality=_municipality(session, call),
+                                state=call.query.state)
+        return [TemplatePublic.model_validate(row) for row in rows]
+
+
+@endpoint("POST", BASE + "/templates", summary="Add a response template", tag=TAG, body=TemplateCreate,
+          response=TemplatePublic, status=201, auth=True, errors=(403, 404))
+def add_template(call: Call) -> TemplatePublic:
+    with session_scope() as session:
+        template = triage.add_template(session, actor=call.actor, municipality=_municipality(session, call),
+                                       data=call.body)
+        return TemplatePublic.model_validate(template)
+
+
+routes = [list_categories, suggestions, file_complaint, list_public, list_mine, get_complaint, support, follow_up,
+          add_information, withdraw, queue, edit, transition, bulk_transition, list_notes, add_note, merge,
+          list_templates, add_template]

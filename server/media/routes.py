@@ -1,0 +1,115 @@
+"""/api/v1/municipalities/{code}/photos: upload a photo, see it, fetch its public copies; evidence and
+redaction for staff."""
+
+from __future__ import annotations
+
+import logging
+
+from pydantic import BaseModel, ConfigDict
+from starlette.responses import JSONResponse, Response
+
+from server.api import Call, endpoint
+from server.db import session_scope
+from server.errors import NotFound
+from server.media import images, service
+from server.media.models import PhotoEvidence, PhotoPublic, PhotoUploadQuery, RedactionUpdate
+from server.media.storage import get_storage
+from server.municipalities import service as municipalities
+
+log = logging.getLogger("vigia.media")
+
+TAG = "photos"
+BASE = "/municipalities/{code}/photos"
+PHOTO = BASE + "/{photo_id:uuid}"
+UPLOAD_TYPES = ("image/jpeg", "image/png", "image/webp") + (("image/heic", "image/heif")
+                                                              if images.HEIC_SUPPORTED else ())
+A_YEAR = 365 * 86_400
+
+
+class VariantQuery(BaseModel):
+    # Other parameters (a cache-buster an app adds) are ignored rather than refused: this is an image URL.
+    model_config = ConfigDict(extra="ignore")
+
+    v: int | None = None
+
+
+@endpoint("POST", BASE, summary="Upload a photo (JPEG, PNG, WebP or HEIC), signed in or anonymous", tag=TAG,
+          raw_body=UPLOAD_TYPES, query=PhotoUploadQuery, response=PhotoPublic, status=201,
+          errors=(404, 409, 413, 415, 422), max_bytes=lambda settings: settings.max_photo_bytes)
+def upload_photo(call: Call) -> Response:
+    """Send the file's bytes as the body. The type is read from the bytes, not from Content-Type or a file
+    name. The same photo sent again to this municipality answers 200 with the record it already has (use the
+    id in the answer). The public copies are made in the background: until then `variants_status` is
+    `pending` and `variants` is null. At most MAX_PHOTO_BYTES (15 MB) and MAX_PHOTO_PIXELS (50 megapixels)."""
+    with session_scope() as session:
+        municipality = municipalities.get_by_code(session, call.path["code"])
+        stored = service.store(session, actor=call.actor, municipality=municipality, data=call.body.data,
+                               photo_id=call.query.id)
+        shown = service.public(stored.photo, municipality=municipality)
+    return JSONResponse(shown.model_dump(mode="json"), status_code=201 if stored.created else 200)
+
+
+@endpoint("GET", PHOTO, summary="A photo: size, type and the URLs of its public copies", tag=TAG,
+          response=PhotoPublic, errors=(404,))
+def get_photo(call: Call) -> PhotoPublic:
+    """Never the date, place or camera the photo carries (see /evidence)."""
+    with session_scope() as session:
+        municipality = municipalities.get_by_code(session, call.path["code"])
+        photo = service.get(session, municipality=municipality, photo_id=call.path["photo_id"])
+        return service.public(photo, municipality=municipality)
+
+
+@endpoint("GET", PHOTO + "/evidence", summary="What the camera recorded and the original's SHA-256 (staff)",
+          tag=TAG, response=PhotoEvidence, auth=True, errors=(403, 404))
+def photo_evidence(call: Call) -> PhotoEvidence:
+    """Comptrollers and administrators of the municipality. The SHA-256 lets anyone holding the original file
+    prove it is the one received."""
+    with session_scope() as session:
+        municipality = municipalities.get_by_code(session, call.path["code"])
+        return service.evidence(session, actor=call.actor, municipality=municipality,
+                                photo_id=call.path["photo_id"])
+
+
+@endpoint("POST", PHOTO + "/redactions", summary="Black out faces, plates or other areas (moderators)", tag=TAG,
+          body=RedactionUpdate, response=PhotoPublic, auth=True, errors=(403, 404, 409, 422))
+def redact_photo(call: Call) -> PhotoPublic:
+    """The list replaces the photo's black boxes (send every box, old and new; an empty list removes them).
+    Boxes are in pixels of the photo as shown (its `width` × `height`). The public copies are made again with
+    a new `public_version`; the original is kept unchanged as evidence."""
+    with session_scope() as session:
+        municipality = municipalities.get_by_code(session, call.path["code"])
+        photo = service.redact(session, actor=call.actor, municipality=municipality, photo_id=call.path["photo_id"],
+                               rectangles=call.body.rectangles, public_version=call.body.public_version)
+        return service.public(photo, municipality=municipality)
+
+
+@endpoint("GET", PHOTO + "/{variant}", summary="A public copy of a photo (JPEG, no metadata)", tag=TAG,
+          query=VariantQuery, errors=(404, 409))
+def photo_variant(call: Call) -> Response:
+    """`variant` is the long side in pixels (320 or 1280). While the copy is being made: 409
+    `photo_variant_pending` with Retry-After. Use the URL from the photo's `variants`: it carries
+    `?v=<public_version>` and is cached for a year; without it (or with an old one) the copy must be revalidated,
+    so a redaction shows at once."""
+    with session_scope() as session:
+        municipality = municipalities.get_by_code(session, call.path["code"])
+        photo, size, key = service.variant(session, municipality=municipality, photo_id=call.path["photo_id"],
+                                           variant=call.path["variant"])
+    etag = f'"{photo.id}-v{photo.public_version}-{size}"'
+    current = call.query.v == photo.public_version
+    headers = {
+        "ETag": etag,
+        "Cache-Control": f"public, max-age={A_YEAR}, immutable" if current else "public, no-cache",
+        "X-Content-Type-Options": "nosniff",
+    }
+    if etag in [tag.strip() for tag in call.request.headers.get("if-none-match", "").split(",")]:
+        return Response(status_code=304, headers=headers)
+    try:
+        with get_storage().open_derived(key) as stream:
+            data = stream.read()
+    except FileNotFoundError:  # the record says ready but the file is gone (storage moved or restored)
+        log.error("photo_variant_missing", extra={"photo_id": str(photo.id), "key": key})
+        raise NotFound("photo_variant_not_found", variant=size, available="") from None
+    return Response(data, media_type="image/jpeg", headers=headers)
+
+
+routes = [upload_photo, get_photo, photo_evidence, redact_photo, photo_variant]

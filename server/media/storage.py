@@ -1,0 +1,130 @@
+"""Where photo bytes live: content-addressed files under MEDIA_DIR.
+
+Layout (keys are paths relative to the root, with forward slashes):
+
+    originals/<sha[:2]>/<sha>                                    the upload, byte for byte; written once
+    public/<municipality id>/<sha[:2]>/<sha>-v<version>-<size>.jpg   a public copy (no metadata, redacted)
+
+Originals are named by their SHA-256, so the same photo uploaded in several municipalities is stored once and
+an original can be checked against its name at any time. Public copies are per municipality, because each
+municipality's moderators black out their own boxes; the version in the name changes with every redaction.
+
+Every write goes to a temporary file in the same folder and is then renamed over the final name
+(`os.replace`, atomic on POSIX), so a reader never sees half a file and a crash leaves at most a stray
+`.tmp-*` file.
+
+The service and the jobs use only the `Storage` interface below (put_original, get_original, put_derived,
+open_derived, exists, delete). An S3-compatible backend (MinIO, Ceph, a cloud's object store) is a second
+class with the same methods: keys become object names, `put_*` a PutObject (atomic there by nature),
+`open_derived` a streaming GetObject; `get_storage()` then picks it from the settings. See docs/media.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+import uuid
+from pathlib import Path
+from typing import BinaryIO, Protocol
+
+from server.config import get_settings
+
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_KEY = re.compile(r"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$")
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def original_key(sha256: str) -> str:
+    if not _SHA256.match(sha256):
+        raise ValueError(f"not a SHA-256 in hex: {sha256!r}")
+    return f"originals/{sha256[:2]}/{sha256}"
+
+
+def derived_key(*, municipality_id: uuid.UUID, sha256: str, version: int, variant: int | str) -> str:
+    """The key of one public copy: `variant` is its long side in pixels."""
+    if not _SHA256.match(sha256):
+        raise ValueError(f"not a SHA-256 in hex: {sha256!r}")
+    return f"public/{municipality_id}/{sha256[:2]}/{sha256}-v{int(version)}-{int(variant)}.jpg"
+
+
+class Storage(Protocol):
+    """What the media service needs from a store of bytes."""
+
+    def put_original(self, sha256: str, data: bytes) -> bool:
+        """Store an upload under its SHA-256 unless it is already there; True if it was written now."""
+
+    def get_original(self, sha256: str) -> bytes: ...
+
+    def put_derived(self, key: str, data: bytes) -> None:
+        """Store (or replace) a public copy."""
+
+    def open_derived(self, key: str) -> BinaryIO:
+        """A readable binary stream of a public copy; FileNotFoundError if there is none."""
+
+    def exists(self, key: str) -> bool: ...
+
+    def delete(self, key: str) -> None:
+        """Remove a public copy (missing is fine). Originals are never deleted through the service."""
+
+
+class LocalStorage:
+    """Files on the local disk (or a shared volume) under `root`."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+
+    def path(self, key: str) -> Path:
+        if not _KEY.match(key) or any(part in (".", "..") for part in key.split("/")):
+            raise ValueError(f"not a storage key: {key!r}")
+        return self.root / key
+
+    def put_original(self, sha256: str, data: bytes) -> bool:
+        if sha256_hex(data) != sha256:
+            raise ValueError("the bytes do not match their SHA-256")
+        target = self.path(original_key(sha256))
+        if target.exists():  # content-addressed: the same name holds the same bytes
+            return False
+        self._write(target, data, mode=0o444)  # read-only: an original is evidence and never changes
+        return True
+
+    def get_original(self, sha256: str) -> bytes:
+        return self.path(original_key(sha256)).read_bytes()
+
+    def put_derived(self, key: str, data: bytes) -> None:
+        self._write(self.path(key), data, mode=0o644)
+
+    def open_derived(self, key: str) -> BinaryIO:
+        return self.path(key).open("rb")
+
+    def exists(self, key: str) -> bool:
+        return self.path(key).is_file()
+
+    def delete(self, key: str) -> None:
+        if key.startswith("originals/"):
+            raise ValueError("originals are evidence and are not deleted through the storage interface")
+        self.path(key).unlink(missing_ok=True)
+
+    @staticmethod
+    def _write(target: Path, data: bytes, *, mode: int) -> None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+            os.chmod(temporary, mode)
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+
+
+def get_storage() -> Storage:
+    """The configured store (local files under MEDIA_DIR; the place to choose an S3 backend later)."""
+    return LocalStorage(get_settings().media_dir)

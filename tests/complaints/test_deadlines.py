@@ -1,0 +1,32 @@
+"""Business days: weekends and the municipality's holidays do not count."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from server.complaints import deadlines
+
+HOLIDAYS = {date(2026, 11, 16), date(2026, 12, 25)}  # Revolución (third Monday), Navidad
+
+
+def test_a_term_starts_the_next_business_day() -> None:
+    # Filed on Friday 13 Nov 2026: Monday 16 is a holiday, so day 1 is Tuesday 17.
+    assert deadlines.add_business_days(date(2026, 11, 13), 1, HOLIDAYS) == date(2026, 11, 17)
+    # 15 business days from Friday 13 Nov: 17–20 (4), 23–27 (9), 30 Nov–4 Dec (14), 7 Dec (15).
+    assert deadlines.add_business_days(date(2026, 11, 13), 15, HOLIDAYS) == date(2026, 12, 7)
+
+
+def test_without_holidays_only_weekends_are_skipped() -> None:
+    assert deadlines.add_business_days(date(2026, 11, 13), 15, set()) == date(2026, 12, 4)
+    assert deadlines.add_business_days(date(2026, 11, 14), 0, set()) == date(2026, 11, 14)
+
+
+def test_business_days_between_counts_both_ways() -> None:
+    assert deadlines.business_days_between(date(2026, 11, 13), date(2026, 12, 7), HOLIDAYS) == 15
+    assert deadlines.business_days_between(date(2026, 12, 7), date(2026, 11, 13), HOLIDAYS) == -15
+    assert deadlines.business_days_between(date(2026, 11, 14), date(2026, 11, 15), HOLIDAYS) == 0
+
+
+def test_a_month_for_clarification() -> None:
+    assert deadlines.add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
+    assert deadlines.add_months(date(2026, 12, 15), 1) == date(2027, 1, 15)

@@ -1,0 +1,138 @@
+"""Public copies made in the background: in-process after the commit, and by a real `vigia worker` process."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import uuid
+
+import pytest
+import sqlalchemy as sa
+from PIL import Image
+from starlette.testclient import TestClient
+
+from server import db, fixtures, jobs, migrate
+from server.auth.actor import ANONYMOUS
+from server.config import configure_settings
+from server.media import service
+from server.media.jobs import make_variants
+from server.media.models import Photo
+from server.media.storage import original_key
+from tests.conftest import Backend, fresh_database
+from tests.factories import bearer, municipality, token_for
+from tests.media import samples
+from tests.media.conftest import files_under
+from tests.test_app import assert_error_shape
+from tests.test_jobs import _run_worker
+
+BASE = "/api/v1/municipalities/10005/photos"
+
+
+def _status(database: db.Database, photo_id) -> str:
+    with database.session_scope() as session:
+        return session.scalar(sa.select(Photo.variants_status).where(Photo.id == photo_id))
+
+
+def test_in_process_copies_wait_for_the_commit(database, media_settings, media_dir) -> None:
+    with database.session_scope() as session:
+        photo = service.store(session, actor=ANONYMOUS, municipality=municipality(session),
+                              data=samples.phone_jpeg()).photo
+        assert _status(database, photo.id) == "pending"
+        assert files_under(media_dir, "public") == []
+    assert _status(database, photo.id) == "ready"
+    assert len(files_under(media_dir, "public")) == 2
+
+
+def test_a_rolled_back_upload_makes_no_copies(database, media_settings, media_dir) -> None:
+    data = samples.png()
+    with pytest.raises(RuntimeError):
+        with database.session_scope() as session:
+            service.store(session, actor=ANONYMOUS, municipality=municipality(session), data=data)
+            raise RuntimeError("the complaint that carried the photo failed")
+    assert files_under(media_dir, "public") == []
+    with database.session_scope() as session:
+        assert session.scalar(sa.select(Photo).where(Photo.sha256 == hashlib.sha256(data).hexdigest())) is None
+
+
+def test_a_failed_job_keeps_the_photo_and_says_so(database, media_settings, media_dir, client, vigia_logs) -> None:
+    with database.session_scope() as session:
+        photo = service.store(session, actor=ANONYMOUS, municipality=municipality(session),
+                              data=samples.png()).photo
+    (media_dir / original_key(photo.sha256)).unlink()  # the disk lost the original
+    job_id = jobs.enqueue(make_variants, photo.id)
+    assert _status(database, photo.id) == "failed"
+    failed = [line for line in vigia_logs.lines if line["event"] == "photo_variants_failed"]
+    assert failed and failed[0]["photo_id"] == str(photo.id) and "FileNotFoundError" in failed[0]["error"]
+    assert [line["job_id"] for line in vigia_logs.lines if line["event"] == "job_failed"] == [job_id]
+    shown = client.get(f"{BASE}/{photo.id}").json()
+    assert (shown["variants_status"], shown["variants"]) == ("failed", None)
+    assert_error_shape(client.get(f"{BASE}/{photo.id}/320"), 409, "photo_variant_failed")
+
+
+def test_a_job_for_a_photo_that_is_gone_does_nothing(database, media_settings, vigia_logs) -> None:
+    make_variants(str(uuid.uuid4()))
+    assert [line["event"] for line in vigia_logs.lines] == ["photo_gone"]
+
+
+# ------------------------------------------------------------------------------------------------ RQ worker
+
+
+@pytest.fixture
+def queued(backend: Backend, tmp_path, redis_url: str, monkeypatch):
+    """A committed database the worker process can read, a media folder it shares, and a queue of its own."""
+    fresh = fresh_database(backend.name, tmp_path)
+    media = tmp_path / "media"
+    settings = backend.settings.model_copy(update={
+        "database_url": fresh.url, "media_dir": media, "redis_url": redis_url,
+        "rq_queue": f"test-{uuid.uuid4().hex[:8]}"})
+    engine = db.make_engine(settings)
+    migrate.upgrade(engine)
+    database = db.Database(engine)
+    with database.session_scope() as session:
+        fixtures.load(session)
+    monkeypatch.setenv("MEDIA_DIR", str(media))  # the worker reads its settings from the environment
+    yield settings, database, media
+    engine.dispose()
+    fresh.drop()
+    configure_settings(backend.settings)
+
+
+def test_the_worker_process_makes_the_copies_and_the_api_says_pending_until_then(queued, redis_url) -> None:
+    from server.app import create_app
+
+    settings, database, media = queued
+    with database.session_scope() as session:
+        headers = bearer(token_for(session, "contraloria@vigia.example"))
+    with TestClient(create_app(settings, database=database), raise_server_exceptions=False) as client:
+        data = samples.phone_jpeg(1600, 1200)
+        photo = client.post(BASE, content=data, headers={"Content-Type": "image/jpeg"}).json()
+        shown = client.get(f"{BASE}/{photo['id']}").json()
+        assert (shown["variants_status"], shown["variants"]) == ("pending", None)  # queued, not made here
+        pending = client.get(f"{BASE}/{photo['id']}/320")
+        assert_error_shape(pending, 409, "photo_variant_pending")
+        assert pending.headers["retry-after"] == "5"
+
+        result = _run_worker(settings, redis_url, settings.rq_queue)
+        assert result.returncode == 0, result.stderr
+        shown = client.get(f"{BASE}/{photo['id']}").json()
+        assert shown["variants_status"] == "ready"
+        served = client.get(shown["variants"]["1280"]["url"])
+        image = Image.open(io.BytesIO(served.content))
+        assert image.size == (960, 1280) and dict(image.getexif()) == {}
+        assert samples.MAKE.encode() not in served.content
+        first_copies = files_under(media, "public")
+
+        box = {"x": 0, "y": 0, "width": 1200, "height": 400}  # the top quarter
+        redacted = client.post(f"{BASE}/{photo['id']}/redactions", json={"rectangles": [box]}, headers=headers)
+        assert redacted.status_code == 200 and redacted.json()["variants_status"] == "pending"
+        assert_error_shape(client.get(f"{BASE}/{photo['id']}/1280"), 409, "photo_variant_pending")
+        result = _run_worker(settings, redis_url, settings.rq_queue)
+        assert result.returncode == 0, result.stderr
+        shown = client.get(f"{BASE}/{photo['id']}").json()
+        assert shown["variants_status"] == "ready" and shown["variants"]["1280"]["url"].endswith("?v=2")
+        image = Image.open(io.BytesIO(client.get(shown["variants"]["1280"]["url"]).content))
+        assert max(image.getpixel((480, 100))) < 15  # inside the box
+        assert image.getpixel((480, 600))[0] > 150  # below it: the red half as before
+    assert not any(path.exists() for path in first_copies)  # the unredacted copies were deleted
+    [original] = files_under(media, "originals")
+    assert original.read_bytes() == data
