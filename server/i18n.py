@@ -156,6 +156,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "es": "Solo se puede asignar a personal de la contraloría de este municipio.",
         "en": "Complaints can only be assigned to this municipality's comptrollers.",
     },
+    "category_exists": {"es": "Ya existe la categoría {code}.", "en": "The category {code} already exists."},
+    "category_not_found": {"es": "No existe la categoría {code}.", "en": "There is no category {code}."},
+    "unknown_kind": {
+        "es": "Tipo desconocido: {value}; use complaint, report, information_request o suggestion.",
+        "en": "Unknown kind: {value}; use complaint, report, information_request or suggestion.",
+    },
+    "photo_not_in_complaint": {"es": "Esa foto no es de esta queja.", "en": "That photo does not belong to this complaint."},
     "template_not_found": {"es": "No existe esa plantilla.", "en": "There is no such template."},
     "cannot_merge_into": {
         "es": "No se puede acumular a esa queja (es la misma o ya está acumulada a otra).",

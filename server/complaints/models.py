@@ -416,3 +416,55 @@ class BulkResult(BaseModel):
     ok: bool
     state: State | None = None
     error: dict[str, Any] | None = None
+
+
+class AttributeValue(Strict):
+    key: str = PField(min_length=1, max_length=60)
+    name: str = PField(min_length=1, max_length=200)
+
+
+class AttributeDefinition(Strict):
+    """An extra question of a category (an Open311 service attribute)."""
+
+    code: str = PField(min_length=1, max_length=60, pattern=r"^[a-z0-9_-]+$")
+    datatype: str = PField(pattern="^(string|number|datetime|text|singlevaluelist|multivaluelist)$")
+    required: bool = False
+    description: str = PField(min_length=1, max_length=500)
+    order: int = PField(1, ge=1, le=100)
+    values: list[AttributeValue] = PField(default_factory=list, max_length=100)
+
+    @model_validator(mode="after")
+    def _lists_need_values(self) -> AttributeDefinition:
+        if self.datatype.endswith("valuelist") and not self.values:
+            raise ValueError("las listas necesitan valores")
+        return self
+
+
+class CategoryCreate(Strict):
+    service_code: str = PField(min_length=1, max_length=40, pattern=r"^[a-z0-9_-]+$")
+    name: str = PField(min_length=2, max_length=200)
+    name_en: str | None = PField(None, max_length=200)
+    description: str | None = PField(None, max_length=2_000)
+    group: str | None = PField(None, max_length=120)
+    keywords: list[str] = PField(default_factory=list, max_length=20)
+    attributes: list[AttributeDefinition] = PField(default_factory=list, max_length=30)
+
+
+class CategoryUpdate(Strict):
+    name: str | None = PField(None, min_length=2, max_length=200)
+    name_en: str | None = PField(None, max_length=200)
+    description: str | None = PField(None, max_length=2_000)
+    group: str | None = PField(None, max_length=120)
+    keywords: list[str] | None = PField(None, max_length=20)
+    attributes: list[AttributeDefinition] | None = PField(None, max_length=30)
+    active: bool | None = None
+
+
+class DeadlineUpdate(Strict):
+    business_days: int = PField(ge=1, le=120)
+
+
+class DeadlinePublic(BaseModel):
+    kind: Kind
+    business_days: int
+    configured: bool = PField(description="false: the legal default applies")

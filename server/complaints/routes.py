@@ -5,18 +5,23 @@ from __future__ import annotations
 from starlette.responses import JSONResponse
 
 from server.api import Call, endpoint
-from server.complaints import intake, service, triage
+from server.complaints import configuration, intake, service, triage
 from server.complaints.models import (
     BulkResult,
     BulkTransition,
+    CategoryCreate,
     CategoryPublic,
+    CategoryUpdate,
     ComplaintCreate,
     ComplaintEdit,
     ComplaintPublic,
     ComplaintStaff,
+    DeadlinePublic,
+    DeadlineUpdate,
     Filed,
     FollowUp,
     InformationCreate,
+    Kind,
     MergeCreate,
     NoteCreate,
     NotePublic,
@@ -34,6 +39,8 @@ from server.complaints.models import (
 )
 from server.complaints.public import public_list
 from server.db import session_scope
+from server.errors import Invalid
+from server.media.models import PhotoPublic, RedactionUpdate
 from server.municipalities import service as municipalities
 
 TAG = "complaints"
@@ -226,6 +233,59 @@ def add_template(call: Call) -> TemplatePublic:
         return TemplatePublic.model_validate(template)
 
 
-routes = [list_categories, suggestions, file_complaint, list_public, list_mine, get_complaint, support, follow_up,
+@endpoint("POST", BASE + "/categories", summary="Add a complaint category (administrators)", tag=TAG,
+          body=CategoryCreate, response=CategoryPublic, status=201, auth=True, errors=(403, 404, 409))
+def create_category(call: Call) -> CategoryPublic:
+    with session_scope() as session:
+        c = configuration.create_category(session, actor=call.actor, municipality=_municipality(session, call),
+                                          data=call.body)
+        return CategoryPublic(service_code=c.service_code, name=c.name, description=c.description, group=c.group,
+                              attributes=c.attributes)
+
+
+@endpoint("PATCH", BASE + "/categories/{service_code}", summary="Edit or retire a category (administrators)",
+          tag=TAG, body=CategoryUpdate, response=CategoryPublic, auth=True, errors=(403, 404))
+def update_category(call: Call) -> CategoryPublic:
+    with session_scope() as session:
+        c = configuration.update_category(session, actor=call.actor, municipality=_municipality(session, call),
+                                          service_code=call.path["service_code"], data=call.body)
+        return CategoryPublic(service_code=c.service_code, name=c.name, description=c.description, group=c.group,
+                              attributes=c.attributes)
+
+
+@endpoint("GET", BASE + "/deadlines", summary="Business days to answer each kind of complaint", tag=TAG,
+          response=list[DeadlinePublic], errors=(404,))
+def list_deadlines(call: Call) -> list[DeadlinePublic]:
+    with session_scope() as session:
+        return configuration.deadlines(session, municipality=_municipality(session, call))
+
+
+@endpoint("PUT", BASE + "/deadlines/{kind}", summary="Set the term for a kind of complaint (administrators)",
+          tag=TAG, body=DeadlineUpdate, response=list[DeadlinePublic], auth=True, errors=(403, 404, 422))
+def set_deadline(call: Call) -> list[DeadlinePublic]:
+    try:
+        kind = Kind(call.path["kind"])
+    except ValueError as exc:
+        raise Invalid.for_field("kind", "unknown_kind", value=call.path["kind"]) from exc
+    with session_scope() as session:
+        return configuration.set_deadline(session, actor=call.actor, municipality=_municipality(session, call),
+                                          kind=kind, data=call.body)
+
+
+@endpoint("POST", ONE + "/photos/{photo_id:uuid}/redactions",
+          summary="Black out faces or plates on a complaint's photo (moderators)", tag=TAG, body=RedactionUpdate,
+          response=PhotoPublic, auth=True, errors=(403, 404, 409))
+def redact_photo_of_complaint(call: Call) -> PhotoPublic:
+    from server.media import service as media
+
+    with session_scope() as session:
+        municipality = _municipality(session, call)
+        photo = triage.redact_photo(session, actor=call.actor, municipality=municipality,
+                                    complaint_id=call.path["complaint_id"], photo_id=call.path["photo_id"],
+                                    data=call.body)
+        return media.public(photo, municipality=municipality)
+
+
+routes = [list_categories, create_category, update_category, list_deadlines, set_deadline, redact_photo_of_complaint, suggestions, file_complaint, list_public, list_mine, get_complaint, support, follow_up,
           add_information, withdraw, queue, edit, transition, bulk_transition, list_notes, add_note, merge,
           list_templates, add_template]

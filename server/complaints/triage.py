@@ -31,7 +31,7 @@ from server.complaints.models import (
 )
 from server.complaints.workflow import State
 from server.db import utcnow
-from server.errors import AppError, Conflict, Invalid
+from server.errors import AppError, Conflict, Invalid, NotFound
 from server.municipalities.models import Municipality, Zone
 
 
@@ -301,6 +301,24 @@ def merge(session: Session, *, actor: Actor, municipality: Municipality, complai
     service.record(session, target, "merged_in", actor, {"from": complaint.folio,
                                                          "support_count": target.support_count})
     return complaint
+
+
+def redact_photo(session: Session, *, actor: Actor, municipality: Municipality, complaint_id: uuid.UUID,
+                 photo_id: uuid.UUID, data: Any) -> Any:
+    """Black out faces or plates on one of the complaint's photos; the complaint's log records it."""
+    from server.complaints.models import ComplaintPhoto
+    from server.media import service as media
+
+    complaint = get_for_staff(session, actor=actor, municipality=municipality, complaint_id=complaint_id)
+    if session.get(ComplaintPhoto, (complaint.id, photo_id)) is None:
+        raise NotFound("photo_not_in_complaint")
+    before = media.get(session, municipality=municipality, photo_id=photo_id).public_version
+    photo = media.redact(session, actor=actor, municipality=municipality, photo_id=photo_id,
+                         rectangles=data.rectangles, public_version=data.public_version)
+    if photo.public_version != before:
+        service.record(session, complaint, "photo_redacted", actor, {
+            "photo_id": str(photo.id), "boxes": len(photo.redactions), "public_version": photo.public_version})
+    return photo
 
 
 # ------------------------------------------------------------------------------------------------ configuration

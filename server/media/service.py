@@ -177,6 +177,11 @@ def redact(session: Session, *, actor: Actor, municipality: Municipality, photo_
     photo.variants_status = VariantsStatus.pending.value
     photo.variants = {}
     session.flush()
+    from server.audit import service as audit
+
+    audit.append(session, municipality_id=municipality.id, entity="photo", entity_id=photo.id, action="redacted",
+                 actor_id=actor.user_id, actor_kind="user",
+                 data={"boxes": len(boxes), "public_version": photo.public_version, "sha256": photo.sha256})
     jobs.enqueue(make_variants, photo.id, session=session)
     return photo
 

@@ -30,7 +30,7 @@ def _target_user(client, session) -> str:
 DEMO_COMPLAINT = "0192f000-0000-7000-8000-000000000001"
 
 
-def _target_complaint(client, session) -> str:
+def _target_complaint(client, session, photo: str = "") -> str:
     from server.auth.actor import ANONYMOUS
     from server.complaints import intake
     from server.complaints.models import ComplaintCreate
@@ -38,7 +38,7 @@ def _target_complaint(client, session) -> str:
 
     filed = intake.file(session, actor=ANONYMOUS, municipality=municipality(session), data=ComplaintCreate(
         kind="complaint", category="obra-calidad", description="La banqueta nueva ya está rota en la esquina.",
-        location={"type": "Point", "coordinates": list(CENTRO)}, anonymous=True))
+        location={"type": "Point", "coordinates": list(CENTRO)}, anonymous=True, photo_ids=[photo] if photo else []))
     session.flush()
     return str(filed.complaint.id)
 
@@ -125,6 +125,15 @@ MATRIX = {
                  {"text": "Llamar a Obras Públicas"}, STAFF),
     "merge": ("POST", "/api/v1/municipalities/10005/complaints/{target_complaint}/merge",
               {"duplicate_of": DEMO_COMPLAINT, "reason": "Mismo hecho", "version": 1}, STAFF),
+    "create_category": ("POST", "/api/v1/municipalities/10005/complaints/categories",
+                        {"service_code": "baches", "name": "Baches en obra reciente"}, ADMINS),
+    "update_category": ("PATCH", "/api/v1/municipalities/10005/complaints/categories/sugerencia",
+                        {"description": "Ideas para mejorar"}, ADMINS),
+    "set_deadline": ("PUT", "/api/v1/municipalities/10005/complaints/deadlines/suggestion",
+                     {"business_days": 20}, ADMINS),
+    "redact_photo_of_complaint": ("POST",
+                                  "/api/v1/municipalities/10005/complaints/{target_complaint}/photos/{target_photo}"
+                                  "/redactions", {"rectangles": [{"x": 0, "y": 0, "width": 8, "height": 8}]}, STAFF),
     "list_templates": ("GET", "/api/v1/municipalities/10005/complaints/templates", None, STAFF),
     "add_template": ("POST", "/api/v1/municipalities/10005/complaints/templates",
                      {"state": "resolved", "title": "Otra", "body": "Texto de la plantilla"}, STAFF),
@@ -168,8 +177,8 @@ def test_permission(client, session, name: str, caller: str) -> None:
         "00000000-0000-0000-0000-000000000000",
         target_user=_target_user(client, session),
         target_work=_target_work(client, session) if "{target_work}" in template else "",
-        target_photo=_target_photo(client, session) if "{target_photo}" in template else "",
-        target_complaint=(complaint := _target_complaint(client, session)),
+        target_photo=(photo := _target_photo(client, session) if "{target_photo}" in template else ""),
+        target_complaint=(complaint := _target_complaint(client, session, photo)),
     )
     response = client.request(method, path, json=_fill(body, target_complaint=complaint), headers=headers)
     if _allowed(caller, roles):

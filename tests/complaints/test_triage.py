@@ -194,3 +194,57 @@ def test_an_unanswered_clarification_request_withdraws_the_complaint(client, ses
     assert triage.expire_clarifications(session, municipality=durango) == 1
     shown = client.get(f"{BASE}/{complaint['id']}").json()
     assert shown["state"] == "withdrawn" and "un mes" in shown["updates"][-1]["text"]
+
+
+def test_administrators_configure_categories_and_terms(client, session) -> None:
+    admin = bearer(token_for(session, "admin@vigia.example"))
+    created = client.post(BASE + "/categories", headers=admin, json={
+        "service_code": "luminarias", "name": "Luminarias apagadas en obra nueva", "group": "Obra pública",
+        "attributes": [{"code": "postes", "datatype": "number", "required": True, "description": "¿Cuántos?"}]})
+    assert created.status_code == 201, created.text
+    assert_error_shape(client.post(BASE + "/categories", headers=admin, json={
+        "service_code": "luminarias", "name": "Otra vez"}), 409, "category_exists")
+    missing = client.post(BASE, json=complaint_body(anonymous=True, category="luminarias"))
+    assert_error_shape(missing, 422, "attribute_required")
+    filed = client.post(BASE, json=complaint_body(anonymous=True, category="luminarias", attributes={"postes": 3}))
+    assert filed.status_code == 201
+    client.patch(BASE + "/categories/luminarias", headers=admin, json={"active": False})
+    assert "luminarias" not in [c["service_code"] for c in client.get(BASE + "/categories").json()]
+    assert_error_shape(client.post(BASE, json=complaint_body(anonymous=True, category="luminarias",
+                                                            attributes={"postes": 3})), 422, "unknown_category")
+
+    terms = {t["kind"]: t for t in client.get(BASE + "/deadlines").json()}
+    assert terms["information_request"] == {"kind": "information_request", "business_days": 10, "configured": False}
+    client.put(BASE + "/deadlines/information_request", headers=admin, json={"business_days": 5})
+    request = client.post(BASE, json=complaint_body(anonymous=True, kind="information_request",
+                                                    category="info-obra")).json()["complaint"]
+    durango = municipality(session)
+    holidays = {date.fromisoformat(h["day"]) for h in client.get(
+        "/api/v1/municipalities/10005/holidays").json()}
+    expected = deadlines.add_business_days(date.fromisoformat(request["received_on"]), 5, holidays)
+    assert request["due_on"] == expected.isoformat() and durango.code == "10005"
+    assert_error_shape(client.put(BASE + "/deadlines/queja", headers=admin, json={"business_days": 5}), 422,
+                       "unknown_kind")
+
+
+def test_redacting_a_complaint_photo_is_logged_on_the_complaint(client, session) -> None:
+    import io
+
+    from PIL import Image
+
+    image = io.BytesIO()
+    Image.new("RGB", (64, 48), (120, 120, 120)).save(image, "JPEG")
+    photo = client.post("/api/v1/municipalities/10005/photos", content=image.getvalue(),
+                        headers={"Content-Type": "image/jpeg"}).json()
+    complaint = file(client, photo_ids=[photo["id"]])
+    headers = staff(session)
+    redacted = client.post(f"{BASE}/{complaint['id']}/photos/{photo['id']}/redactions", headers=headers,
+                           json={"rectangles": [{"x": 10, "y": 10, "width": 20, "height": 12}]})
+    assert redacted.status_code == 200, redacted.text
+    assert redacted.json()["redacted"] is True
+    actions = [e.action for e in audit.entries(session, municipality_id=municipality(session).id, entity="complaint",
+                                              entity_id=uuid.UUID(complaint["id"]))]
+    assert actions == ["created", "photo_redacted"]
+    other = file(client)
+    assert_error_shape(client.post(f"{BASE}/{other['id']}/photos/{photo['id']}/redactions", headers=headers,
+                                   json={"rectangles": []}), 404, "photo_not_in_complaint")

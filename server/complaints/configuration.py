@@ -1,0 +1,68 @@
+"""A municipality's complaint set-up (administrators): categories, their extra questions, and the terms."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from server.auth.actor import Actor, authorize
+from server.complaints import service
+from server.complaints.models import (
+    Category,
+    CategoryCreate,
+    CategoryUpdate,
+    DeadlinePublic,
+    DeadlineRule,
+    DeadlineUpdate,
+    Kind,
+)
+from server.errors import Conflict, NotFound
+from server.municipalities.models import Municipality
+
+
+def create_category(session: Session, *, actor: Actor, municipality: Municipality, data: CategoryCreate) -> Category:
+    authorize(actor, "complaints.configure", municipality.id)
+    category = Category(municipality_id=municipality.id, **data.model_dump(mode="json"))
+    try:
+        with session.begin_nested():
+            session.add(category)
+            session.flush()
+    except sa.exc.IntegrityError as exc:
+        raise Conflict("category_exists", code=data.service_code) from exc
+    return category
+
+
+def update_category(session: Session, *, actor: Actor, municipality: Municipality, service_code: str,
+                    data: CategoryUpdate) -> Category:
+    """Edit a category; `active: false` retires it (complaints already filed keep it)."""
+    authorize(actor, "complaints.configure", municipality.id)
+    category = session.scalar(sa.select(Category).where(Category.municipality_id == municipality.id,
+                                                         Category.service_code == service_code))
+    if category is None:
+        raise NotFound("category_not_found", code=service_code)
+    for name, value in data.model_dump(mode="json", exclude_unset=True).items():
+        setattr(category, name, value)
+    session.flush()
+    return category
+
+
+def deadlines(session: Session, *, municipality: Municipality) -> list[DeadlinePublic]:
+    configured = dict(session.execute(
+        sa.select(DeadlineRule.kind, DeadlineRule.business_days).where(DeadlineRule.municipality_id == municipality.id)
+    ).all())
+    return [DeadlinePublic(kind=kind, business_days=service.term_for(session, municipality, kind),
+                           configured=kind.value in configured) for kind in Kind]
+
+
+def set_deadline(session: Session, *, actor: Actor, municipality: Municipality, kind: Kind,
+                 data: DeadlineUpdate) -> list[DeadlinePublic]:
+    """The term for complaints filed from now on; complaints already running keep theirs."""
+    authorize(actor, "complaints.configure", municipality.id)
+    rule = session.scalar(sa.select(DeadlineRule).where(DeadlineRule.municipality_id == municipality.id,
+                                                        DeadlineRule.kind == kind.value))
+    if rule is None:
+        session.add(DeadlineRule(municipality_id=municipality.id, kind=kind, business_days=data.business_days))
+    else:
+        rule.business_days = data.business_days
+    session.flush()
+    return deadlines(session, municipality=municipality)
