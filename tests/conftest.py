@@ -12,6 +12,7 @@ import logging
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -192,3 +193,21 @@ def vigia_logs() -> Iterator[_Collector]:
     yield collector
     logger.removeHandler(collector)
     logger.setLevel(previous)
+
+
+@contextmanager
+def committed_demo_database(backend_name: str, tmp_path: Path, template: Settings) -> Iterator[tuple[Settings, db.Database]]:
+    """A fresh, migrated database with the demo fixtures *committed*, for other processes and threads (a
+    worker, a CLI command, concurrent writers), which cannot see a rolled-back test transaction."""
+    fresh = fresh_database(backend_name, tmp_path)
+    settings = template.model_copy(update={"database_url": fresh.url})
+    engine = db.make_engine(settings)
+    try:
+        migrate.upgrade(engine)
+        database = db.Database(engine)
+        with database.session_scope() as session:
+            fixtures.load(session)
+        yield settings, database
+    finally:
+        engine.dispose()
+        fresh.drop()

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from server import db, jobs, migrate
+from server import db, jobs
 from server.config import configure_settings
 from server.municipalities.models import Holiday
-from tests.conftest import Backend, fresh_database
+from tests.conftest import Backend, committed_demo_database
 from tests.factories import municipality
 from tests.sample_jobs import always_fails, rename_holiday
 
@@ -74,23 +74,8 @@ def test_in_process_failure_is_logged_with_the_job_id_and_keeps_the_record(datab
 @pytest.fixture
 def committed_database(backend: Backend, tmp_path):
     """A real, committed database the worker process can read (not the rolled-back test transaction)."""
-    fresh = fresh_database(backend.name, tmp_path)
-    settings = backend.settings.model_copy(update={"database_url": fresh.url})
-    engine = db.make_engine(settings)
-    migrate.upgrade(engine)
-    database = db.Database(engine)
-    previous = db.get_database()
-    db.configure(database)  # in-process jobs started by the fixtures run against this database
-    try:
-        with database.session_scope() as session:
-            from server import fixtures
-
-            fixtures.load(session)
-    finally:
-        db.configure(previous)
-    yield settings, database
-    engine.dispose()
-    fresh.drop()
+    with committed_demo_database(backend.name, tmp_path, backend.settings) as (settings, database):
+        yield settings, database
     configure_settings(backend.settings)
 
 

@@ -7,23 +7,16 @@ from sqlalchemy.orm import Session
 
 from server.auth.actor import Actor
 from server.complaints import service
-from server.complaints.models import Category, Complaint, ComplaintPublic, PublicQuery
+from server.complaints.models import Complaint, ComplaintPublic, PublicQuery
 from server.municipalities.models import Municipality
 
 
 def public_list(session: Session, *, municipality: Municipality, query: PublicQuery,
                 language: str) -> list[ComplaintPublic]:
-    conditions = [Complaint.municipality_id == municipality.id, Complaint.deleted_at.is_(None)]
+    conditions = service.base_filters(municipality, kind=query.kind, category=query.category,
+                                      work_id=query.work_id)
     if query.state:
         conditions.append(Complaint.state.in_([state.value for state in query.state]))
-    if query.kind:
-        conditions.append(Complaint.kind.in_([kind.value for kind in query.kind]))
-    if query.category:
-        conditions.append(Complaint.category_id.in_(
-            sa.select(Category.id).where(Category.municipality_id == municipality.id,
-                                         Category.service_code.in_(query.category))))
-    if query.work_id is not None:
-        conditions.append(Complaint.work_id == query.work_id)
     rows = session.scalars(
         sa.select(Complaint).where(*conditions)
         .order_by(Complaint.received_on.desc(), Complaint.created_at.desc(), Complaint.id.desc())

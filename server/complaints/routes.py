@@ -52,14 +52,18 @@ def _municipality(session, call: Call):
     return municipalities.get_by_code(session, call.path["code"])
 
 
+def _category(category, language: str) -> CategoryPublic:
+    name = (category.name_en or category.name) if language == "en" else category.name
+    return CategoryPublic(service_code=category.service_code, name=name, description=category.description,
+                          group=category.group, attributes=category.attributes)
+
+
 @endpoint("GET", BASE + "/categories", summary="Complaint categories (Open311 services)", tag=TAG,
           response=list[CategoryPublic], errors=(404,))
 def list_categories(call: Call) -> list[CategoryPublic]:
     with session_scope() as session:
         rows = triage.categories(session, municipality=_municipality(session, call))
-        english = call.language == "en"
-        return [CategoryPublic(service_code=c.service_code, name=(c.name_en or c.name) if english else c.name,
-                               description=c.description, group=c.group, attributes=c.attributes) for c in rows]
+        return [_category(c, call.language) for c in rows]
 
 
 @endpoint("GET", BASE + "/suggestions", summary="Before filing: works within 100 m and likely duplicates", tag=TAG,
@@ -237,20 +241,19 @@ def add_template(call: Call) -> TemplatePublic:
           body=CategoryCreate, response=CategoryPublic, status=201, auth=True, errors=(403, 404, 409))
 def create_category(call: Call) -> CategoryPublic:
     with session_scope() as session:
-        c = configuration.create_category(session, actor=call.actor, municipality=_municipality(session, call),
-                                          data=call.body)
-        return CategoryPublic(service_code=c.service_code, name=c.name, description=c.description, group=c.group,
-                              attributes=c.attributes)
+        category = configuration.create_category(session, actor=call.actor,
+                                                 municipality=_municipality(session, call), data=call.body)
+        return _category(category, call.language)
 
 
 @endpoint("PATCH", BASE + "/categories/{service_code}", summary="Edit or retire a category (administrators)",
           tag=TAG, body=CategoryUpdate, response=CategoryPublic, auth=True, errors=(403, 404))
 def update_category(call: Call) -> CategoryPublic:
     with session_scope() as session:
-        c = configuration.update_category(session, actor=call.actor, municipality=_municipality(session, call),
-                                          service_code=call.path["service_code"], data=call.body)
-        return CategoryPublic(service_code=c.service_code, name=c.name, description=c.description, group=c.group,
-                              attributes=c.attributes)
+        category = configuration.update_category(session, actor=call.actor,
+                                                 municipality=_municipality(session, call),
+                                                 service_code=call.path["service_code"], data=call.body)
+        return _category(category, call.language)
 
 
 @endpoint("GET", BASE + "/deadlines", summary="Business days to answer each kind of complaint", tag=TAG,

@@ -107,6 +107,22 @@ def category_by_code(session: Session, municipality: Municipality, service_code:
     return category
 
 
+def base_filters(municipality: Municipality, *, kind: list[Any], category: list[str],
+                 work_id: uuid.UUID | None) -> list[Any]:
+    """The conditions every complaint list shares: this municipality, not deleted, and the kind, category and
+    work filters the reader chose."""
+    conditions: list[Any] = [Complaint.municipality_id == municipality.id, Complaint.deleted_at.is_(None)]
+    if kind:
+        conditions.append(Complaint.kind.in_([Kind(value).value for value in kind]))
+    if category:
+        conditions.append(Complaint.category_id.in_(
+            sa.select(Category.id).where(Category.municipality_id == municipality.id,
+                                         Category.service_code.in_(category))))
+    if work_id is not None:
+        conditions.append(Complaint.work_id == work_id)
+    return conditions
+
+
 def is_staff(actor: Actor, municipality: Municipality) -> bool:
     return can(actor, "complaints.triage", municipality.id)
 

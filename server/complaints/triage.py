@@ -49,15 +49,8 @@ def _check_version(session: Session, complaint: Complaint, version: int | None, 
 def _queue_filters(session: Session, municipality: Municipality, query: QueueQuery) -> list[Any]:
     today = service.today_in(municipality)
     running = [state.value for state in workflow.RUNNING_STATES]
-    conditions: list[Any] = [Complaint.municipality_id == municipality.id, Complaint.deleted_at.is_(None)]
-    if query.kind:
-        conditions.append(Complaint.kind.in_([kind.value for kind in query.kind]))
-    if query.category:
-        conditions.append(Complaint.category_id.in_(
-            sa.select(Category.id).where(Category.municipality_id == municipality.id,
-                                         Category.service_code.in_(query.category))))
-    if query.work_id is not None:
-        conditions.append(Complaint.work_id == query.work_id)
+    conditions = service.base_filters(municipality, kind=query.kind, category=query.category,
+                                      work_id=query.work_id)
     if query.zone:
         conditions.append(Complaint.zone_id.in_(
             sa.select(Zone.id).where(Zone.municipality_id == municipality.id, Zone.code.in_(query.zone))))

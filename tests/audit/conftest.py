@@ -13,10 +13,10 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from server import db, fixtures, migrate
+from server import db
 from server.audit import service as audit
 from server.config import Settings, configure_settings, get_settings
-from tests.conftest import Backend, base_settings, fresh_database
+from tests.conftest import Backend, base_settings, committed_demo_database
 
 
 @dataclass
@@ -31,24 +31,13 @@ class Committed:
 
 def _committed(name: str, tmp_path, template: Settings) -> Iterator[Committed]:
     previous = get_settings()
-    fresh = fresh_database(name, tmp_path)
-    settings = configure_settings(template.model_copy(update={"database_url": fresh.url}))
-    engine = db.make_engine(settings)
     try:
-        migrate.upgrade(engine)
-        database = db.Database(engine)
-        previous_database = db.get_database()
-        db.configure(database)  # in-process jobs started by the fixtures run against this database
-        try:
+        with committed_demo_database(name, tmp_path, template) as (settings, database):
+            configure_settings(settings)
             with database.session_scope() as session:
-                fixtures.load(session)
                 add_audit_towns(session)
-        finally:
-            db.configure(previous_database)
-        yield Committed(name, fresh.url, settings, database)
+            yield Committed(name, settings.database_url, settings, database)
     finally:
-        engine.dispose()
-        fresh.drop()
         configure_settings(previous)
 
 
