@@ -24,15 +24,18 @@ from server import __version__, db, jobs
 from server.api import RequestValidationError, openapi_document
 from server.audit import routes as audit_routes
 from server.auth import routes as auth_routes
+from server.committees import routes as committee_routes
 from server.complaints import routes as complaint_routes
 from server.complaints import stats_routes
 from server.config import Settings, configure_settings, get_settings
 from server.docs_page import render_docs
 from server.errors import AppError, error_payload, validation_details
 from server.i18n import negotiate, translate
+from server.inspections import routes as inspection_routes
 from server.logs import setup_logging
 from server.media import routes as media_routes
 from server.municipalities import routes as municipality_routes
+from server.observatories import routes as observatory_routes
 from server.open311 import routes as open311_routes
 from server.works import exchange_routes
 from server.works import routes as work_routes
@@ -48,6 +51,9 @@ API_ROUTES = [
     *stats_routes.routes,
     *media_routes.routes,
     *audit_routes.routes,
+    *committee_routes.routes,
+    *inspection_routes.routes,
+    *observatory_routes.routes,
 ]
 
 

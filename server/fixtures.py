@@ -116,6 +116,15 @@ def load(session: Session, path: Path = DEFAULT_PATH) -> dict[str, Counter[str]]
     from server.complaints import fixtures as complaint_fixtures
 
     complaint_fixtures.load(session, path, report)
+    from server.committees import fixtures as committee_fixtures
+
+    committee_fixtures.load(session, path, report)
+    from server.observatories import fixtures as observatory_fixtures
+
+    observatory_fixtures.load(session, path, report)
+    from server.inspections import fixtures as inspection_fixtures
+
+    inspection_fixtures.load(session, path, report)
     return report
 
 

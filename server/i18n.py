@@ -11,6 +11,70 @@ Language = Literal["es", "en"]
 DEFAULT_LANGUAGE: Language = "es"
 
 MESSAGES: dict[str, dict[str, str]] = {
+    # committees (comités de contraloría social)
+    "committee_not_found": {"es": "No existe ese comité en este municipio.",
+                            "en": "There is no such committee in this municipality."},
+    "committee_name_taken": {"es": "Ya existe un comité llamado {name}.", "en": "A committee named {name} exists."},
+    "committee_transition_not_allowed": {
+        "es": "Un comité en estado {current} no puede pasar a {to}.",
+        "en": "A committee in state {current} cannot move to {to}.",
+    },
+    "committee_date_in_future": {"es": "La fecha no puede ser futura.", "en": "The date cannot be in the future."},
+    "committee_date_before_previous_step": {
+        "es": "La fecha es anterior a la del paso previo ({previous}).",
+        "en": "The date is before the previous step's ({previous}).",
+    },
+    "committee_document_required": {
+        "es": "Este paso necesita su documento (acta).", "en": "This step needs its document (minutes).",
+    },
+    "committee_registration_required": {
+        "es": "Para registrar el comité indique su número de registro.",
+        "en": "To register the committee give its registration number.",
+    },
+    "committee_certificate_required": {
+        "es": "Para registrar el comité adjunte la foto de la constancia de registro.",
+        "en": "To register the committee attach the photo of its registration certificate.",
+    },
+    "committee_reason_required": {
+        "es": "Indique el motivo de la disolución.", "en": "Give the reason for the dissolution.",
+    },
+    "committee_registration_taken": {
+        "es": "El número de registro {number} ya pertenece a otro comité.",
+        "en": "Registration number {number} belongs to another committee.",
+    },
+    "committee_closed": {
+        "es": "El comité está {state}: ya no cambia su integración.",
+        "en": "The committee is {state}: its membership no longer changes.",
+    },
+    "committee_photo_not_found": {
+        "es": "No existe esa foto en este municipio; súbala primero.",
+        "en": "There is no such photo in this municipality; upload it first.",
+    },
+    "committee_user_not_found": {"es": "No existe esa cuenta.", "en": "There is no such account."},
+    "committee_work_not_found": {
+        "es": "No existe esa obra en este municipio.", "en": "There is no such work in this municipality.",
+    },
+    "committee_member_not_found": {
+        "es": "No existe ese integrante en este comité.", "en": "There is no such member in this committee.",
+    },
+    "committee_member_exists": {"es": "Ese integrante ya está registrado.", "en": "That member already exists."},
+    "committee_member_already_ended": {
+        "es": "La participación de ese integrante ya terminó el {end_on}.",
+        "en": "That member's membership already ended on {end_on}.",
+    },
+    "committee_member_end_before_start": {
+        "es": "La fecha de término es anterior al inicio ({start_on}).",
+        "en": "The end date is before the start ({start_on}).",
+    },
+    "committee_training_not_found": {"es": "No existe esa capacitación.", "en": "There is no such training."},
+    "committee_training_exists": {"es": "Esa capacitación ya está registrada.", "en": "That training exists."},
+    "committee_meeting_not_found": {
+        "es": "No existe esa reunión en este comité.", "en": "There is no such meeting in this committee.",
+    },
+    "committee_meeting_exists": {"es": "Esa reunión ya está registrada.", "en": "That meeting exists."},
+    "committee_agreement_not_found": {
+        "es": "No existe ese acuerdo en este comité.", "en": "There is no such agreement in this committee.",
+    },
     # generic HTTP
     "not_found": {"es": "No encontramos lo que busca.", "en": "Not found."},
     "route_not_found": {"es": "Esa dirección no existe en la API.", "en": "That address does not exist in the API."},
@@ -527,6 +591,177 @@ MESSAGES: dict[str, dict[str, str]] = {
     "open311_notice_repeated": {
         "es": "Esta solicitud ya se había recibido con el folio {folio}; no se registró otra vez.",
         "en": "This request had already been received with folio {folio}; it was not filed again.",
+    },
+    # inspection checklists (cédulas de vigilancia) and visits
+    "form_not_found": {"es": "No existe esa cédula de vigilancia.", "en": "No such inspection checklist."},
+    "form_version_not_found": {"es": "No existe esa versión de la cédula.", "en": "No such checklist version."},
+    "form_key_taken": {"es": "Ya existe una cédula con la clave {key}.", "en": "A checklist with key {key} exists."},
+    "form_draft_exists": {
+        "es": "Esta cédula ya tiene una versión en borrador: edítela o publíquela antes de crear otra.",
+        "en": "This checklist already has a draft version: edit or publish it before creating another.",
+    },
+    "form_version_published": {
+        "es": "La versión {version} ya está publicada y no puede cambiar; cree una versión nueva.",
+        "en": "Version {version} is published and cannot change; create a new version.",
+    },
+    "form_version_draft": {
+        "es": "Esa versión de la cédula aún no está publicada.",
+        "en": "That checklist version is not published yet.",
+    },
+    "form_definition_invalid": {
+        "es": "La definición de la cédula tiene errores; vea los detalles.",
+        "en": "The checklist definition has errors; see the details.",
+    },
+    "question_id_repeated": {"es": "La pregunta {question} está repetida.", "en": "Question {question} is repeated."},
+    "question_options_missing": {
+        "es": "La pregunta {question} es de opción y no tiene opciones.",
+        "en": "Question {question} is a choice without options.",
+    },
+    "question_options_repeated": {
+        "es": "La pregunta {question} repite una clave de opción.",
+        "en": "Question {question} repeats an option key.",
+    },
+    "question_options_not_allowed": {
+        "es": "La pregunta {question} no es de opción: no lleva opciones.",
+        "en": "Question {question} is not a choice: it takes no options.",
+    },
+    "question_range_invalid": {
+        "es": "En la pregunta {question} el mínimo es mayor que el máximo.",
+        "en": "In question {question} the minimum exceeds the maximum.",
+    },
+    "question_range_not_allowed": {
+        "es": "La pregunta {question} no es numérica: no lleva mínimo ni máximo.",
+        "en": "Question {question} is not a number: it takes no minimum or maximum.",
+    },
+    "question_condition_not_earlier": {
+        "es": "La pregunta {question} depende de {other}, que no es una pregunta anterior.",
+        "en": "Question {question} depends on {other}, which is not an earlier question.",
+    },
+    "question_condition_value": {
+        "es": "La pregunta {question} depende de un valor que la pregunta {other} no puede tomar.",
+        "en": "Question {question} depends on a value question {other} cannot take.",
+    },
+    "answers_invalid": {
+        "es": "Las respuestas no corresponden a la cédula; vea los detalles.",
+        "en": "The answers do not fit the checklist; see the details.",
+    },
+    "answer_unknown_question": {
+        "es": "La cédula no tiene la pregunta {question}.",
+        "en": "The checklist has no question {question}.",
+    },
+    "answer_to_hidden_question": {
+        "es": "La pregunta {question} no aplica según las respuestas anteriores: no debe responderse.",
+        "en": "Question {question} does not apply given the earlier answers: leave it unanswered.",
+    },
+    "answer_required": {"es": "Falta responder la pregunta {question}.", "en": "Question {question} is required."},
+    "answer_wrong_type": {
+        "es": "La respuesta a {question} no es del tipo esperado ({kind}).",
+        "en": "The answer to {question} is not of the expected kind ({kind}).",
+    },
+    "answer_option_unknown": {
+        "es": "La respuesta a {question} no está entre sus opciones: {value}.",
+        "en": "The answer to {question} is not one of its options: {value}.",
+    },
+    "answer_out_of_range": {
+        "es": "La respuesta a {question} debe estar entre {min} y {max}.",
+        "en": "The answer to {question} must be between {min} and {max}.",
+    },
+    "answer_too_long": {
+        "es": "La respuesta a {question} pasa de {limit} caracteres.",
+        "en": "The answer to {question} is longer than {limit} characters.",
+    },
+    "answer_bad_date": {
+        "es": "La respuesta a {question} no es una fecha AAAA-MM-DD válida.",
+        "en": "The answer to {question} is not a valid YYYY-MM-DD date.",
+    },
+    "answer_photo_unknown": {
+        "es": "La respuesta a {question} no es una foto de este municipio.",
+        "en": "The answer to {question} is not a photo of this municipality.",
+    },
+    "answer_point_invalid": {
+        "es": "La respuesta a {question} no es un punto GeoJSON válido.",
+        "en": "The answer to {question} is not a valid GeoJSON point.",
+    },
+    "answer_point_outside": {
+        "es": "El punto de la pregunta {question} está fuera de {municipality}.",
+        "en": "The point of question {question} lies outside {municipality}.",
+    },
+    "visit_not_found": {"es": "No existe esa visita.", "en": "No such visit."},
+    "visit_id_taken": {
+        "es": "Ese identificador ya corresponde a otra visita.",
+        "en": "That id already belongs to another visit.",
+    },
+    "visit_not_a_member": {
+        "es": "Solo un integrante activo del comité (o la coordinación) puede registrar visitas de este comité.",
+        "en": "Only an active member of the committee (or a coordinator) may record its visits.",
+    },
+    "visit_member_inactive": {
+        "es": "Esa persona no es integrante activa del comité en la fecha de la visita.",
+        "en": "That person is not an active member of the committee on the visit's date.",
+    },
+    "visit_work_not_watched": {
+        "es": "El comité no vigila esa obra.",
+        "en": "The committee does not watch that work.",
+    },
+    "visit_in_future": {"es": "La fecha de la visita está en el futuro.", "en": "The visit's date is in the future."},
+    "finding_not_found": {"es": "No existe ese hallazgo.", "en": "No such finding."},
+    "finding_needs_point": {
+        "es": "La visita no tiene ubicación GPS; no se puede presentar la queja desde este hallazgo.",
+        "en": "The visit has no GPS point; the complaint cannot be filed from this finding.",
+    },
+    "invalid_period": {
+        "es": "El periodo no es válido: la fecha final debe ser posterior a la inicial y abarcar a lo más {days} días.",
+        "en": "Invalid period: the end must follow the start and span at most {days} days.",
+    },
+    "finding_needs_account": {
+        "es": "La persona integrante no tiene cuenta: la queja debe presentarla ella o la coordinación.",
+        "en": "The member has no account: the complaint must be filed by them or a coordinator.",
+    },
+    # observatories
+    "observatory_not_found": {"es": "No encontramos ese observatorio ciudadano.", "en": "Citizen observatory not found."},
+    "observatory_name_taken": {
+        "es": "Ya existe un observatorio llamado «{name}» en este municipio.",
+        "en": "There is already an observatory called '{name}' in this municipality.",
+    },
+    "observatory_work_unknown": {
+        "es": "La obra {id} no existe en este municipio.",
+        "en": "Work {id} does not exist in this municipality.",
+    },
+    "observatory_program_invalid": {
+        "es": "El nombre del programa debe tener entre 2 y 200 caracteres.",
+        "en": "A program name must have between 2 and 200 characters.",
+    },
+    "observatory_member_not_found": {"es": "No encontramos a ese integrante del observatorio.",
+                                     "en": "Observatory member not found."},
+    "observatory_user_unknown": {"es": "Esa cuenta de usuario no existe.", "en": "That user account does not exist."},
+    "accreditation_not_found": {"es": "No encontramos esa acreditación.", "en": "Accreditation not found."},
+    "accreditation_number_taken": {
+        "es": "El número de acreditación {number} ya está asignado en este municipio.",
+        "en": "Accreditation number {number} is already assigned in this municipality.",
+    },
+    "accreditation_already_revoked": {"es": "Esa acreditación ya estaba revocada.",
+                                      "en": "That accreditation was already revoked."},
+    "accreditation_required": {
+        "es": "Su acreditación como contralor ciudadano en este observatorio venció o fue revocada (o aún no está "
+        "vigente); sin una acreditación vigente no puede publicar hallazgos ni registrar observaciones.",
+        "en": "Your accreditation as citizen comptroller in this observatory has expired or been revoked (or is "
+        "not valid yet); without a valid accreditation you cannot publish findings or record observations.",
+    },
+    "indicator_not_found": {"es": "No encontramos ese indicador.", "en": "Indicator not found."},
+    "indicator_key_taken": {
+        "es": "El observatorio ya tiene un indicador con la clave {key}.",
+        "en": "The observatory already has an indicator with key {key}.",
+    },
+    "official_source_staff_only": {
+        "es": "Solo el personal del municipio registra cifras oficiales; use la fuente observatory o citizen.",
+        "en": "Only municipal staff record official figures; use source observatory or citizen.",
+    },
+    "observatory_finding_not_found": {"es": "No encontramos ese hallazgo.", "en": "Finding not found."},
+    "future_publication": {"es": "La fecha de publicación no puede ser futura.",
+                           "en": "The publication date cannot be in the future."},
+    "evidence_unknown": {
+        "es": "La evidencia {kind} {id} no existe en este municipio.",
+        "en": "Evidence {kind} {id} does not exist in this municipality.",
     },
 }
 

@@ -2,6 +2,17 @@
 
 from server.audit.models import AuditEntry, AuditHead
 from server.auth.models import AccessToken, Device, RoleGrant, User
+from server.committees.models import (
+    Agreement,
+    Committee,
+    CommitteeEvent,
+    CommitteeWork,
+    Meeting,
+    MeetingAttendance,
+    Member,
+    Training,
+    TrainingAttendance,
+)
 from server.complaints.models import (
     Category,
     Complaint,
@@ -12,13 +23,28 @@ from server.complaints.models import (
     ResponseTemplate,
     Support,
 )
+from server.inspections.models import FormTemplate, FormVersion, Visit, VisitFinding, VisitPhoto
 from server.media.models import Photo
 from server.municipalities.models import Holiday, Municipality, Zone
+from server.observatories.models import (
+    Accreditation,
+    Indicator,
+    IndicatorObservation,
+    Observatory,
+    ObservatoryFinding,
+    ObservatoryMember,
+    ObservatoryWork,
+)
 from server.open311.models import Submission
 from server.works.models import ProgressObservation, Work, WorkZone
 
 __all__ = [
+    "FormTemplate", "FormVersion", "Visit", "VisitFinding", "VisitPhoto",
+    "Agreement", "Committee", "CommitteeEvent", "CommitteeWork", "Meeting", "MeetingAttendance", "Member",
+    "Training", "TrainingAttendance",
     "AccessToken", "AuditEntry", "AuditHead", "Category", "Complaint", "ComplaintNote", "ComplaintPhoto",
     "ComplaintUpdate", "DeadlineRule", "Device", "Holiday", "Municipality", "Photo", "ProgressObservation",
     "ResponseTemplate", "RoleGrant", "Submission", "Support", "User", "Work", "WorkZone", "Zone",
+    "Accreditation", "Indicator", "IndicatorObservation", "Observatory", "ObservatoryFinding", "ObservatoryMember",
+    "ObservatoryWork",
 ]

@@ -45,6 +45,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "complaints.configure": frozenset({Role.admin}),
     "photos.evidence": frozenset({Role.admin, Role.comptroller}),  # a photo's EXIF date, GPS, camera and hash
     "photos.moderate": frozenset({Role.admin, Role.comptroller}),  # black out faces and plates in a photo
+    # register committees, manage their membership and trainings, see every committee of the municipality
+    "committees.manage": frozenset({Role.committee_coordinator, Role.comptroller, Role.admin}),
+    "observatories.manage": frozenset({Role.admin, Role.comptroller}),  # observatories, members, accreditations
+    "forms.manage": frozenset({Role.admin, Role.comptroller}),  # inspection checklists and their versions
 }
 
 

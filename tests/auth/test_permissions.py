@@ -83,8 +83,65 @@ def _target_photo(client, session) -> str:
 
 
 
+# The demo security observatory (fixtures/observatories.json).
+OBSERVATORY = "/api/v1/municipalities/10005/observatories/0192f0b5-0000-7000-8000-000000000001"
+
+# The seed checklist (fixtures/forms.json), and a works committee whose member is the demo committee member.
+GENERAL_FORM = "0193f000-0000-7000-8100-000000000001"
+GENERAL_FORM_VERSION = "0193f000-0000-7000-8100-000000000101"
+VISIT_READERS = frozenset({Role.committee_member, Role.committee_coordinator, Role.comptroller, Role.admin})
+ONE_QUESTION = [{"id": "a", "text": "¿Hay letrero?", "kind": "yes_no"}]
+
+
+def _inspection_targets(client, session) -> dict[str, str]:
+    from datetime import date, datetime, timezone
+
+    from server.auth import service as auth
+    from server.committees import members
+    from server.committees import service as committees
+    from server.committees.schemas import CommitteeCreate, MemberCreate
+    from server.inspections import forms, visits
+    from server.inspections.models import TemplateCreate, VisitCreate
+    from tests.factories import municipality
+
+    actor = auth.authenticate(session, token=token_for(session, "contraloria@vigia.example", "matrix"))
+    here = municipality(session)
+    work = _target_work(client, session)
+    photo = _target_photo(client, session)
+    committee = committees.create(session, actor=actor, municipality=here, data=CommitteeCreate(
+        name="Comité de la matriz", kind="works", work_ids=[work]))
+    user = auth.get_by_email(session, "comite@vigia.example")
+    member = members.add(session, actor=actor, municipality=here, committee_id=committee.id, data=MemberCreate(
+        full_name=user.full_name, sex="F", role="chair", user_id=user.id, start_on=date(2026, 1, 15)))
+    answers = {"letrero": True, "residente": True, "bitacora": True, "materiales": "si", "avance_corresponde": "si",
+               "seguridad": True, "accesibilidad": True, "pidieron_dinero": False, "foto_general": photo}
+    visit, _ = visits.submit(session, actor=actor, municipality=here, data=VisitCreate(
+        committee_id=committee.id, member_id=member.id, work_id=work, form_version_id=GENERAL_FORM_VERSION,
+        visited_at=datetime(2026, 11, 2, 17, 0, tzinfo=timezone.utc), answers=answers,
+        location={"type": "Point", "coordinates": [-104.6657, 24.0277]},
+        findings=[{"text": "La zanja no tiene señalamientos.", "severity": "high"}]))
+    draft = forms.create(session, actor=actor, municipality=here, data=TemplateCreate(
+        key="matriz-borrador", title="Borrador de la matriz", questions=ONE_QUESTION))
+    session.flush()
+    finding = visits.public(session, visit).findings[0].id
+    return {"insp_committee": str(committee.id), "insp_member": str(member.id), "insp_work": work,
+            "insp_photo": photo, "insp_visit": str(visit.id), "insp_finding": str(finding),
+            "insp_draft": str(draft.id)}
+
+
+def _needs_inspection_targets(template: str, body) -> bool:
+    return "{insp_" in template or "{insp_" in str(body)
+
+
 # name: (method, path template, json body, roles of 10005 allowed). Signed-in callers of every kind may use
 # the endpoints whose allowed set is EVERY_ROLE ("any signed-in account", including other municipalities').
+# committees (fixtures/committees.json): the demo committee and its chair
+COMMITTEES = "/api/v1/municipalities/10005/committees"
+DEMO_COMMITTEE_PATH = f"{COMMITTEES}/0192f100-0001-7000-8000-000000000001"
+DEMO_COMMITTEE_MEMBER = f"{DEMO_COMMITTEE_PATH}/members/0192f100-0002-7000-8000-000000000001"
+COMMITTEE_MANAGERS = frozenset({Role.committee_coordinator, Role.comptroller, Role.admin})
+COMMITTEE_READERS = COMMITTEE_MANAGERS | {Role.committee_member}  # members: only of their own committee
+
 MATRIX = {
     "logout": ("POST", "/api/v1/auth/logout", None, EVERY_ROLE),
     "me": ("GET", "/api/v1/auth/me", None, EVERY_ROLE),
@@ -137,6 +194,86 @@ MATRIX = {
     "list_templates": ("GET", "/api/v1/municipalities/10005/complaints/templates", None, STAFF),
     "add_template": ("POST", "/api/v1/municipalities/10005/complaints/templates",
                      {"state": "resolved", "title": "Otra", "body": "Texto de la plantilla"}, STAFF),
+    # observatories (fixtures/observatories.json: the security observatory, where the demo citizen comptroller
+    # holds a valid accreditation; its member Héctor Nevárez, not accredited; Gabriela Rentería's accreditation;
+    # the robberies indicator)
+    "create_observatory": ("POST", "/api/v1/municipalities/10005/observatories",
+                           {"name": "Observatorio de la matriz", "theme": "mobility"}, STAFF),
+    "update_observatory": ("PATCH", f"{OBSERVATORY}", {"version": 1, "description": "Editada"}, STAFF),
+    "list_observatory_members": ("GET", f"{OBSERVATORY}/members", None, STAFF),
+    "add_observatory_member": ("POST", f"{OBSERVATORY}/members", {"full_name": "Integrante Nueva"}, STAFF),
+    "accredit_observatory_member": ("POST", f"{OBSERVATORY}/members/337dc2ee-62eb-5325-ad6b-bc95034f4c48"
+                                    "/accreditations", {"number": "MATRIZ-ACC-1", "issuer": "Contraloría",
+                                                        "valid_from": "2026-01-01", "valid_to": "2027-12-31"}, STAFF),
+    "revoke_accreditation": ("POST", f"{OBSERVATORY}/accreditations/7c24d186-e09e-5f01-a34c-c7f41b8c2b97/revoke",
+                             {"reason": "Prueba de la matriz"}, STAFF),
+    "add_observatory_indicator": ("POST", f"{OBSERVATORY}/indicators",
+                                  {"key": "matriz", "name": "Indicador de la matriz", "unit": "casos"}, STAFF),
+    "record_indicator_observation": ("POST", f"{OBSERVATORY}/indicators/6047c04c-76b8-5c61-b897-56680729c956"
+                                     "/observations", {"observed_on": "2026-10-01", "value": "3"},
+                                     STAFF | {Role.citizen_comptroller}),  # with a valid accreditation
+    "publish_observatory_finding": ("POST", f"{OBSERVATORY}/findings",
+                                    {"title": "Hallazgo de la matriz", "text": "Texto del hallazgo de la matriz."},
+                                    STAFF | {Role.citizen_comptroller}),  # with a valid accreditation
+    # inspection checklists and visits (a committee created by _inspection_targets, whose active member is the
+    # demo committee member; coordinators and staff act on its behalf)
+    "create_form": ("POST", "/api/v1/municipalities/10005/forms",
+                    {"key": "matriz", "title": "Cédula de la matriz", "questions": ONE_QUESTION}, STAFF),
+    "add_form_version": ("POST", f"/api/v1/municipalities/10005/forms/{GENERAL_FORM}/versions",
+                         {"questions": ONE_QUESTION}, STAFF),
+    "edit_form_version": ("PUT", "/api/v1/municipalities/10005/forms/{insp_draft}/versions/1",
+                          {"questions": ONE_QUESTION}, STAFF),
+    "publish_form_version": ("POST", "/api/v1/municipalities/10005/forms/{insp_draft}/versions/1/publish", None,
+                             STAFF),
+    "submit_visit": ("POST", "/api/v1/municipalities/10005/visits",
+                     {"committee_id": "{insp_committee}", "member_id": "{insp_member}", "work_id": "{insp_work}",
+                      "form_version_id": GENERAL_FORM_VERSION, "visited_at": "2026-11-03T11:00:00-06:00",
+                      "observed_physical_pct": 20,
+                      "answers": {"letrero": False, "residente": True, "bitacora": True, "materiales": "si",
+                                  "avance_corresponde": "si", "seguridad": True, "accesibilidad": True,
+                                  "pidieron_dinero": False, "foto_general": "{insp_photo}"}}, VISIT_READERS),
+    "list_visits": ("GET", "/api/v1/municipalities/10005/visits?committee_id={insp_committee}", None, VISIT_READERS),
+    "get_visit": ("GET", "/api/v1/municipalities/10005/visits/{insp_visit}", None, VISIT_READERS),
+    "finding_complaint": ("POST", "/api/v1/municipalities/10005/visits/{insp_visit}/findings/{insp_finding}"
+                          "/complaint", {"category": "obra-calidad"}, VISIT_READERS),
+    "committee_report": ("GET", "/api/v1/municipalities/10005/committees/{insp_committee}/report"
+                         "?since=2026-01-01&until=2026-12-31", None, VISIT_READERS),
+    "committee_report_html": ("GET", "/api/v1/municipalities/10005/committees/{insp_committee}/report.html"
+                              "?since=2026-01-01&until=2026-12-31", None, VISIT_READERS),
+    # committees: the demo committee (fixtures/committees.json), active, whose secretary is the demo committee member
+    "create_committee": ("POST", COMMITTEES, {"name": "Comité de la matriz", "kind": "works"}, COMMITTEE_MANAGERS),
+    "update_committee": ("PATCH", DEMO_COMMITTEE_PATH, {"version": 1, "program": "Programa de la matriz"},
+                         COMMITTEE_MANAGERS),
+    "transition_committee": ("POST", f"{DEMO_COMMITTEE_PATH}/transitions",
+                             {"to": "concluded", "on": "2026-11-01", "document": "Acta de conclusión"},
+                             COMMITTEE_MANAGERS),
+    "list_committee_members": ("GET", f"{DEMO_COMMITTEE_PATH}/members", None, COMMITTEE_READERS),
+    "add_committee_member": ("POST", f"{DEMO_COMMITTEE_PATH}/members",
+                             {"full_name": "Integrante de la matriz", "sex": "F", "role": "member_at_large",
+                              "start_on": "2026-11-01"}, COMMITTEE_MANAGERS),
+    "sign_commitment_letter": ("POST", f"{DEMO_COMMITTEE_MEMBER}/commitment-letter", {"on": "2026-10-01"},
+                               COMMITTEE_MANAGERS),
+    "end_committee_member": ("POST", f"{DEMO_COMMITTEE_MEMBER}/end", {"end_on": "2026-11-01"}, COMMITTEE_MANAGERS),
+    "replace_committee_member": ("POST", f"{DEMO_COMMITTEE_MEMBER}/replacement",
+                                 {"document": "Acta de sustitución de la matriz",
+                                  "new": {"full_name": "Sustituta de la matriz", "sex": "F", "role": "chair",
+                                          "start_on": "2026-11-01"}}, COMMITTEE_MANAGERS),
+    "list_committee_meetings": ("GET", f"{DEMO_COMMITTEE_PATH}/meetings", None, COMMITTEE_READERS),
+    "add_committee_meeting": ("POST", f"{DEMO_COMMITTEE_PATH}/meetings",
+                              {"held_on": "2026-11-02", "minutes": "Minuta de la matriz"}, COMMITTEE_READERS),
+    "add_committee_agreement": ("POST", f"{DEMO_COMMITTEE_PATH}/meetings/0192f100-0003-7000-8000-000000000001"
+                                "/agreements", {"text": "Acuerdo de la matriz"}, COMMITTEE_READERS),
+    "update_committee_agreement": ("PATCH", f"{DEMO_COMMITTEE_PATH}/agreements/0192f100-0004-7000-8000-000000000001",
+                                   {"status": "done"}, COMMITTEE_READERS),
+    "list_committee_agreements": ("GET", f"{DEMO_COMMITTEE_PATH}/agreements", None, COMMITTEE_READERS),
+    "list_committee_trainings": ("GET", f"{DEMO_COMMITTEE_PATH}/trainings", None, COMMITTEE_READERS),
+    "list_overdue_agreements": ("GET", f"{COMMITTEES}/agreements/overdue", None, COMMITTEE_MANAGERS),
+    "list_municipality_trainings": ("GET", f"{COMMITTEES}/trainings", None, COMMITTEE_MANAGERS),
+    "add_committee_training": ("POST", f"{COMMITTEES}/trainings",
+                               {"topic": "Capacitación de la matriz", "held_on": "2026-11-01",
+                                "trainer": "Contraloría Municipal"}, COMMITTEE_MANAGERS),
+    "record_training_attendance": ("POST", f"{COMMITTEES}/trainings/0192f100-0005-7000-8000-000000000001/attendance",
+                                   {"member_ids": ["0192f100-0002-7000-8000-000000000001"]}, COMMITTEE_MANAGERS),
 }
 
 
@@ -172,7 +309,9 @@ def test_permission(client, session, name: str, caller: str) -> None:
     method, template, body, roles = MATRIX[name]
     token = _caller_token(session, caller)
     headers = bearer(token) if token else {}
+    inspection = _inspection_targets(client, session) if _needs_inspection_targets(template, body) else {}
     path = template.format(
+        **inspection,
         own_device=client.get("/api/v1/auth/devices", headers=headers).json()[0]["id"] if token else
         "00000000-0000-0000-0000-000000000000",
         target_user=_target_user(client, session),
@@ -180,7 +319,7 @@ def test_permission(client, session, name: str, caller: str) -> None:
         target_photo=(photo := _target_photo(client, session) if "{target_photo}" in template else ""),
         target_complaint=(complaint := _target_complaint(client, session, photo)),
     )
-    response = client.request(method, path, json=_fill(body, target_complaint=complaint), headers=headers)
+    response = client.request(method, path, json=_fill(body, target_complaint=complaint, **inspection), headers=headers)
     if _allowed(caller, roles):
         assert response.status_code < 300, (name, caller, response.status_code, response.text)
     elif caller == "anonymous":

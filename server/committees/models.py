@@ -1,0 +1,193 @@
+"""Social-oversight committees (comités de contraloría social): their works, members, lifecycle history,
+trainings, meetings and agreements. The request and response schemas are in `server.committees.schemas`."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from server.db import IdMixin, TimestampMixin, UTCDateTime, utcnow
+from server.geo import geometry_column
+
+
+class Kind(str, Enum):
+    works = "works"  # comité de obra
+    program = "program"  # comité de programa social
+    participatory_budget = "participatory_budget"  # comité de vigilancia del presupuesto participativo
+
+
+class State(str, Enum):
+    draft = "draft"  # borrador
+    constituted = "constituted"  # constituido (acta de constitución)
+    registered = "registered"  # registrado (número y constancia de registro)
+    active = "active"  # en funciones
+    concluded = "concluded"  # concluido
+    dissolved = "dissolved"  # disuelto
+
+
+FINAL_STATES = frozenset({State.concluded, State.dissolved})
+# The lifecycle: each state and the states it may move to.
+TRANSITIONS: dict[State, frozenset[State]] = {
+    State.draft: frozenset({State.constituted, State.dissolved}),
+    State.constituted: frozenset({State.registered, State.dissolved}),
+    State.registered: frozenset({State.active, State.dissolved}),
+    State.active: frozenset({State.concluded, State.dissolved}),
+    State.concluded: frozenset(),
+    State.dissolved: frozenset(),
+}
+
+
+class MemberRole(str, Enum):
+    chair = "chair"  # presidencia
+    secretary = "secretary"  # secretaría
+    member_at_large = "member_at_large"  # vocal
+    social_comptroller = "social_comptroller"  # contralor social
+
+
+class Sex(str, Enum):
+    female = "F"
+    male = "M"
+    other = "X"
+
+
+class AgreementStatus(str, Enum):
+    pending = "pending"
+    done = "done"
+    cancelled = "cancelled"
+
+
+class Committee(IdMixin, TimestampMixin, table=True):
+    __tablename__ = "committees"
+    __table_args__ = (
+        sa.UniqueConstraint("municipality_id", "name", name="uq_committees_municipality_name"),
+        sa.UniqueConstraint("municipality_id", "registration_number", name="uq_committees_municipality_registration"),
+        sa.Index("ix_committees_municipality_state", "municipality_id", "state"),
+    )
+
+    municipality_id: uuid.UUID = Field(foreign_key="municipalities.id", index=True, ondelete="CASCADE")
+    name: str = Field(max_length=200)
+    kind: str = Field(max_length=32)
+    program: str | None = Field(default=None, max_length=200)  # the program it watches (kind program)
+    service_area: Any = Field(default=None, sa_column=geometry_column("MULTIPOLYGON", nullable=True))
+    state: str = Field(default=State.draft.value, max_length=16)
+    registration_number: str | None = Field(default=None, max_length=80)
+    version: int = Field(default=1)
+
+
+class CommitteeWork(SQLModel, table=True):
+    """The works a committee watches."""
+
+    __tablename__ = "committee_works"
+
+    committee_id: uuid.UUID = Field(foreign_key="committees.id", primary_key=True, ondelete="CASCADE")
+    work_id: uuid.UUID = Field(foreign_key="works.id", primary_key=True, index=True, ondelete="CASCADE")
+
+
+class CommitteeEvent(IdMixin, SQLModel, table=True):
+    """One step of a committee's lifecycle, with its date and document: the public timeline."""
+
+    __tablename__ = "committee_events"
+    __table_args__ = (sa.Index("ix_committee_events_committee_on", "committee_id", "on"),)
+
+    committee_id: uuid.UUID = Field(foreign_key="committees.id", ondelete="CASCADE")
+    from_state: str | None = Field(default=None, max_length=16)
+    to_state: str = Field(max_length=16)
+    on: date
+    document: str | None = Field(default=None, sa_type=sa.Text)  # acta, constancia, reason for dissolution
+    photo_id: uuid.UUID | None = Field(default=None, foreign_key="photos.id", ondelete="SET NULL")
+    actor_id: uuid.UUID | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Member(IdMixin, TimestampMixin, table=True):
+    """A person on a committee. Contact data is private: only coordinators, staff and the person see it."""
+
+    __tablename__ = "committee_members"
+    __table_args__ = (
+        sa.CheckConstraint("end_on IS NULL OR end_on >= start_on", name="period"),
+        sa.Index("ix_committee_members_committee_end", "committee_id", "end_on"),
+    )
+
+    committee_id: uuid.UUID = Field(foreign_key="committees.id", ondelete="CASCADE")
+    municipality_id: uuid.UUID = Field(foreign_key="municipalities.id", index=True, ondelete="CASCADE")
+    user_id: uuid.UUID | None = Field(default=None, foreign_key="users.id", index=True, ondelete="SET NULL")
+    full_name: str = Field(max_length=200)
+    sex: str = Field(max_length=1)
+    role: str = Field(max_length=32)
+    contact_phone: str | None = Field(default=None, max_length=40)
+    contact_email: str | None = Field(default=None, max_length=254)
+    consent_public: bool = Field(default=False)
+    start_on: date
+    end_on: date | None = None
+    commitment_letter_on: date | None = None  # carta compromiso firmada
+    commitment_letter_photo_id: uuid.UUID | None = Field(default=None, foreign_key="photos.id",
+                                                         ondelete="SET NULL")
+    replaced_member_id: uuid.UUID | None = Field(default=None, foreign_key="committee_members.id",
+                                                 ondelete="SET NULL")
+    replacement_document: str | None = Field(default=None, sa_type=sa.Text)  # acta de sustitución
+
+
+class Training(IdMixin, TimestampMixin, table=True):
+    """A training (capacitación) for one committee, or for every committee of the municipality."""
+
+    __tablename__ = "trainings"
+
+    municipality_id: uuid.UUID = Field(foreign_key="municipalities.id", index=True, ondelete="CASCADE")
+    committee_id: uuid.UUID | None = Field(default=None, foreign_key="committees.id", index=True,
+                                           ondelete="CASCADE")
+    topic: str = Field(max_length=300)
+    held_on: date
+    trainer: str = Field(max_length=200)
+    place: str | None = Field(default=None, max_length=300)
+
+
+class TrainingAttendance(SQLModel, table=True):
+    __tablename__ = "training_attendance"
+
+    training_id: uuid.UUID = Field(foreign_key="trainings.id", primary_key=True, ondelete="CASCADE")
+    member_id: uuid.UUID = Field(foreign_key="committee_members.id", primary_key=True, index=True,
+                                 ondelete="CASCADE")
+
+
+class Meeting(IdMixin, TimestampMixin, table=True):
+    """A committee meeting (reunión) with its minutes (minuta)."""
+
+    __tablename__ = "meetings"
+    __table_args__ = (sa.Index("ix_meetings_committee_held", "committee_id", "held_on"),)
+
+    committee_id: uuid.UUID = Field(foreign_key="committees.id", ondelete="CASCADE")
+    municipality_id: uuid.UUID = Field(foreign_key="municipalities.id", index=True, ondelete="CASCADE")
+    held_on: date
+    place: Any = Field(default=None, sa_column=geometry_column("POINT", nullable=True))
+    place_description: str | None = Field(default=None, max_length=300)
+    minutes: str | None = Field(default=None, sa_type=sa.Text)
+
+
+class MeetingAttendance(SQLModel, table=True):
+    __tablename__ = "meeting_attendance"
+
+    meeting_id: uuid.UUID = Field(foreign_key="meetings.id", primary_key=True, ondelete="CASCADE")
+    member_id: uuid.UUID = Field(foreign_key="committee_members.id", primary_key=True, index=True,
+                                 ondelete="CASCADE")
+
+
+class Agreement(IdMixin, TimestampMixin, table=True):
+    """An agreement (acuerdo) taken in a meeting: who does it, by when, and whether it was done."""
+
+    __tablename__ = "agreements"
+    __table_args__ = (sa.Index("ix_agreements_committee_status_due", "committee_id", "status", "due_on"),)
+
+    meeting_id: uuid.UUID = Field(foreign_key="meetings.id", index=True, ondelete="CASCADE")
+    committee_id: uuid.UUID = Field(foreign_key="committees.id", ondelete="CASCADE")
+    municipality_id: uuid.UUID = Field(foreign_key="municipalities.id", index=True, ondelete="CASCADE")
+    text: str = Field(sa_type=sa.Text)
+    owner_member_id: uuid.UUID | None = Field(default=None, foreign_key="committee_members.id",
+                                              ondelete="SET NULL")
+    owner_text: str | None = Field(default=None, max_length=200)  # an owner outside the committee
+    due_on: date | None = None
+    status: str = Field(default=AgreementStatus.pending.value, max_length=16)
