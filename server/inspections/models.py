@@ -243,5 +243,5 @@ class FindingComplaint(BaseModel):
 
 
 class ReportQuery(Strict):
-    since: date
-    until: date
+    since: date | None = PField(None, description="first day (default: 1 January of `until`'s year)")
+    until: date | None = PField(None, description="last day (default: today in the municipality)")

@@ -21,13 +21,16 @@ MAX_DAYS = 731
 SEVERITY_ES = {"low": "baja", "medium": "media", "high": "alta", "critical": "crítica"}
 
 
-def compile_(session: Session, *, actor: Actor, municipality: Municipality, committee_id: uuid.UUID, since: date,
-             until: date) -> dict[str, Any]:
-    """The report's content. Readers: the committee's active members, coordinators and staff."""
+def compile_(session: Session, *, actor: Actor, municipality: Municipality, committee_id: uuid.UUID,
+             since: date | None, until: date | None) -> dict[str, Any]:
+    """The report's content for a period (by default the year so far). Readers: the committee's active
+    members, coordinators and staff."""
     from server.committees import activities
     from server.complaints import service as complaints
     from server.works import service as works
 
+    until = until or complaints.today_in(municipality)
+    since = since or date(until.year, 1, 1)
     committee = visit_service._committee(session, municipality, committee_id, actor)
     if until < since or (until - since).days > MAX_DAYS:
         raise Invalid.for_field("until", "invalid_period", days=MAX_DAYS)

@@ -68,4 +68,12 @@ def test_who_may_read_the_report(client, session, setup) -> None:
     assert client.get(other, headers=bearer(token_for(session, "admin.gomez@vigia.example"))).status_code == 404
     bad = client.get(f"{base}?since=2026-05-01&until=2026-04-01", headers=bearer(setup.staff_token))
     assert_error_shape(bad, 422, "invalid_period")
-    assert client.get(base, headers=bearer(setup.staff_token)).status_code == 422
+    # Without a period: the year so far, in the municipality's own calendar.
+    from server.complaints.service import today_in
+    from tests.factories import municipality
+
+    today = today_in(municipality(session))
+    default = client.get(base, headers=bearer(setup.staff_token))
+    assert default.status_code == 200
+    assert default.json()["period"] == {"since": date(today.year, 1, 1).isoformat(), "until": today.isoformat()}
+    assert client.get(base + ".html", headers=bearer(setup.staff_token)).status_code == 200
