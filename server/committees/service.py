@@ -253,6 +253,11 @@ def transition(session: Session, *, actor: Actor, municipality: Municipality, co
 # ------------------------------------------------------------------------------------------------ views
 
 
+def work_ids(session: Session, *, committee: Committee) -> set[uuid.UUID]:
+    """The works the committee watches (other domains ask this; e.g. a visit must be to one of them)."""
+    return {ref.id for ref in _works_of(session, [committee.id])[committee.id]}
+
+
 def _works_of(session: Session, committee_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[WorkRef]]:
     found: dict[uuid.UUID, list[WorkRef]] = {committee_id: [] for committee_id in committee_ids}
     if not committee_ids:

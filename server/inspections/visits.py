@@ -65,7 +65,7 @@ def _get_member(session: Session, committee, member_id: uuid.UUID):
 
 def work_ids(session: Session, committee) -> set[uuid.UUID]:
     """The works the committee watches (empty: it watches a program, not particular works)."""
-    return {ref.id for ref in committees._works_of(session, [committee.id])[committee.id]}
+    return committees.work_ids(session, committee=committee)
 
 
 def read(session: Session, *, actor: Actor, municipality: Municipality, visit_id: uuid.UUID) -> Visit:
