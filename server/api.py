@@ -93,10 +93,10 @@ async def read_body(request: Request, *, limit: int | None = None) -> bytes:
     return b"".join(chunks)
 
 
-async def parse_json_body(request: Request, model: type[BaseModel]) -> BaseModel:
+async def parse_json_body(request: Request, model: type[BaseModel], *, limit: int | None = None) -> BaseModel:
     language = negotiate(request.headers.get("accept-language"))
     content_type = request.headers.get("content-type", "")
-    raw = await read_body(request)
+    raw = await read_body(request, limit=limit)
     if content_type and "json" not in content_type.split(";")[0]:
         raise AppError("unsupported_media_type", status=415)
     if not raw.strip():
@@ -174,7 +174,7 @@ def endpoint(
 
     `raw_body=("text/csv", "application/json")` hands the handler `RawBody(content_type, data)` instead of a
     parsed model (file imports), up to MAX_IMPORT_BYTES, or up to `max_bytes(settings)` when given
-    (`max_bytes=lambda settings: settings.max_photo_bytes`)."""
+    (`max_bytes=lambda settings: settings.max_photo_bytes`). `max_bytes` also raises the limit of a JSON body."""
 
     def decorate(handler: Callable[[Call], Any]) -> Route:
         op = Operation(
@@ -201,11 +201,11 @@ def endpoint(
             actor = await resolve_actor(request)
             if auth:
                 require_user(actor)
+            limit = max_bytes(request.app.state.settings) if max_bytes is not None else None
             if raw_body:
-                limit = max_bytes(request.app.state.settings) if max_bytes is not None else None
                 parsed_body: Any = await read_raw_body(request, raw_body, limit=limit)
             else:
-                parsed_body = await parse_json_body(request, body) if body is not None else None
+                parsed_body = await parse_json_body(request, body, limit=limit) if body is not None else None
             parsed_query = parse_query(request, query) if query is not None else None
             call = Call(
                 request=request,

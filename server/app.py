@@ -37,6 +37,7 @@ from server.media import routes as media_routes
 from server.municipalities import routes as municipality_routes
 from server.observatories import routes as observatory_routes
 from server.open311 import routes as open311_routes
+from server.sync import routes as sync_routes
 from server.works import exchange_routes
 from server.works import routes as work_routes
 
@@ -54,6 +55,7 @@ API_ROUTES = [
     *committee_routes.routes,
     *inspection_routes.routes,
     *observatory_routes.routes,
+    *sync_routes.routes,
 ]
 
 
@@ -218,8 +220,13 @@ def create_app(settings: Settings | None = None, *, database: db.Database | None
                 CORSMiddleware,
                 allow_origins=settings.cors_origins,
                 allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"],
-                allow_headers=["Authorization", "Content-Type", "Accept-Language", "X-Request-ID"],
-                expose_headers=["X-Request-ID"],
+                # the offline app's sync and tus headers (docs/sync.md) cross origins too
+                allow_headers=["Authorization", "Content-Type", "Accept-Language", "X-Request-ID", "Vigia-Device",
+                               "Tus-Resumable", "Upload-Length", "Upload-Offset", "Upload-Metadata",
+                               "Upload-Checksum", "Upload-Concat", "Upload-Defer-Length"],
+                expose_headers=["X-Request-ID", "Location", "Tus-Resumable", "Tus-Version", "Tus-Extension",
+                                "Tus-Max-Size", "Tus-Checksum-Algorithm", "Upload-Offset", "Upload-Length",
+                                "Upload-Expires", "Upload-Metadata", "Retry-After"],
             ),
         )
     from server.middleware import RequestContextMiddleware

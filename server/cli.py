@@ -154,17 +154,28 @@ def cmd_verify_log(args: argparse.Namespace) -> int:
 
 
 def cmd_tick(args: argparse.Namespace) -> int:
-    """Daily upkeep: complaints whose reporter did not clarify within the month are withdrawn."""
+    """Daily upkeep: complaints whose reporter did not clarify within the month are withdrawn; photo uploads
+    left unfinished past SYNC_UPLOAD_EXPIRY_HOURS are deleted with their partial files; the sync change log
+    drops superseded changes and deletions older than SYNC_RETENTION_DAYS."""
     import sqlalchemy as sa
 
     from server.complaints import triage
     from server.db import session_scope
     from server.municipalities.models import Municipality
+    from server.sync import log as sync_log
+    from server.sync import uploads
 
     with session_scope() as session:
         for municipality in session.scalars(sa.select(Municipality).order_by(Municipality.code)):
             expired = triage.expire_clarifications(session, municipality=municipality)
             print(f"{municipality.code}: {expired} complaints withdrawn for lack of clarification", file=sys.stderr)
+    with session_scope() as session:
+        pruned = sync_log.prune(session)
+    print(f"sync change log: {pruned.superseded} superseded changes and {pruned.deletions} old deletions pruned",
+          file=sys.stderr)
+    with session_scope() as session:
+        removed = uploads.expire(session)
+    print(f"{removed} expired photo uploads deleted", file=sys.stderr)
     return 0
 
 
@@ -205,7 +216,8 @@ def build_parser() -> argparse.ArgumentParser:
     create_user.add_argument("--national", action="store_true", help="national administrator (all municipalities)")
     create_user.set_defaults(func=cmd_create_user)
 
-    tick = sub.add_parser("tick", help="daily upkeep (run from cron): expire overdue clarification requests")
+    tick = sub.add_parser("tick", help="daily upkeep (run from cron): expire overdue clarification requests "
+                          "and unfinished photo uploads")
     tick.set_defaults(func=cmd_tick)
 
     token = sub.add_parser("issue-token", help="print a new bearer token for an account's named device")

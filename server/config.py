@@ -54,6 +54,10 @@ class Settings(BaseSettings):
     password_time_cost: int = Field(3, ge=1)
     login_max_failures: int = Field(5, ge=1)
     login_lockout_minutes: int = Field(15, ge=1)
+    # Sync (docs/sync.md): an unfinished photo upload is kept this long after its last chunk.
+    sync_upload_expiry_hours: int = Field(168, ge=1)
+    # Deletions older than this leave the sync change log (`vigia tick`); an older cursor is told to start over.
+    sync_retention_days: int = Field(90, ge=1)
 
     @field_validator("allowed_hosts", "cors_origins", mode="before")
     @classmethod

@@ -763,6 +763,91 @@ MESSAGES: dict[str, dict[str, str]] = {
         "es": "La evidencia {kind} {id} no existe en este municipio.",
         "en": "Evidence {kind} {id} does not exist in this municipality.",
     },
+    # offline sync (server/sync)
+    "device_required": {
+        "es": "Indique el dispositivo en el encabezado Vigia-Device (el id del dispositivo con que inició sesión).",
+        "en": "Name the device in the Vigia-Device header (the id of the device you signed in from).",
+    },
+    "device_mismatch": {
+        "es": "Este token es de otro dispositivo; inicie sesión desde este dispositivo.",
+        "en": "This token belongs to another device; sign in from this device.",
+    },
+    "cursor_invalid": {
+        "es": "El cursor no es válido; sincronice desde el principio (sin cursor).",
+        "en": "The cursor is not valid; sync from the beginning (without a cursor).",
+    },
+    "mutation_invalid": {"es": "El cambio no tiene la forma esperada; revise los detalles.",
+                         "en": "The change is not in the expected shape; see the details."},
+    "intent_unknown": {"es": "Tipo de cambio desconocido; los conocidos son: {known}.",
+                       "en": "Unknown kind of change; the known ones are: {known}."},
+    "mutation_id_reused": {
+        "es": "Ese id de cambio ya se usó para otro cambio; cada cambio necesita un id nuevo.",
+        "en": "That change id was already used for another change; each change needs a new id.",
+    },
+    "attachment_id_taken": {"es": "Ese id de foto ya se declaró para otro registro.",
+                            "en": "That photo id was already declared for another record."},
+    "attachment_not_declared": {
+        "es": "Esa foto no se declaró para ese registro; envíe primero el registro (push) y luego la foto.",
+        "en": "That photo was not declared for that record; push the record first, then upload the photo.",
+    },
+    "upload_record_invalid": {"es": "El registro debe ser complaint:<id> o visit:<id>.",
+                              "en": "The record must be complaint:<id> or visit:<id>."},
+    "upload_attachment_invalid": {"es": "El id de la foto debe ser un UUID.", "en": "The photo id must be a UUID."},
+    "upload_sha256_invalid": {"es": "El sha256 debe tener 64 caracteres hexadecimales.",
+                              "en": "The sha256 must be 64 hexadecimal characters."},
+    # photo uploads over tus (server/sync/uploads.py)
+    "tus_version_unsupported": {
+        "es": "Envíe el encabezado Tus-Resumable: {version} (la versión del protocolo tus que habla este servidor).",
+        "en": "Send the header Tus-Resumable: {version} (the tus protocol version this server speaks).",
+    },
+    "upload_length_invalid": {"es": "Upload-Length debe ser el tamaño del archivo en bytes (un entero).",
+                              "en": "Upload-Length must be the file's size in bytes (an integer)."},
+    "upload_too_large": {
+        "es": "El archivo mide {length} bytes; el máximo para una foto es {limit} bytes.",
+        "en": "The file is {length} bytes; a photo may be at most {limit} bytes.",
+    },
+    "upload_metadata_invalid": {
+        "es": "Upload-Metadata debe ser una lista de pares «clave valor-en-base64» separados por comas.",
+        "en": "Upload-Metadata must be a comma-separated list of 'key base64-value' pairs.",
+    },
+    "upload_offset_invalid": {"es": "Upload-Offset debe ser un entero de bytes.",
+                              "en": "Upload-Offset must be a whole number of bytes."},
+    "upload_offset_mismatch": {
+        "es": "El envío empieza en el byte {offset}, pero el servidor tiene {expected}; pregunte con HEAD y "
+        "continúe desde ahí.",
+        "en": "The request starts at byte {offset}, but the server holds {expected}; ask with HEAD and go on "
+        "from there.",
+    },
+    "upload_exceeds_length": {"es": "Estos bytes pasan del final del archivo declarado en Upload-Length.",
+                              "en": "These bytes go past the end of the file declared in Upload-Length."},
+    "upload_checksum_unsupported": {
+        "es": "El algoritmo {algorithm} no se admite en Upload-Checksum; use uno de: {accepted}.",
+        "en": "The algorithm {algorithm} is not accepted in Upload-Checksum; use one of: {accepted}.",
+    },
+    "upload_checksum_invalid": {"es": "Upload-Checksum debe ser «algoritmo suma-en-base64».",
+                                "en": "Upload-Checksum must be 'algorithm base64-digest'."},
+    "upload_checksum_mismatch": {
+        "es": "Estos bytes no coinciden con su suma {algorithm} (¿se dañaron en el camino?); no se guardaron, "
+        "vuelva a enviarlos.",
+        "en": "These bytes do not match their {algorithm} checksum (damaged on the way?); they were not kept, "
+        "send them again.",
+    },
+    "upload_hash_mismatch": {
+        "es": "El archivo completo no coincide con el sha256 declarado; se descartó. Vuelva a subir la foto "
+        "desde el principio.",
+        "en": "The whole file does not match the declared sha256; it was discarded. Upload the photo again from "
+        "the start.",
+    },
+    "upload_not_found": {"es": "No encontramos esa subida.", "en": "Upload not found."},
+    "upload_expired": {
+        "es": "Esa subida caducó sin terminarse; empiece una nueva.",
+        "en": "That upload expired before it was finished; start a new one.",
+    },
+    "sync_edit_noted": {
+        "es": "La queja ya había avanzado cuando llegó su cambio; lo agregamos como información a la queja.",
+        "en": "The complaint had moved on when your change arrived; it was added to the complaint as information.",
+    },
+    "meeting_not_found": {"es": "No encontramos esa reunión.", "en": "Meeting not found."},
 }
 
 # Pydantic's error types, rendered in Spanish; `ctx` values fill the placeholders.

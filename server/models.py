@@ -36,6 +36,7 @@ from server.observatories.models import (
     ObservatoryWork,
 )
 from server.open311.models import Submission
+from server.sync.models import Attachment, Change, Horizon, Mutation, Upload
 from server.works.models import ProgressObservation, Work, WorkZone
 
 __all__ = [
@@ -47,4 +48,5 @@ __all__ = [
     "ResponseTemplate", "RoleGrant", "Submission", "Support", "User", "Work", "WorkZone", "Zone",
     "Accreditation", "Indicator", "IndicatorObservation", "Observatory", "ObservatoryFinding", "ObservatoryMember",
     "ObservatoryWork",
+    "Attachment", "Change", "Horizon", "Mutation", "Upload",
 ]

@@ -150,6 +150,21 @@ def test_cors_allows_only_configured_origins(backend: Backend, database) -> None
     assert "access-control-allow-origin" not in other.headers
 
 
+def test_cors_lets_the_offline_app_resume_uploads_from_its_origin(backend: Backend, database) -> None:
+    settings = backend.settings.model_copy(update={"cors_origins": ["https://pwa.vigia.example"]})
+    with TestClient(create_app(settings, database=database)) as client:
+        preflight = client.options("/api/v1/sync/uploads/", headers={
+            "Origin": "https://pwa.vigia.example", "Access-Control-Request-Method": "PATCH",
+            "Access-Control-Request-Headers": "authorization, vigia-device, tus-resumable, upload-offset"})
+        asked = client.options("/api/v1/sync/uploads/", headers={"Origin": "https://pwa.vigia.example",
+                                                                 "Tus-Resumable": "1.0.0"})
+    assert preflight.status_code == 200
+    assert {"vigia-device", "tus-resumable", "upload-offset"} <= {
+        header.strip().lower() for header in preflight.headers["access-control-allow-headers"].split(",")}
+    exposed = {header.strip().lower() for header in asked.headers["access-control-expose-headers"].split(",")}
+    assert {"upload-offset", "location", "tus-resumable", "upload-expires"} <= exposed
+
+
 def test_openapi_is_valid_3_1_and_covers_every_endpoint(client: TestClient, app) -> None:
     spec = client.get("/openapi.json").json()
     validate(spec)

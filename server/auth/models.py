@@ -78,6 +78,7 @@ class Device(IdMixin, SQLModel, table=True):
     name: str = Field(max_length=120)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     last_seen_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_sync_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # last push, pull or upload
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
@@ -142,6 +143,7 @@ class DevicePublic(BaseModel):
     name: str
     created_at: datetime
     last_seen_at: datetime | None
+    last_sync_at: datetime | None = None
     revoked_at: datetime | None
 
 

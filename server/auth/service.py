@@ -240,6 +240,11 @@ def me(session: Session, *, actor: Actor) -> UserPublic:
     return user_public(session, user)
 
 
+def mark_synced(session: Session, *, device_id: uuid.UUID) -> None:
+    """The device just pushed, pulled or uploaded (shown as its last sync in the device list)."""
+    session.execute(sa.update(Device).where(Device.id == device_id).values(last_sync_at=utcnow()))
+
+
 def list_devices(session: Session, *, actor: Actor) -> list[DevicePublic]:
     rows = session.scalars(sa.select(Device).where(Device.user_id == actor.user_id).order_by(Device.created_at))
     return [DevicePublic.model_validate(row) for row in rows]

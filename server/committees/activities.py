@@ -210,6 +210,15 @@ def list_meetings(session: Session, *, actor: Actor, municipality: Municipality,
     return _meeting_views(session, meetings, service.today_in(municipality))
 
 
+def meeting_view(session: Session, *, actor: Actor, municipality: Municipality, meeting_id: uuid.UUID) -> MeetingPublic:
+    """One meeting with its attendance and agreements, for those who may read its committee (server.sync)."""
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None or meeting.municipality_id != municipality.id:
+        raise NotFound("meeting_not_found")
+    service.require_read(session, actor=actor, municipality=municipality, committee_id=meeting.committee_id)
+    return _meeting_views(session, [meeting], service.today_in(municipality))[0]
+
+
 def _meeting(session: Session, committee: Committee, meeting_id: uuid.UUID) -> Meeting:
     meeting = session.get(Meeting, meeting_id)
     if meeting is None or meeting.committee_id != committee.id:

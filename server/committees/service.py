@@ -76,6 +76,23 @@ def active_member(session: Session, *, committee: Committee, user_id: uuid.UUID 
     )
 
 
+def memberships(session: Session, *, user_id: uuid.UUID) -> list[tuple[uuid.UUID, uuid.UUID]]:
+    """(committee, municipality) of every committee where the user is an active member today (server.sync)."""
+    rows = session.execute(
+        sa.select(Member.committee_id, Committee.municipality_id, Member.start_on, Member.end_on)
+        .join(Committee, Committee.id == Member.committee_id).where(Member.user_id == user_id)
+    ).all()
+    today: dict[uuid.UUID, date] = {}
+    found = []
+    for committee_id, municipality_id, start_on, end_on in rows:
+        if municipality_id not in today:
+            today[municipality_id] = today_in(session.get(Municipality, municipality_id))
+        on = today[municipality_id]
+        if start_on <= on and (end_on is None or end_on > on):
+            found.append((committee_id, municipality_id))
+    return sorted(set(found))
+
+
 def is_coordinator_or_staff(actor: Actor, municipality: Municipality) -> bool:
     """Committee coordinators, comptrollers and administrators of the municipality (and national admins)."""
     return can(actor, "committees.manage", municipality.id)

@@ -66,9 +66,10 @@ def _same_filing(existing: Complaint, data: ComplaintCreate, actor: Actor, munic
 
 
 def file(session: Session, *, actor: Actor, municipality: Municipality, data: ComplaintCreate,
-         source: str = "api", today: date | None = None) -> Filed:
+         source: str = "api", today: date | None = None, follow_up_code: str | None = None) -> Filed:
     """File a complaint. The same client id sent again returns the complaint filed the first time (no copy);
-    anonymous reporters get a folio and a secret follow-up code, shown once."""
+    anonymous reporters get a folio and a secret follow-up code, shown once (`follow_up_code`: one the caller
+    derived, so a replayed offline push can show the same code again without the server storing it)."""
     if data.id is not None:
         existing = session.get(Complaint, data.id)
         if existing is not None:
@@ -92,7 +93,7 @@ def file(session: Session, *, actor: Actor, municipality: Municipality, data: Co
     replayed_day = today  # a past date only for imports and the demo data
     today = today or service.today_in(municipality)
     term = service.term_for(session, municipality, data.kind)
-    code = secrets.token_urlsafe(9) if data.anonymous else None
+    code = (follow_up_code or secrets.token_urlsafe(9)) if data.anonymous else None
     contact = data.contact
     for attempt in range(5):
         folio = _next_folio(session, municipality, today.year)
@@ -164,6 +165,18 @@ def _attach_photos(session: Session, municipality: Municipality, complaint: Comp
     for photo_id in dict.fromkeys(photo_ids):
         photo = media.get(session, municipality=municipality, photo_id=photo_id)
         session.merge(ComplaintPhoto(complaint_id=complaint.id, photo_id=photo.id))
+    session.flush()
+
+
+def attach_uploaded_photo(session: Session, *, municipality: Municipality, complaint_id: uuid.UUID,
+                          photo_id: uuid.UUID) -> None:
+    """A photo the reporter declared offline has arrived (server.sync): it joins the complaint's evidence."""
+    complaint = service.get(session, municipality=municipality, complaint_id=complaint_id)
+    if session.get(ComplaintPhoto, (complaint.id, photo_id)) is not None:
+        return
+    session.add(ComplaintPhoto(complaint_id=complaint.id, photo_id=photo_id))
+    complaint.updated_at = utcnow()
+    service.record(session, complaint, "photo_added", None, by="reporter", data={"photo": str(photo_id)})
     session.flush()
 
 
@@ -273,6 +286,29 @@ def add_information(session: Session, *, actor: Actor, municipality: Municipalit
         "state": State(complaint.state).value, "text_hmac": service.commit_text(data.text),
         "photos": [str(p) for p in data.photo_ids]})
     return complaint
+
+
+def edit_description(session: Session, *, actor: Actor, municipality: Municipality, complaint_id: uuid.UUID,
+                     description: str, base_version: int) -> tuple[Complaint, bool]:
+    """The reporter corrects what they wrote: (complaint, True) while the complaint is still `received` and
+    unchanged since `base_version`. Once it moved on (officials own it from then on), or someone changed it
+    meanwhile, the new text is kept as information on the complaint instead: (complaint, False). Never an
+    overwrite of the officials' work, never a lost write."""
+    complaint = reporters_complaint(session, actor=actor, municipality=municipality, complaint_id=complaint_id,
+                                    folio=None, code=None)
+    if State(complaint.state) == State.received and complaint.version == base_version:
+        if complaint.description != description:
+            complaint.description = description
+            complaint.updated_at = utcnow()
+            complaint.version += 1
+            service.record(session, complaint, "description_edited", None, by="reporter",
+                           data={"description_hmac": service.commit_text(description)})
+        return complaint, True
+    if State(complaint.state) == State.withdrawn:
+        raise Conflict("complaint_not_open")
+    add_information(session, actor=actor, municipality=municipality, complaint_id=complaint.id,
+                    data=InformationCreate(complaint_id=complaint.id, text=description))
+    return complaint, False
 
 
 def withdraw(session: Session, *, actor: Actor, municipality: Municipality, complaint_id: uuid.UUID | None,

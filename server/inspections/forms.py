@@ -50,6 +50,18 @@ def get_version(session: Session, *, municipality: Municipality, version_id: uui
     return version
 
 
+def published_version(session: Session, *, municipality: Municipality, version_id: uuid.UUID) -> dict | None:
+    """A published version with its template's key and title, as a phone keeps it offline (server.sync);
+    None for a draft or another municipality's version."""
+    version = session.get(FormVersion, version_id)
+    template = session.get(FormTemplate, version.template_id) if version is not None else None
+    if template is None or template.municipality_id != municipality.id or version.published_at is None:
+        return None
+    return {"template": {"id": str(template.id), "key": template.key, "title": template.title,
+                         "program": template.program},
+            **VersionPublic.model_validate(version).model_dump(mode="json")}
+
+
 def _versions(session: Session, template_id: uuid.UUID) -> list[FormVersion]:
     return list(session.scalars(sa.select(FormVersion).where(FormVersion.template_id == template_id)
                                 .order_by(FormVersion.version)))

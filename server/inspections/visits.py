@@ -142,23 +142,28 @@ def _version(session: Session, municipality: Municipality, version_id: uuid.UUID
     return version
 
 
-def _photo_ids(session: Session, municipality: Municipality, data: VisitCreate, version: FormVersion) -> list:
+def _photo_ids(session: Session, municipality: Municipality, data: VisitCreate, version: FormVersion,
+               pending: frozenset[uuid.UUID]) -> list:
     from server.media import service as media
 
     for index, photo_id in enumerate(data.photo_ids):
+        if photo_id in pending:
+            continue
         try:
             media.get(session, municipality=municipality, photo_id=photo_id)
         except NotFound:
             raise Invalid.for_field(f"photo_ids[{index}]", "photo_not_found") from None
     kinds = {q["id"]: q["kind"] for q in version.questions}
     in_answers = [uuid.UUID(value) for key, value in data.answers.items() if kinds.get(key) == QuestionKind.photo]
-    return list(dict.fromkeys([*data.photo_ids, *in_answers]))
+    return [p for p in dict.fromkeys([*data.photo_ids, *in_answers]) if p not in pending]
 
 
-def _photo_exists(session: Session, municipality: Municipality):
+def _photo_exists(session: Session, municipality: Municipality, pending: frozenset[uuid.UUID]):
     from server.media import service as media
 
     def exists(photo_id: uuid.UUID) -> bool:
+        if photo_id in pending:
+            return True
         try:
             media.get(session, municipality=municipality, photo_id=photo_id)
         except NotFound:
@@ -180,8 +185,12 @@ def _stored(session: Session, municipality: Municipality, data: VisitCreate) -> 
     return existing
 
 
-def submit(session: Session, *, actor: Actor, municipality: Municipality, data: VisitCreate) -> tuple[Visit, bool]:
-    """Record a visit; (visit, created). The same id again returns the stored visit, not a copy."""
+def submit(session: Session, *, actor: Actor, municipality: Municipality, data: VisitCreate,
+           pending_photo_ids: frozenset[uuid.UUID] = frozenset()) -> tuple[Visit, bool]:
+    """Record a visit; (visit, created). The same id again returns the stored visit, not a copy.
+
+    `pending_photo_ids`: photos declared by an offline phone whose bytes follow later (server.sync); they count
+    as answers now and join the visit when they arrive (`attach_uploaded_photo`)."""
     from server.works import service as works
     from server.works.models import ProgressCreate, ProgressSource
 
@@ -209,10 +218,10 @@ def submit(session: Session, *, actor: Actor, municipality: Municipality, data: 
         municipalities.check_point(municipality, lon=shape.x, lat=shape.y, field="location")
         location = geo.to_db(Point(shape.x, shape.y))
     errors = validate_answers(version, data.answers, municipality=municipality,
-                              photo_exists=_photo_exists(session, municipality))
+                              photo_exists=_photo_exists(session, municipality, pending_photo_ids))
     if errors:
         raise Invalid("answers_invalid", details=errors)
-    photo_ids = _photo_ids(session, municipality, data, version)
+    photo_ids = _photo_ids(session, municipality, data, version, pending_photo_ids)
     visit = Visit(
         id=data.id or new_id(), municipality_id=municipality.id, committee_id=committee.id, member_id=member.id,
         work_id=work.id, form_version_id=version.id, visited_at=data.visited_at, location=location,
@@ -236,6 +245,17 @@ def submit(session: Session, *, actor: Actor, municipality: Municipality, data: 
             observed_on=min(day, works.today_in(municipality)), physical_pct=data.observed_physical_pct,
             source=ProgressSource.committee, reference=f"visita {visit.id}"))
     return visit, True
+
+
+def attach_uploaded_photo(session: Session, *, municipality: Municipality, visit_id: uuid.UUID,
+                          photo_id: uuid.UUID) -> None:
+    """A photo declared with the visit offline has arrived (server.sync)."""
+    visit = session.get(Visit, visit_id)
+    if visit is None or visit.municipality_id != municipality.id:
+        raise NotFound("visit_not_found")
+    if session.get(VisitPhoto, (visit.id, photo_id)) is None:
+        session.add(VisitPhoto(visit_id=visit.id, photo_id=photo_id))
+        session.flush()
 
 
 # ------------------------------------------------------------------------------------------------ findings

@@ -96,6 +96,11 @@ def _zone(municipality: Municipality) -> ZoneInfo | None:
         return None
 
 
+def by_hash(session: Session, *, municipality: Municipality, sha256: str) -> Photo | None:
+    """The municipality's photo with exactly these bytes, if it has one."""
+    return _by_hash(session, municipality.id, sha256)
+
+
 def _by_hash(session: Session, municipality_id: uuid.UUID, sha256: str) -> Photo | None:
     return session.scalar(sa.select(Photo).where(Photo.municipality_id == municipality_id, Photo.sha256 == sha256))
 

@@ -36,6 +36,13 @@ def get_by_code(session: Session, code: str) -> Municipality:
     return municipality
 
 
+def get_by_id(session: Session, municipality_id: object) -> Municipality:
+    municipality = session.get(Municipality, municipality_id)
+    if municipality is None:
+        raise NotFound("municipality_not_found")
+    return municipality
+
+
 def list_(session: Session) -> list[MunicipalitySummary]:
     rows = session.scalars(sa.select(Municipality).order_by(Municipality.code))
     return [MunicipalitySummary.model_validate(row) for row in rows]

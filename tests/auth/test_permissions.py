@@ -147,6 +147,11 @@ MATRIX = {
     "me": ("GET", "/api/v1/auth/me", None, EVERY_ROLE),
     "devices": ("GET", "/api/v1/auth/devices", None, EVERY_ROLE),
     "revoke_device": ("POST", "/api/v1/auth/devices/{own_device}/revoke", None, EVERY_ROLE),
+    # offline sync: any signed-in person, from their own device (the header Vigia-Device is sent below)
+    "push": ("POST", "/api/v1/sync/push", {"mutations": [{
+        "id": "0193a000-0000-7000-8000-000000000001", "intent": "complaint.support", "municipality": "10005",
+        "payload": {"complaint_id": "{target_complaint}"}}]}, EVERY_ROLE),
+    "pull": ("GET", "/api/v1/sync/pull", None, EVERY_ROLE),
     "update_municipality": ("PATCH", "/api/v1/municipalities/10005", {"timezone": "America/Mexico_City"}, ADMINS),
     "add_holiday": ("POST", "/api/v1/municipalities/10005/holidays", {"day": "2026-12-12", "name": "Guadalupe"},
                     ADMINS),
@@ -310,10 +315,14 @@ def test_permission(client, session, name: str, caller: str) -> None:
     token = _caller_token(session, caller)
     headers = bearer(token) if token else {}
     inspection = _inspection_targets(client, session) if _needs_inspection_targets(template, body) else {}
+    own_device = "00000000-0000-0000-0000-000000000000"
+    if token:
+        devices = client.get("/api/v1/auth/devices", headers=headers).json()
+        own_device = next(device["id"] for device in devices if device["name"] == "pruebas")  # token_for's device
+        headers["Vigia-Device"] = own_device
     path = template.format(
         **inspection,
-        own_device=client.get("/api/v1/auth/devices", headers=headers).json()[0]["id"] if token else
-        "00000000-0000-0000-0000-000000000000",
+        own_device=own_device,
         target_user=_target_user(client, session),
         target_work=_target_work(client, session) if "{target_work}" in template else "",
         target_photo=(photo := _target_photo(client, session) if "{target_photo}" in template else ""),

@@ -1,0 +1,202 @@
+"""The named intents a phone may push (docs/sync.md, "Intents"): each one a use case of its domain's service.
+
+An intent validates its payload with its own schema and calls the service that does the same thing online, so
+an offline complaint or visit goes through exactly the checks, deadlines and audit entries of an online one.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+from pydantic import Field as PField
+from sqlalchemy.orm import Session
+
+from server.auth.actor import Actor, require_user
+from server.complaints.models import ComplaintCreate, InformationCreate, SupportCreate
+from server.complaints.workflow import State
+from server.config import get_settings
+from server.inspections.models import VisitCreate
+from server.municipalities.models import Municipality
+from server.sync import attachments
+from server.sync.attachments import AttachmentIn
+
+
+@dataclass
+class Context:
+    actor: Actor
+    device_id: uuid.UUID
+    municipality: Municipality
+    language: str
+
+
+@dataclass
+class Outcome:
+    """What an intent did: `applied`, or `noted` (kept as a note because the record had moved on)."""
+
+    record_type: str
+    record_id: uuid.UUID
+    status: str = "applied"
+    data: dict[str, Any] = field(default_factory=dict)
+    message_code: str | None = None
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ComplaintFile(ComplaintCreate):
+    id: uuid.UUID = PField(description="the complaint's id, made by the phone")
+    attachments: list[AttachmentIn] = PField(default_factory=list, max_length=10)
+
+
+class ComplaintRef(Strict):
+    complaint_id: uuid.UUID
+
+
+class ComplaintAttach(ComplaintRef):
+    attachment: AttachmentIn
+
+
+class ComplaintInformation(ComplaintRef):
+    text: str = PField(min_length=3, max_length=10_000)
+    attachments: list[AttachmentIn] = PField(default_factory=list, max_length=10)
+
+
+class ComplaintEdit(ComplaintRef):
+    description: str = PField(min_length=10, max_length=10_000)
+    base_version: int = PField(ge=1, description="the complaint's version the phone showed when it was edited")
+
+
+class ComplaintWithdraw(ComplaintRef):
+    reason: str = PField(min_length=3, max_length=4_000)
+
+
+class VisitSubmit(VisitCreate):
+    id: uuid.UUID = PField(description="the visit's id, made by the phone")
+    attachments: list[AttachmentIn] = PField(default_factory=list, max_length=30)
+
+
+def follow_up_code(complaint_id: uuid.UUID) -> str:
+    """The secret follow-up code of an anonymous complaint filed offline: derived from the server's key and the
+    complaint's id, so the same push answered again shows the same code, and no copy of it is stored."""
+    key = hashlib.sha256(b"vigia-follow-up:" + get_settings().secret_key.encode()).digest()
+    digest = hmac.new(key, complaint_id.bytes, hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:9]).decode("ascii")
+
+
+def _missing(session: Session, record_type: str, record_id: uuid.UUID) -> list[str]:
+    found = attachments.missing(session, record_type=record_type, record_ids=[record_id])[record_id]
+    return [str(item) for item in found]
+
+
+def _declare(session: Session, ctx: Context, record_type: str, record_id: uuid.UUID,
+             items: list[AttachmentIn]) -> None:
+    attachments.declare(session, actor=ctx.actor, device_id=ctx.device_id, municipality=ctx.municipality,
+                        record_type=record_type, record_id=record_id, items=items)
+
+
+def complaint_file(session: Session, ctx: Context, data: ComplaintFile) -> Outcome:
+    from server.complaints import intake
+
+    values = data.model_dump(exclude={"attachments"})
+    code = follow_up_code(data.id) if data.anonymous else None
+    filed = intake.file(session, actor=ctx.actor, municipality=ctx.municipality,
+                        data=ComplaintCreate.model_validate(values), source="sync", follow_up_code=code)
+    _declare(session, ctx, "complaint", filed.complaint.id, data.attachments)
+    return Outcome("complaint", filed.complaint.id, data={
+        "folio": filed.complaint.folio, "anonymous": data.anonymous,
+        "missing_attachments": _missing(session, "complaint", filed.complaint.id)})
+
+
+def _own_complaint(session: Session, ctx: Context, complaint_id: uuid.UUID):
+    from server.complaints import intake
+
+    return intake.reporters_complaint(session, actor=ctx.actor, municipality=ctx.municipality,
+                                      complaint_id=complaint_id, folio=None, code=None)
+
+
+def complaint_attach(session: Session, ctx: Context, data: ComplaintAttach) -> Outcome:
+    complaint = _own_complaint(session, ctx, data.complaint_id)
+    _declare(session, ctx, "complaint", complaint.id, [data.attachment])
+    return Outcome("complaint", complaint.id, data={"missing_attachments": _missing(session, "complaint",
+                                                                                    complaint.id)})
+
+
+def complaint_information(session: Session, ctx: Context, data: ComplaintInformation) -> Outcome:
+    from server.complaints import intake
+
+    complaint = intake.add_information(session, actor=ctx.actor, municipality=ctx.municipality,
+                                       complaint_id=data.complaint_id,
+                                       data=InformationCreate(complaint_id=data.complaint_id, text=data.text))
+    _declare(session, ctx, "complaint", complaint.id, data.attachments)
+    return Outcome("complaint", complaint.id, data={
+        "state": State(complaint.state).value, "missing_attachments": _missing(session, "complaint", complaint.id)})
+
+
+def complaint_edit(session: Session, ctx: Context, data: ComplaintEdit) -> Outcome:
+    from server.complaints import intake
+
+    complaint, applied = intake.edit_description(session, actor=ctx.actor, municipality=ctx.municipality,
+                                                 complaint_id=data.complaint_id, description=data.description,
+                                                 base_version=data.base_version)
+    if applied:
+        return Outcome("complaint", complaint.id, data={"version": complaint.version})
+    return Outcome("complaint", complaint.id, status="noted", data={"version": complaint.version},
+                   message_code="sync_edit_noted")
+
+
+def complaint_support(session: Session, ctx: Context, data: ComplaintRef) -> Outcome:
+    from server.complaints import intake
+
+    complaint = intake.support(session, actor=ctx.actor, municipality=ctx.municipality,
+                               complaint_id=data.complaint_id, data=SupportCreate())
+    return Outcome("complaint", complaint.id, data={"support_count": complaint.support_count})
+
+
+def complaint_withdraw(session: Session, ctx: Context, data: ComplaintWithdraw) -> Outcome:
+    from server.complaints import intake
+
+    complaint = intake.withdraw(session, actor=ctx.actor, municipality=ctx.municipality,
+                                complaint_id=data.complaint_id, folio=None, code=None, reason=data.reason)
+    return Outcome("complaint", complaint.id, data={"state": "withdrawn"})
+
+
+def visit_submit(session: Session, ctx: Context, data: VisitSubmit) -> Outcome:
+    from server.inspections import visits
+
+    pending = frozenset(item.id for item in data.attachments)
+    values = data.model_dump(exclude={"attachments"})
+    visit, _created = visits.submit(session, actor=ctx.actor, municipality=ctx.municipality,
+                                    data=VisitCreate.model_validate(values), pending_photo_ids=pending)
+    _declare(session, ctx, "visit", visit.id, data.attachments)
+    return Outcome("visit", visit.id, data={"missing_attachments": _missing(session, "visit", visit.id)})
+
+
+@dataclass(frozen=True)
+class Intent:
+    schema: type[BaseModel]
+    apply: Callable[[Session, Context, Any], Outcome]
+    needs_account: bool = True
+
+
+INTENTS: dict[str, Intent] = {
+    "complaint.file": Intent(ComplaintFile, complaint_file),
+    "complaint.attach_photo": Intent(ComplaintAttach, complaint_attach),
+    "complaint.add_information": Intent(ComplaintInformation, complaint_information),
+    "complaint.edit_description": Intent(ComplaintEdit, complaint_edit),
+    "complaint.support": Intent(ComplaintRef, complaint_support),
+    "complaint.withdraw": Intent(ComplaintWithdraw, complaint_withdraw),
+    "visit.submit": Intent(VisitSubmit, visit_submit),
+}
+
+
+def apply(session: Session, ctx: Context, name: str, payload: BaseModel) -> Outcome:
+    require_user(ctx.actor)
+    return INTENTS[name].apply(session, ctx, payload)

@@ -1,0 +1,308 @@
+"""Pull: the records that changed since a cursor, only those the user may see (docs/sync.md, section 3).
+
+The change log (`sync_changes`, written by `server.sync.capture`) says *which* records changed and through which
+scope they may be seen; the records themselves are read now, through their domain's service and as this user
+may see them. A record that is gone, or that the user may no longer see, is served as a deletion.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from pydantic import BaseModel, ConfigDict
+from pydantic import Field as PField
+from sqlalchemy.orm import Session
+
+from server.auth.actor import Actor, can
+from server.auth.models import Role
+from server.errors import AppError
+from server.municipalities import service as municipalities
+from server.municipalities.models import Municipality
+from server.sync import cursor as cursors
+from server.sync.cursor import START, Group, Position, Scope
+from server.sync.models import Change, Horizon, ScopeKind
+
+PROTOCOL = "vigia-sync/1"
+
+
+class PullQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    cursor: str | None = PField(None, max_length=8_000, description="from the previous page; omit to start over")
+    limit: int = PField(200, ge=1, le=1_000, description="records per page at most")
+    max_bytes: int = PField(262_144, ge=16_384, le=4_194_304, description="JSON bytes per page at most")
+
+
+class PullItem(BaseModel):
+    type: str = PField(description="work, form_version, committee, meeting, visit or complaint")
+    id: uuid.UUID
+    scope: str = PField(description="works:<code>, forms:<code>, committee:<id>, committees:<code> or mine")
+    op: str = PField(description="upsert (data is the record now) or delete (drop it)")
+    data: dict[str, Any] | None = None
+
+
+class PullPage(BaseModel):
+    protocol: str = PROTOCOL
+    ok: bool = True
+    items: list[PullItem]
+    removed_scopes: list[str] = PField(description="drop every record held under these scopes")
+    has_more: bool
+    cursor: str | None = PField(description="send it with the next pull; null after a reset")
+    reset: bool = PField(False, description="the cursor is older than the kept change log: start over")
+
+
+# ------------------------------------------------------------------------------------------------ scopes
+
+
+def scopes_for(session: Session, actor: Actor) -> set[Scope]:
+    """What this user may pull now: works and forms of each municipality where they hold a role, every
+    committee there for coordinators and staff, their own committees otherwise, and their own complaints."""
+    from server.committees import service as committees
+    from server.municipalities.models import Municipality
+
+    if actor.is_national_admin:
+        municipality_ids = set(session.scalars(sa.select(Municipality.id)))
+    else:
+        municipality_ids = set(actor.roles)
+    scopes: set[Scope] = {Scope(ScopeKind.reporter, actor.user_id)}
+    all_committees = set()
+    for municipality_id in municipality_ids:
+        scopes.add(Scope(ScopeKind.works, municipality_id))
+        scopes.add(Scope(ScopeKind.forms, municipality_id))
+        if can(actor, "committees.manage", municipality_id):
+            scopes.add(Scope("A", municipality_id))
+            all_committees.add(municipality_id)
+    for committee_id, municipality_id in committees.memberships(session, user_id=actor.user_id):
+        # As committees.can_read: an active member who also holds the committee_member role. Without the role
+        # the scope would be held but serve only deletions, and granting the role later would not backfill it.
+        if (municipality_id in municipality_ids and municipality_id not in all_committees
+                and actor.has_role(municipality_id, Role.committee_member)):
+            scopes.add(Scope(ScopeKind.committee, committee_id))
+    return scopes
+
+
+def _condition(scope: Scope) -> sa.ColumnElement[bool]:
+    if scope.kind == "A":
+        return sa.and_(Change.scope_kind == ScopeKind.committee, Change.municipality_id == scope.id)
+    return sa.and_(Change.scope_kind == scope.kind, Change.scope_id == scope.id)
+
+
+def _scope_of(row: Change, scopes: set[Scope]) -> Scope | None:
+    exact = Scope(row.scope_kind, row.scope_id)
+    if exact in scopes:
+        return exact
+    if row.scope_kind == ScopeKind.committee and Scope("A", row.municipality_id) in scopes:
+        return Scope("A", row.municipality_id)
+    return None
+
+
+class _Names:
+    """Municipality codes for scope labels, read once per pull."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.cache: dict[uuid.UUID, Municipality] = {}
+
+    def municipality(self, municipality_id: uuid.UUID) -> Municipality:
+        if municipality_id not in self.cache:
+            self.cache[municipality_id] = municipalities.get_by_id(self.session, municipality_id)
+        return self.cache[municipality_id]
+
+    def label(self, scope: Scope) -> str:
+        if scope.kind == ScopeKind.reporter:
+            return "mine"
+        if scope.kind == ScopeKind.committee:
+            return f"committee:{scope.id}"
+        prefix = {ScopeKind.works: "works", ScopeKind.forms: "forms", "A": "committees"}[scope.kind]
+        return f"{prefix}:{self.municipality(scope.id).code}"
+
+
+# ------------------------------------------------------------------------------------------------ records
+
+
+def _work(session: Session, actor: Actor, municipality: Municipality, entity_id: uuid.UUID, language: str):
+    from server.works import service as works
+
+    work = works.get(session, municipality=municipality, work_id=entity_id)
+    return works.public(session, work, municipality=municipality, language=language).model_dump(mode="json")
+
+
+def _form_version(session: Session, actor: Actor, municipality: Municipality, entity_id: uuid.UUID, language: str):
+    from server.inspections import forms
+
+    return forms.published_version(session, municipality=municipality, version_id=entity_id)
+
+
+def _committee(session: Session, actor: Actor, municipality: Municipality, entity_id: uuid.UUID, language: str):
+    from server.committees import service as committees
+
+    committees.require_read(session, actor=actor, municipality=municipality, committee_id=entity_id)
+    view = committees.public(session, actor=actor, municipality=municipality, committee_id=entity_id)
+    return view.model_dump(mode="json")
+
+
+def _meeting(session: Session, actor: Actor, municipality: Municipality, entity_id: uuid.UUID, language: str):
+    from server.committees import activities
+
+    return activities.meeting_view(session, actor=actor, municipality=municipality,
+                                   meeting_id=entity_id).model_dump(mode="json")
+
+
+def _visit(session: Session, actor: Actor, municipality: Municipality, entity_id: uuid.UUID, language: str):
+    from server.inspections import visits
+    from server.sync import attachments
+
+    visit = visits.read(session, actor=actor, municipality=municipality, visit_id=entity_id)
+    data = visits.public(session, visit).model_dump(mode="json")
+    missing = attachments.missing(session, record_type="visit", record_ids=[visit.id])[visit.id]
+    data["missing_attachments"] = [str(item) for item in missing]
+    return data
+
+
+def _complaint(session: Session, actor: Actor, municipality: Municipality, entity_id: uuid.UUID, language: str):
+    from server.complaints import service as complaints
+    from server.sync import attachments
+
+    complaint = complaints.get(session, municipality=municipality, complaint_id=entity_id)
+    if complaint.reporter_id is None or complaint.reporter_id != actor.user_id:
+        return None
+    data = complaints.public_view(session, complaint, municipality=municipality,
+                                  language=language).model_dump(mode="json")
+    missing = attachments.missing(session, record_type="complaint", record_ids=[complaint.id])[complaint.id]
+    data["missing_attachments"] = [str(item) for item in missing]
+    return data
+
+
+LOADERS: dict[str, Callable[..., dict[str, Any] | None]] = {
+    "work": _work, "form_version": _form_version, "committee": _committee, "meeting": _meeting,
+    "visit": _visit, "complaint": _complaint,
+}
+
+
+def _load(session: Session, actor: Actor, municipality: Municipality, row: Change, language: str):
+    if row.op == "delete":
+        return None
+    try:  # loaders only read, so a refusal leaves the transaction as it was
+        return LOADERS[row.entity](session, actor, municipality, row.entity_id, language)
+    except AppError:  # gone, or no longer visible to this user: a deletion for the device
+        return None
+
+
+# ------------------------------------------------------------------------------------------------ pull
+
+
+def watermark(session: Session) -> int | None:
+    """Transactions below this id have all finished (PostgreSQL); None where writers are serialised."""
+    if session.get_bind().dialect.name != "postgresql":
+        return None
+    return session.scalar(sa.text("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint"))
+
+
+def _horizon(session: Session) -> Position:
+    row = session.get(Horizon, 1)
+    return (row.txid, row.seq) if row is not None else START
+
+
+def _rows(session: Session, groups: list[Group], below: int | None, limit: int) -> list[Change]:
+    branches = []
+    for group in groups:
+        for scope in sorted(group.scopes):
+            query = sa.select(Change.seq).where(_condition(scope),
+                                                sa.tuple_(Change.txid, Change.seq) > sa.tuple_(*group.position),
+                                                Change.txid >= group.position[0])
+            if below is not None:
+                query = query.where(Change.txid < below)
+            branches.append(query.order_by(Change.txid, Change.seq).limit(limit).subquery().select())
+    if not branches:
+        return []
+    union = sa.union_all(*branches).subquery()
+    seqs = sa.select(union.c.seq)
+    return list(session.scalars(sa.select(Change).where(Change.seq.in_(seqs))
+                                .order_by(Change.txid, Change.seq).limit(limit)))
+
+
+@dataclass
+class _Page:
+    items: list[PullItem]
+    last: Position | None
+    complete: bool
+
+
+def pull(session: Session, *, actor: Actor, query: PullQuery, language: str) -> PullPage:
+    below = watermark(session)  # first: a snapshot taken before anything else is read
+    current = scopes_for(session, actor)
+    names = _Names(session)
+    if query.cursor is None:
+        groups = [Group(START, frozenset(current))]
+        removed: set[Scope] = set()
+    else:
+        previous = cursors.decode(query.cursor)
+        held = set().union(*(group.scopes for group in previous)) if previous else set()
+        removed = held - current
+        horizon = _horizon(session)
+        if any(START < group.position < horizon for group in previous):
+            return PullPage(items=[], removed_scopes=[], has_more=True, cursor=None, reset=True)
+        groups = [Group(g.position, g.scopes & current) for g in previous if g.scopes & current]
+        added = current - held
+        if added:
+            groups.append(Group(START, frozenset(added)))
+    page = _serve(session, actor, names, groups, current, below, query, language)
+    groups = _advance(groups, page, below)
+    return PullPage(items=page.items, removed_scopes=sorted(names.label(s) for s in removed),
+                    has_more=not page.complete, cursor=cursors.encode(groups))
+
+
+def _serve(session: Session, actor: Actor, names: _Names, groups: list[Group], current: set[Scope],
+           below: int | None, query: PullQuery, language: str) -> _Page:
+    rows = _rows(session, groups, below, query.limit)
+    items: list[PullItem] = []
+    served: set[tuple[str, uuid.UUID]] = set()
+    size = 0
+    last: Position | None = None
+    for row in rows:
+        key = (row.entity, row.entity_id)
+        if key not in served:
+            scope = _scope_of(row, current)
+            if scope is None:
+                last = (row.txid, row.seq)
+                continue
+            data = _load(session, actor, names.municipality(row.municipality_id), row, language)
+            item = PullItem(type=row.entity, id=row.entity_id, scope=names.label(scope),
+                            op="upsert" if data is not None else "delete", data=data)
+            cost = len(json.dumps(item.model_dump(mode="json"), separators=(",", ":"), default=str)) + 1
+            if items and size + cost > query.max_bytes:
+                return _Page(items, last, complete=False)
+            items.append(item)
+            served.add(key)
+            size += cost
+        last = (row.txid, row.seq)
+    return _Page(items, last, complete=len(rows) < query.limit)
+
+
+def _advance(groups: list[Group], page: _Page, below: int | None) -> list[Group]:
+    """Move every group to the last row served; when the page was the end, to the end of what may be served
+    (the watermark), so that an empty pull costs nothing the next time. Groups at one position merge."""
+    if page.complete:
+        end = (below - 1, 2**62) if below is not None else None
+        if end is None:
+            end = page.last
+        if end is None:
+            merged = _merge(groups)
+            return merged
+        target = end
+    else:
+        target = page.last
+    moved = [Group(max(g.position, target) if target is not None else g.position, g.scopes) for g in groups]
+    return _merge(moved)
+
+
+def _merge(groups: list[Group]) -> list[Group]:
+    by_position: dict[Position, set[Scope]] = {}
+    for group in groups:
+        by_position.setdefault(group.position, set()).update(group.scopes)
+    return [Group(position, frozenset(scopes)) for position, scopes in sorted(by_position.items())]

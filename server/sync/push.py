@@ -1,0 +1,185 @@
+"""Push: a batch of mutations, each applied at most once and answered on its own (docs/sync.md, section 2).
+
+Each mutation runs in its own transaction: first the claim (device, mutation id) is inserted, then the intent
+runs in a savepoint, then the result is stored on the claim; all commit together. The primary key decides
+between two connections sending the same mutation at once (on PostgreSQL the second insert waits for the first
+transaction and then fails), and a replay reads the stored result instead of applying anything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import uuid
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from pydantic import AwareDatetime, BaseModel, ConfigDict, ValidationError
+from pydantic import Field as PField
+
+from server.auth.actor import Actor
+from server.db import session_scope, utcnow
+from server.errors import AppError, Invalid, validation_details
+from server.i18n import translate
+from server.municipalities import service as municipalities
+from server.sync import intents
+from server.sync.models import Mutation
+
+log = logging.getLogger("vigia.sync")
+
+PROTOCOL = "vigia-sync/1"
+MAX_MUTATIONS = 500
+MAX_PUSH_BYTES = 5 * 1024 * 1024
+
+
+class MutationIn(BaseModel):
+    """One thing the person did offline, as a named intent with its data."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: uuid.UUID = PField(description="made by the device; never reused")
+    intent: str = PField(min_length=1, max_length=40, description=", ".join(intents.INTENTS))
+    municipality: str = PField(min_length=1, max_length=20, description="the municipality's code")
+    at: AwareDatetime | None = PField(None, description="when it was done on the phone (informative)")
+    payload: dict[str, Any]
+
+
+class PushBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    mutations: list[Any] = PField(min_length=1, max_length=MAX_MUTATIONS,
+                                             description="MutationIn objects; each is checked on its own")
+
+
+class ErrorOut(BaseModel):
+    code: str
+    message: str
+    details: list[dict[str, Any]] = []
+
+
+class MutationResult(BaseModel):
+    id: str | None
+    intent: str | None
+    status: str = PField(description="applied, noted, rejected, or retry (not stored: send it again later)")
+    record: dict[str, Any] | None = None
+    data: dict[str, Any] = {}
+    message: str | None = None
+    error: ErrorOut | None = None
+
+
+class PushAck(BaseModel):
+    """The explicit acknowledgement: trust a push only if protocol, ok and one result per mutation are here."""
+
+    protocol: str = PROTOCOL
+    ok: bool = True
+    server_time: datetime
+    results: list[MutationResult]
+
+
+def _fingerprint(mutation: MutationIn) -> str:
+    canonical = json.dumps({"intent": mutation.intent, "municipality": mutation.municipality,
+                            "payload": mutation.payload}, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _rejected(raw_id: Any, intent: Any, error: AppError, language: str) -> dict[str, Any]:
+    return {"id": str(raw_id) if raw_id is not None else None, "intent": intent if isinstance(intent, str) else None,
+            "status": "rejected", "record": None, "data": {}, "message": error.message(language),
+            "error": {"code": error.code, "message": error.message(language),
+                      "details": error.rendered_details(language)}}
+
+
+def _shown(result: dict[str, Any]) -> dict[str, Any]:
+    """A stored result as sent: the anonymous follow-up code is derived again, never stored."""
+    if result.get("intent") == "complaint.file" and result.get("status") == "applied" \
+            and result.get("data", {}).get("anonymous"):
+        record_id = uuid.UUID(result["record"]["id"])
+        result = {**result, "data": {**result["data"], "follow_up_code": intents.follow_up_code(record_id)}}
+    return result
+
+
+def _stored(session, device_id: uuid.UUID, mutation_id: uuid.UUID) -> Mutation | None:
+    return session.execute(
+        sa.select(Mutation).where(Mutation.device_id == device_id, Mutation.mutation_id == mutation_id)
+        .execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+
+
+def _replay(stored: Mutation, mutation: MutationIn, language: str) -> dict[str, Any]:
+    if stored.fingerprint != _fingerprint(mutation) or stored.intent != mutation.intent:
+        return _rejected(mutation.id, mutation.intent, AppError("mutation_id_reused", status=409), language)
+    return _shown(stored.result)
+
+
+def apply_one(*, actor: Actor, device_id: uuid.UUID, raw: Any, language: str) -> dict[str, Any]:
+    """Apply one mutation at most once and return its result (stored, except for envelope errors and retries)."""
+    raw_id = raw.get("id") if isinstance(raw, dict) else None
+    raw_intent = raw.get("intent") if isinstance(raw, dict) else None
+    try:
+        mutation = MutationIn.model_validate(raw)
+    except ValidationError as exc:
+        return _rejected(raw_id, raw_intent, Invalid("mutation_invalid", details=validation_details(exc, language)),
+                         language)
+    if mutation.intent not in intents.INTENTS:
+        return _rejected(mutation.id, mutation.intent,
+                         Invalid("mutation_invalid", details=[{"field": "intent", "code": "intent_unknown",
+                                                               "params": {"known": ", ".join(intents.INTENTS)}}]),
+                         language)
+    try:
+        with session_scope() as session:
+            stored = _stored(session, device_id, mutation.id)
+            if stored is not None:
+                return _replay(stored, mutation, language)
+            claim = Mutation(device_id=device_id, mutation_id=mutation.id, user_id=actor.user_id,
+                             intent=mutation.intent, fingerprint=_fingerprint(mutation), status="pending", result={})
+            try:
+                with session.begin_nested():
+                    session.add(claim)
+                    session.flush()
+            except sa.exc.IntegrityError:
+                if claim in session:
+                    session.expunge(claim)
+                stored = _stored(session, device_id, mutation.id)  # another connection applied it just now
+                if stored is None:
+                    raise
+                return _replay(stored, mutation, language)
+            result = _run(session, actor, device_id, mutation, language)
+            claim.status = result["status"]
+            claim.result = result
+            return _shown(result)
+    except Exception:  # a server fault: nothing was stored, the phone sends it again later
+        log.exception("sync_mutation_failed", extra={"intent": mutation.intent, "mutation_id": str(mutation.id)})
+        error = AppError("internal_error", status=500)
+        return {"id": str(mutation.id), "intent": mutation.intent, "status": "retry", "record": None, "data": {},
+                "message": error.message(language),
+                "error": {"code": error.code, "message": error.message(language), "details": []}}
+
+
+def _run(session, actor: Actor, device_id: uuid.UUID, mutation: MutationIn, language: str) -> dict[str, Any]:
+    intent = intents.INTENTS[mutation.intent]
+    try:
+        with session.begin_nested():  # a rejected intent leaves nothing behind but its stored result
+            municipality = municipalities.get_by_code(session, mutation.municipality)
+            try:
+                payload = intent.schema.model_validate(mutation.payload)
+            except ValidationError as exc:
+                raise Invalid("validation_error", details=validation_details(exc, language)) from None
+            ctx = intents.Context(actor=actor, device_id=device_id, municipality=municipality, language=language)
+            outcome = intents.apply(session, ctx, mutation.intent, payload)
+    except AppError as error:
+        return _rejected(mutation.id, mutation.intent, error, language)
+    message = translate(outcome.message_code, language) if outcome.message_code else None
+    return {"id": str(mutation.id), "intent": mutation.intent, "status": outcome.status,
+            "record": {"type": outcome.record_type, "id": str(outcome.record_id)},
+            "data": json.loads(json.dumps(outcome.data, default=str)), "message": message, "error": None}
+
+
+def push(*, actor: Actor, device_id: uuid.UUID, body: PushBody, language: str) -> PushAck:
+    from server.auth import service as auth
+
+    results = [apply_one(actor=actor, device_id=device_id, raw=raw, language=language) for raw in body.mutations]
+    with session_scope() as session:
+        auth.mark_synced(session, device_id=device_id)
+    return PushAck(server_time=utcnow(), results=[MutationResult.model_validate(r) for r in results])

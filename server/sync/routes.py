@@ -1,0 +1,38 @@
+"""/api/v1/sync: push, pull and the tus uploads of photos (docs/sync.md)."""
+
+from __future__ import annotations
+
+from server.api import Call, endpoint
+from server.auth import service as auth
+from server.db import session_scope
+from server.sync import pull as pulls
+from server.sync import push as pushes
+from server.sync import upload_routes
+from server.sync.http import require_device
+
+TAG = "sync"
+
+
+@endpoint("POST", "/sync/push", summary="Send mutations made offline; each is applied at most once", tag=TAG,
+          body=pushes.PushBody, response=pushes.PushAck, auth=True, errors=(403,),
+          max_bytes=lambda settings: pushes.MAX_PUSH_BYTES)
+def push(call: Call) -> pushes.PushAck:
+    """One result per mutation, in order: applied, noted, rejected (with a reason to show) or retry. The same
+    mutation sent again returns the result stored the first time. Send the `Vigia-Device` header."""
+    device_id = require_device(call.request, call.actor)
+    return pushes.push(actor=call.actor, device_id=device_id, body=call.body, language=call.language)
+
+
+@endpoint("GET", "/sync/pull", summary="What changed since the cursor, only what this user may see", tag=TAG,
+          query=pulls.PullQuery, response=pulls.PullPage, auth=True, errors=(403,))
+def pull(call: Call) -> pulls.PullPage:
+    """Records changed since `cursor` (all of them without one), deletions and lost access included, in pages
+    bounded by `limit` and `max_bytes`; `has_more` says to pull again at once with the new cursor."""
+    device_id = require_device(call.request, call.actor)
+    with session_scope() as session:
+        page = pulls.pull(session, actor=call.actor, query=call.query, language=call.language)
+        auth.mark_synced(session, device_id=device_id)
+    return page
+
+
+routes: list = [push, pull, *upload_routes.routes]

@@ -1,0 +1,65 @@
+"""Builders for sync tests: a phone signed in with its own device id, and the mutations it sends."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+
+from tests.factories import CENTRO, DEMO, DEMO_PASSWORD
+
+
+@dataclass
+class Phone:
+    """A device signed in as one person: its id, token and the headers every sync request carries."""
+
+    device_id: uuid.UUID
+    token: str
+    user_id: uuid.UUID
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}", "Vigia-Device": str(self.device_id)}
+
+
+def sign_in(client, email: str, password: str = DEMO_PASSWORD, name: str = "Moto G") -> Phone:
+    device_id = uuid.uuid4()
+    response = client.post("/api/v1/auth/login", json={"email": email, "password": password,
+                                                       "device_name": name, "device_id": str(device_id)})
+    assert response.status_code == 201, response.text
+    body = response.json()
+    return Phone(device_id=device_id, token=body["token"], user_id=uuid.UUID(body["user"]["id"]))
+
+
+def mutation(intent: str, payload: dict, *, code: str = DEMO, mutation_id: uuid.UUID | None = None) -> dict:
+    return {"id": str(mutation_id or uuid.uuid4()), "intent": intent, "municipality": code, "payload": payload}
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def complaint_payload(**fields) -> dict:
+    payload = {"id": str(uuid.uuid4()), "kind": "complaint", "category": "obra-calidad",
+               "description": "El concreto de la banqueta nueva ya está agrietado frente a la tienda.",
+               "location": {"type": "Point", "coordinates": list(CENTRO)}, "accuracy_m": 6.5}
+    payload.update(fields)
+    return payload
+
+
+def pull_all(client, phone: Phone, cursor: str | None = None, **params) -> tuple[list[dict], str, list[str]]:
+    """Pull until has_more is false: every item served, the last cursor and the scopes removed."""
+    items: list[dict] = []
+    removed: list[str] = []
+    for _ in range(200):
+        query = {**params, **({"cursor": cursor} if cursor else {})}
+        response = client.get("/api/v1/sync/pull", params=query, headers=phone.headers)
+        assert response.status_code == 200, response.text
+        page = response.json()
+        assert page["protocol"] == "vigia-sync/1" and page["ok"] is True
+        items.extend(page["items"])
+        removed.extend(page["removed_scopes"])
+        cursor = page["cursor"]
+        if not page["has_more"]:
+            return items, cursor, removed
+    raise AssertionError("the pull never ended")

@@ -1,0 +1,375 @@
+"""Photos over tus 1.0.0 (docs/sync.md, section 4): a real tus client against a real server, and the errors a
+phone can run into, as it sees them."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import os
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+import requests
+import sqlalchemy as sa
+import uvicorn
+from PIL import Image
+from sqlalchemy.orm import Session
+from tusclient import client as tus
+
+from server import cli, db
+from server.app import create_app
+from server.auth import service as auth
+from server.complaints import intake
+from server.complaints.models import ComplaintCreate
+from server.config import configure_settings
+from server.db import utcnow
+from server.sync import attachments, uploads
+from server.sync.attachments import AttachmentIn
+from server.sync.models import Upload
+from tests.conftest import Backend, committed_demo_database
+from tests.factories import bearer, complaint_body, municipality, token_for
+from tests.test_app import assert_error_shape
+
+UPLOADS = "/api/v1/sync/uploads/"
+COMPLAINTS = "/api/v1/municipalities/10005/complaints"
+PHOTOS = "/api/v1/municipalities/10005/photos"
+CHUNK = 64 * 1024
+
+
+def jpeg(width: int = 800, height: int = 600) -> bytes:
+    """A real photo of noise: JPEG barely compresses it, so it weighs a few hundred KB."""
+    picture = Image.frombytes("RGB", (width, height), os.urandom(width * height * 3))
+    out = io.BytesIO()
+    picture.save(out, "JPEG", quality=90)
+    return out.getvalue()
+
+
+@dataclass
+class Phone:
+    """A volunteer's phone that filed a complaint offline and declared one photo for it."""
+
+    headers: dict[str, str]
+    complaint_id: uuid.UUID
+    attachment_id: uuid.UUID
+    metadata: dict[str, str]
+
+
+def phone_with_photo(session: Session, data: bytes, *, email: str = "voluntaria@vigia.example") -> Phone:
+    token = token_for(session, email, "Moto G de Rosa")
+    actor = auth.authenticate(session, token=token)
+    place = municipality(session)
+    filed = intake.file(session, actor=actor, municipality=place, data=ComplaintCreate.model_validate(complaint_body()))
+    attachment_id = uuid.uuid4()
+    sha256 = hashlib.sha256(data).hexdigest()
+    attachments.declare(session, actor=actor, device_id=actor.device_id, municipality=place,
+                        record_type="complaint", record_id=filed.complaint.id,
+                        items=[AttachmentIn(id=attachment_id, sha256=sha256)])
+    session.flush()
+    return Phone(headers={**bearer(token), "Vigia-Device": str(actor.device_id)},
+                 complaint_id=filed.complaint.id, attachment_id=attachment_id,
+                 metadata={"record": f"complaint:{filed.complaint.id}", "attachment": str(attachment_id),
+                           "sha256": sha256, "filename": "foto.jpg", "filetype": "image/jpeg"})
+
+
+def encode(metadata: dict[str, str]) -> str:
+    return ",".join(f"{key} {base64.b64encode(value.encode()).decode()}" for key, value in metadata.items())
+
+
+def tus_headers(phone: Phone, **extra: str) -> dict[str, str]:
+    return {**phone.headers, "Tus-Resumable": "1.0.0", **extra}
+
+
+def create(client, phone: Phone, length: int, *, data: bytes = b"", **extra: str):
+    headers = tus_headers(phone, **{"Upload-Length": str(length), "Upload-Metadata": encode(phone.metadata)}, **extra)
+    if data:
+        headers["Content-Type"] = "application/offset+octet-stream"
+    return client.post(UPLOADS, content=data, headers=headers)
+
+
+def patch(client, phone: Phone, location: str, offset: int, data: bytes, **extra: str):
+    headers = tus_headers(phone, **{"Upload-Offset": str(offset), "Content-Type": "application/offset+octet-stream"},
+                          **extra)
+    return client.patch(location, content=data, headers=headers)
+
+
+def checksum(algorithm: str, data: bytes) -> str:
+    return f"{algorithm} {base64.b64encode(hashlib.new(algorithm, data).digest()).decode()}"
+
+
+def assert_tus_error(response, status: int, code: str) -> dict:
+    assert response.headers["tus-resumable"] == "1.0.0"
+    return assert_error_shape(response, status, code)
+
+
+# ------------------------------------------------------------------------------------------------ a real client
+
+
+@contextmanager
+def serving(app) -> Iterator[str]:
+    """The app behind a real uvicorn on a free local port, in a background thread."""
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, http="h11", ws="none",
+                                           lifespan="on", log_level="warning"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=15)
+        listener.close()
+
+
+@pytest.fixture
+def live(backend: Backend, tmp_path) -> Iterator[tuple[str, db.Database]]:
+    """A real server over a committed database (it cannot see a rolled-back test transaction)."""
+    template = backend.settings.model_copy(update={"media_dir": tmp_path / "media"})
+    with committed_demo_database(backend.name, tmp_path, template) as (settings, database):
+        configure_settings(settings)
+        db.configure(database)
+        with serving(create_app(settings)) as base_url:
+            db.configure(database)  # create_app made its own engine the process's; the test reads through this one
+            yield base_url, database
+    configure_settings(backend.settings)
+
+
+def test_a_photo_cut_off_halfway_resumes_and_joins_its_complaint(live) -> None:
+    base_url, database = live
+    photo = jpeg()
+    assert len(photo) > 5 * CHUNK
+    with database.session_scope() as session:
+        phone = phone_with_photo(session, photo)
+    client = tus.TusClient(base_url + UPLOADS, headers=phone.headers)
+
+    first = client.uploader(file_stream=io.BytesIO(photo), chunk_size=CHUNK, metadata=phone.metadata)
+    first.upload(stop_at=3 * CHUNK)  # then the bus enters a tunnel
+    assert first.url.startswith(base_url + UPLOADS)
+    head = requests.head(first.url, headers=tus_headers(phone), timeout=10)
+    assert head.status_code == 200
+    assert (head.headers["upload-offset"], head.headers["upload-length"]) == (str(3 * CHUNK), str(len(photo)))
+    assert head.headers["cache-control"] == "no-store" and head.headers["tus-resumable"] == "1.0.0"
+    assert head.headers["upload-expires"].endswith(" GMT")
+
+    # A chunk damaged on the way is refused whole: the offset stays where it was.
+    chunk = photo[3 * CHUNK:4 * CHUNK]
+    damaged = requests.patch(first.url, data=chunk, timeout=10, headers=tus_headers(
+        phone, **{"Upload-Offset": str(3 * CHUNK), "Content-Type": "application/offset+octet-stream",
+                  "Upload-Checksum": checksum("sha256", chunk[:-1] + b"\0")}))
+    assert damaged.status_code == 460
+    assert damaged.headers["tus-resumable"] == "1.0.0"
+    assert damaged.json()["error"]["code"] == "upload_checksum_mismatch"
+
+    # Another day, a new uploader asks the server where it stands and sends the rest (with checksums).
+    second = client.uploader(file_stream=io.BytesIO(photo), url=first.url, chunk_size=CHUNK, upload_checksum=True)
+    assert second.offset == 3 * CHUNK
+    second.upload()
+    assert second.offset == len(photo)
+
+    done = requests.head(first.url, headers=tus_headers(phone), timeout=10)
+    assert done.headers["upload-offset"] == done.headers["upload-length"] == str(len(photo))
+    complaint = requests.get(f"{base_url}{COMPLAINTS}/{phone.complaint_id}", headers=phone.headers, timeout=10)
+    assert complaint.status_code == 200, complaint.text
+    assert complaint.json()["photos"] == [str(phone.attachment_id)]
+    shown = requests.get(f"{base_url}{PHOTOS}/{phone.attachment_id}", timeout=10)
+    assert shown.status_code == 200, shown.text
+    assert (shown.json()["width"], shown.json()["height"]) == (800, 600)
+    with database.session_scope() as session:
+        missing = attachments.missing(session, record_type="complaint", record_ids=[phone.complaint_id])
+    assert missing == {phone.complaint_id: []}
+
+    # The photo is there: asking to upload it again needs no bytes.
+    again = requests.post(base_url + UPLOADS, timeout=10, headers=tus_headers(
+        phone, **{"Upload-Length": str(len(photo)), "Upload-Metadata": encode(phone.metadata)}))
+    assert again.status_code == 201
+    assert again.headers["upload-offset"] == str(len(photo))
+
+
+# ------------------------------------------------------------------------------------------------ errors
+
+
+def test_options_tells_the_capabilities(client, backend: Backend) -> None:
+    for path in (UPLOADS, f"{UPLOADS}{uuid.uuid4()}"):
+        response = client.options(path)
+        assert response.status_code == 204
+        assert response.headers["tus-resumable"] == "1.0.0"
+        assert response.headers["tus-version"] == "1.0.0"
+        assert set(response.headers["tus-extension"].split(",")) == {
+            "creation", "creation-with-upload", "checksum", "expiration", "termination"}
+        assert response.headers["tus-max-size"] == str(backend.settings.max_photo_bytes)
+        assert set(response.headers["tus-checksum-algorithm"].split(",")) == {"sha1", "sha256"}
+
+
+def test_requests_without_tus_resumable_are_refused(client, session) -> None:
+    phone = phone_with_photo(session, b"x")
+    response = client.post(UPLOADS, headers={**phone.headers, "Upload-Length": "1",
+                                             "Upload-Metadata": encode(phone.metadata)})
+    assert_tus_error(response, 412, "tus_version_unsupported")
+    assert response.headers["tus-version"] == "1.0.0"
+    wrong = client.post(UPLOADS, headers={**phone.headers, "Tus-Resumable": "0.2.2", "Upload-Length": "1",
+                                          "Upload-Metadata": encode(phone.metadata)})
+    assert_tus_error(wrong, 412, "tus_version_unsupported")
+
+
+def test_the_device_must_be_named_and_be_the_tokens(client, session) -> None:
+    phone = phone_with_photo(session, b"x")
+    headers = {**tus_headers(phone), "Upload-Length": "1", "Upload-Metadata": encode(phone.metadata)}
+    del headers["Vigia-Device"]
+    assert_tus_error(client.post(UPLOADS, headers=headers), 400, "device_required")
+    headers["Vigia-Device"] = str(uuid.uuid4())
+    assert_tus_error(client.post(UPLOADS, headers=headers), 403, "device_mismatch")
+    del headers["Authorization"]
+    assert_tus_error(client.post(UPLOADS, headers=headers), 401, "auth_required")
+
+
+def test_a_photo_must_be_declared_first(client, session) -> None:
+    phone = phone_with_photo(session, b"x")
+    phone.metadata["attachment"] = str(uuid.uuid4())
+    assert_tus_error(create(client, phone, 1), 409, "attachment_not_declared")
+    phone.metadata["record"] = "obra:nada"
+    assert_tus_error(create(client, phone, 1), 422, "upload_record_invalid")
+
+
+def test_creation_checks_length_and_metadata(client, session, backend: Backend) -> None:
+    phone = phone_with_photo(session, b"x")
+    too_big = create(client, phone, backend.settings.max_photo_bytes + 1)
+    assert_tus_error(too_big, 413, "upload_too_large")
+    no_length = client.post(UPLOADS, headers=tus_headers(phone, **{"Upload-Metadata": encode(phone.metadata)}))
+    assert_tus_error(no_length, 400, "upload_length_invalid")
+    garbled = client.post(UPLOADS, headers=tus_headers(phone, **{"Upload-Length": "1",
+                                                                 "Upload-Metadata": "record %%%"}))
+    assert_tus_error(garbled, 400, "upload_metadata_invalid")
+
+
+def test_created_upload_tells_where_it_lives_and_until_when(client, session) -> None:
+    photo = jpeg(64, 48)
+    phone = phone_with_photo(session, photo)
+    created = create(client, phone, len(photo))
+    assert created.status_code == 201, created.text
+    assert created.headers["tus-resumable"] == "1.0.0"
+    location = created.headers["location"]
+    assert location.startswith(UPLOADS) and uuid.UUID(location.rsplit("/", 1)[1])
+    assert created.headers["upload-offset"] == "0"
+    assert created.headers["upload-expires"].endswith(" GMT")
+    head = client.head(location, headers=tus_headers(phone))
+    assert head.status_code == 200
+    assert head.headers["upload-offset"] == "0" and head.headers["upload-length"] == str(len(photo))
+    assert head.headers["cache-control"] == "no-store"
+    assert uploads.parse_metadata(head.headers["upload-metadata"]) == phone.metadata
+
+
+def test_patch_needs_the_right_offset_type_and_size(client, session) -> None:
+    photo = jpeg(64, 48)
+    phone = phone_with_photo(session, photo)
+    location = create(client, phone, len(photo)).headers["location"]
+    assert_tus_error(patch(client, phone, location, 10, photo[10:20]), 409, "upload_offset_mismatch")
+    wrong_type = client.patch(location, content=photo[:10], headers=tus_headers(
+        phone, **{"Upload-Offset": "0", "Content-Type": "application/octet-stream"}))
+    assert_tus_error(wrong_type, 415, "unsupported_media_type_of")
+    assert_tus_error(patch(client, phone, location, 0, photo + b"more"), 413, "upload_exceeds_length")
+    unknown = patch(client, phone, location, 0, photo[:10], **{"Upload-Checksum": "md5 AAAA"})
+    assert_tus_error(unknown, 400, "upload_checksum_unsupported")
+    wrong_sum = patch(client, phone, location, 0, photo[:10], **{"Upload-Checksum": checksum("sha1", b"other")})
+    assert_tus_error(wrong_sum, 460, "upload_checksum_mismatch")
+    assert client.head(location, headers=tus_headers(phone)).headers["upload-offset"] == "0"
+    first = patch(client, phone, location, 0, photo[:10], **{"Upload-Checksum": checksum("sha1", photo[:10])})
+    assert first.status_code == 204, first.text
+    assert first.headers["upload-offset"] == "10" and first.headers["tus-resumable"] == "1.0.0"
+    assert first.headers["upload-expires"].endswith(" GMT")
+    assert client.head(location, headers=tus_headers(phone)).headers["upload-offset"] == "10"
+
+
+def test_a_photo_in_one_request_and_then_nothing_left_to_send(client, session) -> None:
+    photo = jpeg(64, 48)
+    phone = phone_with_photo(session, photo)
+    created = create(client, phone, len(photo), data=photo, **{"Upload-Checksum": checksum("sha256", photo)})
+    assert created.status_code == 201, created.text
+    assert created.headers["upload-offset"] == str(len(photo))
+    complaint = client.get(f"{COMPLAINTS}/{phone.complaint_id}", headers=phone.headers).json()
+    assert complaint["photos"] == [str(phone.attachment_id)]
+    again = create(client, phone, len(photo))
+    assert again.status_code == 201
+    assert again.headers["upload-offset"] == str(len(photo))  # Upload-Length: nothing to send
+    head = client.head(again.headers["location"], headers=tus_headers(phone))
+    assert head.headers["upload-offset"] == head.headers["upload-length"] == str(len(photo))
+
+
+def test_another_persons_upload_is_not_found(client, session) -> None:
+    photo = jpeg(64, 48)
+    mine = phone_with_photo(session, photo)
+    location = create(client, mine, len(photo)).headers["location"]
+    theirs = phone_with_photo(session, photo, email="comite@vigia.example")
+    head = client.head(location, headers=tus_headers(theirs))
+    assert head.status_code == 404 and head.headers["tus-resumable"] == "1.0.0"
+    assert_tus_error(patch(client, theirs, location, 0, photo), 404, "upload_not_found")
+    assert_tus_error(client.delete(location, headers=tus_headers(theirs)), 404, "upload_not_found")
+    assert_tus_error(client.delete(f"{UPLOADS}{uuid.uuid4()}", headers=tus_headers(mine)), 404, "upload_not_found")
+    assert_tus_error(client.delete(f"{UPLOADS}not-an-id", headers=tus_headers(mine)), 404, "upload_not_found")
+    assert client.head(location, headers=tus_headers(mine)).status_code == 200
+
+
+def test_termination_ends_an_upload(client, session) -> None:
+    photo = jpeg(64, 48)
+    phone = phone_with_photo(session, photo)
+    location = create(client, phone, len(photo)).headers["location"]
+    assert patch(client, phone, location, 0, photo[:100]).status_code == 204
+    upload_id = uuid.UUID(location.rsplit("/", 1)[1])
+    assert uploads.part_path(upload_id).stat().st_size == 100
+    ended = client.delete(location, headers=tus_headers(phone))
+    assert ended.status_code == 204 and ended.headers["tus-resumable"] == "1.0.0"
+    assert client.head(location, headers=tus_headers(phone)).status_code == 404
+    assert_tus_error(patch(client, phone, location, 100, photo[100:200]), 404, "upload_not_found")
+    assert not uploads.part_path(upload_id).exists()
+
+
+def test_an_expired_upload_is_gone_and_tick_removes_it(client, session, database, capsys) -> None:
+    photo = jpeg(64, 48)
+    phone = phone_with_photo(session, photo)
+    location = create(client, phone, len(photo)).headers["location"]
+    assert patch(client, phone, location, 0, photo[:100]).status_code == 204
+    upload_id = uuid.UUID(location.rsplit("/", 1)[1])
+    session.execute(sa.update(Upload).where(Upload.id == upload_id).values(expires_at=utcnow() - timedelta(minutes=1)))
+    session.flush()
+    head = client.head(location, headers=tus_headers(phone))
+    assert head.status_code == 410 and head.headers["tus-resumable"] == "1.0.0"
+    assert_tus_error(patch(client, phone, location, 100, photo[100:200]), 410, "upload_expired")
+    assert cli.main(["tick"]) == 0
+    assert "1 expired photo uploads deleted" in capsys.readouterr().err
+    assert client.head(location, headers=tus_headers(phone)).status_code == 404
+    assert not uploads.part_path(upload_id).exists()
+
+
+def test_a_file_that_is_not_the_declared_one_is_discarded(client, session) -> None:
+    declared, sent = jpeg(64, 48), jpeg(64, 48)
+    phone = phone_with_photo(session, declared)
+    location = create(client, phone, len(sent)).headers["location"]
+    assert patch(client, phone, location, 0, sent[:100]).status_code == 204
+    assert_tus_error(patch(client, phone, location, 100, sent[100:]), 460, "upload_hash_mismatch")
+    assert client.head(location, headers=tus_headers(phone)).status_code == 404
+    assert not uploads.part_path(uuid.UUID(location.rsplit("/", 1)[1])).exists()
+    complaint = client.get(f"{COMPLAINTS}/{phone.complaint_id}", headers=phone.headers).json()
+    assert complaint["photos"] == []
+
+
+def test_bytes_that_are_not_a_photo_are_refused_and_the_upload_is_gone(client, session) -> None:
+    text = b"%PDF-1.7 this is a contract, not a photo of the works " * 20
+    phone = phone_with_photo(session, text)
+    location = create(client, phone, len(text)).headers["location"]
+    assert_tus_error(patch(client, phone, location, 0, text), 415, "not_an_image")
+    assert client.head(location, headers=tus_headers(phone)).status_code == 404
+    assert not uploads.part_path(uuid.UUID(location.rsplit("/", 1)[1])).exists()
+    complaint = client.get(f"{COMPLAINTS}/{phone.complaint_id}", headers=phone.headers).json()
+    assert complaint["photos"] == []
