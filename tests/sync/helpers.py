@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import time
 import uuid
 from dataclasses import dataclass
 
+import sqlalchemy as sa
+
+from server import db
 from tests.factories import CENTRO, DEMO, DEMO_PASSWORD
 
 
@@ -63,3 +67,24 @@ def pull_all(client, phone: Phone, cursor: str | None = None, **params) -> tuple
         if not page["has_more"]:
             return items, cursor, removed
     raise AssertionError("the pull never ended")
+
+
+def settle(database: db.Database, timeout: float = 30.0) -> None:
+    """PostgreSQL: wait until every transaction running now has finished. A pull serves only changes of
+    transactions below the oldest one still running, and the server may be shared with other test runs whose
+    open transactions would otherwise hold a change back for a moment. Waits on a condition, not a guess."""
+    if database.dialect != "postgresql":
+        return
+    snapshot = "pg_current_snapshot()"
+    with database.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        target = connection.scalar(sa.text(f"SELECT pg_snapshot_xmax({snapshot})::text::bigint"))
+        deadline = time.monotonic() + timeout
+        while connection.scalar(sa.text(f"SELECT pg_snapshot_xmin({snapshot})::text::bigint")) < target:
+            assert time.monotonic() < deadline, "a transaction older than the test's changes never finished"
+            time.sleep(0.01)
+
+
+def pull(live, database: db.Database, phone: Phone, cursor: str | None = None, **params):
+    """Every page a phone gets now (after the changes made so far have committed everywhere)."""
+    settle(database)
+    return pull_all(live, phone, cursor, **params)
