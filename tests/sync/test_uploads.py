@@ -36,6 +36,7 @@ from server.sync.attachments import AttachmentIn
 from server.sync.models import Upload
 from tests.conftest import Backend, committed_demo_database
 from tests.factories import bearer, complaint_body, municipality, token_for
+from tests.inspections.conftest import setup  # noqa: F401  (the `setup` fixture)
 from tests.test_app import assert_error_shape
 
 UPLOADS = "/api/v1/sync/uploads/"
@@ -373,3 +374,32 @@ def test_bytes_that_are_not_a_photo_are_refused_and_the_upload_is_gone(client, s
     assert not uploads.part_path(uuid.UUID(location.rsplit("/", 1)[1])).exists()
     complaint = client.get(f"{COMPLAINTS}/{phone.complaint_id}", headers=phone.headers).json()
     assert complaint["photos"] == []
+
+
+def test_a_visit_pushed_offline_gets_its_photo_answer_when_the_photo_arrives(client, session, setup) -> None:  # noqa: F811
+    from server.auth.models import User
+    from tests.inspections.conftest import good_answers
+    from tests.sync.helpers import mutation, sign_in
+
+    photo = jpeg(120, 90)
+    member = sign_in(client, session.get(User, setup.member_user_id).email, "una-clave-segura")
+    taken = str(uuid.uuid4())
+    visit = setup.visit(photo_ids=[], answers=good_answers(uuid.UUID(taken)))
+    visit["attachments"] = [{"id": taken, "sha256": hashlib.sha256(photo).hexdigest()}]
+    pushed = client.post("/api/v1/sync/push", json={"mutations": [mutation("visit.submit", visit)]},
+                         headers=member.headers).json()["results"][0]
+    assert pushed["status"] == "applied" and pushed["data"]["missing_attachments"] == [taken]
+    device = Phone(headers=member.headers, complaint_id=uuid.UUID(visit["id"]), attachment_id=uuid.UUID(taken),
+                   metadata={"record": f"visit:{visit['id']}", "attachment": taken,
+                             "sha256": hashlib.sha256(photo).hexdigest()})
+    created = create(client, device, len(photo), data=photo)
+    assert created.status_code == 201, created.text
+    seen = client.get(f"/api/v1/municipalities/10005/visits/{visit['id']}", headers=member.headers).json()
+    assert seen["photo_ids"] == [taken] and seen["answers"]["foto_general"] == taken
+    assert attachments.missing(session, record_type="visit", record_ids=[uuid.UUID(visit["id"])]) == {
+        uuid.UUID(visit["id"]): []}
+    # someone else cannot upload for that visit, even knowing its ids
+    other = sign_in(client, "voluntaria@vigia.example")
+    stranger = Phone(headers=other.headers, complaint_id=device.complaint_id, attachment_id=device.attachment_id,
+                     metadata=device.metadata)
+    assert_tus_error(create(client, stranger, len(photo), data=photo), 409, "attachment_not_declared")
