@@ -33,6 +33,7 @@ from server.municipalities import service as municipalities
 from server.municipalities.models import Municipality
 
 LAST_SEEN_RESOLUTION = timedelta(minutes=5)
+SYNC_RESOLUTION = timedelta(minutes=1)
 
 
 # ------------------------------------------------------------------------------------------------ accounts
@@ -241,8 +242,12 @@ def me(session: Session, *, actor: Actor) -> UserPublic:
 
 
 def mark_synced(session: Session, *, device_id: uuid.UUID) -> None:
-    """The device just pushed, pulled or uploaded (shown as its last sync in the device list)."""
-    session.execute(sa.update(Device).where(Device.id == device_id).values(last_sync_at=utcnow()))
+    """The device just pushed, pulled or uploaded (shown as its last sync in the device list). Written at most
+    once a minute, so that a phone polling with empty pulls does not write every time."""
+    now = utcnow()
+    session.execute(sa.update(Device).where(
+        Device.id == device_id,
+        sa.or_(Device.last_sync_at.is_(None), Device.last_sync_at < now - SYNC_RESOLUTION)).values(last_sync_at=now))
 
 
 def list_devices(session: Session, *, actor: Actor) -> list[DevicePublic]:

@@ -16,7 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict
 from pydantic import Field as PField
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from server.auth.actor import Actor, can
 from server.auth.models import Role
@@ -209,12 +209,20 @@ def _horizon(session: Session) -> Position:
 
 
 def _rows(session: Session, groups: list[Group], below: int | None, limit: int) -> list[Change]:
+    """The next `limit` change rows of the groups' scopes, in log order, leaving out a row when a later row of
+    the same record may be served too (that one will be, so a record changed many times goes once)."""
+    later = aliased(Change)
+    superseded = sa.exists().where(later.entity == Change.entity, later.entity_id == Change.entity_id,
+                                   later.seq > Change.seq,
+                                   sa.tuple_(later.txid, later.seq) > sa.tuple_(Change.txid, Change.seq))
+    if below is not None:
+        superseded = superseded.where(later.txid < below)
     branches = []
     for group in groups:
         for scope in sorted(group.scopes):
             query = sa.select(Change.seq).where(_condition(scope),
                                                 sa.tuple_(Change.txid, Change.seq) > sa.tuple_(*group.position),
-                                                Change.txid >= group.position[0])
+                                                Change.txid >= group.position[0], ~superseded)
             if below is not None:
                 query = query.where(Change.txid < below)
             branches.append(query.order_by(Change.txid, Change.seq).limit(limit).subquery().select())
