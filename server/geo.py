@@ -122,7 +122,7 @@ def from_db(value: WKBElement | None) -> BaseGeometry | None:
 
 def point_sql(lon: float, lat: float) -> sa.ColumnElement[Any]:
     """A WGS84 point as a SQL expression that both PostGIS and SpatiaLite understand."""
-    return sa.func.ST_GeomFromText(f"POINT({float(lon)!r} {float(lat)!r})", SRID)
+    return sa.func.ST_GeomFromText(point_wkt(lon, lat), SRID)
 
 
 def index_filter(session: Session, table: str, column: str, frame: BaseGeometry) -> sa.ColumnElement[bool]:
@@ -157,6 +157,37 @@ def box_around(lon: float, lat: float, radius_m: float) -> sg.Polygon:
     return sg.box(max(-180.0, lon - dlon), max(-90.0, lat - dlat), min(180.0, lon + dlon), min(90.0, lat + dlat))
 
 
+def metres_per_degree_at_least(lat: float, radius_m: float) -> float:
+    """Metres that every degree of lon/lat plane distance is worth, at least, around latitude `lat`: a work within
+    `radius_m` (geodesic) of a point at `lat` lies at least this many metres per degree of `planar_distance` away.
+    Any path shorter than `radius_m` stays within the latitudes `box_around` covers, where a degree of latitude is
+    more than 110,000 m and a degree of longitude more than 110,000 m times the cosine of the widest latitude."""
+    widest = min(89.9, abs(lat) + radius_m / _METRES_PER_DEGREE)
+    return _METRES_PER_DEGREE * math.cos(math.radians(widest))
+
+
+def wkt_param(name: str) -> sa.ColumnElement[Any]:
+    """A WGS84 geometry given as WKT when the statement runs, under parameter `name`: for statements built once and
+    reused (building a large SQLAlchemy statement can cost more than running it); the value is `point_wkt(...)` or
+    a shape's `.wkt`."""
+    return sa.func.ST_GeomFromText(sa.bindparam(name, type_=sa.String), SRID)
+
+
+def point_wkt(lon: float, lat: float) -> str:
+    return f"POINT({float(lon)!r} {float(lat)!r})"
+
+
+def bbox_param_filter(session: Session, column: Any, table: str, name: str) -> sa.ColumnElement[bool]:
+    """`bbox_filter` for a statement built once: the box comes as WKT under parameter `name` when it runs."""
+    if _is_sqlite(session):
+        subquery = sa.text(
+            "SELECT rowid FROM SpatialIndex WHERE f_table_name = :sp_table AND f_geometry_column = :sp_column "
+            f"AND search_frame = ST_GeomFromText(:{name}, 4326)"
+        ).bindparams(sa.bindparam(name, type_=sa.String), sp_table=table, sp_column=column.key)
+        return sa.literal_column(f"{table}.rowid").in_(subquery)
+    return column.op("&&")(wkt_param(name))
+
+
 def bbox_filter(session: Session, column: Any, table: str, box: BaseGeometry) -> sa.ColumnElement[bool]:
     """Rows whose bounding box meets `box`, answered from the spatial index on both databases."""
     if _is_sqlite(session):
@@ -168,12 +199,25 @@ def bbox_filter(session: Session, column: Any, table: str, box: BaseGeometry) ->
 def distance_m(session: Session, column: Any, lon: float, lat: float) -> sa.ColumnElement[float]:
     """Geodesic distance in metres on the WGS84 ellipsoid from (lon, lat) to the nearest point of `column`
     (PostGIS geography; SpatiaLite's ellipsoidal ST_Distance): the two agree within a few millimetres."""
-    point = point_sql(lon, lat)
+    return distance_m_to(session, column, point_sql(lon, lat))
+
+
+def distance_m_to(session: Session, column: Any, point: sa.ColumnElement[Any]) -> sa.ColumnElement[float]:
+    """`distance_m` to a point given as SQL (`wkt_param` for a statement built once)."""
     if _is_sqlite(session):
         return sa.func.ST_Distance(column, point, 1)
     from geoalchemy2 import Geography
 
     return sa.func.ST_Distance(sa.cast(column, Geography), sa.cast(point, Geography))
+
+
+def planar_distance(session: Session, column: Any, point: sa.ColumnElement[Any]) -> sa.ColumnElement[float]:
+    """Distance in degrees on the lon/lat plane from `point` (SQL) to the nearest point of `column`: no ellipsoid,
+    so cheap, and with `metres_per_degree_at_least` a lower bound of the metres. On PostGIS it is the `<->`
+    operator, so `ORDER BY` it walks the GiST index nearest first (the same number as planar ST_Distance)."""
+    if _is_sqlite(session):
+        return sa.func.ST_Distance(column, point)
+    return column.op("<->", return_type=sa.Float)(point)
 
 
 def intersects(session: Session, column: Any, shape: BaseGeometry) -> sa.ColumnElement[bool]:

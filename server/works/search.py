@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 import uuid
 from datetime import datetime
 from decimal import Decimal
@@ -17,8 +18,8 @@ from server import geo
 from server.errors import Invalid
 from server.municipalities.models import Municipality, Zone
 from server.works import risks
-from server.works.models import Work, WorkNear, WorkPage, WorkQuery, WorkSummary, WorkZone
-from server.works.service import fold, summaries, today_in
+from server.works.models import Work, WorkNear, WorkPage, WorkQuery, WorkSummary, WorkZone, ZoneRef
+from server.works.service import fold, summaries, summary_fields, today_in
 
 _ORDERS: dict[str, tuple[Any, bool]] = {
     "-updated": (Work.updated_at, True),
@@ -122,44 +123,133 @@ def all_matching(session: Session, *, municipality: Municipality, query: WorkQue
 
 
 # What a summary shows (and its risk signals need): list answers skip the geometry and the large JSON columns.
-SUMMARY_COLUMNS = load_only(
+SUMMARY_FIELDS = (
     Work.id, Work.identifier, Work.title, Work.status, Work.type, Work.sector, Work.budget_amount, Work.currency,
     Work.funding_source, Work.contractor, Work.contract_value, Work.current_contract_value, Work.planned_start,
     Work.planned_end, Work.actual_start, Work.physical_official_pct, Work.financial_official_pct,
     Work.physical_observed_pct, Work.physical_observed_source, Work.last_progress_on, Work.updated_at,
-    Work.municipality_id, raiseload=True,
+    Work.municipality_id,
 )
+SUMMARY_COLUMNS = load_only(*SUMMARY_FIELDS, raiseload=True)
 
 
 def near_statement(session: Session, *, municipality: Municipality, lon: float, lat: float, radius_m: float,
                    limit: int) -> sa.Select:
-    """The query behind `near`: (work, distance_m) rows within `radius_m` of the point, nearest first. Apart so
-    tests and bench/works_near.py can check its plan uses the spatial index."""
-    distance = geo.distance_m(session, Work.geometry, lon, lat).label("distance_m")
-    return (
-        sa.select(Work, distance)
-        .options(SUMMARY_COLUMNS)
+    """The query behind `near` as its first round runs it, with its parameters inlined. Apart so tests and
+    bench/works_near.py can check its plan uses the spatial index."""
+    parameters = _near_parameters(municipality, lon, lat, radius_m, limit, _first_fetch(lat, radius_m, limit))
+    return _near_query(session).params(parameters)
+
+
+_NEAR_QUERIES: dict[str, sa.Select] = {}
+
+
+def _near_query(session: Session) -> sa.Select:
+    """One statement per dialect, built once (building it costs more than running it), that answers `near`:
+
+    - `nearest`: the `fetch` works nearest the point on the lon/lat plane, among those the spatial index finds in
+      a box around it, and only those whose plane distance allows them to be within the radius;
+    - `measured`: their geodesic distance in metres, computed once per candidate (materialised);
+    - `chosen`: the `limit` nearest within the radius, by metres then id;
+    - and, on one row even when nothing is chosen, how many candidates were measured and the plane distance of
+      the farthest, which tell `near` whether works left behind might have been nearer. Each chosen work comes
+      with its summary columns, once per zone it touches (zone columns null when none)."""
+    dialect = session.get_bind().dialect.name
+    if dialect in _NEAR_QUERIES:
+        return _NEAR_QUERIES[dialect]
+    point = geo.wkt_param("point")
+    planar = geo.planar_distance(session, Work.geometry, point)
+    nearest = (
+        sa.select(Work.id, Work.geometry, planar.label("planar"))
         .where(
-            Work.municipality_id == municipality.id,
+            Work.municipality_id == sa.bindparam("municipality_id", type_=Work.municipality_id.type),
             Work.deleted_at.is_(None),
             Work.geometry.is_not(None),
-            geo.bbox_filter(session, Work.geometry, "works", geo.box_around(lon, lat, radius_m)),
-            distance <= radius_m,
+            geo.bbox_param_filter(session, Work.geometry, "works", "box"),
+            planar <= sa.bindparam("reach", type_=sa.Float),
         )
-        .order_by(distance, Work.id)
-        .limit(limit)
+        .order_by(planar)
+        .limit(sa.bindparam("fetch", type_=sa.Integer))
+        .cte("nearest")
     )
+    distance = geo.distance_m_to(session, nearest.c.geometry, point)
+    measured = (
+        sa.select(nearest.c.id, nearest.c.planar, distance.label("distance_m")).cte("measured")
+        .prefix_with("MATERIALIZED")  # PostgreSQL 12+ and SQLite 3.35+: the distance is computed once per row
+    )
+    chosen = (
+        sa.select(measured.c.id, measured.c.distance_m)
+        .where(measured.c.distance_m <= sa.bindparam("radius_m", type_=sa.Float))
+        .order_by(measured.c.distance_m, measured.c.id)
+        .limit(sa.bindparam("limit", type_=sa.Integer))
+        .cte("chosen")
+    )
+    stats = sa.select(sa.func.count().label("fetched"), sa.func.max(measured.c.planar).label("reach")).cte("stats")
+    query = (
+        sa.select(stats.c.fetched, stats.c.reach, chosen.c.distance_m, *SUMMARY_FIELDS,
+                  Zone.code.label("zone_code"), Zone.name.label("zone_name"))
+        .select_from(stats)
+        .outerjoin(chosen, sa.true())
+        .outerjoin(Work, Work.id == chosen.c.id)
+        .outerjoin(WorkZone, WorkZone.work_id == Work.id)
+        .outerjoin(Zone, Zone.id == WorkZone.zone_id)
+        .order_by(chosen.c.distance_m, chosen.c.id, Zone.code)
+    )
+    return _NEAR_QUERIES.setdefault(dialect, query)
+
+
+def _near_parameters(municipality: Municipality, lon: float, lat: float, radius_m: float, limit: int,
+                     fetch: int) -> dict[str, Any]:
+    return {
+        "municipality_id": municipality.id, "point": geo.point_wkt(lon, lat),
+        "box": geo.box_around(lon, lat, radius_m).wkt, "radius_m": float(radius_m), "limit": limit, "fetch": fetch,
+        # A work within the radius is at most this far on the plane (see geo.metres_per_degree_at_least).
+        "reach": radius_m / geo.metres_per_degree_at_least(lat, radius_m),
+    }
+
+
+def _first_fetch(lat: float, radius_m: float, limit: int) -> int:
+    """How many candidates the first round measures: the plane's reach is an ellipse in metres, larger than the
+    circle of `radius_m` by `stretch` (their areas' ratio), so about `limit` times it hold the `limit` nearest."""
+    floor = geo.metres_per_degree_at_least(lat, radius_m)
+    stretch = 110_574 * 111_320 * math.cos(math.radians(min(89.9, abs(lat)))) / floor**2
+    return math.ceil(limit * max(1.0, stretch) * 1.1) + 10
 
 
 def near(session: Session, *, municipality: Municipality, lon: float, lat: float, radius_m: float, limit: int,
          language: str) -> list[WorkNear]:
     """Works within `radius_m` metres of a point, nearest first; distance to a line or polygon is to its
-    nearest point. The spatial index pre-filters by a box around the point on both databases."""
-    statement = near_statement(session, municipality=municipality, lon=lon, lat=lat, radius_m=radius_m, limit=limit)
-    rows = session.execute(statement).all()
-    found = summaries(session, [work for work, _ in rows], municipality=municipality, language=language)
-    return [WorkNear(**item.model_dump(), distance_m=round(float(metres), 1)) for item, (_, metres) in
-            zip(found, rows, strict=True)]
+    nearest point (geodesic, on the WGS84 ellipsoid).
+
+    The spatial index gives the works nearest on the lon/lat plane first and only those are measured in metres.
+    A work at plane distance p lies at least p times `geo.metres_per_degree_at_least` metres away, so once the
+    farthest candidate measured is beyond the `limit`-th distance found (or the radius), no work left behind can
+    enter the answer; until then, the next round measures four times as many. One query per round, one round
+    almost always."""
+    fetch = _first_fetch(lat, radius_m, limit)
+    floor = geo.metres_per_degree_at_least(lat, radius_m)
+    while True:
+        rows = session.execute(_near_query(session),
+                               _near_parameters(municipality, lon, lat, radius_m, limit, fetch)).all()
+        chosen = [row for row in rows if row.id is not None]
+        found = len({row.id for row in chosen})
+        if rows[0].fetched < fetch:
+            break  # every work that may lie within reach was measured
+        bar = chosen[-1].distance_m if found == limit else radius_m
+        if floor * rows[0].reach > bar:
+            break  # the works not measured are all farther than the last one chosen
+        fetch *= 4
+    works: dict[uuid.UUID, sa.Row] = {}
+    zones: dict[uuid.UUID, list[ZoneRef]] = {}
+    for row in chosen:  # in order, nearest first; a work's zones are adjacent rows
+        works.setdefault(row.id, row)
+        zones.setdefault(row.id, [])
+        if row.zone_code is not None:
+            zones[row.id].append(ZoneRef(code=row.zone_code, name=row.zone_name))
+    today = today_in(municipality)
+    # The same fields as `service.summaries`, from plain rows (service has no public form of it yet).
+    return [WorkNear(**summary_fields(row, zones[work_id], today, language), distance_m=round(float(row.distance_m), 1))
+            for work_id, row in works.items()]
 
 
 def within(session: Session, *, municipality: Municipality, area: BaseGeometry, limit: int,

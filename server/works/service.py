@@ -79,7 +79,7 @@ def _zones_of(session: Session, work_ids: list[uuid.UUID]) -> dict[uuid.UUID, li
     return found
 
 
-def _summary_fields(work: Work, zones: list[ZoneRef], today: date, language: str) -> dict[str, Any]:
+def summary_fields(work: Work, zones: list[ZoneRef], today: date, language: str) -> dict[str, Any]:
     return {
         "id": work.id,
         "identifier": work.identifier,
@@ -107,13 +107,13 @@ def _summary_fields(work: Work, zones: list[ZoneRef], today: date, language: str
 def summaries(session: Session, works: list[Work], *, municipality: Municipality, language: str) -> list[WorkSummary]:
     zones = _zones_of(session, [work.id for work in works])
     today = today_in(municipality)
-    return [WorkSummary(**_summary_fields(work, zones[work.id], today, language)) for work in works]
+    return [WorkSummary(**summary_fields(work, zones[work.id], today, language)) for work in works]
 
 
 def public(session: Session, work: Work, *, municipality: Municipality, language: str) -> WorkPublic:
     zones = _zones_of(session, [work.id])[work.id]
     return WorkPublic(
-        **_summary_fields(work, zones, today_in(municipality), language),
+        **summary_fields(work, zones, today_in(municipality), language),
         oc4ids_id=oc4ids_id(municipality, work),
         description=work.description,
         purpose=work.purpose,

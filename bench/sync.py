@@ -1,0 +1,619 @@
+"""Benchmark: the offline sync endpoints (GET /api/v1/sync/pull, POST /api/v1/sync/push), on PostgreSQL + PostGIS
+and SQLite + SpatiaLite.
+
+For each backend it creates a throwaway database, migrates it, loads the demo fixtures, signs in a phone as the
+demo committee member (comite@vigia.example: scopes `works:10005`, `forms:10005`, its committee and `mine`) and
+then, through the real HTTP application (Starlette's TestClient over `server.app.create_app`, so routing,
+authentication, the `Vigia-Device` check, JSON and gzip are all included):
+
+  pull   1. grows the change log (`sync_changes`) to each size in turn (default 10,000 and 1,000,000 rows) with a
+            bulk INSERT ... SELECT (generate_series on PostgreSQL, a recursive CTE on SQLite), spread over 300
+            other municipalities, 2,000 committees and 50,000 reporters; 1 % of the rows are in the phone's own
+            scope `works:10005` (real works of the fixtures). The phone pulls to the end, then the empty pull is
+            timed many times: median and p95 over HTTP and inside `server.sync.pull.pull` (the service), the
+            ratio between the sizes (goal: under 1.2x) and the plan of the change-log query (EXPLAIN of the SQL
+            the pull really sent), which must use the change-log indexes.
+         4. the bytes of an empty pull (JSON body, gzipped body, response headers; goal: under 300 bytes gzipped)
+            and of a pull holding one complaint.
+  push   3. pushes 500 `complaint.file` mutations (distinct mutation and complaint ids) in one request, several
+            times, against a plain bulk INSERT of the same 500 complaint rows in one transaction (the physical
+            limit), and prints both times and their ratio.
+         2. a pull of the 500 complaints the last push filed: latency and bytes (one page of up to 1,000 records
+            and 4 MiB, and the default pages of 200 records / 256 KiB).
+
+    .venv/bin/python bench/sync.py [pull|push|all] [--backend both|postgis|spatialite] [--sizes 10000,1000000]
+
+PostgreSQL is reached through VIGIA_BENCH_POSTGRES_URL (default: the test suite's admin URL,
+postgresql+psycopg://vigia:vigia@127.0.0.1:5432/postgres); the user needs CREATEDB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import sqlalchemy as sa  # noqa: E402
+from shapely import geometry as sg  # noqa: E402
+
+from server import db, fixtures, geo, migrate  # noqa: E402
+from server.config import Settings, configure_settings  # noqa: E402
+from server.municipalities.models import Municipality  # noqa: E402
+from server.sync import pull as pulls  # noqa: E402
+from server.sync import push as pushes  # noqa: E402
+from server.works.models import Work  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "bench"))
+from works_near import throwaway_database, versions  # noqa: E402
+
+EMAIL = "comite@vigia.example"  # committee member in 10005 (see fixtures/users.json, committees.json)
+PASSWORD = "vigia-demo-2026"
+CODE = "10005"
+CENTRO = (-104.6657, 24.0277)  # Zona Centro, Victoria de Durango
+OTHER_MUNICIPALITIES = 300
+COMMITTEES = 2_000
+REPORTERS = 50_000
+OWN_EVERY = 100  # one row in a hundred is in the phone's own scope works:10005
+
+
+# ------------------------------------------------------------------------------------------------ helpers
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[94] if len(values) > 1 else values[0]
+
+
+class Timer:
+    """Wraps a module function and records how long each call took (ms): the service's share of a request."""
+
+    def __init__(self, module: Any, name: str) -> None:
+        self.module, self.name, self.original = module, name, getattr(module, name)
+        self.calls: list[float] = []
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return self.original(*args, **kwargs)
+            finally:
+                self.calls.append((time.perf_counter() - started) * 1000)
+
+        setattr(module, name, timed)
+
+    def restore(self) -> None:
+        setattr(self.module, self.name, self.original)
+
+
+class Statements:
+    """The SQL statements (and parameters) sent while active, to EXPLAIN the ones that touched the change log."""
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self.engine, self.seen, self.times = engine, [], []
+        sa.event.listen(engine, "before_cursor_execute", self._note)
+        sa.event.listen(engine, "after_cursor_execute", self._done)
+
+    def _note(self, conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001
+        self.seen.append((statement, parameters))
+        self.started = time.perf_counter()
+
+    def _done(self, conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001
+        self.times.append((time.perf_counter() - self.started) * 1000)
+
+    def close(self) -> None:
+        sa.event.remove(self.engine, "before_cursor_execute", self._note)
+        sa.event.remove(self.engine, "after_cursor_execute", self._done)
+
+
+@dataclass
+class Phone:
+    device_id: uuid.UUID
+    token: str
+    user_id: uuid.UUID
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}", "Vigia-Device": str(self.device_id),
+                "Accept-Encoding": "gzip"}
+
+
+def sign_in(client) -> Phone:  # noqa: ANN001
+    device_id = uuid.uuid4()
+    response = client.post("/api/v1/auth/login", json={"email": EMAIL, "password": PASSWORD,
+                                                       "device_name": "Moto G bench", "device_id": str(device_id)})
+    assert response.status_code == 201, response.text
+    body = response.json()
+    return Phone(device_id, body["token"], uuid.UUID(body["user"]["id"]))
+
+
+def get_pull(client, phone: Phone, cursor: str | None, **params: Any):  # noqa: ANN001
+    query = {**params, **({"cursor": cursor} if cursor else {})}
+    response = client.get("/api/v1/sync/pull", params=query, headers=phone.headers)
+    assert response.status_code == 200, response.text
+    return response
+
+
+def pull_to_end(client, phone: Phone, cursor: str | None) -> tuple[str, int, int]:  # noqa: ANN001
+    """Pull pages of 1,000 until a pull serves nothing: the cursor at the end, pages and items served.
+
+    On PostgreSQL a pull serves only transactions below the oldest one still running in the whole cluster
+    (docs/sync.md), so while another client of the same server holds a transaction open, rows committed after
+    it started come in a later pull: hence "until a pull serves nothing", not "until has_more is false"."""
+    pages = items = 0
+    while True:
+        page = get_pull(client, phone, cursor, limit=1000, max_bytes=4_194_304).json()
+        pages, items, cursor = pages + 1, items + len(page["items"]), page["cursor"]
+        if not page["has_more"] and not page["items"]:
+            return cursor, pages, items
+        if not page["has_more"]:
+            time.sleep(0.05)
+
+
+def complaint_mutation(index: int) -> dict[str, Any]:
+    lon, lat = CENTRO
+    return {"id": str(uuid.uuid4()), "intent": "complaint.file", "municipality": CODE,
+            "payload": {"id": str(uuid.uuid4()), "kind": "complaint", "category": "obra-calidad",
+                        "description": f"El concreto de la banqueta nueva ya está agrietado ({index}).",
+                        "location": {"type": "Point", "coordinates": [lon + (index % 50) * 1e-4,
+                                                                      lat + (index // 50) * 1e-4]},
+                        "accuracy_m": 6.5}}
+
+
+def header_bytes(response) -> int:  # noqa: ANN001
+    """The response's status line and headers as HTTP/1.1 would send them (uvicorn adds `date` and `server`)."""
+    lines = [f"HTTP/1.1 {response.status_code} OK"] + [f"{k}: {v}" for k, v in response.headers.items()]
+    return len("\r\n".join(lines).encode()) + 4
+
+
+# ------------------------------------------------------------------------------------------------ the change log
+
+
+def add_municipalities(database: db.Database) -> None:
+    with database.session_scope() as session:
+        for number in range(OTHER_MUNICIPALITIES):
+            west = -120.0 + (number % 20) * 0.2
+            south = 10.0 + (number // 20) * 0.2
+            session.add(Municipality(code=f"9{number:04d}", name=f"Municipio sintético {number}", state="Prueba",
+                                     country="MX", timezone="America/Mexico_City",
+                                     boundary=geo.to_db(sg.MultiPolygon([sg.box(west, south, west + .1,
+                                                                                south + .1)]))))
+
+
+def fill(engine: sa.Engine, backend: str, start: int, stop: int, own_municipality: uuid.UUID) -> None:
+    """Change-log rows number `start`..`stop-1` in one INSERT ... SELECT: works, forms, committees' records and
+    complaints of 300 other municipalities, and every 100th row an upsert of a real work of 10005."""
+    pg = backend == "postgis"
+    mod = "%%" if pg else "%"  # psycopg's paramstyle doubles a literal percent sign
+
+    def param(name: str) -> str:
+        return f"%({name})s" if pg else f":{name}"
+
+    def synthetic(prefix: int, expr: str) -> str:
+        """A made-up id, the same for the same number (a committee or reporter of another municipality)."""
+        if pg:
+            return f"md5('{prefix}-' || ({expr}))::uuid"
+        return f"printf('%08x%024x', {prefix}, {expr})"
+
+    own = own_municipality if pg else own_municipality.hex
+    with engine.begin() as connection:
+        connection.exec_driver_sql("CREATE TEMP TABLE IF NOT EXISTS bench_m AS SELECT (row_number() OVER "
+                                   "(ORDER BY code)) - 1 AS n, id FROM municipalities WHERE code LIKE '9____'")
+        connection.exec_driver_sql("CREATE TEMP TABLE IF NOT EXISTS bench_w AS SELECT (row_number() OVER "
+                                   f"(ORDER BY id)) - 1 AS n, id FROM works WHERE municipality_id = {param('own')}",
+                                   {"own": own})
+        works = connection.exec_driver_sql("SELECT count(*) FROM bench_w").scalar()
+        if pg:
+            txid, at = "pg_current_xact_id()::text::bigint", "now()"
+            source = f"generate_series({param('start')}::bigint, {param('stop')}::bigint - 1) AS g(n)"
+        else:
+            txid, at = "0", param("at")
+            source = (f"(WITH RECURSIVE s(n) AS (SELECT {param('start')} UNION ALL SELECT n + 1 FROM s "
+                      f"WHERE n < {param('stop')} - 1) SELECT n FROM s) AS g")
+        n = "g.n"
+        is_own = f"{n} {mod} {OWN_EVERY} = 0"
+        kind = (f"(CASE WHEN {n} {mod} 20 < 2 THEN 'F' WHEN {n} {mod} 20 < 10 THEN 'W' "
+                f"WHEN {n} {mod} 20 < 16 THEN 'C' ELSE 'R' END)")
+        sql = f"""
+            INSERT INTO sync_changes (txid, municipality_id, scope_kind, scope_id, entity, entity_id, op, at)
+            SELECT {txid},
+                   CASE WHEN {is_own} THEN {param('own')} ELSE m.id END,
+                   CASE WHEN {is_own} THEN 'W' ELSE {kind} END,
+                   CASE WHEN {is_own} THEN {param('own')}
+                        WHEN {kind} = 'C' THEN {synthetic(1, f"{n} {mod} {COMMITTEES}")}
+                        WHEN {kind} = 'R' THEN {synthetic(2, f"{n} {mod} {REPORTERS}")}
+                        ELSE m.id END,
+                   CASE WHEN {is_own} THEN 'work' ELSE
+                        (CASE {kind} WHEN 'W' THEN 'work' WHEN 'F' THEN 'form_version' WHEN 'C' THEN 'visit'
+                         ELSE 'complaint' END) END,
+                   CASE WHEN {is_own} THEN w.id ELSE {synthetic(3, n)} END,
+                   CASE WHEN {n} {mod} 50 = 7 THEN 'delete' ELSE 'upsert' END,
+                   {at}
+            FROM {source}
+            JOIN bench_m AS m ON m.n = {n} {mod} {OTHER_MUNICIPALITIES}
+            JOIN bench_w AS w ON w.n = ({n} / {OWN_EVERY}) {mod} {works}
+        """
+        at_value = db.utcnow().replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
+        connection.exec_driver_sql(sql, {"own": own, "start": start, "stop": stop, "at": at_value})
+    with engine.begin() as connection:
+        connection.exec_driver_sql("ANALYZE")
+
+
+def change_log_plans(engine: sa.Engine, seen: list[tuple[str, Any]]) -> list[list[str]]:
+    """EXPLAIN (PostgreSQL) or EXPLAIN QUERY PLAN (SQLite) of each statement a pull sent to sync_changes."""
+    plans = []
+    for statement, parameters in seen:
+        if "sync_changes" not in statement or not statement.lstrip().upper().startswith("SELECT"):
+            continue
+        with engine.connect() as connection:
+            if engine.dialect.name == "sqlite":
+                rows = connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)
+                plans.append([str(row[3]) for row in rows])
+            else:
+                rows = connection.exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters)
+                plans.append([str(row[0]) for row in rows])
+    return plans
+
+
+def scans_change_log(backend: str, plan: list[str]) -> bool:
+    """True if the plan reads sync_changes without one of its indexes (a sequential or full scan)."""
+    text = "\n".join(plan)
+    if backend == "postgis":
+        return "Seq Scan on sync_changes" in text
+    return any(line.startswith("SCAN sync_changes") and "INDEX" not in line for line in plan)
+
+
+# ------------------------------------------------------------------------------------------------ results
+
+
+@dataclass
+class EmptyPull:
+    size: int
+    http_ms: list[float] = field(default_factory=list)
+    service_ms: list[float] = field(default_factory=list)
+    plan: list[str] = field(default_factory=list)
+    own_rows: int = 0
+    statements: list[tuple[float, str]] = field(default_factory=list)  # (ms, SQL) of one empty pull
+    late: int = 0  # pulls that were not empty after all (another transaction had held the watermark back)
+
+
+@dataclass
+class Results:
+    backend: str
+    empty: list[EmptyPull] = field(default_factory=list)
+    wire: dict[str, Any] = field(default_factory=dict)
+    push_ms: list[float] = field(default_factory=list)
+    push_service_ms: list[float] = field(default_factory=list)
+    push_applied: int = 0
+    bulk_ms: list[float] = field(default_factory=list)
+    pull500: dict[str, Any] = field(default_factory=dict)
+
+
+# ------------------------------------------------------------------------------------------------ phases
+
+
+def bench_empty_pulls(client, phone: Phone, engine: sa.Engine, backend: str, own: uuid.UUID,  # noqa: ANN001
+                      args: argparse.Namespace, results: Results) -> str:
+    cursor = None
+    filled = 0  # synthetic rows so far (the fixtures' own rows come on top, a few hundred)
+    for size in args.sizes:
+        started = time.perf_counter()
+        missing = size - _count(engine)
+        if missing > 0:
+            fill(engine, backend, filled, filled + missing, own)
+            filled += missing
+        print(f"  {backend}: {_count(engine):,} change-log rows ready in {time.perf_counter() - started:.1f} s",
+              file=sys.stderr)
+        started = time.perf_counter()
+        cursor, pages, items = pull_to_end(client, phone, cursor)
+        print(f"  {backend}: phone pulled to the end ({pages} pages, {items:,} items) in "
+              f"{time.perf_counter() - started:.1f} s", file=sys.stderr)
+        timing = EmptyPull(size=_count(engine))
+        with engine.connect() as connection:
+            timing.own_rows = connection.execute(sa.text(
+                "SELECT count(*) FROM sync_changes WHERE scope_kind = 'W' AND scope_id = :own"),
+                {"own": own if backend == "postgis" else own.hex}).scalar()
+        service = Timer(pulls, "pull")
+        try:
+            for run in range(args.warmup + args.runs):
+                started = time.perf_counter()
+                response = get_pull(client, phone, cursor)
+                elapsed = (time.perf_counter() - started) * 1000
+                page = response.json()
+                cursor = page["cursor"]
+                if page["items"] or page["has_more"]:  # a late commit (see pull_to_end): not an empty pull
+                    timing.late += 1
+                    continue
+                if run >= args.warmup:
+                    timing.http_ms.append(elapsed)
+                    timing.service_ms.append(service.calls[-1])
+        finally:
+            service.restore()
+        statements = Statements(engine)
+        try:
+            get_pull(client, phone, cursor)
+        finally:
+            statements.close()
+        timing.statements = [(ms, " ".join(sql.split())[:110]) for (sql, _), ms in zip(statements.seen,
+                                                                                       statements.times, strict=False)]
+        plans = change_log_plans(engine, statements.seen)
+        timing.plan = plans[0] if plans else ["(no statement on sync_changes seen)"]
+        results.empty.append(timing)
+        print(f"  {backend}: {timing.size:,} rows: empty pull median {median(timing.http_ms):.2f} ms",
+              file=sys.stderr)
+    return cursor
+
+
+def _count(engine: sa.Engine) -> int:
+    with engine.connect() as connection:
+        return connection.execute(sa.text("SELECT count(*) FROM sync_changes")).scalar()
+
+
+def bench_wire(client, phone: Phone, cursor: str, results: Results) -> str:  # noqa: ANN001
+    response = get_pull(client, phone, cursor)
+    body = response.content
+    cursor = response.json()["cursor"]
+    results.wire["empty"] = {
+        "json": len(body), "gzip": len(gzip.compress(body, 9)), "gzip6": len(gzip.compress(body, 6)),
+        "sent": response.num_bytes_downloaded, "encoding": response.headers.get("content-encoding", "identity"),
+        "headers": header_bytes(response), "header_names": list(response.headers.keys()),
+        "cursor_chars": len(cursor), "request_line": len(f"GET /api/v1/sync/pull?cursor={cursor} HTTP/1.1"),
+    }
+    push = client.post("/api/v1/sync/push", json={"mutations": [complaint_mutation(0)]}, headers=phone.headers)
+    assert push.status_code == 200 and push.json()["results"][0]["status"] == "applied", push.text
+    for _ in range(600):  # until the watermark has passed the push (see pull_to_end)
+        response = get_pull(client, phone, cursor)
+        page = response.json()
+        if page["items"]:
+            break
+        time.sleep(0.2)
+    assert len(page["items"]) == 1 and page["items"][0]["type"] == "complaint", page
+    body = response.content
+    results.wire["one"] = {
+        "json": len(body), "gzip": len(gzip.compress(body, 9)), "gzip6": len(gzip.compress(body, 6)),
+        "sent": response.num_bytes_downloaded, "encoding": response.headers.get("content-encoding", "identity"),
+        "headers": header_bytes(response),
+    }
+    return page["cursor"]
+
+
+def _pages(client, phone: Phone, cursor: str | None) -> list[dict[str, Any]]:  # noqa: ANN001
+    pages = []
+    while True:
+        pages.append(get_pull(client, phone, cursor, limit=1000, max_bytes=4_194_304).json())
+        cursor = pages[-1]["cursor"]
+        if not pages[-1]["has_more"]:
+            return pages
+
+
+def bench_push(client, phone: Phone, cursor: str | None, engine: sa.Engine,  # noqa: ANN001
+               args: argparse.Namespace, results: Results) -> None:
+    from server.complaints.models import Complaint
+
+    cursor_before = cursor
+    service = Timer(pushes, "push")
+    try:
+        for _run in range(args.push_runs):
+            cursor_before = pull_to_end(client, phone, cursor_before)[0]
+            mutations = [complaint_mutation(index) for index in range(args.batch)]
+            started = time.perf_counter()
+            response = client.post("/api/v1/sync/push", json={"mutations": mutations}, headers=phone.headers)
+            elapsed = (time.perf_counter() - started) * 1000
+            assert response.status_code == 200, response.text
+            statuses = [result["status"] for result in response.json()["results"]]
+            results.push_applied = statuses.count("applied")
+            assert results.push_applied == args.batch, statuses[:5]
+            results.push_ms.append(elapsed)
+            results.push_service_ms.append(service.calls[-1])
+            print(f"  {results.backend}: push of {args.batch} took {elapsed:.0f} ms", file=sys.stderr)
+    finally:
+        service.restore()
+    last_ids = [uuid.UUID(m["payload"]["id"]) for m in mutations]
+
+    # The physical limit: the same complaint rows, copied with new ids and folios, in one INSERT of many rows.
+    table = Complaint.__table__
+    with engine.connect() as connection:
+        rows = [dict(row) for row in connection.execute(sa.select(table).where(table.c.id.in_(last_ids))).mappings()]
+    for run in range(args.push_runs):
+        copies = [{**row, "id": db.new_id(), "folio": f"BULK-{run}-{index:05d}"} for index, row in enumerate(rows)]
+        started = time.perf_counter()
+        with engine.begin() as connection:
+            connection.execute(sa.insert(table), copies)
+        results.bulk_ms.append((time.perf_counter() - started) * 1000)
+
+    # A pull of the 500 complaints the last push filed, from the cursor just before it. First wait until the
+    # watermark has passed the push (another client's open transaction on the same server can hold it back).
+    deadline = time.perf_counter() + 120
+    while time.perf_counter() < deadline:
+        served = sum(len(page["items"]) for page in _pages(client, phone, cursor_before))
+        if served >= args.batch:
+            break
+        time.sleep(0.2)
+    for label, params in (("one page", {"limit": 1000, "max_bytes": 4_194_304}), ("default pages", {})):
+        times, sizes, sent, pages, items = [], [], [], 0, 0
+        for run in range(args.warmup500 + args.runs500):
+            cursor, pages, items, body_bytes, wire_bytes = cursor_before, 0, 0, 0, 0
+            started = time.perf_counter()
+            while True:
+                response = get_pull(client, phone, cursor, **params)
+                page = response.json()
+                pages, items, cursor = pages + 1, items + len(page["items"]), page["cursor"]
+                body_bytes += len(response.content)
+                wire_bytes += response.num_bytes_downloaded
+                if not page["has_more"]:
+                    break
+            elapsed = (time.perf_counter() - started) * 1000
+            if run >= args.warmup500:
+                times.append(elapsed)
+                sizes.append(body_bytes)
+                sent.append(wire_bytes)
+        results.pull500[label] = {"ms": times, "json": sizes[-1], "sent": sent[-1], "pages": pages, "items": items}
+
+
+# ------------------------------------------------------------------------------------------------ per backend
+
+
+def run_backend(backend: str, args: argparse.Namespace) -> Results:
+    from starlette.testclient import TestClient
+
+    from server.app import create_app
+
+    results = Results(backend)
+    with tempfile.TemporaryDirectory(prefix="vigia-bench-") as folder, \
+            throwaway_database(backend, Path(folder)) as url:
+        settings = configure_settings(Settings(
+            database_url=url, vigia_env="test", redis_url=None, log_level="WARNING", db_pool_size=2,
+            allowed_hosts=["testserver"], secret_key="bench-secret-key-that-is-long-enough-for-production",
+            password_memory_kib=1024, password_time_cost=1, media_dir=Path(folder) / "media"))
+        engine = db.make_engine(settings)
+        try:
+            migrate.upgrade(engine)
+            database = db.configure(db.Database(engine))
+            with database.session_scope() as session:
+                fixtures.load(session)
+            add_municipalities(database)
+            with database.session_scope() as session:
+                own = session.scalar(sa.select(Municipality.id).where(Municipality.code == CODE))
+                works = session.scalar(sa.select(sa.func.count()).select_from(Work)
+                                       .where(Work.municipality_id == own))
+            print(f"  {backend}: fixtures loaded ({works} works in {CODE})", file=sys.stderr)
+            with TestClient(create_app(settings, database=database), raise_server_exceptions=True) as client:
+                phone = sign_in(client)
+                cursor = None
+                if args.command in ("pull", "all"):
+                    cursor = bench_empty_pulls(client, phone, engine, backend, own, args, results)
+                    cursor = bench_wire(client, phone, cursor, results)
+                if args.command in ("push", "all"):
+                    bench_push(client, phone, cursor, engine, args, results)
+        finally:
+            engine.dispose()
+    return results
+
+
+# ------------------------------------------------------------------------------------------------ report
+
+
+def report(all_results: list[Results], args: argparse.Namespace) -> bool:
+    indexed = True
+    empties = [r for r in all_results if r.empty]
+    if empties:
+        print()
+        print("Empty pull (cursor at the end): latency over HTTP (TestClient) and inside pull() (the service)")
+        print()
+        print("| backend | rows in sync_changes | rows in works:10005 | HTTP median ms | HTTP p95 ms | "
+              "pull() median ms | pull() p95 ms |")
+        print("|---|---:|---:|---:|---:|---:|---:|")
+        for r in empties:
+            for e in r.empty:
+                print(f"| {r.backend} | {e.size:,} | {e.own_rows:,} | {median(e.http_ms):.2f} | {p95(e.http_ms):.2f} | "
+                      f"{median(e.service_ms):.2f} | {p95(e.service_ms):.2f} |")
+        print()
+        if len(args.sizes) > 1:
+            print(f"Ratio largest / smallest log (goal: HTTP median under 1.2x), {args.runs} runs each")
+            print()
+            print("| backend | HTTP median | HTTP p95 | pull() median | pull() p95 | goal |")
+            print("|---|---:|---:|---:|---:|---|")
+            for r in empties:
+                small, large = r.empty[0], r.empty[-1]
+                ratio = median(large.http_ms) / median(small.http_ms)
+                print(f"| {r.backend} | {ratio:.2f}x | {p95(large.http_ms) / p95(small.http_ms):.2f}x | "
+                      f"{median(large.service_ms) / median(small.service_ms):.2f}x | "
+                      f"{p95(large.service_ms) / p95(small.service_ms):.2f}x | {'met' if ratio < 1.2 else 'MISSED'} |")
+            print()
+        for r in empties:
+            e = r.empty[-1]
+            scan = scans_change_log(r.backend, e.plan)
+            indexed = indexed and not scan
+            print(f"SQL statements of one empty pull on {r.backend} ({e.size:,} rows; "
+                  f"{e.late} timed pulls were not empty and were left out):")
+            for ms, sql in e.statements:
+                print(f"    {ms:7.2f} ms  {sql}")
+            print(f"Plan of the change-log query on {r.backend} ({e.size:,} rows): "
+                  f"{'FULL SCAN of sync_changes' if scan else 'indexes only'}")
+            for line in e.plan:
+                print("    " + (line if len(line) <= 200 else line[:197] + "..."))
+            print()
+    wires = [r for r in all_results if r.wire]
+    if wires:
+        print("Bytes on the wire (goal: empty pull under 300 bytes gzipped)")
+        print()
+        print("| backend | pull | JSON body | gzip -9 | gzip -6 | sent by the server | Content-Encoding | "
+              "response headers | goal |")
+        print("|---|---|---:|---:|---:|---:|---|---:|---|")
+        for r in wires:
+            for key, label in (("empty", "empty"), ("one", "one complaint")):
+                w = r.wire[key]
+                goal = ("met" if w["gzip6"] < 300 else "MISSED") if key == "empty" else ""
+                print(f"| {r.backend} | {label} | {w['json']} | {w['gzip']} | {w['gzip6']} | {w['sent']} | "
+                      f"{w['encoding']} | {w['headers']} | {goal} |")
+            print(f"  ({r.backend}: cursor {r.wire['empty']['cursor_chars']} characters, request line "
+                  f"{r.wire['empty']['request_line']} bytes; response headers: "
+                  f"{', '.join(r.wire['empty']['header_names'])})")
+        print()
+    pushed = [r for r in all_results if r.push_ms]
+    if pushed:
+        print(f"Push of {args.batch} complaint.file mutations in one request, against one bulk INSERT of the same "
+              f"{args.batch} complaint rows ({args.push_runs} runs each)")
+        print()
+        print("| backend | push over HTTP median ms | push() service median ms | per mutation ms | "
+              "bulk INSERT median ms | per row ms | push / bulk |")
+        print("|---|---:|---:|---:|---:|---:|---:|")
+        for r in pushed:
+            http, bulk = median(r.push_ms), median(r.bulk_ms)
+            print(f"| {r.backend} | {http:.0f} | {median(r.push_service_ms):.0f} | {http / args.batch:.2f} | "
+                  f"{bulk:.1f} | {bulk / args.batch:.3f} | {http / bulk:.0f}x |")
+            print(f"  ({r.backend}: push runs {', '.join(f'{v:.0f}' for v in r.push_ms)} ms; "
+                  f"bulk runs {', '.join(f'{v:.1f}' for v in r.bulk_ms)} ms)")
+        print()
+        print(f"Pull of the {args.batch} complaints the last push filed ({args.runs500} runs)")
+        print()
+        print("| backend | pages | items | median ms | p95 ms | JSON bytes | bytes sent (gzip) |")
+        print("|---|---|---:|---:|---:|---:|---:|")
+        for r in pushed:
+            for label, p in r.pull500.items():
+                print(f"| {r.backend} | {p['pages']} ({label}) | {p['items']} | {median(p['ms']):.0f} | "
+                      f"{p95(p['ms']):.0f} | {p['json']:,} | {p['sent']:,} |")
+        print()
+    return indexed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("command", nargs="?", choices=("all", "pull", "push"), default="all",
+                        help="pull: empty pulls and bytes; push: push of 500 and pull of 500; all (default): both")
+    parser.add_argument("--backend", choices=("both", "postgis", "spatialite"), default="both")
+    parser.add_argument("--sizes", default="10000,1000000", help="change-log sizes (default 10000,1000000)")
+    parser.add_argument("--runs", type=int, default=300, help="timed empty pulls per size (default 300)")
+    parser.add_argument("--warmup", type=int, default=30, help="untimed pulls first (default 30)")
+    parser.add_argument("--batch", type=int, default=500, help="mutations per push (default 500, the maximum)")
+    parser.add_argument("--push-runs", type=int, default=3, help="timed pushes and bulk inserts (default 3)")
+    parser.add_argument("--runs500", type=int, default=10, help="timed pulls of the pushed batch (default 10)")
+    parser.add_argument("--warmup500", type=int, default=2, help="untimed pulls of the batch first (default 2)")
+    args = parser.parse_args(argv)
+    args.sizes = sorted(int(size) for size in args.sizes.split(","))
+    backends = ["postgis", "spatialite"] if args.backend == "both" else [args.backend]
+
+    print("\n".join(versions(backends)))
+    print(f"command {args.command}, sizes {args.sizes}, {args.runs} empty pulls after {args.warmup} warm-up, "
+          f"push batch {args.batch} x {args.push_runs}")
+    all_results = []
+    for backend in backends:
+        started = time.perf_counter()
+        all_results.append(run_backend(backend, args))
+        print(f"  {backend}: done in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    return 0 if report(all_results, args) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
