@@ -293,20 +293,13 @@ def _serve(session: Session, actor: Actor, names: _Names, groups: list[Group], c
 
 
 def _advance(groups: list[Group], page: _Page, below: int | None) -> list[Group]:
-    """Move every group to the last row served; when the page was the end, to the end of what may be served
-    (the watermark), so that an empty pull costs nothing the next time. Groups at one position merge."""
-    if page.complete:
-        end = (below - 1, 2**62) if below is not None else None
-        if end is None:
-            end = page.last
-        if end is None:
-            merged = _merge(groups)
-            return merged
-        target = end
-    else:
-        target = page.last
-    moved = [Group(max(g.position, target) if target is not None else g.position, g.scopes) for g in groups]
-    return _merge(moved)
+    """Move every group to the last row served; when the page was the end on PostgreSQL, to just below the
+    watermark (every later change will have a larger transaction id), so that the next empty pull reads nothing.
+    Groups at one position merge."""
+    target = (below - 1, 2**62) if page.complete and below is not None else page.last
+    if target is None:
+        return _merge(groups)
+    return _merge([Group(max(group.position, target), group.scopes) for group in groups])
 
 
 def _merge(groups: list[Group]) -> list[Group]:
