@@ -53,3 +53,44 @@ def test_every_table_is_created_by_a_migration(backend: Backend) -> None:
 def test_geometry_columns_have_a_spatial_index(backend: Backend, table: str, column: str) -> None:
     indexes = sa.inspect(backend.engine).get_indexes(table)
     assert any(index["column_names"] == [column] for index in indexes), indexes
+
+
+def test_upgrading_a_database_with_records_puts_them_in_the_sync_log(backend: Backend, tmp_path) -> None:
+    """A register that existed before offline sync: after `vigia migrate` a phone's first pull finds it all."""
+    from server import fixtures
+    from server.auth import service as auth
+    from server.sync import pull
+    from server.sync.models import Change
+
+    fresh = fresh_database(backend.name, tmp_path)
+    engine = db.make_engine(backend.settings.model_copy(update={"database_url": fresh.url}))
+    try:
+        migrate.upgrade(engine)
+        database = db.Database(engine)
+        with database.session_scope() as session:
+            fixtures.load(session)
+        migrate.downgrade(engine, "0009")  # as if the records had been written before the sync tables existed
+        migrate.upgrade(engine)
+        with database.session_scope() as session:
+            logged = dict(session.execute(sa.select(Change.entity, sa.func.count()).group_by(Change.entity)).all())
+            assert logged == {
+                "work": session.scalar(sa.text("SELECT count(*) FROM works WHERE deleted_at IS NULL")),
+                "committee": session.scalar(sa.text("SELECT count(*) FROM committees")),
+                "meeting": session.scalar(sa.text("SELECT count(*) FROM meetings")),
+                "visit": session.scalar(sa.text("SELECT count(*) FROM visits")),
+                "form_version": session.scalar(sa.text(
+                    "SELECT count(*) FROM form_versions WHERE published_at IS NOT NULL")),
+                "complaint": session.scalar(sa.text(
+                    "SELECT count(*) FROM complaints WHERE reporter_id IS NOT NULL AND deleted_at IS NULL")),
+            }
+            actor = auth.authenticate(session, token=auth.issue_token(session, email="coordinacion@vigia.example",
+                                                                      device_name="migración"))
+            page = pull.pull(session, actor=actor, query=pull.PullQuery(limit=1000, max_bytes=4_194_304),
+                             language="es")
+            kinds = {(item.type, item.op) for item in page.items}
+            assert {("work", "upsert"), ("committee", "upsert"), ("visit", "upsert"),
+                    ("form_version", "upsert")} <= kinds
+            assert all(item.op == "upsert" for item in page.items)
+    finally:
+        engine.dispose()
+        fresh.drop()
