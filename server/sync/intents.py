@@ -51,34 +51,34 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class ComplaintFile(ComplaintCreate):
+class SyncComplaintFile(ComplaintCreate):
     id: uuid.UUID = PField(description="the complaint's id, made by the phone")
     attachments: list[AttachmentIn] = PField(default_factory=list, max_length=10)
 
 
-class ComplaintRef(Strict):
+class SyncComplaintRef(Strict):
     complaint_id: uuid.UUID
 
 
-class ComplaintAttach(ComplaintRef):
+class SyncComplaintAttach(SyncComplaintRef):
     attachment: AttachmentIn
 
 
-class ComplaintInformation(ComplaintRef):
+class SyncComplaintInformation(SyncComplaintRef):
     text: str = PField(min_length=3, max_length=10_000)
     attachments: list[AttachmentIn] = PField(default_factory=list, max_length=10)
 
 
-class ComplaintEdit(ComplaintRef):
+class SyncComplaintEdit(SyncComplaintRef):
     description: str = PField(min_length=10, max_length=10_000)
     base_version: int = PField(ge=1, description="the complaint's version the phone showed when it was edited")
 
 
-class ComplaintWithdraw(ComplaintRef):
+class SyncComplaintWithdraw(SyncComplaintRef):
     reason: str = PField(min_length=3, max_length=4_000)
 
 
-class VisitSubmit(VisitCreate):
+class SyncVisitSubmit(VisitCreate):
     id: uuid.UUID = PField(description="the visit's id, made by the phone")
     attachments: list[AttachmentIn] = PField(default_factory=list, max_length=30)
 
@@ -102,7 +102,7 @@ def _declare(session: Session, ctx: Context, record_type: str, record_id: uuid.U
                         record_type=record_type, record_id=record_id, items=items)
 
 
-def complaint_file(session: Session, ctx: Context, data: ComplaintFile) -> Outcome:
+def complaint_file(session: Session, ctx: Context, data: SyncComplaintFile) -> Outcome:
     from server.complaints import intake
 
     values = data.model_dump(exclude={"attachments"})
@@ -122,14 +122,14 @@ def _own_complaint(session: Session, ctx: Context, complaint_id: uuid.UUID):
                                       complaint_id=complaint_id, folio=None, code=None)
 
 
-def complaint_attach(session: Session, ctx: Context, data: ComplaintAttach) -> Outcome:
+def complaint_attach(session: Session, ctx: Context, data: SyncComplaintAttach) -> Outcome:
     complaint = _own_complaint(session, ctx, data.complaint_id)
     _declare(session, ctx, "complaint", complaint.id, [data.attachment])
     return Outcome("complaint", complaint.id, data={"missing_attachments": _missing(session, "complaint",
                                                                                     complaint.id)})
 
 
-def complaint_information(session: Session, ctx: Context, data: ComplaintInformation) -> Outcome:
+def complaint_information(session: Session, ctx: Context, data: SyncComplaintInformation) -> Outcome:
     from server.complaints import intake
 
     complaint = intake.add_information(session, actor=ctx.actor, municipality=ctx.municipality,
@@ -140,7 +140,7 @@ def complaint_information(session: Session, ctx: Context, data: ComplaintInforma
         "state": State(complaint.state).value, "missing_attachments": _missing(session, "complaint", complaint.id)})
 
 
-def complaint_edit(session: Session, ctx: Context, data: ComplaintEdit) -> Outcome:
+def complaint_edit(session: Session, ctx: Context, data: SyncComplaintEdit) -> Outcome:
     from server.complaints import intake
 
     complaint, applied = intake.edit_description(session, actor=ctx.actor, municipality=ctx.municipality,
@@ -152,7 +152,7 @@ def complaint_edit(session: Session, ctx: Context, data: ComplaintEdit) -> Outco
                    message_code="sync_edit_noted")
 
 
-def complaint_support(session: Session, ctx: Context, data: ComplaintRef) -> Outcome:
+def complaint_support(session: Session, ctx: Context, data: SyncComplaintRef) -> Outcome:
     from server.complaints import intake
 
     complaint = intake.support(session, actor=ctx.actor, municipality=ctx.municipality,
@@ -160,7 +160,7 @@ def complaint_support(session: Session, ctx: Context, data: ComplaintRef) -> Out
     return Outcome("complaint", complaint.id, data={"support_count": complaint.support_count})
 
 
-def complaint_withdraw(session: Session, ctx: Context, data: ComplaintWithdraw) -> Outcome:
+def complaint_withdraw(session: Session, ctx: Context, data: SyncComplaintWithdraw) -> Outcome:
     from server.complaints import intake
 
     complaint = intake.withdraw(session, actor=ctx.actor, municipality=ctx.municipality,
@@ -168,7 +168,7 @@ def complaint_withdraw(session: Session, ctx: Context, data: ComplaintWithdraw) 
     return Outcome("complaint", complaint.id, data={"state": "withdrawn"})
 
 
-def visit_submit(session: Session, ctx: Context, data: VisitSubmit) -> Outcome:
+def visit_submit(session: Session, ctx: Context, data: SyncVisitSubmit) -> Outcome:
     from server.inspections import visits
 
     pending = frozenset(item.id for item in data.attachments)
@@ -187,13 +187,13 @@ class Intent:
 
 
 INTENTS: dict[str, Intent] = {
-    "complaint.file": Intent(ComplaintFile, complaint_file),
-    "complaint.attach_photo": Intent(ComplaintAttach, complaint_attach),
-    "complaint.add_information": Intent(ComplaintInformation, complaint_information),
-    "complaint.edit_description": Intent(ComplaintEdit, complaint_edit),
-    "complaint.support": Intent(ComplaintRef, complaint_support),
-    "complaint.withdraw": Intent(ComplaintWithdraw, complaint_withdraw),
-    "visit.submit": Intent(VisitSubmit, visit_submit),
+    "complaint.file": Intent(SyncComplaintFile, complaint_file),
+    "complaint.attach_photo": Intent(SyncComplaintAttach, complaint_attach),
+    "complaint.add_information": Intent(SyncComplaintInformation, complaint_information),
+    "complaint.edit_description": Intent(SyncComplaintEdit, complaint_edit),
+    "complaint.support": Intent(SyncComplaintRef, complaint_support),
+    "complaint.withdraw": Intent(SyncComplaintWithdraw, complaint_withdraw),
+    "visit.submit": Intent(SyncVisitSubmit, visit_submit),
 }
 
 

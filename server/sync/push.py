@@ -13,11 +13,12 @@ import json
 import logging
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any, Literal, Union
 
 import sqlalchemy as sa
-from pydantic import AwareDatetime, BaseModel, ConfigDict, ValidationError
+from pydantic import AwareDatetime, BaseModel, ConfigDict, GetJsonSchemaHandler, ValidationError, create_model
 from pydantic import Field as PField
+from pydantic.json_schema import JsonSchemaValue
 
 from server.auth.actor import Actor
 from server.db import session_scope, utcnow
@@ -46,11 +47,39 @@ class MutationIn(BaseModel):
     payload: dict[str, Any]
 
 
+def _documented_mutation(name: str, intent: intents.Intent) -> type[BaseModel]:
+    """The shape of one intent's mutation, for the API document only (each is parsed on its own at run time)."""
+    return create_model(
+        "Mutation_" + name.replace(".", "_"), __base__=MutationIn, __doc__=f"A `{name}` mutation.",
+        intent=(Literal[name], PField(description="the intent")),  # type: ignore[valid-type]
+        payload=(intent.schema, ...),
+    )
+
+
+_DOCUMENTED = [_documented_mutation(name, intent) for name, intent in intents.INTENTS.items()]
+
+
+class _PushDocumented(BaseModel):
+    mutations: list[Annotated[Union[tuple(_DOCUMENTED)], PField(discriminator="intent")]] = PField(  # noqa: UP007
+        min_length=1, max_length=MAX_MUTATIONS)
+
+
 class PushBody(BaseModel):
+    """Up to 500 mutations, applied in order. Each one is checked on its own: a malformed mutation is rejected
+    in its result and does not spoil the others (so the body is parsed loosely; the document shows each
+    intent's shape)."""
+
     model_config = ConfigDict(extra="forbid")
 
-    mutations: list[Any] = PField(min_length=1, max_length=MAX_MUTATIONS,
-                                             description="MutationIn objects; each is checked on its own")
+    mutations: list[Any] = PField(min_length=1, max_length=MAX_MUTATIONS)
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        schema = handler(_PushDocumented.__pydantic_core_schema__)
+        schema = handler.resolve_ref_schema(schema)
+        schema["title"] = "PushBody"
+        schema["description"] = (cls.__doc__ or "").strip()
+        return schema
 
 
 class ErrorOut(BaseModel):

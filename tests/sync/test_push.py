@@ -296,3 +296,19 @@ def test_something_that_is_not_a_mutation_is_rejected_on_its_own(client) -> None
     assert response.status_code == 200 and len(results) == 3
     assert [r["status"] for r in results] == ["rejected", "rejected", "applied"]
     assert results[0]["id"] is None and results[0]["error"]["code"] == "mutation_invalid"
+
+
+def test_the_api_document_shows_every_intent_and_its_payload(client) -> None:
+    from server.sync.intents import INTENTS
+
+    spec = client.get("/openapi.json").json()
+    body = spec["paths"]["/api/v1/sync/push"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    schemas = spec["components"]["schemas"]
+    push_body = schemas[body["$ref"].rsplit("/", 1)[1]]
+    variants = push_body["properties"]["mutations"]["items"]
+    refs = {ref["$ref"].rsplit("/", 1)[1] for ref in variants["oneOf"]}
+    assert set(variants["discriminator"]["mapping"]) == set(INTENTS)
+    file_schema = schemas["Mutation_complaint_file"]
+    assert "Mutation_complaint_file" in refs and len(refs) == len(INTENTS)
+    assert file_schema["properties"]["payload"]["$ref"].endswith("/SyncComplaintFile")
+    assert "attachments" in schemas["SyncComplaintFile"]["properties"]
