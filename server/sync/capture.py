@@ -71,17 +71,16 @@ _SCOPES: dict[str, tuple[str, Callable[[list[uuid.UUID]], sa.Select]]] = {
 }
 
 
-def _own_scope(entity: str, obj: Any) -> tuple[uuid.UUID, uuid.UUID | None] | None:
-    """(municipality, scope id) from the record's own instance (needed when the flush deleted its row)."""
-    if entity == "work":
-        return obj.municipality_id, obj.municipality_id
-    if entity == "committee":
-        return obj.municipality_id, obj.id
-    if entity in ("meeting", "visit"):
-        return obj.municipality_id, obj.committee_id
-    if entity == "complaint":
-        return obj.municipality_id, obj.reporter_id
-    return None
+# entity -> (municipality, scope id) read from the record's own instance, when the flush holds it. Form versions
+# have no municipality of their own (it is their template's), so they are always looked up.
+_OWN_SCOPE: dict[type, Callable[[Any], tuple[uuid.UUID, uuid.UUID | None]]] = {
+    Work: lambda o: (o.municipality_id, o.municipality_id),
+    Committee: lambda o: (o.municipality_id, o.id),
+    Meeting: lambda o: (o.municipality_id, o.committee_id),
+    Visit: lambda o: (o.municipality_id, o.committee_id),
+    Complaint: lambda o: (o.municipality_id, o.reporter_id),
+}
+_RECORDS = {Work, FormVersion, Committee, Meeting, Visit, Complaint}  # the models that are a record themselves
 
 
 def txid_expression(dialect: str) -> sa.ColumnElement[int]:
@@ -92,26 +91,27 @@ def txid_expression(dialect: str) -> sa.ColumnElement[int]:
 
 
 def _touched(session: Session) -> tuple[dict[tuple[str, uuid.UUID], str], dict[tuple[str, uuid.UUID], Any]]:
+    """What the flush changed: {(entity, id): "upsert" | "delete"}, and the records' own instances it holds."""
     ops: dict[tuple[str, uuid.UUID], str] = {}
     own: dict[tuple[str, uuid.UUID], Any] = {}
-    attachments: list[Attachment] = []
 
     def note(obj: Any, deleted: bool) -> None:
         spec = TRACKED.get(type(obj))
         if spec is None:
             return
         entity, id_of = spec
-        if entity == "attachment":
-            attachments.append(obj)
+        if entity == "attachment":  # a photo arriving or declared changes its record
+            key = (obj.record_type, obj.record_id)
+            ops.setdefault(key, "upsert")
             return
         entity_id = id_of(obj)
         if entity_id is None:
             return
         key = (entity, entity_id)
-        is_own = (entity, type(obj)) in _OWN
-        gone = is_own and (deleted or getattr(obj, "deleted_at", None) is not None)
-        ops[key] = "delete" if gone else ("delete" if ops.get(key) == "delete" else "upsert")
-        if is_own:
+        is_record = type(obj) in _RECORDS
+        gone = is_record and (deleted or getattr(obj, "deleted_at", None) is not None)
+        ops[key] = "delete" if gone or ops.get(key) == "delete" else "upsert"
+        if is_record:
             own[key] = obj
 
     for obj in session.new:
@@ -121,42 +121,36 @@ def _touched(session: Session) -> tuple[dict[tuple[str, uuid.UUID], str], dict[t
             note(obj, False)
     for obj in session.deleted:
         note(obj, True)
-    for attachment in attachments:
-        if attachment.record_type in ("complaint", "visit"):
-            ops.setdefault((attachment.record_type, attachment.record_id), "upsert")
     return ops, own
-
-
-_OWN = {("work", Work), ("form_version", FormVersion), ("committee", Committee), ("meeting", Meeting),
-        ("visit", Visit), ("complaint", Complaint)}
 
 
 def _rows(session: Session, ops: dict[tuple[str, uuid.UUID], str], own: dict[tuple[str, uuid.UUID], Any]
           ) -> list[dict[str, Any]]:
-    by_entity: dict[str, list[uuid.UUID]] = {}
-    for entity, entity_id in ops:
-        by_entity.setdefault(entity, []).append(entity_id)
+    scopes: dict[tuple[str, uuid.UUID], tuple[uuid.UUID, uuid.UUID | None]] = {}
+    lookup: dict[str, list[uuid.UUID]] = {}
+    for key in ops:
+        instance = own.get(key)
+        if instance is not None and type(instance) in _OWN_SCOPE:
+            scopes[key] = _OWN_SCOPE[type(instance)](instance)
+        else:  # reached through one of its parts (or a form version): ask the database
+            lookup.setdefault(key[0], []).append(key[1])
     connection = session.connection()
+    for entity, ids in lookup.items():
+        for entity_id, municipality_id, scope_id in connection.execute(_SCOPES[entity][1](ids)):
+            scopes[(entity, entity_id)] = (municipality_id, scope_id)
     now = utcnow()
     rows = []
-    for entity, ids in by_entity.items():
-        kind, select = _SCOPES[entity]
-        found = {row[0]: (row[1], row[2]) for row in connection.execute(select(ids))}
-        for entity_id in ids:
-            scope = found.get(entity_id)
-            if scope is None and (entity, entity_id) in own:
-                scope = _own_scope(entity, own[(entity, entity_id)])
-            if scope is None or scope[1] is None:
-                continue  # e.g. an anonymous complaint: nobody pulls it
-            rows.append({"municipality_id": scope[0], "scope_kind": kind, "scope_id": scope[1], "entity": entity,
-                         "entity_id": entity_id, "op": ops[(entity, entity_id)], "at": now})
+    for (entity, entity_id), op in ops.items():
+        municipality_id, scope_id = scopes.get((entity, entity_id), (None, None))
+        if scope_id is None:
+            continue  # e.g. an anonymous complaint: nobody pulls it
+        rows.append({"municipality_id": municipality_id, "scope_kind": _SCOPES[entity][0], "scope_id": scope_id,
+                     "entity": entity, "entity_id": entity_id, "op": op, "at": now})
     return rows
 
 
 @event.listens_for(Session, "after_flush")
 def _log_changes(session: Session, _context: Any) -> None:
-    if session.info.get("sync_capture_off"):
-        return
     ops, own = _touched(session)
     if not ops:
         return

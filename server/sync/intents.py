@@ -183,7 +183,6 @@ def visit_submit(session: Session, ctx: Context, data: SyncVisitSubmit) -> Outco
 class Intent:
     schema: type[BaseModel]
     apply: Callable[[Session, Context, Any], Outcome]
-    needs_account: bool = True
 
 
 INTENTS: dict[str, Intent] = {

@@ -63,7 +63,6 @@ def scopes_for(session: Session, actor: Actor) -> set[Scope]:
     """What this user may pull now: works and forms of each municipality where they hold a role, every
     committee there for coordinators and staff, their own committees otherwise, and their own complaints."""
     from server.committees import service as committees
-    from server.municipalities.models import Municipality
 
     if actor.is_national_admin:
         municipality_ids = set(session.scalars(sa.select(Municipality.id)))

@@ -136,7 +136,7 @@ def serving(app) -> Iterator[str]:
 
 
 @pytest.fixture
-def live(backend: Backend, tmp_path) -> Iterator[tuple[str, db.Database]]:
+def live_server(backend: Backend, tmp_path) -> Iterator[tuple[str, db.Database]]:
     """A real server over a committed database (it cannot see a rolled-back test transaction)."""
     template = backend.settings.model_copy(update={"media_dir": tmp_path / "media"})
     with committed_demo_database(backend.name, tmp_path, template) as (settings, database):
@@ -148,8 +148,8 @@ def live(backend: Backend, tmp_path) -> Iterator[tuple[str, db.Database]]:
     configure_settings(backend.settings)
 
 
-def test_a_photo_cut_off_halfway_resumes_and_joins_its_complaint(live) -> None:
-    base_url, database = live
+def test_a_photo_cut_off_halfway_resumes_and_joins_its_complaint(live_server) -> None:
+    base_url, database = live_server
     photo = jpeg()
     assert len(photo) > 5 * CHUNK
     with database.session_scope() as session:
