@@ -154,9 +154,10 @@ def cmd_verify_log(args: argparse.Namespace) -> int:
 
 
 def cmd_tick(args: argparse.Namespace) -> int:
-    """Daily upkeep: complaints whose reporter did not clarify within the month are withdrawn; photo uploads
-    left unfinished past SYNC_UPLOAD_EXPIRY_HOURS are deleted with their partial files; the sync change log
-    drops superseded changes and deletions older than SYNC_RETENTION_DAYS."""
+    """Daily upkeep: complaints whose reporter did not clarify within the month are withdrawn; works' cards
+    (their public summaries rendered ahead of time) are rendered again where the day or the work changed; photo
+    uploads left unfinished past SYNC_UPLOAD_EXPIRY_HOURS are deleted with their partial files; the sync change
+    log drops superseded changes and deletions older than SYNC_RETENTION_DAYS."""
     import sqlalchemy as sa
 
     from server.complaints import triage
@@ -164,11 +165,16 @@ def cmd_tick(args: argparse.Namespace) -> int:
     from server.municipalities.models import Municipality
     from server.sync import log as sync_log
     from server.sync import uploads
+    from server.works import cards
 
     with session_scope() as session:
         for municipality in session.scalars(sa.select(Municipality).order_by(Municipality.code)):
             expired = triage.expire_clarifications(session, municipality=municipality)
             print(f"{municipality.code}: {expired} complaints withdrawn for lack of clarification", file=sys.stderr)
+    with session_scope() as session:
+        for municipality in session.scalars(sa.select(Municipality).order_by(Municipality.code)):
+            rendered = cards.refresh(session, municipality=municipality)
+            print(f"{municipality.code}: {rendered} works' cards rendered", file=sys.stderr)
     with session_scope() as session:
         pruned = sync_log.prune(session)
     print(f"sync change log: {pruned.superseded} superseded changes and {pruned.deletions} old deletions pruned",

@@ -7,9 +7,11 @@ Longitude first, always, as GeoJSON and WKT write it.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
+import numpy as np
+import shapely
 import sqlalchemy as sa
 from geoalchemy2 import Geometry
 from geoalchemy2.elements import WKBElement
@@ -164,6 +166,40 @@ def metres_per_degree_at_least(lat: float, radius_m: float) -> float:
     more than 110,000 m and a degree of longitude more than 110,000 m times the cosine of the widest latitude."""
     widest = min(89.9, abs(lat) + radius_m / _METRES_PER_DEGREE)
     return _METRES_PER_DEGREE * math.cos(math.radians(widest))
+
+
+# The WGS84 ellipsoid: semi-major axis and first eccentricity squared.
+_WGS84_A = 6_378_137.0
+_WGS84_E2 = (1 / 298.257223563) * (2 - 1 / 298.257223563)
+
+
+def metres_from(lon: float, lat: float, shapes: Sequence[BaseGeometry | bytes]) -> np.ndarray:
+    """Metres on the WGS84 ellipsoid from (lon, lat) to the nearest point of each shape (shapely or WKB),
+    computed here rather than in the database, so PostGIS and SpatiaLite give the very same numbers.
+
+    Each vertex is laid on a plane around the point by the ellipsoid's radii of curvature at the mean of its
+    latitude and the point's (the flat-earth method of the FCC's 47 CFR 73.208, with exact radii); the distance
+    is then planar. Within 50 km it agrees with PostGIS's geodesic distance to about one part in 10,000 and
+    stays above `metres_per_degree_at_least` times the lon/lat plane distance
+    (tests/works/test_distance.py); it is not meant for distances of hundreds of kilometres."""
+    if len(shapes) == 0:
+        return np.empty(0)
+    lon0, lat0 = math.radians(lon), math.radians(lat)
+
+    def on_plane(coordinates: np.ndarray) -> np.ndarray:
+        lam, phi = np.radians(coordinates[:, 0]), np.radians(coordinates[:, 1])
+        mean = (phi + lat0) / 2
+        sine = np.sin(mean)
+        w = np.sqrt(1 - _WGS84_E2 * sine * sine)
+        east = _WGS84_A / w * np.cos(mean) * (lam - lon0)  # prime vertical radius times cos φ
+        north = _WGS84_A * (1 - _WGS84_E2) / w**3 * (phi - lat0)  # meridian radius
+        return np.column_stack((east, north))
+
+    geometries = shapely.from_wkb(shapes) if isinstance(shapes[0], (bytes, memoryview)) else np.asarray(shapes)
+    return shapely.distance(shapely.transform(geometries, on_plane), _ORIGIN)
+
+
+_ORIGIN = sg.Point(0.0, 0.0)
 
 
 def wkt_param(name: str) -> sa.ColumnElement[Any]:

@@ -37,7 +37,7 @@ from server.observatories.models import (
 )
 from server.open311.models import Submission
 from server.sync.models import Attachment, Change, Horizon, Mutation, Upload
-from server.works.models import ProgressObservation, Work, WorkZone
+from server.works.models import ProgressObservation, Work, WorkCard, WorkZone
 
 __all__ = [
     "FormTemplate", "FormVersion", "Visit", "VisitFinding", "VisitPhoto",
@@ -45,7 +45,7 @@ __all__ = [
     "Training", "TrainingAttendance",
     "AccessToken", "AuditEntry", "AuditHead", "Category", "Complaint", "ComplaintNote", "ComplaintPhoto",
     "ComplaintUpdate", "DeadlineRule", "Device", "Holiday", "Municipality", "Photo", "ProgressObservation",
-    "ResponseTemplate", "RoleGrant", "Submission", "Support", "User", "Work", "WorkZone", "Zone",
+    "ResponseTemplate", "RoleGrant", "Submission", "Support", "User", "Work", "WorkCard", "WorkZone", "Zone",
     "Accreditation", "Indicator", "IndicatorObservation", "Observatory", "ObservatoryFinding", "ObservatoryMember",
     "ObservatoryWork",
     "Attachment", "Change", "Horizon", "Mutation", "Upload",

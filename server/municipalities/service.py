@@ -166,9 +166,11 @@ def import_zones(session: Session, *, actor: Actor, code: str, collection: Any) 
                                       errors=error.rendered_details("es") or [{"code": error.code,
                                                                                "message": error.message("es")}]))
     if changed:
-        from server.works import service as works  # works depend on zones, not the other way round
+        from server.works import cards  # works depend on zones, not the other way round
+        from server.works import service as works
 
         works.relink_zones(session, zones=changed)
+        cards.forget(session, municipality=municipality)  # works' summaries name their zones
     counts = {key: sum(1 for row in rows if row.result == key) for key in ("created", "updated", "unchanged",
                                                                           "rejected")}
     return ZoneImportReport(**counts, rows=rows)

@@ -76,6 +76,22 @@ class WorkZone(SQLModel, table=True):
     zone_id: uuid.UUID = Field(foreign_key="zones.id", primary_key=True, index=True, ondelete="CASCADE")
 
 
+class WorkCard(SQLModel, table=True):
+    """A work's public summary, rendered ahead of time as the JSON the API answers (`server/works/cards.py`),
+    per language. Only served while it matches the work (`work_updated_at`), the municipality's date
+    (`valid_on`: the stalled signal counts days) and the code that renders it (`format`); otherwise the
+    summary is rendered on the spot. A cache: deleting every row loses nothing."""
+
+    __tablename__ = "work_cards"
+
+    work_id: uuid.UUID = Field(foreign_key="works.id", primary_key=True, ondelete="CASCADE")
+    language: str = Field(primary_key=True, max_length=2)
+    work_updated_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    valid_on: date
+    format: int = Field(sa_type=sa.BigInteger)
+    body: str = Field(sa_type=sa.Text)
+
+
 class ProgressSource(str, Enum):
     official = "official"  # the municipality's own report
     committee = "committee"  # a works committee's inspection

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from shapely import geometry as sg
+from starlette.responses import Response
 
 from server import geo
 from server.api import Call, endpoint
@@ -72,12 +73,13 @@ def map_layer(call: Call) -> dict[str, Any]:
 
 @endpoint("GET", BASE + "/near", summary="Works near a point, nearest first, with the distance in metres", tag=TAG,
           query=NearQuery, response=list[WorkNear], errors=(404,))
-def near(call: Call) -> list[WorkNear]:
+def near(call: Call) -> Response:
     with session_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         q = call.query
-        return search.near(session, municipality=municipality, lon=q.lon, lat=q.lat, radius_m=q.radius_m,
-                            limit=q.limit, language=call.language)
+        body = search.near_json(session, municipality=municipality, lon=q.lon, lat=q.lat, radius_m=q.radius_m,
+                                limit=q.limit, language=call.language)
+    return Response(body, media_type="application/json")
 
 
 def _bbox(text: str | None) -> sg.Polygon:

@@ -11,15 +11,16 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
+from pydantic import TypeAdapter
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy.orm import Session, load_only
 
 from server import geo
 from server.errors import Invalid
 from server.municipalities.models import Municipality, Zone
-from server.works import risks
-from server.works.models import Work, WorkNear, WorkPage, WorkQuery, WorkSummary, WorkZone, ZoneRef
-from server.works.service import fold, summaries, summary_fields, today_in
+from server.works import cards, risks
+from server.works.models import Work, WorkCard, WorkNear, WorkPage, WorkQuery, WorkSummary, WorkZone
+from server.works.service import fold, summaries, today_in
 
 _ORDERS: dict[str, tuple[Any, bool]] = {
     "-updated": (Work.updated_at, True),
@@ -122,22 +123,18 @@ def all_matching(session: Session, *, municipality: Municipality, query: WorkQue
     return list(session.scalars(_filtered(session, municipality, query).order_by(Work.identifier, Work.id)))
 
 
-# What a summary shows (and its risk signals need): list answers skip the geometry and the large JSON columns.
-SUMMARY_FIELDS = (
-    Work.id, Work.identifier, Work.title, Work.status, Work.type, Work.sector, Work.budget_amount, Work.currency,
-    Work.funding_source, Work.contractor, Work.contract_value, Work.current_contract_value, Work.planned_start,
-    Work.planned_end, Work.actual_start, Work.physical_official_pct, Work.financial_official_pct,
-    Work.physical_observed_pct, Work.physical_observed_source, Work.last_progress_on, Work.updated_at,
-    Work.municipality_id,
-)
-SUMMARY_COLUMNS = load_only(*SUMMARY_FIELDS, raiseload=True)
+SUMMARY_COLUMNS = load_only(*cards.SUMMARY_FIELDS, raiseload=True)
+
+
+# ------------------------------------------------------------------------------------------------ near a point
 
 
 def near_statement(session: Session, *, municipality: Municipality, lon: float, lat: float, radius_m: float,
-                   limit: int) -> sa.Select:
-    """The query behind `near` as its first round runs it, with its parameters inlined. Apart so tests and
-    bench/works_near.py can check its plan uses the spatial index."""
-    parameters = _near_parameters(municipality, lon, lat, radius_m, limit, _first_fetch(lat, radius_m, limit))
+                   limit: int, language: str = "es") -> sa.Select:
+    """The query of `near`'s first round, with its parameters set. Apart so tests and bench/works_near.py can
+    check its plan uses the spatial index."""
+    parameters = _near_parameters(municipality, lon, lat, radius_m, language,
+                                  _first_fetch(lat, radius_m, limit))
     return _near_query(session).params(parameters)
 
 
@@ -145,66 +142,73 @@ _NEAR_QUERIES: dict[str, sa.Select] = {}
 
 
 def _near_query(session: Session) -> sa.Select:
-    """One statement per dialect, built once (building it costs more than running it), that answers `near`:
-
-    - `nearest`: the `fetch` works nearest the point on the lon/lat plane, among those the spatial index finds in
-      a box around it, and only those whose plane distance allows them to be within the radius;
-    - `measured`: their geodesic distance in metres, computed once per candidate (materialised);
-    - `chosen`: the `limit` nearest within the radius, by metres then id;
-    - and, on one row even when nothing is chosen, how many candidates were measured and the plane distance of
-      the farthest, which tell `near` whether works left behind might have been nearer. Each chosen work comes
-      with its summary columns, once per zone it touches (zone columns null when none)."""
+    """One statement per dialect, built once (building it costs more than running it): the `fetch` works
+    nearest the point on the lon/lat plane (or, on SpatiaLite, by their boxes in the index: a lower bound of
+    it) whose plane distance allows them to be within the radius, nearest first, each with its geometry as WKB,
+    that lower bound (`planar`, degrees) and its card when one is current (`cards.valid`)."""
     dialect = session.get_bind().dialect.name
     if dialect in _NEAR_QUERIES:
         return _NEAR_QUERIES[dialect]
-    point = geo.wkt_param("point")
-    planar = geo.planar_distance(session, Work.geometry, point)
-    nearest = (
-        sa.select(Work.id, Work.geometry, planar.label("planar"))
-        .where(
-            Work.municipality_id == sa.bindparam("municipality_id", type_=Work.municipality_id.type),
-            Work.deleted_at.is_(None),
-            Work.geometry.is_not(None),
-            geo.bbox_param_filter(session, Work.geometry, "works", "box"),
-            planar <= sa.bindparam("reach", type_=sa.Float),
+    if dialect == "sqlite":
+        # The R*Tree itself: the works whose box meets the search box, with the squared plane distance from the
+        # point to that box, which no point of the work can be nearer than. CROSS JOIN makes SQLite search the
+        # R*Tree first and fetch each work by rowid, whatever its statistics say (on small registers it may
+        # otherwise read every work and probe the R*Tree with each).
+        nearest = sa.text(
+            "SELECT works.id AS id, works.updated_at AS updated_at, sqrt(boxes.d2) AS planar,"
+            " AsBinary(works.geometry) AS wkb"
+            " FROM (SELECT pkid, (max(xmin - (:lon), (:lon) - xmax, 0) * max(xmin - (:lon), (:lon) - xmax, 0)"
+            " + max(ymin - (:lat), (:lat) - ymax, 0) * max(ymin - (:lat), (:lat) - ymax, 0)) AS d2"
+            " FROM idx_works_geometry"
+            " WHERE xmin <= (:east) AND xmax >= (:west) AND ymin <= (:north) AND ymax >= (:south)) AS boxes"
+            " CROSS JOIN works"
+            " WHERE works.rowid = boxes.pkid AND works.municipality_id = :municipality_id"
+            " AND works.deleted_at IS NULL AND works.geometry IS NOT NULL AND boxes.d2 <= (:reach) * (:reach)"
+            " ORDER BY boxes.d2 LIMIT :fetch"
+        ).bindparams(
+            *(sa.bindparam(name, type_=sa.Float) for name in ("lon", "lat", "west", "south", "east", "north",
+                                                               "reach")),
+            sa.bindparam("municipality_id", type_=Work.municipality_id.type),
+            sa.bindparam("fetch", type_=sa.Integer),
+        ).columns(id=Work.id.type, updated_at=Work.updated_at.type, planar=sa.Float, wkb=sa.LargeBinary)
+        nearest = nearest.subquery("nearest")
+    else:
+        planar = geo.planar_distance(session, Work.geometry, geo.wkt_param("point"))  # `<->`: nearest first
+        nearest = (
+            sa.select(Work.id, Work.updated_at, planar.label("planar"),
+                      sa.func.ST_AsBinary(Work.geometry, type_=sa.LargeBinary).label("wkb"))
+            .where(
+                Work.municipality_id == sa.bindparam("municipality_id", type_=Work.municipality_id.type),
+                Work.deleted_at.is_(None),
+                Work.geometry.is_not(None),
+                geo.bbox_param_filter(session, Work.geometry, "works", "box"),
+                planar <= sa.bindparam("reach", type_=sa.Float),
+            )
+            .order_by(planar)
+            .limit(sa.bindparam("fetch", type_=sa.Integer))
+            .subquery("nearest")
         )
-        .order_by(planar)
-        .limit(sa.bindparam("fetch", type_=sa.Integer))
-        .cte("nearest")
-    )
-    distance = geo.distance_m_to(session, nearest.c.geometry, point)
-    measured = (
-        sa.select(nearest.c.id, nearest.c.planar, distance.label("distance_m")).cte("measured")
-        .prefix_with("MATERIALIZED")  # PostgreSQL 12+ and SQLite 3.35+: the distance is computed once per row
-    )
-    chosen = (
-        sa.select(measured.c.id, measured.c.distance_m)
-        .where(measured.c.distance_m <= sa.bindparam("radius_m", type_=sa.Float))
-        .order_by(measured.c.distance_m, measured.c.id)
-        .limit(sa.bindparam("limit", type_=sa.Integer))
-        .cte("chosen")
-    )
-    stats = sa.select(sa.func.count().label("fetched"), sa.func.max(measured.c.planar).label("reach")).cte("stats")
+    # Cards only for the candidates kept, after the ordering and the limit.
+    card = sa.orm.aliased(WorkCard)
     query = (
-        sa.select(stats.c.fetched, stats.c.reach, chosen.c.distance_m, *SUMMARY_FIELDS,
-                  Zone.code.label("zone_code"), Zone.name.label("zone_name"))
-        .select_from(stats)
-        .outerjoin(chosen, sa.true())
-        .outerjoin(Work, Work.id == chosen.c.id)
-        .outerjoin(WorkZone, WorkZone.work_id == Work.id)
-        .outerjoin(Zone, Zone.id == WorkZone.zone_id)
-        .order_by(chosen.c.distance_m, chosen.c.id, Zone.code)
+        sa.select(nearest.c.id, nearest.c.planar, nearest.c.wkb, card.body.label("card"))
+        .outerjoin(card, cards.valid(card, nearest.c, language=sa.bindparam("language", type_=sa.String),
+                                     today=sa.bindparam("today", type_=sa.Date)))
+        .order_by(nearest.c.planar)
     )
     return _NEAR_QUERIES.setdefault(dialect, query)
 
 
-def _near_parameters(municipality: Municipality, lon: float, lat: float, radius_m: float, limit: int,
+def _near_parameters(municipality: Municipality, lon: float, lat: float, radius_m: float, language: str,
                      fetch: int) -> dict[str, Any]:
+    box = geo.box_around(lon, lat, radius_m)
+    west, south, east, north = box.bounds
     return {
-        "municipality_id": municipality.id, "point": geo.point_wkt(lon, lat),
-        "box": geo.box_around(lon, lat, radius_m).wkt, "radius_m": float(radius_m), "limit": limit, "fetch": fetch,
+        "municipality_id": municipality.id, "point": geo.point_wkt(lon, lat), "lon": lon, "lat": lat,
+        "box": box.wkt, "west": west, "south": south, "east": east, "north": north,
         # A work within the radius is at most this far on the plane (see geo.metres_per_degree_at_least).
         "reach": radius_m / geo.metres_per_degree_at_least(lat, radius_m),
+        "language": language, "today": today_in(municipality), "fetch": fetch,
     }
 
 
@@ -216,40 +220,42 @@ def _first_fetch(lat: float, radius_m: float, limit: int) -> int:
     return math.ceil(limit * max(1.0, stretch) * 1.1) + 10
 
 
-def near(session: Session, *, municipality: Municipality, lon: float, lat: float, radius_m: float, limit: int,
-         language: str) -> list[WorkNear]:
-    """Works within `radius_m` metres of a point, nearest first; distance to a line or polygon is to its
-    nearest point (geodesic, on the WGS84 ellipsoid).
+def near_json(session: Session, *, municipality: Municipality, lon: float, lat: float, radius_m: float, limit: int,
+              language: str) -> bytes:
+    """Works within `radius_m` metres of a point, nearest first, as the API answers them (a JSON array of
+    WorkNear); distance to a line or polygon is to its nearest point, on the WGS84 ellipsoid (geo.metres_from).
 
-    The spatial index gives the works nearest on the lon/lat plane first and only those are measured in metres.
-    A work at plane distance p lies at least p times `geo.metres_per_degree_at_least` metres away, so once the
-    farthest candidate measured is beyond the `limit`-th distance found (or the radius), no work left behind can
-    enter the answer; until then, the next round measures four times as many. One query per round, one round
-    almost always."""
-    fetch = _first_fetch(lat, radius_m, limit)
+    The spatial index gives the works nearest on the lon/lat plane first, and only those are measured. A work
+    at plane distance p lies at least p times `geo.metres_per_degree_at_least` metres away, so once the farthest
+    candidate measured is beyond the `limit`-th distance found (or the radius), no work left behind can enter
+    the answer; until then the next round measures four times as many (one round almost always). Each work's
+    summary is its stored card when current, else rendered here (cards.py)."""
+    parameters = _near_parameters(municipality, lon, lat, radius_m, language, _first_fetch(lat, radius_m, limit))
     floor = geo.metres_per_degree_at_least(lat, radius_m)
     while True:
-        rows = session.execute(_near_query(session),
-                               _near_parameters(municipality, lon, lat, radius_m, limit, fetch)).all()
-        chosen = [row for row in rows if row.id is not None]
-        found = len({row.id for row in chosen})
-        if rows[0].fetched < fetch:
+        rows = session.execute(_near_query(session), parameters).all()
+        metres = geo.metres_from(lon, lat, [row.wkb for row in rows]).tolist()
+        chosen = sorted((m, row.id, row.card) for m, row in zip(metres, rows, strict=True) if m <= radius_m)[:limit]
+        if len(rows) < parameters["fetch"]:
             break  # every work that may lie within reach was measured
-        bar = chosen[-1].distance_m if found == limit else radius_m
-        if floor * rows[0].reach > bar:
+        bar = chosen[-1][0] if len(chosen) == limit else radius_m
+        if floor * rows[-1].planar > bar:
             break  # the works not measured are all farther than the last one chosen
-        fetch *= 4
-    works: dict[uuid.UUID, sa.Row] = {}
-    zones: dict[uuid.UUID, list[ZoneRef]] = {}
-    for row in chosen:  # in order, nearest first; a work's zones are adjacent rows
-        works.setdefault(row.id, row)
-        zones.setdefault(row.id, [])
-        if row.zone_code is not None:
-            zones[row.id].append(ZoneRef(code=row.zone_code, name=row.zone_name))
-    today = today_in(municipality)
-    # The same fields as `service.summaries`, from plain rows (service has no public form of it yet).
-    return [WorkNear(**summary_fields(row, zones[work_id], today, language), distance_m=round(float(row.distance_m), 1))
-            for work_id, row in works.items()]
+        parameters["fetch"] *= 4
+    missing = [work_id for _, work_id, card in chosen if card is None]
+    rendered = cards.render_ids(session, missing, today=parameters["today"], language=language) if missing else {}
+    items = [f'{(card or rendered[work_id])[:-1]},"distance_m":{round(m, 1)!r}}}' for m, work_id, card in chosen]
+    return f"[{','.join(items)}]".encode()
+
+
+_WORKS_NEAR = TypeAdapter(list[WorkNear])
+
+
+def near(session: Session, *, municipality: Municipality, lon: float, lat: float, radius_m: float, limit: int,
+         language: str) -> list[WorkNear]:
+    """`near_json` as objects, for other services (a complaint's nearby works) and tests."""
+    return _WORKS_NEAR.validate_json(near_json(session, municipality=municipality, lon=lon, lat=lat,
+                                               radius_m=radius_m, limit=limit, language=language))
 
 
 def within(session: Session, *, municipality: Municipality, area: BaseGeometry, limit: int,

@@ -64,16 +64,19 @@ def get(session: Session, *, municipality: Municipality, work_id: uuid.UUID) -> 
     return work
 
 
-def _zones_of(session: Session, work_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[ZoneRef]]:
+_ZONES_OF = (  # built once: building it costs more than running it
+    sa.select(WorkZone.work_id, Zone.code, Zone.name)
+    .join(Zone, Zone.id == WorkZone.zone_id)
+    .where(WorkZone.work_id.in_(sa.bindparam("ids", expanding=True)))
+    .order_by(Zone.code)
+)
+
+
+def zones_of(session: Session, work_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[ZoneRef]]:
     found: dict[uuid.UUID, list[ZoneRef]] = defaultdict(list)
     if not work_ids:
         return found
-    rows = session.execute(
-        sa.select(WorkZone.work_id, Zone.code, Zone.name)
-        .join(Zone, Zone.id == WorkZone.zone_id)
-        .where(WorkZone.work_id.in_(work_ids))
-        .order_by(Zone.code)
-    )
+    rows = session.execute(_ZONES_OF, {"ids": work_ids})
     for work_id, code, name in rows:
         found[work_id].append(ZoneRef(code=code, name=name))
     return found
@@ -105,13 +108,13 @@ def summary_fields(work: Work, zones: list[ZoneRef], today: date, language: str)
 
 
 def summaries(session: Session, works: list[Work], *, municipality: Municipality, language: str) -> list[WorkSummary]:
-    zones = _zones_of(session, [work.id for work in works])
+    zones = zones_of(session, [work.id for work in works])
     today = today_in(municipality)
     return [WorkSummary(**summary_fields(work, zones[work.id], today, language)) for work in works]
 
 
 def public(session: Session, work: Work, *, municipality: Municipality, language: str) -> WorkPublic:
-    zones = _zones_of(session, [work.id])[work.id]
+    zones = zones_of(session, [work.id])[work.id]
     return WorkPublic(
         **summary_fields(work, zones, today_in(municipality), language),
         oc4ids_id=oc4ids_id(municipality, work),
@@ -205,6 +208,7 @@ def create(session: Session, *, actor: Actor, municipality: Municipality, data: 
         raise Conflict("work_identifier_taken", identifier=data.identifier) from exc
     _apply(session, municipality, work, values)
     session.flush()
+    _render_card(session, municipality, work)
     return work
 
 
@@ -218,8 +222,16 @@ def update(session: Session, *, actor: Actor, municipality: Municipality, work_i
     if _apply(session, municipality, work, _values(data, only_set=True)):
         work.version += 1
         work.updated_at = utcnow()
-    session.flush()
+        session.flush()
+        _render_card(session, municipality, work)
     return work
+
+
+def _render_card(session: Session, municipality: Municipality, work: Work) -> None:
+    """The work's public summary as it stands now, for answers that list many works (see cards.py)."""
+    from server.works import cards
+
+    cards.render(session, municipality=municipality, works=[work])
 
 
 def import_one(session: Session, *, actor: Actor, municipality: Municipality, data: WorkCreate) -> str:
@@ -236,6 +248,8 @@ def import_one(session: Session, *, actor: Actor, municipality: Municipality, da
     if _apply(session, municipality, existing, _values(data, only_set=False)) or revived:
         existing.version += 1
         existing.updated_at = utcnow()
+        session.flush()
+        _render_card(session, municipality, existing)
         return "updated"
     return "unchanged"
 
@@ -303,6 +317,8 @@ def add_progress(session: Session, *, actor: Actor | None, municipality: Municip
     session.flush()
     refresh_progress(session, work)
     work.updated_at = utcnow()
+    session.flush()
+    _render_card(session, municipality, work)
     return observation
 
 
