@@ -151,27 +151,28 @@ def _near_query(session: Session) -> sa.Select:
         return _NEAR_QUERIES[dialect]
     if dialect == "sqlite":
         # The R*Tree itself: the works whose box meets the search box, with the squared plane distance from the
-        # point to that box, which no point of the work can be nearer than. CROSS JOIN makes SQLite search the
-        # R*Tree first and fetch each work by rowid, whatever its statistics say (on small registers it may
-        # otherwise read every work and probe the R*Tree with each).
+        # point to that box, which no point of the work can be nearer than; ordered and cut to `fetch` before any
+        # work is read. A candidate of another municipality (near its border) or deleted comes back as a row with
+        # no id: it still counts for the cut-off.
         nearest = sa.text(
             "SELECT works.id AS id, works.updated_at AS updated_at, sqrt(boxes.d2) AS planar,"
             " AsBinary(works.geometry) AS wkb"
-            " FROM (SELECT pkid, (max(xmin - (:lon), (:lon) - xmax, 0) * max(xmin - (:lon), (:lon) - xmax, 0)"
+            " FROM (SELECT pkid, d2 FROM (SELECT pkid,"
+            " (max(xmin - (:lon), (:lon) - xmax, 0) * max(xmin - (:lon), (:lon) - xmax, 0)"
             " + max(ymin - (:lat), (:lat) - ymax, 0) * max(ymin - (:lat), (:lat) - ymax, 0)) AS d2"
             " FROM idx_works_geometry"
-            " WHERE xmin <= (:east) AND xmax >= (:west) AND ymin <= (:north) AND ymax >= (:south)) AS boxes"
-            " CROSS JOIN works"
-            " WHERE works.rowid = boxes.pkid AND works.municipality_id = :municipality_id"
-            " AND works.deleted_at IS NULL AND works.geometry IS NOT NULL AND boxes.d2 <= (:reach) * (:reach)"
-            " ORDER BY boxes.d2 LIMIT :fetch"
+            " WHERE xmin <= (:east) AND xmax >= (:west) AND ymin <= (:north) AND ymax >= (:south))"
+            " WHERE d2 <= (:reach) * (:reach) ORDER BY d2 LIMIT :fetch) AS boxes"
+            " LEFT JOIN works ON works.rowid = boxes.pkid AND works.municipality_id = :municipality_id"
+            " AND works.deleted_at IS NULL"
         ).bindparams(
             *(sa.bindparam(name, type_=sa.Float) for name in ("lon", "lat", "west", "south", "east", "north",
                                                                "reach")),
             sa.bindparam("municipality_id", type_=Work.municipality_id.type),
             sa.bindparam("fetch", type_=sa.Integer),
-        ).columns(id=Work.id.type, updated_at=Work.updated_at.type, planar=sa.Float, wkb=sa.LargeBinary)
+        ).columns(id=sa.String, updated_at=Work.updated_at.type, planar=sa.Float, wkb=sa.LargeBinary)
         nearest = nearest.subquery("nearest")
+        key = nearest.c.id  # the id as SQLite stores it (32 hex digits)
     else:
         planar = geo.planar_distance(session, Work.geometry, geo.wkt_param("point"))  # `<->`: nearest first
         nearest = (
@@ -188,10 +189,12 @@ def _near_query(session: Session) -> sa.Select:
             .limit(sa.bindparam("fetch", type_=sa.Integer))
             .subquery("nearest")
         )
-    # Cards only for the candidates kept, after the ordering and the limit.
+        key = sa.cast(nearest.c.id, sa.Text)
+    # Cards only for the candidates kept, after the ordering and the limit. Ids come back as text (`key`, in the
+    # order of the UUIDs), not as UUID objects: only works without a current card need one.
     card = sa.orm.aliased(WorkCard)
     query = (
-        sa.select(nearest.c.id, nearest.c.planar, nearest.c.wkb, card.body.label("card"))
+        sa.select(key.label("key"), nearest.c.planar, nearest.c.wkb, card.body.label("card"))
         .outerjoin(card, cards.valid(card, nearest.c, language=sa.bindparam("language", type_=sa.String),
                                      today=sa.bindparam("today", type_=sa.Date)))
         .order_by(nearest.c.planar)
@@ -234,17 +237,18 @@ def near_json(session: Session, *, municipality: Municipality, lon: float, lat: 
     floor = geo.metres_per_degree_at_least(lat, radius_m)
     while True:
         rows = session.execute(_near_query(session), parameters).all()
-        metres = geo.metres_from(lon, lat, [row.wkb for row in rows]).tolist()
-        chosen = sorted((m, row.id, row.card) for m, row in zip(metres, rows, strict=True) if m <= radius_m)[:limit]
+        works = [row for row in rows if row.key is not None]  # SpatiaLite: a candidate not shown has no id
+        metres = geo.metres_from(lon, lat, [row.wkb for row in works]).tolist()
+        chosen = sorted((m, row.key, row.card) for m, row in zip(metres, works, strict=True) if m <= radius_m)[:limit]
         if len(rows) < parameters["fetch"]:
             break  # every work that may lie within reach was measured
         bar = chosen[-1][0] if len(chosen) == limit else radius_m
         if floor * rows[-1].planar > bar:
             break  # the works not measured are all farther than the last one chosen
         parameters["fetch"] *= 4
-    missing = [work_id for _, work_id, card in chosen if card is None]
+    missing = [uuid.UUID(key) for _, key, card in chosen if card is None]
     rendered = cards.render_ids(session, missing, today=parameters["today"], language=language) if missing else {}
-    items = [f'{(card or rendered[work_id])[:-1]},"distance_m":{round(m, 1)!r}}}' for m, work_id, card in chosen]
+    items = [f'{(card or rendered[uuid.UUID(key)])[:-1]},"distance_m":{round(m, 1)!r}}}' for m, key, card in chosen]
     return f"[{','.join(items)}]".encode()
 
 
