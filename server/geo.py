@@ -171,6 +171,7 @@ def metres_per_degree_at_least(lat: float, radius_m: float) -> float:
 # The WGS84 ellipsoid: semi-major axis and first eccentricity squared.
 _WGS84_A = 6_378_137.0
 _WGS84_E2 = (1 / 298.257223563) * (2 - 1 / 298.257223563)
+_ORIGIN = sg.Point(0.0, 0.0)
 
 
 def metres_from(lon: float, lat: float, shapes: Sequence[BaseGeometry | bytes]) -> np.ndarray:
@@ -197,9 +198,6 @@ def metres_from(lon: float, lat: float, shapes: Sequence[BaseGeometry | bytes]) 
 
     geometries = shapely.from_wkb(shapes) if isinstance(shapes[0], (bytes, memoryview)) else np.asarray(shapes)
     return shapely.distance(shapely.transform(geometries, on_plane), _ORIGIN)
-
-
-_ORIGIN = sg.Point(0.0, 0.0)
 
 
 def wkt_param(name: str) -> sa.ColumnElement[Any]:

@@ -47,7 +47,7 @@ SUMMARY_FIELDS = (
 )
 
 
-def valid(card: Any, work: Any, *, language: str, today: Any) -> sa.ColumnElement[bool]:
+def valid(card: Any, work: Any, *, language: Any, today: Any) -> sa.ColumnElement[bool]:
     """SQL: `card` (the work_cards table or an alias) holds `work`'s current card in `language` for `today`
     (values or bind parameters)."""
     return sa.and_(
@@ -59,14 +59,16 @@ def valid(card: Any, work: Any, *, language: str, today: Any) -> sa.ColumnElemen
     )
 
 
-def render_rows(session: Session, rows: Iterable[Any], *, today: date, language: str) -> dict[uuid.UUID, str]:
-    """The cards of works given as rows with SUMMARY_FIELDS (ORM objects or plain rows), by id."""
+def _render_rows(session: Session, rows: Iterable[Any], *, today: date,
+                languages: Iterable[str]) -> dict[tuple[uuid.UUID, str], str]:
+    """The cards of works given as rows with SUMMARY_FIELDS (ORM objects or plain rows), by (id, language);
+    their zones are read once for every language."""
     from server.works.service import summary_fields, zones_of
 
     rows = list(rows)
     zones = zones_of(session, [row.id for row in rows])
-    return {row.id: WorkSummary(**summary_fields(row, zones[row.id], today, language)).model_dump_json()
-            for row in rows}
+    return {(row.id, language): WorkSummary(**summary_fields(row, zones[row.id], today, language)).model_dump_json()
+            for language in languages for row in rows}
 
 
 _BY_IDS = sa.select(*SUMMARY_FIELDS).where(Work.id.in_(sa.bindparam("ids", expanding=True)))
@@ -74,7 +76,8 @@ _BY_IDS = sa.select(*SUMMARY_FIELDS).where(Work.id.in_(sa.bindparam("ids", expan
 
 def render_ids(session: Session, work_ids: list[uuid.UUID], *, today: date, language: str) -> dict[uuid.UUID, str]:
     """The cards of the works with these ids, rendered now (not stored: a read renders what it lacks)."""
-    return render_rows(session, session.execute(_BY_IDS, {"ids": work_ids}), today=today, language=language)
+    rendered = _render_rows(session, session.execute(_BY_IDS, {"ids": work_ids}), today=today, languages=[language])
+    return {work_id: body for (work_id, _), body in rendered.items()}
 
 
 def render(session: Session, *, municipality: Municipality, works: list[Work]) -> None:
@@ -131,11 +134,9 @@ def _today(municipality: Municipality) -> date:
 
 
 def _store(session: Session, rows: list[Any], *, today: date) -> None:
-    values = []
-    for language in LANGUAGES:
-        bodies = render_rows(session, rows, today=today, language=language)
-        values.extend({"work_id": row.id, "language": language, "work_updated_at": row.updated_at,
-                       "valid_on": today, "format": FORMAT, "body": bodies[row.id]} for row in rows)
+    bodies = _render_rows(session, rows, today=today, languages=LANGUAGES)
+    values = [{"work_id": row.id, "language": language, "work_updated_at": row.updated_at, "valid_on": today,
+               "format": FORMAT, "body": bodies[row.id, language]} for language in LANGUAGES for row in rows]
     insert = (postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert)(WorkCard)
     excluded = insert.excluded
     session.execute(
