@@ -1,60 +1,312 @@
 """Reporter identity and contact never leave the server except to the municipality's comptrollers.
 
-Every public GET endpoint (read from the OpenAPI document, so a new endpoint is scanned without touching
-this test) is called, anonymously and as another municipality's staff, after a signed-in citizen filed a
-complaint with distinctive contact details, and no response may contain any of them."""
+Complaints are filed with distinctive contact details (signed in, anonymously, and through Open311, with a photo),
+and the comptroller admits them with a private reason, assigns them and writes private notes. Then every surface
+that can show a complaint is read by everyone who is not that municipality's staff: anonymous callers, every other
+role of the SAME municipality (a volunteer, committee member and coordinator, observatory member, citizen
+comptroller, student auditor, audit reviewer), an account with no role, and another municipality's staff. The
+surfaces: every GET endpoint listed in /openapi.json (public or not, so a new endpoint is scanned without touching
+this test; Open311 in JSON and XML), the anonymous reporter's follow-up, and the sync pull of each signed-in reader.
+No answer may contain the reporter's name, email, phone or account id, a private note, the private reason, or the
+anonymous reporter's secret code, and no complaint in an answer may carry a staff-only field.
+
+The reporter reads their own complaint (the public view: the same, they know who they are) without notes,
+reasons or staff fields. The scan runs on a committed database: a pull serves only finished transactions.
+"""
 
 from __future__ import annotations
 
+import json
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from server import db
 from server.auth import service as auth
-from tests.factories import CENTRO, bearer, complaint_body, token_for
+from server.auth.models import Role
+from server.complaints.fixtures import synthetic_photo
+from server.complaints.models import ComplaintPublic, ComplaintStaff
+from server.config import configure_settings
+from tests.conftest import committed_demo_database
+from tests.factories import CENTRO, DEMO_ACCOUNTS, DEMO_PASSWORD, bearer, complaint_body, make_user, municipality
+from tests.sync.helpers import Phone, pull, sign_in
 
 BASE = "/api/v1/municipalities/10005/complaints"
-SECRETS = {"name": "Zacarías Pérez Ontiveros", "email": "zacarias.po@correo.example", "phone": "618 555 0199"}
+PASSWORD = "clave-larga-de-prueba-1"
+REPORTER = {"name": "Zacarías Pérez Ontiveros", "email": "zacarias.po@correo.example"}
+# What each reporter wrote as private contact.
+SIGNED_IN_CONTACT = {"name": "Zacarías P. Ontiveros", "email": "zpo.contacto@correo.example", "phone": "618 555 0199"}
+ANONYMOUS_CONTACT = {"name": "Eduviges Landeros Ruelas", "email": "eduviges.lr@correo.example",
+                     "phone": "618 555 0173"}
+OPEN311_CONTACT = {"first_name": "Nepomuceno", "last_name": "Arámbula Gurrola",
+                   "email": "nepo.ag@correo.example", "phone": "618 555 0164"}
+NOTE = "Nota reservada: el denunciante teme represalias del residente de obra"
+REASON = "Motivo reservado: el contratista es pariente del regidor"
+
+# What only the municipality's comptrollers and administrators see of a complaint (the staff view).
+STAFF_ONLY = set(ComplaintStaff.model_fields) - set(ComplaintPublic.model_fields)
+assert {"reporter_id", "contact", "anonymous", "assignee_id", "priority"} <= STAFF_ONLY
+
+# Everyone who is not staff of municipality 10005 (None: anonymous).
+STAFF_ROLES = {Role.comptroller, Role.admin}
+READERS: dict[str, str | None] = {
+    "anonymous": None,
+    **{role.value: email for role, email in DEMO_ACCOUNTS.items() if role not in STAFF_ROLES},
+    "no_role": "sin.rol@vigia.example",
+    "other_comptroller": "contraloria.gomez@vigia.example",
+    "other_admin": "admin.gomez@vigia.example",
+}
+assert {"volunteer", "committee_member", "committee_coordinator", "observatory_member", "citizen_comptroller",
+        "student_auditor", "audit_reviewer"} <= set(READERS)
 
 
-def _concrete(path: str, ids: dict[str, str]) -> str:
-    for name, value in ids.items():
+@pytest.fixture(scope="module")
+def committed(backend, tmp_path_factory) -> Iterator[tuple]:
+    with committed_demo_database(backend.name, tmp_path_factory.mktemp("privacy"), backend.settings) as pair:
+        yield pair
+
+
+@pytest.fixture
+def live(committed) -> Iterator[Any]:
+    """A TestClient on the committed database: every request commits, as in production."""
+    from starlette.testclient import TestClient
+
+    from server.app import create_app
+
+    settings, database = committed
+    configure_settings(settings)
+    db.configure(database)
+    with TestClient(create_app(settings, database=database), raise_server_exceptions=False) as client:
+        yield client
+
+
+@pytest.fixture
+def committed_database(committed) -> db.Database:
+    settings, database = committed
+    configure_settings(settings)
+    return db.configure(database)
+
+
+# ------------------------------------------------------------------------------------------------ the case
+
+
+class Case:
+    """Three complaints with private details, answered by the comptroller, and what must stay private."""
+
+    def __init__(self, live, database: db.Database) -> None:
+        self.live = live
+        with database.session_scope() as session:
+            if auth.get_by_email(session, REPORTER["email"]) is None:
+                reporter = auth.create_user(session, email=REPORTER["email"], full_name=REPORTER["name"],
+                                            password=PASSWORD)
+                auth.grant(session, user=reporter, municipality_id=municipality(session).id, role=Role.volunteer)
+            if auth.get_by_email(session, READERS["no_role"]) is None:
+                make_user(session, email=READERS["no_role"], password=PASSWORD)
+            self.reporter_id = str(auth.get_by_email(session, REPORTER["email"]).id)
+        self.reporter = sign_in(live, REPORTER["email"], PASSWORD, name="Teléfono del denunciante")
+        self.staff = bearer(sign_in(live, DEMO_ACCOUNTS[Role.comptroller]).token)
+        comptroller_id = live.get("/api/v1/auth/me", headers=self.staff).json()["id"]
+
+        photo = live.post("/api/v1/municipalities/10005/photos", content=synthetic_photo(uuid.uuid4().int % 9973),
+                          headers={"Content-Type": "image/jpeg", **bearer(self.reporter.token)})
+        assert photo.status_code in (200, 201), photo.text
+        self.photo_id = photo.json()["id"]
+        named = live.post(BASE, headers=bearer(self.reporter.token), json=complaint_body(
+            contact=SIGNED_IN_CONTACT, photo_ids=[self.photo_id]))
+        assert named.status_code == 201, named.text
+        anonymous = live.post(BASE, json=complaint_body(anonymous=True, contact=ANONYMOUS_CONTACT))
+        assert anonymous.status_code == 201, anonymous.text
+        self.code = anonymous.json()["follow_up_code"]
+        open311 = live.post("/open311/v2/requests.json", data={
+            "api_key": self.reporter.token, "jurisdiction_id": "10005", "service_code": "obra-calidad",
+            "lat": str(CENTRO[1]), "long": str(CENTRO[0]), **OPEN311_CONTACT,
+            "description": "La banqueta nueva de la calle Negrete ya tiene grietas frente a la tienda."})
+        assert open311.status_code == 200, open311.text
+        open311_folio = open311.json()[0]["service_request_id"]
+        queue = live.get(BASE, params={"q": open311_folio}, headers=self.staff).json()["items"]
+        self.complaints = {"named": named.json()["complaint"], "anonymous": anonymous.json()["complaint"],
+                           "open311": queue[0]}
+        assert self.complaints["open311"]["folio"] == open311_folio
+
+        for complaint in self.complaints.values():
+            url = f"{BASE}/{complaint['id']}"
+            moved = live.post(f"{url}/transitions", headers=self.staff, json={"to": "admitted", "reason": REASON})
+            assert moved.status_code == 200, moved.text
+            edited = live.patch(url, headers=self.staff, json={"version": moved.json()["version"],
+                                                               "assignee_id": comptroller_id, "priority": "urgent"})
+            assert edited.status_code == 200, edited.text
+            noted = live.post(f"{url}/notes", headers=self.staff, json={"text": NOTE})
+            assert noted.status_code == 201, noted.text
+        # what the comptroller sees proves the details are there to leak
+        seen = live.get(f"{BASE}/{self.complaints['named']['id']}", headers=self.staff).json()
+        assert seen["reporter_id"] == self.reporter_id and seen["contact"]["phone"] == SIGNED_IN_CONTACT["phone"]
+        assert seen["assignee_id"] == comptroller_id and seen["priority"] == "urgent"
+        seen = live.get(f"{BASE}/{self.complaints['open311']['id']}", headers=self.staff).json()
+        assert seen["contact"]["email"] == OPEN311_CONTACT["email"]
+        assert NOTE in live.get(f"{BASE}/{self.complaints['anonymous']['id']}/notes", headers=self.staff).text
+
+    def secrets(self, *, reporter: bool = False) -> list[str]:
+        """What must not appear; the reporter may of course meet their own name, email, account and contact."""
+        others = [*ANONYMOUS_CONTACT.values(), *OPEN311_CONTACT.values(), NOTE, REASON, self.code]
+        own = [*REPORTER.values(), self.reporter_id, *SIGNED_IN_CONTACT.values()]
+        return others if reporter else others + own
+
+    def urls(self) -> list[str]:
+        """Every GET in the OpenAPI document whose path parameters this case can fill, once per complaint."""
+        work = self.live.get("/api/v1/municipalities/10005/works?limit=1").json()["items"][0]["id"]
+        base = {"code": "10005", "work_id": work, "photo_id": self.photo_id, "variant": "320",
+                "service_code": "obra-calidad"}
+        per_complaint = [{"complaint_id": c["id"], "service_request_id": c["folio"], "token": c["folio"]}
+                         for c in self.complaints.values()]
+        urls: list[str] = []
+        for path, methods in self.live.get("/openapi.json").json()["paths"].items():
+            if "get" not in methods:
+                continue
+            variants = per_complaint if any("{" + name + "}" in path for name in per_complaint[0]) else [{}]
+            formats = ("json", "xml") if "{response_format}" in path else (None,)
+            for values in variants:
+                for response_format in formats:
+                    url = _concrete(path, {**base, **values, "response_format": response_format or ""})
+                    if "{" not in url:
+                        urls.append(url + _query_for(url))
+        for complaint in self.complaints.values():
+            urls.append(f"/api/v1/municipalities/10005/audit/entries?entity=complaint&entity_id={complaint['id']}")
+        return urls
+
+
+def _concrete(path: str, values: dict[str, str]) -> str:
+    for name, value in values.items():
         path = path.replace("{" + name + "}", value)
     return path
 
 
-def test_no_public_response_reveals_the_reporter(client, session) -> None:
-    reporter = auth.create_user(session, email=SECRETS["email"], full_name=SECRETS["name"], password="clave-larga-1")
-    from server.auth.models import Role
-    from tests.factories import municipality
+def _query_for(url: str) -> str:
+    if url.startswith("/open311/"):
+        return "?jurisdiction_id=10005"
+    if url.endswith("/suggestions"):
+        return "?lon=%s&lat=%s&category=obra-calidad" % CENTRO
+    if url.endswith("/near"):
+        return "?lon=%s&lat=%s" % CENTRO
+    if url.endswith("/complaints/public"):
+        return "?limit=200"
+    return ""
 
-    auth.grant(session, user=reporter, municipality_id=municipality(session).id, role=Role.volunteer)
-    session.flush()
-    token = token_for(session, SECRETS["email"])
-    filed = client.post(BASE, headers=bearer(token), json=complaint_body(contact=SECRETS)).json()["complaint"]
-    staff = bearer(token_for(session, "contraloria@vigia.example"))
-    client.post(f"{BASE}/{filed['id']}/transitions", headers=staff, json={"to": "admitted", "reason": "Procede"})
-    client.post(f"{BASE}/{filed['id']}/notes", headers=staff, json={"text": f"Llamar a {SECRETS['phone']}"})
-    work = client.get("/api/v1/municipalities/10005/works?limit=1").json()["items"][0]["id"]
-    forbidden = [*SECRETS.values(), str(reporter.id)]
 
-    ids = {"code": "10005", "complaint_id": filed["id"], "work_id": work, "variant": "320", "day": "2026-01-01"}
-    spec = client.get("/openapi.json").json()
-    scanned = []
-    outsider = bearer(token_for(session, "contraloria.gomez@vigia.example"))
-    for path, methods in spec["paths"].items():
-        operation = methods.get("get")
-        if operation is None or operation.get("security") or "{" in _concrete(path, ids):
-            continue
-        url = _concrete(path, ids)
-        extra = "?lon=%s&lat=%s&category=obra-calidad" % CENTRO if url.endswith("/suggestions") else ""
-        extra = "?lon=%s&lat=%s" % CENTRO if url.endswith("/near") else extra
-        for headers in ({}, outsider):
-            response = client.get(url + extra, headers=headers)
-            body = response.text
-            for secret in forbidden:
-                assert secret not in body, f"{url} revealed {secret!r}"
-            scanned.append((url, response.status_code))
-    urls = {url for url, _ in scanned}
-    assert f"{BASE}/{filed['id']}" in urls and f"{BASE}/public" in urls
-    assert "/api/v1/municipalities/10005/audit/entries" in urls
-    assert any(url.endswith("export.csv") for url in urls)
-    assert all(status < 500 for _, status in scanned)
-    # and the comptroller of this municipality does see who filed it
-    assert SECRETS["phone"] in client.get(f"{BASE}/{filed['id']}", headers=staff).text
+def _complaints_in(value: Any) -> Iterator[dict]:
+    """Every view of a complaint (an id, a folio and a state) anywhere in a JSON answer."""
+    if isinstance(value, dict):
+        if {"id", "folio", "state"} <= set(value):
+            yield value
+        for item in value.values():
+            yield from _complaints_in(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _complaints_in(item)
+
+
+class Reader:
+    """One reader's requests, each checked as it comes back."""
+
+    def __init__(self, case: Case, name: str, phone: Phone | None, secrets: list[str]) -> None:
+        self.case, self.name, self.phone, self.secrets = case, name, phone, secrets
+        self.headers = bearer(phone.token) if phone else {}
+        self.answers: dict[str, tuple[int, str]] = {}
+
+    def check(self, label: str, status: int, body: str, parsed: Any = None) -> None:
+        for secret in self.secrets:
+            assert secret not in body, f"{label} revealed {secret!r} to {self.name}"
+        if parsed is None and body[:1] in "[{":
+            try:
+                parsed = json.loads(body)
+            except ValueError:
+                parsed = None
+        for complaint in _complaints_in(parsed):
+            assert not STAFF_ONLY & set(complaint), (
+                f"{label} showed {self.name} the staff fields {sorted(STAFF_ONLY & set(complaint))}")
+        assert status < 500, f"{label} failed for {self.name}: {status}"
+        self.answers[label] = (status, body)
+
+    def get(self, url: str) -> None:
+        response = self.case.live.get(url, headers=self.headers)
+        self.check(url, response.status_code, response.text)
+
+    def follow_up(self) -> None:
+        anonymous = self.case.complaints["anonymous"]
+        response = self.case.live.post(f"{BASE}/follow-up", headers=self.headers,
+                                       json={"folio": anonymous["folio"], "code": self.case.code})
+        self.check("follow-up", response.status_code, response.text)
+
+    def pull(self, database: db.Database) -> list[dict]:
+        items, _, _ = pull(self.case.live, database, self.phone)
+        self.check("sync pull", 200, json.dumps(items, ensure_ascii=False), [item["data"] for item in items])
+        return items
+
+    def status(self, label: str) -> int:
+        return self.answers[label][0]
+
+    def body(self, label: str) -> str:
+        return self.answers[label][1]
+
+
+def test_nobody_but_the_municipalitys_staff_learns_who_filed_a_complaint(live, committed_database) -> None:
+    case = Case(live, committed_database)
+    urls = case.urls()
+    named, anonymous, open311 = (case.complaints[k] for k in ("named", "anonymous", "open311"))
+    one = f"{BASE}/{named['id']}"
+    assert one in urls and f"{one}/notes" in urls and f"{BASE}/public?limit=200" in urls
+    assert f"{BASE}/stats" in urls and f"{BASE}/mine" in urls and BASE in urls
+    assert "/api/v1/municipalities/10005/audit/entries" in urls and "/api/v1/municipalities/10005/audit/verify" in urls
+    assert any(url.endswith("works/export.csv") for url in urls)
+    for response_format in ("json", "xml"):
+        assert f"/open311/v2/requests.{response_format}?jurisdiction_id=10005" in urls
+        assert f"/open311/v2/requests/{open311['folio']}.{response_format}?jurisdiction_id=10005" in urls
+
+    for name, email in READERS.items():
+        phone = sign_in(live, email, PASSWORD if name == "no_role" else DEMO_PASSWORD) if email else None
+        reader = Reader(case, name, phone, case.secrets())
+        for url in urls:
+            reader.get(url)
+        reader.follow_up()
+        if phone is not None:
+            pulled = reader.pull(committed_database)
+            assert not {item["id"] for item in pulled} & {c["id"] for c in case.complaints.values()}, name
+        # the scan saw the complaints (it would prove nothing otherwise), and the staff's desk stayed shut
+        for complaint in case.complaints.values():
+            assert reader.status(f"{BASE}/{complaint['id']}") == 200
+            assert complaint["folio"] in reader.body(f"{BASE}/{complaint['id']}")
+            assert reader.status(f"{BASE}/{complaint['id']}/notes") == (401 if phone is None else 403), name
+            for response_format in ("json", "xml"):
+                single = f"/open311/v2/requests/{complaint['folio']}.{response_format}?jurisdiction_id=10005"
+                assert reader.status(single) == 200 and complaint["folio"] in reader.body(single)
+                listed = f"/open311/v2/requests.{response_format}?jurisdiction_id=10005"
+                assert complaint["folio"] in reader.body(listed), (name, listed)
+            assert complaint["folio"] in reader.body(f"{BASE}/public?limit=200")
+            entries = f"/api/v1/municipalities/10005/audit/entries?entity=complaint&entity_id={complaint['id']}"
+            assert complaint["folio"] in reader.body(entries)
+        assert reader.status(BASE) == (401 if phone is None else 403), name
+        assert reader.status("follow-up") == 200 and anonymous["folio"] in reader.body("follow-up")
+
+
+def test_the_reporter_sees_their_complaint_but_not_the_comptrollers_desk(live, committed_database) -> None:
+    case = Case(live, committed_database)
+    reader = Reader(case, "the reporter", case.reporter, case.secrets(reporter=True))
+    for url in case.urls():
+        reader.get(url)
+    named = case.complaints["named"]
+    one = f"{BASE}/{named['id']}"
+    assert reader.status(one) == 200
+    own = json.loads(reader.body(one))
+    assert own["folio"] == named["folio"] and own["state"] == "admitted" and own["photos"] == [case.photo_id]
+    assert not STAFF_ONLY & set(own)  # no contact, account, assignee, priority: the reporter's view is the public one
+    assert reader.status(f"{one}/notes") == 403 and reader.status(BASE) == 403
+    mine = json.loads(reader.body(f"{BASE}/mine"))
+    assert named["folio"] in [complaint["folio"] for complaint in mine]
+    # the anonymous and the Open311 complaints are not tied to any account, not even the one that sent them
+    assert {complaint["folio"] for complaint in mine}.isdisjoint(
+        {case.complaints["anonymous"]["folio"], case.complaints["open311"]["folio"]})
+    # the phone of the reporter pulls their complaint, as the public sees it
+    served = [item for item in reader.pull(committed_database) if item["type"] == "complaint"]
+    assert [item["data"]["folio"] for item in served if item["id"] == named["id"]] == [named["folio"]]
+    assert not {case.complaints["anonymous"]["id"], case.complaints["open311"]["id"]} & {i["id"] for i in served}
