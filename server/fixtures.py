@@ -1,5 +1,5 @@
 """`vigia load-fixtures`: the demo municipality, its zones, holidays, one account per role and a register of
-public works with their progress histories.
+public works with their progress histories. Dates follow the day of loading (server/demo_calendar.py).
 
 Idempotent: every record is matched by its natural key (municipality code, zone code, day, email, work number,
 observation), so loading twice changes nothing.
@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from server import geo
+from server import demo_calendar, geo
 from server.auth import service as auth
 from server.auth.actor import Actor
 from server.auth.models import Role
@@ -52,6 +51,7 @@ def load(session: Session, path: Path = DEFAULT_PATH) -> dict[str, Counter[str]]
     """Load every fixture under `path`; returns counts of created / updated / unchanged per kind."""
     report: dict[str, Counter[str]] = {}
     geo_dir = path / "geo"
+    calendar = demo_calendar.for_loading(session, path)
 
     counts: Counter[str] = Counter()
     for feature in json.loads((geo_dir / "municipalities.geojson").read_text("utf-8"))["features"]:
@@ -80,17 +80,13 @@ def load(session: Session, path: Path = DEFAULT_PATH) -> dict[str, Counter[str]]
     report["zones"] = counts
 
     counts = Counter()
-    holidays = json.loads((path / "holidays.json").read_text("utf-8"))
-    for code, days in holidays.items():
-        if code.startswith("_"):
-            continue
+    for code in sorted(calendar.holiday_rules):
         municipality = municipalities.get_by_code(session, code)
-        for item in days:
-            day = date.fromisoformat(item["day"])
+        for day, name in calendar.holidays(code):
             existing = session.scalar(
                 sa.select(Holiday).where(Holiday.municipality_id == municipality.id, Holiday.day == day)
             )
-            values = {"municipality_id": municipality.id, "day": day, "name": item["name"]}
+            values = {"municipality_id": municipality.id, "day": day, "name": name}
             counts[_upsert(session, existing, values, "", Holiday)] += 1
     session.flush()
     report["holidays"] = counts
@@ -112,23 +108,24 @@ def load(session: Session, path: Path = DEFAULT_PATH) -> dict[str, Counter[str]]
     session.flush()
     report["users"] = counts
 
-    _load_works(session, path, report)
+    _load_works(session, path, report, calendar)
     from server.complaints import fixtures as complaint_fixtures
 
-    complaint_fixtures.load(session, path, report)
+    complaint_fixtures.load(session, path, report, calendar)
     from server.committees import fixtures as committee_fixtures
 
-    committee_fixtures.load(session, path, report)
+    committee_fixtures.load(session, path, report, calendar)
     from server.observatories import fixtures as observatory_fixtures
 
-    observatory_fixtures.load(session, path, report)
+    observatory_fixtures.load(session, path, report, calendar)
     from server.inspections import fixtures as inspection_fixtures
 
-    inspection_fixtures.load(session, path, report)
+    inspection_fixtures.load(session, path, report, calendar)
     return report
 
 
-def _load_works(session: Session, path: Path, report: dict[str, Counter[str]]) -> None:
+def _load_works(session: Session, path: Path, report: dict[str, Counter[str]],
+                calendar: demo_calendar.DemoCalendar) -> None:
     """Demo works (works.json), entered through the works service as the national administrator, so zones,
     contractor, current contract value and latest progress are derived exactly as for any import. A work is
     matched by its number; an observation by (work, day, source, physical %, financial %)."""
@@ -141,7 +138,7 @@ def _load_works(session: Session, path: Path, report: dict[str, Counter[str]]) -
 
     counts: Counter[str] = Counter()
     progress: Counter[str] = Counter()
-    for code, items in json.loads(works_file.read_text("utf-8")).items():
+    for code, items in calendar.read(works_file).items():
         if code.startswith("_"):
             continue
         municipality = municipalities.get_by_code(session, code)

@@ -24,6 +24,8 @@ from server import db, fixtures, migrate
 from server.config import Settings, configure_settings
 from server.logs import JsonFormatter
 
+pytest_plugins = ["tests.clock"]  # VIGIA_TEST_TODAY: the whole run at a chosen date
+
 IN_CI = os.environ.get("CI", "").lower() == "true"
 POSTGRES_ADMIN_URL = os.environ.get("VIGIA_TEST_POSTGRES_URL", "postgresql+psycopg://vigia:vigia@127.0.0.1:5432/postgres")
 REDIS_TEST_URL = os.environ.get("VIGIA_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")

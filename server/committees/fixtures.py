@@ -9,7 +9,6 @@ by (meeting, text). Records are created with the ids in the file, so tests and d
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections import Counter
 from datetime import date
@@ -32,6 +31,7 @@ from server.committees.models import (
     Training,
     TrainingAttendance,
 )
+from server.demo_calendar import DemoCalendar
 from server.municipalities import service as municipalities
 from server.municipalities.models import Municipality
 from server.works.models import Work
@@ -82,11 +82,11 @@ def _link(session: Session, counts: Counter[str], model: Any, keys: dict[str, An
         counts["unchanged"] += 1
 
 
-def load(session: Session, path: Path, report: dict[str, Counter[str]]) -> None:
+def load(session: Session, path: Path, report: dict[str, Counter[str]], calendar: DemoCalendar) -> None:
     source = path / "committees.json"
     if not source.exists():
         return
-    document = json.loads(source.read_text("utf-8"))
+    document = calendar.read(source)
     counts: dict[str, Counter[str]] = {name: Counter() for name in (
         "committees", "committee events", "committee members", "committee works", "trainings",
         "training attendance", "meetings", "meeting attendance", "agreements")}

@@ -43,6 +43,25 @@ def business_days_between(start: date, end: date, holidays: set[date]) -> int:
     return count
 
 
+def first_working_day(day: date, holidays: set[date]) -> date:
+    """`day` itself when offices open that day, else the next business day: the first day anyone can act."""
+    while not is_business_day(day, holidays):
+        day += timedelta(days=1)
+    return day
+
+
+def business_days_left(due_on: date, today: date, holidays: set[date]) -> int:
+    """Business days left in a term that ends on `due_on`, counted from the first working day on or after
+    `today`: 0 on the last day of the term, negative once it has passed. A term is overdue exactly when this is
+    negative, so on a weekend after a Friday deadline it reads -1 (late), never 0 and overdue at once."""
+    return business_days_between(first_working_day(today, holidays), due_on, holidays)
+
+
+def is_overdue(due_on: date, today: date, holidays: set[date]) -> bool:
+    """The term ended before the first working day on or after `today` (the same rule as business_days_left)."""
+    return due_on < first_working_day(today, holidays)
+
+
 def add_months(start: date, months: int) -> date:
     month = start.month - 1 + months
     year = start.year + month // 12

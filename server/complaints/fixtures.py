@@ -4,7 +4,6 @@ workflow (so the audit log and the deadlines are what they would have been). Ide
 from __future__ import annotations
 
 import io
-import json
 import random
 import uuid
 from collections import Counter
@@ -20,6 +19,7 @@ from server.auth.actor import ANONYMOUS, Actor
 from server.auth.models import Role
 from server.complaints import intake, triage
 from server.complaints.models import Category, Complaint, ComplaintCreate, ResponseTemplate, TransitionCreate
+from server.demo_calendar import DemoCalendar
 from server.municipalities import service as municipalities
 from server.municipalities.models import Municipality
 
@@ -47,8 +47,8 @@ def synthetic_photo(seed: int) -> bytes:
     return buffer.getvalue()
 
 
-def load(session: Session, path: Path, report: dict[str, Counter[str]]) -> None:
-    document = json.loads((path / "complaints.json").read_text("utf-8"))
+def load(session: Session, path: Path, report: dict[str, Counter[str]], calendar: DemoCalendar) -> None:
+    document = calendar.read(path / "complaints.json")
     counts: Counter[str] = Counter()
     for code, categories in document["categories"].items():
         municipality = municipalities.get_by_code(session, code)

@@ -355,7 +355,10 @@ class ComplaintStaff(ComplaintPublic):
     extended: bool
     clarification_due_on: date | None
     referral_due_on: date | None
-    business_days_left: int
+    business_days_left: int | None = PField(description=(
+        "business days left to answer, counted from the first working day on or after today: 0 on the last day "
+        "of the term, negative once it has passed (exactly when `overdue` is true); null while the term does "
+        "not run (waiting for clarification, or answered)"))
     accuracy_m: float | None
     attributes: dict[str, Any]
     version: int

@@ -9,7 +9,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import uuid
-from datetime import date, datetime, time, timezone
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -38,9 +39,7 @@ from server.errors import NotFound
 from server.municipalities import service as municipalities
 from server.municipalities.models import Municipality, Zone
 
-
-def today_in(municipality: Municipality) -> date:
-    return datetime.now(ZoneInfo(municipality.timezone)).date()
+today_in = municipalities.today_in
 
 
 def moment(municipality: Municipality, day: date | None) -> datetime:
@@ -70,14 +69,42 @@ def add_business_days(session: Session, municipality: Municipality, start: date,
     return deadlines.add_business_days(start, days, window)
 
 
-def business_days_left(session: Session, municipality: Municipality, complaint: Complaint) -> int:
-    today = today_in(municipality)
-    low, high = sorted((today, complaint.due_on))
-    return deadlines.business_days_between(today, complaint.due_on, holidays(session, municipality, low, high))
+@dataclass(frozen=True)
+class TermDay:
+    """Today in the municipality, and the first working day on or after it (today itself on a business day).
+    Every "overdue" and "business days left" is measured from `working_day`, so they always agree: a running
+    complaint is overdue exactly when its business days left are negative."""
+
+    today: date
+    working_day: date
 
 
-def is_overdue(complaint: Complaint, today: date) -> bool:
-    return State(complaint.state) in workflow.RUNNING_STATES and complaint.due_on < today
+def term_day(session: Session, municipality: Municipality, today: date | None = None) -> TermDay:
+    """The municipality's TermDay (kept in the session for the rest of its transaction)."""
+    today = today or today_in(municipality)
+    key = ("term_day", municipality.id, today)
+    if key not in session.info:
+        # No run of closed days outlasts a month (Holy Week plus a weekend is the longest).
+        closed = holidays(session, municipality, today, today + timedelta(days=31))
+        session.info[key] = TermDay(today, deadlines.first_working_day(today, closed))
+    return session.info[key]
+
+
+def business_days_left(session: Session, municipality: Municipality, complaint: Complaint,
+                       day: TermDay | None = None) -> int | None:
+    """Business days left to answer: 0 on the last day of the term, negative once it has passed; None while the
+    term does not run (paused for a clarification, or answered)."""
+    if State(complaint.state) not in workflow.RUNNING_STATES:
+        return None
+    day = day or term_day(session, municipality)
+    low, high = sorted((day.working_day, complaint.due_on))
+    return deadlines.business_days_between(day.working_day, complaint.due_on,
+                                           holidays(session, municipality, low, high))
+
+
+def is_overdue(complaint: Complaint, day: TermDay) -> bool:
+    """A complaint still waiting for an answer whose term ended before the working day (see TermDay)."""
+    return State(complaint.state) in workflow.RUNNING_STATES and complaint.due_on < day.working_day
 
 
 def follow_up_digest(folio: str, code: str) -> str:
@@ -153,7 +180,7 @@ def commit_text(text: str | None) -> str | None:
 
 
 def _public_fields(session: Session, complaint: Complaint, municipality: Municipality, language: str,
-                   today: date) -> dict[str, Any]:
+                   day: TermDay) -> dict[str, Any]:
     category = session.get(Category, complaint.category_id)
     zone = session.get(Zone, complaint.zone_id) if complaint.zone_id else None
     photos = session.scalars(
@@ -186,7 +213,7 @@ def _public_fields(session: Session, complaint: Complaint, municipality: Municip
         "photos": list(photos),
         "received_on": complaint.received_on,
         "due_on": complaint.due_on,
-        "overdue": is_overdue(complaint, today),
+        "overdue": is_overdue(complaint, day),
         "updates": [
             UpdatePublic(kind=u.kind, from_state=u.from_state, to_state=u.to_state, text=u.text,
                          by_reporter=u.by_reporter, at=u.at)
@@ -199,7 +226,8 @@ def _public_fields(session: Session, complaint: Complaint, municipality: Municip
 
 def public_view(session: Session, complaint: Complaint, *, municipality: Municipality,
                 language: str) -> ComplaintPublic:
-    return ComplaintPublic(**_public_fields(session, complaint, municipality, language, today_in(municipality)))
+    return ComplaintPublic(**_public_fields(session, complaint, municipality, language,
+                                            term_day(session, municipality)))
 
 
 def staff_view(session: Session, complaint: Complaint, *, municipality: Municipality,
@@ -207,8 +235,9 @@ def staff_view(session: Session, complaint: Complaint, *, municipality: Municipa
     contact = None
     if complaint.contact_name or complaint.contact_email or complaint.contact_phone:
         contact = Contact(name=complaint.contact_name, email=complaint.contact_email, phone=complaint.contact_phone)
+    day = term_day(session, municipality)
     return ComplaintStaff(
-        **_public_fields(session, complaint, municipality, language, today_in(municipality)),
+        **_public_fields(session, complaint, municipality, language, day),
         reporter_id=complaint.reporter_id,
         anonymous=complaint.anonymous,
         contact=contact,
@@ -217,7 +246,7 @@ def staff_view(session: Session, complaint: Complaint, *, municipality: Municipa
         extended=complaint.extended,
         clarification_due_on=complaint.clarification_due_on,
         referral_due_on=complaint.referral_due_on,
-        business_days_left=business_days_left(session, municipality, complaint),
+        business_days_left=business_days_left(session, municipality, complaint, day),
         accuracy_m=complaint.accuracy_m,
         attributes=complaint.attributes,
         version=complaint.version,

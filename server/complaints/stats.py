@@ -58,7 +58,7 @@ def statistics(session: Session, *, municipality: Municipality, since: date | No
     kinds = dict(_grouped(session, window, Complaint.kind))
     running = [state.value for state in workflow.RUNNING_STATES]
     overdue = session.scalar(sa.select(sa.func.count()).select_from(Complaint).where(
-        *window, Complaint.state.in_(running), Complaint.due_on < today))
+        *window, Complaint.state.in_(running), Complaint.due_on < service.term_day(session, municipality).working_day))
     timings = _timings(session, municipality, window)
     return ComplaintStats(
         municipality=municipality.code, since=since, until=until, as_of=today,

@@ -47,7 +47,7 @@ def _check_version(session: Session, complaint: Complaint, version: int | None, 
 
 
 def _queue_filters(session: Session, municipality: Municipality, query: QueueQuery) -> list[Any]:
-    today = service.today_in(municipality)
+    day = service.term_day(session, municipality)
     running = [state.value for state in workflow.RUNNING_STATES]
     conditions = service.base_filters(municipality, kind=query.kind, category=query.category,
                                       work_id=query.work_id)
@@ -59,10 +59,10 @@ def _queue_filters(session: Session, municipality: Municipality, query: QueueQue
     if query.unassigned is not None:
         conditions.append(Complaint.assignee_id.is_(None) if query.unassigned else Complaint.assignee_id.is_not(None))
     if query.overdue is not None:
-        overdue = sa.and_(Complaint.state.in_(running), Complaint.due_on < today)
+        overdue = sa.and_(Complaint.state.in_(running), Complaint.due_on < day.working_day)
         conditions.append(overdue if query.overdue else sa.not_(overdue))
     if query.due_within_days is not None:
-        limit = service.add_business_days(session, municipality, today, query.due_within_days)
+        limit = service.add_business_days(session, municipality, day.working_day, query.due_within_days)
         conditions.append(sa.and_(Complaint.state.in_(running), Complaint.due_on <= limit))
     if query.q:
         for word in query.q.split():

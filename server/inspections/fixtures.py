@@ -18,6 +18,7 @@ from server.auth import service as auth
 from server.auth.actor import Actor
 from server.auth.models import Role
 from server.db import utcnow
+from server.demo_calendar import DemoCalendar
 from server.inspections.definition import validate_definition
 from server.inspections.models import FindingCreate, FormTemplate, FormVersion, Question, VisitCreate
 from server.municipalities import service as municipalities
@@ -35,7 +36,7 @@ FINDINGS = [
 ]
 
 
-def load(session: Session, path: Path, report: dict[str, Counter[str]]) -> None:
+def load(session: Session, path: Path, report: dict[str, Counter[str]], calendar: DemoCalendar) -> None:
     document = json.loads((path / "forms.json").read_text("utf-8"))
     counts: Counter[str] = Counter()
     for code, templates in document["templates"].items():

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from shapely import geometry as sg
@@ -101,6 +102,11 @@ def remove_holiday(session: Session, *, actor: Actor, code: str, day: date) -> N
     ).rowcount
     if not deleted:
         raise NotFound("holiday_not_found", date=day.isoformat())
+
+
+def today_in(municipality: Municipality) -> date:
+    """The date in the municipality's own time zone: every "today" in Vigía is this one."""
+    return datetime.now(ZoneInfo(municipality.timezone)).date()
 
 
 def holidays_between(session: Session, *, municipality_id: object, start: date, end: date) -> set[date]:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from server.auth import service as auth
 from server.auth.actor import Actor
+from server.demo_calendar import DemoCalendar
 from server.municipalities import service as municipalities
 from server.municipalities.models import Municipality
 from server.observatories import service, tracking
@@ -50,7 +51,7 @@ def fixture_id(observatory_id: uuid.UUID, kind: str, key: str) -> uuid.UUID:
     return uuid.uuid5(observatory_id, f"{kind}:{key}")
 
 
-def load(session: Session, path: Path, report: dict[str, Counter[str]]) -> None:
+def load(session: Session, path: Path, report: dict[str, Counter[str]], calendar: DemoCalendar) -> None:
     source = path / "observatories.json"
     if not source.exists():
         return
@@ -60,7 +61,7 @@ def load(session: Session, path: Path, report: dict[str, Counter[str]]) -> None:
     counts: dict[str, Counter[str]] = {kind: Counter() for kind in
                                        ("observatories", "observatory_members", "accreditations", "indicators",
                                         "indicator_observations", "observatory_findings")}
-    for code, items in json.loads(source.read_text("utf-8")).items():
+    for code, items in calendar.read(source).items():
         if code.startswith("_"):
             continue
         municipality = municipalities.get_by_code(session, code)

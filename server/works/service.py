@@ -6,7 +6,7 @@ import json
 import unicodedata
 import uuid
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -44,9 +44,7 @@ def fold(text: str) -> str:
 
 
 def today_in(municipality: Municipality) -> date:
-    from zoneinfo import ZoneInfo
-
-    return datetime.now(ZoneInfo(municipality.timezone)).date()
+    return municipalities.today_in(municipality)
 
 
 def oc4ids_id(municipality: Municipality, work: Work) -> str:

@@ -5,6 +5,8 @@ The table below is the specification. A new protected endpoint that is not in it
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from starlette.routing import Route
 
@@ -142,6 +144,8 @@ DEMO_COMMITTEE_MEMBER = f"{DEMO_COMMITTEE_PATH}/members/0192f100-0002-7000-8000-
 COMMITTEE_MANAGERS = frozenset({Role.committee_coordinator, Role.comptroller, Role.admin})
 COMMITTEE_READERS = COMMITTEE_MANAGERS | {Role.committee_member}  # members: only of their own committee
 
+THIS_YEAR = date.today().year  # the demo has this year's holidays, whatever the year (fixtures/calendar.json)
+
 MATRIX = {
     "logout": ("POST", "/api/v1/auth/logout", None, EVERY_ROLE),
     "me": ("GET", "/api/v1/auth/me", None, EVERY_ROLE),
@@ -153,9 +157,9 @@ MATRIX = {
         "payload": {"complaint_id": "{target_complaint}"}}]}, EVERY_ROLE),
     "pull": ("GET", "/api/v1/sync/pull", None, EVERY_ROLE),
     "update_municipality": ("PATCH", "/api/v1/municipalities/10005", {"timezone": "America/Mexico_City"}, ADMINS),
-    "add_holiday": ("POST", "/api/v1/municipalities/10005/holidays", {"day": "2026-12-12", "name": "Guadalupe"},
-                    ADMINS),
-    "remove_holiday": ("DELETE", "/api/v1/municipalities/10005/holidays/2026-01-01", None, ADMINS),
+    "add_holiday": ("POST", "/api/v1/municipalities/10005/holidays",
+                    {"day": f"{THIS_YEAR}-10-12", "name": "Día de la Raza"}, ADMINS),
+    "remove_holiday": ("DELETE", f"/api/v1/municipalities/10005/holidays/{THIS_YEAR}-01-01", None, ADMINS),
     "list_users": ("GET", "/api/v1/municipalities/10005/users", None, STAFF),
     "add_user": ("POST", "/api/v1/municipalities/10005/users",
                  {"email": "nueva@vigia.example", "full_name": "Nueva", "roles": ["volunteer"]}, ADMINS),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from server.complaints import deadlines
 
@@ -30,3 +30,29 @@ def test_business_days_between_counts_both_ways() -> None:
 def test_a_month_for_clarification() -> None:
     assert deadlines.add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
     assert deadlines.add_months(date(2026, 12, 15), 1) == date(2027, 1, 15)
+
+
+def test_days_left_and_overdue_come_from_the_same_calendar() -> None:
+    # A term that ends on Friday 13 Nov 2026 (Monday 16 is a holiday).
+    due = date(2026, 11, 13)
+    seen = {}
+    for offset in range(-3, 10):
+        today = date(2026, 11, 13) + timedelta(days=offset)
+        left = deadlines.business_days_left(due, today, HOLIDAYS)
+        assert deadlines.is_overdue(due, today, HOLIDAYS) == (left < 0), today
+        seen[today] = left
+    assert seen[date(2026, 11, 12)] == 1  # Thursday: one more business day
+    assert seen[date(2026, 11, 13)] == 0  # Friday: the last day
+    # The weekend and the holiday after it: the term has run out, and the first working day is Tuesday 17,
+    # one business day past it; never "0 left" and overdue at once.
+    assert seen[date(2026, 11, 14)] == seen[date(2026, 11, 15)] == seen[date(2026, 11, 16)] == -1
+    assert seen[date(2026, 11, 17)] == -1 and seen[date(2026, 11, 18)] == -2
+
+
+def test_a_term_that_ends_on_monday_is_not_overdue_over_the_weekend() -> None:
+    due = date(2026, 11, 23)  # Monday
+    for today in (date(2026, 11, 21), date(2026, 11, 22)):  # Saturday, Sunday
+        assert deadlines.business_days_left(due, today, HOLIDAYS) == 0
+        assert not deadlines.is_overdue(due, today, HOLIDAYS)
+    assert deadlines.first_working_day(date(2026, 11, 14), HOLIDAYS) == date(2026, 11, 17)
+    assert deadlines.first_working_day(date(2026, 11, 17), HOLIDAYS) == date(2026, 11, 17)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from server.audit import service as audit
 from server.auth import service as auth
@@ -12,6 +13,7 @@ from tests.factories import bearer, complaint_body, municipality, token_for
 from tests.test_app import assert_error_shape
 
 BASE = "/api/v1/municipalities/10005/complaints"
+MONTERREY = ZoneInfo("America/Monterrey")  # the demo municipality's time zone
 
 
 def staff(session) -> dict[str, str]:
@@ -34,8 +36,7 @@ def test_the_queue_puts_overdue_complaints_first_and_counts_states(client, sessi
     items = page["items"]
     overdue = [item for item in items if item["overdue"]]
     assert overdue, "the demo data has overdue complaints"
-    first_not_overdue = next(i for i, item in enumerate(items) if not item["overdue"])
-    assert all(item["overdue"] for item in items[:first_not_overdue])
+    assert items[:len(overdue)] == overdue  # every overdue complaint before any other
     assert all(item["business_days_left"] < 0 for item in overdue)
     assert page["total"] == len(items) == sum(page["counts"].values())
     assert set(page["counts"]) >= {"received", "needs_clarification", "admitted", "inadmissible", "referred",
@@ -43,10 +44,53 @@ def test_the_queue_puts_overdue_complaints_first_and_counts_states(client, sessi
     only = client.get(BASE + "?overdue=true", headers=staff(session)).json()
     assert {item["id"] for item in only["items"]} == {item["id"] for item in overdue}
     assert only["counts"] == client.get(BASE + "?overdue=true&state=received", headers=staff(session)).json()["counts"]
-    received = client.get(BASE + "?state=received&kind=complaint", headers=staff(session)).json()
+    waiting, admitted = file(client), file(client)
+    assert move(client, staff(session), admitted["id"], "admitted").status_code == 200
+    received = client.get(BASE + "?state=received&kind=complaint&limit=200", headers=staff(session)).json()
+    ids = [item["id"] for item in received["items"]]
+    assert waiting["id"] in ids and admitted["id"] not in ids
     assert all(item["state"] == "received" and item["kind"] == "complaint" for item in received["items"])
-    soon = client.get(BASE + "?due_within_days=5", headers=staff(session)).json()
+    _due(session, waiting["id"], days=1)
+    soon = client.get(BASE + "?due_within_days=5&limit=200", headers=staff(session)).json()
+    assert waiting["id"] in [item["id"] for item in soon["items"]]
     assert all(item["business_days_left"] <= 5 for item in soon["items"])
+
+
+def _due(session, complaint_id: str, *, days: int) -> None:
+    """Move a complaint's term to `days` calendar days from the municipality's today."""
+    from datetime import timedelta
+
+    from server.complaints import service
+    from server.complaints.models import Complaint
+
+    complaint = session.get(Complaint, uuid.UUID(complaint_id))
+    complaint.due_on = service.today_in(municipality(session)) + timedelta(days=days)
+    session.flush()
+
+
+def test_overdue_and_business_days_left_never_disagree(client, session, time_machine) -> None:
+    # Filed on Friday 8 January 2027: 15 business days end on Friday 29 January. Monday 1 February is a holiday
+    # (Día de la Constitución), so over that weekend the first working day is Tuesday 2 February.
+    time_machine.move_to(datetime(2027, 1, 8, 10, 0, tzinfo=MONTERREY), tick=False)
+    complaint = file(client)
+    assert complaint["due_on"] == "2027-01-29"
+    expected = {date(2027, 1, 28): (1, False), date(2027, 1, 29): (0, False), date(2027, 1, 30): (-1, True),
+                date(2027, 1, 31): (-1, True), date(2027, 2, 1): (-1, True), date(2027, 2, 2): (-1, True),
+                date(2027, 2, 3): (-2, True)}
+    for day, (left, overdue) in expected.items():
+        time_machine.move_to(datetime.combine(day, datetime.min.time().replace(hour=9), MONTERREY), tick=False)
+        seen = client.get(f"{BASE}/{complaint['id']}", headers=staff(session)).json()
+        assert (seen["business_days_left"], seen["overdue"]) == (left, overdue), day
+        assert client.get(f"{BASE}/{complaint['id']}").json()["overdue"] is overdue  # the public sees the same
+        listed = {item["id"] for item in client.get(BASE + "?overdue=true&limit=200", headers=staff(session)).json()[
+            "items"]}
+        assert (complaint["id"] in listed) is overdue, day
+        queue = client.get(BASE + "?limit=200", headers=staff(session)).json()["items"]
+        running = [item for item in queue if item["business_days_left"] is not None]
+        assert running and all(item["overdue"] == (item["business_days_left"] < 0) for item in running)
+        assert all(item["overdue"] is False for item in queue if item["business_days_left"] is None)
+        assert {item["state"] for item in queue if item["business_days_left"] is None} >= {
+            "needs_clarification", "resolved", "closed", "withdrawn"}
 
 
 def test_the_staff_view_shows_the_reporter_and_the_public_view_does_not(client, session) -> None:
@@ -178,20 +222,35 @@ def test_every_change_is_in_the_verifiable_log(client, session) -> None:
     assert report["ok"] is True
 
 
-def test_an_unanswered_clarification_request_withdraws_the_complaint(client, session) -> None:
-    from datetime import timedelta
+def test_an_unanswered_clarification_request_withdraws_the_complaint(client, session, time_machine) -> None:
+    import sqlalchemy as sa
 
     from server.complaints import service, triage
+    from server.complaints.models import Complaint
 
+    # Asked on Thursday 14 January 2027: the reporter has until Sunday 14 February, whatever today is.
+    time_machine.move_to(datetime(2027, 1, 14, 10, 0, tzinfo=MONTERREY), tick=False)
     headers = staff(session)
     complaint = file(client)
-    move(client, headers, complaint["id"], "needs_clarification", public_answer="¿Entre qué calles?")
+    asked = move(client, headers, complaint["id"], "needs_clarification", public_answer="¿Entre qué calles?")
+    assert asked.json()["clarification_due_on"] == "2027-02-14"
     durango = municipality(session)
     row = service.get(session, municipality=durango, complaint_id=uuid.UUID(complaint["id"]))
-    assert triage.expire_clarifications(session, municipality=durango) == 0  # the month is still running
-    row.clarification_due_on = service.today_in(durango) - timedelta(days=1)
-    session.flush()
-    assert triage.expire_clarifications(session, municipality=durango) == 1
+
+    def waiting_past(day: date) -> int:
+        return session.scalar(sa.select(sa.func.count()).select_from(Complaint).where(
+            Complaint.municipality_id == durango.id, Complaint.state == "needs_clarification",
+            Complaint.clarification_due_on < day))
+
+    time_machine.move_to(datetime(2027, 2, 14, 23, 0, tzinfo=MONTERREY), tick=False)  # the last day
+    expected = waiting_past(date(2027, 2, 14))  # demo complaints whose month ended earlier, not this one
+    assert triage.expire_clarifications(session, municipality=durango) == expected
+    assert client.get(f"{BASE}/{complaint['id']}").json()["state"] == "needs_clarification"
+
+    time_machine.move_to(datetime(2027, 2, 15, 0, 30, tzinfo=MONTERREY), tick=False)  # the month has passed
+    expected = waiting_past(date(2027, 2, 15))
+    assert expected >= 1 and triage.expire_clarifications(session, municipality=durango) == expected
+    session.refresh(row)
     shown = client.get(f"{BASE}/{complaint['id']}").json()
     assert shown["state"] == "withdrawn" and "un mes" in shown["updates"][-1]["text"]
 

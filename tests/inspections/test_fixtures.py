@@ -6,6 +6,7 @@ from collections import Counter
 
 import sqlalchemy as sa
 
+from server import demo_calendar
 from server.fixtures import DEFAULT_PATH
 from server.inspections import fixtures
 from server.inspections.models import FormTemplate, Visit, VisitFinding, VisitPhoto
@@ -27,7 +28,7 @@ def test_demo_visits_have_photos_findings_and_feed_progress(session) -> None:
 def test_loading_again_changes_nothing(session) -> None:
     before = session.scalar(sa.select(sa.func.count()).select_from(Visit))
     report: dict[str, Counter[str]] = {}
-    fixtures.load(session, DEFAULT_PATH, report)
+    fixtures.load(session, DEFAULT_PATH, report, demo_calendar.for_loading(session, DEFAULT_PATH))
     assert report["form templates"] == Counter({"unchanged": 4})
     assert set(report["visits"]) == {"unchanged"}
     assert session.scalar(sa.select(sa.func.count()).select_from(Visit)) == before

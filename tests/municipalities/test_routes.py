@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from shapely.geometry import shape
 
+from server.auth import service as auth
 from server.auth.models import Role
-from tests.factories import NATIONAL_ADMIN, bearer, make_user, token_for
+from tests.factories import NATIONAL_ADMIN, bearer, make_user, municipality, token_for
 from tests.test_app import assert_error_shape
 
 
@@ -16,7 +19,8 @@ def test_list_and_get_a_municipality(client) -> None:
     assert durango["name"] == "Durango" and durango["timezone"] == "America/Monterrey"
     boundary = shape(durango["boundary"])
     assert boundary.geom_type == "MultiPolygon" and boundary.is_valid
-    assert all(len(position) == 2 for position in durango["boundary"]["coordinates"][0][0])
+    ring = durango["boundary"]["coordinates"][0][0]
+    assert len(ring) >= 4 and all(len(position) == 2 for position in ring)
     west, south, east, north = durango["bbox"]
     assert west < -104.6657 < east and south < 24.0277 < north
 
@@ -37,18 +41,22 @@ def test_zones_are_a_geojson_feature_collection(client) -> None:
 
 
 def test_holidays_by_year_add_and_remove(client, session) -> None:
-    holidays = client.get("/api/v1/municipalities/10005/holidays?year=2026").json()
-    assert {"day": "2026-09-16", "name": "Día de la Independencia"} in holidays
-    assert all(h["day"].startswith("2026") for h in holidays)
+    year = date.today().year + 1  # the demo's holidays are rules, made into dates for the years around today
+    holidays = client.get(f"/api/v1/municipalities/10005/holidays?year={year}").json()
+    assert {"day": f"{year}-09-16", "name": "Día de la Independencia"} in holidays
+    assert len(holidays) == 11 and all(h["day"].startswith(str(year)) for h in holidays)
     headers = bearer(token_for(session, "admin@vigia.example"))
-    added = client.post("/api/v1/municipalities/10005/holidays", json={"day": "2026-12-12", "name": "Guadalupe"},
+    day = f"{year}-10-12"
+    added = client.post("/api/v1/municipalities/10005/holidays", json={"day": day, "name": "Día de la Raza"},
                         headers=headers)
     assert added.status_code == 201
-    again = client.post("/api/v1/municipalities/10005/holidays", json={"day": "2026-12-12", "name": "Otra vez"},
+    assert {"day": day, "name": "Día de la Raza"} in client.get(
+        f"/api/v1/municipalities/10005/holidays?year={year}").json()
+    again = client.post("/api/v1/municipalities/10005/holidays", json={"day": day, "name": "Otra vez"},
                         headers=headers)
-    assert "2026-12-12" in assert_error_shape(again, 409, "holiday_exists")["message"]
-    assert client.delete("/api/v1/municipalities/10005/holidays/2026-12-12", headers=headers).status_code == 204
-    assert_error_shape(client.delete("/api/v1/municipalities/10005/holidays/2026-12-12", headers=headers), 404,
+    assert day in assert_error_shape(again, 409, "holiday_exists")["message"]
+    assert client.delete(f"/api/v1/municipalities/10005/holidays/{day}", headers=headers).status_code == 204
+    assert_error_shape(client.delete(f"/api/v1/municipalities/10005/holidays/{day}", headers=headers), 404,
                        "holiday_not_found")
     bad = client.delete("/api/v1/municipalities/10005/holidays/12-12-2026", headers=headers)
     assert assert_error_shape(bad, 422, "invalid_date")["details"][0]["field"] == "day"
@@ -88,11 +96,17 @@ def test_admin_creates_an_account_that_can_sign_in(client, session) -> None:
 
 def test_staff_lists_show_only_this_municipality(client, session) -> None:
     make_user(session, Role.volunteer, code="10007", email="solo.gomez@vigia.example")
+    both = make_user(session, Role.volunteer, email="en.los.dos@vigia.example")
+    auth.grant(session, user=both, municipality_id=municipality(session, "10007").id, role=Role.admin)
     users = client.get("/api/v1/municipalities/10005/users",
                        headers=bearer(token_for(session, "contraloria@vigia.example"))).json()
     emails = {u["email"] for u in users}
     assert "admin@vigia.example" in emails and "solo.gomez@vigia.example" not in emails
-    assert all(g["municipality_code"] == "10005" for u in users for g in u["roles"])
+    grants = [g for u in users for g in u["roles"]]
+    assert grants and {g["municipality_code"] for g in grants} == {"10005"}
+    # someone with roles in both is listed with this municipality's roles only
+    assert [u["roles"] for u in users if u["email"] == both.email] == [
+        [{"municipality_code": "10005", "role": "volunteer"}]]
 
 
 def test_another_municipalitys_account_is_not_found_here(client, session) -> None:
@@ -125,9 +139,25 @@ def test_an_admin_cannot_remove_their_own_admin_role(client, session) -> None:
 
 
 def test_national_admin_acts_in_every_municipality(client, session) -> None:
+    here = make_user(session, Role.committee_member, Role.volunteer)
+    there = make_user(session, Role.comptroller, code="10007")
+    both = make_user(session, Role.volunteer)
+    auth.grant(session, user=both, municipality_id=municipality(session, "10007").id, role=Role.admin)
     headers = bearer(token_for(session, NATIONAL_ADMIN))
-    for code in ("10005", "10007"):
-        assert client.get(f"/api/v1/municipalities/{code}/users", headers=headers).status_code == 200
+    expected = {"10005": {here.email: ["committee_member", "volunteer"], both.email: ["volunteer"]},
+                "10007": {there.email: ["comptroller"], both.email: ["admin"]}}
+    for code, theirs in expected.items():
+        response = client.get(f"/api/v1/municipalities/{code}/users", headers=headers)
+        assert response.status_code == 200, response.text
+        users = {user["email"]: user for user in response.json()}
+        roles = {email: sorted(g["role"] for g in users[email]["roles"]) for email in theirs if email in users}
+        assert roles == theirs, code  # each of them, with exactly their roles here
+        outsider = here if code == "10007" else there
+        assert outsider.email not in users, code
+        # every account listed has a role here, and is shown with this municipality's roles only
+        assert all(user["roles"] for user in users.values()), code
+        assert {g["municipality_code"] for user in users.values() for g in user["roles"]} == {code}
+        assert [u["email"] for u in response.json()] == sorted(users)  # by email
 
 
 def _square(west: float, south: float, size: float = 0.01) -> dict:

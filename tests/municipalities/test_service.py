@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 
+from server.demo_calendar import easter, rule_date
 from server.errors import Invalid
 from server.municipalities import service
 from tests.factories import CENTRO, municipality
@@ -38,8 +41,10 @@ def test_zone_at_finds_the_colonia_on_both_databases(session) -> None:
 
 
 def test_holidays_between(session) -> None:
-    from datetime import date
-
-    days = service.holidays_between(session, municipality_id=municipality(session).id, start=date(2026, 3, 1),
-                                    end=date(2026, 4, 30))
-    assert days == {date(2026, 3, 16), date(2026, 4, 2), date(2026, 4, 3)}
+    # 2027: Benito Juárez on the third Monday of March, Holy Thursday and Friday before Easter (28 March).
+    year = date.today().year + 1
+    days = service.holidays_between(session, municipality_id=municipality(session).id, start=date(year, 3, 1),
+                                    end=date(year, 4, 30))
+    assert days == {rule_date({"month": 3, "weekday": "monday", "nth": 3}, year),
+                    easter(year) - timedelta(days=3), easter(year) - timedelta(days=2)}
+    assert len(days) == 3 and all(day.weekday() in (0, 3, 4) for day in days)
