@@ -23,12 +23,12 @@ from server.config import get_settings
 from server.errors import Invalid
 from server.works import oc4ids, search, service
 from server.works.models import Work, WorkQuery
-from tests.conftest import Backend, base_settings, fresh_database, unavailable
+from tests.conftest import Backend, base_settings, fresh_database
 from tests.factories import NATIONAL_ADMIN, bearer, municipality, token_for
 from tests.test_app import assert_error_shape
 from tests.works.samples import GEOMETRIES, rich_works, staff
 
-OC4IDS_DIR = Path(__file__).resolve().parents[3] / "shared" / "oc4ids"
+OC4IDS_DIR = Path(__file__).resolve().parents[1] / "schemas" / "oc4ids"  # see tests/schemas/README.md
 IMPORT = "/api/v1/municipalities/10005/works/import"
 
 
@@ -40,8 +40,6 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def cove() -> Iterator[LibCoveOC4IDSConfig]:
     """libcoveoc4ids pointed at the OC4IDS 0.9 schema served on loopback (there is no internet here)."""
-    if not (OC4IDS_DIR / "project-package-schema.json").exists():
-        unavailable(f"the OC4IDS schema copy is not at {OC4IDS_DIR}")
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(OC4IDS_DIR)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
