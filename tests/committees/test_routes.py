@@ -40,13 +40,23 @@ def test_public_responses_never_carry_contact_data(client, session) -> None:
 
 
 def test_names_only_with_consent(client, session) -> None:
+    from server.committees import members
+    from server.committees.schemas import MemberCreate
+    from tests.committees.helpers import coordinator as coordinator_actor
+    from tests.factories import municipality
+
     committee = uuid.UUID(DEMO_COMMITTEE)
+    members.add(session, actor=coordinator_actor(session), municipality=municipality(session), committee_id=committee,
+                data=MemberCreate(full_name="Eulalia Reservada Prueba", sex="F", role="member_at_large",
+                                  consent_public=False, start_on=days_ago(session, 1)))
+    session.flush()
     rows = session.scalars(sa.select(Member).where(Member.committee_id == committee, Member.end_on.is_(None))).all()
     shown = client.get(f"{BASE}/{committee}").json()
     names = sorted(m["name"] for m in shown["active_members"])
     expected = sorted(m.full_name if m.consent_public else "Integrante" for m in rows)
     assert names == expected and "Joaquín Salas Ibarra" in names
     hidden = [m.full_name for m in rows if not m.consent_public]
+    assert "Eulalia Reservada Prueba" in hidden
     assert all(name not in json.dumps(shown, ensure_ascii=False) for name in hidden)
     assert shown["works"] and shown["works"][0]["identifier"] == "OP-2025-001"
     assert [e["to_state"] for e in shown["timeline"]] == ["draft", "constituted", "registered", "active"]

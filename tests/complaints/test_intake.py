@@ -63,9 +63,13 @@ def test_bad_locations_and_input(client) -> None:
 
 
 def test_suggestions_before_filing_and_support_instead_of_duplicating(client, session) -> None:
+    from tests.factories import make_work, point
+
+    here = make_work(session, title="Banqueta de la calle Negrete", geometry=point(*CENTRO))
     first = client.post(BASE, json=complaint_body(anonymous=True)).json()["complaint"]
     suggested = client.get(BASE + f"/suggestions?lon={CENTRO[0]}&lat={CENTRO[1]}&category=obra-calidad").json()
     assert first["id"] in [c["id"] for c in suggested["duplicates"]]
+    assert str(here.id) in [w["id"] for w in suggested["works"]]  # the work right there is suggested
     assert all(w["distance_m"] <= 100 for w in suggested["works"])
     elsewhere = client.get(BASE + "/suggestions?lon=-104.6200&lat=24.0500&category=obra-calidad").json()
     assert first["id"] not in [c["id"] for c in elsewhere["duplicates"]]

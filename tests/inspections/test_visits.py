@@ -183,12 +183,25 @@ def test_a_visit_without_works_linked_accepts_any_work(client, session, setup) -
     from tests.inspections.conftest import add_member, make_committee
 
     committee = make_committee(session, f"Comité sin obras {uuid.uuid4().hex[:4]}", [])
-    add_member(session, committee, _user(session, setup))
+    member = add_member(session, committee, _user(session, setup))
     work = make_work(session, title="Cualquier obra")
-    response = client.post(VISITS, json=setup.visit(committee_id=str(committee.id), work_id=str(work.id),
-                                                    observed_physical_pct=None),
-                           headers=bearer(setup.member_token))
+    body = setup.visit(committee_id=str(committee.id), work_id=str(work.id), observed_physical_pct=None)
+    headers = bearer(setup.member_token)
+    response = client.post(VISITS, json=body, headers=headers)
     assert response.status_code == 201, response.text
+    visit = response.json()
+    # Stored with this committee, this member and the work it names, with what the member answered.
+    assert (visit["id"], visit["committee_id"], visit["member_id"], visit["work_id"]) == (
+        body["id"], str(committee.id), str(member.id), str(work.id))
+    assert visit["answers"] == body["answers"] and visit["photo_ids"] == body["photo_ids"]
+    assert [f["text"] for f in visit["findings"]] == [f["text"] for f in body["findings"]]
+    assert visit["observed_physical_pct"] is None
+    assert client.get(f"{VISITS}/{body['id']}", headers=headers).json() == visit
+    of_the_work = client.get(VISITS, params={"work_id": str(work.id)}, headers=headers)
+    assert of_the_work.status_code == 200 and of_the_work.json() == [visit]
+    # no observed progress was sent, so the work's history has no committee observation
+    history = client.get(f"/api/v1/municipalities/10005/works/{work.id}/progress").json()
+    assert [row for row in history if row["source"] == "committee"] == []
 
 
 def _user(session, setup):

@@ -84,15 +84,26 @@ def test_one_request_by_folio_or_uuid_in_json_and_xml(client, session, schemas) 
     open311_error(client.get(f"{BASE}/tokens/nada.json?jurisdiction_id=10005"), 404)
 
 
-def test_the_list_defaults_to_90_days_and_filters(client, session, schemas) -> None:
+def test_the_list_defaults_to_the_last_90_days(client, session, schemas) -> None:
+    from tests.factories import complaint_body
+
     since = datetime.now(timezone.utc) - timedelta(days=90)
-    recent = {f for f, c in _demo(session).items() if c.created_at >= since}
+    fresh, stale = (client.post("/api/v1/municipalities/10005/complaints", json=complaint_body(anonymous=True))
+                    .json()["complaint"] for _ in range(2))
+    backdated = session.get(Complaint, uuid.UUID(stale["id"]))
+    backdated.created_at = since - timedelta(days=3650)  # long before any window the other tests look at
+    session.flush()
+    recent = {f for f, c in _demo(session).items() if c.created_at >= since} | {fresh["folio"]}
     listed = client.get(f"{BASE}/requests.json?jurisdiction_id=10005").json()
     schemas.validate("requests.json", listed)
-    assert {r["service_request_id"] for r in listed} >= recent
+    folios = {r["service_request_id"] for r in listed}
+    assert folios >= recent and stale["folio"] not in folios
     assert all(datetime.fromisoformat(r["requested_datetime"]) >= since - timedelta(seconds=1) for r in listed)
     assert [r["requested_datetime"] for r in listed] == sorted((r["requested_datetime"] for r in listed),
                                                                reverse=True)
+
+
+def test_the_list_filters(client, session) -> None:
     demo = _demo(session)
     window = "&start_date=2026-06-01T00:00:00-06:00&end_date=2026-08-29"
     old = client.get(f"{BASE}/requests.json?jurisdiction_id=10005{window}").json()

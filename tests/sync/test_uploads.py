@@ -293,6 +293,32 @@ def test_patch_needs_the_right_offset_type_and_size(client, session) -> None:
     assert client.head(location, headers=tus_headers(phone)).headers["upload-offset"] == "10"
 
 
+def test_a_chunk_sent_behind_the_servers_offset_is_refused_and_changes_nothing(client, session) -> None:
+    """tus 1.0.0: "If the offsets do not match, the Server MUST respond with the 409 Conflict status without
+    modifying the upload resource." A phone that lost the answer to a chunk sends it again from where it
+    believed it was: behind the server. Those bytes must not be appended again."""
+    photo = jpeg(64, 48)
+    phone = phone_with_photo(session, photo)
+    location = create(client, phone, len(photo)).headers["location"]
+    upload_id = uuid.UUID(location.rsplit("/", 1)[1])
+    assert patch(client, phone, location, 0, photo[:200]).headers["upload-offset"] == "200"
+    for behind, chunk in ((100, photo[100:300]), (0, photo[:200]), (199, photo[199:200])):
+        refused = patch(client, phone, location, behind, chunk)
+        assert_tus_error(refused, 409, "upload_offset_mismatch")
+        assert refused.headers["upload-offset"] == "200"  # where to resume
+        head = client.head(location, headers=tus_headers(phone))
+        assert (head.headers["upload-offset"], head.headers["upload-length"]) == ("200", str(len(photo)))
+        assert uploads.part_path(upload_id).read_bytes() == photo[:200]  # the bytes held are untouched
+    rest = patch(client, phone, location, 200, photo[200:])
+    assert rest.status_code == 204, rest.text
+    assert rest.headers["upload-offset"] == str(len(photo))
+    complaint = client.get(f"{COMPLAINTS}/{phone.complaint_id}", headers=phone.headers).json()
+    assert complaint["photos"] == [str(phone.attachment_id)]
+    evidence = client.get(f"{PHOTOS}/{phone.attachment_id}/evidence",
+                          headers=bearer(token_for(session, "contraloria@vigia.example"))).json()
+    assert (evidence["sha256"], evidence["size_bytes"]) == (hashlib.sha256(photo).hexdigest(), len(photo))
+
+
 def test_a_photo_in_one_request_and_then_nothing_left_to_send(client, session) -> None:
     photo = jpeg(64, 48)
     phone = phone_with_photo(session, photo)
