@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import uuid
 import zlib
 from datetime import date
@@ -111,6 +112,29 @@ def test_rq_worker_process_runs_the_job(committed_database, redis_url: str) -> N
     # stored as JSON (RQ's JSONSerializer), readable by any language, never a pickle
     raw = zlib.decompress(jobs.redis_connection(redis_url).hget(job.key, "data"))
     assert json.loads(raw)[0] == "tests.sample_jobs.rename_holiday"
+
+
+def test_a_worker_stops_listening_at_once_even_when_the_unsubscribe_reply_comes_first(redis_url: str) -> None:
+    """Regression: RQ sent UNSUBSCRIBE before stopping its pub/sub thread, and a thread that read the reply first
+    went back to waiting a minute for a subscription; `vigia worker --burst` then took 61 s to exit."""
+    from redis import Redis
+
+    connection = Redis.from_url(redis_url)
+    worker = jobs.worker_class()([f"test-{uuid.uuid4().hex[:8]}"], connection=connection)
+    worker.subscribe()
+    send = worker.pubsub.unsubscribe
+
+    def unsubscribe_then_pause(*args):  # the listening thread gets the reply before the worker goes on
+        answer = send(*args)
+        time.sleep(0.5)
+        return answer
+
+    worker.pubsub.unsubscribe = unsubscribe_then_pause
+    started = time.monotonic()
+    worker.unsubscribe()
+    assert time.monotonic() - started < 5
+    assert not worker.pubsub_thread.is_alive()
+    connection.close()
 
 
 def test_rq_failure_is_logged_with_the_job_id_and_never_loses_the_record(committed_database, redis_url) -> None:
