@@ -4,6 +4,8 @@ per role) are loaded for every backend; these add what a test needs on top."""
 from __future__ import annotations
 
 import uuid
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from shapely import geometry as sg
 from sqlalchemy.orm import Session
@@ -118,3 +120,27 @@ def complaint_body(**fields) -> dict:
             "location": {"type": "Point", "coordinates": list(CENTRO)}, "accuracy_m": 6.5}
     body.update(fields)
     return body
+
+
+# ------------------------------------------------------------------------------------------------ dates
+# Tests never name a calendar date that depends on when they run: they count from today, or map a date written
+# in the demo files to where the demo was loaded (server/demo_calendar.py).
+
+DEMO_TIME_ZONE = ZoneInfo("America/Monterrey")
+
+
+def today() -> date:
+    """Today in the demo municipality."""
+    return datetime.now(DEMO_TIME_ZONE).date()
+
+
+def ago(days: int) -> str:
+    """The day `days` before today (negative: after), as the API takes it."""
+    return (today() - timedelta(days=days)).isoformat()
+
+
+def demo_day(session: Session, written: str) -> date:
+    """A date as written in the demo files (fixtures/*.json), on the calendar the demo was loaded with."""
+    from server import demo_calendar, fixtures
+
+    return demo_calendar.for_loading(session, fixtures.DEFAULT_PATH).day(written)

@@ -5,14 +5,12 @@ The table below is the specification. A new protected endpoint that is not in it
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from starlette.routing import Route
 
 from server.api import all_routes
 from server.auth.models import Role
-from tests.factories import DEMO_ACCOUNTS, NATIONAL_ADMIN, OTHER_ADMIN, bearer, token_for
+from tests.factories import DEMO_ACCOUNTS, NATIONAL_ADMIN, OTHER_ADMIN, ago, bearer, today, token_for
 
 EVERY_ROLE = frozenset(Role)
 ADMINS = frozenset({Role.admin})
@@ -144,7 +142,8 @@ DEMO_COMMITTEE_MEMBER = f"{DEMO_COMMITTEE_PATH}/members/0192f100-0002-7000-8000-
 COMMITTEE_MANAGERS = frozenset({Role.committee_coordinator, Role.comptroller, Role.admin})
 COMMITTEE_READERS = COMMITTEE_MANAGERS | {Role.committee_member}  # members: only of their own committee
 
-THIS_YEAR = date.today().year  # the demo has this year's holidays, whatever the year (fixtures/calendar.json)
+THIS_YEAR = today().year  # the demo has this year's holidays, whatever the year (fixtures/calendar.json)
+
 
 MATRIX = {
     "logout": ("POST", "/api/v1/auth/logout", None, EVERY_ROLE),
@@ -172,7 +171,7 @@ MATRIX = {
     "update_work": ("PATCH", "/api/v1/municipalities/10005/works/{target_work}",
                     {"version": 1, "title": "Obra renombrada"}, STAFF),
     "add_progress": ("POST", "/api/v1/municipalities/10005/works/{target_work}/progress",
-                     {"observed_on": "2026-11-01", "physical_pct": 35}, STAFF),
+                     {"observed_on": ago(5), "physical_pct": 35}, STAFF),
     "import_works": ("POST", "/api/v1/municipalities/10005/works/import",
                      {"version": "0.9", "projects": [{"id": "MATRIZ-3", "title": "Obra importada"}]}, STAFF),
     "photo_evidence": ("GET", "/api/v1/municipalities/10005/photos/{target_photo}/evidence", None, STAFF),
@@ -213,13 +212,13 @@ MATRIX = {
     "add_observatory_member": ("POST", f"{OBSERVATORY}/members", {"full_name": "Integrante Nueva"}, STAFF),
     "accredit_observatory_member": ("POST", f"{OBSERVATORY}/members/337dc2ee-62eb-5325-ad6b-bc95034f4c48"
                                     "/accreditations", {"number": "MATRIZ-ACC-1", "issuer": "Contraloría",
-                                                        "valid_from": "2026-01-01", "valid_to": "2027-12-31"}, STAFF),
+                                                        "valid_from": ago(300), "valid_to": ago(-400)}, STAFF),
     "revoke_accreditation": ("POST", f"{OBSERVATORY}/accreditations/7c24d186-e09e-5f01-a34c-c7f41b8c2b97/revoke",
                              {"reason": "Prueba de la matriz"}, STAFF),
     "add_observatory_indicator": ("POST", f"{OBSERVATORY}/indicators",
                                   {"key": "matriz", "name": "Indicador de la matriz", "unit": "casos"}, STAFF),
     "record_indicator_observation": ("POST", f"{OBSERVATORY}/indicators/6047c04c-76b8-5c61-b897-56680729c956"
-                                     "/observations", {"observed_on": "2026-10-01", "value": "3"},
+                                     "/observations", {"observed_on": ago(20), "value": "3"},
                                      STAFF | {Role.citizen_comptroller}),  # with a valid accreditation
     "publish_observatory_finding": ("POST", f"{OBSERVATORY}/findings",
                                     {"title": "Hallazgo de la matriz", "text": "Texto del hallazgo de la matriz."},
@@ -236,7 +235,7 @@ MATRIX = {
                              STAFF),
     "submit_visit": ("POST", "/api/v1/municipalities/10005/visits",
                      {"committee_id": "{insp_committee}", "member_id": "{insp_member}", "work_id": "{insp_work}",
-                      "form_version_id": GENERAL_FORM_VERSION, "visited_at": "2026-11-03T11:00:00-06:00",
+                      "form_version_id": GENERAL_FORM_VERSION, "visited_at": f"{ago(1)}T11:00:00-06:00",
                       "observed_physical_pct": 20,
                       "answers": {"letrero": False, "residente": True, "bitacora": True, "materiales": "si",
                                   "avance_corresponde": "si", "seguridad": True, "accesibilidad": True,
@@ -246,30 +245,30 @@ MATRIX = {
     "finding_complaint": ("POST", "/api/v1/municipalities/10005/visits/{insp_visit}/findings/{insp_finding}"
                           "/complaint", {"category": "obra-calidad"}, VISIT_READERS),
     "committee_report": ("GET", "/api/v1/municipalities/10005/committees/{insp_committee}/report"
-                         "?since=2026-01-01&until=2026-12-31", None, VISIT_READERS),
+                         f"?since={ago(365)}&until={ago(0)}", None, VISIT_READERS),
     "committee_report_html": ("GET", "/api/v1/municipalities/10005/committees/{insp_committee}/report.html"
-                              "?since=2026-01-01&until=2026-12-31", None, VISIT_READERS),
+                              f"?since={ago(365)}&until={ago(0)}", None, VISIT_READERS),
     # committees: the demo committee (fixtures/committees.json), active, whose secretary is the demo committee member
     "create_committee": ("POST", COMMITTEES, {"name": "Comité de la matriz", "kind": "works"}, COMMITTEE_MANAGERS),
     "update_committee": ("PATCH", DEMO_COMMITTEE_PATH, {"version": 1, "program": "Programa de la matriz"},
                          COMMITTEE_MANAGERS),
     "transition_committee": ("POST", f"{DEMO_COMMITTEE_PATH}/transitions",
-                             {"to": "concluded", "on": "2026-11-01", "document": "Acta de conclusión"},
+                             {"to": "concluded", "on": ago(5), "document": "Acta de conclusión"},
                              COMMITTEE_MANAGERS),
     "list_committee_members": ("GET", f"{DEMO_COMMITTEE_PATH}/members", None, COMMITTEE_READERS),
     "add_committee_member": ("POST", f"{DEMO_COMMITTEE_PATH}/members",
                              {"full_name": "Integrante de la matriz", "sex": "F", "role": "member_at_large",
-                              "start_on": "2026-11-01"}, COMMITTEE_MANAGERS),
-    "sign_commitment_letter": ("POST", f"{DEMO_COMMITTEE_MEMBER}/commitment-letter", {"on": "2026-10-01"},
+                              "start_on": ago(5)}, COMMITTEE_MANAGERS),
+    "sign_commitment_letter": ("POST", f"{DEMO_COMMITTEE_MEMBER}/commitment-letter", {"on": ago(20)},
                                COMMITTEE_MANAGERS),
-    "end_committee_member": ("POST", f"{DEMO_COMMITTEE_MEMBER}/end", {"end_on": "2026-11-01"}, COMMITTEE_MANAGERS),
+    "end_committee_member": ("POST", f"{DEMO_COMMITTEE_MEMBER}/end", {"end_on": ago(5)}, COMMITTEE_MANAGERS),
     "replace_committee_member": ("POST", f"{DEMO_COMMITTEE_MEMBER}/replacement",
                                  {"document": "Acta de sustitución de la matriz",
                                   "new": {"full_name": "Sustituta de la matriz", "sex": "F", "role": "chair",
-                                          "start_on": "2026-11-01"}}, COMMITTEE_MANAGERS),
+                                          "start_on": ago(5)}}, COMMITTEE_MANAGERS),
     "list_committee_meetings": ("GET", f"{DEMO_COMMITTEE_PATH}/meetings", None, COMMITTEE_READERS),
     "add_committee_meeting": ("POST", f"{DEMO_COMMITTEE_PATH}/meetings",
-                              {"held_on": "2026-11-02", "minutes": "Minuta de la matriz"}, COMMITTEE_READERS),
+                              {"held_on": ago(4), "minutes": "Minuta de la matriz"}, COMMITTEE_READERS),
     "add_committee_agreement": ("POST", f"{DEMO_COMMITTEE_PATH}/meetings/0192f100-0003-7000-8000-000000000001"
                                 "/agreements", {"text": "Acuerdo de la matriz"}, COMMITTEE_READERS),
     "update_committee_agreement": ("PATCH", f"{DEMO_COMMITTEE_PATH}/agreements/0192f100-0004-7000-8000-000000000001",
@@ -279,7 +278,7 @@ MATRIX = {
     "list_overdue_agreements": ("GET", f"{COMMITTEES}/agreements/overdue", None, COMMITTEE_MANAGERS),
     "list_municipality_trainings": ("GET", f"{COMMITTEES}/trainings", None, COMMITTEE_MANAGERS),
     "add_committee_training": ("POST", f"{COMMITTEES}/trainings",
-                               {"topic": "Capacitación de la matriz", "held_on": "2026-11-01",
+                               {"topic": "Capacitación de la matriz", "held_on": ago(5),
                                 "trainer": "Contraloría Municipal"}, COMMITTEE_MANAGERS),
     "record_training_attendance": ("POST", f"{COMMITTEES}/trainings/0192f100-0005-7000-8000-000000000001/attendance",
                                    {"member_ids": ["0192f100-0002-7000-8000-000000000001"]}, COMMITTEE_MANAGERS),

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from server import fixtures
 from server.committees import parity
 from server.committees.models import Agreement, Committee, Meeting, Member, Training, TrainingAttendance
+from server.municipalities import service as municipalities
 from tests.factories import municipality
 
 COMMITTEE_KINDS = ("committees", "committee events", "committee members", "committee works", "trainings",
@@ -30,7 +31,7 @@ def test_pilot_scale(session) -> None:
     assert session.scalar(sa.select(sa.func.count()).select_from(TrainingAttendance)) >= 30
     assert session.scalar(sa.select(sa.func.count()).select_from(Meeting)) >= 20
     overdue = session.scalar(sa.select(sa.func.count()).select_from(Agreement).where(
-        Agreement.status == "pending", Agreement.due_on < sa.func.current_date()))
+        Agreement.status == "pending", Agreement.due_on < municipalities.today_in(demo)))
     assert overdue >= 1
     report = parity.for_municipality(session, municipality=demo)
     assert report.members >= 80 and 0.3 <= report.women_share <= 0.7

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from server.auth import service as auth
 from server.works.models import Work
-from tests.factories import bearer, municipality, token_for
+from tests.factories import ago, bearer, municipality, token_for
 from tests.observatories.conftest import BASE, CITIZEN, SCHOLARSHIPS, SECURITY
 from tests.test_app import assert_error_shape
 
@@ -43,7 +43,7 @@ def test_public_list_and_detail(client) -> None:
 
 
 def test_no_public_response_reveals_contact_data(client, session, comptroller_with) -> None:
-    comptroller_with("2026-01-01", "2028-01-01")
+    comptroller_with(ago(300), ago(-400))
     indicator = _indicator(client)
     finding = client.get(f"{BASE}/{SECURITY}/findings").json()[0]["id"]
     outsider = bearer(token_for(session, "contraloria.gomez@vigia.example"))
@@ -71,7 +71,7 @@ def test_an_accredited_citizen_comptroller_publishes_and_records(client, session
     assert client.get(f"{BASE}/{SECURITY}/findings/{published.json()['id']}").json()["title"] == FINDING["title"]
     indicator = _indicator(client)
     recorded = client.post(f"{BASE}/{SECURITY}/indicators/{indicator}/observations", headers=headers,
-                           json={"observed_on": "2026-09-30", "value": "125", "source": "citizen"})
+                           json={"observed_on": ago(0), "value": "125", "source": "citizen"})
     assert recorded.status_code == 201, recorded.text
     history = client.get(f"{BASE}/{SECURITY}/indicators/{indicator}/observations").json()
     assert [(row["value"], row["source"]) for row in history][-1] == ("125", "citizen")
@@ -82,12 +82,12 @@ def test_an_accredited_citizen_comptroller_publishes_and_records(client, session
 
 
 def test_expired_accreditation_is_refused_while_the_role_remains(client, session, comptroller_with) -> None:
-    token, _, _ = comptroller_with("2024-01-01", "2025-06-30")
+    token, _, _ = comptroller_with(ago(800), ago(400))
     headers = bearer(token)
     assert "citizen_comptroller" in str(client.get("/api/v1/auth/me", headers=headers).json()["roles"])
     for url, body in ((f"{BASE}/{SECURITY}/findings", FINDING),
                       (f"{BASE}/{SECURITY}/indicators/{_indicator(client)}/observations",
-                       {"observed_on": "2026-09-30", "value": "1"})):
+                       {"observed_on": ago(0), "value": "1"})):
         response = client.post(url, headers=headers, json=body)
         assert response.status_code == 403
         assert_error_shape(response, 403, "accreditation_required")
@@ -97,7 +97,7 @@ def test_expired_accreditation_is_refused_while_the_role_remains(client, session
 
 
 def test_revocation_removes_the_right_and_shows_in_public(client, session, comptroller_with) -> None:
-    token, member_id, accreditation_id = comptroller_with("2026-01-01", "2028-01-01")
+    token, member_id, accreditation_id = comptroller_with(ago(300), ago(-400))
     headers = bearer(token)
     assert client.post(f"{BASE}/{SECURITY}/findings", headers=headers, json=FINDING).status_code == 201
     revoked = client.post(f"{BASE}/{SECURITY}/accreditations/{accreditation_id}/revoke", headers=_staff(session),
@@ -128,8 +128,8 @@ def test_staff_manage_observatories_members_and_accreditations(client, session) 
                          json={"full_name": "Persona Sin Cuenta", "contact_phone": "618 123 4567"}).json()
     assert member["user_id"] is None and member["accreditation_status"] == "none"
     url = f"{BASE}/{observatory['id']}/members/{member['id']}/accreditations"
-    body = {"number": "MOV-001", "issuer": "Contraloría Municipal", "valid_from": "2026-01-01",
-            "valid_to": "2027-12-31"}
+    body = {"number": "MOV-001", "issuer": "Contraloría Municipal", "valid_from": ago(300),
+            "valid_to": ago(-400)}
     accredited = client.post(url, headers=staff, json=body)
     assert accredited.status_code == 201 and accredited.json()["accreditation_status"] == "valid"
     assert_error_shape(client.post(url, headers=staff, json=body), 409, "accreditation_number_taken")
