@@ -30,6 +30,25 @@ def pytest_configure(config: pytest.Config) -> None:
         _travel.start()
 
 
+# Where the date shows: deadlines, business days, overdue agreements, accreditations that expire, stalled works,
+# work cards valid for a day, the demo data moved to the week of loading, Open311's date windows, what a phone
+# pulls. The test command runs these again at each chosen date (tests elsewhere may carry the mark themselves).
+CALENDAR_PATHS = ("tests/complaints/", "tests/committees/", "tests/observatories/", "tests/inspections/",
+                  "tests/open311/", "tests/municipalities/", "tests/works/test_service.py", "tests/works/test_cards.py",
+                  "tests/works/test_fixtures.py", "tests/sync/test_push.py", "tests/sync/test_pull.py",
+                  "tests/test_demo_calendar.py")
+# Tests that start other processes (`vigia serve`, a worker, the CLI) cannot follow a moved clock.
+SEPARATE_PROCESSES = ("tests/open311/test_http_client.py",)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    root = config.rootpath
+    for item in items:
+        path = item.path.relative_to(root).as_posix()
+        if path.startswith(CALENDAR_PATHS) and not path.startswith(SEPARATE_PROCESSES):
+            item.add_marker(pytest.mark.calendar)
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
     if _travel is not None:
         _travel.stop()

@@ -1,0 +1,131 @@
+"""Vigía as production runs it, for tests from outside: `vigia serve --workers N` and `vigia worker` processes on
+a committed database (PostgreSQL + PostGIS or SQLite + SpatiaLite), with the run's own Redis, reached over real
+HTTP on loopback. Used by the reliability suite (tests/reliability/) and the tests of separate processes.
+
+    with live_vigia(backend.name, tmp_path, backend.settings, redis_url=url, workers=3) as vigia:
+        httpx.get(vigia.url + "/healthz")
+        with vigia.database.session_scope() as session: ...     # read what the server stored
+        vigia.restart_worker()                                     # e.g. after Redis came back
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx2 as httpx
+
+from server import db
+from server.config import Settings
+from tests.services import free_port
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _tail(path: Path, lines: int = 40) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return ""
+
+
+def vigia_env(settings: Settings, *, redis_url: str | None, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of a `vigia` process that uses these settings (database, media, secret, Redis)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": settings.database_url,
+           "MEDIA_DIR": str(settings.media_dir), "SECRET_KEY": settings.secret_key, "VIGIA_ENV": "development",
+           "LOG_LEVEL": "WARNING", "PASSWORD_MEMORY_KIB": str(settings.password_memory_kib),
+           "PASSWORD_TIME_COST": str(settings.password_time_cost)}
+    env.pop("REDIS_URL", None)
+    if redis_url:
+        env["REDIS_URL"] = redis_url
+    env.update(extra or {})
+    return env
+
+
+@dataclass
+class LiveVigia:
+    """Running `vigia serve` (and workers) processes; `url` is the base URL, `database` reads what they stored."""
+
+    settings: Settings
+    database: db.Database
+    env: dict[str, str]
+    logs: Path
+    port: int = field(default_factory=free_port)
+    server: subprocess.Popen | None = None
+    workers: list[subprocess.Popen] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def _spawn(self, args: list[str], log: Path) -> subprocess.Popen:
+        handle = log.open("a")
+        try:
+            return subprocess.Popen([sys.executable, "-m", "server.cli", *args], env=self.env, cwd=ROOT,
+                                    stdout=handle, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+        finally:
+            handle.close()
+
+    def start_server(self, workers: int = 2, seconds: float = 90) -> None:
+        self.server = self._spawn(["serve", "--host", "127.0.0.1", "--port", str(self.port),
+                                   "--workers", str(workers)], self.logs / "serve.log")
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if self.server.poll() is not None:
+                raise AssertionError(f"vigia serve exited:\n{_tail(self.logs / 'serve.log')}")
+            try:
+                httpx.get(self.url + "/healthz", timeout=2)
+                return
+            except httpx.TransportError:
+                time.sleep(0.2)
+        raise AssertionError(f"vigia serve did not answer in {seconds} s:\n{_tail(self.logs / 'serve.log')}")
+
+    def start_worker(self) -> subprocess.Popen:
+        worker = self._spawn(["worker"], self.logs / f"worker-{len(self.workers)}.log")
+        self.workers.append(worker)
+        return worker
+
+    def log(self) -> str:
+        """The last lines every process wrote (for assertion messages)."""
+        return "\n".join(f"--- {path.name}\n{_tail(path)}" for path in sorted(self.logs.glob("*.log")))
+
+    def stop(self) -> None:
+        for process in [*self.workers, *([self.server] if self.server else [])]:
+            if process.poll() is None:
+                process.terminate()
+        for process in [*self.workers, *([self.server] if self.server else [])]:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        self.workers, self.server = [], None
+
+
+@contextmanager
+def live_vigia(backend_name: str, tmp_path: Path, template: Settings, *, redis_url: str | None = None,
+               workers: int = 2, job_workers: int = 0,
+               extra_env: dict[str, str] | None = None) -> Iterator[LiveVigia]:
+    """A fresh committed demo database of this backend and Vigía serving it with `workers` web processes and
+    `job_workers` RQ workers (those need `redis_url`); everything stopped and dropped afterwards."""
+    from tests.conftest import committed_demo_database
+
+    template = template.model_copy(update={"media_dir": tmp_path / "media", "redis_url": redis_url})
+    logs = tmp_path / "logs"
+    logs.mkdir(exist_ok=True)
+    with committed_demo_database(backend_name, tmp_path, template) as (settings, database):
+        vigia = LiveVigia(settings=settings, database=database, logs=logs,
+                          env=vigia_env(settings, redis_url=redis_url, extra=extra_env))
+        try:
+            vigia.start_server(workers=workers)
+            for _ in range(job_workers):
+                vigia.start_worker()
+            yield vigia
+        finally:
+            vigia.stop()
