@@ -4,16 +4,18 @@
 #   ./dev.sh demo   set everything up, then serve the demo (embedded SQLite + SpatiaLite, demo data)
 #                   at http://127.0.0.1:8000
 #   ./dev.sh test   set everything up, then run the whole test suite on PostgreSQL + PostGIS and on
-#                   SQLite + SpatiaLite, with a real Redis for background jobs
+#                   SQLite + SpatiaLite, with a real Redis for background jobs (the tests start their own
+#                   PostgreSQL and Redis on free ports and stop them at the end)
 #
-# Also: ./dev.sh install-system [--test]  (only the system packages and services; used by .ci/run)
+# Also: ./dev.sh install-system [--test]  (only the system packages; used by .ci/run)
+#       ./dev.sh lock [--upgrade]        (re-pin the Python packages in requirements/test.lock; docs/testing.md)
+#       ./dev.sh mutants [--resume|--report]  (mutation testing outside CI, niced, SQLite only; docs/testing.md)
 set -euo pipefail
 cd "$(dirname "$0")"
 
 VENV=.venv
-TEST_PG_URL_DEFAULT="postgresql+psycopg://vigia:vigia@127.0.0.1:5432/postgres"
-export VIGIA_TEST_POSTGRES_URL="${VIGIA_TEST_POSTGRES_URL:-$TEST_PG_URL_DEFAULT}"
-export VIGIA_TEST_REDIS_URL="${VIGIA_TEST_REDIS_URL:-redis://127.0.0.1:6379/15}"
+LOCK=requirements/test.lock  # every Python package, pinned with hashes: ./dev.sh lock (docs/testing.md)
+PIP_TOOLS="pip-tools==7.6.2"  # what ./dev.sh lock runs
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'dev.sh: %s\n' "$*" >&2; exit 1; }
@@ -68,33 +70,18 @@ install_system() {
   fi
 }
 
-pg_version() { ls /usr/lib/postgresql 2>/dev/null | sort -V | tail -n 1; }
+# The newest PostgreSQL whose server (initdb) is installed; a client-only /usr/lib/postgresql/<v> does not count.
+pg_version() {
+  ls -d /usr/lib/postgresql/*/bin/initdb 2>/dev/null | sed 's#^/usr/lib/postgresql/##; s#/bin/initdb$##' | sort -V | tail -n 1
+}
 
 install_test_services() {
+  # Only the packages: the tests start their own PostgreSQL cluster and Redis on free ports in temporary folders
+  # (tests/services.py), so nothing here starts a service or creates a role.
   [ -n "$(pg_version)" ] || apt_install postgresql
   local version; version=$(pg_version)
+  [ -n "$version" ] || die "the PostgreSQL server is not installed: install postgresql and run this again."
   apt_install "postgresql-${version}-postgis-3" redis-server
-  if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
-    say "starting PostgreSQL ${version}"
-    as_root pg_ctlcluster --skip-systemctl-redirect "$version" main start 2>/dev/null \
-      || as_root pg_ctlcluster "$version" main start || die "PostgreSQL ${version} does not start; start it and run this again."
-    for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
-  fi
-  pg_isready -q -h 127.0.0.1 -p 5432 || die "PostgreSQL does not answer on 127.0.0.1:5432."
-  if ! PGPASSWORD=vigia psql -h 127.0.0.1 -U vigia -d postgres -tAc 'SELECT 1' >/dev/null 2>&1; then
-    # A superuser for the tests (they create throwaway databases and the postgis extension).
-    say "creating the PostgreSQL role 'vigia' for the tests"
-    as_root runuser -u postgres -- psql -q -d postgres -c "CREATE ROLE vigia LOGIN SUPERUSER PASSWORD 'vigia'" \
-      || die "could not create the PostgreSQL role vigia; create it (superuser, password vigia) or set VIGIA_TEST_POSTGRES_URL."
-  fi
-  if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
-    say "starting Redis"
-    mkdir -p /tmp/vigia-redis
-    redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no --dir /tmp/vigia-redis \
-      --logfile /tmp/vigia-redis/redis.log >/dev/null
-    for _ in $(seq 1 20); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 0.5; done
-  fi
-  redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || die "Redis does not answer on 127.0.0.1:6379."
 }
 
 install_python() {
@@ -104,13 +91,59 @@ install_python() {
     "$python" -m venv "$VENV" || die "could not create a virtualenv: install python3-venv (sudo apt-get install python3-venv)."
   fi
   local stamp="$VENV/.installed" digest
-  digest=$(sha256sum pyproject.toml | cut -d' ' -f1)
+  digest=$(cat pyproject.toml "$LOCK" | sha256sum | cut -d' ' -f1)
   if [ "$(cat "$stamp" 2>/dev/null)" != "$digest" ]; then
-    say "installing Vigía and its Python packages"
+    say "installing Vigía and its Python packages (the versions pinned in $LOCK)"
     "$VENV/bin/python" -m pip install -q --upgrade pip >/dev/null 2>&1 || true
-    "$VENV/bin/python" -m pip install -q -e '.[test]' || die "pip could not install the Python packages (see above)."
+    "$VENV/bin/python" -m pip install -q --require-hashes -r "$LOCK" \
+      || die "pip could not install the packages pinned in $LOCK (see above)."
+    "$VENV/bin/python" -m pip install -q --no-deps --no-build-isolation -e . \
+      || die "pip could not install Vigía itself (see above)."
+    lock_covers_pyproject || die "$LOCK lacks what pyproject.toml asks for (above): run ./dev.sh lock."
     echo "$digest" > "$stamp"
   fi
+}
+
+lock_covers_pyproject() {
+  # A dependency added to pyproject.toml but not to the lock would otherwise show up later as an ImportError.
+  "$VENV/bin/python" - "$LOCK" <<'EOF'
+import importlib.metadata, re, sys
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+with open(sys.argv[1], encoding="utf-8") as lock:
+    pinned = {canonicalize_name(name): version for name, version in re.findall(r"^([A-Za-z0-9_.-]+)==(\S+)", lock.read(), re.M)}
+problems = []
+for line in importlib.metadata.requires("vigia") or []:
+    requirement = Requirement(line)
+    if requirement.marker and not requirement.marker.evaluate({"extra": "test"}):
+        continue
+    version = pinned.get(canonicalize_name(requirement.name))
+    if version is None:
+        problems.append(f"{requirement.name} is not in the lock")
+    elif not requirement.specifier.contains(version, prereleases=True):
+        problems.append(f"{requirement.name} {version} is in the lock; pyproject.toml asks for {requirement.specifier}")
+for problem in problems:
+    print(f"dev.sh: {problem}", file=sys.stderr)
+sys.exit(1 if problems else 0)
+EOF
+}
+
+make_lock() {
+  # Resolved by Python 3.11, the oldest Vigía supports, so that the lock installs there (and on newer ones).
+  local python
+  python=$(command -v python3.11) \
+    || die "./dev.sh lock resolves with Python 3.11, the oldest Vigía supports: install python3.11 and run this again."
+  LOCK_TOOLS=$(mktemp -d)
+  trap 'rm -rf "$LOCK_TOOLS"' EXIT
+  "$python" -m venv "$LOCK_TOOLS" && "$LOCK_TOOLS/bin/python" -m pip install -q "$PIP_TOOLS" \
+    || die "could not install $PIP_TOOLS in a temporary virtualenv."
+  mkdir -p "$(dirname "$LOCK")"
+  say "pinning the Python packages in $LOCK"
+  # pip-compile keeps the pins that still satisfy pyproject.toml; --upgrade (or --upgrade-package NAME) moves them.
+  CUSTOM_COMPILE_COMMAND="./dev.sh lock" "$LOCK_TOOLS/bin/pip-compile" --quiet --generate-hashes --allow-unsafe \
+    --all-build-deps --extra test --strip-extras --no-emit-index-url --no-emit-find-links \
+    --output-file "$LOCK" "$@" pyproject.toml
 }
 
 case "${1:-}" in
@@ -137,8 +170,18 @@ case "${1:-}" in
   install-system)
     install_system "${2:-}"
     ;;
+  mutants)
+    install_system
+    install_python
+    shift
+    exec nice -n 10 "$VENV/bin/python" -m tests.mutation "$@"
+    ;;
+  lock)
+    shift
+    make_lock "$@"
+    ;;
   *)
-    sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

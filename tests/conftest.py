@@ -2,7 +2,9 @@
 
 Each backend gets a fresh database, migrated with Alembic and loaded with the demo fixtures once per run.
 Each test then runs inside one outer transaction that is rolled back, so tests see the fixtures and never
-each other. Under CI=true a missing PostgreSQL/PostGIS or Redis fails the run instead of skipping.
+each other. PostgreSQL and Redis are the run's own, started on free ports by tests/services.py the first time a
+test needs them and stopped at the end. Under CI=true a missing PostgreSQL/PostGIS or Redis fails the run
+instead of skipping.
 """
 
 from __future__ import annotations
@@ -23,12 +25,11 @@ from sqlalchemy.engine import Engine
 from server import db, fixtures, migrate
 from server.config import Settings, configure_settings
 from server.logs import JsonFormatter
+from tests import services
 
 pytest_plugins = ["tests.clock"]  # VIGIA_TEST_TODAY: the whole run at a chosen date
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
-POSTGRES_ADMIN_URL = os.environ.get("VIGIA_TEST_POSTGRES_URL", "postgresql+psycopg://vigia:vigia@127.0.0.1:5432/postgres")
-REDIS_TEST_URL = os.environ.get("VIGIA_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 BACKENDS = [name for name in os.environ.get("VIGIA_TEST_BACKENDS", "postgis,spatialite").split(",") if name]
 
 
@@ -53,8 +54,59 @@ def base_settings(**overrides: object) -> Settings:
     return Settings(**values)  # type: ignore[arg-type]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _test_services() -> Iterator[None]:
+    """Stops the run's PostgreSQL and Redis at the end of the session, however it ends. Ctrl-C ends a session
+    through its teardown; SIGTERM (a timeout, a CI stop) is made to do the same."""
+    import signal
+
+    previous = signal.getsignal(signal.SIGTERM)
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    if previous == signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        services.stop_all()
+        if previous == signal.SIG_DFL:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _postgres() -> services.PostgresServer | services.ExternalPostgres:
+    try:
+        return services.postgres()
+    except services.Unavailable as exc:
+        unavailable(f"PostgreSQL: {exc}")
+        raise
+
+
+def _redis() -> services.RedisServer | services.ExternalRedis:
+    try:
+        return services.redis()
+    except services.Unavailable as exc:
+        unavailable(f"Redis: {exc}")
+        raise
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> services.PostgresServer | services.ExternalPostgres:
+    """The run's PostgreSQL (`.stop()`, `.start()` on the same port for outage tests), or VIGIA_TEST_POSTGRES_URL's
+    (`.owned` is False: such a test must skip)."""
+    return _postgres()
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> services.RedisServer | services.ExternalRedis:
+    """The run's Redis (`.stop()`, `.start()` on the same port), or VIGIA_TEST_REDIS_URL's (`.owned` is False)."""
+    return _redis()
+
+
 def _postgres_admin() -> Engine:
-    engine = sa.create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    admin_url = _postgres().admin_url
+    engine = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as connection:
             connection.execute(sa.text("SELECT 1"))
@@ -63,10 +115,10 @@ def _postgres_admin() -> Engine:
             ).scalar()
     except sa.exc.OperationalError as exc:
         engine.dispose()
-        unavailable(f"PostgreSQL does not answer at {POSTGRES_ADMIN_URL}: {exc.orig}")
+        unavailable(f"PostgreSQL does not answer at {sa.engine.make_url(admin_url)}: {exc.orig}")
     if not available:
         engine.dispose()
-        unavailable("PostgreSQL answers but the PostGIS extension is not installed (postgresql-15-postgis-3)")
+        unavailable("PostgreSQL answers but the PostGIS extension is not installed (postgresql-<version>-postgis-3)")
     return engine
 
 
@@ -96,7 +148,7 @@ def fresh_database(backend: str, tmp: Path) -> FreshDatabase:
             connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
 
-    url = sa.engine.make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    url = admin.url.set(database=name).render_as_string(hide_password=False)
     return FreshDatabase(backend, url, drop)
 
 
@@ -157,20 +209,20 @@ def client(app):
 
 
 @pytest.fixture
-def redis_url() -> str:
-    """A real Redis (database 15, flushed before the test)."""
+def redis_url() -> Iterator[str]:
+    """A real Redis, empty for the test: the run's own (flushed before and after), or VIGIA_TEST_REDIS_URL's (only
+    the keys the test added are deleted)."""
     from redis import Redis
     from redis.exceptions import ConnectionError as RedisConnectionError
 
-    connection = Redis.from_url(REDIS_TEST_URL)
+    server = _redis()
     try:
-        connection.ping()
+        with Redis.from_url(server.url) as connection:
+            connection.ping()
     except RedisConnectionError as exc:
-        unavailable(f"Redis does not answer at {REDIS_TEST_URL}: {exc}")
-    connection.flushdb()
-    yield REDIS_TEST_URL
-    connection.flushdb()
-    connection.close()
+        unavailable(f"Redis does not answer at {server.url}: {exc}")
+    with server.clean():
+        yield server.url
 
 
 class _Collector(logging.Handler):
