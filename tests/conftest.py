@@ -165,13 +165,15 @@ def backend(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     fresh = fresh_database(request.param, tmp_path_factory.mktemp(request.param))
     settings = configure_settings(base_settings(database_url=fresh.url, media_dir=tmp_path_factory.mktemp("media")))
     engine = db.make_engine(settings)
-    migrate.upgrade(engine)
-    database = db.configure(db.Database(engine))
-    with database.session_scope() as session:
-        fixtures.load(session)
-    yield Backend(request.param, settings, engine)
-    engine.dispose()
-    fresh.drop()
+    try:  # dropped even when the migration or the demo data fails (on a server of your own it would stay)
+        migrate.upgrade(engine)
+        database = db.configure(db.Database(engine))
+        with database.session_scope() as session:
+            fixtures.load(session)
+        yield Backend(request.param, settings, engine)
+    finally:
+        engine.dispose()
+        fresh.drop()
 
 
 @pytest.fixture
