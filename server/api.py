@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic.json_schema import GenerateJsonSchema
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -56,7 +57,8 @@ class Operation:
     errors: tuple[int, ...] = ()
     description: str = ""
     name: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
+    media_type: str = "application/json"
+    responses: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -168,13 +170,17 @@ def endpoint(
     errors: tuple[int, ...] = (),
     description: str = "",
     max_bytes: Callable[[Any], int] | None = None,
+    media_type: str = "application/json",
+    responses: dict[int, str] | None = None,
 ) -> Callable[[Callable[[Call], Any]], Route]:
     """Declare an endpoint. `auth=True` means a signed-in caller is required; finer permissions are the
     service's business (they depend on the municipality and the record).
 
     `raw_body=("text/csv", "application/json")` hands the handler `RawBody(content_type, data)` instead of a
     parsed model (file imports), up to MAX_IMPORT_BYTES, or up to `max_bytes(settings)` when given
-    (`max_bytes=lambda settings: settings.max_photo_bytes`). `max_bytes` also raises the limit of a JSON body."""
+    (`max_bytes=lambda settings: settings.max_photo_bytes`). `max_bytes` also raises the limit of a JSON body.
+    `media_type` is what a handler that returns its own Response answers (a CSV or GeoJSON download, a page);
+    `responses={304: "Not modified"}` declares answers without a body that are not errors."""
 
     def decorate(handler: Callable[[Call], Any]) -> Route:
         op = Operation(
@@ -192,6 +198,8 @@ def endpoint(
             errors=errors,
             description=description or (handler.__doc__ or "").strip(),
             name=handler.__name__,
+            media_type=media_type,
+            responses=dict(responses or {}),
         )
 
         async def run(request: Request) -> Response:
@@ -252,27 +260,99 @@ _ERROR_TEXT = {
 }
 
 
+# The domain folder of a model names it in the document when two domains use the same class name
+# (server.committees.models.State -> CommitteeState, server.complaints.workflow.State -> ComplaintState).
+_DOMAIN_PREFIX = {"committees": "Committee", "complaints": "Complaint", "inspections": "Inspection",
+                  "observatories": "Observatory", "works": "Work", "municipalities": "Municipality",
+                  "media": "Media", "sync": "Sync", "auth": "Auth", "audit": "Audit", "open311": "Open311"}
+_COMPONENT_NAME = re.compile(r"^[A-Za-z0-9]+(_[A-Za-z0-9]+)*(-Input|-Output)?$")  # no module path (a__b)
+
+
+class OpenAPINameCollision(RuntimeError):
+    """Two different schemas would share one component name in /openapi.json."""
+
+
+def _split_ref(core_ref: str) -> tuple[str, str]:
+    """(module path with the class name, class name) of a pydantic core reference `module.Class:id`."""
+    no_id = core_ref.rsplit(":", 1)[0]
+    return no_id, no_id.rsplit(".", 1)[-1]
+
+
+class _ComponentNames(GenerateJsonSchema):
+    """Pydantic's JSON Schema generator, run once for the whole document so that every model has exactly one
+    component. A class name used by two domains is qualified by its domain on both sides; anything else that
+    would still collide fails the build (`OpenAPINameCollision`) instead of one schema overwriting another.
+    Integers without a narrower bound are declared int64, the range the edge accepts (`odd_input`)."""
+
+    shared: frozenset[str] = frozenset()
+
+    def get_defs_ref(self, core_mode_ref: Any) -> Any:
+        defs_ref = super().get_defs_ref(core_mode_ref)
+        core_ref, mode = core_mode_ref
+        qualname, name = _split_ref(core_ref)
+        if name in self.shared:
+            parts = qualname.split(".")
+            prefix = _DOMAIN_PREFIX.get(parts[1], "") if len(parts) > 2 and parts[0] == "server" else ""
+            choices = self._prioritized_defsref_choices[defs_ref]
+            if prefix:
+                title = "Input" if mode == "validation" else "Output"
+                choices[:2] = [prefix + name, f"{prefix}{name}-{title}"]
+            else:
+                del choices[:2]
+        return defs_ref
+
+    def int_schema(self, schema: Any) -> Any:
+        json_schema = super().int_schema(schema)
+        json_schema.setdefault("format", "int64")
+        return json_schema
+
+
+def _definitions(inputs: list[tuple[str, str, Any]]) -> tuple[dict[tuple[str, str], Any], dict[str, Any]]:
+    """One generation for every schema of the document: (schema of each input, components)."""
+    template = "#/components/schemas/{model}"
+    probe = _ComponentNames(ref_template=template)
+    probe.generate_definitions(inputs)  # type: ignore[arg-type]
+    classes: dict[str, set[str]] = {}
+    for core_ref, _mode in probe.core_to_defs_refs:
+        qualname, name = _split_ref(core_ref)
+        classes.setdefault(name, set()).add(qualname)
+    generator = _ComponentNames(ref_template=template)
+    generator.shared = frozenset(name for name, owners in classes.items() if len(owners) > 1)
+    by_input, components = generator.generate_definitions(inputs)  # type: ignore[arg-type]
+    wrong = sorted(name for name in components if not _COMPONENT_NAME.match(name))
+    if wrong:
+        raise OpenAPINameCollision(
+            "schemas that share a name in /openapi.json: " + ", ".join(wrong)
+            + " (rename one of the classes, or add its domain to server.api._DOMAIN_PREFIX)")
+    return by_input, components  # type: ignore[return-value]
+
+
 def openapi_document(routes: list[Any], *, title: str, version: str) -> dict[str, Any]:
     """OpenAPI 3.1 for every route declared with `endpoint()` (and the few plain routes that describe
-    themselves with an `openapi` attribute)."""
-    schemas: dict[str, Any] = {}
+    themselves with an `openapi` attribute). Every schema comes from one generation (`_definitions`), so each
+    component name stands for exactly one schema."""
     paths: dict[str, dict[str, Any]] = {}
+    operations = [(route, route.operation) for route in _flatten(routes) if getattr(route, "operation", None)]
+    inputs: list[tuple[str, str, Any]] = [("error", "serialization", TypeAdapter(ErrorResponse).core_schema)]
+    for index, (_route, op) in enumerate(operations):
+        if op.body is not None:
+            inputs.append((f"{index}:body", "validation", TypeAdapter(op.body).core_schema))
+        if op.query is not None:
+            inputs.append((f"{index}:query", "validation", TypeAdapter(op.query).core_schema))
+        if op.response is not None and op.status != 204:
+            inputs.append((f"{index}:response", "serialization", TypeAdapter(op.response).core_schema))
+    by_input, schemas = _definitions(inputs)
 
-    def schema_for(annotation: Any, mode: str) -> dict[str, Any]:
-        adapter = TypeAdapter(annotation)
-        schema = adapter.json_schema(mode=mode, ref_template="#/components/schemas/{model}")  # type: ignore[arg-type]
-        for name, definition in schema.pop("$defs", {}).items():
-            schemas.setdefault(name, definition)
-        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            schemas.setdefault(annotation.__name__, schema)
-            return {"$ref": f"#/components/schemas/{annotation.__name__}"}
-        return schema
+    def schema_for(key: str, mode: str) -> dict[str, Any]:
+        return by_input[(key, mode)]
 
-    error_ref = schema_for(ErrorResponse, "serialization")
-    for route in _flatten(routes):
-        op: Operation | None = getattr(route, "operation", None)
-        if op is None:
-            continue
+    def resolved(schema: dict[str, Any]) -> dict[str, Any]:
+        ref = schema.get("$ref", "")
+        return schemas[ref.rsplit("/", 1)[-1]] if ref.startswith("#/components/schemas/") else schema
+
+    error_ref = schema_for("error", "serialization")
+    query_models: set[str] = set()
+    for index, (route, op) in enumerate(operations):
         open_path = _PARAM.sub(lambda m: "{" + m.group(1) + "}", route.path)
         parameters = [
             {
@@ -284,11 +364,12 @@ def openapi_document(routes: list[Any], *, title: str, version: str) -> dict[str
             for m in _PARAM.finditer(route.path)
         ]
         if op.query is not None:
-            query_schema = op.query.model_json_schema(ref_template="#/components/schemas/{model}")
-            for name, definition in query_schema.pop("$defs", {}).items():
-                schemas.setdefault(name, definition)
+            reference = schema_for(f"{index}:query", "validation")
+            query_models.add(reference.get("$ref", ""))
+            query_schema = resolved(reference)
             required = set(query_schema.get("required", []))
             for name, prop in query_schema.get("properties", {}).items():
+                prop = dict(prop)
                 description = prop.pop("description", None)
                 param = {"name": name, "in": "query", "required": name in required, "schema": prop}
                 if description:
@@ -306,27 +387,35 @@ def openapi_document(routes: list[Any], *, title: str, version: str) -> dict[str
         if op.body is not None:
             operation["requestBody"] = {
                 "required": True,
-                "content": {"application/json": {"schema": schema_for(op.body, "validation")}},
+                "content": {"application/json": {"schema": schema_for(f"{index}:body", "validation")}},
             }
         elif op.raw_body:
             operation["requestBody"] = {
                 "required": True,
                 "content": {media: {"schema": {"type": "string", "format": "binary"}} for media in op.raw_body},
             }
-        if op.status == 204 or op.response is None:
+        if op.status == 204 or (op.response is None and op.media_type == "application/json"):
             operation["responses"][str(op.status)] = {"description": "Done"}
+        elif op.response is None:
+            text = op.media_type.startswith("text/")
+            operation["responses"][str(op.status)] = {
+                "description": "OK", "content": {op.media_type: {"schema": {"type": "string"} if text else {}}}}
         else:
             operation["responses"][str(op.status)] = {
                 "description": "OK",
-                "content": {"application/json": {"schema": schema_for(op.response, "serialization")}},
+                "content": {op.media_type: {"schema": schema_for(f"{index}:response", "serialization")}},
             }
-        error_codes = set(op.errors)
+        for code, description in op.responses.items():
+            operation["responses"][str(code)] = {"description": description}
+        # 400: a NUL character in the path or query (odd_input); 401: a wrong, expired or revoked token, which
+        # every endpoint refuses, public or not; 404: a path whose municipality or record does not exist.
+        error_codes = set(op.errors) | {400, 401}
+        if any(parameter["in"] == "path" for parameter in parameters):
+            error_codes |= {404}
         if op.body is not None or op.query is not None:
-            error_codes |= {400, 422}
+            error_codes |= {422}
         if op.body is not None or op.raw_body:
-            error_codes |= {400, 413, 415}
-        if op.auth:
-            error_codes |= {401}
+            error_codes |= {413, 415}
         for code in sorted(error_codes):
             operation["responses"][str(code)] = {
                 "description": _ERROR_TEXT.get(code, "Error"),
@@ -340,6 +429,12 @@ def openapi_document(routes: list[Any], *, title: str, version: str) -> dict[str
         if extra:
             for method, operation in extra.items():
                 paths.setdefault(route.path, {})[method] = operation
+    # A query model is written out as parameters; its component stays only if something else refers to it.
+    for ref in query_models - {""}:
+        name = ref.rsplit("/", 1)[-1]
+        others = json.dumps([paths, {k: v for k, v in schemas.items() if k != name}])
+        if f'"{ref}"' not in others:
+            del schemas[name]
     return {
         "openapi": "3.1.0",
         "info": {

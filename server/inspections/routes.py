@@ -156,7 +156,7 @@ def committee_report(call: Call) -> dict[str, Any]:
 
 
 @endpoint("GET", REPORT + ".html", summary="The committee's report as a printable page (Spanish)", tag=TAG,
-          query=ReportQuery, auth=True, errors=(403, 404))
+          query=ReportQuery, auth=True, errors=(403, 404), media_type="text/html")
 def committee_report_html(call: Call) -> HTMLResponse:
     with session_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])

@@ -84,7 +84,7 @@ def redact_photo(call: Call) -> PhotoPublic:
 
 
 @endpoint("GET", PHOTO + "/{variant}", summary="A public copy of a photo (JPEG, no metadata)", tag=TAG,
-          query=VariantQuery, errors=(404, 409))
+          query=VariantQuery, errors=(404, 409), media_type="image/jpeg", responses={304: "Not modified (ETag)"})
 def photo_variant(call: Call) -> Response:
     """`variant` is the long side in pixels (320 or 1280). While the copy is being made: 409
     `photo_variant_pending` with Retry-After. Use the URL from the photo's `variants`: it carries

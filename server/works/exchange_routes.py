@@ -54,7 +54,7 @@ def export_oc4ids(call: Call) -> Response:
 
 
 @endpoint("GET", BASE + "/export.geojson", summary="Works as a GeoJSON FeatureCollection (download)", tag=TAG,
-          query=WorkQuery, response=dict[str, Any], errors=(404,))
+          query=WorkQuery, response=dict[str, Any], errors=(404,), media_type="application/geo+json")
 def export_geojson(call: Call) -> Response:
     """Every matching work, by number, with its main fields as properties (geometry null where it has none)."""
     with session_scope() as session:
@@ -66,7 +66,7 @@ def export_geojson(call: Call) -> Response:
 
 
 @endpoint("GET", BASE + "/export.csv", summary="Works as a spreadsheet (CSV, the columns the import takes)", tag=TAG,
-          query=WorkQuery, errors=(404,))
+          query=WorkQuery, errors=(404,), media_type="text/csv")
 def export_csv(call: Call) -> Response:
     """UTF-8 with a BOM (Excel reads the accents right), comma-separated, geometry as WKT; it imports back
     unchanged."""
