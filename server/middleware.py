@@ -16,6 +16,7 @@ from server.i18n import negotiate, translate
 from server.logs import request_id_var
 
 log = logging.getLogger("vigia.http")
+errors = logging.getLogger("vigia.app")
 _CLIENT_ID = re.compile(r"^[A-Za-z0-9._:-]{8,64}$")
 
 
@@ -40,6 +41,7 @@ class RequestContextMiddleware:
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
                 status_holder["status"] = message["status"]
+                status_holder["started"] = 1
                 raw = list(message.get("headers", []))
                 raw.append((b"x-request-id", request_id.encode()))
                 message = {**message, "headers": raw}
@@ -51,7 +53,17 @@ class RequestContextMiddleware:
             if not self.allow_any_host and hostname not in self.allowed_hosts:
                 await self._reject_host(headers, hostname, request_id, send_with_id)
             else:
-                await self.app(scope, receive, send_with_id)
+                try:
+                    await self.app(scope, receive, send_with_id)
+                except Exception as exc:
+                    # Answered here, not re-raised: Starlette's ServerErrorMiddleware would send the same 500 and
+                    # then re-raise, and uvicorn closes the connection of any request whose exception reaches it,
+                    # so the client's next request on that keep-alive connection would fail too. Only an answer
+                    # already under way (its status sent) cannot be finished: the connection must close then.
+                    if "started" in status_holder:
+                        raise
+                    errors.error("unhandled_error", exc_info=exc, extra={"path": scope.get("path")})
+                    await self._server_error(headers, request_id, send_with_id)
         finally:
             actor = scope.get("state", {}).get("actor")
             log.info(
@@ -65,6 +77,16 @@ class RequestContextMiddleware:
                 },
             )
             request_id_var.reset(token)
+
+    async def _server_error(self, headers: Headers, request_id: str, send: Send) -> None:
+        """500 in the one error shape, nothing of the exception in it; the connection stays open."""
+        language = negotiate(headers.get("accept-language"))
+        message = translate("internal_error", language, request_id=request_id)
+        body = json.dumps(error_payload("internal_error", message, [], request_id)).encode()
+        await send({"type": "http.response.start", "status": 500,
+                    "headers": [(b"content-type", b"application/json"),
+                                (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
 
     async def _reject_host(self, headers: Headers, host: str, request_id: str, send: Send) -> None:
         language = negotiate(headers.get("accept-language"))
