@@ -5,9 +5,11 @@
 #                   at http://127.0.0.1:8000
 #   ./dev.sh test   set everything up, then run the whole test suite on PostgreSQL + PostGIS and on
 #                   SQLite + SpatiaLite, with a real Redis for background jobs (the tests start their own
-#                   PostgreSQL and Redis on free ports and stop them at the end)
+#                   PostgreSQL and Redis on free ports and stop them at the end), then the date-sensitive
+#                   tests again at chosen days (a weekend, a holiday, 29 February, ...)
 #
 # Also: ./dev.sh install-system [--test]  (only the system packages; used by .ci/run)
+#       ./dev.sh dates                   (only the date-sensitive tests at the chosen days; docs/testing.md)
 #       ./dev.sh lock [--upgrade]        (re-pin the Python packages in requirements/test.lock; docs/testing.md)
 #       ./dev.sh mutants [--resume|--report]  (mutation testing outside CI, niced, SQLite only; docs/testing.md)
 set -euo pipefail
@@ -146,6 +148,53 @@ make_lock() {
     --output-file "$LOCK" "$@" pyproject.toml
 }
 
+# The days the date-sensitive tests (marked `calendar`, see tests/clock.py) run on again after the whole suite:
+# a weekday, a Saturday, the Sunday after a Friday deadline and before a Monday holiday (Constitución), a
+# national holiday, 31 December, 29 February, and a year from today (docs/testing.md).
+calendar_days() {
+  echo 2027-03-10 2027-01-09 2027-01-31 2027-09-16 2026-12-31 2028-02-29
+  "$VENV/bin/python" -c 'import datetime as d; t = d.date.today(); print((t + d.timedelta(days=365)).isoformat())'
+}
+
+DAYS_DIR=
+run_on_days() {
+  # Two runs at a time (one per core); each keeps its output, shown in full when it fails.
+  DAYS_DIR=$(mktemp -d)
+  local status=0 running=0 day
+  for day in $(calendar_days); do
+    if [ "$running" -ge 2 ]; then wait -n || status=1; running=$((running - 1)); fi
+    say "the date-sensitive tests as of $day"
+    VIGIA_TEST_TODAY="$day" VIGIA_TEST_BACKENDS=spatialite "$VENV/bin/python" -m pytest -m calendar -q \
+      -p no:cacheprovider >"$DAYS_DIR/$day.log" 2>&1 &
+    running=$((running + 1))
+  done
+  while [ "$running" -gt 0 ]; do wait -n || status=1; running=$((running - 1)); done
+  for log in "$DAYS_DIR"/*.log; do
+    day=$(basename "$log" .log)
+    if grep -qE '[0-9]+ (failed|errors?)' <(tail -n 1 "$log") || ! tail -n 1 "$log" | grep -q ' passed'; then
+      printf '\n==> the date-sensitive tests as of %s FAILED:\n' "$day" >&2
+      cat "$log" >&2
+      status=1
+    else
+      printf 'as of %s: %s\n' "$day" "$(tail -n 1 "$log")"
+    fi
+  done
+  return "$status"
+}
+
+summarise() {
+  # One closing line for the whole command: the suite plus the runs at chosen days.
+  local passed=0 failed=0 n log
+  for log in "$1" "$DAYS_DIR"/*.log; do
+    [ -f "$log" ] || continue
+    n=$(tail -n 1 "$log" | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+' || true); passed=$((passed + ${n:-0}))
+    n=$(tail -n 1 "$log" | grep -oE '[0-9]+ failed' | grep -oE '[0-9]+' || true); failed=$((failed + ${n:-0}))
+    n=$(tail -n 1 "$log" | grep -oE '[0-9]+ errors?' | grep -oE '[0-9]+' || true); failed=$((failed + ${n:-0}))
+  done
+  rm -rf "$DAYS_DIR"
+  echo "total: $passed passed, $failed failed"
+}
+
 case "${1:-}" in
   demo)
     install_system
@@ -161,10 +210,27 @@ case "${1:-}" in
     install_python
     shift
     set +e
-    "$VENV/bin/python" -m pytest "$@"
-    status=$?
+    suite_log=$(mktemp)
+    "$VENV/bin/python" -m pytest "$@" 2>&1 | tee "$suite_log"
+    status=${PIPESTATUS[0]}
     set -e
     if [ "$status" = 5 ]; then die "pytest collected no tests."; fi
+    if [ $# -eq 0 ]; then
+      # The whole suite ran at today's date; the date-sensitive tests run again at chosen days.
+      days_status=0
+      run_on_days || days_status=$?
+      summarise "$suite_log"
+      [ "$status" = 0 ] && status=$days_status
+    fi
+    rm -f "$suite_log"
+    exit "$status"
+    ;;
+  dates)
+    install_system --test
+    install_python
+    status=0
+    run_on_days || status=$?
+    summarise /dev/null
     exit "$status"
     ;;
   install-system)
