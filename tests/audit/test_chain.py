@@ -286,6 +286,15 @@ def test_commitments_and_public_facts_are_accepted(session) -> None:
     assert chain.commitment(note, salt=salt) == hashlib.sha256((salt + note).encode()).hexdigest()
 
 
+def test_a_commitment_is_the_sha256_of_salt_and_content_as_documented() -> None:
+    """docs/audit-log.md: anyone holding the content (text or bytes, such as a redacted region) and its salt can
+    check the commitment with a plain SHA-256; without a salt it is the content's own hash."""
+    region = bytes(range(256)) * 4
+    assert chain.commitment(region, salt=b"\x01sal") == hashlib.sha256(b"\x01sal" + region).hexdigest()
+    assert chain.commitment(region) == hashlib.sha256(region).hexdigest()
+    assert chain.commitment("5512345678") == hashlib.sha256(b"5512345678").hexdigest()
+
+
 @pytest.mark.parametrize("fields", [
     {"actor_kind": "user", "actor_id": None},
     {"actor_kind": "device", "actor_id": None},

@@ -86,6 +86,18 @@ def test_rejections_are_in_the_language_asked_for_and_stored_with_the_mutation(c
     assert replay == english
 
 
+def test_a_rejection_names_its_intent_and_explains_itself_in_the_language_asked_for(client) -> None:
+    phone = sign_in(client, "voluntaria@vigia.example")
+    sent = [mutation("complaint.support", {"complaint_id": str(uuid.uuid4())}), mutation("complaint.teleport", {})]
+    for _ in range(2):  # the second time the support is answered from its stored result
+        missing, unknown = assert_acknowledged(push(client, phone, *sent, **{"Accept-Language": "en"}), sent)
+        assert (missing["intent"], unknown["intent"]) == ("complaint.support", "complaint.teleport")
+        assert missing["record"] is None and missing["data"] == {}
+        assert missing["error"]["message"] == missing["message"] == "There is no such complaint in this municipality."
+        assert unknown["error"]["message"] == unknown["message"]
+        assert unknown["error"]["details"][0]["message"].startswith("Unknown kind of change; the known ones are: ")
+
+
 def test_a_mutation_id_cannot_be_reused_for_another_change(client) -> None:
     phone = sign_in(client, "voluntaria@vigia.example")
     mutation_id = uuid.uuid4()

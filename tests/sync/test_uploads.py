@@ -379,6 +379,42 @@ def test_an_expired_upload_is_gone_and_tick_removes_it(client, session, database
     assert not uploads.part_path(upload_id).exists()
 
 
+def test_an_expired_upload_can_still_be_ended(client, session) -> None:
+    photo = jpeg(64, 48)
+    phone = phone_with_photo(session, photo)
+    location = create(client, phone, len(photo)).headers["location"]
+    assert patch(client, phone, location, 0, photo[:100]).status_code == 204
+    upload_id = uuid.UUID(location.rsplit("/", 1)[1])
+    session.execute(sa.update(Upload).where(Upload.id == upload_id).values(expires_at=utcnow() - timedelta(minutes=1)))
+    session.flush()
+    ended = client.delete(location, headers=tus_headers(phone))
+    assert ended.status_code == 204 and ended.headers["tus-resumable"] == "1.0.0"
+    assert client.head(location, headers=tus_headers(phone)).status_code == 404
+    assert session.get(Upload, upload_id) is None
+
+
+def test_tick_removes_only_partial_files_that_no_upload_owns_once_they_are_old(client, session, backend) -> None:
+    """A transaction that never committed can leave an upload's bytes behind without its row."""
+    photo = jpeg(64, 48)
+    phone = phone_with_photo(session, photo)
+    location = create(client, phone, len(photo)).headers["location"]
+    assert patch(client, phone, location, 0, photo[:100]).status_code == 204
+    live = uploads.part_path(uuid.UUID(location.rsplit("/", 1)[1]))
+    orphan_old, orphan_new = uploads.part_path(uuid.uuid4()), uploads.part_path(uuid.uuid4())
+    stray = live.with_name("notas.part")
+    for path in (orphan_old, orphan_new, stray):
+        path.write_bytes(b"\xff\xd8 half a photo")
+    hours_ago = time.time() - (backend.settings.sync_upload_expiry_hours + 1) * 3600
+    for path in (orphan_old, stray, live):
+        os.utime(path, (hours_ago, hours_ago))
+    assert uploads.expire(session) == 0  # no upload has expired
+    assert not orphan_old.exists()
+    assert orphan_new.exists() and stray.exists() and live.read_bytes() == photo[:100]
+    assert patch(client, phone, location, 100, photo[100:]).status_code == 204
+    orphan_new.unlink()
+    stray.unlink()
+
+
 def test_a_file_that_is_not_the_declared_one_is_discarded(client, session) -> None:
     declared, sent = jpeg(64, 48), jpeg(64, 48)
     phone = phone_with_photo(session, declared)
