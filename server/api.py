@@ -22,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from server import edge
 from server.errors import AppError, BadRequest, ErrorResponse, TooLarge
 from server.i18n import negotiate
 
@@ -76,6 +77,12 @@ async def read_raw_body(request: Request, accepted: tuple[str, ...], *, limit: i
     data = await read_body(request, limit=limit or request.app.state.settings.max_import_bytes)
     if not data.strip():
         raise BadRequest("empty_body")
+    if "json" in content_type:  # a JSON file (OC4IDS, GeoJSON): its strings are stored as text too
+        try:
+            parsed = json.loads(data)
+        except (ValueError, UnicodeDecodeError):
+            parsed = None  # the importer explains what is wrong with it
+        edge.refuse_nul(parsed)
     return RawBody(content_type, data)
 
 
@@ -104,13 +111,19 @@ async def parse_json_body(request: Request, model: type[BaseModel], *, limit: in
     if not raw.strip():
         raise BadRequest("invalid_json", reason="el cuerpo está vacío" if language == "es" else "the body is empty")
     try:
-        json.loads(raw)
+        parsed = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise BadRequest("invalid_json", reason=str(exc)) from exc
+    # A model may check some fields item by item itself (the sync push rejects one mutation, not the batch).
+    own = getattr(model, "edge_checks_items_of", ())
+    edge.refuse_nul({k: v for k, v in parsed.items() if k not in own} if isinstance(parsed, dict) else parsed)
     try:
-        return model.model_validate_json(raw)
+        validated = model.model_validate_json(raw)
     except ValidationError as exc:
         raise BodyValidationError(exc) from exc
+    edge.refuse_wide_ints({name: getattr(validated, name) for name in type(validated).model_fields
+                           if name not in own})
+    return validated
 
 
 def parse_query(request: Request, model: type[BaseModel]) -> BaseModel:
@@ -120,10 +133,13 @@ def parse_query(request: Request, model: type[BaseModel]) -> BaseModel:
         values = request.query_params.getlist(key)
         # ?status=a&status=b fills a list field; any other field takes the last value given.
         data[key] = values if info is not None and _is_list(info.annotation) else values[-1]
+    edge.refuse_nul(data)
     try:
-        return model.model_validate(data)
+        parsed = model.model_validate(data)
     except ValidationError as exc:
         raise QueryValidationError(exc) from exc
+    edge.refuse_wide_ints(parsed)
+    return parsed
 
 
 def _is_list(annotation: Any) -> bool:
@@ -206,6 +222,7 @@ def endpoint(
             from server.auth.actor import require_user
             from server.auth.http import resolve_actor
 
+            edge.refuse_odd(request.path_params)
             actor = await resolve_actor(request)
             if auth:
                 require_user(actor)
@@ -282,7 +299,7 @@ class _ComponentNames(GenerateJsonSchema):
     """Pydantic's JSON Schema generator, run once for the whole document so that every model has exactly one
     component. A class name used by two domains is qualified by its domain on both sides; anything else that
     would still collide fails the build (`OpenAPINameCollision`) instead of one schema overwriting another.
-    Integers without a narrower bound are declared int64, the range the edge accepts (`odd_input`)."""
+    Integers are declared int64, the range the edge accepts (server.edge)."""
 
     shared: frozenset[str] = frozenset()
 
@@ -407,7 +424,7 @@ def openapi_document(routes: list[Any], *, title: str, version: str) -> dict[str
             }
         for code, description in op.responses.items():
             operation["responses"][str(code)] = {"description": description}
-        # 400: a NUL character in the path or query (odd_input); 401: a wrong, expired or revoked token, which
+        # 400: a NUL character in the path or query (server.edge); 401: a wrong, expired or revoked token, which
         # every endpoint refuses, public or not; 404: a path whose municipality or record does not exist.
         error_codes = set(op.errors) | {400, 401}
         if any(parameter["in"] == "path" for parameter in parameters):

@@ -109,6 +109,23 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "invalid_host": {"es": "Este servidor no atiende el host {host}.", "en": "This server does not serve host {host}."},
     "conflict": {"es": "La operación choca con el estado actual.", "en": "The operation conflicts with the current state."},
+    # odd input (server.edge) and unique keys (server.app, integrity_error)
+    "nul_character": {
+        "es": "El texto contiene un carácter nulo (\\u0000), que no se admite.",
+        "en": "The text holds a NUL character (\\u0000), which is not accepted.",
+    },
+    "int64_range": {
+        "es": "Debe ser un número entero entre {min} y {max}.",
+        "en": "Must be a whole number between {min} and {max}.",
+    },
+    "already_exists": {
+        "es": "Ya existe un registro con ese valor.",
+        "en": "A record with that value already exists.",
+    },
+    "id_taken": {
+        "es": "Ese identificador ya pertenece a otro registro, con otros datos.",
+        "en": "That id already belongs to another record, with other data.",
+    },
     "http_error": {"es": "La solicitud no pudo atenderse.", "en": "The request could not be served."},
     # auth
     "auth_required": {"es": "Inicie sesión para continuar.", "en": "Please sign in to continue."},

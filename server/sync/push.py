@@ -13,13 +13,14 @@ import json
 import logging
 import uuid
 from datetime import datetime
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, ClassVar, Literal, Union
 
 import sqlalchemy as sa
 from pydantic import AwareDatetime, BaseModel, ConfigDict, GetJsonSchemaHandler, ValidationError, create_model
 from pydantic import Field as PField
 from pydantic.json_schema import JsonSchemaValue
 
+from server import edge
 from server.auth.actor import Actor
 from server.db import session_scope, utcnow
 from server.errors import AppError, Invalid, validation_details
@@ -70,6 +71,7 @@ class PushBody(BaseModel):
     intent's shape)."""
 
     model_config = ConfigDict(extra="forbid")
+    edge_checks_items_of: ClassVar[tuple[str, ...]] = ("mutations",)  # server.edge, per mutation in apply_one
 
     mutations: list[Any] = PField(min_length=1, max_length=MAX_MUTATIONS)
 
@@ -146,6 +148,10 @@ def apply_one(*, actor: Actor, device_id: uuid.UUID, raw: Any, language: str) ->
     """Apply one mutation at most once and return its result (stored, except for envelope errors and retries)."""
     raw_id = raw.get("id") if isinstance(raw, dict) else None
     raw_intent = raw.get("intent") if isinstance(raw, dict) else None
+    try:  # odd input is this mutation's fault, never a reason to send it again (server.edge)
+        edge.refuse_nul(raw)
+    except AppError as error:
+        return _rejected(raw_id, raw_intent, error, language)
     try:
         mutation = MutationIn.model_validate(raw)
     except ValidationError as exc:
@@ -195,6 +201,7 @@ def _run(session, actor: Actor, device_id: uuid.UUID, mutation: MutationIn, lang
                 payload = intent.schema.model_validate(mutation.payload)
             except ValidationError as exc:
                 raise Invalid("validation_error", details=validation_details(exc, language)) from None
+            edge.refuse_wide_ints(payload, "payload")
             ctx = intents.Context(actor=actor, device_id=device_id, municipality=municipality, language=language)
             outcome = intents.apply(session, ctx, mutation.intent, payload)
     except AppError as error:

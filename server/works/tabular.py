@@ -193,7 +193,10 @@ def decode(data: bytes) -> str:
     """UTF-8 (with or without BOM), UTF-16 with BOM, or Windows-1252/Latin-1 (Excel on Windows)."""
     try:
         if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            return data.decode("utf-16")
+            text = data.decode("utf-16")
+            if "\x00" in text:  # a NUL character, which PostgreSQL cannot store
+                raise BadRequest("not_a_csv")
+            return text
     except UnicodeDecodeError as exc:
         raise BadRequest("not_a_csv") from exc
     if b"\x00" in data:
