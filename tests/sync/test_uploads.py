@@ -182,6 +182,11 @@ def test_a_photo_cut_off_halfway_resumes_and_joins_its_complaint(live_server) ->
 
     done = requests.head(first.url, headers=tus_headers(phone), timeout=10)
     assert done.headers["upload-offset"] == done.headers["upload-length"] == str(len(photo))
+    assert not uploads.part_path(uuid.UUID(first.url.rsplit("/", 1)[1])).exists()  # once committed, the bytes
+    # are the photo's: the partial file is gone. A phone that lost the last answer may send an empty chunk.
+    late = requests.patch(first.url, data=b"", timeout=10, headers=tus_headers(
+        phone, **{"Upload-Offset": str(len(photo)), "Content-Type": "application/offset+octet-stream"}))
+    assert late.status_code == 204 and late.headers["upload-offset"] == str(len(photo))
     complaint = requests.get(f"{base_url}{COMPLAINTS}/{phone.complaint_id}", headers=phone.headers, timeout=10)
     assert complaint.status_code == 200, complaint.text
     assert complaint.json()["photos"] == [str(phone.attachment_id)]
@@ -291,6 +296,27 @@ def test_patch_needs_the_right_offset_type_and_size(client, session) -> None:
     assert first.headers["upload-offset"] == "10" and first.headers["tus-resumable"] == "1.0.0"
     assert first.headers["upload-expires"].endswith(" GMT")
     assert client.head(location, headers=tus_headers(phone)).headers["upload-offset"] == "10"
+
+
+def test_a_chunk_without_a_byte_offset_is_refused_and_a_wrong_one_says_where_to_resume(client, session) -> None:
+    photo = jpeg(64, 48)
+    phone = phone_with_photo(session, photo)
+    location = create(client, phone, len(photo)).headers["location"]
+    assert patch(client, phone, location, 0, photo[:100]).status_code == 204
+    for offset in (None, "", "cien", "-100", "1e2", "100.0", "99999999999999999999"):
+        headers = tus_headers(phone, **{"Content-Type": "application/offset+octet-stream"})
+        if offset is not None:
+            headers["Upload-Offset"] = offset
+        refused = client.patch(location, content=photo[100:200], headers=headers)
+        error = assert_tus_error(refused, 400, "upload_offset_invalid")
+        assert error["details"] == [{"field": "Upload-Offset", "code": "upload_offset_invalid",
+                                     "message": "Upload-Offset debe ser un entero de bytes."}]
+    ahead = patch(client, phone, location, 150, photo[150:200], **{"Accept-Language": "en"})
+    error = assert_tus_error(ahead, 409, "upload_offset_mismatch")
+    assert error["message"].startswith("The request starts at byte 150, but the server holds 100;")
+    assert ahead.headers["upload-offset"] == "100"
+    assert client.head(location, headers=tus_headers(phone)).headers["upload-offset"] == "100"
+    assert uploads.part_path(uuid.UUID(location.rsplit("/", 1)[1])).read_bytes() == photo[:100]
 
 
 def test_a_chunk_sent_behind_the_servers_offset_is_refused_and_changes_nothing(client, session) -> None:
