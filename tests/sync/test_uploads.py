@@ -319,6 +319,27 @@ def test_a_chunk_without_a_byte_offset_is_refused_and_a_wrong_one_says_where_to_
     assert uploads.part_path(uuid.UUID(location.rsplit("/", 1)[1])).read_bytes() == photo[:100]
 
 
+def test_when_the_partial_file_is_lost_the_phone_is_told_to_start_again(client, session) -> None:
+    """The bytes so far are gone (a disk restored from a backup, say) while the row says 100 arrived."""
+    photo = jpeg(64, 48)
+    phone = phone_with_photo(session, photo)
+    location = create(client, phone, len(photo)).headers["location"]
+    assert patch(client, phone, location, 0, photo[:100]).status_code == 204
+    uploads.part_path(uuid.UUID(location.rsplit("/", 1)[1])).unlink()
+    lost = patch(client, phone, location, 100, photo[100:200], **{"Accept-Language": "en"})
+    error = assert_tus_error(lost, 409, "upload_offset_mismatch")
+    assert error["message"].startswith("The request starts at byte 100, but the server holds 0;")
+    assert lost.headers["upload-offset"] == "0"
+    head = client.head(location, headers=tus_headers(phone))
+    assert head.status_code == 200 and head.headers["upload-offset"] == "0"
+    assert head.headers["upload-expires"].endswith(" GMT")
+    again = patch(client, phone, location, 0, photo)
+    assert again.status_code == 204, again.text
+    assert again.headers["upload-offset"] == str(len(photo))
+    complaint = client.get(f"{COMPLAINTS}/{phone.complaint_id}", headers=phone.headers).json()
+    assert complaint["photos"] == [str(phone.attachment_id)]
+
+
 def test_a_chunk_sent_behind_the_servers_offset_is_refused_and_changes_nothing(client, session) -> None:
     """tus 1.0.0: "If the offsets do not match, the Server MUST respond with the 409 Conflict status without
     modifying the upload resource." A phone that lost the answer to a chunk sends it again from where it
