@@ -29,7 +29,7 @@ from server.complaints import routes as complaint_routes
 from server.complaints import stats_routes
 from server.config import Settings, configure_settings, get_settings
 from server.docs_page import render_docs
-from server.errors import AppError, error_payload, validation_details
+from server.errors import AppError, Unavailable, error_payload, validation_details
 from server.i18n import negotiate, translate
 from server.inspections import routes as inspection_routes
 from server.logs import setup_logging
@@ -99,6 +99,22 @@ async def http_error(request: Request, exc: Exception) -> Response:
     )
 
 
+async def database_error(request: Request, exc: Exception) -> Response:
+    """The database cannot serve right now (down, restarting, out of connections, locked by another writer): 503
+    with Retry-After, so clients and load balancers wait and try again. Any other database error is a bug and
+    goes on to the 500 handler."""
+    if not db.unavailable(exc):
+        raise exc
+    log.warning("database_unavailable", extra={"path": request.url.path, "error": _brief(exc)})
+    return await app_error(request, Unavailable(seconds=db.RETRY_AFTER_SECONDS))
+
+
+def _brief(exc: BaseException) -> str:
+    """The exception's class and first line, for a log line (without the SQL and parameters it may carry)."""
+    orig = getattr(exc, "orig", None) or exc
+    return f"{type(orig).__name__}: {str(orig).strip().splitlines()[0] if str(orig).strip() else ''}"
+
+
 async def server_error(request: Request, exc: Exception) -> Response:
     request_id = _request_id(request)
     log.error("unhandled_error", exc_info=exc, extra={"path": request.url.path})
@@ -118,7 +134,7 @@ def _check_database() -> dict[str, Any]:
             session.execute(sa.text("SELECT 1"))
             dialect = db.dialect_name(session)
     except Exception as exc:  # health checks report, they do not raise
-        return {"ok": False, "error": type(exc).__name__}
+        return {"ok": False, "error": _brief(exc)}
     return {"ok": True, "dialect": dialect, "latency_ms": round((time.perf_counter() - started) * 1000, 1)}
 
 
@@ -149,17 +165,25 @@ def _check_redis_and_workers(settings: Settings) -> tuple[dict[str, Any], dict[s
 def _health(settings: Settings) -> tuple[dict[str, Any], int]:
     database = _check_database()
     redis, worker = _check_redis_and_workers(settings)
-    serving = database["ok"] and redis["ok"]
-    status = "ok" if serving and worker["ok"] else ("degraded" if serving else "down")
+    serving = database["ok"]
+    status = "ok" if serving and redis["ok"] and worker["ok"] else ("degraded" if serving else "down")
     return {"status": status, "version": __version__, "checks": {"database": database, "redis": redis,
                                                                    "worker": worker}}, (200 if serving else 503)
 
 
 async def healthz(request: Request) -> Response:
-    """200 while this process can serve (database and, if configured, Redis answer); a missing worker only
-    degrades the status, since requests are still accepted and jobs wait in the queue."""
+    """200 while this process can serve: the database answers. Redis or a worker missing only degrades the
+    status, since requests are still served and background work catches up when they are back (the worker and
+    `vigia tick` queue again what could not be queued). Without the database: 503 with Retry-After, the checks,
+    and the error in the one shape."""
     body, status = await run_in_threadpool(_health, request.app.state.settings)
-    return JSONResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
+    headers = {"Cache-Control": "no-store"}
+    if status == 503:
+        error = Unavailable(seconds=db.RETRY_AFTER_SECONDS)
+        language = _language(request)
+        body.update(error_payload(error.code, error.message(language), [], _request_id(request)))
+        headers.update(error.headers)
+    return JSONResponse(body, status_code=status, headers=headers)
 
 
 healthz_route = Route("/healthz", healthz, methods=["GET"])
@@ -169,8 +193,8 @@ healthz_route.openapi = {  # type: ignore[attr-defined]
         "summary": "Health of this process: database, Redis and worker heartbeat",
         "tags": ["system"],
         "responses": {
-            "200": {"description": "Serving (status ok or degraded)"},
-            "503": {"description": "Cannot serve: the database or Redis does not answer"},
+            "200": {"description": "Serving (status ok, or degraded: Redis or the worker is missing)"},
+            "503": {"description": "Cannot serve: the database does not answer (with Retry-After)"},
         },
     }
 }
@@ -247,6 +271,8 @@ def create_app(settings: Settings | None = None, *, database: db.Database | None
             AppError: app_error,
             RequestValidationError: validation_error,
             HTTPException: http_error,
+            sa.exc.DBAPIError: database_error,
+            sa.exc.TimeoutError: database_error,
             Exception: server_error,
         },
     )

@@ -157,7 +157,9 @@ def cmd_tick(args: argparse.Namespace) -> int:
     """Daily upkeep: complaints whose reporter did not clarify within the month are withdrawn; works' cards
     (their public summaries rendered ahead of time) are rendered again where the day or the work changed; photo
     uploads left unfinished past SYNC_UPLOAD_EXPIRY_HOURS are deleted with their partial files; the sync change
-    log drops superseded changes and deletions older than SYNC_RETENTION_DAYS."""
+    log drops superseded changes and deletions older than SYNC_RETENTION_DAYS; background work whose job was lost
+    (Redis down or restarted) is queued again (photos whose public copies are still pending). Exit 1 if that last
+    chore could not run (Redis or the database did not answer): the next tick tries again."""
     import sqlalchemy as sa
 
     from server.complaints import triage
@@ -182,6 +184,15 @@ def cmd_tick(args: argparse.Namespace) -> int:
     with session_scope() as session:
         removed = uploads.expire(session)
     print(f"{removed} expired photo uploads deleted", file=sys.stderr)
+    from server import jobs
+
+    try:
+        queued = jobs.catch_up()
+    except Exception as exc:
+        print(f"pending background jobs not queued again: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    for chore, count in queued.items():
+        print(f"{chore}: {count} pending jobs queued again", file=sys.stderr)
     return 0
 
 
@@ -222,8 +233,8 @@ def build_parser() -> argparse.ArgumentParser:
     create_user.add_argument("--national", action="store_true", help="national administrator (all municipalities)")
     create_user.set_defaults(func=cmd_create_user)
 
-    tick = sub.add_parser("tick", help="daily upkeep (run from cron): expire overdue clarification requests "
-                          "and unfinished photo uploads")
+    tick = sub.add_parser("tick", help="upkeep (run from cron, hourly): expire overdue clarification requests "
+                          "and unfinished photo uploads, queue again background jobs that were lost")
     tick.set_defaults(func=cmd_tick)
 
     token = sub.add_parser("issue-token", help="print a new bearer token for an account's named device")

@@ -103,6 +103,18 @@ class TooManyRequests(AppError):
     default_code = "login_locked"
 
 
+class Unavailable(AppError):
+    """Vigía cannot serve this request right now (the database is down, restarting or locked by another writer):
+    a 503 with Retry-After. Nothing the request asked for was done unless it was acknowledged before."""
+
+    status = 503
+    default_code = "database_unavailable"
+
+    def __init__(self, code: str | None = None, /, *, seconds: int = 5, **kwargs: Any) -> None:
+        kwargs.setdefault("headers", {"Retry-After": str(seconds)})
+        super().__init__(code, seconds=seconds, **kwargs)
+
+
 class ErrorDetail(BaseModel):
     """One problem with the request, usually one field."""
 

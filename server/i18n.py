@@ -86,6 +86,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "es": "Ocurrió un error inesperado. Si persiste, comparta el identificador {request_id} con soporte.",
         "en": "Something went wrong on our side. If it persists, share the id {request_id} with support.",
     },
+    "database_unavailable": {
+        "es": "El servicio no puede atender en este momento: la base de datos no responde o está ocupada. Intente "
+              "de nuevo en {seconds} segundos.",
+        "en": "The service cannot answer right now: the database is not responding or is busy. Try again in "
+              "{seconds} seconds.",
+    },
     "invalid_json": {
         "es": "El cuerpo de la solicitud no es JSON válido: {reason}.",
         "en": "The request body is not valid JSON: {reason}.",

@@ -6,6 +6,9 @@ HTTP on loopback. Used by the reliability suite (tests/reliability/) and the tes
         httpx.get(vigia.url + "/healthz")
         with vigia.database.session_scope() as session: ...     # read what the server stored
         vigia.restart_worker()                                     # e.g. after Redis came back
+
+`postgres_admin_url=` puts the database on another PostgreSQL server than the run's, e.g. one a fault test stops
+and starts (tests/reliability/test_faults.py).
 """
 
 from __future__ import annotations
@@ -91,6 +94,11 @@ class LiveVigia:
         self.workers.append(worker)
         return worker
 
+    def cli(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+        """Run another `vigia` command (`tick`, `verify-log`, ...) with the same environment; its output."""
+        return subprocess.run([sys.executable, "-m", "server.cli", *args], env=self.env, cwd=ROOT,
+                              stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout)
+
     def log(self) -> str:
         """The last lines every process wrote (for assertion messages)."""
         return "\n".join(f"--- {path.name}\n{_tail(path)}" for path in sorted(self.logs.glob("*.log")))
@@ -109,17 +117,55 @@ class LiveVigia:
 
 
 @contextmanager
+def demo_database_on(admin_url: str, template: Settings) -> Iterator[tuple[Settings, db.Database]]:
+    """A fresh, migrated PostgreSQL database with the demo fixtures committed, on the server of `admin_url` (a
+    role that may create databases and the postgis extension); dropped afterwards."""
+    import uuid
+
+    import sqlalchemy as sa
+
+    from server import fixtures, migrate
+
+    # No pool: a test may restart that server, and the drop at the end must not meet a dead pooled connection.
+    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+    name = f"vigia_live_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    settings = template.model_copy(update={
+        "database_url": admin.url.set(database=name).render_as_string(hide_password=False)})
+    engine = db.make_engine(settings)
+    try:
+        migrate.upgrade(engine)
+        database = db.Database(engine)
+        with database.session_scope() as session:
+            fixtures.load(session)
+        yield settings, database
+    finally:
+        engine.dispose()
+        try:
+            with admin.connect() as connection:
+                connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        finally:
+            admin.dispose()
+
+
+@contextmanager
 def live_vigia(backend_name: str, tmp_path: Path, template: Settings, *, redis_url: str | None = None,
-               workers: int = 2, job_workers: int = 0,
-               extra_env: dict[str, str] | None = None) -> Iterator[LiveVigia]:
+               workers: int = 2, job_workers: int = 0, extra_env: dict[str, str] | None = None,
+               postgres_admin_url: str | None = None) -> Iterator[LiveVigia]:
     """A fresh committed demo database of this backend and Vigía serving it with `workers` web processes and
-    `job_workers` RQ workers (those need `redis_url`); everything stopped and dropped afterwards."""
+    `job_workers` RQ workers (those need `redis_url`); everything stopped and dropped afterwards. With
+    `postgres_admin_url` (PostgreSQL only), the database is made on that server instead of the run's."""
     from tests.conftest import committed_demo_database
 
     template = template.model_copy(update={"media_dir": tmp_path / "media", "redis_url": redis_url})
     logs = tmp_path / "logs"
     logs.mkdir(exist_ok=True)
-    with committed_demo_database(backend_name, tmp_path, template) as (settings, database):
+    if postgres_admin_url is not None and backend_name != "postgis":
+        raise ValueError("postgres_admin_url is for the postgis backend")
+    made = (demo_database_on(postgres_admin_url, template) if postgres_admin_url is not None
+            else committed_demo_database(backend_name, tmp_path, template))
+    with made as (settings, database):
         vigia = LiveVigia(settings=settings, database=database, logs=logs,
                           env=vigia_env(settings, redis_url=redis_url, extra=extra_env))
         try:

@@ -212,13 +212,16 @@ def test_health_on_the_embedded_defaults(client: TestClient, backend: Backend) -
     assert body["checks"]["worker"] == {"ok": True, "mode": "in-process"}
 
 
-def test_health_reports_redis_down_as_503(backend: Backend, database) -> None:
+def test_health_reports_redis_down_as_degraded_but_serving(backend: Backend, database) -> None:
+    """Requests are still served without Redis (jobs are queued again when it is back): a load balancer must not
+    take every process out of rotation for it."""
     settings = backend.settings.model_copy(update={"redis_url": "redis://127.0.0.1:1/0"})
     with TestClient(create_app(settings, database=database)) as client:
         response = client.get("/healthz")
-    assert response.status_code == 503
+    assert response.status_code == 200
     body = response.json()
-    assert body["status"] == "down"
+    assert body["status"] == "degraded"
+    assert body["checks"]["database"]["ok"] is True
     assert body["checks"]["redis"]["ok"] is False
 
 

@@ -192,3 +192,24 @@ def test_a_rolled_back_savepoint_drops_only_its_own_jobs(database: db.Database) 
         except RuntimeError:
             pass
     assert _name(database, kept.id) == "se queda"
+
+
+def test_a_job_named_by_its_caller_is_not_queued_twice_while_it_waits(committed_database, redis_url) -> None:
+    """Catch-up chores send the same job again and again: under a deterministic id, only once until it has run."""
+    settings, database = committed_database
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    configure_settings(settings.model_copy(update={"redis_url": redis_url, "rq_queue": queue}))
+    db.configure(database)
+    with database.session_scope() as session:
+        holiday_id = _holiday(session).id
+    job_id = f"rename-{holiday_id}"
+    assert jobs.send(rename_holiday, holiday_id, "una vez", job_id=job_id) is True
+    assert jobs.send(rename_holiday, holiday_id, "una vez", job_id=job_id) is False
+    with database.session_scope() as session:  # nor after a commit, by the same id
+        jobs.enqueue(rename_holiday, holiday_id, "una vez", session=session, job_id=job_id)
+    assert jobs.queue(queue).count == 1
+    assert _run_worker(settings, redis_url, queue).returncode == 0
+    assert _name(database, holiday_id) == "una vez"
+    assert jobs.send(rename_holiday, holiday_id, "otra vez", job_id=job_id) is True  # it ran: may be sent again
+    assert jobs.queue(queue).count == 1
+

@@ -17,8 +17,41 @@ from server.media.storage import Storage, derived_key, get_storage
 log = logging.getLogger("vigia.media")
 
 
-def make_variants(photo_id: str) -> None:
+def variants_job_id(photo_id: uuid.UUID | str, version: int) -> str:
+    """The one job id of "make the public copies of this photo's version": queued at most once at a time."""
+    return f"photo-variants-{photo_id}-v{version}"
+
+
+def queue_pending(batch: int = 500) -> int:
+    """Catch-up chore (`vigia tick`, `vigia worker` when it connects): queue `make_variants` again for every photo
+    whose copies are still pending, in case its job was never queued (Redis was down when the photo committed)
+    or was lost (Redis restarted without persistence). A job already waiting or running is not queued twice;
+    a photo done meanwhile makes its job do nothing. Returns how many jobs were queued."""
+    from server import jobs
+
+    queued, after = 0, None
+    while True:
+        with session_scope() as session:
+            query = sa.select(Photo.id, Photo.public_version).where(
+                Photo.variants_status == VariantsStatus.pending.value)
+            if after is not None:
+                query = query.where(Photo.id > after)  # keyset: each batch goes on where the last one stopped
+            rows = session.execute(query.order_by(Photo.id).limit(batch)).all()
+        if not rows:
+            break
+        for photo_id, version in rows:
+            queued += jobs.send(make_variants, photo_id, version, job_id=variants_job_id(photo_id, version))
+        after = rows[-1].id
+    if queued:
+        log.info("photo_variants_queued_again", extra={"count": queued})
+    return queued
+
+
+def make_variants(photo_id: str, version: int | None = None) -> None:
     """Render every public copy of the photo with its current redactions and mark them ready.
+
+    With `version` (the public_version the job was queued for), a photo already ready at that version, or
+    redacted since (the newer version has its own job), is left alone: a job queued twice does the work once.
 
     The decoding and resizing happen outside any transaction. A copy is published only if the photo still has
     the public_version it was made for (a redaction in the meantime queues its own job), and copies of older
@@ -28,6 +61,10 @@ def make_variants(photo_id: str) -> None:
         photo = session.get(Photo, uuid.UUID(photo_id))
         if photo is None:
             log.warning("photo_gone", extra={"photo_id": photo_id})
+            return
+        if version is not None and (photo.public_version != int(version)
+                                    or photo.variants_status == VariantsStatus.ready.value):
+            log.info("photo_variants_not_needed", extra={"photo_id": photo_id, "public_version": int(version)})
             return
         municipality_id, sha256 = photo.municipality_id, photo.sha256
         version, redactions = photo.public_version, list(photo.redactions)

@@ -21,7 +21,7 @@ from server.config import get_settings
 from server.db import new_id
 from server.errors import Conflict, Invalid, NotFound
 from server.media import images
-from server.media.jobs import make_variants
+from server.media.jobs import make_variants, variants_job_id
 from server.media.models import (
     GpsPoint,
     Photo,
@@ -85,7 +85,8 @@ def store(session: Session, *, actor: Actor, municipality: Municipality, data: b
         if existing is not None:
             return Stored(existing, created=False)
         raise Conflict("photo_id_taken", id=str(photo.id)) from None
-    jobs.enqueue(make_variants, photo.id, session=session)
+    jobs.enqueue(make_variants, photo.id, photo.public_version, session=session,
+                 job_id=variants_job_id(photo.id, photo.public_version))
     return Stored(photo, created=True)
 
 
@@ -187,7 +188,8 @@ def redact(session: Session, *, actor: Actor, municipality: Municipality, photo_
     audit.append(session, municipality_id=municipality.id, entity="photo", entity_id=photo.id, action="redacted",
                  actor_id=actor.user_id, actor_kind="user",
                  data={"boxes": len(boxes), "public_version": photo.public_version, "sha256": photo.sha256})
-    jobs.enqueue(make_variants, photo.id, session=session)
+    jobs.enqueue(make_variants, photo.id, photo.public_version, session=session,
+                 job_id=variants_job_id(photo.id, photo.public_version))
     return photo
 
 

@@ -20,10 +20,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Match, Route
 
+from server import db
 from server.api import read_body
 from server.auth.actor import Actor
 from server.db import session_scope
-from server.errors import AppError, BadRequest
+from server.errors import AppError, BadRequest, Unavailable
 from server.i18n import Language, negotiate
 from server.open311 import filing, formats, openapi, service
 from server.open311.models import SubmissionForm
@@ -83,6 +84,10 @@ async def _run(request: Request, work: Callable[[Any, Any, Context], Any], *, ro
     except AppError as error:
         return formats.error_response(error, response_format=response_format, language=language)
     except Exception as exc:  # still in Open311's shape; logged like the application's own handler does
+        if db.unavailable(exc):  # the database is down or busy: 503 with Retry-After, as the rest of the API
+            log.warning("database_unavailable", extra={"path": request.url.path})
+            error = Unavailable(seconds=db.RETRY_AFTER_SECONDS)
+            return formats.error_response(error, response_format=response_format, language=language)
         request_id = request.scope.get("state", {}).get("request_id")
         log.error("unhandled_error", exc_info=exc, extra={"path": request.url.path})
         error = AppError("internal_error", status=500, request_id=request_id)

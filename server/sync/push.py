@@ -20,7 +20,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, GetJsonSchemaHandler,
 from pydantic import Field as PField
 from pydantic.json_schema import JsonSchemaValue
 
-from server import edge
+from server import db, edge
 from server.auth.actor import Actor
 from server.db import session_scope, utcnow
 from server.errors import AppError, Invalid, validation_details
@@ -184,7 +184,11 @@ def apply_one(*, actor: Actor, device_id: uuid.UUID, raw: Any, language: str) ->
             claim.status = result["status"]
             claim.result = result
             return _shown(result)
-    except Exception:  # a server fault: nothing was stored, the phone sends it again later
+    except Exception as exc:  # a server fault: nothing was stored, the phone sends it again later
+        if db.unavailable(exc):
+            # The database is down or busy: the whole push answers 503 with Retry-After (the mutations applied
+            # before this one are stored, and a resend replays their results).
+            raise
         log.exception("sync_mutation_failed", extra={"intent": mutation.intent, "mutation_id": str(mutation.id)})
         error = AppError("internal_error", status=500)
         return {"id": str(mutation.id), "intent": mutation.intent, "status": "retry", "record": None, "data": {},

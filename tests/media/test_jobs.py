@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
+import subprocess
+import sys
 import uuid
 
 import pytest
@@ -23,7 +26,7 @@ from tests.factories import bearer, municipality, token_for
 from tests.media import samples
 from tests.media.conftest import files_under
 from tests.test_app import assert_error_shape
-from tests.test_jobs import _run_worker
+from tests.test_jobs import ROOT, _run_worker
 
 BASE = "/api/v1/municipalities/10005/photos"
 
@@ -136,3 +139,65 @@ def test_the_worker_process_makes_the_copies_and_the_api_says_pending_until_then
     assert not any(path.exists() for path in first_copies)  # the unredacted copies were deleted
     [original] = files_under(media, "originals")
     assert original.read_bytes() == data
+
+
+def test_a_job_for_a_version_already_made_or_redacted_since_does_nothing(database, media_settings, media_dir,
+                                                                         vigia_logs) -> None:
+    """A catch-up chore may queue a job that already ran (or that a redaction made obsolete): it does nothing."""
+    with database.session_scope() as session:
+        photo = service.store(session, actor=ANONYMOUS, municipality=municipality(session), data=samples.png()).photo
+    assert _status(database, photo.id) == "ready"
+    copies = {path: path.stat().st_mtime_ns for path in files_under(media_dir, "public")}
+    make_variants(str(photo.id), 1)  # already made
+    make_variants(str(photo.id), 2)  # a version it never had
+    assert {path: path.stat().st_mtime_ns for path in files_under(media_dir, "public")} == copies
+    assert [line["event"] for line in vigia_logs.lines if line["logger"] == "vigia.media"] == [
+        "photo_variants_ready", "photo_variants_not_needed", "photo_variants_not_needed"]
+
+
+def test_catch_up_makes_the_copies_of_photos_left_pending_in_process(database, media_settings, media_dir) -> None:
+    """Embedded mode (no Redis): a photo left pending (the process died between the commit and its job) gets its
+    copies from the next `vigia tick`."""
+    with database.session_scope() as session:
+        photo = service.store(session, actor=ANONYMOUS, municipality=municipality(session), data=samples.png()).photo
+    with database.session_scope() as session:
+        session.execute(sa.update(Photo).where(Photo.id == photo.id).values(variants_status="pending", variants={}))
+    for path in files_under(media_dir, "public"):
+        path.unlink()
+    assert jobs.catch_up() == {"server.media.jobs.queue_pending": 1}
+    assert _status(database, photo.id) == "ready"
+    assert len(files_under(media_dir, "public")) == 2
+    assert jobs.catch_up() == {"server.media.jobs.queue_pending": 0}
+
+
+def _tick(settings, media) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DATABASE_URL": settings.database_url, "REDIS_URL": settings.redis_url,
+           "RQ_QUEUE": settings.rq_queue, "MEDIA_DIR": str(media), "PYTHONPATH": str(ROOT), "VIGIA_ENV": "test",
+           "LOG_LEVEL": "WARNING"}
+    return subprocess.run([sys.executable, "-m", "server.cli", "tick"], env=env, cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_tick_queues_again_once_the_photos_whose_job_redis_never_got(queued, redis_url) -> None:
+    """Redis was down when the photo committed: the upload still succeeded, pending. `vigia tick` queues its job
+    (once however often it runs), the worker makes the copies, and the next tick finds nothing to do."""
+    from server.app import create_app
+
+    settings, database, media = queued
+    down = settings.model_copy(update={"redis_url": "redis://127.0.0.1:1/0"})
+    with TestClient(create_app(down, database=database), raise_server_exceptions=False) as client:
+        uploaded = client.post(BASE, content=samples.png(), headers={"Content-Type": "image/png"})
+    assert uploaded.status_code == 201 and uploaded.json()["variants_status"] == "pending"
+    configure_settings(settings)
+    assert jobs.queue(settings.rq_queue).count == 0  # nothing reached Redis
+
+    first, second = _tick(settings, media), _tick(settings, media)
+    assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
+    assert "server.media.jobs.queue_pending: 1 pending jobs queued again" in first.stderr
+    assert "server.media.jobs.queue_pending: 0 pending jobs queued again" in second.stderr  # already queued
+    assert jobs.queue(settings.rq_queue).count == 1
+    assert _run_worker(settings, redis_url, settings.rq_queue).returncode == 0
+    assert _status(database, uuid.UUID(uploaded.json()["id"])) == "ready"
+    third = _tick(settings, media)
+    assert "server.media.jobs.queue_pending: 0 pending jobs queued again" in third.stderr
+    assert jobs.queue(settings.rq_queue).count == 0
