@@ -184,6 +184,11 @@ def cmd_tick(args: argparse.Namespace) -> int:
     with session_scope() as session:
         removed = uploads.expire(session)
     print(f"{removed} expired photo uploads deleted", file=sys.stderr)
+    from server import limits  # rate-limit windows that ended (the follow-up's wrong codes, server/limits.py)
+
+    with session_scope() as session:
+        ended = limits.prune(session)
+    print(f"{ended} ended rate-limit windows deleted", file=sys.stderr)
     from server import jobs
 
     try:

@@ -54,6 +54,11 @@ class Settings(BaseSettings):
     password_time_cost: int = Field(3, ge=1)
     login_max_failures: int = Field(5, ge=1)
     login_lockout_minutes: int = Field(15, ge=1)
+    # The anonymous follow-up (folio + secret code, docs/complaints.md): wrong codes allowed per client address and
+    # per folio in each window, counted in the database so every web worker shares them.
+    follow_up_max_failures_per_address: int = Field(20, ge=1)
+    follow_up_max_failures_per_folio: int = Field(10, ge=1)
+    follow_up_window_minutes: int = Field(15, ge=1)
     # Sync (docs/sync.md): an unfinished photo upload is kept this long after its last chunk.
     sync_upload_expiry_hours: int = Field(168, ge=1)
     # Deletions older than this leave the sync change log (`vigia tick`); an older cursor is told to start over.

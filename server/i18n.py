@@ -156,6 +156,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "es": "Demasiados intentos fallidos. Intente de nuevo en {minutes} minutos.",
         "en": "Too many failed attempts. Try again in {minutes} minutes.",
     },
+    "follow_up_rate_limited": {
+        "es": "Demasiados intentos con folios o códigos equivocados. Intente de nuevo en {minutes} minutos.",
+        "en": "Too many attempts with wrong folios or codes. Try again in {minutes} minutes.",
+    },
     "account_disabled": {"es": "Esta cuenta está desactivada.", "en": "This account is disabled."},
     "device_revoked": {
         "es": "Este dispositivo fue dado de baja; regístrelo como uno nuevo.",
@@ -193,8 +197,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "There is no category {code} in this municipality; see the list of categories.",
     },
     "complaint_id_taken": {
-        "es": "Ese identificador ya corresponde a otra queja.",
-        "en": "That id already belongs to another complaint.",
+        "es": "Ya hay una queja con ese identificador, enviada desde otro dispositivo o con otro contenido. "
+              "Si es una queja nueva, envíela con un identificador nuevo.",
+        "en": "A complaint with that id was already filed, from another device or with other content. "
+              "If this is a new complaint, send it with a new id.",
     },
     "anonymous_required": {
         "es": "Sin iniciar sesión, la queja se presenta de forma anónima: envíe anonymous: true.",

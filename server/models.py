@@ -20,10 +20,12 @@ from server.complaints.models import (
     ComplaintPhoto,
     ComplaintUpdate,
     DeadlineRule,
+    FolioCounter,
     ResponseTemplate,
     Support,
 )
 from server.inspections.models import FormTemplate, FormVersion, Visit, VisitFinding, VisitPhoto
+from server.limits import RateLimit
 from server.media.models import Photo
 from server.municipalities.models import Holiday, Municipality, Zone
 from server.observatories.models import (
@@ -44,9 +46,11 @@ __all__ = [
     "Agreement", "Committee", "CommitteeEvent", "CommitteeWork", "Meeting", "MeetingAttendance", "Member",
     "Training", "TrainingAttendance",
     "AccessToken", "AuditEntry", "AuditHead", "Category", "Complaint", "ComplaintNote", "ComplaintPhoto",
-    "ComplaintUpdate", "DeadlineRule", "Device", "Holiday", "Municipality", "Photo", "ProgressObservation",
+    "ComplaintUpdate", "DeadlineRule", "Device", "FolioCounter", "Holiday", "Municipality", "Photo",
+    "ProgressObservation",
     "ResponseTemplate", "RoleGrant", "Submission", "Support", "User", "Work", "WorkCard", "WorkZone", "Zone",
     "Accreditation", "Indicator", "IndicatorObservation", "Observatory", "ObservatoryFinding", "ObservatoryMember",
     "ObservatoryWork",
     "Attachment", "Change", "Horizon", "Mutation", "Upload",
+    "RateLimit",
 ]

@@ -94,3 +94,44 @@ def test_upgrading_a_database_with_records_puts_them_in_the_sync_log(backend: Ba
     finally:
         engine.dispose()
         fresh.drop()
+
+
+def test_upgrading_a_database_with_complaints_counts_folios_on_from_the_highest(backend: Backend, tmp_path) -> None:
+    """Folios given before the counters existed (migration 0012): each municipality and year counts on from its
+    highest folio, so no number is given twice."""
+    from collections import defaultdict
+    from datetime import date
+
+    from server import fixtures
+    from server.auth.actor import ANONYMOUS
+    from server.complaints import intake
+    from server.complaints.models import Complaint, ComplaintCreate, FolioCounter
+    from server.municipalities import service as municipalities
+    from tests.factories import complaint_body
+
+    fresh = fresh_database(backend.name, tmp_path)
+    engine = db.make_engine(backend.settings.model_copy(update={"database_url": fresh.url}))
+    try:
+        migrate.upgrade(engine)
+        database = db.Database(engine)
+        with database.session_scope() as session:
+            fixtures.load(session)
+        migrate.downgrade(engine, "0011")  # as if the complaints had been filed before the counters existed
+        migrate.upgrade(engine)
+        with database.session_scope() as session:
+            highest: dict[tuple, int] = defaultdict(int)
+            for municipality_id, folio in session.execute(sa.select(Complaint.municipality_id, Complaint.folio)):
+                _code, year, number = folio.rsplit("-", 2)
+                highest[(municipality_id, int(year))] = max(highest[(municipality_id, int(year))], int(number))
+            counted = {(row.municipality_id, row.year): row.last_number
+                       for row in session.scalars(sa.select(FolioCounter))}
+            assert highest and counted == dict(highest)
+            place = municipalities.get_by_code(session, "10005")
+            year = max(year for municipality_id, year in highest if municipality_id == place.id)
+            filed = intake.file(session, actor=ANONYMOUS, municipality=place,
+                                data=ComplaintCreate.model_validate(complaint_body(anonymous=True)),
+                                today=date(year, 6, 1))
+            assert filed.complaint.folio == f"10005-{year}-{highest[(place.id, year)] + 1:06d}"
+    finally:
+        engine.dispose()
+        fresh.drop()

@@ -15,8 +15,10 @@ TAG = "auth"
           response=SessionPublic, status=201, errors=(401, 403, 409, 429))
 def login(call: Call) -> SessionPublic:
     """Returns an opaque bearer token bound to the device. Send it as `Authorization: Bearer <token>`."""
+    with session_scope() as session:  # committed before the password is checked: the attempt counts
+        attempt = service.claim_login(session=session, data=call.body)
     with session_scope() as session:
-        outcome = service.login(session=session, data=call.body)
+        outcome = service.finish_login(session=session, attempt=attempt, data=call.body)
     if isinstance(outcome, AppError):
         raise outcome
     return outcome

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -27,7 +28,7 @@ from server.auth.models import (
     normalise_email,
 )
 from server.config import get_settings
-from server.db import new_id, utcnow
+from server.db import UTCDateTime, new_id, utcnow
 from server.errors import AppError, Conflict, Forbidden, NotFound, TooManyRequests, Unauthorized
 from server.municipalities import service as municipalities
 from server.municipalities.models import Municipality
@@ -146,24 +147,50 @@ def _device_for(session: Session, *, user: User, name: str, device_id: uuid.UUID
     return device
 
 
-def login(session: Session, *, data: LoginCreate) -> SessionPublic | AppError:
-    """Check the password and open a session bound to a named device. Repeated failures lock the account
-    for a while; the answer never says whether the email exists.
+@dataclass(frozen=True)
+class LoginAttempt:
+    """An attempt to sign in that has been counted: the account it is for (None: no such account)."""
 
-    A wrong password is *returned* as an error, not raised, so the caller's transaction commits the failure
-    count that the lockout depends on."""
+    user_id: uuid.UUID | None
+
+
+def claim_login(session: Session, *, data: LoginCreate) -> LoginAttempt:
+    """Step one of signing in: count the attempt on the account *before* its password is checked.
+
+    The database adds to `failed_logins` in one statement and locks the account for LOGIN_LOCKOUT_MINUTES when
+    the count reaches LOGIN_MAX_FAILURES, so however many guesses arrive at once, at most that many are checked
+    before the lock; every other one gets 429. Commit the claim before `finish_login` checks the password, so
+    it counts whatever happens next; a right password then sets the count back to zero. An expired lock
+    starts the count again."""
     settings = get_settings()
     now = utcnow()
     user = get_by_email(session, data.email)
-    if user is not None and user.locked_until is not None and user.locked_until > now:
-        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
+    if user is None:
+        return LoginAttempt(None)  # nothing to count; the password is still "checked" (same time, same answer)
+    expired = sa.and_(User.locked_until.is_not(None), User.locked_until <= now)
+    count = sa.case((expired, 1), else_=User.failed_logins + 1)
+    until = sa.literal(now + timedelta(minutes=settings.login_lockout_minutes), UTCDateTime())
+    claimed = session.execute(
+        sa.update(User)
+        .where(User.id == user.id, sa.or_(User.locked_until.is_(None), User.locked_until <= now))
+        .values(failed_logins=count,
+                locked_until=sa.case((count >= settings.login_max_failures, until), else_=sa.null()))
+        .returning(User.failed_logins)
+        .execution_options(synchronize_session=False)
+    ).scalar_one_or_none()
+    session.expire(user, ["failed_logins", "locked_until"])
+    if claimed is None:  # locked by an earlier attempt
+        locked_until = user.locked_until or now
+        minutes = max(1, int((locked_until - now).total_seconds() // 60) + 1)
         raise TooManyRequests("login_locked", minutes=minutes, headers={"Retry-After": str(minutes * 60)})
+    return LoginAttempt(user.id)
+
+
+def finish_login(session: Session, *, attempt: LoginAttempt, data: LoginCreate) -> SessionPublic | AppError:
+    """Step two: check the password of a claimed attempt and open a session bound to a named device. The
+    answer never says whether the email exists. A wrong password is returned as an error, not raised."""
+    user = session.get(User, attempt.user_id) if attempt.user_id is not None else None
     if not verify_password(data.password, user.password_hash if user else None) or user is None:
-        if user is not None:
-            user.failed_logins += 1
-            if user.failed_logins >= settings.login_max_failures:
-                user.locked_until = now + timedelta(minutes=settings.login_lockout_minutes)
-                user.failed_logins = 0
         return Unauthorized("login_failed")
     if not user.is_active:
         raise Forbidden("account_disabled")
@@ -173,6 +200,13 @@ def login(session: Session, *, data: LoginCreate) -> SessionPublic | AppError:
         user.password_hash = hash_password(data.password)
     device = _device_for(session, user=user, name=data.device_name, device_id=data.device_id)
     return _open_session(session, user=user, device=device)
+
+
+def login(session: Session, *, data: LoginCreate) -> SessionPublic | AppError:
+    """Both steps in one transaction, for callers in one process (the HTTP endpoint commits the claim first).
+
+    A wrong password is *returned* as an error, not raised, so the caller's transaction commits the claim."""
+    return finish_login(session, attempt=claim_login(session, data=data), data=data)
 
 
 def issue_token(session: Session, *, email: str, device_name: str, days: int | None = None) -> str:

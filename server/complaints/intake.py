@@ -11,10 +11,11 @@ from typing import Any
 import sqlalchemy as sa
 from shapely.geometry import Point
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
-from server import geo
+from server import counters, geo, limits
 from server.auth.actor import Actor
-from server.complaints import deadlines, service
+from server.complaints import deadlines, filings, service
 from server.complaints.models import (
     Category,
     Complaint,
@@ -23,6 +24,7 @@ from server.complaints.models import (
     ComplaintPublic,
     ComplaintUpdate,
     Filed,
+    FolioCounter,
     InformationCreate,
     Kind,
     Suggestions,
@@ -30,6 +32,7 @@ from server.complaints.models import (
     SupportCreate,
 )
 from server.complaints.workflow import OPEN_STATES, State
+from server.config import get_settings
 from server.db import new_id, utcnow
 from server.errors import AppError, Conflict, Forbidden, Invalid, NotFound
 from server.municipalities import service as municipalities
@@ -46,12 +49,20 @@ def _point(data: ComplaintCreate) -> tuple[float, float]:
 
 
 def _next_folio(session: Session, municipality: Municipality, year: int) -> str:
+    """The next folio of the municipality and year, from its counter row, added to in one statement (so two
+    filings at the same moment never share a number). The year's first filing creates the row, counting on from
+    any folio of that year already stored."""
     prefix = f"{municipality.code}-{year}-"
-    last = session.scalar(
-        sa.select(sa.func.max(Complaint.folio)).where(Complaint.municipality_id == municipality.id,
-                                                      Complaint.folio.like(prefix + "%"))
-    )
-    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    table = FolioCounter.__table__
+    number = counters.bump(session, table, where=[table.c.municipality_id == municipality.id, table.c.year == year],
+                           column="last_number")
+    if number is None:
+        highest = sa.func.max(sa.cast(sa.func.substr(Complaint.folio, len(prefix) + 1), sa.Integer))
+        first = (sa.select(sa.func.coalesce(highest, 0) + 1)
+                 .where(Complaint.municipality_id == municipality.id, Complaint.folio.like(prefix + "%"))
+                 .scalar_subquery())
+        number = counters.add(session, table, key={"municipality_id": municipality.id, "year": year},
+                              column="last_number", first=first)
     return f"{prefix}{number:06d}"
 
 
@@ -60,23 +71,17 @@ def _reporter_id(data: ComplaintCreate, actor: Actor) -> uuid.UUID | None:
     return None if data.anonymous else actor.user_id
 
 
-def _same_filing(existing: Complaint, data: ComplaintCreate, actor: Actor, municipality: Municipality) -> bool:
-    return (existing.municipality_id == municipality.id and existing.description == data.description
-            and existing.reporter_id == _reporter_id(data, actor))
-
-
 def file(session: Session, *, actor: Actor, municipality: Municipality, data: ComplaintCreate,
-         source: str = "api", today: date | None = None, follow_up_code: str | None = None) -> Filed:
-    """File a complaint. The same client id sent again returns the complaint filed the first time (no copy);
-    anonymous reporters get a folio and a secret follow-up code, shown once (`follow_up_code`: one the caller
-    derived, so a replayed offline push can show the same code again without the server storing it)."""
+         source: str = "api", today: date | None = None, filer: str | None = None) -> Filed:
+    """File a complaint. Anonymous reporters get a folio and a secret follow-up code. The same client id sent
+    again by the same filer (`filings.filer`; `filer` names one the caller established) with the same content
+    returns the complaint filed the first time, with the same code (no copy); from anyone else it is `409
+    complaint_id_taken`."""
+    filer = filings.filer(actor, data, filer)
     if data.id is not None:
         existing = session.get(Complaint, data.id)
         if existing is not None:
-            if not _same_filing(existing, data, actor, municipality):
-                raise Conflict("complaint_id_taken")
-            view = service.public_view(session, existing, municipality=municipality, language="es")
-            return Filed(complaint=view, follow_up_code=None, created=False)
+            return filings.resent(session, existing, data, actor, municipality, filer)
     actor_id = _reporter_id(data, actor)
     if not actor.is_authenticated and not data.anonymous:
         raise Invalid.for_field("anonymous", "anonymous_required")
@@ -93,38 +98,35 @@ def file(session: Session, *, actor: Actor, municipality: Municipality, data: Co
     replayed_day = today  # a past date only for imports and the demo data
     today = today or service.today_in(municipality)
     term = service.term_for(session, municipality, data.kind)
-    code = (follow_up_code or secrets.token_urlsafe(9)) if data.anonymous else None
+    complaint_id = data.id or new_id()
+    code = None
+    if data.anonymous:
+        code = filings.follow_up_code(complaint_id, filer) if filer and data.id else secrets.token_urlsafe(9)
     contact = data.contact
-    for attempt in range(5):
-        folio = _next_folio(session, municipality, today.year)
-        complaint = Complaint(
-            id=data.id or new_id(), municipality_id=municipality.id, folio=folio, kind=data.kind,
-            category_id=category.id, description=data.description, location=geo.to_db(Point(lon, lat)),
-            accuracy_m=data.accuracy_m, address=data.address, work_id=work_id, zone_id=zone.id if zone else None,
-            attributes=data.attributes, source=source, received_on=today,
-            created_at=service.moment(municipality, replayed_day),
-            due_on=service.add_business_days(session, municipality, today, term),
-            referral_due_on=service.add_business_days(session, municipality, today, deadlines.REFERRAL_TERM),
-            reporter_id=actor_id, anonymous=data.anonymous,
-            follow_up_digest=service.follow_up_digest(folio, code) if code else None,
-            contact_name=contact.name if contact else None, contact_email=contact.email if contact else None,
-            contact_phone=contact.phone if contact else None,
-        )
-        try:
-            with session.begin_nested():
-                session.add(complaint)
-                session.flush()
-            break
-        except sa.exc.IntegrityError:
-            if data.id is not None and session.get(Complaint, data.id) is not None:
-                # the same complaint arrived twice at once: the other request filed it
-                existing = session.get(Complaint, data.id)
-                if not _same_filing(existing, data, actor, municipality):
-                    raise Conflict("complaint_id_taken") from None
-                view = service.public_view(session, existing, municipality=municipality, language="es")
-                return Filed(complaint=view, follow_up_code=None, created=False)
-            if attempt == 4:
-                raise
+    try:
+        with session.begin_nested():  # a failed insert gives its folio number back
+            folio = _next_folio(session, municipality, today.year)
+            complaint = Complaint(
+                id=complaint_id, municipality_id=municipality.id, folio=folio, kind=data.kind,
+                category_id=category.id, description=data.description, location=geo.to_db(Point(lon, lat)),
+                accuracy_m=data.accuracy_m, address=data.address, work_id=work_id,
+                zone_id=zone.id if zone else None, attributes=data.attributes, source=source, received_on=today,
+                created_at=service.moment(municipality, replayed_day),
+                due_on=service.add_business_days(session, municipality, today, term),
+                referral_due_on=service.add_business_days(session, municipality, today, deadlines.REFERRAL_TERM),
+                reporter_id=actor_id, anonymous=data.anonymous,
+                follow_up_digest=service.follow_up_digest(folio, code) if code else None,
+                contact_name=contact.name if contact else None, contact_email=contact.email if contact else None,
+                contact_phone=contact.phone if contact else None,
+            )
+            session.add(complaint)
+            session.flush()
+    except sa.exc.IntegrityError:
+        # the same id arrived twice at once (PostgreSQL: this insert waited for the other and lost)
+        existing = session.get(Complaint, data.id) if data.id is not None else None
+        if existing is None:
+            raise
+        return filings.resent(session, existing, data, actor, municipality, filer)
     _attach_photos(session, municipality, complaint, data.photo_ids)
     session.add(ComplaintUpdate(complaint_id=complaint.id, kind="transition", to_state=State.received.value,
                                 by_reporter=True, at=complaint.created_at))
@@ -211,7 +213,8 @@ def suggestions(session: Session, *, municipality: Municipality, lon: float, lat
 def support(session: Session, *, actor: Actor, municipality: Municipality, complaint_id: uuid.UUID,
             data: SupportCreate) -> Complaint:
     """One support per person (per account, or per anonymous device key); only while the complaint is open."""
-    complaint = service.get(session, municipality=municipality, complaint_id=complaint_id)
+    # Locked (PostgreSQL) before its state is read: a merge closing it at this moment waits, or is waited for.
+    complaint = service.get(session, municipality=municipality, complaint_id=complaint_id, lock=True)
     if State(complaint.state) not in OPEN_STATES:
         raise Conflict("complaint_not_open")
     if actor.is_authenticated:
@@ -228,13 +231,41 @@ def support(session: Session, *, actor: Actor, municipality: Municipality, compl
             session.flush()
     except sa.exc.IntegrityError:
         return complaint  # already supported: supporting twice counts once
-    complaint.support_count += 1
+    add_supports(session, complaint, 1)
     service.record(session, complaint, "supported", None, by="reporter",
                    data={"support_count": complaint.support_count})
     return complaint
 
 
+def add_supports(session: Session, complaint: Complaint, amount: int) -> None:
+    """Add to a complaint's support count in the database (`support_count = support_count + n`), so supports
+    arriving at once all count; the instance gets the new count, and the change goes into the sync log."""
+    table = Complaint.__table__
+    count = counters.bump(session, table, where=[table.c.id == complaint.id], column="support_count", amount=amount)
+    set_committed_value(complaint, "support_count", count)
+    complaint.updated_at = utcnow()
+
+
 # ------------------------------------------------------------------------------------------------ reporter
+
+
+FOLLOW_UP_LIMITED = "follow_up_rate_limited"
+
+
+def claim_follow_up(session: Session, *, municipality_code: str, folio: str, client: str | None) -> limits.Claim:
+    """Count one attempt at a folio's secret code before it is checked, per client address and per folio
+    (FOLLOW_UP_MAX_FAILURES_PER_ADDRESS / _PER_FOLIO in each FOLLOW_UP_WINDOW_MINUTES); past either limit it is
+    `429 follow_up_rate_limited` with `Retry-After`. Commit it before the code is checked, and refund it
+    (`limits.refund`) in the transaction of a look-up that succeeded: only wrong codes use the limits up."""
+    settings = get_settings()
+    window = settings.follow_up_window_minutes * 60
+    checks = []
+    if client:
+        checks.append((limits.Rule("follow-up:address", settings.follow_up_max_failures_per_address, window,
+                                   FOLLOW_UP_LIMITED), client))
+    checks.append((limits.Rule("follow-up:folio", settings.follow_up_max_failures_per_folio, window,
+                               FOLLOW_UP_LIMITED), f"{municipality_code}:{folio.strip().upper()}"))
+    return limits.claim(session, checks)
 
 
 def by_follow_up(session: Session, *, municipality: Municipality, folio: str, code: str) -> Complaint:

@@ -110,6 +110,18 @@ class Complaint(IdMixin, TimestampMixin, SoftDeleteMixin, table=True):
     version: int = Field(default=1)
 
 
+class FolioCounter(SQLModel, table=True):
+    """The last folio number given in one municipality and year. The filing's transaction adds one to it in a
+    single statement (server/counters.py), so two filings at the same moment never get the same folio, and a
+    filing that fails gives its number back with the rest of its transaction."""
+
+    __tablename__ = "complaint_folio_counters"
+
+    municipality_id: uuid.UUID = Field(foreign_key="municipalities.id", primary_key=True, ondelete="CASCADE")
+    year: int = Field(primary_key=True)
+    last_number: int
+
+
 class ComplaintPhoto(SQLModel, table=True):
     __tablename__ = "complaint_photos"
 
@@ -199,6 +211,10 @@ class ComplaintCreate(Strict):
     photo_ids: list[uuid.UUID] = PField(default_factory=list, max_length=10)
     attributes: dict[str, Any] = PField(default_factory=dict)
     anonymous: bool = PField(False, description="file without an account: you get a folio and a secret code")
+    device_key: str | None = PField(None, min_length=16, max_length=128, description=(
+        "anonymous filers without an account: a secret your device keeps (never stored). Sending the same `id` "
+        "again with the same key answers as the first time, follow-up code included; without it a resend is "
+        "refused (`409 complaint_id_taken`). Ignored when signed in: the device of the session is used."))
     contact: Contact | None = PField(None, description="optional, private: only the comptroller sees it")
 
 

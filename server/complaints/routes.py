@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from starlette.responses import JSONResponse
 
+from server import limits
 from server.api import Call, endpoint
 from server.complaints import configuration, intake, service, triage
 from server.complaints.models import (
@@ -121,34 +122,51 @@ def support(call: Call) -> ComplaintPublic:
         return service.public_view(session, complaint, municipality=municipality, language=call.language)
 
 
+def _follow_up_attempt(call: Call, folio: str | None, code: str | None) -> limits.Claim:
+    """With a folio and code: one attempt counted per client address and per folio, committed before the code
+    is checked (429 past the limits); the look-up's transaction refunds it when it succeeds."""
+    if not (folio and code):
+        return limits.Claim()
+    client = call.request.client.host if call.request.client else None
+    with session_scope() as session:
+        return intake.claim_follow_up(session, municipality_code=call.path["code"], folio=folio, client=client)
+
+
 @endpoint("POST", BASE + "/follow-up", summary="Follow an anonymous complaint with its folio and secret code",
-          tag=TAG, body=FollowUp, response=ComplaintPublic, errors=(404,))
+          tag=TAG, body=FollowUp, response=ComplaintPublic, errors=(404, 429))
 def follow_up(call: Call) -> ComplaintPublic:
+    """Wrong codes are limited per client address and per folio (`429 follow_up_rate_limited`, `Retry-After`)."""
+    attempt = _follow_up_attempt(call, call.body.folio, call.body.code)
     with session_scope() as session:
         municipality = _municipality(session, call)
         complaint = intake.by_follow_up(session, municipality=municipality, folio=call.body.folio,
                                         code=call.body.code)
+        limits.refund(session, attempt)
         return service.public_view(session, complaint, municipality=municipality, language=call.language)
 
 
 @endpoint("POST", BASE + "/information", summary="The reporter adds information (answers a clarification)",
-          tag=TAG, body=InformationCreate, response=ComplaintPublic, errors=(403, 404, 409))
+          tag=TAG, body=InformationCreate, response=ComplaintPublic, errors=(403, 404, 409, 429))
 def add_information(call: Call) -> ComplaintPublic:
+    attempt = _follow_up_attempt(call, call.body.folio, call.body.code)
     with session_scope() as session:
         municipality = _municipality(session, call)
         complaint = intake.add_information(session, actor=call.actor, municipality=municipality,
                                            complaint_id=call.body.complaint_id, data=call.body)
+        limits.refund(session, attempt)
         return service.public_view(session, complaint, municipality=municipality, language=call.language)
 
 
 @endpoint("POST", BASE + "/withdraw", summary="The reporter withdraws a complaint", tag=TAG, body=WithdrawCreate,
-          response=ComplaintPublic, errors=(403, 404, 409))
+          response=ComplaintPublic, errors=(403, 404, 409, 429))
 def withdraw(call: Call) -> ComplaintPublic:
+    b = call.body
+    attempt = _follow_up_attempt(call, b.folio, b.code)
     with session_scope() as session:
         municipality = _municipality(session, call)
-        b = call.body
         complaint = intake.withdraw(session, actor=call.actor, municipality=municipality, complaint_id=b.complaint_id,
                                     folio=b.folio, code=b.code, reason=b.reason)
+        limits.refund(session, attempt)
         return service.public_view(session, complaint, municipality=municipality, language=call.language)
 
 

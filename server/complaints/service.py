@@ -113,9 +113,10 @@ def follow_up_digest(folio: str, code: str) -> str:
     return hmac.new(key, f"{folio}:{code}".encode(), hashlib.sha256).hexdigest()
 
 
-def get(session: Session, *, municipality: Municipality, complaint_id: uuid.UUID) -> Complaint:
-    """The complaint if it belongs to this municipality (another municipality's id is a 404)."""
-    complaint = session.get(Complaint, complaint_id)
+def get(session: Session, *, municipality: Municipality, complaint_id: uuid.UUID, lock: bool = False) -> Complaint:
+    """The complaint if it belongs to this municipality (another municipality's id is a 404). `lock`: read it
+    again with its row locked until the transaction ends (PostgreSQL; SQLite serialises writers anyway)."""
+    complaint = session.get(Complaint, complaint_id, with_for_update=lock or None, populate_existing=lock)
     if complaint is None or complaint.municipality_id != municipality.id or complaint.deleted_at is not None:
         raise NotFound("complaint_not_found")
     return complaint

@@ -272,7 +272,9 @@ def notes(session: Session, *, actor: Actor, municipality: Municipality, complai
 def merge(session: Session, *, actor: Actor, municipality: Municipality, complaint_id: uuid.UUID,
           data: MergeCreate, language: str) -> Complaint:
     """Close a complaint as a duplicate of another; its reporter counts as a supporter of the one that stays."""
-    complaint = get_for_staff(session, actor=actor, municipality=municipality, complaint_id=complaint_id)
+    authorize(actor, "complaints.triage", municipality.id)
+    # Locked before its support count is read: a support of it arriving now is either counted or refused.
+    complaint = service.get(session, municipality=municipality, complaint_id=complaint_id, lock=True)
     _check_version(session, complaint, data.version, municipality, language)
     target = service.get(session, municipality=municipality, complaint_id=data.duplicate_of)
     if target.id == complaint.id or target.duplicate_of_id is not None:
@@ -285,7 +287,10 @@ def merge(session: Session, *, actor: Actor, municipality: Municipality, complai
     complaint.closed_at = utcnow()
     complaint.public_answer = f"Se acumuló al expediente {target.folio}."
     complaint.version += 1
-    target.support_count += 1 + complaint.support_count
+    # The target's own supporters may be adding to its count at this very moment: the database adds.
+    from server.complaints import intake
+
+    intake.add_supports(session, target, 1 + complaint.support_count)
     target.version += 1
     session.add(ComplaintUpdate(complaint_id=complaint.id, kind="merge", from_state=previous.value,
                                 to_state=State.closed.value, text=complaint.public_answer, actor_id=actor.user_id))

@@ -77,8 +77,11 @@ def file(session: Session, *, caller: Actor, municipality: Municipality, form: S
         municipalities.check_point(municipality, lon=lon, lat=lat, field="location")
         stored = media.store(session, actor=ANONYMOUS, municipality=municipality, data=form.media)
         data = data.model_copy(update={"photo_ids": [stored.photo.id]})
-    # The reporter is anonymous: intake must not tie the complaint to the client application's account.
-    filed = intake.file(session, actor=ANONYMOUS, municipality=municipality, data=data, source="open311")
+    # The reporter is anonymous: intake must not tie the complaint to the client application's account. The
+    # filer of a repeat is the same client application and citizen's device that derived its id.
+    filer = f"open311:{caller.device_id}:{(form.device_id or '').strip()}" if data.id is not None else None
+    filed = intake.file(session, actor=ANONYMOUS, municipality=municipality, data=data, source="open311",
+                        filer=filer)
     folio = filed.complaint.folio
     if filed.created:
         session.add(Submission(complaint_id=filed.complaint.id, client_device_id=caller.device_id,

@@ -6,9 +6,6 @@ an offline complaint or visit goes through exactly the checks, deadlines and aud
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,7 +18,6 @@ from sqlalchemy.orm import Session
 from server.auth.actor import Actor, require_user
 from server.complaints.models import ComplaintCreate, InformationCreate, SupportCreate
 from server.complaints.workflow import State
-from server.config import get_settings
 from server.inspections.models import VisitCreate
 from server.municipalities.models import Municipality
 from server.sync import attachments
@@ -83,14 +79,6 @@ class SyncVisitSubmit(VisitCreate):
     attachments: list[AttachmentIn] = PField(default_factory=list, max_length=30)
 
 
-def follow_up_code(complaint_id: uuid.UUID) -> str:
-    """The secret follow-up code of an anonymous complaint filed offline: derived from the server's key and the
-    complaint's id, so the same push answered again shows the same code, and no copy of it is stored."""
-    key = hashlib.sha256(b"vigia-follow-up:" + get_settings().secret_key.encode()).digest()
-    digest = hmac.new(key, complaint_id.bytes, hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest[:9]).decode("ascii")
-
-
 def _missing(session: Session, record_type: str, record_id: uuid.UUID) -> list[str]:
     found = attachments.missing(session, record_type=record_type, record_ids=[record_id])[record_id]
     return [str(item) for item in found]
@@ -103,12 +91,13 @@ def _declare(session: Session, ctx: Context, record_type: str, record_id: uuid.U
 
 
 def complaint_file(session: Session, ctx: Context, data: SyncComplaintFile) -> Outcome:
-    from server.complaints import intake
+    from server.complaints import filings, intake
 
     values = data.model_dump(exclude={"attachments"})
-    code = follow_up_code(data.id) if data.anonymous else None
+    # The filer is this device: its own replays and resends get its code; anyone else's are complaint_id_taken.
     filed = intake.file(session, actor=ctx.actor, municipality=ctx.municipality,
-                        data=ComplaintCreate.model_validate(values), source="sync", follow_up_code=code)
+                        data=ComplaintCreate.model_validate(values), source="sync",
+                        filer=filings.device_filer(ctx.device_id))
     _declare(session, ctx, "complaint", filed.complaint.id, data.attachments)
     return Outcome("complaint", filed.complaint.id, data={
         "folio": filed.complaint.folio, "anonymous": data.anonymous,

@@ -122,12 +122,15 @@ def _rejected(raw_id: Any, intent: Any, error: AppError, language: str) -> dict[
                       "details": error.rendered_details(language)}}
 
 
-def _shown(result: dict[str, Any]) -> dict[str, Any]:
-    """A stored result as sent: the anonymous follow-up code is derived again, never stored."""
+def _shown(result: dict[str, Any], device_id: uuid.UUID) -> dict[str, Any]:
+    """A stored result as sent to the device that pushed it: the follow-up code of an anonymous complaint it
+    filed is derived again from the complaint and this device (server.complaints.filings), never stored."""
     if result.get("intent") == "complaint.file" and result.get("status") == "applied" \
             and result.get("data", {}).get("anonymous"):
-        record_id = uuid.UUID(result["record"]["id"])
-        result = {**result, "data": {**result["data"], "follow_up_code": intents.follow_up_code(record_id)}}
+        from server.complaints import filings
+
+        code = filings.follow_up_code(uuid.UUID(result["record"]["id"]), filings.device_filer(device_id))
+        result = {**result, "data": {**result["data"], "follow_up_code": code}}
     return result
 
 
@@ -141,7 +144,7 @@ def _stored(session, device_id: uuid.UUID, mutation_id: uuid.UUID) -> Mutation |
 def _replay(stored: Mutation, mutation: MutationIn, language: str) -> dict[str, Any]:
     if stored.fingerprint != _fingerprint(mutation) or stored.intent != mutation.intent:
         return _rejected(mutation.id, mutation.intent, AppError("mutation_id_reused", status=409), language)
-    return _shown(stored.result)
+    return _shown(stored.result, stored.device_id)
 
 
 def apply_one(*, actor: Actor, device_id: uuid.UUID, raw: Any, language: str) -> dict[str, Any]:
@@ -183,7 +186,7 @@ def apply_one(*, actor: Actor, device_id: uuid.UUID, raw: Any, language: str) ->
             result = _run(session, actor, device_id, mutation, language)
             claim.status = result["status"]
             claim.result = result
-            return _shown(result)
+            return _shown(result, device_id)
     except Exception as exc:  # a server fault: nothing was stored, the phone sends it again later
         if db.unavailable(exc):
             # The database is down or busy: the whole push answers 503 with Retry-After (the mutations applied
