@@ -104,8 +104,9 @@ def test_a_mutation_id_cannot_be_reused_for_another_change(client) -> None:
     first = mutation("complaint.file", complaint_payload(), mutation_id=mutation_id)
     other = mutation("complaint.file", complaint_payload(), mutation_id=mutation_id)
     assert assert_acknowledged(push(client, phone, first), [first])[0]["status"] == "applied"
-    reused = assert_acknowledged(push(client, phone, other), [other])[0]
+    reused = assert_acknowledged(push(client, phone, other, **{"Accept-Language": "en"}), [other])[0]
     assert reused["status"] == "rejected" and reused["error"]["code"] == "mutation_id_reused"
+    assert reused["intent"] == "complaint.file" and reused["message"].startswith("That change id was already used")
     assert client.get(f"{COMPLAINTS}/{other['payload']['id']}").status_code == 404
     # the same id from another device is another mutation
     tablet = sign_in(client, "voluntaria@vigia.example", name="Tableta")
