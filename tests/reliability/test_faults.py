@@ -46,15 +46,15 @@ from server.config import configure_settings, get_settings
 from server.media.models import Photo
 from server.sync.models import Mutation
 from tests import services
-from tests.conftest import BACKENDS, Backend, base_settings, committed_demo_database, unavailable
+from tests.conftest import BACKENDS, base_settings, unavailable
 from tests.live import ROOT, LiveVigia, live_vigia
 from tests.sync.helpers import Phone, complaint_payload, mutation, sign_in
 
 PUSH = "/api/v1/sync/push"
 PHOTOS = "/api/v1/municipalities/10005/photos"
 FILERS = ("voluntaria@vigia.example", "comite@vigia.example", "coordinacion@vigia.example")
-OUTAGE_SECONDS = 3.0  # how long each server stays down
-LOAD_SECONDS = 9.0  # each load runs this long at most (the outage falls inside it) ...
+OUTAGE_SECONDS = 2.5  # how long each server stays down
+LOAD_SECONDS = 6.5  # each load runs this long at most (the outage falls inside it) ...
 LOAD_ITERATIONS = 200  # ... and at most this many rounds per client
 PATIENCE = 0.4  # a test client waits this long after a 503 (a real one honours Retry-After)
 ENGLISH = ("The service cannot answer right now: the database is not responding or is busy. Try again in 5 "
@@ -102,10 +102,21 @@ def own_postgres() -> Iterator[services.PostgresServer]:
 
 @pytest.fixture(scope="module")
 def pg_vigia(own_postgres, own_redis, tmp_path_factory) -> Iterator[LiveVigia]:
-    """Vigía as production runs it (2 web processes, a worker, Redis) on the module's own PostgreSQL."""
-    tmp_path = tmp_path_factory.mktemp("pg-faults")
-    with live_vigia("postgis", tmp_path, base_settings(), redis_url=own_redis.url, workers=2, job_workers=1,
+    """Vigía as production runs it (2 web processes, a worker, the module's Redis) on the module's PostgreSQL."""
+    with live_vigia("postgis", tmp_path_factory.mktemp("pg-faults"), base_settings(), redis_url=own_redis.url,
+                    workers=2, job_workers=1, extra_env={"LOG_LEVEL": "INFO"},
                     postgres_admin_url=own_postgres.admin_url) as vigia:
+        yield vigia
+
+
+@pytest.fixture(scope="module")
+def sqlite_vigia(own_redis, tmp_path_factory) -> Iterator[LiveVigia]:
+    """The same on SQLite + SpatiaLite, in Redis database 1: the two instances' queues and workers never meet."""
+    if "spatialite" not in BACKENDS:
+        pytest.skip("SQLite is not among VIGIA_TEST_BACKENDS")
+    redis_url = own_redis.url.rsplit("/", 1)[0] + "/1"
+    with live_vigia("spatialite", tmp_path_factory.mktemp("sqlite-faults"), base_settings(), redis_url=redis_url,
+                    workers=2, job_workers=1, extra_env={"LOG_LEVEL": "INFO"}) as vigia:
         yield vigia
 
 
@@ -201,7 +212,7 @@ def run_load(clients: int, body: Callable[[int, httpx.Client, Tally, Callable[[]
     return tally, times
 
 
-def outage(server, *, after: float = 1.5) -> Callable[[], dict[str, float]]:
+def outage(server, *, after: float = 1.0) -> Callable[[], dict[str, float]]:
     """Stop `server` `after` seconds into the load, start it again OUTAGE_SECONDS later; the monotonic times."""
 
     def inject() -> dict[str, float]:
@@ -251,81 +262,83 @@ def alive(vigia: LiveVigia) -> list[int]:
 # ------------------------------------------------------------------------------------------------ Redis
 
 
+@pytest.mark.parametrize("backend_name", BACKENDS)
 def test_redis_restarted_during_uploads_and_pushes_loses_nothing_and_copies_catch_up(
-        backend: Backend, own_redis, redis_back, tmp_path) -> None:
+        backend_name: str, own_redis, redis_back, request: pytest.FixtureRequest) -> None:
     """Redis stops and comes back empty (as a restart without persistence) while phones upload photos and push the
     complaints that declare them: every request answers 2xx, every acknowledged photo and complaint is stored,
     and every photo ends `ready` (copies made by the worker that was running all along)."""
-    with live_vigia(backend.name, tmp_path, backend.settings, redis_url=own_redis.url, workers=2,
-                    job_workers=1, extra_env={"LOG_LEVEL": "INFO"}) as vigia:
-        devices = phones(vigia)
-        workers_ready(vigia)
-        pids = alive(vigia)
-        photos: list[tuple[str, float]] = []  # (photo id, when it was acknowledged)
-        complaints: list[str] = []
-        acknowledged = threading.Lock()
+    vigia: LiveVigia = request.getfixturevalue("pg_vigia" if backend_name == "postgis" else "sqlite_vigia")
+    devices = phones(vigia)
+    workers_ready(vigia)
+    pids = alive(vigia)
+    worker_lines, serve_lines = (len(log_lines(vigia.logs / name)) for name in ("worker-0.log", "serve.log"))
+    assert any(line["event"] == "worker_caught_up" for line in log_lines(vigia.logs / "worker-0.log"))
+    photos: list[tuple[str, float]] = []  # (photo id, when it was acknowledged)
+    complaints: list[str] = []
+    acknowledged = threading.Lock()
 
-        def body(index: int, client: httpx.Client, tally: Tally, more: Callable[[], bool]) -> None:
-            phone = devices[index]
-            for _ in range(LOAD_ITERATIONS):
-                if not more():
-                    return
-                data, photo_id = jpeg(), str(uuid.uuid4())
-                uploaded = client.post(PHOTOS, params={"id": photo_id}, content=data,
-                                       headers={**phone.headers, "Content-Type": "image/jpeg"})
-                tally.saw(uploaded)
-                if uploaded.status_code != 201:
-                    tally.failed(f"upload: {uploaded.status_code} {uploaded.text[:200]}")
-                    continue
-                with acknowledged:
-                    photos.append((uploaded.json()["id"], time.monotonic()))
-                payload = complaint_payload(attachments=[{"id": str(uuid.uuid4()),
-                                                          "sha256": hashlib.sha256(data).hexdigest()}])
-                pushed = client.post(PUSH, json={"mutations": [mutation("complaint.file", payload)]},
-                                     headers=phone.headers)
-                tally.saw(pushed)
-                [result] = pushed.json()["results"] if pushed.status_code == 200 else [None]
-                if result is None or result["status"] != "applied" or result["data"]["missing_attachments"]:
-                    tally.failed(f"push: {pushed.status_code} {pushed.text[:300]}")
-                    continue
-                with acknowledged:
-                    complaints.append(payload["id"])
+    def body(index: int, client: httpx.Client, tally: Tally, more: Callable[[], bool]) -> None:
+        phone = devices[index]
+        for _ in range(LOAD_ITERATIONS):
+            if not more():
+                return
+            data, photo_id = jpeg(), str(uuid.uuid4())
+            uploaded = client.post(PHOTOS, params={"id": photo_id}, content=data,
+                                   headers={**phone.headers, "Content-Type": "image/jpeg"})
+            tally.saw(uploaded)
+            if uploaded.status_code != 201:
+                tally.failed(f"upload: {uploaded.status_code} {uploaded.text[:200]}")
+                continue
+            with acknowledged:
+                photos.append((uploaded.json()["id"], time.monotonic()))
+            payload = complaint_payload(attachments=[{"id": str(uuid.uuid4()),
+                                                      "sha256": hashlib.sha256(data).hexdigest()}])
+            pushed = client.post(PUSH, json={"mutations": [mutation("complaint.file", payload)]},
+                                 headers=phone.headers)
+            tally.saw(pushed)
+            [result] = pushed.json()["results"] if pushed.status_code == 200 else [None]
+            if result is None or result["status"] != "applied" or result["data"]["missing_attachments"]:
+                tally.failed(f"push: {pushed.status_code} {pushed.text[:300]}")
+                continue
+            with acknowledged:
+                complaints.append(payload["id"])
 
-        tally, times = run_load(len(devices), body, url=vigia.url, fault=outage(own_redis))
-        assert tally.bad == [] and tally.transport_errors == [], (tally, vigia.log())
-        assert set(tally.statuses) <= {200, 201}, tally.statuses
-        during = [photo for photo, at in photos if times["stopped"] < at < times["started"]]
-        assert during, "no upload was acknowledged while Redis was down: the fault was not exercised"
+    tally, times = run_load(len(devices), body, url=vigia.url, fault=outage(own_redis))
+    assert tally.bad == [] and tally.transport_errors == [], (tally, vigia.log())
+    assert set(tally.statuses) <= {200, 201}, tally.statuses
+    during = [photo for photo, at in photos if times["stopped"] < at < times["started"]]
+    assert during, "no upload was acknowledged while Redis was down: the fault was not exercised"
 
-        # Every acknowledged record is stored, and every photo's copies get made without restarting anything.
-        photo_ids = [uuid.UUID(photo) for photo, _ in photos]
+    # Every acknowledged record is stored, and every photo's copies get made without restarting anything.
+    photo_ids = [uuid.UUID(photo) for photo, _ in photos]
+    with vigia.database.session_scope() as session:
+        assert session.scalar(sa.select(sa.func.count()).select_from(Complaint).where(
+            Complaint.id.in_([uuid.UUID(c) for c in complaints]))) == len(complaints)
+    deadline, statuses = time.monotonic() + 60, Counter()
+    while time.monotonic() < deadline:
         with vigia.database.session_scope() as session:
-            assert session.scalar(sa.select(sa.func.count()).select_from(Complaint).where(
-                Complaint.id.in_([uuid.UUID(c) for c in complaints]))) == len(complaints)
-        deadline, statuses = time.monotonic() + 60, Counter()
-        while time.monotonic() < deadline:
-            with vigia.database.session_scope() as session:
-                statuses = Counter(session.scalars(sa.select(Photo.variants_status).where(Photo.id.in_(photo_ids))))
-            if statuses == Counter({"ready": len(photo_ids)}):
-                break
-            time.sleep(0.5)
-        ready_after = time.monotonic() - times["back"]
-        assert statuses == Counter({"ready": len(photo_ids)}), (statuses, vigia.log())
-        assert alive(vigia) == pids  # nothing restarted
+            statuses = Counter(session.scalars(sa.select(Photo.variants_status).where(Photo.id.in_(photo_ids))))
+        if statuses == Counter({"ready": len(photo_ids)}):
+            break
+        time.sleep(0.5)
+    ready_after = time.monotonic() - times["back"]
+    assert statuses == Counter({"ready": len(photo_ids)}), (statuses, vigia.log())
+    assert alive(vigia) == pids  # nothing restarted
 
-        with httpx.Client(base_url=vigia.url, timeout=30) as client:
-            health = client.get("/healthz").json()
-        assert health["checks"]["redis"]["ok"] is True and health["checks"]["worker"]["workers"] == 1, health
-        worker_log = log_lines(vigia.logs / "worker-0.log")
-        attempts = [line for line in worker_log if line["event"] == "worker_redis_unavailable"]
-        assert attempts and [line["attempt"] for line in attempts] == list(range(1, len(attempts) + 1))
-        assert [line["attempts"] for line in worker_log if line["event"] == "worker_redis_back"] == [len(attempts)]
-        caught_up = [line["queued"] for line in worker_log if line["event"] == "worker_caught_up"]
-        assert len(caught_up) == 2, worker_log  # when it started, and when Redis was back
-        enqueue_failures = [line for line in log_lines(vigia.logs / "serve.log")
-                            if line["event"] == "job_enqueue_failed"]
-        assert enqueue_failures, "no upload found Redis down at enqueue time"
-    report("redis_restart", backend=backend.name, uploads=len(photos), pushes=len(complaints),
+    with httpx.Client(base_url=vigia.url, timeout=30) as client:
+        health = client.get("/healthz").json()
+    assert health["checks"]["redis"]["ok"] is True and health["checks"]["worker"]["workers"] == 1, health
+    worker_log = log_lines(vigia.logs / "worker-0.log")[worker_lines:]
+    attempts = [line for line in worker_log if line["event"] == "worker_redis_unavailable"]
+    assert attempts and [line["attempt"] for line in attempts] == list(range(1, len(attempts) + 1))
+    assert [line["attempts"] for line in worker_log if line["event"] == "worker_redis_back"] == [len(attempts)]
+    caught_up = [line["queued"] for line in worker_log if line["event"] == "worker_caught_up"]
+    assert len(caught_up) == 1, worker_log  # once Redis was back (and once when it started, above)
+    enqueue_failures = [line for line in log_lines(vigia.logs / "serve.log")[serve_lines:]
+                        if line["event"] == "job_enqueue_failed"]
+    assert enqueue_failures, "no upload found Redis down at enqueue time"
+    report("redis_restart", backend=backend_name, uploads=len(photos), pushes=len(complaints),
            uploads_while_down=len(during), enqueue_failures=len(enqueue_failures),
            statuses=dict(tally.statuses), outage_s=OUTAGE_SECONDS, worker_attempts=len(attempts),
            all_ready_after_s=round(ready_after, 1), lost=0)
@@ -519,44 +532,41 @@ def test_every_endpoint_answers_503_while_postgres_is_down_and_serves_again_afte
 # ------------------------------------------------------------------------------------------------ SQLite
 
 
-def test_sqlite_locked_by_another_writer_answers_503_then_serves(tmp_path: Path) -> None:
+def test_sqlite_locked_by_another_writer_answers_503_then_serves(sqlite_vigia: LiveVigia) -> None:
     """Every transaction on the embedded database takes the write lock (BEGIN IMMEDIATE) and waits busy_timeout
     for it; past that SQLite says "database is locked". That is a moment's wait, not a bug: 503 with Retry-After.
     (busy_timeout is lowered to 0.2 s here, after Vigía's own 30 s, so the test does not wait 30 s.)"""
-    if "spatialite" not in BACKENDS:
-        pytest.skip("SQLite is not among VIGIA_TEST_BACKENDS")
     import sqlean
     from starlette.testclient import TestClient
 
     from server.app import create_app
 
     previous = get_settings()
-    with committed_demo_database("spatialite", tmp_path, base_settings(media_dir=tmp_path / "media")) as (
-            settings, _database):
-        engine = db.make_engine(settings)
+    settings = sqlite_vigia.settings  # the file `vigia serve` uses too: another process holds its lock
+    engine = db.make_engine(settings)
 
-        @sa.event.listens_for(engine, "connect")
-        def _short_wait(dbapi_connection, _record) -> None:
-            dbapi_connection.execute("PRAGMA busy_timeout=200")
+    @sa.event.listens_for(engine, "connect")
+    def _short_wait(dbapi_connection, _record) -> None:
+        dbapi_connection.execute("PRAGMA busy_timeout=200")
 
-        path = sa.engine.make_url(settings.database_url).database
-        holder = sqlean.connect(path, isolation_level=None)
-        try:
-            with TestClient(create_app(settings, database=db.Database(engine)),
-                            raise_server_exceptions=False) as client:
-                assert client.get("/api/v1/municipalities/10005/works").status_code == 200
-                holder.execute("BEGIN IMMEDIATE")  # another process writing, for longer than busy_timeout
-                locked = [client.get("/api/v1/municipalities/10005/works"),
-                          client.post("/api/v1/auth/login", json={"email": FILERS[0], "password": "x" * 12,
-                                                                   "device_name": "Moto"}),
-                          client.get("/open311/v2/services.json?jurisdiction_id=10005")]
-                health = client.get("/healthz", headers={"Accept-Language": "en"})
-                holder.execute("ROLLBACK")
-                after = client.get("/api/v1/municipalities/10005/works")
-        finally:
-            holder.close()
-            engine.dispose()
-            configure_settings(previous)
+    path = sa.engine.make_url(settings.database_url).database
+    holder = sqlean.connect(path, isolation_level=None)
+    try:
+        with TestClient(create_app(settings, database=db.Database(engine)),
+                        raise_server_exceptions=False) as client:
+            assert client.get("/api/v1/municipalities/10005/works").status_code == 200
+            holder.execute("BEGIN IMMEDIATE")  # another process writing, for longer than busy_timeout
+            locked = [client.get("/api/v1/municipalities/10005/works"),
+                      client.post("/api/v1/auth/login", json={"email": "auditor@vigia.example", "password": "x" * 12,
+                                                               "device_name": "Moto"}),
+                      client.get("/open311/v2/services.json?jurisdiction_id=10005")]
+            health = client.get("/healthz", headers={"Accept-Language": "en"})
+            holder.execute("ROLLBACK")
+            after = client.get("/api/v1/municipalities/10005/works")
+    finally:
+        holder.close()
+        engine.dispose()
+        configure_settings(previous)
     for response in locked[:2]:
         assert_unavailable(response)
     assert locked[2].status_code == 503 and locked[2].headers["retry-after"] == "5"
