@@ -260,6 +260,28 @@ def test_creation_checks_length_and_metadata(client, session, backend: Backend) 
     assert_tus_error(garbled, 400, "upload_metadata_invalid")
 
 
+def test_creation_says_which_header_is_wrong_and_checks_the_bytes_it_carries(client, session, backend: Backend) -> None:
+    photo = jpeg(64, 48)
+    phone = phone_with_photo(session, photo)
+    limit = backend.settings.max_photo_bytes
+    too_big = assert_tus_error(create(client, phone, limit + 1, **{"Accept-Language": "en"}), 413, "upload_too_large")
+    assert too_big["message"] == f"The file is {limit + 1} bytes; a photo may be at most {limit} bytes."
+    for length in ("", "una foto", "-5", "12.5"):
+        garbled = client.post(UPLOADS, headers=tus_headers(phone, **{"Upload-Length": length,
+                                                                     "Upload-Metadata": encode(phone.metadata)}))
+        error = assert_tus_error(garbled, 400, "upload_length_invalid")
+        assert [(d["field"], d["code"]) for d in error["details"]] == [("Upload-Length", "upload_length_invalid")]
+    for digest in ("sha256 no-es-base64!", "sha256 " + base64.b64encode(b"short").decode(), "sha256"):
+        assert_tus_error(create(client, phone, len(photo), data=photo, **{"Upload-Checksum": digest}),
+                         400, "upload_checksum_invalid")
+    damaged = create(client, phone, len(photo), data=photo[:-1] + b"\0",
+                     **{"Upload-Checksum": checksum("sha256", photo)})
+    assert_tus_error(damaged, 460, "upload_checksum_mismatch")
+    assert_tus_error(create(client, phone, 10, data=photo[:11]), 413, "upload_exceeds_length")
+    assert client.get(f"{COMPLAINTS}/{phone.complaint_id}", headers=phone.headers).json()["photos"] == []
+    assert create(client, phone, limit).status_code == 201  # exactly the limit is allowed
+
+
 def test_created_upload_tells_where_it_lives_and_until_when(client, session) -> None:
     photo = jpeg(64, 48)
     phone = phone_with_photo(session, photo)
