@@ -29,7 +29,7 @@ from server.complaints import routes as complaint_routes
 from server.complaints import stats_routes
 from server.config import Settings, configure_settings, get_settings
 from server.docs_page import render_docs
-from server.errors import AppError, Unavailable, error_payload, validation_details
+from server.errors import AppError, Conflict, Unavailable, error_payload, validation_details
 from server.i18n import negotiate, translate
 from server.inspections import routes as inspection_routes
 from server.logs import setup_logging
@@ -113,6 +113,20 @@ def _brief(exc: BaseException) -> str:
     """The exception's class and first line, for a log line (without the SQL and parameters it may carry)."""
     orig = getattr(exc, "orig", None) or exc
     return f"{type(orig).__name__}: {str(orig).strip().splitlines()[0] if str(orig).strip() else ''}"
+
+
+async def integrity_error(request: Request, exc: Exception) -> Response:
+    """A unique key decided against the request (a name another record has, an id already used): 409 in the one
+    shape, naming the fields, instead of a 500. Services that know better raise their own Conflict first (a
+    resent client id is answered as the first time). Any other integrity error is a bug: on to the 500."""
+    violated = db.unique_violation(exc)
+    if violated is None:
+        raise exc
+    _table, columns = violated
+    # The scope of the key (municipality_id, template_id...) is not what the caller can change.
+    fields = [column for column in columns if not column.endswith("_id")] or columns
+    details = [{"field": field, "code": "already_exists"} for field in fields]
+    return await app_error(request, Conflict("id_taken" if fields == ["id"] else "already_exists", details=details))
 
 
 async def server_error(request: Request, exc: Exception) -> Response:
@@ -271,6 +285,7 @@ def create_app(settings: Settings | None = None, *, database: db.Database | None
             AppError: app_error,
             RequestValidationError: validation_error,
             HTTPException: http_error,
+            sa.exc.IntegrityError: integrity_error,
             sa.exc.DBAPIError: database_error,
             sa.exc.TimeoutError: database_error,
             Exception: server_error,

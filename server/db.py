@@ -345,3 +345,32 @@ def query_plan(session: Session, statement: sa.sql.expression.ClauseElement) -> 
     if dialect.name == "sqlite":
         return [str(row[3]) for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + sql)]
     return [str(row[0]) for row in connection.exec_driver_sql("EXPLAIN " + sql)]
+
+
+# ------------------------------------------------------------------------------------------------ unique keys
+
+
+def unique_violation(exc: BaseException) -> tuple[str, list[str]] | None:
+    """(table, columns) of the unique key or primary key `exc` broke, or None if it is no such error. The same
+    answer on PostgreSQL (SQLSTATE 23505 with the constraint's name, looked up in the models) and SQLite
+    ("UNIQUE constraint failed: table.column, ...")."""
+    orig = getattr(exc, "orig", None)
+    if not isinstance(exc, sa.exc.IntegrityError) or orig is None:
+        return None
+    if getattr(orig, "sqlstate", None) == "23505":
+        diag = getattr(orig, "diag", None)
+        table_name, constraint = getattr(diag, "table_name", None), getattr(diag, "constraint_name", None)
+        table = SQLModel.metadata.tables.get(table_name or "")
+        if table is None:
+            return (table_name or "", [])
+        if table.primary_key.name == constraint or constraint == f"{table_name}_pkey":
+            return (table.name, [column.name for column in table.primary_key.columns])
+        for item in [*table.constraints, *table.indexes]:
+            if getattr(item, "name", None) == constraint:
+                return (table.name, [column.name for column in item.columns])
+        return (table.name, [])
+    text = str(orig)
+    if text.startswith("UNIQUE constraint failed: "):
+        qualified = [part.strip() for part in text.split(": ", 1)[1].split(",")]
+        return (qualified[0].split(".")[0], [part.split(".", 1)[-1] for part in qualified])
+    return None

@@ -10,7 +10,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from server import geo
+from server import client_ids, geo
 from server.auth.actor import Actor, authorize
 from server.committees import members, service
 from server.committees.models import (
@@ -64,12 +64,10 @@ def add_training(session: Session, *, actor: Actor, municipality: Municipality, 
                                 field="member_ids")
     training = Training(id=data.id or new_id(), municipality_id=municipality.id, committee_id=data.committee_id,
                         topic=data.topic, held_on=data.held_on, trainer=data.trainer, place=data.place)
-    try:
-        with session.begin_nested():
-            session.add(training)
-            session.flush()
-    except sa.exc.IntegrityError as exc:
-        raise Conflict("committee_training_exists") from exc
+    training, created = client_ids.insert(session, training, data, expected={"municipality_id": municipality.id},
+                                          taken=Conflict("committee_training_exists"))
+    if not created:  # the same create sent again (an offline resend)
+        return _training_view(session, [training])[0]
     session.add_all(TrainingAttendance(training_id=training.id, member_id=m) for m in member_ids)
     session.flush()
     _log_training(session, municipality, actor, training, "training_added", len(member_ids))
@@ -186,12 +184,10 @@ def add_meeting(session: Session, *, actor: Actor, municipality: Municipality, c
     meeting = Meeting(id=data.id or new_id(), committee_id=committee.id, municipality_id=municipality.id,
                       held_on=data.held_on, place=place, place_description=data.place_description,
                       minutes=data.minutes)
-    try:
-        with session.begin_nested():
-            session.add(meeting)
-            session.flush()
-    except sa.exc.IntegrityError as exc:
-        raise Conflict("committee_meeting_exists") from exc
+    meeting, created = client_ids.insert(session, meeting, data, taken=Conflict("committee_meeting_exists"),
+                                         expected={"municipality_id": municipality.id, "committee_id": committee.id})
+    if not created:  # the same create sent again (an offline resend)
+        return _meeting_views(session, [meeting], today)[0]
     session.add_all(MeetingAttendance(meeting_id=meeting.id, member_id=m) for m in attendees)
     for position, item in enumerate(data.agreements):
         _new_agreement(session, municipality, meeting, item, f"agreements.{position}.")

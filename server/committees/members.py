@@ -10,6 +10,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from server import client_ids
 from server.auth.actor import Actor, authorize
 from server.auth.models import User
 from server.committees import service
@@ -36,7 +37,7 @@ def _manageable(session: Session, actor: Actor, municipality: Municipality, comm
 
 
 def _new_member(session: Session, municipality: Municipality, committee: Committee, data: MemberCreate,
-                field: str = "") -> Member:
+                field: str = "") -> tuple[Member, bool]:
     if data.start_on > service.today_in(municipality):
         raise Invalid.for_field(f"{field}start_on", "committee_date_in_future")
     if data.user_id is not None:
@@ -46,19 +47,16 @@ def _new_member(session: Session, municipality: Municipality, committee: Committ
                     user_id=data.user_id, full_name=data.full_name, sex=data.sex.value, role=data.role.value,
                     contact_phone=data.contact_phone, contact_email=data.contact_email,
                     consent_public=data.consent_public, start_on=data.start_on)
-    try:
-        with session.begin_nested():
-            session.add(member)
-            session.flush()
-    except sa.exc.IntegrityError as exc:
-        raise Conflict("committee_member_exists") from exc
-    return member
+    return client_ids.insert(session, member, data, taken=Conflict("committee_member_exists"),
+                             expected={"municipality_id": municipality.id, "committee_id": committee.id})
 
 
 def add(session: Session, *, actor: Actor, municipality: Municipality, committee_id: uuid.UUID,
         data: MemberCreate) -> Member:
     committee = _manageable(session, actor, municipality, committee_id)
-    member = _new_member(session, municipality, committee, data)
+    member, created = _new_member(session, municipality, committee, data)
+    if not created:  # the same create sent again (an offline resend)
+        return member
     service.record(session, committee, "member_added", actor,
                    {"member_id": str(member.id), "role": member.role, "start_on": member.start_on.isoformat()},
                    entity_id=member.id)
@@ -111,7 +109,11 @@ def replace(session: Session, *, actor: Actor, municipality: Municipality, commi
     if old.end_on is not None and old.end_on < data.new.start_on:
         raise Conflict("committee_member_already_ended", end_on=old.end_on.isoformat())
     _end(old, data.new.start_on, "new.start_on")
-    new = _new_member(session, municipality, committee, data.new, field="new.")
+    new, created = _new_member(session, municipality, committee, data.new, field="new.")
+    if not created:  # the new member's id is stored: the same replacement sent again, or a taken id
+        if new.replaced_member_id != old.id:
+            raise client_ids.id_taken()
+        return new
     new.replaced_member_id = old.id
     new.replacement_document = data.document
     session.flush()

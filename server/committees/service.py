@@ -11,7 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from server import geo
+from server import client_ids, geo
 from server.audit import service as audit
 from server.auth.actor import Actor, authorize, can
 from server.auth.models import Role
@@ -167,12 +167,10 @@ def create(session: Session, *, actor: Actor, municipality: Municipality, data: 
     committee = Committee(id=data.id or new_id(), municipality_id=municipality.id, name=data.name,
                           kind=data.kind.value, program=data.program,
                           service_area=_service_area(municipality, data.service_area))
-    try:
-        with session.begin_nested():
-            session.add(committee)
-            session.flush()
-    except sa.exc.IntegrityError as exc:
-        raise Conflict("committee_name_taken", name=data.name) from exc
+    committee, created = client_ids.insert(session, committee, data, expected={"municipality_id": municipality.id},
+                                           taken=Conflict("committee_name_taken", name=data.name))
+    if not created:  # the same create sent again (an offline resend)
+        return committee
     _link_works(session, municipality, committee, data.work_ids)
     session.add(CommitteeEvent(committee_id=committee.id, from_state=None, to_state=State.draft.value,
                                on=today_in(municipality), actor_id=actor.user_id))
@@ -200,17 +198,20 @@ def update(session: Session, *, actor: Actor, municipality: Municipality, commit
     if "service_area" in data.model_fields_set:
         committee.service_area = _service_area(municipality, data.service_area)
         changed.append("service_area")
+    # The unique name decides, before anything else touches the database (a savepoint would flush the change
+    # before it begins, outside itself): a name another committee has is a 409, and nothing is stored.
+    name = committee.name
+    try:
+        session.flush()
+    except sa.exc.IntegrityError as exc:
+        raise Conflict("committee_name_taken", name=name) from exc
     if data.work_ids is not None:
         _link_works(session, municipality, committee, data.work_ids)
         changed.append("works")
     if changed:
         committee.version += 1
         committee.updated_at = utcnow()
-        try:
-            with session.begin_nested():
-                session.flush()
-        except sa.exc.IntegrityError as exc:
-            raise Conflict("committee_name_taken", name=committee.name) from exc
+        session.flush()
         record(session, committee, "edited", actor, {"fields": sorted(changed), "version": committee.version})
     return committee
 

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from shapely.geometry import Point
 from sqlalchemy.orm import Session
 
-from server import geo
+from server import client_ids, geo
 from server.auth.actor import Actor, require_user
 from server.committees import service as committees
 from server.db import new_id, utcnow
@@ -173,16 +173,15 @@ def _photo_exists(session: Session, municipality: Municipality, pending: frozens
     return exists
 
 
-def _stored(session: Session, municipality: Municipality, data: VisitCreate) -> Visit | None:
-    if data.id is None:
-        return None
-    existing = session.get(Visit, data.id)
-    if existing is None:
-        return None
-    if existing.municipality_id != municipality.id or existing.committee_id != data.committee_id \
-            or existing.work_id != data.work_id:
-        raise Conflict("visit_id_taken")
-    return existing
+def _stored(session: Session, municipality: Municipality, data: VisitCreate, actor: Actor) -> Visit | None:
+    """The visit `data.id` names if this is the same visit sent again by the same account; 409 if the id is
+    another visit's (or the same id with other answers, another work or another author)."""
+    try:
+        return client_ids.stored_resend(session, Visit, data, expected={
+            "municipality_id": municipality.id, "committee_id": data.committee_id, "work_id": data.work_id,
+            "created_by": actor.user_id})
+    except Conflict:
+        raise Conflict("visit_id_taken") from None
 
 
 def submit(session: Session, *, actor: Actor, municipality: Municipality, data: VisitCreate,
@@ -195,7 +194,7 @@ def submit(session: Session, *, actor: Actor, municipality: Municipality, data: 
     from server.works.models import ProgressCreate, ProgressSource
 
     require_user(actor)
-    existing = _stored(session, municipality, data)
+    existing = _stored(session, municipality, data, actor)
     if existing is not None:
         _committee(session, municipality, existing.committee_id, actor)
         return existing, False
@@ -232,7 +231,7 @@ def submit(session: Session, *, actor: Actor, municipality: Municipality, data: 
             session.add(visit)
             session.flush()
     except sa.exc.IntegrityError:
-        existing = _stored(session, municipality, data)  # the same visit arrived twice at once
+        existing = _stored(session, municipality, data, actor)  # the same visit arrived twice at once
         if existing is None:
             raise
         return existing, False

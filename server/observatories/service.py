@@ -9,6 +9,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from server import client_ids
 from server.audit import service as audit
 from server.auth.actor import Actor, authorize
 from server.db import new_id, utcnow
@@ -127,20 +128,14 @@ def _programs(names: list[str]) -> list[str]:
     return list(dict.fromkeys(cleaned))
 
 
-def _flush_unique(session: Session, record: object, code: str, **params: str) -> None:
-    try:
-        with session.begin_nested():
-            session.add(record)
-            session.flush()
-    except sa.exc.IntegrityError as exc:
-        raise Conflict(code, **params) from exc
-
-
 def create(session: Session, *, actor: Actor, municipality: Municipality, data: ObservatoryCreate) -> Observatory:
     authorize(actor, MANAGE, municipality.id)
     observatory = Observatory(id=data.id or new_id(), municipality_id=municipality.id, name=data.name.strip(),
                               theme=data.theme, description=data.description, programs=_programs(data.programs))
-    _flush_unique(session, observatory, "observatory_name_taken", name=observatory.name)
+    observatory, created = client_ids.insert(session, observatory, data, expected={"municipality_id": municipality.id},
+                                             taken=Conflict("observatory_name_taken", name=observatory.name))
+    if not created:  # the same create sent again (an offline resend)
+        return observatory
     _set_works(session, municipality, observatory, data.work_ids)
     session.flush()
     return observatory
@@ -160,15 +155,18 @@ def update(session: Session, *, actor: Actor, municipality: Municipality, observ
             raise Invalid.for_field(name, "validation_error")
     for name, value in values.items():
         setattr(observatory, name, value.strip() if name == "name" else value)
-    if data.work_ids is not None:
-        _set_works(session, municipality, observatory, data.work_ids)
     observatory.version += 1
     observatory.updated_at = utcnow()
+    # The unique name decides before the works are touched (a savepoint would flush the change before it
+    # begins, outside itself): a name another observatory has is a 409, and nothing is stored.
+    name = observatory.name
     try:
-        with session.begin_nested():
-            session.flush()
+        session.flush()
     except sa.exc.IntegrityError as exc:
-        raise Conflict("observatory_name_taken", name=observatory.name) from exc
+        raise Conflict("observatory_name_taken", name=name) from exc
+    if data.work_ids is not None:
+        _set_works(session, municipality, observatory, data.work_ids)
+        session.flush()
     return observatory
 
 
@@ -256,7 +254,8 @@ def add_member(session: Session, *, actor: Actor, municipality: Municipality, ob
                                user_id=data.user_id, full_name=" ".join(data.full_name.split()),
                                contact_email=data.contact_email, contact_phone=data.contact_phone,
                                consent_public=data.consent_public)
-    _flush_unique(session, member, "conflict")
+    member, _ = client_ids.insert(session, member, data, taken=Conflict("conflict"),
+                                  expected={"municipality_id": municipality.id, "observatory_id": observatory.id})
     return member
 
 
@@ -273,7 +272,11 @@ def accredit(session: Session, *, actor: Actor, municipality: Municipality, obse
     member = get_member(session, municipality=municipality, member_id=member_id, observatory_id=observatory_id)
     accreditation = Accreditation(id=data.id or new_id(), member_id=member.id, municipality_id=municipality.id, number=data.number.strip(),
                                   issuer=data.issuer.strip(), valid_from=data.valid_from, valid_to=data.valid_to)
-    _flush_unique(session, accreditation, "accreditation_number_taken", number=accreditation.number)
+    accreditation, created = client_ids.insert(
+        session, accreditation, data, expected={"municipality_id": municipality.id, "member_id": member.id},
+        taken=Conflict("accreditation_number_taken", number=accreditation.number))
+    if not created:  # the same create sent again (an offline resend)
+        return accreditation
     audit.append(session, municipality_id=municipality.id, entity="accreditation", entity_id=accreditation.id,
                  action="granted", **audit.who(actor),
                  data={"member_id": str(member.id), "observatory_id": str(member.observatory_id),

@@ -11,6 +11,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from server import client_ids
 from server.auth.actor import Actor, authorize, can, require_user
 from server.auth.models import Role
 from server.db import new_id
@@ -67,12 +68,8 @@ def add_indicator(session: Session, *, actor: Actor, municipality: Municipality,
     observatory = service.get(session, municipality=municipality, observatory_id=observatory_id)
     indicator = Indicator(id=data.id or new_id(), observatory_id=observatory.id, key=data.key, name=data.name.strip(), unit=data.unit.strip(),
                           description=data.description)
-    try:
-        with session.begin_nested():
-            session.add(indicator)
-            session.flush()
-    except sa.exc.IntegrityError as exc:
-        raise Conflict("indicator_key_taken", key=data.key) from exc
+    indicator, _ = client_ids.insert(session, indicator, data, expected={"observatory_id": observatory.id},
+                                     taken=Conflict("indicator_key_taken", key=data.key))
     return indicator
 
 

@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from server import geo
+from server import client_ids, geo
 from server.auth.actor import Actor, authorize
 from server.config import get_settings
 from server.db import new_id, utcnow
@@ -198,12 +198,10 @@ def create(session: Session, *, actor: Actor, municipality: Municipality, data: 
                 title=data.title, status=data.status)
     values = _values(data, only_set=False)
     values.pop("identifier")
-    try:
-        with session.begin_nested():
-            session.add(work)
-            session.flush()
-    except sa.exc.IntegrityError as exc:
-        raise Conflict("work_identifier_taken", identifier=data.identifier) from exc
+    work, created = client_ids.insert(session, work, data, expected={"municipality_id": municipality.id},
+                                      taken=Conflict("work_identifier_taken", identifier=data.identifier))
+    if not created:  # the same create sent again (an offline resend)
+        return work
     _apply(session, municipality, work, values)
     session.flush()
     _render_card(session, municipality, work)
