@@ -30,6 +30,10 @@ def test_business_days_between_counts_both_ways() -> None:
 def test_a_month_for_clarification() -> None:
     assert deadlines.add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
     assert deadlines.add_months(date(2026, 12, 15), 1) == date(2027, 1, 15)
+    # A month from the 31st ends on the last day of a shorter month, 29 February in a leap year.
+    assert deadlines.add_months(date(2027, 3, 31), 1) == date(2027, 4, 30)
+    assert deadlines.add_months(date(2028, 1, 31), 1) == date(2028, 2, 29)
+    assert deadlines.add_months(date(2028, 1, 30), 1) == date(2028, 2, 29)
 
 
 def test_days_left_and_overdue_come_from_the_same_calendar() -> None:

@@ -98,6 +98,20 @@ def test_a_rejection_names_its_intent_and_explains_itself_in_the_language_asked_
         assert unknown["error"]["details"][0]["message"].startswith("Unknown kind of change; the known ones are: ")
 
 
+def test_a_change_sent_again_with_its_fields_in_another_order_is_the_same_change(client, session) -> None:
+    """A phone may serialise a stored change again (after an app update, say) with its keys in another order."""
+    phone = sign_in(client, "voluntaria@vigia.example")
+    sent = mutation("complaint.file", complaint_payload())
+    first = assert_acknowledged(push(client, phone, sent), [sent])[0]
+    payload = {key: sent["payload"][key] for key in reversed(sent["payload"])}
+    payload["location"] = {key: payload["location"][key] for key in reversed(payload["location"])}
+    again = {key: ({**sent, "payload": payload})[key] for key in reversed(sent)}
+    assert list(again["payload"]) != list(sent["payload"])
+    assert assert_acknowledged(push(client, phone, again), [again])[0] == first
+    assert session.scalar(sa.select(sa.func.count()).select_from(Complaint)
+                          .where(Complaint.id == uuid.UUID(sent["payload"]["id"]))) == 1
+
+
 def test_a_mutation_id_cannot_be_reused_for_another_change(client) -> None:
     phone = sign_in(client, "voluntaria@vigia.example")
     mutation_id = uuid.uuid4()
