@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import threading
 import time
 import uuid
@@ -11,9 +13,10 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import httpx2 as httpx
+import sqlalchemy as sa
 
 from server.auth import service as auth
-from server.auth.models import Role
+from server.auth.models import Role, User
 from server.municipalities import service as municipalities
 from tests.factories import DEMO
 
@@ -21,6 +24,15 @@ T = TypeVar("T")
 PASSWORD = "una-clave-de-la-multitud"
 # Every request of the suite has a deadline, so a stuck server fails the test instead of hanging the run.
 TIMEOUT = httpx.Timeout(60.0, connect=10.0)
+
+
+def report(vigia, test: str, **figures: object) -> None:
+    """Append this test's figures to $VIGIA_RELIABILITY_REPORT (one JSON line), if set (docs/reliability.md)."""
+    target = os.environ.get("VIGIA_RELIABILITY_REPORT")
+    if target:
+        database = "sqlite" if vigia.settings.is_sqlite else "postgresql"
+        with open(target, "a") as out:
+            out.write(json.dumps({"test": test, "database": database, **figures}, sort_keys=True) + "\n")
 
 
 def client(url: str) -> httpx.Client:
@@ -61,6 +73,26 @@ def new_account(vigia, *roles: Role, code: str = DEMO) -> str:
         auth.create_user(session, email=email, full_name="Persona de la multitud", password=PASSWORD,
                          grants=[(place.id, role) for role in roles or (Role.volunteer,)])
     return email
+
+
+def new_phones(vigia, count: int, *, code: str = DEMO) -> list[Phone]:
+    """`count` accounts of their own, each signed in on one device, made in one go in the server's database
+    (quicker than `count` sign-ins over HTTP when the test is about something else)."""
+    from server.auth.models import Device
+
+    phones = []
+    with vigia.database.session_scope() as session:
+        place = municipalities.get_by_code(session, code)
+        for _ in range(count):
+            email = f"multitud-{uuid.uuid4().hex[:10]}@vigia.example"
+            auth.create_user(session, email=email, full_name="Persona de la multitud", password=None,
+                             grants=[(place.id, Role.volunteer)])
+            name = f"teléfono {uuid.uuid4().hex[:6]}"
+            token = auth.issue_token(session, email=email, device_name=name)
+            device_id = session.scalar(sa.select(Device.id).join(User, User.id == Device.user_id)
+                                       .where(User.email == email, Device.name == name))
+            phones.append(Phone(email, device_id, token))
+    return phones
 
 
 @dataclass

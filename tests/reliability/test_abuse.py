@@ -8,10 +8,11 @@ simulated client its own address."""
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 
 from server.config import Settings
 from tests.factories import CENTRO, DEMO, complaint_body
-from tests.reliability.crowd import assert_no_server_errors, at_once, client, new_account, push, sign_in
+from tests.reliability.crowd import assert_no_server_errors, at_once, client, new_account, push, report, sign_in
 from tests.test_app import assert_error_shape
 
 COMPLAINTS = f"/api/v1/municipalities/{DEMO}/complaints"
@@ -24,7 +25,7 @@ def _address() -> str:
     return f"198.51.{number % 250}.{(number >> 8) % 250 + 1}"
 
 
-def _file(vigia, payload: dict) -> dict:
+def _file(payload: dict) -> dict:
     return {"id": str(uuid.uuid4()), "intent": "complaint.file", "municipality": DEMO, "payload": payload}
 
 
@@ -38,7 +39,7 @@ def test_filing_someone_elses_anonymous_complaint_again_takes_nothing_over(crowd
                "location": {"type": "Point", "coordinates": list(CENTRO)}, "accuracy_m": 7.0}
     with client(crowd_vigia.url) as http:
         victim = sign_in(http, victim_account, name="teléfono de la víctima")
-        [filed] = push(http, victim, _file(crowd_vigia, payload))
+        [filed] = push(http, victim, _file(payload))
         assert filed["status"] == "applied"
         folio, code = filed["data"]["folio"], filed["data"]["follow_up_code"]
         public = http.get(f"{COMPLAINTS}/{payload['id']}").json()
@@ -46,13 +47,16 @@ def test_filing_someone_elses_anonymous_complaint_again_takes_nothing_over(crowd
 
         attacker = sign_in(http, attacker_account, name="atacante")
         victims_tablet = sign_in(http, victim_account, name="tableta")
+        attempts = 0
         for phone in (attacker, victims_tablet):
             for sent in (payload, {**payload, "description": payload["description"] + " Y más cosas."}):
-                [taken] = push(http, phone, _file(crowd_vigia, sent))
+                [taken] = push(http, phone, _file(sent))
+                attempts += 1
                 assert taken["status"] == "rejected" and taken["error"]["code"] == "complaint_id_taken", taken
                 assert "follow_up_code" not in taken["data"] and code not in str(taken)
         for headers in ({}, {"Authorization": "Bearer " + attacker.token}):
             over_http = http.post(COMPLAINTS, json=payload, headers=headers)
+            attempts += 1
             assert_error_shape(over_http, 409, "complaint_id_taken")
             assert code not in over_http.text
 
@@ -65,6 +69,7 @@ def test_filing_someone_elses_anonymous_complaint_again_takes_nothing_over(crowd
         # and the victim still follows and withdraws it with their code
         followed = http.post(COMPLAINTS + "/follow-up", json={"folio": folio, "code": code})
         assert followed.status_code == 200 and followed.json()["state"] == "received"
+    report(crowd_vigia, "takeover", attempts=attempts + 1, taken_over=0, codes_shown_to_others=0)
 
 
 def test_an_anonymous_filer_over_http_resends_with_its_device_key_and_nobody_else_can(crowd_vigia) -> None:
@@ -88,7 +93,9 @@ def _guess(vigia, folio: str, address: str, number: int):
                          json={"folio": folio, "code": f"adivinanza-{number:04d}"})
 
 
-def _assert_limited(responses, allowed: int) -> None:
+def _assert_limited(vigia, test: str, responses, allowed: int) -> None:
+    report(vigia, test, guesses=len(responses), allowed=allowed,
+           statuses=dict(Counter(r.status_code for r in responses)))
     assert_no_server_errors(responses)
     statuses = sorted(r.status_code for r in responses)
     assert statuses == [404] * allowed + [429] * (len(responses) - allowed), statuses
@@ -104,7 +111,8 @@ def test_guessing_one_folios_code_from_many_addresses_stops_at_the_folio_limit(c
         filed = http.post(COMPLAINTS, json=complaint_body(anonymous=True)).json()
     folio, code = filed["complaint"]["folio"], filed["follow_up_code"]
     addresses = [_address() for _ in range(GUESSES)]
-    _assert_limited(at_once(GUESSES, lambda n: _guess(crowd_vigia, folio, addresses[n], n)), allowed)
+    _assert_limited(crowd_vigia, "follow_up_per_folio",
+                    at_once(GUESSES, lambda n: _guess(crowd_vigia, folio, addresses[n], n)), allowed)
     with client(crowd_vigia.url) as http:  # the folio is closed to everyone for now, its reporter included
         locked = http.post(COMPLAINTS + "/follow-up", json={"folio": folio, "code": code},
                            headers={"X-Forwarded-For": _address()})
@@ -119,7 +127,8 @@ def test_guessing_many_folios_from_one_address_stops_at_the_address_limit(crowd_
     allowed = Settings().follow_up_max_failures_per_address
     address = _address()
     folios = [f"{DEMO}-2000-{number:06d}" for number in range(GUESSES)]
-    _assert_limited(at_once(GUESSES, lambda n: _guess(crowd_vigia, folios[n], address, n)), allowed)
+    _assert_limited(crowd_vigia, "follow_up_per_address",
+                    at_once(GUESSES, lambda n: _guess(crowd_vigia, folios[n], address, n)), allowed)
     with client(crowd_vigia.url) as http:
         filed = http.post(COMPLAINTS, json=complaint_body(anonymous=True)).json()
         folio, code = filed["complaint"]["folio"], filed["follow_up_code"]

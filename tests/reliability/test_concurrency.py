@@ -7,8 +7,9 @@ of the last run are in docs/reliability-concurrency.md."""
 
 from __future__ import annotations
 
+import time
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 import sqlalchemy as sa
 
@@ -17,7 +18,17 @@ from server.auth.models import User
 from server.complaints.models import Complaint, Support
 from server.config import Settings
 from tests.factories import CENTRO, DEMO, DEMO_PASSWORD, complaint_body
-from tests.reliability.crowd import PASSWORD, assert_no_server_errors, at_once, client, new_account, push, sign_in
+from tests.reliability.crowd import (
+    PASSWORD,
+    assert_no_server_errors,
+    at_once,
+    client,
+    new_account,
+    new_phones,
+    push,
+    report,
+    sign_in,
+)
 
 COMPLAINTS = f"/api/v1/municipalities/{DEMO}/complaints"
 FILERS = 50
@@ -49,7 +60,12 @@ def test_fifty_anonymous_filings_at_once_get_fifty_distinct_consecutive_folios(c
             body = complaint_body(anonymous=True, description=f"Filing número {number} de la multitud: bache hondo.")
             return http.post(COMPLAINTS, json=body)
 
+    started = time.monotonic()
     responses = at_once(FILERS, file)
+    seconds = round(time.monotonic() - started, 2)
+    report(crowd_vigia, "folios", filers=FILERS, seconds=seconds,
+           statuses=dict(Counter(r.status_code for r in responses)),
+           distinct_folios=len({r.json()["complaint"]["folio"] for r in responses if r.status_code == 201}))
     assert_no_server_errors(responses)
     assert [r.status_code for r in responses] == [201] * FILERS, [r.text[:200] for r in responses
                                                                   if r.status_code != 201]
@@ -82,7 +98,10 @@ def test_forty_wrong_passwords_at_once_get_only_the_allowed_guesses(crowd_vigia)
             return http.post("/api/v1/auth/login", json={"email": email, "password": f"adivinanza-{number}",
                                                           "device_name": "atacante"})
 
+    started = time.monotonic()
     responses = at_once(GUESSES, guess)
+    report(crowd_vigia, "login_lockout", guesses=GUESSES, allowed=allowed, seconds=round(time.monotonic() - started, 2),
+           statuses=dict(Counter(r.status_code for r in responses)))
     assert_no_server_errors(responses)
     statuses = sorted(r.status_code for r in responses)
     # Exactly `allowed` guesses were checked against the password; every other one found the account locked.
@@ -118,7 +137,7 @@ def _supports(vigia, complaint_id: str) -> tuple[int, int]:
 def test_thirty_supports_at_once_are_all_counted_over_http_and_through_push(crowd_vigia) -> None:
     with client(crowd_vigia.url) as http:
         complaint = _file_signed_in(http, new_account(crowd_vigia))
-        supporters = [sign_in(http, new_account(crowd_vigia)) for _ in range(SUPPORTERS)]
+    supporters = new_phones(crowd_vigia, SUPPORTERS)
     one = f"{COMPLAINTS}/{complaint['id']}"
 
     def support_anonymously(number: int):
@@ -126,9 +145,10 @@ def test_thirty_supports_at_once_are_all_counted_over_http_and_through_push(crow
             return http.post(one + "/support", json={"supporter_key": f"telefono-de-la-multitud-{number:03d}"})
 
     responses = at_once(SUPPORTERS, support_anonymously)
+    over_http = _supports(crowd_vigia, complaint["id"])
     assert_no_server_errors(responses)
     assert [r.status_code for r in responses] == [200] * SUPPORTERS
-    assert _supports(crowd_vigia, complaint["id"]) == (SUPPORTERS, SUPPORTERS)
+    assert over_http == (SUPPORTERS, SUPPORTERS)
 
     supports = [{"id": str(uuid.uuid4()), "intent": "complaint.support", "municipality": DEMO,
                  "payload": {"complaint_id": complaint["id"]}} for _ in range(SUPPORTERS)]
@@ -138,6 +158,9 @@ def test_thirty_supports_at_once_are_all_counted_over_http_and_through_push(crow
             return push(http, supporters[number], supports[number], supports[number])
 
     results = [result for pair in at_once(SUPPORTERS, support_by_push) for result in pair]
+    report(crowd_vigia, "supports", over_http=SUPPORTERS, count_after_http=over_http[0],
+           pushed=len(results), pushing_devices=SUPPORTERS, count_after_push=_supports(crowd_vigia, complaint["id"])[0],
+           lost=2 * SUPPORTERS - _supports(crowd_vigia, complaint["id"])[0])
     assert {r["status"] for r in results} == {"applied"}
     assert _supports(crowd_vigia, complaint["id"]) == (2 * SUPPORTERS, 2 * SUPPORTERS)
     with client(crowd_vigia.url) as http:
@@ -166,9 +189,11 @@ def test_a_merge_during_a_crowd_of_supports_loses_none_of_them(crowd_vigia) -> N
                              json={"supporter_key": f"durante-la-acumulacion-{number:03d}"})
 
     responses = at_once(SUPPORTERS, act)
+    count, rows = _supports(crowd_vigia, target["id"])
+    report(crowd_vigia, "merge_during_supports", supports=SUPPORTERS - 1, merged_in=1 + 3, count=count,
+           lost=(SUPPORTERS - 1) + 1 + 3 - count, statuses=dict(Counter(r.status_code for r in responses)))
     assert_no_server_errors(responses)
     assert [r.status_code for r in responses] == [200] * SUPPORTERS, [r.text[:200] for r in responses]
-    count, rows = _supports(crowd_vigia, target["id"])
     # the crowd's supports, plus the duplicate's reporter and its three supporters
     assert (count, rows) == ((SUPPORTERS - 1) + 1 + 3, SUPPORTERS - 1)
 
@@ -232,7 +257,9 @@ def test_push_replay_storms_apply_nothing_twice_and_give_nobody_another_ones_cod
                 return response
             return push(http, phones[who], what)[0]
 
+    started = time.monotonic()
     answers = at_once(len(storm), send)
+    seconds = round(time.monotonic() - started, 2)
     by_complaint: dict[str, list[tuple[str, dict]]] = defaultdict(list)
     for (who, what), answer in zip(storm, answers, strict=True):
         if who == "http":
@@ -268,8 +295,15 @@ def test_push_replay_storms_apply_nothing_twice_and_give_nobody_another_ones_cod
                     else {"status": "rejected", "code": None, "error": "complaint_id_taken"})
         assert answer == expected, (who, answer)
 
-    for complaint in (x, y, z):
-        assert _created_entries(crowd_vigia, complaint["id"]) == 1  # applied once, whatever was sent
+    created = [_created_entries(crowd_vigia, complaint["id"]) for complaint in (x, y, z)]
+    answered = [answer for answers in by_complaint.values() for _who, answer in answers]
+    foreign_codes = sum(1 for complaint_id, answers in by_complaint.items() for who, answer in answers
+                        if answer["code"] and who not in ({"A1"} if complaint_id == x["id"] else winners))
+    report(crowd_vigia, "replay_storm", requests=len(storm), devices=3, accounts=2, seconds=seconds,
+           applied=sum(a["status"] == "applied" for a in answered),
+           rejected=sum(a["status"] == "rejected" for a in answered), created_per_complaint=created,
+           codes_to_others=foreign_codes)
+    assert created == [1, 1, 1]  # applied once, whatever was sent
     with crowd_vigia.database.session_scope() as session:
         stored = session.scalars(sa.select(Complaint).where(
             Complaint.id.in_([uuid.UUID(c["id"]) for c in (x, y, z)]))).all()
