@@ -321,6 +321,16 @@ def test_something_that_is_not_a_mutation_is_rejected_on_its_own(client) -> None
     assert results[0]["id"] is None and results[0]["error"]["code"] == "mutation_invalid"
 
 
+def test_a_malformed_mutation_is_answered_under_the_id_it_was_sent_with(client) -> None:
+    phone = sign_in(client, "voluntaria@vigia.example")
+    sent = mutation("complaint.file", complaint_payload())
+    del sent["municipality"]
+    result = assert_acknowledged(push(client, phone, sent), [sent])[0]  # the phone matches results by id
+    assert (result["id"], result["intent"], result["status"]) == (sent["id"], "complaint.file", "rejected")
+    assert result["error"]["code"] == "mutation_invalid"
+    assert [d["field"] for d in result["error"]["details"]] == ["municipality"]
+
+
 def test_the_api_document_shows_every_intent_and_its_payload(client) -> None:
     from server.sync.intents import INTENTS
 
