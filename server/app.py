@@ -148,7 +148,9 @@ def _check_database() -> dict[str, Any]:
             session.execute(sa.text("SELECT 1"))
             dialect = db.dialect_name(session)
     except Exception as exc:  # health checks report, they do not raise
-        return {"ok": False, "error": _brief(exc)}
+        # The body is public: the error's class only; the driver's message (host, port) goes to the log.
+        log.warning("health_database_down", extra={"error": _brief(exc)})
+        return {"ok": False, "error": type(getattr(exc, "orig", None) or exc).__name__}
     return {"ok": True, "dialect": dialect, "latency_ms": round((time.perf_counter() - started) * 1000, 1)}
 
 
