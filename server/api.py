@@ -196,7 +196,8 @@ def endpoint(
     parsed model (file imports), up to MAX_IMPORT_BYTES, or up to `max_bytes(settings)` when given
     (`max_bytes=lambda settings: settings.max_photo_bytes`). `max_bytes` also raises the limit of a JSON body.
     `media_type` is what a handler that returns its own Response answers (a CSV or GeoJSON download, a page);
-    `responses={304: "Not modified"}` declares answers without a body that are not errors."""
+    `responses={200: "Already there"}` declares other successes, with the same body as `status` (none for 204
+    and 304)."""
 
     def decorate(handler: Callable[[Call], Any]) -> Route:
         op = Operation(
@@ -318,10 +319,24 @@ class _ComponentNames(GenerateJsonSchema):
                 del choices[:2]
         return defs_ref
 
+    def default_schema(self, schema: Any) -> Any:
+        # A PATCH field that may be left out but not sent as null (`active: bool = None`) has no default to show.
+        json_schema = super().default_schema(schema)
+        if "default" in json_schema and json_schema["default"] is None and not _allows_null(json_schema):
+            del json_schema["default"]
+        return json_schema
+
     def int_schema(self, schema: Any) -> Any:
         json_schema = super().int_schema(schema)
         json_schema.setdefault("format", "int64")
         return json_schema
+
+
+def _allows_null(schema: dict[str, Any]) -> bool:
+    kind = schema.get("type")
+    if kind == "null" or (isinstance(kind, list) and "null" in kind):
+        return True
+    return any(_allows_null(option) for key in ("anyOf", "oneOf") for option in schema.get(key, []))
 
 
 def _definitions(inputs: list[tuple[str, str, Any]]) -> tuple[dict[tuple[str, str], Any], dict[str, Any]]:
@@ -422,14 +437,17 @@ def openapi_document(routes: list[Any], *, title: str, version: str) -> dict[str
                 "description": "OK",
                 "content": {op.media_type: {"schema": schema_for(f"{index}:response", "serialization")}},
             }
+        main = operation["responses"][str(op.status)]
         for code, description in op.responses.items():
             operation["responses"][str(code)] = {"description": description}
+            if code not in (204, 304) and "content" in main:  # another success, with the same body
+                operation["responses"][str(code)]["content"] = main["content"]
         # 400: a NUL character in the path or query (server.edge); 401: a wrong, expired or revoked token, which
         # every endpoint refuses, public or not; 404: a path whose municipality or record does not exist.
         error_codes = set(op.errors) | {400, 401}
         if any(parameter["in"] == "path" for parameter in parameters):
             error_codes |= {404}
-        if op.body is not None or op.query is not None:
+        if op.body is not None or op.query is not None or op.raw_body:
             error_codes |= {422}
         if op.body is not None or op.raw_body:
             error_codes |= {413, 415}

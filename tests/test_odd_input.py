@@ -108,3 +108,28 @@ def test_integers_past_64_bits_are_a_422_naming_the_field(client: TestClient) ->
     error = assert_error_shape(response, 422, "validation_error")
     assert error["details"] == [{"field": "version", "code": "int64_range", "message": error["details"][0]["message"]}]
     assert str(INT64_MAX) in error["details"][0]["message"]
+
+
+def test_null_for_a_field_that_cannot_be_empty_is_a_422(client: TestClient) -> None:
+    """Found by the fuzzer: `active: null` reached a column that cannot hold it (a 500). Leaving a field out keeps
+    it; `null` clears only what may be empty."""
+    admin = sign_in(client, "admin@vigia.example").headers
+    url = f"{BASE}/complaints/categories/obra-calidad"
+    for field in ("active", "name", "keywords", "attributes"):
+        error = assert_error_shape(client.patch(url, json={field: None}, headers=admin), 422, "validation_error")
+        assert _fields(error) == [field]
+    cleared = client.patch(url, json={"group": None, "description": None}, headers=admin)
+    assert cleared.status_code == 200, cleared.text
+    assert cleared.json()["service_code"] == "obra-calidad"
+
+
+def test_open311_answers_a_nul_with_a_400_in_its_own_shape(client: TestClient) -> None:
+    phone = sign_in(client, "voluntaria@vigia.example")
+    query = client.get("/open311/v2/requests.json", params={"jurisdiction_id": DEMO, "service_code": "obra\u0000"})
+    assert query.status_code == 400, query.text
+    assert query.json()[0]["code"] == 400 and query.json()[0]["description"]
+    form = client.post("/open311/v2/requests.json", data={
+        "api_key": phone.token, "jurisdiction_id": DEMO, "service_code": "obra-calidad", "lat": "24.0277",
+        "long": "-104.6657", "description": "La banqueta nueva\u0000 ya tiene grietas frente a la tienda."})
+    assert form.status_code == 400, form.text
+    assert form.json()[0]["code"] == 400

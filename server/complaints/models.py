@@ -470,13 +470,16 @@ class CategoryCreate(Strict):
 
 
 class CategoryUpdate(Strict):
-    name: str | None = PField(None, min_length=2, max_length=200)
+    """Only the fields sent change. `null` clears name_en, description and group; the others cannot be null."""
+
+    # Not Optional: leaving a field out keeps it, and `null` is a 422 (the columns cannot hold it).
+    name: str = PField(None, min_length=2, max_length=200)  # type: ignore[assignment]
     name_en: str | None = PField(None, max_length=200)
     description: str | None = PField(None, max_length=2_000)
     group: str | None = PField(None, max_length=120)
-    keywords: list[str] | None = PField(None, max_length=20)
-    attributes: list[AttributeDefinition] | None = PField(None, max_length=30)
-    active: bool | None = None
+    keywords: list[str] = PField(None, max_length=20)  # type: ignore[assignment]
+    attributes: list[AttributeDefinition] = PField(None, max_length=30)  # type: ignore[assignment]
+    active: bool = PField(None)  # type: ignore[assignment]
 
 
 class DeadlineUpdate(Strict):

@@ -35,7 +35,8 @@ class VariantQuery(BaseModel):
 
 @endpoint("POST", BASE, summary="Upload a photo (JPEG, PNG, WebP or HEIC), signed in or anonymous", tag=TAG,
           raw_body=UPLOAD_TYPES, query=PhotoUploadQuery, response=PhotoPublic, status=201,
-          errors=(404, 409, 413, 415, 422), max_bytes=lambda settings: settings.max_photo_bytes)
+          errors=(404, 409, 413, 415, 422), max_bytes=lambda settings: settings.max_photo_bytes,
+          responses={200: "The same photo was already here: its record"})
 def upload_photo(call: Call) -> Response:
     """Send the file's bytes as the body. The type is read from the bytes, not from Content-Type or a file
     name. The same photo sent again to this municipality answers 200 with the record it already has (use the

@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Match, Route
 
-from server import db
+from server import db, edge
 from server.api import read_body
 from server.auth.actor import Actor
 from server.db import session_scope
@@ -70,6 +70,7 @@ async def _run(request: Request, work: Callable[[Any, Any, Context], Any], *, ro
         if response_format not in formats.FORMATS:
             raise BadRequest("open311_format_unknown", format=response_format[:20])
         context = Context(request, params if params is not None else _query(request))
+        edge.refuse_nul({**request.path_params, **context.params})  # 400 in Open311's shape (server.edge)
 
         def unit() -> Any:
             with session_scope() as session:
@@ -137,6 +138,7 @@ async def create_request(request: Request) -> Response:
     language = negotiate(request.headers.get("accept-language"))
     try:
         fields, media = await _read_form(request)
+        edge.refuse_nul(fields)
     except AppError as error:
         return formats.error_response(error, response_format=response_format, language=language)
     params = {**_query(request), **{key: values[-1] for key, values in fields.items()}}
