@@ -3,7 +3,7 @@ the login lockout holding however many guesses arrive together, support counts t
 replay storms from several devices and accounts that apply nothing twice and hand nobody another's code.
 
 Every test makes its own accounts and complaints on the module's live server (see conftest.py). The figures
-of the last run are in docs/reliability-concurrency.md."""
+of the last run are in docs/reliability.md (section 2)."""
 
 from __future__ import annotations
 
