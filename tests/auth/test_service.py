@@ -29,6 +29,18 @@ def test_passwords_are_hashed_with_argon2id() -> None:
     assert not verify_password("anything", None)
 
 
+def test_an_unknown_email_is_checked_against_a_real_hash_so_it_takes_as_long(monkeypatch) -> None:
+    """Without an account, the password is still verified against an argon2id hash made for the purpose (once per
+    process), so the answer's timing does not tell whether the email exists."""
+    from server.auth import credentials
+
+    monkeypatch.setattr(credentials, "_DUMMY_HASH", {})
+    assert not verify_password(DEMO_PASSWORD, None)
+    assert not verify_password("not-a-real-password", None)
+    (dummy,) = credentials._DUMMY_HASH.values()
+    assert dummy.startswith("$argon2id$")
+
+
 def test_login_opens_a_session_bound_to_a_device(session) -> None:
     result = login(session, "Contraloria@Vigia.example ", DEMO_PASSWORD)
     assert result.token.startswith("vg_") and len(result.token) > 40

@@ -25,6 +25,16 @@ def test_anonymous_filing_gives_a_folio_and_a_secret_code(client) -> None:
     assert_error_shape(wrong, 404, "follow_up_not_found")
 
 
+def test_a_complaint_reads_in_the_language_asked_for_by_the_public_and_by_staff(client, session) -> None:
+    filed = client.post(BASE, json=complaint_body(anonymous=True)).json()["complaint"]
+    staff = bearer(token_for(session, "contraloria@vigia.example"))
+    for headers in ({}, staff):
+        english = client.get(f"{BASE}/{filed['id']}", headers={**headers, "Accept-Language": "en"}).json()
+        spanish = client.get(f"{BASE}/{filed['id']}", headers={**headers, "Accept-Language": "es"}).json()
+        assert (english["state_label"], spanish["state_label"]) == ("Received", "Recibida")
+        assert ("business_days_left" in english) == bool(headers)  # the staff view, and only for staff
+
+
 def test_sending_the_same_complaint_twice_files_it_once(client, session) -> None:
     headers = bearer(token_for(session, "voluntaria@vigia.example"))
     body = complaint_body(id=str(uuid.uuid4()))
