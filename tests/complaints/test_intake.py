@@ -35,6 +35,17 @@ def test_a_complaint_reads_in_the_language_asked_for_by_the_public_and_by_staff(
         assert ("business_days_left" in english) == bool(headers)  # the staff view, and only for staff
 
 
+def test_the_comptroller_sees_the_contact_as_given_whichever_parts_were_given(client, session) -> None:
+    staff = bearer(token_for(session, "contraloria@vigia.example"))
+    for given in ({"email": "solo.correo@correo.example"}, {"phone": "618 555 0101"},
+                  {"name": "Rosaura Gámiz", "email": "rg@correo.example", "phone": "618 555 0102"}, {}):
+        filed = client.post(BASE, json=complaint_body(anonymous=True, contact=given or None)).json()["complaint"]
+        seen = client.get(f"{BASE}/{filed['id']}", headers=staff).json()
+        expected = {"name": None, "email": None, "phone": None, **given} if given else None
+        assert seen["contact"] == expected
+        assert "contact" not in client.get(f"{BASE}/{filed['id']}").json()
+
+
 def test_sending_the_same_complaint_twice_files_it_once(client, session) -> None:
     headers = bearer(token_for(session, "voluntaria@vigia.example"))
     body = complaint_body(id=str(uuid.uuid4()))
