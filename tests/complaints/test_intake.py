@@ -43,6 +43,8 @@ def test_the_comptroller_sees_the_contact_as_given_whichever_parts_were_given(cl
         seen = client.get(f"{BASE}/{filed['id']}", headers=staff).json()
         expected = {"name": None, "email": None, "phone": None, **given} if given else None
         assert seen["contact"] == expected
+        assert seen["accuracy_m"] == 6.5  # how far to trust the point, for whoever goes to look
+        assert seen["received_on"] < seen["referral_due_on"] <= seen["due_on"]  # five business days to refer it
         assert "contact" not in client.get(f"{BASE}/{filed['id']}").json()
 
 
