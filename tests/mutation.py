@@ -2,8 +2,9 @@
 
 Runs mutmut (configured in pyproject.toml, [tool.mutmut]) on SQLite + SpatiaLite only, with today fixed for the
 whole run (VIGIA_TEST_TODAY) and the demo database built once and copied into each mutant's test session
-(tests/template_db.py), then prints the score per module and every surviving mutant's diff. Results and
-working files stay in mutants/ (ignored by git). docs/testing.md, "Mutation testing", has the last score.
+(tests/template_db.py), then prints the score per module and writes every surviving mutant's diff to
+mutants/survivors.diff. Results and working files stay in mutants/ (ignored by git). docs/testing.md, "Mutation
+testing", has the last score.
 
     python -m tests.mutation                    a fresh run of every configured module
     python -m tests.mutation --resume           go on from an interrupted run (results kept in mutants/)
@@ -11,7 +12,8 @@ working files stay in mutants/ (ignored by git). docs/testing.md, "Mutation test
     python -m tests.mutation 'server.sync.push.*'   only these mutants (mutmut names, globs allowed)
 
 A run stops after --time-limit minutes (default 60): the mutants tested so far keep their results, and
---resume finishes the rest.
+--resume finishes the rest. Resume only across changes to tests: mutmut records which tests reach each function
+once, at the start of a fresh run, and does not record it again for a function that changed or is new since.
 """
 
 from __future__ import annotations
@@ -70,10 +72,6 @@ def pytest_collection_modifyitems(config, items) -> None:
         items[:] = kept
 
 
-def _mutmut(*args: str, **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run([str(Path(sys.executable).with_name("mutmut")), *args], cwd=ROOT, **kwargs)
-
-
 def _run(mutants: list[str], max_children: int, minutes: float) -> int:
     # Ctrl-C (SIGINT) stops mutmut cleanly, also when this command was started in the background (which ignores it).
     process = subprocess.Popen([str(Path(sys.executable).with_name("mutmut")), "run",
@@ -91,23 +89,39 @@ def _run(mutants: list[str], max_children: int, minutes: float) -> int:
             return process.wait()
 
 
+def _configured() -> list[str]:
+    import tomllib
+
+    return tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["mutmut"]["only_mutate"]
+
+
+def _codes() -> dict[str, dict[str, int | None]]:
+    """mutmut's exit code per mutant, per configured module (from its files in mutants/)."""
+    codes = {}
+    for module in _configured():
+        meta = WORK / f"{module}.meta"
+        if meta.exists():
+            codes[module] = json.loads(meta.read_text("utf-8")).get("exit_code_by_key", {})
+    return codes
+
+
 def results() -> dict[str, Counter]:
-    """Per mutated module, how many mutants ended in each status (from mutmut's files in mutants/)."""
-    by_module: dict[str, Counter] = {}
-    for meta in sorted((WORK / "server").rglob("*.py.meta")):
-        codes = json.loads(meta.read_text("utf-8")).get("exit_code_by_key", {})
-        if codes:
-            module = str(meta.relative_to(WORK)).removesuffix(".meta")
-            by_module[module] = Counter(STATUS.get(code, "suspicious") for code in codes.values())
-    return by_module
+    """Per mutated module, how many mutants ended in each status."""
+    return {module: Counter(STATUS.get(code, "suspicious") for code in codes.values())
+            for module, codes in _codes().items() if codes}
 
 
 def survivors() -> list[str]:
-    names = []
-    for meta in sorted((WORK / "server").rglob("*.py.meta")):
-        codes = json.loads(meta.read_text("utf-8")).get("exit_code_by_key", {})
-        names += [name for name, code in codes.items() if STATUS.get(code) in ("survived", "timeout", "suspicious")]
-    return names
+    return [name for codes in _codes().values() for name, code in codes.items()
+            if STATUS.get(code, "suspicious") in ("survived", "suspicious")]
+
+
+def _diffs(names: list[str]) -> str:
+    """Each mutant's diff, as `mutmut show` prints it (one process for all of them)."""
+    from mutmut.mutation.diff_apply import find_mutant, get_diff_for_mutant
+
+    os.chdir(ROOT)
+    return "\n".join(f"# {name}\n{get_diff_for_mutant(name, path=find_mutant(name).path)}" for name in names)
 
 
 def report() -> None:
@@ -115,7 +129,7 @@ def report() -> None:
     if not by_module:
         print("No results in mutants/: run `./dev.sh mutants` first.")
         return
-    print("\n| module | killed | survived | no tests | other | score (killed / tested) |")
+    print("\n| module | killed | survived | no tests | not checked, other | score (killed / tested) |")
     print("|---|---:|---:|---:|---:|---:|")
     total: Counter = Counter()
     for module, counts in by_module.items():
@@ -125,12 +139,8 @@ def report() -> None:
     names = survivors()
     if names:
         listing = WORK / "survivors.diff"
-        with listing.open("w", encoding="utf-8") as out:
-            for name in names:
-                shown = _mutmut("show", name, capture_output=True, text=True)
-                out.write(shown.stdout + "\n")
-        print(f"\n{len(names)} surviving mutants; their diffs are in {listing.relative_to(ROOT)}:")
-        print(listing.read_text("utf-8"))
+        listing.write_text(_diffs(names), "utf-8")
+        print(f"\n{len(names)} surviving mutants; their diffs are in {listing.relative_to(ROOT)}")
 
 
 def _row(module: str, counts: Counter) -> None:
