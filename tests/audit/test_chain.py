@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 import uuid
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -54,6 +57,19 @@ def test_the_canonical_form_is_the_documented_one(session) -> None:
     assert outsider.load().entry_hash(entry) == digest
     # Non-ASCII text is written as itself, not escaped.
     assert "Secretaría".encode() in vector and b"\\u" not in vector
+
+
+def test_times_are_hashed_in_utc_whatever_the_servers_time_zone(monkeypatch) -> None:
+    """A server whose clock is set to local time must publish the same `at` as one set to UTC."""
+    monkeypatch.setenv("TZ", "America/Monterrey")
+    time.tzset()
+    try:
+        at = datetime(2026, 11, 21, 11, 3, 9, 412, tzinfo=ZoneInfo("America/Monterrey"))
+        assert chain.timestamp(at) == "2026-11-21T17:03:09.000412Z"  # the docs' example
+        assert chain.timestamp(at.astimezone(timezone.utc)) == "2026-11-21T17:03:09.000412Z"
+    finally:
+        monkeypatch.undo()
+        time.tzset()
 
 
 def test_what_is_stored_reads_back_exactly_as_hashed(session) -> None:
