@@ -6,8 +6,10 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+import time_machine
 
 from server.auth import service
+from server.auth.actor import ANONYMOUS, authorize
 from server.auth.credentials import hash_password, token_digest, verify_password
 from server.auth.models import AccessToken, LoginCreate, Role, User
 from server.db import utcnow
@@ -39,6 +41,46 @@ def test_an_unknown_email_is_checked_against_a_real_hash_so_it_takes_as_long(mon
     assert not verify_password("not-a-real-password", None)
     (dummy,) = credentials._DUMMY_HASH.values()
     assert dummy.startswith("$argon2id$")
+
+
+def test_a_token_ends_at_its_expiry_and_says_why_it_is_refused(session) -> None:
+    result = login(session, "auditor@vigia.example", DEMO_PASSWORD)
+    with time_machine.travel(result.expires_at, tick=False):  # the very instant it expires
+        with pytest.raises(Unauthorized) as expired:
+            service.authenticate(session, token=result.token)
+    assert expired.value.code == "token_expired"
+    service.get_by_email(session, "auditor@vigia.example").is_active = False
+    session.flush()
+    with pytest.raises(Unauthorized) as disabled:
+        service.authenticate(session, token=result.token)
+    assert disabled.value.code == "account_disabled"
+    with pytest.raises(Unauthorized) as anonymous:
+        authorize(ANONYMOUS, "users.read", municipality(session).id)
+    assert anonymous.value.code == "auth_required"
+
+
+def test_the_device_list_shows_when_a_token_was_last_used_at_five_minute_resolution(session) -> None:
+    result = login(session, "comite@vigia.example", DEMO_PASSWORD, "Moto G")
+    opened = result.device.last_seen_at
+    with time_machine.travel(opened + timedelta(minutes=4), tick=False):
+        actor = service.authenticate(session, token=result.token)  # too soon to write again
+    [device] = [d for d in service.list_devices(session, actor=actor) if d.id == result.device.id]
+    assert device.last_seen_at == opened
+    later = opened + timedelta(minutes=6)
+    with time_machine.travel(later, tick=False):
+        service.authenticate(session, token=result.token)
+    [device] = [d for d in service.list_devices(session, actor=actor) if d.id == result.device.id]
+    assert device.last_seen_at == later
+    record = session.scalar(sa.select(AccessToken).where(AccessToken.digest == token_digest(result.token)))
+    assert record.last_used_at == later
+
+
+def test_the_actor_behind_a_token_carries_the_accounts_name_and_national_role(session) -> None:
+    national = service.authenticate(session, token=login(session, "nacional@vigia.example", DEMO_PASSWORD).token)
+    local = service.authenticate(session, token=login(session, "contraloria@vigia.example", DEMO_PASSWORD).token)
+    assert (national.is_national_admin, local.is_national_admin) == (True, False)
+    assert national.full_name == service.get_by_email(session, "nacional@vigia.example").full_name
+    assert national.full_name and national.full_name != local.full_name
 
 
 def test_login_opens_a_session_bound_to_a_device(session) -> None:
