@@ -164,8 +164,9 @@ run_on_days() {
   for day in $(calendar_days); do
     if [ "$running" -ge 2 ]; then wait -n || status=1; running=$((running - 1)); fi
     say "the date-sensitive tests as of $day"
+    # Each run its own --basetemp: two pytest processes pruning the shared /tmp/pytest-of-<user> race.
     VIGIA_TEST_TODAY="$day" VIGIA_TEST_BACKENDS=spatialite "$VENV/bin/python" -m pytest -m calendar -q \
-      -p no:cacheprovider >"$DAYS_DIR/$day.log" 2>&1 &
+      -p no:cacheprovider --basetemp "$DAYS_DIR/tmp-$day" >"$DAYS_DIR/$day.log" 2>&1 &
     running=$((running + 1))
   done
   while [ "$running" -gt 0 ]; do wait -n || status=1; running=$((running - 1)); done
