@@ -877,6 +877,25 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The complaint had moved on when your change arrived; it was added to the complaint as information.",
     },
     "meeting_not_found": {"es": "No encontramos esa reunión.", "en": "Meeting not found."},
+    # ---- issue 13, "Messages a person understands": words instead of codes (this block is that part's) ----
+    "point_in_other_municipality": {
+        "es": "El punto está en {other} ({other_code}), no en {municipality}. Si el lugar es correcto, regístrelo "
+        "en el municipio de {other}.",
+        "en": "The point is in {other} ({other_code}), not in {municipality}. If the place is right, file it in "
+        "the municipality of {other}.",
+    },
+    # --- issue 13, "small things the apps need": point → municipality, /auth/me, visits far from their work,
+    # follow-up codes and links (one block, kept together)
+    "place_not_served": {
+        "es": "Vigía no atiende ese lugar todavía. Revise el punto o consulte la lista de municipios atendidos.",
+        "en": "Vigía does not serve that place yet. Check the point or see the list of municipalities served.",
+    },
+    "place_looks_swapped": {
+        "es": "Vigía no atiende ese lugar, pero el punto caería en {municipality} con la latitud y la longitud "
+        "intercambiadas: envíe primero la longitud (lon) y después la latitud (lat).",
+        "en": "Vigía does not serve that place, but the point would fall in {municipality} with latitude and "
+        "longitude swapped: send longitude (lon) first, then latitude (lat).",
+    },
 }
 
 # Pydantic's error types, rendered in Spanish; `ctx` values fill the placeholders.

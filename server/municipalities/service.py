@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -10,7 +11,7 @@ import sqlalchemy as sa
 from shapely import geometry as sg
 from shapely.geometry.base import BaseGeometry
 from shapely.prepared import PreparedGeometry, prep
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from server import geo
 from server.auth.actor import Actor, authorize
@@ -233,6 +234,24 @@ def _boundary(municipality: Municipality) -> PreparedGeometry:
     return found
 
 
+def municipality_at(session: Session, lon: float, lat: float) -> Municipality | None:
+    """The municipality Vigía serves whose boundary covers the point (lon, lat), or None; the first by code if
+    boundaries overlap. The spatial index pre-filters by box on both databases; the exact test is made here, so
+    PostGIS and SpatiaLite agree on points that lie on a boundary."""
+    if not (math.isfinite(lon) and math.isfinite(lat) and -180 <= lon <= 180 and -90 <= lat <= 90):
+        return None
+    point = sg.Point(lon, lat)
+    candidates = session.scalars(
+        sa.select(Municipality)
+        .where(geo.bbox_filter(session, Municipality.boundary, "municipalities", point.buffer(1e-9).envelope))
+        .order_by(Municipality.code)
+    )
+    for municipality in candidates:
+        if _boundary(municipality).covers(point):
+            return municipality
+    return None
+
+
 def check_geometry(municipality: Municipality, geom: BaseGeometry, *, field: str = "geometry") -> None:
     """Invalid unless the whole geometry lies inside the municipality (points get the swapped-axes hint)."""
     if isinstance(geom, sg.Point):
@@ -247,6 +266,11 @@ def check_point(municipality: Municipality, *, lon: float, lat: float, field: st
     boundary = _boundary(municipality)
     if boundary.covers(sg.Point(lon, lat)):
         return
-    swapped = -90 <= lon <= 90 and boundary.covers(sg.Point(lat, lon))
-    code = "coordinates_swapped" if swapped else "point_outside_municipality"
-    raise Invalid.for_field(field, code, municipality=municipality.name)
+    if -90 <= lon <= 90 and boundary.covers(sg.Point(lat, lon)):
+        raise Invalid.for_field(field, "coordinates_swapped", municipality=municipality.name)
+    session = object_session(municipality)
+    other = municipality_at(session, lon, lat) if session is not None else None
+    if other is not None and other.id != municipality.id:
+        raise Invalid.for_field(field, "point_in_other_municipality", municipality=municipality.name,
+                                other=other.name, other_code=other.code)
+    raise Invalid.for_field(field, "point_outside_municipality", municipality=municipality.name)

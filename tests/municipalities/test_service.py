@@ -16,9 +16,9 @@ def test_a_point_in_the_city_is_inside(session) -> None:
     service.check_point(municipality(session), lon=CENTRO[0], lat=CENTRO[1])
 
 
-def test_a_point_in_another_municipality_is_outside(session) -> None:
+def test_a_point_in_no_served_municipality_is_outside(session) -> None:
     with pytest.raises(Invalid) as outside:
-        service.check_point(municipality(session), lon=-103.498, lat=25.565)  # Gómez Palacio
+        service.check_point(municipality(session), lon=-104.2, lat=23.2)  # south of Durango, in no municipality served
     assert outside.value.code == "point_outside_municipality"
     assert outside.value.details[0]["field"] == "location"
     assert "Durango" in outside.value.message("es")
@@ -48,3 +48,18 @@ def test_holidays_between(session) -> None:
     assert days == {rule_date({"month": 3, "weekday": "monday", "nth": 3}, year),
                     easter(year) - timedelta(days=3), easter(year) - timedelta(days=2)}
     assert len(days) == 3 and all(day.weekday() in (0, 3, 4) for day in days)
+
+
+def test_municipality_at_names_the_municipality_that_holds_the_point(session) -> None:
+    assert service.municipality_at(session, CENTRO[0], CENTRO[1]).code == municipality(session).code
+    assert service.municipality_at(session, -103.498, 25.565).code == "10007"  # Gómez Palacio
+    assert service.municipality_at(session, -99.13, 19.43) is None  # Mexico City: not served
+    assert service.municipality_at(session, CENTRO[1], CENTRO[0]) is None  # swapped: nowhere
+
+
+def test_a_point_in_another_served_municipality_names_it(session) -> None:
+    with pytest.raises(Invalid) as elsewhere:
+        service.check_point(municipality(session), lon=-103.498, lat=25.565)
+    assert elsewhere.value.code == "point_in_other_municipality"
+    assert "Gómez Palacio (10007)" in elsewhere.value.message("es")
+    assert "Gómez Palacio (10007)" in elsewhere.value.message("en")
