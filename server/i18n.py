@@ -896,6 +896,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Vigía does not serve that place, but the point would fall in {municipality} with latitude and "
         "longitude swapped: send longitude (lon) first, then latitude (lat).",
     },
+    # --- end of the block for issue 13's small things
 }
 
 # Pydantic's error types, rendered in Spanish; `ctx` values fill the placeholders.

@@ -5,11 +5,15 @@ from __future__ import annotations
 import json
 from datetime import date
 
+from pydantic import BaseModel
+from pydantic import Field as PField
+
+from server import geo
 from server.api import Call, endpoint
 from server.auth import service as auth
 from server.auth.models import RolesUpdate, UserCreate, UserPublic
 from server.db import session_scope
-from server.errors import BadRequest, Invalid
+from server.errors import BadRequest, Invalid, NotFound
 from server.municipalities import service
 from server.municipalities.models import (
     HolidayCreate,
@@ -30,6 +34,52 @@ BASE = "/municipalities/{code}"
 def list_municipalities(call: Call) -> list[MunicipalitySummary]:
     with session_scope() as session:
         return service.list_(session)
+
+
+class PointQuery(BaseModel):
+    model_config = {"extra": "forbid"}
+
+    # Ranges are checked by geo.check_position, so that latitude-first points get the same help as elsewhere.
+    lon: float = PField(description="longitude, WGS84 degrees (-180 to 180)")
+    lat: float = PField(description="latitude, WGS84 degrees (-90 to 90)")
+
+
+class ZoneRef(BaseModel):
+    code: str
+    name: str
+    kind: str = PField(description="colonia, fraccionamiento, barrio...")
+
+
+class MunicipalityAt(BaseModel):
+    """The municipality Vigía serves at a point, and the zone (colonia) the point lies in, if any."""
+
+    code: str
+    name: str
+    state: str
+    country: str
+    timezone: str
+    zone: ZoneRef | None = PField(description="the colonia or other zone that contains the point; null if none")
+
+
+# Declared before BASE: "/municipalities/at" would otherwise be read as the municipality with code "at".
+@endpoint("GET", "/municipalities/at", summary="Which municipality (and colonia) a point is in", tag=TAG,
+          query=PointQuery, response=MunicipalityAt, errors=(404, 422))
+def municipality_at_point(call: Call) -> MunicipalityAt:
+    """Public. `?lon=-104.6657&lat=24.0277`. A point Vigía does not serve answers 404
+    `place_not_served`; latitude sent first gets the same help as every other endpoint that takes a point."""
+    lon, lat = call.query.lon, call.query.lat
+    geo.parse_geojson({"type": "Point", "coordinates": [lon, lat]}, allowed=("Point",), field="lon")
+    with session_scope() as session:
+        found = service.municipality_at(session, lon, lat)
+        if found is None:
+            swapped = service.municipality_at(session, lat, lon) if -90 <= lon <= 90 else None
+            if swapped is not None:
+                raise Invalid.for_field("lon", "place_looks_swapped", municipality=swapped.name)
+            raise NotFound("place_not_served")
+        zone = service.zone_at(session, municipality=found, lon=lon, lat=lat)
+        return MunicipalityAt(code=found.code, name=found.name, state=found.state, country=found.country,
+                              timezone=found.timezone,
+                              zone=ZoneRef(code=zone.code, name=zone.name, kind=zone.kind) if zone else None)
 
 
 @endpoint("GET", BASE, summary="One municipality with its boundary", tag=TAG, response=MunicipalityPublic,
@@ -117,5 +167,5 @@ def set_roles(call: Call) -> UserPublic:
                               data=call.body)
 
 
-routes = [list_municipalities, get_municipality, update_municipality, list_holidays, add_holiday, remove_holiday,
-          zones, import_zones, list_users, add_user, set_roles]
+routes = [list_municipalities, municipality_at_point, get_municipality, update_municipality, list_holidays,
+          add_holiday, remove_holiday, zones, import_zones, list_users, add_user, set_roles]
