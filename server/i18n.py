@@ -896,6 +896,26 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Vigía does not serve that place, but the point would fall in {municipality} with latitude and "
         "longitude swapped: send longitude (lon) first, then latitude (lat).",
     },
+    # /auth/me: the committees and observatories a person belongs to, in words
+    "membership_role_chair": {"es": "Presidencia", "en": "Chair"},
+    "membership_role_secretary": {"es": "Secretaría", "en": "Secretary"},
+    "membership_role_member_at_large": {"es": "Vocal", "en": "Member at large"},
+    "membership_role_social_comptroller": {"es": "Contralor social", "en": "Social comptroller"},
+    "membership_committee_draft": {"es": "En preparación", "en": "Being formed"},
+    "membership_committee_constituted": {"es": "Constituido", "en": "Constituted"},
+    "membership_committee_registered": {"es": "Registrado", "en": "Registered"},
+    "membership_committee_active": {"es": "En funciones", "en": "Active"},
+    "membership_committee_concluded": {"es": "Concluido", "en": "Concluded"},
+    "membership_committee_dissolved": {"es": "Disuelto", "en": "Dissolved"},
+    "membership_observatory_citizen_comptroller": {"es": "Contralor ciudadano acreditado",
+                                                   "en": "Accredited citizen comptroller"},
+    "membership_observatory_member": {"es": "Integrante del observatorio", "en": "Observatory member"},
+    "membership_accreditation_valid": {"es": "Acreditación vigente", "en": "Accreditation in force"},
+    "membership_accreditation_expired": {"es": "Acreditación vencida", "en": "Accreditation expired"},
+    "membership_accreditation_revoked": {"es": "Acreditación revocada", "en": "Accreditation revoked"},
+    "membership_accreditation_not_yet_valid": {"es": "Acreditación todavía no vigente",
+                                               "en": "Accreditation not yet in force"},
+    "membership_accreditation_none": {"es": "Sin acreditación", "en": "No accreditation"},
     # --- end of the block for issue 13's small things
 }
 

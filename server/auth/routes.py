@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from server.api import Call, endpoint
 from server.auth import service
-from server.auth.models import DevicePublic, LoginCreate, SessionPublic, UserPublic
+from server.auth.models import DevicePublic, LoginCreate, SessionPublic
 from server.db import session_scope
 from server.errors import AppError
 
@@ -30,10 +30,13 @@ def logout(call: Call) -> None:
         service.logout(session=session, actor=call.actor)
 
 
-@endpoint("GET", "/auth/me", summary="The signed-in account and its roles", tag=TAG, response=UserPublic, auth=True)
-def me(call: Call) -> UserPublic:
+@endpoint("GET", "/auth/me", summary="The signed-in account, its roles, committees and observatories", tag=TAG,
+          response=service.MePublic, auth=True)
+def me(call: Call) -> service.MePublic:
+    """The committees where the person is an active member today (role and the committee's state, as codes and
+    in words) and the observatories they belong to (with their accreditation as citizen comptroller)."""
     with session_scope() as session:
-        return service.me(session=session, actor=call.actor)
+        return service.me(session=session, actor=call.actor, language=call.language)
 
 
 @endpoint("GET", "/auth/devices", summary="My devices", tag=TAG, response=list[DevicePublic], auth=True)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 import sqlalchemy as sa
+from pydantic import BaseModel
+from pydantic import Field as PField
 from sqlalchemy.orm import Session
 
 from server.auth.actor import ANONYMOUS, Actor, authorize
@@ -30,6 +32,7 @@ from server.auth.models import (
 from server.config import get_settings
 from server.db import UTCDateTime, new_id, utcnow
 from server.errors import AppError, Conflict, Forbidden, NotFound, TooManyRequests, Unauthorized
+from server.i18n import Language, translate
 from server.municipalities import service as municipalities
 from server.municipalities.models import Municipality
 
@@ -269,10 +272,70 @@ def logout(session: Session, *, actor: Actor) -> None:
         record.revoked_at = utcnow()
 
 
-def me(session: Session, *, actor: Actor) -> UserPublic:
+class CommitteeMembershipPublic(BaseModel):
+    """A committee the person sits on today, with their role in it."""
+
+    municipality_code: str
+    committee_id: uuid.UUID
+    name: str
+    state: str = PField(description="draft, constituted, registered, active, concluded or dissolved")
+    state_label: str = PField(description="the state in words, in the language asked for")
+    member_id: uuid.UUID
+    role: str = PField(description="chair, secretary, member_at_large or social_comptroller")
+    role_label: str = PField(description="the role in words: Presidencia, Secretaría, Vocal, Contralor social")
+    since: date
+
+
+class ObservatoryMembershipPublic(BaseModel):
+    """An observatory the person belongs to, with their accreditation as citizen comptroller (if any)."""
+
+    municipality_code: str
+    observatory_id: uuid.UUID
+    name: str
+    theme: str
+    member_id: uuid.UUID
+    role: str = PField(description="citizen_comptroller (holds a valid accreditation today) or member")
+    role_label: str
+    accreditation_status: str = PField(description="valid, expired, revoked, not_yet_valid or none")
+    accreditation_label: str
+    accreditation_number: str | None
+    accreditation_valid_to: date | None
+
+
+class MePublic(UserPublic):
+    """The signed-in account: its roles per municipality, and the committees and observatories it belongs to."""
+
+    committees: list[CommitteeMembershipPublic] = PField(
+        description="committees where the person is an active member today")
+    observatories: list[ObservatoryMembershipPublic]
+
+
+def me(session: Session, *, actor: Actor, language: Language = "es") -> MePublic:
+    from server.committees import service as committees  # both domains build on accounts, not the other way
+    from server.observatories import service as observatories
+
     user = session.get(User, actor.user_id)
     assert user is not None  # authenticate() just read it
-    return user_public(session, user)
+    committee_rows = [
+        CommitteeMembershipPublic(
+            municipality_code=row.municipality_code, committee_id=row.committee_id, name=row.committee_name,
+            state=row.committee_state, state_label=translate(f"membership_committee_{row.committee_state}", language),
+            member_id=row.member_id, role=row.role, role_label=translate(f"membership_role_{row.role}", language),
+            since=row.start_on)
+        for row in committees.memberships_of(session, user_id=user.id)
+    ]
+    observatory_rows = []
+    for row in observatories.memberships_of(session, user_id=user.id):
+        role = "citizen_comptroller" if row.accreditation_status == "valid" else "member"
+        observatory_rows.append(ObservatoryMembershipPublic(
+            municipality_code=row.municipality_code, observatory_id=row.observatory_id, name=row.observatory_name,
+            theme=row.theme, member_id=row.member_id, role=role,
+            role_label=translate(f"membership_observatory_{role}", language),
+            accreditation_status=row.accreditation_status,
+            accreditation_label=translate(f"membership_accreditation_{row.accreditation_status}", language),
+            accreditation_number=row.accreditation_number, accreditation_valid_to=row.accreditation_valid_to))
+    return MePublic(**user_public(session, user).model_dump(), committees=committee_rows,
+                    observatories=observatory_rows)
 
 
 def mark_synced(session: Session, *, device_id: uuid.UUID) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -91,6 +92,40 @@ def memberships(session: Session, *, user_id: uuid.UUID) -> list[tuple[uuid.UUID
         if start_on <= on and (end_on is None or end_on > on):
             found.append((committee_id, municipality_id))
     return sorted(set(found))
+
+
+@dataclass(frozen=True)
+class Membership:
+    """One committee a person sits on today, as the person's own account shows it (server.auth's /auth/me)."""
+
+    committee_id: uuid.UUID
+    committee_name: str
+    committee_state: str
+    municipality_code: str
+    member_id: uuid.UUID
+    role: str  # MemberRole: chair, secretary, member_at_large, social_comptroller
+    start_on: date
+
+
+def memberships_of(session: Session, *, user_id: uuid.UUID) -> list[Membership]:
+    """Every committee where the account is an active member today (each in its municipality's time zone), with
+    the member's role, by municipality and committee name."""
+    rows = session.execute(
+        sa.select(Member, Committee.name, Committee.state, Municipality)
+        .join(Committee, Committee.id == Member.committee_id)
+        .join(Municipality, Municipality.id == Committee.municipality_id)
+        .where(Member.user_id == user_id)
+        .order_by(Municipality.code, Committee.name, Member.start_on)
+    ).all()
+    today: dict[uuid.UUID, date] = {}
+    found = []
+    for member, name, state, municipality in rows:
+        on = today.setdefault(municipality.id, today_in(municipality))
+        if member.start_on <= on and (member.end_on is None or member.end_on > on):
+            found.append(Membership(committee_id=member.committee_id, committee_name=name, committee_state=state,
+                                    municipality_code=municipality.code, member_id=member.id, role=member.role,
+                                    start_on=member.start_on))
+    return found
 
 
 def is_coordinator_or_staff(actor: Actor, municipality: Municipality) -> bool:

@@ -4,6 +4,7 @@ data), and the rule that only a validly accredited citizen comptroller acts as o
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
@@ -89,6 +90,48 @@ def is_accredited(session: Session, *, municipality: Municipality, user_id: uuid
     comptroller there: valid_from ≤ on ≤ valid_to and not revoked. Expired or revoked: no right to act."""
     return accredited_member(session, municipality=municipality, user_id=user_id, on=on,
                              observatory_id=observatory_id) is not None
+
+
+@dataclass(frozen=True)
+class Membership:
+    """One observatory a person belongs to, with the accreditation that speaks for them today (server.auth's
+    /auth/me). `accreditation_status`: valid, expired, revoked, not_yet_valid or none."""
+
+    observatory_id: uuid.UUID
+    observatory_name: str
+    theme: str
+    municipality_code: str
+    member_id: uuid.UUID
+    accreditation_status: AccreditationStatus
+    accreditation_number: str | None
+    accreditation_valid_to: date | None
+
+
+def memberships_of(session: Session, *, user_id: uuid.UUID) -> list[Membership]:
+    """Every observatory the account is a member of, by municipality and name, each with its best accreditation
+    (a valid one, else the most recent) on today's date in that municipality."""
+    rows = session.execute(
+        sa.select(ObservatoryMember, Observatory.name, Observatory.theme, Municipality)
+        .join(Observatory, Observatory.id == ObservatoryMember.observatory_id)
+        .join(Municipality, Municipality.id == Observatory.municipality_id)
+        .where(ObservatoryMember.user_id == user_id)
+        .order_by(Municipality.code, Observatory.name, ObservatoryMember.created_at)
+    ).all()
+    held: dict[uuid.UUID, list[Accreditation]] = {member.id: [] for member, *_ in rows}
+    if held:
+        for accreditation in session.scalars(sa.select(Accreditation).where(Accreditation.member_id.in_(list(held)))):
+            held[accreditation.member_id].append(accreditation)
+    found = []
+    for member, name, theme, municipality in rows:
+        on = today_in(municipality)
+        best = _best(held[member.id], on)
+        found.append(Membership(
+            observatory_id=member.observatory_id, observatory_name=name, theme=theme,
+            municipality_code=municipality.code, member_id=member.id,
+            accreditation_status=status_of(best, on) if best is not None else "none",
+            accreditation_number=best.number if best is not None else None,
+            accreditation_valid_to=best.valid_to if best is not None else None))
+    return found
 
 
 # ------------------------------------------------------------------------------------------------ observatories
