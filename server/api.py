@@ -123,6 +123,7 @@ async def parse_json_body(request: Request, model: type[BaseModel], *, limit: in
         raise BodyValidationError(exc) from exc
     edge.refuse_wide_ints({name: getattr(validated, name) for name in type(validated).model_fields
                            if name not in own})
+    edge.refuse_blank(validated, skip=own)
     return validated
 
 

@@ -4,6 +4,10 @@
   both databases alike, before anything is stored: 400 `nul_character`, naming each field.
 - An integer outside 64 bits (-2^63 .. 2^63-1): no column or index holds one, and the drivers fail on it; 422
   `int64_range` naming the field (the API document declares such integers `format: int64`).
+- Blank text: where a schema refuses empty text (`min_length` of 1 or more), text of only spaces, tabs or line
+  breaks is refused the same way (422 `string_too_short`, "no puede estar vacío ni tener solo espacios"), and the
+  minimum counts the characters between the first and the last that are not spaces. The text is stored as sent;
+  passwords, secrets and tokens are never looked at (`refuse_blank`).
 
 `server.api.endpoint()` applies both to every JSON body, query string and path; the sync push applies them to
 each mutation on its own (a mutation that holds one is `rejected`, the others still apply), and the file imports
@@ -12,9 +16,12 @@ to what they parse.
 
 from __future__ import annotations
 
+import typing
 from typing import Any
 
+from annotated_types import MinLen
 from pydantic import BaseModel
+from pydantic.fields import FieldInfo
 
 from server.errors import BadRequest, Invalid
 
@@ -87,3 +94,78 @@ def refuse_odd(value: Any, path: str = "") -> None:
     """Both checks, NUL first (parsed data that also went through a model, such as a query or a path)."""
     refuse_nul(value, path)
     refuse_wide_ints(value, path)
+
+
+# Fields whose text is a credential: never inspected, never altered (a password may be anything).
+_SECRET_NAMES = ("password", "secret", "token", "api_key")
+
+
+def _min_length(metadata: Any) -> int:
+    """The largest minimum length among constraints (MinLen, Field(min_length=...), StringConstraints)."""
+    found = 0
+    for item in metadata:
+        if isinstance(item, MinLen):
+            found = max(found, item.min_length)
+        elif isinstance(item, FieldInfo):
+            found = max(found, _min_length(item.metadata))
+        elif isinstance(getattr(item, "min_length", None), int):
+            found = max(found, item.min_length)
+    return found
+
+
+def _item_min_length(annotation: Any) -> int:
+    """The min_length of the text items of a list field (`list[Annotated[str, Field(min_length=2)]]`)."""
+    found = 0
+    for arg in typing.get_args(annotation):
+        if typing.get_origin(arg) is typing.Annotated:
+            found = max(found, _min_length(typing.get_args(arg)[1:]))
+        elif typing.get_args(arg):
+            found = max(found, _item_min_length(arg))
+    return found
+
+
+def blank_texts(value: Any, path: str = "") -> list[dict[str, Any]]:
+    """Details for every text of a validated model that its schema requires but that holds only spaces (or fewer
+    characters than its minimum once the spaces around it are left aside)."""
+    found: list[dict[str, Any]] = []
+    if isinstance(value, BaseModel):
+        for name, info in type(value).model_fields.items():
+            where = _join(path, info.alias or name)
+            item = getattr(value, name, None)
+            if any(word in name.lower() for word in _SECRET_NAMES):
+                continue
+            found += _blank_field(item, info, where)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            found += blank_texts(item, _join(path, key))
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            found += blank_texts(item, _join(path, index))
+    return found
+
+
+def _blank_field(item: Any, info: FieldInfo, where: str) -> list[dict[str, Any]]:
+    if isinstance(item, str):
+        return _blank(item, _min_length(info.metadata), where)
+    if isinstance(item, (list, tuple)) and any(isinstance(text, str) for text in item):
+        minimum = _item_min_length(info.annotation)
+        return [problem for index, text in enumerate(item) if isinstance(text, str)
+                for problem in _blank(text, minimum, _join(where, index))]
+    return blank_texts(item, where)
+
+
+def _blank(text: str, minimum: int, where: str) -> list[dict[str, Any]]:
+    if minimum < 1 or len(text.strip()) >= minimum:
+        return []
+    message_code = "text_blank" if not text.strip() else "text_too_short"
+    return [{"field": where, "code": "string_too_short", "message_code": message_code,
+             "params": {"min_length": minimum}}]
+
+
+def refuse_blank(value: Any, path: str = "", *, skip: Any = ()) -> None:
+    """422 naming each required text of a validated model (or of the models in `value`) that is only spaces;
+    `skip` names top-level fields checked elsewhere (the sync push checks each mutation on its own)."""
+    problems = [problem for problem in blank_texts(value, path)
+                if problem["field"].split(".", 1)[0] not in set(skip)]
+    if problems:
+        raise Invalid("validation_error", details=problems)

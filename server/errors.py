@@ -6,11 +6,12 @@ Starlette's HTTPException into that shape. No traceback ever leaves the server.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from server.i18n import VALIDATION_MESSAGES_ES, Language, translate
+from server.i18n import MESSAGES, VALIDATION_MESSAGES, Language, enum_words, fill, join_words, translate
 
 
 class AppError(Exception):
@@ -46,9 +47,10 @@ class AppError(Exception):
         """Details with their messages in `language` (a detail may carry a code and params instead of text)."""
         rendered = []
         for detail in self.details:
-            item = {key: value for key, value in detail.items() if key != "params"}
+            item = {key: value for key, value in detail.items() if key not in ("params", "message_code")}
             if "message" not in item:
-                item["message"] = translate(detail["code"], language, **detail.get("params", {}))
+                code = detail.get("message_code", detail["code"])
+                item["message"] = translate(code, language, **detail.get("params", {}))
             item.setdefault("field", None)
             rendered.append(item)
         return rendered
@@ -137,22 +139,37 @@ class ErrorResponse(BaseModel):
 
 
 def validation_details(exc: ValidationError, language: Language, *, strip_prefix: int = 0) -> list[dict[str, Any]]:
-    """Pydantic's errors as ErrorDetail dicts: the field path joined by dots, the message in `language`."""
+    """Pydantic's errors as ErrorDetail dicts: the field path joined by dots, the message in `language`.
+
+    Every Pydantic error type a request can cause has its words in `VALIDATION_MESSAGES` (counts agree in
+    number); a validator may raise `PydanticCustomError(code, ...)` with a catalogue code and its params; the
+    codes an enumeration lists become its words ("queja, denuncia, solicitud de información o sugerencia")."""
     details = []
     for err in exc.errors(include_url=False):
         loc = [str(part) for part in err.get("loc", ())][strip_prefix:]
         kind = err.get("type", "value_error")
-        message = err.get("msg", "")
-        if language == "es" and kind in VALIDATION_MESSAGES_ES:
-            ctx = {key: value for key, value in (err.get("ctx") or {}).items()}
-            try:
-                message = VALIDATION_MESSAGES_ES[kind].format(**ctx)
-            except (KeyError, IndexError):
-                message = VALIDATION_MESSAGES_ES[kind]
-        elif kind == "value_error" and message.startswith("Value error, "):
-            message = message[len("Value error, ") :]
-        details.append({"field": ".".join(loc) or None, "code": kind, "message": message})
+        ctx = dict(err.get("ctx") or {})
+        details.append({"field": ".".join(loc) or None, "code": kind,
+                        "message": validation_message(kind, err.get("msg", ""), ctx, language)})
     return details
+
+
+_QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'")
+
+
+def validation_message(kind: str, message: str, ctx: dict[str, Any], language: Language) -> str:
+    """The words for one Pydantic error (`kind`, Pydantic's English `message`, its `ctx`) in `language`."""
+    if kind in ("enum", "literal_error") and isinstance(ctx.get("expected"), str):
+        codes = _QUOTED.findall(ctx["expected"])
+        ctx["expected"] = enum_words(codes, language) or join_words(codes, language) if codes else ctx["expected"]
+    if kind in VALIDATION_MESSAGES:
+        if kind == "value_error":
+            text = str(ctx.get("error", message))
+            return text[len("Value error, "):] if text.startswith("Value error, ") else text
+        return fill(VALIDATION_MESSAGES[kind][language], language, **ctx)
+    if kind in MESSAGES:  # PydanticCustomError(code, ...) with a catalogue code
+        return translate(kind, language, **ctx)
+    return message[len("Value error, "):] if message.startswith("Value error, ") else message
 
 
 def error_payload(code: str, message: str, details: list[dict[str, Any]], request_id: str | None) -> dict[str, Any]:

@@ -5,7 +5,12 @@ Error codes are stable English identifiers; the message shown with them comes fr
 
 from __future__ import annotations
 
-from typing import Literal
+import re
+import string
+import unicodedata
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any, Literal, TypeVar
 
 Language = Literal["es", "en"]
 DEFAULT_LANGUAGE: Language = "es"
@@ -16,8 +21,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                             "en": "There is no such committee in this municipality."},
     "committee_name_taken": {"es": "Ya existe un comité llamado {name}.", "en": "A committee named {name} exists."},
     "committee_transition_not_allowed": {
-        "es": "Un comité en estado {current} no puede pasar a {to}.",
-        "en": "A committee in state {current} cannot move to {to}.",
+        "es": "Un comité {current} no puede quedar {to}.",
+        "en": "A committee that is {current} cannot become {to}.",
     },
     "committee_date_in_future": {"es": "La fecha no puede ser futura.", "en": "The date cannot be in the future."},
     "committee_date_before_previous_step": {
@@ -106,8 +111,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "empty_body": {"es": "El cuerpo de la solicitud está vacío.", "en": "The request body is empty."},
     "body_too_large": {
-        "es": "La solicitud es demasiado grande (máximo {limit} bytes).",
-        "en": "The request is too large (at most {limit} bytes).",
+        "es": "La solicitud es demasiado grande: el máximo es {limit:MB}.",
+        "en": "The request is too large: the maximum is {limit:MB}.",
     },
     "validation_error": {
         "es": "Algunos datos no son válidos; revise los detalles.",
@@ -225,20 +230,20 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Only whoever filed the complaint can do this (signed in, or with folio and code).",
     },
     "transition_not_allowed": {
-        "es": "Una queja en estado {current} no puede pasar a {target}.",
-        "en": "A complaint in state {current} cannot move to {target}.",
+        "es": "Una queja {current} no puede pasar a {target}.",
+        "en": "A complaint that is {current} cannot be {target}.",
     },
     "public_answer_required": {
         "es": "Para pasar a «{state}» escriba la respuesta pública (o elija una plantilla).",
-        "en": "Moving to this state needs a public answer (or a template).",
+        "en": "Moving to «{state}» needs a public answer (or a template).",
     },
     "outcome_required": {
-        "es": "Indique si la queja resultó fundada (upheld) o infundada (not_upheld).",
+        "es": "Indique si la queja resultó fundada o infundada.",
         "en": "Say whether the complaint was upheld or not upheld.",
     },
     "referred_to_required": {
-        "es": "Indique la autoridad competente a la que se turna (referred_to).",
-        "en": "Name the competent body it is referred to (referred_to).",
+        "es": "Indique la autoridad competente a la que se turna la queja.",
+        "en": "Name the competent body the complaint is referred to.",
     },
     "already_extended": {"es": "El plazo ya se prorrogó una vez.", "en": "The term was already extended once."},
     "extension_too_long": {
@@ -252,8 +257,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "category_exists": {"es": "Ya existe la categoría {code}.", "en": "The category {code} already exists."},
     "category_not_found": {"es": "No existe la categoría {code}.", "en": "There is no category {code}."},
     "unknown_kind": {
-        "es": "Tipo desconocido: {value}; use complaint, report, information_request o suggestion.",
-        "en": "Unknown kind: {value}; use complaint, report, information_request or suggestion.",
+        "es": "Tipo desconocido: «{value}»; use queja, denuncia, solicitud de información o sugerencia.",
+        "en": "Unknown kind: '{value}'; use complaint, report of wrongdoing, information request or suggestion.",
     },
     "photo_not_in_complaint": {"es": "Esa foto no es de esta queja.", "en": "That photo does not belong to this complaint."},
     "template_not_found": {"es": "No existe esa plantilla.", "en": "There is no such template."},
@@ -458,10 +463,48 @@ MESSAGES: dict[str, dict[str, str]] = {
         "es": "la cabeza no coincide con la última entrada",
         "en": "the head does not match the last entry",
     },
+    # --- issue 13, "Publication policy (privacy)": moderation of complaints and photos (server/complaints/
+    # moderation.py, server/media), docs/privacy.md; one block, kept together
+    "moderation_empty": {
+        "es": "Indique qué decide: sobre el texto de la queja, sobre alguna de sus fotos, o sobre ambos.",
+        "en": "Say what you decide: on the complaint's text, on one of its photos, or on both.",
+    },
+    "moderation_restricted": {
+        "es": "Esta queja es una denuncia o su autor pidió confidencialidad: su texto y sus fotos no se publican. "
+              "Solo puede mantenerlos reservados.",
+        "en": "This complaint is a report of wrongdoing or its author asked for confidentiality: its text and "
+              "photos are not published. You can only keep them private.",
+    },
+    "moderation_public_text_required": {
+        "es": "Para publicar con tachaduras escriba el texto que leerá el público, sin nombres, domicilios ni "
+              "teléfonos.",
+        "en": "To publish with blackouts, write the text the public will read, without names, addresses or "
+              "phone numbers.",
+    },
+    "moderation_boxes_required": {
+        "es": "Para publicar la foto con tachaduras marque al menos un recuadro.",
+        "en": "To publish the photo with blackouts, mark at least one box.",
+    },
+    "moderation_boxes_only_with_blackout": {
+        "es": "Los recuadros solo se usan al publicar con tachaduras.",
+        "en": "Boxes are only used when publishing with blackouts.",
+    },
+    "publication_report_never_at_once": {
+        "es": "El texto de una denuncia nunca se publica de inmediato: siempre lo revisa una persona y el público "
+              "solo ve su categoría, colonia, estado y fechas.",
+        "en": "The text of a report of wrongdoing is never published at once: a person always reviews it, and "
+              "the public sees only its category, neighbourhood, state and dates.",
+    },
+    "photo_of_complaint": {
+        "es": "Esta foto es parte de una queja: decida su publicación desde la moderación de la queja.",
+        "en": "This photo belongs to a complaint: decide on it in the complaint's moderation.",
+    },
+    # --- end of the block for issue 13's publication policy
     # photos (server/media)
     "photo_too_large": {
-        "es": "La foto pesa {size} y el máximo es {limit}; envíela con menor resolución o más compresión.",
-        "en": "The photo is {size} and the maximum is {limit}; send it at a lower resolution or more compressed.",
+        "es": "La foto pesa {size:MB} y el máximo es {limit:MB}; envíela con menor resolución o más compresión.",
+        "en": "The photo is {size:MB} and the maximum is {limit:MB}; send it at a lower resolution or more "
+        "compressed.",
     },
     "not_an_image": {
         "es": "El archivo no es una imagen que podamos leer; envíe una foto {accepted}.",
@@ -513,6 +556,46 @@ MESSAGES: dict[str, dict[str, str]] = {
     "kind_report": {"es": "Denuncia", "en": "Report of wrongdoing"},
     "kind_information_request": {"es": "Solicitud de información", "en": "Information request"},
     "kind_suggestion": {"es": "Sugerencia", "en": "Suggestion"},
+    # --- issue 13, "Figures that do not mislead": what each statistic counts (server/complaints/stats.py), the
+    # public committee report (server/inspections/report.py); one block, kept together
+    "stats_time_to_first_response": {
+        "es": "Días hábiles desde que se recibió cada caso hasta su primera respuesta (mediana y el tiempo en que "
+        "se respondió el 90 % de los casos; también en días naturales). Solo cuenta los casos ya respondidos; se "
+        "indica aparte cuántos siguen sin respuesta y cuántos terminaron sin ella (por ejemplo, desistidos).",
+        "en": "Business days from the receipt of each case to its first answer (the median, and the time within "
+        "which 90% of cases were answered; also in calendar days). Only cases already answered count; how many "
+        "are still unanswered and how many ended without an answer (for example, withdrawn) is given apart.",
+    },
+    "stats_time_to_resolution": {
+        "es": "Días hábiles desde que se recibió cada caso hasta su resolución (fundada o infundada) vigente "
+        "(mediana y el tiempo en que se resolvió el 90 %; también en días naturales). Solo cuenta los casos "
+        "resueltos; se indica aparte cuántos siguen en trámite y cuántos terminaron sin resolución "
+        "(improcedentes, turnados a otra autoridad, desistidos o acumulados).",
+        "en": "Business days from the receipt of each case to the resolution (upheld or not upheld) that stands "
+        "(the median, and the time within which 90% were resolved; also in calendar days). Only resolved cases "
+        "count; how many are still in progress and how many ended without a resolution (inadmissible, referred "
+        "to another authority, withdrawn or merged) is given apart.",
+    },
+    "stats_answered_on_time": {
+        "es": "De los casos cuyo plazo ya se cumplió o que ya tuvieron respuesta, la parte que recibió su primera "
+        "respuesta a más tardar el día en que vencía su plazo. Cuentan como tardíos los respondidos después y "
+        "los que seguían sin respuesta al vencer el plazo. No se cuentan todavía los que siguen sin respuesta "
+        "dentro de su plazo, ni los que terminaron sin respuesta antes de que venciera.",
+        "en": "Of the cases whose term has run out or that have been answered, the share that got a first answer "
+        "on or before the last day of their term. Cases answered later and cases still without an answer when "
+        "their term ran out count as late. Cases still unanswered within their term do not count yet, nor those "
+        "that ended without an answer before their term ran out.",
+    },
+    "stats_resolved_on_time": {
+        "es": "De los casos resueltos o cuyo plazo ya venció sin resolución, la parte resuelta a más tardar el día "
+        "en que vencía su plazo (con la prórroga, si se concedió). Cuentan como tardíos los resueltos después y "
+        "los que siguen en trámite con el plazo vencido. No se cuentan todavía los que están dentro de su plazo o "
+        "esperan una aclaración, ni los que terminaron sin resolución.",
+        "en": "Of the cases resolved or whose term ran out without a resolution, the share resolved on or before "
+        "the last day of their term (with the extension, if granted). Cases resolved later and cases still in "
+        "progress past their term count as late. Cases within their term or waiting for a clarification do not "
+        "count yet, nor those that ended without a resolution.",
+    },
     # Open311 GeoReport v2 (server/open311)
     "open311_not_found": {
         "es": "Esa dirección no existe en la API Open311 de Vigía; las rutas están en /docs.",
@@ -832,8 +915,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "upload_length_invalid": {"es": "Upload-Length debe ser el tamaño del archivo en bytes (un entero).",
                               "en": "Upload-Length must be the file's size in bytes (an integer)."},
     "upload_too_large": {
-        "es": "El archivo mide {length} bytes; el máximo para una foto es {limit} bytes.",
-        "en": "The file is {length} bytes; a photo may be at most {limit} bytes.",
+        "es": "El archivo pesa {length:MB}; el máximo para una foto es {limit:MB}.",
+        "en": "The file is {length:MB}; a photo may be at most {limit:MB}.",
     },
     "upload_metadata_invalid": {
         "es": "Upload-Metadata debe ser una lista de pares «clave valor-en-base64» separados por comas.",
@@ -884,6 +967,59 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The point is in {other} ({other_code}), not in {municipality}. If the place is right, file it in "
         "the municipality of {other}.",
     },
+    "text_blank": {
+        "es": "Este campo no puede estar vacío ni tener solo espacios.",
+        "en": "This field cannot be empty or hold only spaces.",
+    },
+    "text_too_short": {
+        "es": "Debe tener al menos {min_length} {min_length:carácter|caracteres}, sin contar los espacios del "
+        "principio y del final.",
+        "en": "Must have at least {min_length} {min_length:character|characters}, not counting spaces at the "
+        "start and the end.",
+    },
+    # A complaint's state as it reads after "Una queja ..." / "A complaint that is ..." (complaint_is_*) and after
+    # "... no puede pasar a" / "... cannot be moved to" (complaint_to_*): transition_not_allowed.
+    "complaint_is_received": {"es": "recibida", "en": "received"},
+    "complaint_is_needs_clarification": {"es": "en espera de aclaración", "en": "awaiting clarification"},
+    "complaint_is_admitted": {"es": "admitida", "en": "admitted"},
+    "complaint_is_inadmissible": {"es": "improcedente", "en": "inadmissible"},
+    "complaint_is_referred": {"es": "turnada a otra autoridad", "en": "referred to another body"},
+    "complaint_is_under_investigation": {"es": "en investigación", "en": "under investigation"},
+    "complaint_is_extended": {"es": "en investigación con prórroga", "en": "under investigation with an extension"},
+    "complaint_is_resolved": {"es": "resuelta", "en": "resolved"},
+    "complaint_is_closed": {"es": "concluida", "en": "closed"},
+    "complaint_is_reopened": {"es": "reabierta", "en": "reopened"},
+    "complaint_is_withdrawn": {"es": "desistida", "en": "withdrawn"},
+    "complaint_to_received": {"es": "recibida", "en": "received"},
+    "complaint_to_needs_clarification": {"es": "espera de aclaración", "en": "awaiting clarification"},
+    "complaint_to_admitted": {"es": "admitida", "en": "admitted"},
+    "complaint_to_inadmissible": {"es": "improcedente", "en": "inadmissible"},
+    "complaint_to_referred": {"es": "turnada", "en": "referred"},
+    "complaint_to_under_investigation": {"es": "investigación", "en": "under investigation"},
+    "complaint_to_extended": {"es": "prórroga", "en": "extended"},
+    "complaint_to_resolved": {"es": "resuelta", "en": "resolved"},
+    "complaint_to_closed": {"es": "concluida", "en": "closed"},
+    "complaint_to_reopened": {"es": "reabierta", "en": "reopened"},
+    "complaint_to_withdrawn": {"es": "desistida", "en": "withdrawn"},
+    # A committee's state after "Un comité ..." / "El comité está ..." (committee_is_*) and after "... no puede
+    # quedar" / "... cannot become" (committee_to_*): committee_transition_not_allowed, committee_closed.
+    "committee_is_draft": {"es": "en borrador", "en": "a draft"},
+    "committee_is_constituted": {"es": "constituido", "en": "constituted"},
+    "committee_is_registered": {"es": "registrado", "en": "registered"},
+    "committee_is_active": {"es": "en funciones", "en": "active"},
+    "committee_is_concluded": {"es": "concluido", "en": "concluded"},
+    "committee_is_dissolved": {"es": "disuelto", "en": "dissolved"},
+    "committee_to_draft": {"es": "en borrador", "en": "a draft"},
+    "committee_to_constituted": {"es": "constituido", "en": "constituted"},
+    "committee_to_registered": {"es": "registrado", "en": "registered"},
+    "committee_to_active": {"es": "en funciones", "en": "active"},
+    "committee_to_concluded": {"es": "concluido", "en": "concluded"},
+    "committee_to_dissolved": {"es": "disuelto", "en": "dissolved"},
+    # Priorities of a complaint (accepted as input too: "alta", "urgente").
+    "priority_low": {"es": "Baja", "en": "Low"},
+    "priority_normal": {"es": "Normal", "en": "Normal"},
+    "priority_high": {"es": "Alta", "en": "High"},
+    "priority_urgent": {"es": "Urgente", "en": "Urgent"},
     # --- issue 13, "small things the apps need": point → municipality, /auth/me, visits far from their work,
     # follow-up codes and links (one block, kept together)
     "place_not_served": {
@@ -916,47 +1052,101 @@ MESSAGES: dict[str, dict[str, str]] = {
     "membership_accreditation_not_yet_valid": {"es": "Acreditación todavía no vigente",
                                                "en": "Accreditation not yet in force"},
     "membership_accreditation_none": {"es": "Sin acreditación", "en": "No accreditation"},
+    # inspection visits: far from their work, and the complaint a finding becomes
+    "visit_far_from_work": {
+        "es": "La visita se registró a {distance} de la obra «{work}», más lejos de los {limit} m que esperamos. "
+        "Se guardó de todos modos; revise que eligió la obra correcta y que el GPS del teléfono tenía buena señal.",
+        "en": "The visit was recorded {distance} from the work «{work}», farther than the {limit} m we expect. "
+        "It was saved anyway; check that you chose the right work and that the phone's GPS had a good signal.",
+    },
+    "finding_complaint_origin": {
+        "es": "Hallazgo de la visita del comité «{committee}» a la obra «{work}» del {day}. Gravedad: {severity}.",
+        "en": "Finding of the visit of the committee «{committee}» to the work «{work}» on {day}. Severity: "
+        "{severity}.",
+    },
+    "finding_severity_low": {"es": "baja", "en": "low"},
+    "finding_severity_medium": {"es": "media", "en": "medium"},
+    "finding_severity_high": {"es": "alta", "en": "high"},
+    "finding_severity_critical": {"es": "crítica", "en": "critical"},
     # --- end of the block for issue 13's small things
 }
 
-# Pydantic's error types, rendered in Spanish; `ctx` values fill the placeholders.
-VALIDATION_MESSAGES_ES: dict[str, str] = {
-    "missing": "Este campo es obligatorio.",
-    "extra_forbidden": "Este campo no se admite.",
-    "string_type": "Debe ser texto.",
-    "string_too_short": "Debe tener al menos {min_length} caracteres.",
-    "string_too_long": "Debe tener como máximo {max_length} caracteres.",
-    "string_pattern_mismatch": "No tiene el formato esperado.",
-    "int_type": "Debe ser un número entero.",
-    "int_parsing": "Debe ser un número entero.",
-    "float_type": "Debe ser un número.",
-    "float_parsing": "Debe ser un número.",
-    "bool_type": "Debe ser verdadero o falso.",
-    "bool_parsing": "Debe ser verdadero o falso.",
-    "greater_than": "Debe ser mayor que {gt}.",
-    "greater_than_equal": "Debe ser mayor o igual que {ge}.",
-    "less_than": "Debe ser menor que {lt}.",
-    "less_than_equal": "Debe ser menor o igual que {le}.",
-    "literal_error": "Debe ser uno de: {expected}.",
-    "enum": "Debe ser uno de: {expected}.",
-    "uuid_type": "Debe ser un identificador UUID.",
-    "uuid_parsing": "Debe ser un identificador UUID.",
-    "date_type": "Debe ser una fecha AAAA-MM-DD.",
-    "date_parsing": "Debe ser una fecha AAAA-MM-DD.",
-    "date_from_datetime_parsing": "Debe ser una fecha AAAA-MM-DD.",
-    "datetime_type": "Debe ser una fecha y hora ISO 8601.",
-    "datetime_parsing": "Debe ser una fecha y hora ISO 8601.",
-    "list_type": "Debe ser una lista.",
-    "dict_type": "Debe ser un objeto.",
-    "model_type": "Debe ser un objeto.",
-    "too_short": "Debe tener al menos {min_length} elementos.",
-    "too_long": "Debe tener como máximo {max_length} elementos.",
-    "json_invalid": "No es JSON válido.",
-    "value_error": "{error}",
-    "decimal_max_places": "Debe tener como máximo {decimal_places} decimales.",
-    "decimal_max_digits": "Debe tener como máximo {max_digits} dígitos.",
-    "decimal_parsing": "Debe ser un número.",
+# Pydantic's error types, rendered in each language; `ctx` values fill the placeholders (an enumeration's codes
+# become its words, server.errors). Counts agree in number: "al menos 1 elemento", "al menos 2 elementos".
+VALIDATION_MESSAGES: dict[str, dict[str, str]] = {
+    "missing": {"es": "Este campo es obligatorio.", "en": "This field is required."},
+    "blank": {"es": "Este campo no puede estar vacío ni tener solo espacios.",
+              "en": "This field cannot be empty or only spaces."},
+    "extra_forbidden": {"es": "Este campo no se admite.", "en": "This field is not accepted."},
+    "string_type": {"es": "Debe ser texto.", "en": "Must be text."},
+    "string_too_short": {
+        "es": "Debe tener al menos {min_length} {min_length:carácter|caracteres}.",
+        "en": "Must have at least {min_length} {min_length:character|characters}.",
+    },
+    "string_too_long": {
+        "es": "Debe tener como máximo {max_length} {max_length:carácter|caracteres}.",
+        "en": "Must have at most {max_length} {max_length:character|characters}.",
+    },
+    "string_pattern_mismatch": {"es": "No tiene el formato esperado.", "en": "Does not have the expected format."},
+    "int_type": {"es": "Debe ser un número entero.", "en": "Must be a whole number."},
+    "int_parsing": {"es": "Debe ser un número entero.", "en": "Must be a whole number."},
+    "int_from_float": {"es": "Debe ser un número entero, sin decimales.", "en": "Must be a whole number, without decimals."},
+    "float_type": {"es": "Debe ser un número.", "en": "Must be a number."},
+    "float_parsing": {"es": "Debe ser un número.", "en": "Must be a number."},
+    "finite_number": {"es": "Debe ser un número finito.", "en": "Must be a finite number."},
+    "bool_type": {"es": "Debe ser verdadero o falso.", "en": "Must be true or false."},
+    "bool_parsing": {"es": "Debe ser verdadero o falso.", "en": "Must be true or false."},
+    "greater_than": {"es": "Debe ser mayor que {gt}.", "en": "Must be greater than {gt}."},
+    "greater_than_equal": {"es": "Debe ser mayor o igual que {ge}.", "en": "Must be greater than or equal to {ge}."},
+    "less_than": {"es": "Debe ser menor que {lt}.", "en": "Must be less than {lt}."},
+    "less_than_equal": {"es": "Debe ser menor o igual que {le}.", "en": "Must be less than or equal to {le}."},
+    "literal_error": {"es": "Debe ser uno de estos valores: {expected}.", "en": "Must be one of these values: {expected}."},
+    "enum": {"es": "Debe ser uno de estos valores: {expected}.", "en": "Must be one of these values: {expected}."},
+    "uuid_type": {"es": "Debe ser un identificador UUID.", "en": "Must be a UUID."},
+    "uuid_parsing": {"es": "Debe ser un identificador UUID.", "en": "Must be a UUID."},
+    "date_type": {"es": "Debe ser una fecha AAAA-MM-DD.", "en": "Must be a YYYY-MM-DD date."},
+    "date_parsing": {"es": "Debe ser una fecha AAAA-MM-DD.", "en": "Must be a YYYY-MM-DD date."},
+    "date_from_datetime_parsing": {"es": "Debe ser una fecha AAAA-MM-DD.", "en": "Must be a YYYY-MM-DD date."},
+    "date_from_datetime_inexact": {"es": "Debe ser una fecha AAAA-MM-DD, sin hora.",
+                                   "en": "Must be a YYYY-MM-DD date, without a time."},
+    "datetime_type": {"es": "Debe ser una fecha y hora ISO 8601.", "en": "Must be an ISO 8601 date and time."},
+    "datetime_parsing": {"es": "Debe ser una fecha y hora ISO 8601.", "en": "Must be an ISO 8601 date and time."},
+    "datetime_from_date_parsing": {"es": "Debe ser una fecha y hora ISO 8601.",
+                                   "en": "Must be an ISO 8601 date and time."},
+    "timezone_aware": {"es": "La fecha y hora debe indicar su zona horaria (p. ej. -06:00).",
+                       "en": "The date and time must give its time zone (e.g. -06:00)."},
+    "list_type": {"es": "Debe ser una lista.", "en": "Must be a list."},
+    "set_type": {"es": "Debe ser una lista.", "en": "Must be a list."},
+    "dict_type": {"es": "Debe ser un objeto.", "en": "Must be an object."},
+    "model_type": {"es": "Debe ser un objeto.", "en": "Must be an object."},
+    "model_attributes_type": {"es": "Debe ser un objeto.", "en": "Must be an object."},
+    "too_short": {
+        "es": "Debe tener al menos {min_length} {min_length:elemento|elementos}.",
+        "en": "Must have at least {min_length} {min_length:item|items}.",
+    },
+    "too_long": {
+        "es": "Debe tener como máximo {max_length} {max_length:elemento|elementos}.",
+        "en": "Must have at most {max_length} {max_length:item|items}.",
+    },
+    "json_invalid": {"es": "No es JSON válido.", "en": "Not valid JSON."},
+    "json_type": {"es": "No es JSON válido.", "en": "Not valid JSON."},
+    "value_error": {"es": "{error}", "en": "{error}"},
+    "decimal_max_places": {
+        "es": "Debe tener como máximo {decimal_places} {decimal_places:decimal|decimales}.",
+        "en": "Must have at most {decimal_places} {decimal_places:decimal place|decimal places}.",
+    },
+    "decimal_max_digits": {
+        "es": "Debe tener como máximo {max_digits} {max_digits:dígito|dígitos}.",
+        "en": "Must have at most {max_digits} {max_digits:digit|digits}.",
+    },
+    "decimal_parsing": {"es": "Debe ser un número.", "en": "Must be a number."},
+    "decimal_type": {"es": "Debe ser un número.", "en": "Must be a number."},
+    "url_parsing": {"es": "Debe ser una dirección web válida.", "en": "Must be a valid web address."},
+    "url_scheme": {"es": "Debe ser una dirección http:// o https://.", "en": "Must be an http:// or https:// address."},
+    "value_not_email": {"es": "Debe ser una dirección de correo válida.", "en": "Must be a valid email address."},
 }
+# Spanish alone, as other modules read it.
+VALIDATION_MESSAGES_ES: dict[str, str] = {kind: texts["es"] for kind, texts in VALIDATION_MESSAGES.items()}
 
 
 def negotiate(accept_language: str | None) -> Language:
@@ -982,13 +1172,135 @@ def negotiate(accept_language: str | None) -> Language:
     return DEFAULT_LANGUAGE
 
 
+@dataclass(frozen=True)
+class Words:
+    """A message parameter written in both languages (a state, a kind, a question's expected answer): the
+    message shows the one it is rendered in. Raise sites pass `term("complaint_is_admitted")` or
+    `Words(es=..., en=...)` instead of a code."""
+
+    es: str
+    en: str
+
+    def in_(self, language: str) -> str:
+        return self.en if language == "en" else self.es
+
+    def __str__(self) -> str:
+        return self.es
+
+
+def term(code: str) -> Words:
+    """The catalogue entry `code` as a parameter for another message."""
+    texts = MESSAGES[code]
+    return Words(es=texts["es"], en=texts["en"])
+
+
+def megabytes(size: object) -> str:
+    """A size in bytes as people read it: "15 MB", "1.5 MB", "0.5 MB"; text is left as it is."""
+    if isinstance(size, bool) or not isinstance(size, (int, float)):
+        return str(size)
+    value = size / 1_048_576
+    shown = f"{value:.1f}".rstrip("0").rstrip(".") if value < 10 else f"{value:.0f}"
+    return f"{shown} MB" if shown != "0" else f"{value:.2g} MB"
+
+
+class _Formatter(string.Formatter):
+    """str.format with two specs of our own: `{limit:MB}` shows a size in bytes as megabytes, and
+    `{count:elemento|elementos}` picks the singular when the number is 1 (the number itself goes in its own
+    placeholder: "al menos {count} {count:elemento|elementos}")."""
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if format_spec == "MB":
+            return megabytes(value)
+        if "|" in format_spec:
+            one, many = format_spec.split("|", 1)
+            return one if _is_one(value) else many
+        return super().format_field(value, format_spec)
+
+
+def _is_one(value: Any) -> bool:
+    try:
+        return float(value) == 1
+    except (TypeError, ValueError):
+        return False
+
+
+FORMATTER = _Formatter()
+
+
+def fill(template: str, language: Language = DEFAULT_LANGUAGE, /, **params: object) -> str:
+    """`template` with its placeholders filled (Words in `language`); the template as it is if one is missing."""
+    resolved = {key: value.in_(language) if isinstance(value, Words) else value for key, value in params.items()}
+    try:
+        return FORMATTER.format(template, **resolved)
+    except (KeyError, IndexError, ValueError):
+        return template
+
+
+def placeholders(template: str) -> set[str]:
+    """The names of the placeholders of a template (without their format specs)."""
+    return {name for _, name, _, _ in FORMATTER.parse(template) if name}
+
+
 def translate(code: str, language: Language = DEFAULT_LANGUAGE, /, **params: object) -> str:
     """The message for `code` in `language`, with its placeholders filled; the code itself if unknown."""
     texts = MESSAGES.get(code)
     if texts is None:
         return code
-    template = texts.get(language) or texts[DEFAULT_LANGUAGE]
-    try:
-        return template.format(**params)
-    except (KeyError, IndexError):
-        return template
+    return fill(texts.get(language) or texts[DEFAULT_LANGUAGE], language, **params)
+
+
+# ------------------------------------------------------------------------------------------------ enumerations
+
+E = TypeVar("E", bound=Enum)
+# Enumerations whose members have words in the catalogue (`{prefix}{value}`): they accept those words as input
+# (`member_by_words`), and a validation error lists the words instead of the codes (server.errors).
+ENUM_WORDS: dict[frozenset[str], str] = {}
+
+
+def _plain(text: str) -> str:
+    """Lower case, no accents, single spaces, no underscores: "Solicitud de Información" == "solicitud_de_informacion"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return re.sub(r"[\s_\-]+", " ", bare).strip().lower()
+
+
+def register_words(enum: type[Enum], prefix: str) -> None:
+    """Declare that `enum`'s members have words in the catalogue under `prefix` + value."""
+    ENUM_WORDS[frozenset(str(member.value) for member in enum)] = prefix
+
+
+def member_by_words(enum: type[E], value: object, prefix: str, *, extra: dict[str, str] | None = None) -> E | None:
+    """The member of `enum` that `value` names in words (Spanish or English, any case, with or without accents),
+    or by its code written differently ("Denuncia", "information request"); None if it names none. For an
+    Enum's `_missing_`, so every schema that takes the enumeration accepts the words."""
+    if not isinstance(value, str):
+        return None
+    wanted = _plain(value)
+    if not wanted:
+        return None
+    for member in enum:
+        texts = MESSAGES.get(f"{prefix}{member.value}", {})
+        names = {str(member.value), texts.get("es", ""), texts.get("en", "")}
+        if wanted in {_plain(name) for name in names if name}:
+            return member
+    code = (extra or {}).get(wanted)
+    return enum(code) if code is not None else None
+
+
+def enum_words(codes: list[str], language: Language) -> str | None:
+    """The words of a registered enumeration's codes, "queja, denuncia o sugerencia"; None if not registered."""
+    prefix = ENUM_WORDS.get(frozenset(codes))
+    if prefix is None:
+        return None
+    names = [MESSAGES[f"{prefix}{code}"][language].lower() for code in codes if f"{prefix}{code}" in MESSAGES]
+    if len(names) != len(codes):
+        return None
+    return join_words(names, language)
+
+
+def join_words(names: list[str], language: Language) -> str:
+    """"a, b o c" / "a, b or c"."""
+    if len(names) < 2:
+        return "".join(names)
+    last = " or " if language == "en" else (" u " if _plain(names[-1]).startswith("o") else " o ")
+    return ", ".join(names[:-1]) + last + names[-1]

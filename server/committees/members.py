@@ -10,7 +10,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from server import client_ids
+from server import client_ids, i18n
 from server.auth.actor import Actor, authorize
 from server.auth.models import User
 from server.committees import service
@@ -32,7 +32,7 @@ def _manageable(session: Session, actor: Actor, municipality: Municipality, comm
     authorize(actor, "committees.manage", municipality.id)
     committee = service.get(session, municipality=municipality, committee_id=committee_id)
     if State(committee.state) in FINAL_STATES:
-        raise Conflict("committee_closed", state=committee.state)
+        raise Conflict("committee_closed", state=i18n.term(f"committee_is_{State(committee.state).value}"))
     return committee
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from server import client_ids, geo
+from server import client_ids, geo, i18n
 from server.audit import service as audit
 from server.auth.actor import Actor, authorize, can
 from server.auth.models import Role
@@ -259,7 +259,8 @@ def transition(session: Session, *, actor: Actor, municipality: Municipality, co
     committee = get(session, municipality=municipality, committee_id=committee_id)
     current, target = State(committee.state), data.to
     if target not in TRANSITIONS[current]:
-        raise Conflict("committee_transition_not_allowed", current=current.value, to=target.value)
+        raise Conflict("committee_transition_not_allowed", current=i18n.term(f"committee_is_{current.value}"),
+                       to=i18n.term(f"committee_to_{target.value}"))
     if data.on > today_in(municipality):
         raise Invalid.for_field("on", "committee_date_in_future")
     # The draft is the day it was entered here, which may be after the assembly that constituted it.

@@ -13,9 +13,9 @@ from shapely.geometry import Point
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from server import counters, geo, limits
+from server import counters, geo, i18n, limits
 from server.auth.actor import Actor
-from server.complaints import deadlines, filings, service
+from server.complaints import deadlines, filings, publication, service
 from server.complaints.models import (
     Category,
     Complaint,
@@ -32,6 +32,7 @@ from server.complaints.models import (
     SupportCreate,
 )
 from server.complaints.workflow import OPEN_STATES, State
+from server.media.models import Publication
 from server.config import get_settings
 from server.db import new_id, utcnow
 from server.errors import AppError, Conflict, Forbidden, Invalid, NotFound
@@ -103,6 +104,9 @@ def file(session: Session, *, actor: Actor, municipality: Municipality, data: Co
     if data.anonymous:
         code = filings.follow_up_code(complaint_id, filer) if filer and data.id else secrets.token_urlsafe(9)
     contact = data.contact
+    # The text of the kinds the municipality deems safe is public at once; the rest waits for a moderator, and a
+    # confidential complaint or a denuncia is never public in full (server/complaints/publication.py).
+    at_once = not data.confidential and publication.text_public_at_once(session, municipality, data.kind)
     try:
         with session.begin_nested():  # a failed insert gives its folio number back
             folio = _next_folio(session, municipality, today.year)
@@ -117,7 +121,8 @@ def file(session: Session, *, actor: Actor, municipality: Municipality, data: Co
                 reporter_id=actor_id, anonymous=data.anonymous,
                 follow_up_digest=service.follow_up_digest(folio, code) if code else None,
                 contact_name=contact.name if contact else None, contact_email=contact.email if contact else None,
-                contact_phone=contact.phone if contact else None,
+                contact_phone=contact.phone if contact else None, confidential=data.confidential,
+                text_publication=Publication.published if at_once else Publication.pending,
             )
             session.add(complaint)
             session.flush()
@@ -133,11 +138,12 @@ def file(session: Session, *, actor: Actor, municipality: Municipality, data: Co
     service.record(session, complaint, "created", None, by="reporter", data={
         "kind": Kind(complaint.kind).value, "category": category.service_code, "state": State.received.value,
         "due_on": complaint.due_on.isoformat(), "anonymous": complaint.anonymous, "source": source,
+        "confidential": complaint.confidential, "text_publication": Publication(complaint.text_publication).value,
         "photos": [str(p) for p in data.photo_ids],
         "description_hmac": service.commit_text(complaint.description),
     })
     session.flush()
-    view = service.public_view(session, complaint, municipality=municipality, language="es")
+    view = service.reporter_view(session, complaint, municipality=municipality, language="es")
     return Filed(complaint=view, follow_up_code=code, created=True)
 
 
@@ -195,18 +201,26 @@ def suggestions(session: Session, *, municipality: Municipality, lon: float, lat
     if category is not None:
         found = service.category_by_code(session, municipality, category, field="category")
         since = service.today_in(municipality) - timedelta(days=DUPLICATE_DAYS)
-        distance = geo.distance_m(session, Complaint.location, lon, lat)
-        rows = session.scalars(
+        # Measured to each complaint's public (rounded) point, never its exact one: otherwise asking from many
+        # points would trace the 250 m circle around the exact point. Restricted complaints (denuncias,
+        # confidential ones) are never suggested: that would tell where they are.
+        margin = DUPLICATE_RADIUS_M + 2 * publication.PRECISION_M
+        candidates = session.scalars(
             sa.select(Complaint)
             .where(Complaint.municipality_id == municipality.id, Complaint.category_id == found.id,
                    Complaint.deleted_at.is_(None), Complaint.received_on >= since,
                    Complaint.state != State.withdrawn.value, Complaint.duplicate_of_id.is_(None),
-                   geo.bbox_filter(session, Complaint.location, "complaints",
-                                   geo.box_around(lon, lat, DUPLICATE_RADIUS_M)),
-                   distance <= DUPLICATE_RADIUS_M)
-            .order_by(distance, Complaint.id).limit(5)
+                   Complaint.kind != Kind.report.value, Complaint.confidential.is_(False),
+                   geo.bbox_filter(session, Complaint.location, "complaints", geo.box_around(lon, lat, margin)))
+            .order_by(Complaint.id)
         ).all()
-        duplicates = [service.public_view(session, c, municipality=municipality, language=language) for c in rows]
+        public_points = [Point(*publication.approximate(*geo.from_db(c.location).coords[0][:2]))
+                         for c in candidates]
+        distances = geo.metres_from(lon, lat, public_points) if candidates else []
+        near = sorted((float(d), c.id.hex, c) for d, c in zip(distances, candidates, strict=True)
+                      if d <= DUPLICATE_RADIUS_M)
+        duplicates = service.public_views(session, [c for _, _, c in near[:5]], municipality=municipality,
+                                          language=language)
     return Suggestions(works=[w.model_dump(mode="json") for w in works], duplicates=duplicates)
 
 
@@ -350,7 +364,8 @@ def withdraw(session: Session, *, actor: Actor, municipality: Municipality, comp
                                     folio=folio, code=code)
     current = State(complaint.state)
     if not workflow.allowed(current, State.withdrawn, workflow.REPORTER):
-        raise AppError("transition_not_allowed", status=409, current=current.value, target="withdrawn")
+        raise AppError("transition_not_allowed", status=409, current=i18n.term(f"complaint_is_{current.value}"),
+                       target=i18n.term("complaint_to_withdrawn"))
     complaint.state = State.withdrawn
     complaint.closed_at = utcnow()
     complaint.version += 1

@@ -5,16 +5,18 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from enum import Enum
-from typing import Any
+from typing import Any, Literal
 
 import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, model_validator
 from pydantic import Field as PField
 from sqlmodel import Field, SQLModel
 
+from server import i18n
 from server.complaints.workflow import Outcome, State
 from server.db import IdMixin, SoftDeleteMixin, TimestampMixin, UTCDateTime, utcnow
 from server.geo import geometry_column
+from server.media.models import Decision, Publication, Rectangle
 from server.works.models import JSONType
 
 
@@ -24,12 +26,25 @@ class Kind(str, Enum):
     information_request = "information_request"  # solicitud de información
     suggestion = "suggestion"  # sugerencia
 
+    @classmethod
+    def _missing_(cls, value: object) -> "Kind | None":
+        # The words people use are accepted wherever a kind is: "denuncia", "Solicitud de información" (docs/api.md).
+        return i18n.member_by_words(cls, value, "kind_", extra={"solicitud": "information_request"})
+
 
 class Priority(str, Enum):
     low = "low"
     normal = "normal"
     high = "high"
     urgent = "urgent"
+
+    @classmethod
+    def _missing_(cls, value: object) -> "Priority | None":
+        return i18n.member_by_words(cls, value, "priority_")  # "alta", "Urgente"
+
+
+i18n.register_words(Kind, "kind_")
+i18n.register_words(Priority, "priority_")
 
 
 PRIORITY_RANK = {Priority.urgent: 0, Priority.high: 1, Priority.normal: 2, Priority.low: 3}
@@ -62,6 +77,18 @@ class DeadlineRule(IdMixin, SQLModel, table=True):
     municipality_id: uuid.UUID = Field(foreign_key="municipalities.id", ondelete="CASCADE")
     kind: Kind = Field(sa_type=sa.String(24))
     business_days: int
+
+
+class PublicationRule(IdMixin, SQLModel, table=True):
+    """A kind of complaint whose text a municipality publishes at once, without waiting for a moderator (never
+    photos, never denuncias: docs/privacy.md). No row: the text waits for moderation."""
+
+    __tablename__ = "complaint_publication_rules"
+    __table_args__ = (sa.UniqueConstraint("municipality_id", "kind", name="uq_publication_rules_muni_kind"),)
+
+    municipality_id: uuid.UUID = Field(foreign_key="municipalities.id", ondelete="CASCADE")
+    kind: Kind = Field(sa_type=sa.String(24))
+    text_public_at_once: bool = Field(default=False)
 
 
 class Complaint(IdMixin, TimestampMixin, SoftDeleteMixin, table=True):
@@ -107,6 +134,11 @@ class Complaint(IdMixin, TimestampMixin, SoftDeleteMixin, table=True):
     contact_name: str | None = Field(default=None, max_length=200)
     contact_email: str | None = Field(default=None, max_length=254)
     contact_phone: str | None = Field(default=None, max_length=40)
+    # Publication (docs/privacy.md): the reporter asked that only category, zone, state and dates be public;
+    # whether a moderator published the text, and the public version of it they wrote (null: the text as sent).
+    confidential: bool = Field(default=False)
+    text_publication: Publication = Field(default=Publication.pending, sa_type=sa.String(12))
+    public_description: str | None = Field(default=None, sa_type=sa.Text)
     version: int = Field(default=1)
 
 
@@ -216,6 +248,8 @@ class ComplaintCreate(Strict):
         "again with the same key answers as the first time, follow-up code included; without it a resend is "
         "refused (`409 complaint_id_taken`). Ignored when signed in: the device of the session is used."))
     contact: Contact | None = PField(None, description="optional, private: only the comptroller sees it")
+    confidential: bool = PField(False, description=(
+        "ask that only category, zone, state and dates be public (a denuncia always is): docs/privacy.md"))
 
 
 class ComplaintEdit(Strict):
@@ -332,16 +366,24 @@ class UpdatePublic(BaseModel):
 
 
 class ComplaintPublic(BaseModel):
-    """What anyone may see: never who filed it or how to reach them, nor private notes."""
+    """What anyone may see: never who filed it or how to reach them, nor private notes; the publication policy
+    applied (docs/privacy.md). The reporter reads their own complaint in full with this same shape."""
 
     id: uuid.UUID
     folio: str
     kind: Kind
     category: str
     category_name: str
-    description: str
-    location: dict[str, Any] | None
-    address: str | None
+    restricted: bool = PField(description=(
+        "a denuncia or a confidential complaint: the public sees only category, zone, state and dates"))
+    text_publication: Publication = PField(description=(
+        "pending: a moderator has not reviewed the text yet; published; withheld: kept private"))
+    description: str | None = PField(description=(
+        "public: the text once a moderator published it (or the public version they wrote), else null"))
+    location: dict[str, Any] | None = PField(description=(
+        "public: the point rounded to 0.001° (about 110 m; never the exact point), null when restricted"))
+    location_exact: bool = PField(description="false: `location` is rounded (the public view)")
+    address: str | None = PField(description="the address the reporter typed: never public (null)")
     work_id: uuid.UUID | None
     zone: str | None
     state: State
@@ -351,7 +393,7 @@ class ComplaintPublic(BaseModel):
     public_answer: str | None
     support_count: int
     duplicate_of: uuid.UUID | None
-    photos: list[uuid.UUID]
+    photos: list[uuid.UUID] = PField(description="public: only the photos a moderator published")
     received_on: date
     due_on: date
     overdue: bool
@@ -366,6 +408,9 @@ class ComplaintStaff(ComplaintPublic):
     reporter_id: uuid.UUID | None
     anonymous: bool
     contact: Contact | None
+    confidential: bool
+    public_description: str | None = PField(description="the public version of the text a moderator wrote")
+    photo_publication: dict[str, Publication] = PField(description="each photo's publication, by photo id")
     priority: Priority
     assignee_id: uuid.UUID | None
     extended: bool
@@ -404,6 +449,8 @@ class QueueQuery(Strict):
     overdue: bool | None = None
     due_within_days: int | None = PField(None, ge=0, le=365, description="business days")
     q: str | None = PField(None, min_length=2, max_length=200)
+    publication: Literal["pending"] | None = PField(None, description=(
+        "pending: complaints with text or photos a moderator has not reviewed yet"))
     order: str = PField("due", description="due (overdue first), -received, received, priority")
     limit: int = PField(50, ge=1, le=200)
     offset: int = PField(0, ge=0, le=100_000)
@@ -490,3 +537,39 @@ class DeadlinePublic(BaseModel):
     kind: Kind
     business_days: int
     configured: bool = PField(description="false: the legal default applies")
+
+
+# ------------------------------------------------------------------------------------------------ publication
+# (docs/privacy.md: the moderation of a complaint's text and photos, and what a municipality configures)
+
+
+class PhotoDecision(Strict):
+    photo_id: uuid.UUID
+    decision: Decision
+    rectangles: list[Rectangle] | None = PField(None, max_length=100, description=(
+        "approve_with_blackout: every black box of the photo (they replace its previous boxes)"))
+    public_version: int | None = PField(None, ge=1, description="the photo's public_version you looked at")
+
+
+class ModerationCreate(Strict):
+    """A moderator's decision on what the public may see of a complaint. Send the `version` you read."""
+
+    version: int = PField(ge=1)
+    text: Decision | None = PField(None, description="the complaint's text; omit to leave it as it is")
+    public_text: str | None = PField(None, min_length=10, max_length=10_000, description=(
+        "approve_with_blackout: the text the public reads (the reporter's with names, addresses or phones "
+        "taken out)"))
+    photos: list[PhotoDecision] = PField(default_factory=list, max_length=10)
+    reason: str = PField(min_length=3, max_length=4_000, description=(
+        "why: kept with the complaint's private notes; the public audit log holds its commitment"))
+
+
+class PublicationRulePublic(BaseModel):
+    kind: Kind
+    text_public_at_once: bool = PField(description=(
+        "true: the text of this kind is public as soon as it is filed (photos still wait for a moderator)"))
+    configurable: bool = PField(description="false: a denuncia's text is never public")
+
+
+class PublicationRuleUpdate(Strict):
+    text_public_at_once: bool

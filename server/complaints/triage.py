@@ -10,8 +10,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from server import i18n
 from server.auth.actor import Actor, authorize
-from server.complaints import deadlines, service, workflow
+from server.complaints import deadlines, publication, service, workflow
 from server.complaints.models import (
     PRIORITY_RANK,
     BulkResult,
@@ -64,6 +65,8 @@ def _queue_filters(session: Session, municipality: Municipality, query: QueueQue
     if query.due_within_days is not None:
         limit = service.add_business_days(session, municipality, day.working_day, query.due_within_days)
         conditions.append(sa.and_(Complaint.state.in_(running), Complaint.due_on <= limit))
+    if query.publication == "pending":
+        conditions.append(publication.awaiting_moderation())
     if query.q:
         for word in query.q.split():
             pattern = "%" + word.replace("%", "").replace("_", "") + "%"
@@ -96,7 +99,7 @@ def queue(session: Session, *, actor: Actor, municipality: Municipality, query: 
         .limit(query.limit)
     ).all()
     return QueuePage(
-        items=[service.staff_view(session, c, municipality=municipality, language=language) for c in rows],
+        items=service.staff_views(session, list(rows), municipality=municipality, language=language),
         total=total or 0,
         counts={State(state).value: count for state, count in counts.items()},
     )
@@ -176,14 +179,15 @@ def transition(session: Session, *, actor: Actor, municipality: Municipality, co
     current, target = State(complaint.state), data.to
     if not workflow.allowed(current, target, workflow.STAFF):
         options = [state.value for state, who in workflow.TRANSITIONS[current].items() if workflow.STAFF in who]
-        raise AppError("transition_not_allowed", status=409, current=current.value, target=target.value,
-                       extra={"allowed": options})
+        raise AppError("transition_not_allowed", status=409, current=i18n.term(f"complaint_is_{current.value}"),
+                       target=i18n.term(f"complaint_to_{target.value}"), extra={"allowed": options})
     answer = _answer(session, municipality, data)
     now = service.moment(municipality, today)
     today = today or service.today_in(municipality)
     term = service.term_for(session, municipality, complaint.kind)
     if target in (State.resolved, State.inadmissible, State.needs_clarification, State.referred) and not answer:
-        raise Invalid.for_field("public_answer", "public_answer_required", state=workflow.label(target, "es"))
+        raise Invalid.for_field("public_answer", "public_answer_required",
+                                state=i18n.Words(es=workflow.label(target, "es"), en=workflow.label(target, "en")))
     if target == State.resolved:
         if data.outcome is None:
             raise Invalid.for_field("outcome", "outcome_required")

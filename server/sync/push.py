@@ -209,6 +209,7 @@ def _run(session, actor: Actor, device_id: uuid.UUID, mutation: MutationIn, lang
             except ValidationError as exc:
                 raise Invalid("validation_error", details=validation_details(exc, language)) from None
             edge.refuse_wide_ints(payload, "payload")
+            edge.refuse_blank(payload, "payload")
             ctx = intents.Context(actor=actor, device_id=device_id, municipality=municipality, language=language)
             outcome = intents.apply(session, ctx, mutation.intent, payload)
     except AppError as error:

@@ -65,7 +65,7 @@ def test_sending_the_same_complaint_twice_files_it_once(client, session) -> None
 def test_bad_locations_and_input(client) -> None:
     outside = client.post(BASE, json=complaint_body(anonymous=True, location={"type": "Point",
                                                                               "coordinates": [-103.498, 25.565]}))
-    assert assert_error_shape(outside, 422, "point_outside_municipality")["details"][0]["field"] == "location"
+    assert assert_error_shape(outside, 422, "point_in_other_municipality")["details"][0]["field"] == "location"
     swapped = client.post(BASE, json=complaint_body(anonymous=True, location={"type": "Point",
                                                                               "coordinates": [CENTRO[1], CENTRO[0]]}))
     assert_error_shape(swapped, 422, "coordinates_look_swapped")

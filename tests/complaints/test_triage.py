@@ -282,8 +282,13 @@ def test_administrators_configure_categories_and_terms(client, session) -> None:
         "/api/v1/municipalities/10005/holidays").json()}
     expected = deadlines.add_business_days(date.fromisoformat(request["received_on"]), 5, holidays)
     assert request["due_on"] == expected.isoformat() and durango.code == "10005"
-    assert_error_shape(client.put(BASE + "/deadlines/queja", headers=admin, json={"business_days": 5}), 422,
-                       "unknown_kind")
+    # The Spanish word is accepted for the code (queja = complaint); a kind that does not exist is named in words.
+    terms = client.put(BASE + "/deadlines/queja", headers=admin, json={"business_days": 7}).json()
+    assert {"kind": "complaint", "business_days": 7, "configured": True} in terms
+    unknown = assert_error_shape(client.put(BASE + "/deadlines/reclamo", headers=admin, json={"business_days": 5}),
+                                 422, "unknown_kind")
+    assert unknown["message"] == ("Tipo desconocido: «reclamo»; use queja, denuncia, solicitud de información o "
+                                  "sugerencia.")
 
 
 def test_redacting_a_complaint_photo_is_logged_on_the_complaint(client, session) -> None:

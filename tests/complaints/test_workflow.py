@@ -142,9 +142,17 @@ class Outcome:
     message: str | None = None  # the exact message a Spanish-speaking caller reads
 
 
+# How a Spanish-speaking person reads each state: after "Una queja ..." and after "... no puede pasar a".
+IS = {"received": "recibida", "needs_clarification": "en espera de aclaración", "admitted": "admitida",
+      "inadmissible": "improcedente", "referred": "turnada a otra autoridad", "under_investigation": "en investigación",
+      "extended": "en investigación con prórroga", "resolved": "resuelta", "closed": "concluida",
+      "reopened": "reabierta", "withdrawn": "desistida"}
+TO = {**IS, "needs_clarification": "espera de aclaración", "referred": "turnada", "under_investigation": "investigación",
+      "extended": "prórroga"}
+
+
 def refused_move(current: str, target: str) -> Outcome:
-    return Outcome(409, "transition_not_allowed",
-                   message=f"Una queja en estado {current} no puede pasar a {target}.")
+    return Outcome(409, "transition_not_allowed", message=f"Una queja {IS[current]} no puede pasar a {TO[target]}.")
 
 
 FORBIDDEN = Outcome(403, "forbidden", message="Su cuenta no tiene permiso para esta acción en este municipio.")

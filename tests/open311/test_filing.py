@@ -155,7 +155,7 @@ def test_refusals_answer_open311_errors_and_file_nothing(client, session, api_ke
     open311_error(client.post(url, data={**form, "service_code": "baches"}), 400, "baches")
     open311_error(client.post(url, data={**form, "service_code": ""}), 400, "service_code")
     outside = open311_error(client.post(url, data={**form, "lat": "25.565", "long": "-103.498"}), 400, "lat/long")
-    assert "fuera del municipio de Durango" in outside
+    assert "está en Gómez Palacio (10007), no en Durango" in outside
     open311_error(client.post(url, data={**form, "lat": "-104.6657", "long": "24.0277"}), 400, "lat/long")
     no_point = {key: value for key, value in form.items() if key not in ("lat", "long")}
     open311_error(client.post(url, data=no_point), 400, "Faltan lat y long")

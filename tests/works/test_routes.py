@@ -47,7 +47,7 @@ def test_bad_input_on_registration(client, session) -> None:
     bad_status = client.post(BASE, json=new_work(status="en obra"), headers=headers)
     assert assert_error_shape(bad_status, 422, "validation_error")["details"][0]["field"] == "status"
     outside = client.post(BASE, json=new_work(geometry=point(-103.498, 25.565)), headers=headers)
-    assert assert_error_shape(outside, 422, "point_outside_municipality")["details"][0]["field"] == "geometry"
+    assert assert_error_shape(outside, 422, "point_in_other_municipality")["details"][0]["field"] == "geometry"
     swapped = client.post(BASE, json=new_work(geometry=point(CENTRO[1], CENTRO[0])), headers=headers)
     assert_error_shape(swapped, 422, "coordinates_look_swapped")
     broken = client.post(BASE, content=b'{"identifier": "X", ', headers={**headers, "Content-Type": "application/json"})

@@ -76,7 +76,7 @@ def test_bad_fields_are_named(fields, field) -> None:
     [
         ({"type": "Polygon", "coordinates": [[[-104.67, 24.02], [-104.66, 24.03], [-104.66, 24.02],
                                               [-104.67, 24.03], [-104.67, 24.02]]]}, "invalid_geometry"),
-        (point(-103.498, 25.565), "point_outside_municipality"),
+        (point(-103.498, 25.565), "point_in_other_municipality"),
         (point(CENTRO[1], CENTRO[0]), "coordinates_look_swapped"),
         (line((-104.67, 24.02), (-103.5, 25.5)), "geometry_outside_municipality"),
         (point(-104.67, 124.0), "coordinate_out_of_range"),
