@@ -724,79 +724,83 @@ MESSAGES: dict[str, dict[str, str]] = {
         "es": "La definición de la cédula tiene errores; vea los detalles.",
         "en": "The checklist definition has errors; see the details.",
     },
-    "question_id_repeated": {"es": "La pregunta {question} está repetida.", "en": "Question {question} is repeated."},
+    "question_id_repeated": {"es": "La clave de pregunta «{question}» está repetida.",
+                             "en": "The question key '{question}' is repeated."},
     "question_options_missing": {
-        "es": "La pregunta {question} es de opción y no tiene opciones.",
-        "en": "Question {question} is a choice without options.",
+        "es": "La pregunta «{question}» es de opción y no tiene opciones.",
+        "en": "The question '{question}' is a choice without options.",
     },
     "question_options_repeated": {
-        "es": "La pregunta {question} repite una clave de opción.",
-        "en": "Question {question} repeats an option key.",
+        "es": "La pregunta «{question}» repite una clave de opción.",
+        "en": "The question '{question}' repeats an option key.",
     },
     "question_options_not_allowed": {
-        "es": "La pregunta {question} no es de opción: no lleva opciones.",
-        "en": "Question {question} is not a choice: it takes no options.",
+        "es": "La pregunta «{question}» no es de opción: no lleva opciones.",
+        "en": "The question '{question}' is not a choice: it takes no options.",
     },
     "question_range_invalid": {
-        "es": "En la pregunta {question} el mínimo es mayor que el máximo.",
-        "en": "In question {question} the minimum exceeds the maximum.",
+        "es": "En la pregunta «{question}» el mínimo es mayor que el máximo.",
+        "en": "In the question '{question}' the minimum exceeds the maximum.",
     },
     "question_range_not_allowed": {
-        "es": "La pregunta {question} no es numérica: no lleva mínimo ni máximo.",
-        "en": "Question {question} is not a number: it takes no minimum or maximum.",
+        "es": "La pregunta «{question}» no es numérica: no lleva mínimo ni máximo.",
+        "en": "The question '{question}' is not a number: it takes no minimum or maximum.",
     },
     "question_condition_not_earlier": {
-        "es": "La pregunta {question} depende de {other}, que no es una pregunta anterior.",
-        "en": "Question {question} depends on {other}, which is not an earlier question.",
+        "es": "La pregunta «{question}» depende de «{other}», que no es una pregunta anterior.",
+        "en": "The question '{question}' depends on '{other}', which is not an earlier question.",
     },
     "question_condition_value": {
-        "es": "La pregunta {question} depende de un valor que la pregunta {other} no puede tomar.",
-        "en": "Question {question} depends on a value question {other} cannot take.",
+        "es": "La pregunta «{question}» depende de un valor que la pregunta «{other}» no puede tomar.",
+        "en": "The question '{question}' depends on a value the question '{other}' cannot take.",
     },
     "answers_invalid": {
         "es": "Las respuestas no corresponden a la cédula; vea los detalles.",
         "en": "The answers do not fit the checklist; see the details.",
     },
     "answer_unknown_question": {
-        "es": "La cédula no tiene la pregunta {question}.",
-        "en": "The checklist has no question {question}.",
+        "es": "La cédula no tiene una pregunta con la clave «{question}».",
+        "en": "The checklist has no question with the key '{question}'.",
     },
     "answer_to_hidden_question": {
-        "es": "La pregunta {question} no aplica según las respuestas anteriores: no debe responderse.",
-        "en": "Question {question} does not apply given the earlier answers: leave it unanswered.",
+        "es": "La pregunta «{question}» no aplica según las respuestas anteriores: déjela sin responder.",
+        "en": "The question '{question}' does not apply given the earlier answers: leave it unanswered.",
     },
-    "answer_required": {"es": "Falta responder la pregunta {question}.", "en": "Question {question} is required."},
+    "answer_required": {
+        "es": "Falta responder la pregunta «{question}».",
+        "en": "The question '{question}' needs an answer.",
+    },
     "answer_wrong_type": {
-        "es": "La respuesta a {question} no es del tipo esperado ({kind}).",
-        "en": "The answer to {question} is not of the expected kind ({kind}).",
+        "es": "La pregunta «{question}» espera {expected}.",
+        "en": "The question '{question}' expects {expected}.",
     },
     "answer_option_unknown": {
-        "es": "La respuesta a {question} no está entre sus opciones: {value}.",
-        "en": "The answer to {question} is not one of its options: {value}.",
+        "es": "«{value}» no es una respuesta de la pregunta «{question}», que espera {expected}.",
+        "en": "'{value}' is not an answer to the question '{question}', which expects {expected}.",
     },
     "answer_out_of_range": {
-        "es": "La respuesta a {question} debe estar entre {min} y {max}.",
-        "en": "The answer to {question} must be between {min} and {max}.",
+        "es": "La pregunta «{question}» espera {expected}.",
+        "en": "The question '{question}' expects {expected}.",
     },
     "answer_too_long": {
-        "es": "La respuesta a {question} pasa de {limit} caracteres.",
-        "en": "The answer to {question} is longer than {limit} characters.",
+        "es": "La respuesta a la pregunta «{question}» pasa de {limit} caracteres.",
+        "en": "The answer to the question '{question}' is longer than {limit} characters.",
     },
     "answer_bad_date": {
-        "es": "La respuesta a {question} no es una fecha AAAA-MM-DD válida.",
-        "en": "The answer to {question} is not a valid YYYY-MM-DD date.",
+        "es": "La pregunta «{question}» espera una fecha (AAAA-MM-DD).",
+        "en": "The question '{question}' expects a date (YYYY-MM-DD).",
     },
     "answer_photo_unknown": {
-        "es": "La respuesta a {question} no es una foto de este municipio.",
-        "en": "The answer to {question} is not a photo of this municipality.",
+        "es": "La respuesta a la pregunta «{question}» no es una foto de este municipio; súbala primero.",
+        "en": "The answer to the question '{question}' is not a photo of this municipality; upload it first.",
     },
     "answer_point_invalid": {
-        "es": "La respuesta a {question} no es un punto GeoJSON válido.",
-        "en": "The answer to {question} is not a valid GeoJSON point.",
+        "es": "La pregunta «{question}» espera un punto en el mapa (GeoJSON con longitud y latitud).",
+        "en": "The question '{question}' expects a point on the map (GeoJSON with longitude and latitude).",
     },
     "answer_point_outside": {
-        "es": "El punto de la pregunta {question} está fuera de {municipality}.",
-        "en": "The point of question {question} lies outside {municipality}.",
+        "es": "El punto de la pregunta «{question}» está fuera de {municipality}.",
+        "en": "The point of the question '{question}' lies outside {municipality}.",
     },
     "visit_not_found": {"es": "No existe esa visita.", "en": "No such visit."},
     "visit_id_taken": {
@@ -1015,6 +1019,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     "committee_to_active": {"es": "en funciones", "en": "active"},
     "committee_to_concluded": {"es": "concluido", "en": "concluded"},
     "committee_to_dissolved": {"es": "disuelto", "en": "dissolved"},
+    "answer_point_swapped": {
+        "es": "El punto de la pregunta «{question}» parece tener la latitud y la longitud intercambiadas: envíe "
+        "primero la longitud y después la latitud.",
+        "en": "The point of the question '{question}' seems to have latitude and longitude swapped: send "
+        "longitude first, then latitude.",
+    },
+    "answer_point_elsewhere": {
+        "es": "El punto de la pregunta «{question}» está en {other} ({other_code}), no en {municipality}.",
+        "en": "The point of the question '{question}' is in {other} ({other_code}), not in {municipality}.",
+    },
     # Priorities of a complaint (accepted as input too: "alta", "urgente").
     "priority_low": {"es": "Baja", "en": "Low"},
     "priority_normal": {"es": "Normal", "en": "Normal"},

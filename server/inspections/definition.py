@@ -6,12 +6,15 @@ Both checks return every problem at once, each naming its question, as error det
 
 from __future__ import annotations
 
+import math
+import unicodedata
 import uuid
 from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
 from server.errors import AppError
+from server.i18n import Words, join_words
 from server.inspections.models import Question, QuestionKind
 
 CHOICES = (QuestionKind.single_choice, QuestionKind.multiple_choice)
@@ -97,10 +100,15 @@ def _matches(answer: Any, expected: Any) -> bool:
 def validate_answers(version: Any, answers: dict[str, Any], *, municipality: Any = None,
                      photo_exists: Callable[[uuid.UUID], bool] | None = None) -> list[dict[str, Any]]:
     """Every problem with `answers` against exactly `version` (anything with `.questions`), each naming its
-    question: unknown question, answer to a hidden question, missing required answer, wrong type, option not
-    in the list, number out of range, bad date, photo that is not one of this municipality's, point that is
-    invalid or (given `municipality`) outside it. Pure: the caller says which photos exist."""
+    question by its text: unknown question, answer to a hidden question, missing required answer, wrong type,
+    option not in the list, number out of range, bad date, photo that is not one of this municipality's, point
+    that is invalid or (given `municipality`) outside it. The caller says which photos exist.
+
+    The natural forms of an answer that the form offers are accepted and written back into `answers` as the
+    stored value (`normalise_answers`): "Sí", "si", "No" for a yes/no question, an option's label for its key,
+    "12" or "12,5" for a number."""
     questions = parse_questions(version.questions)
+    answers.update(normalise_answers(questions, answers))
     by_id = {question.id: question for question in questions}
     shown = visible(questions, answers)
     errors: list[dict[str, Any]] = []
@@ -110,45 +118,152 @@ def validate_answers(version: Any, answers: dict[str, Any], *, municipality: Any
     for question in questions:
         field = f"answers.{question.id}"
         answer = answers.get(question.id)
-        empty = answer is None or answer == "" or answer == []
+        empty = answer is None or answer == [] or (isinstance(answer, str) and not answer.strip())
         if question.id not in shown:
             if not empty:
-                errors.append(_detail(field, "answer_to_hidden_question", question=question.id))
+                errors.append(_detail(field, "answer_to_hidden_question", question=_text(question)))
             continue
         if empty:
             if question.required:
-                errors.append(_detail(field, "answer_required", question=question.id))
+                errors.append(_detail(field, "answer_required", question=_text(question)))
             continue
         problem = _check(question, answer, municipality, photo_exists)
         if problem is not None:
             code, params = problem
-            errors.append(_detail(field, code, question=question.id, **params))
+            errors.append(_detail(field, code, question=_text(question), **params))
     return errors
+
+
+# ------------------------------------------------------------------------------------------------ natural answers
+
+_YES = {"si", "yes", "true", "verdadero", "s", "y"}
+_NO = {"no", "false", "falso", "n"}
+
+
+def normalise_answers(questions: list[Question], answers: dict[str, Any]) -> dict[str, Any]:
+    """The answers with each natural form the form offers turned into the value stored: a yes/no question takes
+    "Sí", "si", "No" (any case, with or without the accent), a choice an option's label as well as its key (a
+    multiple choice also one option alone, not in a list), a number "12" or "12,5". Anything else is left as
+    sent, for `validate_answers` to name."""
+    by_id = {question.id: question for question in questions}
+    normalised = dict(answers)
+    for qid, answer in answers.items():
+        question = by_id.get(qid)
+        if question is not None:
+            normalised[qid] = _natural(question, answer)
+    return normalised
+
+
+def _natural(question: Question, answer: Any) -> Any:
+    kind = question.kind
+    if kind == QuestionKind.yes_no and isinstance(answer, str):
+        word = _plain(answer)
+        return True if word in _YES else False if word in _NO else answer
+    if kind == QuestionKind.single_choice and isinstance(answer, str):
+        return _option_key(question, answer)
+    if kind == QuestionKind.multiple_choice:
+        if isinstance(answer, str):  # one option alone
+            key = _option_key(question, answer)
+            return [key] if key in {option.key for option in question.options} else answer
+        if isinstance(answer, list):
+            return [_option_key(question, item) if isinstance(item, str) else item for item in answer]
+    if kind == QuestionKind.number and isinstance(answer, str):
+        text = answer.strip().replace(",", ".")
+        try:
+            number = float(text)
+        except ValueError:
+            return answer
+        if not math.isfinite(number):
+            return answer
+        return int(number) if number.is_integer() and "." not in text and "e" not in text.lower() else number
+    return answer
+
+
+def _option_key(question: Question, answer: str) -> str:
+    """The key of the option `answer` names (by key, or by its label in either language); `answer` otherwise."""
+    if answer in {option.key for option in question.options}:
+        return answer
+    wanted = _plain(answer)
+    for option in question.options:
+        if wanted in {_plain(option.key), _plain(option.label), _plain(option.label_en or "")}:
+            return option.key
+    return answer
+
+
+def _plain(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).lower().split()).strip(" .!¡")
+
+
+# ------------------------------------------------------------------------------------------------ words
+
+
+def _text(question: Question) -> Words:
+    """How a person knows the question: its text, in Spanish and (when the form has it) in English."""
+    return Words(es=question.text, en=question.text_en or question.text)
+
+
+def _labels(question: Question) -> Words:
+    spanish = [option.label for option in question.options]
+    english = [option.label_en or option.label for option in question.options]
+    return Words(es=join_words(spanish, "es"), en=join_words(english, "en"))
+
+
+def expected(question: Question) -> Words:
+    """What a question expects, in words: "Sí o No", "una de estas opciones: Bueno, Regular o Malo"..."""
+    kind = question.kind
+    if kind in CHOICES:
+        labels = _labels(question)
+        if kind == QuestionKind.single_choice:
+            return Words(es=f"una de estas opciones: {labels.es}", en=f"one of these options: {labels.en}")
+        return Words(es=f"una o varias de estas opciones: {labels.es}",
+                     en=f"one or more of these options: {labels.en}")
+    if kind == QuestionKind.number:
+        low, high = question.min, question.max
+        if low is not None and high is not None:
+            return Words(es=f"un número entre {_show(low)} y {_show(high)}",
+                         en=f"a number between {_show(low)} and {_show(high)}")
+        if low is not None:
+            return Words(es=f"un número igual o mayor que {_show(low)}",
+                         en=f"a number equal to or greater than {_show(low)}")
+        if high is not None:
+            return Words(es=f"un número igual o menor que {_show(high)}",
+                         en=f"a number equal to or less than {_show(high)}")
+        return Words(es="un número", en="a number")
+    return {
+        QuestionKind.yes_no: Words(es="Sí o No", en="Yes or No"),
+        QuestionKind.text: Words(es="un texto", en="a text"),
+        QuestionKind.date: Words(es="una fecha (AAAA-MM-DD)", en="a date (YYYY-MM-DD)"),
+        QuestionKind.photo: Words(es="una foto", en="a photo"),
+        QuestionKind.point: Words(es="un punto en el mapa", en="a point on the map"),
+    }[kind]
 
 
 def _check(question: Question, answer: Any, municipality: Any,
            photo_exists: Callable[[uuid.UUID], bool] | None) -> tuple[str, dict[str, Any]] | None:
     kind = question.kind
-    wrong = ("answer_wrong_type", {"kind": kind.value})
+    wrong = ("answer_wrong_type", {"expected": expected(question)})
     if kind == QuestionKind.yes_no:
         return None if isinstance(answer, bool) else wrong
+    keys = {o.key for o in question.options}
     if kind == QuestionKind.single_choice:
         if not isinstance(answer, str):
             return wrong
-        return None if answer in {o.key for o in question.options} else ("answer_option_unknown", {"value": answer})
+        return None if answer in keys else ("answer_option_unknown", {"value": answer, "expected": expected(question)})
     if kind == QuestionKind.multiple_choice:
         if not isinstance(answer, list) or not all(isinstance(item, str) for item in answer) \
                 or len(set(answer)) != len(answer):
             return wrong
-        unknown = [item for item in answer if item not in {o.key for o in question.options}]
-        return ("answer_option_unknown", {"value": ", ".join(unknown)}) if unknown else None
+        unknown = [item for item in answer if item not in keys]
+        return ("answer_option_unknown", {"value": ", ".join(unknown), "expected": expected(question)}) \
+            if unknown else None
     if kind == QuestionKind.number:
         if not isinstance(answer, (int, float)) or isinstance(answer, bool):
             return wrong
         low = question.min if question.min is not None else float("-inf")
         high = question.max if question.max is not None else float("inf")
         if not low <= answer <= high:
-            return "answer_out_of_range", {"min": _show(question.min), "max": _show(question.max)}
+            return "answer_out_of_range", {"expected": expected(question)}
         return None
     if kind == QuestionKind.text:
         if not isinstance(answer, str):
@@ -177,12 +292,19 @@ def _check_point(answer: Any, municipality: Any) -> tuple[str, dict[str, Any]] |
 
     try:
         shape = geo.parse_geojson(answer, allowed=("Point",), field="answer")
-    except AppError:
+    except AppError as error:
+        if error.code == "coordinates_look_swapped":
+            return "answer_point_swapped", {}
         return "answer_point_invalid", {}
     if municipality is not None:
         try:
             municipalities.check_point(municipality, lon=shape.x, lat=shape.y)
-        except AppError:
+        except AppError as error:
+            if error.code == "coordinates_swapped":
+                return "answer_point_swapped", {}
+            if error.code == "point_in_other_municipality":
+                return "answer_point_elsewhere", {key: error.params[key] for key in ("other", "other_code")} | {
+                    "municipality": municipality.name}
             return "answer_point_outside", {"municipality": municipality.name}
     return None
 

@@ -32,9 +32,9 @@ KNOWN_PHOTO = uuid.UUID("0193f000-0000-7000-8000-0000000000aa")
 
 
 def check(answers: dict, **kwargs) -> dict[str, str]:
-    """{question: code} of every error."""
+    """{question id: code} of every error."""
     errors = validate_answers(VERSION, answers, photo_exists=lambda pid: pid == KNOWN_PHOTO, **kwargs)
-    return {error["params"]["question"]: error["code"] for error in errors}
+    return {error["field"].removeprefix("answers."): error["code"] for error in errors}
 
 
 VALID = {"letrero": True, "materiales": "si", "dinero": False}
@@ -48,10 +48,11 @@ def test_a_complete_answer_set_has_no_errors() -> None:
 
 @pytest.mark.parametrize(("answers", "question", "code"), [
     ({"materiales": "si", "dinero": False}, "letrero", "answer_required"),
-    (dict(VALID, letrero="sí"), "letrero", "answer_wrong_type"),
+    (dict(VALID, letrero="quizá"), "letrero", "answer_wrong_type"),
     (dict(VALID, materiales="tal_vez"), "materiales", "answer_option_unknown"),
     (dict(VALID, problemas=["grietas", "fugas"]), "problemas", "answer_option_unknown"),
-    (dict(VALID, problemas="grietas"), "problemas", "answer_wrong_type"),
+    (dict(VALID, problemas="fugas"), "problemas", "answer_wrong_type"),
+    (dict(VALID, problemas=3), "problemas", "answer_wrong_type"),
     (dict(VALID, trabajadores=51), "trabajadores", "answer_out_of_range"),
     (dict(VALID, trabajadores=-1), "trabajadores", "answer_out_of_range"),
     (dict(VALID, trabajadores=True), "trabajadores", "answer_wrong_type"),
@@ -91,6 +92,10 @@ def test_a_condition_on_a_multiple_choice_looks_for_the_option() -> None:
 def test_a_point_outside_the_municipality_is_refused(session) -> None:
     far = {"type": "Point", "coordinates": [-99.13, 19.43]}  # Mexico City
     assert check(dict(VALID, lugar=far), municipality=municipality(session)) == {"lugar": "answer_point_outside"}
+    gomez = {"type": "Point", "coordinates": [-103.498, 25.565]}
+    assert check(dict(VALID, lugar=gomez), municipality=municipality(session)) == {"lugar": "answer_point_elsewhere"}
+    swapped = {"type": "Point", "coordinates": [CENTRO[1], CENTRO[0]]}
+    assert check(dict(VALID, lugar=swapped), municipality=municipality(session)) == {"lugar": "answer_point_swapped"}
     inside = {"type": "Point", "coordinates": list(CENTRO)}
     assert check(dict(VALID, lugar=inside), municipality=municipality(session)) == {}
 
@@ -113,3 +118,43 @@ def test_definition_errors_name_the_question() -> None:
         "f": "question_condition_value"}
     assert _definition({"id": "g", "text": "G", "kind": "yes_no", "options": [{"key": "x", "label": "X"}]}) == {
         "g": "question_options_not_allowed"}
+
+
+def _messages(answers: dict, language: str = "es") -> dict[str, str]:
+    """{question id: the message a person reads} of every error."""
+    from server.errors import Invalid
+
+    errors = validate_answers(VERSION, answers, photo_exists=lambda pid: pid == KNOWN_PHOTO)
+    return {detail["field"].removeprefix("answers."): detail["message"]
+            for detail in Invalid("answers_invalid", details=errors).rendered_details(language)}
+
+
+def test_the_natural_answers_the_form_offers_are_accepted_and_stored_as_values() -> None:
+    answers = dict(VALID, letrero="Sí", dinero="no", materiales="No", problemas=["Grietas", "baches"],
+                   trabajadores="12")
+    assert check(answers) == {}
+    assert answers == {"letrero": True, "dinero": False, "materiales": "no", "problemas": ["grietas", "baches"],
+                       "trabajadores": 12}
+    for yes in ("si", "SI", "sí", " Sí ", "yes"):
+        assert check(dict(VALID, letrero=yes)) == {}
+    alone = dict(VALID, problemas="Baches", trabajadores="2,5")
+    assert check(alone) == {} and alone["problemas"] == ["baches"] and alone["trabajadores"] == 2.5
+    shown = dict(VALID, dinero="Sí")  # a condition on "dinero" reads the stored value
+    assert check(shown) == {"quien": "answer_required"}
+
+
+def test_answer_errors_name_the_question_and_the_expected_answer_in_words() -> None:
+    messages = _messages({"letrero": "quizá", "materiales": "tal vez", "dinero": False, "trabajadores": 51,
+                          "problemas": ["fugas"]})
+    assert messages == {
+        "letrero": "La pregunta «¿Hay letrero?» espera Sí o No.",
+        "materiales": "«tal vez» no es una respuesta de la pregunta «¿Materiales?», que espera una de estas "
+                      "opciones: Sí o No.",
+        "problemas": "«fugas» no es una respuesta de la pregunta «¿Problemas?», que espera una o varias de estas "
+                     "opciones: Grietas o Baches.",
+        "trabajadores": "La pregunta «¿Cuántos?» espera un número entre 0 y 50.",
+    }
+    assert _messages({"materiales": "si", "letrero": 3, "dinero": True}, "en") == {
+        "letrero": "The question '¿Hay letrero?' expects Yes or No.",
+        "quien": "The question '¿Quién y cuándo?' needs an answer.",
+    }

@@ -56,7 +56,7 @@ def test_answers_are_checked_against_the_version_naming_each_question(client, se
     error = assert_error_shape(response, 422, "answers_invalid")
     details = {d["field"]: d for d in error["details"]}
     assert details["answers.quien_cuando"]["code"] == "answer_required"
-    assert "quien_cuando" in details["answers.quien_cuando"]["message"]
+    assert details["answers.quien_cuando"]["message"] == "Falta responder la pregunta «¿Quién y cuándo?»."
     assert details["answers.materiales"]["code"] == "answer_option_unknown"
     assert details["answers.color"]["code"] == "answer_unknown_question"
     outside = setup.visit()["answers"] | {"ubicacion": {"type": "Point", "coordinates": [-99.13, 19.43]}}
