@@ -4,11 +4,13 @@ how often it keeps the legal deadline. Public, because it carries only counts, m
 Every figure is over the complaints *received* in the window (received_on between `since` and `until`, both
 inclusive; soft-deleted complaints never count). Counting is plain SQL grouping (the same on PostgreSQL and
 SQLite); durations, deadlines and months need the municipality's time zone and holiday calendar, so they are
-computed in Python from one fetch of five columns per complaint (a municipality receives thousands a year, not
-millions). The exact definitions are in docs/complaints.md, section "Statistics"."""
+computed in Python from one fetch of seven columns per complaint (a municipality receives thousands a year, not
+millions). The exact definitions are in docs/complaints.md, section "Statistics", and each figure carries its own
+`definition` in the caller's language."""
 
 from __future__ import annotations
 
+import math
 import statistics as pystats
 from collections import Counter
 from collections.abc import Iterable
@@ -22,12 +24,13 @@ from sqlalchemy.orm import Session
 from server.complaints import deadlines, service, workflow
 from server.complaints.models import Category, Complaint, Kind
 from server.complaints.stats_models import (
+    AnsweredOnTime,
     CategoryCount,
     ComplaintStats,
     Duration,
     KindCount,
     MonthCount,
-    OnTime,
+    ResolvedOnTime,
     StateCount,
     WorkCount,
     ZoneCount,
@@ -59,7 +62,7 @@ def statistics(session: Session, *, municipality: Municipality, since: date | No
     running = [state.value for state in workflow.RUNNING_STATES]
     overdue = session.scalar(sa.select(sa.func.count()).select_from(Complaint).where(
         *window, Complaint.state.in_(running), Complaint.due_on < service.term_day(session, municipality).working_day))
-    timings = _timings(session, municipality, window)
+    timings = _timings(session, municipality, window, language)
     return ComplaintStats(
         municipality=municipality.code, since=since, until=until, as_of=today,
         total=sum(states.values()),
@@ -109,7 +112,11 @@ def _by_zone(session: Session, window: list[Any], language: str) -> list[ZoneCou
 def _by_work(session: Session, municipality: Municipality, window: list[Any]) -> list[WorkCount]:
     from server.works import service as works
 
-    rows = _grouped(session, [*window, Complaint.work_id.is_not(None)], Complaint.work_id)
+    # Not denuncias nor confidential complaints: the public does not see their work (server.complaints.publication
+    # .restricted), and a count per work would tell that one concerns it.
+    public_link = [Complaint.work_id.is_not(None), Complaint.kind != Kind.report.value,
+                   Complaint.confidential.is_(False)]
+    rows = _grouped(session, [*window, *public_link], Complaint.work_id)
     counts = []
     for work_id, count in _most_first(rows):
         try:
@@ -124,71 +131,136 @@ def _by_work(session: Session, municipality: Municipality, window: list[Any]) ->
 # ------------------------------------------------------------------------------------------------ timings
 
 
-class _Dates(NamedTuple):
-    """One complaint's dates in the municipality: received, due, first answered, resolved (if that stands)."""
+class _Case(NamedTuple):
+    """One complaint's dates in the municipality, as the figures need them."""
 
+    state: State
     received: date
     due: date
-    answered: date | None
-    resolved: date | None
+    answered: date | None  # first answer
+    resolved: date | None  # the resolution that stands (None while reopened, or if there was none)
+    ended: date | None  # when it closed, was withdrawn, referred or declared inadmissible
 
 
-def _timings(session: Session, municipality: Municipality, window: list[Any]) -> dict[str, Any]:
-    """Medians, deadlines kept and the monthly series, from each complaint's dates in the municipality."""
+# Verdicts on a deadline: decided (on time, late) or not (pending, excluded).
+ON_TIME, LATE_DONE, LATE_NOT_DONE, PENDING, EXCLUDED = "on_time", "late_done", "late_not_done", "pending", "excluded"
+
+
+def answer_verdict(case: _Case, working_day: date) -> str:
+    """Whether the first answer kept the deadline. An unanswered complaint is late once its due date has passed
+    (still waiting, or ended later without an answer); before that it is pending. One that ended without an
+    answer on or before its due date (withdrawn, merged) is excluded: the office was never late with it."""
+    if case.answered is not None:
+        return ON_TIME if case.answered <= case.due else LATE_DONE
+    if case.state in workflow.OPEN_STATES:
+        return LATE_NOT_DONE if case.due < working_day else PENDING
+    return LATE_NOT_DONE if case.ended is not None and case.ended > case.due else EXCLUDED
+
+
+def resolution_verdict(case: _Case, working_day: date) -> str:
+    """Whether the resolution kept the deadline. A complaint still being worked on is late once its due date has
+    passed, pending before that or while the reporter is asked to clarify (the term does not run). One that ended
+    without a resolution (inadmissible, referred, withdrawn, merged) is excluded."""
+    if case.resolved is not None:
+        return ON_TIME if case.resolved <= case.due else LATE_DONE
+    if case.state in workflow.RUNNING_STATES:
+        return LATE_NOT_DONE if case.due < working_day else PENDING
+    return PENDING if case.state == State.needs_clarification else EXCLUDED
+
+
+def _timings(session: Session, municipality: Municipality, window: list[Any], language: str) -> dict[str, Any]:
+    """Durations, deadlines kept and the monthly series, from each complaint's dates in the municipality."""
     zone = ZoneInfo(municipality.timezone)
 
     def local(moment: datetime | None) -> date | None:
         return moment.astimezone(zone).date() if moment is not None else None
 
-    rows = [
-        _Dates(received, due, local(first), local(resolved) if State(state) in SETTLED_STATES else None)
-        for received, due, state, first, resolved in session.execute(
-            sa.select(Complaint.received_on, Complaint.due_on, Complaint.state, Complaint.first_response_at,
-                      Complaint.resolved_at).where(*window))
-    ]
-    days = [day for row in rows for day in (row.received, row.answered, row.resolved) if day is not None]
+    cases = []
+    for state, received, due, first, resolved, outcome, closed in session.execute(
+            sa.select(Complaint.state, Complaint.received_on, Complaint.due_on, Complaint.first_response_at,
+                      Complaint.resolved_at, Complaint.outcome, Complaint.closed_at).where(*window)):
+        state = State(state)
+        # A resolution stands while the complaint is resolved or closed with an outcome; reopening clears the
+        # outcome (the old date stays until the next resolution), a merge closes without one.
+        stands = state in SETTLED_STATES and outcome is not None and resolved is not None
+        cases.append(_Case(state, received, due, local(first), local(resolved) if stands else None,
+                           local(closed)))
+    working_day = service.term_day(session, municipality).working_day
+    days = [day for case in cases for day in (case.received, case.answered, case.resolved) if day is not None]
     holidays = service.holidays(session, municipality, min(days), max(days)) if days else set()
-    answered = [(row.received, row.due, row.answered) for row in rows if row.answered is not None]
-    resolved = [(row.received, row.due, row.resolved) for row in rows if row.resolved is not None]
+    answers = [answer_verdict(case, working_day) for case in cases]
+    resolutions = [resolution_verdict(case, working_day) for case in cases]
 
     months: dict[str, Counter[str]] = {}
-    for row in rows:
-        month = months.setdefault(row.received.strftime("%Y-%m"), Counter())
+    for case, answer in zip(cases, answers, strict=True):
+        month = months.setdefault(case.received.strftime("%Y-%m"), Counter())
         month["received"] += 1
-        month["resolved"] += int(row.resolved is not None)
-        month["answered_on_time"] += int(row.answered is not None and row.answered <= row.due)
+        month["resolved"] += int(case.resolved is not None)
+        month["answered_on_time"] += int(answer == ON_TIME)
+        month["answer_late"] += int(answer in (LATE_DONE, LATE_NOT_DONE))
     monthly = []
     for key in _months(min(months), max(months)) if months else []:
         month = months.get(key, Counter())
         monthly.append(MonthCount(month=key, received=month["received"], resolved=month["resolved"],
-                                  answered_on_time=month["answered_on_time"]))
+                                  answered_on_time=month["answered_on_time"], answer_late=month["answer_late"]))
+
+    def still_open(case: _Case) -> bool:
+        return case.state in workflow.OPEN_STATES
+
+    first_answer = _duration([(c.received, c.answered) for c in cases if c.answered is not None],
+                             still_open=sum(1 for c in cases if c.answered is None and still_open(c)),
+                             ended_without=sum(1 for c in cases if c.answered is None and not still_open(c)),
+                             holidays=holidays, definition=translate("stats_time_to_first_response", language))
+    resolution = _duration([(c.received, c.resolved) for c in cases if c.resolved is not None],
+                           still_open=sum(1 for c in cases if c.resolved is None and still_open(c)),
+                           ended_without=sum(1 for c in cases if c.resolved is None and not still_open(c)),
+                           holidays=holidays, definition=translate("stats_time_to_resolution", language))
+    answered = Counter(answers)
+    resolved = Counter(resolutions)
     return {
-        "time_to_first_response": _duration(answered, holidays),
-        "time_to_resolution": _duration(resolved, holidays),
-        "answered_on_time": _on_time(answered),
-        "resolved_on_time": _on_time(resolved),
+        "time_to_first_response": first_answer,
+        "time_to_resolution": resolution,
+        "answered_on_time": AnsweredOnTime(
+            **_deadline(answered, translate("stats_answered_on_time", language)),
+            answered_late=answered[LATE_DONE], unanswered_past_due=answered[LATE_NOT_DONE]),
+        "resolved_on_time": ResolvedOnTime(
+            **_deadline(resolved, translate("stats_resolved_on_time", language)),
+            resolved_late=resolved[LATE_DONE], unresolved_past_due=resolved[LATE_NOT_DONE]),
         "monthly": monthly,
     }
 
 
-def _median(values: list[int]) -> float | None:
+def median(values: list[int]) -> float | None:
+    """The middle value, or the mean of the two middle values; None for no values."""
     return float(pystats.median(values)) if values else None
 
 
-def _duration(events: list[tuple[date, date, date]], holidays: set[date]) -> Duration:
+def p90(values: list[int]) -> int | None:
+    """The 90th percentile by nearest rank: the smallest value with at least 90 % of the values at or below it
+    (always one of the values; the largest when there are fewer than ten). None for no values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[math.ceil(0.9 * len(ordered)) - 1]
+
+
+def _duration(events: list[tuple[date, date]], *, still_open: int, ended_without: int, holidays: set[date],
+              definition: str) -> Duration:
     """Days from receipt to each event: calendar days, and business days counted as terms are (the day of
     receipt does not count; the day of the event does)."""
-    return Duration(
-        count=len(events),
-        median_days=_median([(day - received).days for received, _, day in events]),
-        median_business_days=_median([deadlines.business_days_between(received, day, holidays)
-                                      for received, _, day in events]),
-    )
+    calendar = [(day - received).days for received, day in events]
+    business = [deadlines.business_days_between(received, day, holidays) for received, day in events]
+    return Duration(n=len(events), still_open=still_open, ended_without=ended_without,
+                    median_business_days=median(business), p90_business_days=p90(business),
+                    median_days=median(calendar), p90_days=p90(calendar), definition=definition)
 
 
-def _on_time(events: list[tuple[date, date, date]]) -> OnTime:
-    kept = sum(day <= due for _, due, day in events)
-    return OnTime(count=len(events), on_time=kept, share=round(kept / len(events), 4) if events else None)
+def _deadline(verdicts: Counter[str], definition: str) -> dict[str, Any]:
+    on_time, late = verdicts[ON_TIME], verdicts[LATE_DONE] + verdicts[LATE_NOT_DONE]
+    decided = on_time + late
+    return {"n": decided, "on_time": on_time, "late": late, "pending": verdicts[PENDING],
+            "excluded": verdicts[EXCLUDED], "share": round(on_time / decided, 4) if decided else None,
+            "definition": definition}
 
 
 def _months(first: str, last: str) -> list[str]:

@@ -67,25 +67,59 @@ class WorkCount(BaseModel):
 
 
 class Duration(BaseModel):
-    """How long something took, over the complaints it happened to."""
+    """How long something took, over the complaints it has happened to; the others are counted apart, so a
+    reader sees how much of the window the figure covers (n + still_open + ended_without = total)."""
 
-    count: int = PField(description="complaints measured")
-    median_days: float | None = PField(description="calendar days from receipt; null when none was measured")
+    n: int = PField(description="complaints measured: those it happened to")
+    still_open: int = PField(description="left out: still open without it, so their time is not known yet")
+    ended_without: int = PField(description="left out: ended without it, so they never will have it")
     median_business_days: float | None = PField(
-        description="business days from receipt (weekends and the municipality's holidays do not count)")
+        description="business days from receipt (weekends and the municipality's holidays do not count); "
+                    "null when n is 0")
+    p90_business_days: int | None = PField(
+        description="90th percentile (nearest rank): 9 in 10 took this many business days or fewer; null when n "
+                    "is 0")
+    median_days: float | None = PField(description="calendar days from receipt; null when n is 0")
+    p90_days: int | None = PField(description="90th percentile of calendar days (nearest rank); null when n is 0")
+    definition: str = PField(description="what the figure counts, in the caller's language")
 
 
-class OnTime(BaseModel):
-    count: int = PField(description="complaints measured")
-    on_time: int = PField(description="of those, on or before their due date")
-    share: float | None = PField(description="on_time / count, to 4 decimals; null when count is 0")
+class _Deadline(BaseModel):
+    n: int = PField(description="complaints whose deadline is decided: on_time + late")
+    on_time: int = PField(description="done on or before their due date")
+    late: int = PField(description="done after their due date, or not done when it passed")
+    pending: int = PField(description="not counted yet: not done and their due date has not passed")
+    excluded: int = PField(description="not counted: ended without it, and without being late (see each figure)")
+    share: float | None = PField(description="on_time / n, to 4 decimals; null when n is 0")
+    definition: str = PField(description="what the figure counts, in the caller's language")
+
+
+class AnsweredOnTime(_Deadline):
+    """First answers against the deadline (n + pending + excluded = total). Excluded: ended without an answer
+    (withdrawn, merged) on or before their due date."""
+
+    answered_late: int = PField(description="of the late ones, first answered after their due date")
+    unanswered_past_due: int = PField(
+        description="of the late ones, without any answer when their due date passed (still waiting, or ended "
+                    "later without one)")
+
+
+class ResolvedOnTime(_Deadline):
+    """Resolutions against the deadline (n + pending + excluded = total). Pending: still being worked on within
+    their term, or waiting for the reporter's clarification. Excluded: ended without a resolution (inadmissible,
+    referred, withdrawn, merged)."""
+
+    resolved_late: int = PField(description="of the late ones, resolved after their due date")
+    unresolved_past_due: int = PField(description="of the late ones, still being worked on past their due date")
 
 
 class MonthCount(BaseModel):
     month: str = PField(description="YYYY-MM of receipt")
     received: int
-    resolved: int = PField(description="of those received that month, resolved so far")
+    resolved: int = PField(description="of those received that month, with a resolution that stands")
     answered_on_time: int = PField(description="of those received that month, first answered by their due date")
+    answer_late: int = PField(description="of those received that month, answered after their due date or "
+                                          "without an answer when it passed (as answered_on_time.late)")
 
 
 class ComplaintStats(BaseModel):
@@ -94,16 +128,19 @@ class ComplaintStats(BaseModel):
     municipality: str
     since: date | None
     until: date | None
-    as_of: date = PField(description="today in the municipality: what `overdue` is measured against")
+    as_of: date = PField(description="today in the municipality: what `overdue`, `late` and `pending` are "
+                                     "measured against")
     total: int
     by_state: list[StateCount] = PField(description="every state, zeros included")
     by_kind: list[KindCount] = PField(description="every kind, zeros included")
     by_category: list[CategoryCount] = PField(description="categories with complaints, most first")
     by_zone: list[ZoneCount] = PField(description="zones with complaints, most first")
     by_work: list[WorkCount] = PField(description="works with complaints, most first")
-    time_to_first_response: Duration
-    time_to_resolution: Duration
-    answered_on_time: OnTime = PField(description="first response on or before the due date")
-    resolved_on_time: OnTime = PField(description="resolution on or before the due date")
+    time_to_first_response: Duration = PField(description="from receipt to the first answer")
+    time_to_resolution: Duration = PField(description="from receipt to the resolution that stands")
+    answered_on_time: AnsweredOnTime = PField(description="first answers on or before the due date, with the "
+                                                          "unanswered past it counted as late")
+    resolved_on_time: ResolvedOnTime = PField(description="resolutions on or before the due date, with those "
+                                                          "still being worked on past it counted as late")
     overdue: int = PField(description="still running against their deadline, and past it")
     monthly: list[MonthCount] = PField(description="by month of receipt, without gaps")
