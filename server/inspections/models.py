@@ -206,6 +206,13 @@ class FindingPublic(BaseModel):
     complaint_id: uuid.UUID | None
 
 
+class VisitWarning(BaseModel):
+    """Something about an accepted visit that the person should check (server.inspections.visits)."""
+
+    code: str = PField(description="visit_far_from_work")
+    message: str = PField(description="in the language asked for")
+
+
 class VisitPublic(BaseModel):
     id: uuid.UUID
     committee_id: uuid.UUID
@@ -221,6 +228,9 @@ class VisitPublic(BaseModel):
     findings: list[FindingPublic]
     photo_ids: list[uuid.UUID]
     created_at: datetime
+    warnings: list[VisitWarning] = PField(default_factory=list, description=(
+        "what to check about the visit, which was accepted: visit_far_from_work when its point lies more than "
+        "500 m (beyond the GPS accuracy given) from the nearest point of the work's geometry"))
 
 
 class VisitQuery(Strict):

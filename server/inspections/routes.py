@@ -107,7 +107,7 @@ def submit_visit(call: Call) -> Any:
     with session_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         visit, created = visits.submit(session, actor=call.actor, municipality=municipality, data=call.body)
-        view = visits.public(session, visit)
+        view = visits.public(session, visit, language=call.language)
     return JSONResponse(view.model_dump(mode="json"), status_code=201 if created else 200)
 
 
@@ -117,7 +117,7 @@ def list_visits(call: Call) -> list[VisitPublic]:
     with session_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         rows = visits.list_(session, actor=call.actor, municipality=municipality, query=call.query)
-        return [visits.public(session, row) for row in rows]
+        return [visits.public(session, row, language=call.language) for row in rows]
 
 
 @endpoint("GET", VISITS + "/{visit_id:uuid}", summary="One visit with its answers, findings and photos", tag=TAG,
@@ -126,7 +126,7 @@ def get_visit(call: Call) -> VisitPublic:
     with session_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         visit = visits.read(session, actor=call.actor, municipality=municipality, visit_id=call.path["visit_id"])
-        return visits.public(session, visit)
+        return visits.public(session, visit, language=call.language)
 
 
 @endpoint("POST", VISITS + "/{visit_id:uuid}/findings/{finding_id:uuid}/complaint",

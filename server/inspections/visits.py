@@ -1,7 +1,8 @@
 """Inspection visits: submit one (idempotent by the phone's id), read them, and turn a finding into a complaint.
 
 A visit's observed physical progress becomes a committee-sourced progress observation on the work, so the
-work's risk signals (progress gap) see it.
+work's risk signals (progress gap) see it. A visit recorded far from its work is accepted, with a warning in
+every answer that shows it (`FAR_FROM_WORK_M`, docs/inspections.md).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from server.auth.actor import Actor, require_user
 from server.committees import service as committees
 from server.db import new_id, utcnow
 from server.errors import Conflict, Forbidden, Invalid, NotFound
+from server.i18n import Language, translate
 from server.inspections import forms
 from server.inspections.definition import validate_answers
 from server.inspections.models import (
@@ -28,16 +30,25 @@ from server.inspections.models import (
     FormVersion,
     QuestionKind,
     Visit,
+    Severity,
     VisitCreate,
     VisitFinding,
     VisitPhoto,
     VisitPublic,
     VisitQuery,
+    VisitWarning,
 )
 from server.municipalities import service as municipalities
 from server.municipalities.models import Municipality
 
 CLOCK_SKEW = timedelta(minutes=10)  # a phone's clock may run a little ahead
+# A visit whose point lies farther than this from the nearest point of its work's geometry (a street is a line, a
+# park a polygon: not its centroid), beyond the GPS accuracy the phone reported, is accepted with a warning: the
+# member may have picked the wrong work, or the phone's GPS had no fix. 500 m is a long city block or two beyond
+# the longest stretch a committee walks along a paved street.
+FAR_FROM_WORK_M = 500
+MONTHS = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
+          "noviembre", "diciembre")
 
 
 def local_day(municipality: Municipality, moment: datetime) -> date:
@@ -99,7 +110,36 @@ def list_(session: Session, *, actor: Actor, municipality: Municipality, query: 
                                 .order_by(Visit.visited_at.desc(), Visit.id).limit(query.limit)))
 
 
-def public(session: Session, visit: Visit) -> VisitPublic:
+def distance_to_work(session: Session, visit: Visit) -> float | None:
+    """Metres from the visit's point to the nearest point of its work's geometry (0 inside a polygon); None when
+    either has no location. Computed on the ellipsoid in Python (server.geo), the same on both databases."""
+    from server.works.models import Work
+
+    work = session.get(Work, visit.work_id)
+    if visit.location is None or work is None or work.geometry is None:
+        return None
+    point = geo.from_db(visit.location)
+    return float(geo.metres_from(point.x, point.y, [geo.from_db(work.geometry)])[0])
+
+
+def _distance_words(metres: float) -> str:
+    return f"{round(metres / 10) * 10:.0f} m" if metres < 1000 else f"{metres / 1000:.1f} km"
+
+
+def warnings(session: Session, visit: Visit, *, language: Language = "es") -> list[VisitWarning]:
+    """What the person should check about a visit that was accepted (today: whether it lies far from its work)."""
+    from server.works.models import Work
+
+    distance = distance_to_work(session, visit)
+    if distance is None or distance - (visit.accuracy_m or 0) <= FAR_FROM_WORK_M:
+        return []
+    work = session.get(Work, visit.work_id)
+    message = translate("visit_far_from_work", language, distance=_distance_words(distance), work=work.title,
+                        limit=FAR_FROM_WORK_M)
+    return [VisitWarning(code="visit_far_from_work", message=message)]
+
+
+def public(session: Session, visit: Visit, *, language: Language = "es") -> VisitPublic:
     findings = session.scalars(sa.select(VisitFinding).where(VisitFinding.visit_id == visit.id)
                                .order_by(VisitFinding.id)).all()
     photos = session.scalars(sa.select(VisitPhoto.photo_id).where(VisitPhoto.visit_id == visit.id)
@@ -111,7 +151,7 @@ def public(session: Session, visit: Visit) -> VisitPublic:
         accuracy_m=visit.accuracy_m, captured_at=visit.captured_at,
         observed_physical_pct=visit.observed_physical_pct, answers=visit.answers,
         findings=[FindingPublic.model_validate(f) for f in findings], photo_ids=list(photos),
-        created_at=visit.created_at)
+        created_at=visit.created_at, warnings=warnings(session, visit, language=language))
 
 
 # ------------------------------------------------------------------------------------------------ submit
@@ -260,6 +300,24 @@ def attach_uploaded_photo(session: Session, *, municipality: Municipality, visit
 # ------------------------------------------------------------------------------------------------ findings
 
 
+def spanish_date(day: date) -> str:
+    """"3 de diciembre de 2026": a date as a letter to a neighbour writes it."""
+    return f"{day.day} de {MONTHS[day.month - 1]} de {day.year}"
+
+
+def finding_origin(session: Session, *, municipality: Municipality, visit: Visit, finding: VisitFinding,
+                   committee) -> str:
+    """What a complaint filed from a finding says about where it comes from, in words (no ids, no codes):
+    "Hallazgo de la visita del comité «…» a la obra «…» del 3 de diciembre de 2026. Gravedad: alta." Written in
+    Spanish, like the rest of the complaint's text."""
+    from server.works.models import Work
+
+    work = session.get(Work, visit.work_id)
+    return translate("finding_complaint_origin", "es", committee=committee.name, work=work.title,
+                     day=spanish_date(local_day(municipality, visit.visited_at)),
+                     severity=translate(f"finding_severity_{Severity(finding.severity).value}", "es"))
+
+
 def complaint_from_finding(session: Session, *, actor: Actor, municipality: Municipality, visit_id: uuid.UUID,
                            finding_id: uuid.UUID, data: FindingComplaintCreate) -> FindingComplaint:
     """File a complaint from a finding: its text, the visit's point, photos and work, in the member's name (not
@@ -288,7 +346,8 @@ def complaint_from_finding(session: Session, *, actor: Actor, municipality: Muni
     photos = session.scalars(sa.select(VisitPhoto.photo_id).where(VisitPhoto.visit_id == visit.id)
                              .order_by(VisitPhoto.photo_id).limit(10)).all()
     reporter = Actor(user_id=member.user_id)  # the member files it, even when a coordinator presses the button
-    description = f"{finding.text}\n\n(Hallazgo de la visita de inspección {visit.id}, severidad {finding.severity})"
+    origin = finding_origin(session, municipality=municipality, visit=visit, finding=finding, committee=committee)
+    description = f"{finding.text}\n\n{origin}"
     filed = intake.file(session, actor=reporter, municipality=municipality, source="inspection",
                         data=ComplaintCreate(
                             id=uuid.uuid5(finding.id, "complaint"), kind="complaint", category=data.category,
@@ -296,6 +355,11 @@ def complaint_from_finding(session: Session, *, actor: Actor, municipality: Muni
                             accuracy_m=visit.accuracy_m, work_id=visit.work_id, photo_ids=list(photos),
                             anonymous=False))
     finding.complaint_id = filed.complaint.id
+    # The link to the visit is data, not words in the text: on the finding (complaint_id) and in the audit log.
+    complaints.record(session, complaints.get(session, municipality=municipality, complaint_id=filed.complaint.id),
+                      "filed_from_finding", None, by="system", data={
+                          "visit_id": str(visit.id), "finding_id": str(finding.id),
+                          "severity": Severity(finding.severity).value})
     session.flush()
     return FindingComplaint(finding_id=finding.id, complaint_id=filed.complaint.id, folio=filed.complaint.folio,
                             created=True)

@@ -165,7 +165,9 @@ def visit_submit(session: Session, ctx: Context, data: SyncVisitSubmit) -> Outco
     visit, _created = visits.submit(session, actor=ctx.actor, municipality=ctx.municipality,
                                     data=VisitCreate.model_validate(values), pending_photo_ids=pending)
     _declare(session, ctx, "visit", visit.id, data.attachments)
-    return Outcome("visit", visit.id, data={"missing_attachments": _missing(session, "visit", visit.id)})
+    return Outcome("visit", visit.id, data={"missing_attachments": _missing(session, "visit", visit.id),
+                                            "warnings": [w.model_dump() for w in visits.warnings(
+                                                session, visit, language=ctx.language)]})
 
 
 @dataclass(frozen=True)

@@ -157,7 +157,7 @@ def _visit(session: Session, actor: Actor, municipality: Municipality, entity_id
     from server.sync import attachments
 
     visit = visits.read(session, actor=actor, municipality=municipality, visit_id=entity_id)
-    data = visits.public(session, visit).model_dump(mode="json")
+    data = visits.public(session, visit, language=language).model_dump(mode="json")
     missing = attachments.missing(session, record_type="visit", record_ids=[visit.id])[visit.id]
     data["missing_attachments"] = [str(item) for item in missing]
     return data
