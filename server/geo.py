@@ -16,6 +16,8 @@ import sqlalchemy as sa
 from geoalchemy2 import Geometry
 from geoalchemy2.elements import WKBElement
 from geoalchemy2.shape import from_shape, to_shape
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 from shapely import geometry as sg
 from shapely.errors import GEOSException
 from shapely.geometry.base import BaseGeometry
@@ -63,16 +65,43 @@ def _check_positions(coordinates: Any, field: str) -> None:
         if len(coordinates) < 2 or len(coordinates) > 3:
             raise _invalid(field, "position")
         lon, lat = coordinates[0], coordinates[1]
-        if not (math.isfinite(lon) and math.isfinite(lat)) or not (-180 <= lon <= 180) or not (-90 <= lat <= 90):
-            if math.isfinite(lon) and math.isfinite(lat) and -90 <= lon <= 90 and -180 <= lat <= 180:
-                # [24.03, -104.67] in Durango: latitude first, as maps and phones show it.
-                raise _error("coordinates_look_swapped", field, value=f"{lon}, {lat}")
-            raise _error("coordinate_out_of_range", field, value=f"{lon}, {lat}")
+        problem = position_problem(lon, lat)
+        if problem is not None:
+            raise _error(problem, field, value=f"{lon}, {lat}")
         return
     if not isinstance(coordinates, (list, tuple)):
         raise _invalid(field, "numbers")
     for item in coordinates:
         _check_positions(item, field)
+
+
+def position_problem(lon: float, lat: float) -> str | None:
+    """Why (lon, lat) is not a position: "coordinates_look_swapped" when it would be one with latitude first (as
+    maps and phones show it: 24.03, -104.67), "coordinate_out_of_range" otherwise; None when it is one."""
+    if math.isfinite(lon) and math.isfinite(lat) and -180 <= lon <= 180 and -90 <= lat <= 90:
+        return None
+    if math.isfinite(lon) and math.isfinite(lat) and -90 <= lon <= 90 and -180 <= lat <= 180:
+        return "coordinates_look_swapped"
+    return "coordinate_out_of_range"
+
+
+class LonLat(BaseModel):
+    """A point given as two numbers (a query's `?lon=&lat=`): out of range, it gets the same help as a GeoJSON
+    point, naming latitude-first when that is what it looks like. Query models that take a point inherit it."""
+
+    lon: float = Field(description="longitude, WGS84 degrees (-180 to 180)",
+                       json_schema_extra={"minimum": -180, "maximum": 180})
+    lat: float = Field(description="latitude, WGS84 degrees (-90 to 90)",
+                       json_schema_extra={"minimum": -90, "maximum": 90})
+
+    @field_validator("lat")
+    @classmethod
+    def _a_position(cls, lat: float, info: ValidationInfo) -> float:
+        lon = info.data.get("lon")
+        problem = position_problem(lon, lat) if isinstance(lon, float) else None
+        if problem is not None:
+            raise PydanticCustomError(problem, "{value}", {"value": f"{lon}, {lat}"})
+        return lat
 
 
 def parse_geojson(data: Any, *, allowed: Iterable[str] = ALL_TYPES, field: str = "geometry") -> BaseGeometry:

@@ -282,10 +282,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The point lies outside the municipality of {municipality}.",
     },
     "coordinates_look_swapped": {
-        "es": "La posición [{value}] tiene la latitud fuera de rango; parece que llegó latitud, longitud: "
-        "en GeoJSON va primero la longitud y después la latitud.",
-        "en": "The position [{value}] has its latitude out of range; it looks like latitude, longitude: "
-        "GeoJSON puts longitude first, then latitude.",
+        "es": "La posición [{value}] tiene la latitud fuera de rango: parece que llegó primero la latitud, como "
+        "la muestran los mapas. Envíe primero la longitud y después la latitud.",
+        "en": "The position [{value}] has its latitude out of range: it looks like latitude came first, as maps "
+        "show it. Send longitude first, then latitude.",
     },
     "not_a_feature_collection": {
         "es": "Se esperaba un GeoJSON FeatureCollection con una lista de features.",

@@ -15,7 +15,7 @@ from sqlmodel import Field, SQLModel
 from server import i18n
 from server.complaints.workflow import Outcome, State
 from server.db import IdMixin, SoftDeleteMixin, TimestampMixin, UTCDateTime, utcnow
-from server.geo import geometry_column
+from server.geo import LonLat, geometry_column
 from server.media.models import Decision, Publication, Rectangle
 from server.works.models import JSONType
 
@@ -314,9 +314,7 @@ class WithdrawCreate(Strict):
     reason: str = PField(min_length=3, max_length=4_000)
 
 
-class SuggestionQuery(Strict):
-    lon: float = PField(ge=-180, le=180)
-    lat: float = PField(ge=-90, le=90)
+class SuggestionQuery(LonLat, Strict):
     category: str | None = PField(None, max_length=40)
 
 
@@ -454,6 +452,9 @@ class QueueQuery(Strict):
     order: str = PField("due", description="due (overdue first), -received, received, priority")
     limit: int = PField(50, ge=1, le=200)
     offset: int = PField(0, ge=0, le=100_000)
+    counts: bool = PField(True, description=(
+        "true (the default): the answer carries `counts`, complaints per state with the same filters except "
+        "state; false: `counts` is null and the count is not made (paging on, the tabs already counted)"))
 
     @model_validator(mode="after")
     def _order(self) -> QueueQuery:
@@ -465,7 +466,9 @@ class QueueQuery(Strict):
 class QueuePage(BaseModel):
     items: list[ComplaintStaff]
     total: int
-    counts: dict[str, int] = PField(description="complaints per state with the same filters except state")
+    counts: dict[str, int] | None = PField(description=(
+        "complaints per state with the same filters except state, every state listed (zeros too); null when "
+        "asked with counts=false"))
 
 
 class PublicQuery(Strict):

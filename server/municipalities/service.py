@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import shapely
 import sqlalchemy as sa
 from shapely import geometry as sg
 from shapely.geometry.base import BaseGeometry
@@ -257,12 +258,20 @@ def check_geometry(municipality: Municipality, geom: BaseGeometry, *, field: str
     if isinstance(geom, sg.Point):
         check_point(municipality, lon=geom.x, lat=geom.y, field=field)
         return
-    if not _boundary(municipality).covers(geom):
+    boundary = _boundary(municipality)
+    if not boundary.covers(geom):
+        flipped = shapely.transform(geom, lambda coordinates: coordinates[:, ::-1])
+        if all(-180 <= value <= 180 for value in flipped.bounds[::2]) and boundary.covers(flipped):
+            raise Invalid.for_field(field, "coordinates_swapped", municipality=municipality.name)
         raise Invalid.for_field(field, "geometry_outside_municipality", municipality=municipality.name)
 
 
-def check_point(municipality: Municipality, *, lon: float, lat: float, field: str = "location") -> None:
-    """Invalid unless the point lies inside the municipality; says so when latitude and longitude look swapped."""
+def check_point(municipality: Municipality, *, lon: float, lat: float, field: str = "location",
+                outside_ok: bool = False) -> None:
+    """Invalid unless the point lies inside the municipality. Every endpoint that takes a point gives the same
+    help: latitude and longitude that look swapped (the point would fall inside with them the other way round),
+    and a point that lies in another municipality Vigía serves ("está en Gómez Palacio (10007)"). A search
+    around a point (`outside_ok`) accepts a point outside the municipality otherwise: it may be near the edge."""
     boundary = _boundary(municipality)
     if boundary.covers(sg.Point(lon, lat)):
         return
@@ -273,4 +282,5 @@ def check_point(municipality: Municipality, *, lon: float, lat: float, field: st
     if other is not None and other.id != municipality.id:
         raise Invalid.for_field(field, "point_in_other_municipality", municipality=municipality.name,
                                 other=other.name, other_code=other.code)
-    raise Invalid.for_field(field, "point_outside_municipality", municipality=municipality.name)
+    if not outside_ok:
+        raise Invalid.for_field(field, "point_outside_municipality", municipality=municipality.name)

@@ -16,7 +16,7 @@ from sqlmodel import Field, SQLModel
 
 from server.db import IdMixin, SoftDeleteMixin, TimestampMixin, UTCDateTime, utcnow
 from server.errors import ErrorDetail
-from server.geo import geometry_column
+from server.geo import LonLat, geometry_column
 from server.works import codelists
 
 JSONType = sa.JSON().with_variant(JSONB(), "postgresql")
@@ -385,9 +385,7 @@ class WorkQuery(Strict):
         return self
 
 
-class NearQuery(Strict):
-    lon: float = PField(ge=-180, le=180)
-    lat: float = PField(ge=-90, le=90)
+class NearQuery(LonLat, Strict):
     radius_m: float = PField(1000, gt=0, le=50_000)
     limit: int = PField(50, ge=1, le=200)
 

@@ -77,6 +77,7 @@ def near(call: Call) -> Response:
     with session_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         q = call.query
+        municipalities.check_point(municipality, lon=q.lon, lat=q.lat, field="lon", outside_ok=True)
         body = search.near_json(session, municipality=municipality, lon=q.lon, lat=q.lat, radius_m=q.radius_m,
                                 limit=q.limit, language=call.language)
     return Response(body, media_type="application/json")
