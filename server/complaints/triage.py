@@ -79,9 +79,11 @@ def queue(session: Session, *, actor: Actor, municipality: Municipality, query: 
     """The triage queue. By default what runs against a deadline comes first, overdue at the top."""
     authorize(actor, "complaints.triage", municipality.id)
     conditions = _queue_filters(session, municipality, query)
-    counts = dict(session.execute(
-        sa.select(Complaint.state, sa.func.count()).where(*conditions).group_by(Complaint.state)
-    ).all())
+    counts = None
+    if query.counts:  # the desk's tabs: every state, zeros too, whatever state is chosen
+        found = dict(session.execute(
+            sa.select(Complaint.state, sa.func.count()).where(*conditions).group_by(Complaint.state)).all())
+        counts = {state.value: found.get(state.value, 0) for state in State}
     if query.state:
         conditions.append(Complaint.state.in_([state.value for state in query.state]))
     running = [state.value for state in workflow.RUNNING_STATES]
@@ -101,7 +103,7 @@ def queue(session: Session, *, actor: Actor, municipality: Municipality, query: 
     return QueuePage(
         items=service.staff_views(session, list(rows), municipality=municipality, language=language),
         total=total or 0,
-        counts={State(state).value: count for state, count in counts.items()},
+        counts=counts,
     )
 
 
