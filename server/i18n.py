@@ -218,8 +218,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "complaint_not_open": {"es": "La queja ya no está abierta.", "en": "The complaint is no longer open."},
     "own_complaint": {"es": "No puede apoyar su propia queja.", "en": "You cannot support your own complaint."},
     "supporter_key_required": {
-        "es": "Sin iniciar sesión, envíe supporter_key (una clave que su dispositivo conserve).",
-        "en": "Without signing in, send supporter_key (a key your device keeps).",
+        "es": "Sin iniciar sesión, su aplicación debe enviar la clave con que su dispositivo apoya quejas (una "
+        "clave que el dispositivo conserva).",
+        "en": "Without signing in, your app must send the key your device supports complaints with (a key the "
+        "device keeps).",
     },
     "follow_up_not_found": {
         "es": "No encontramos una queja con ese folio y código.",
@@ -268,7 +270,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "invalid_date": {"es": "Fecha no válida: {value} (use AAAA-MM-DD).", "en": "Invalid date: {value} (use YYYY-MM-DD)."},
     "invalid_timezone": {"es": "Zona horaria desconocida: {value}.", "en": "Unknown time zone: {value}."},
-    "invalid_geometry": {"es": "La geometría no es válida: {reason_es}.", "en": "The geometry is not valid: {reason_en}."},
+    "invalid_geometry": {"es": "La geometría no es válida: {reason}.", "en": "The geometry is not valid: {reason}."},
     "geometry_type_not_allowed": {
         "es": "Se esperaba una geometría de tipo {allowed}; llegó {got}.",
         "en": "Expected a geometry of type {allowed}; got {got}.",
@@ -637,7 +639,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "There is no request {id} in this municipality (use the folio or the UUID).",
     },
     "open311_status_unknown": {
-        "es": "status admite open, closed o ambos separados por coma; llegó «{value}».",
+        "es": "status admite «open», «closed» o ambos separados por coma; llegó «{value}».",
         "en": "status takes open, closed or both separated by a comma; got '{value}'.",
     },
     "open311_end_before_start": {
@@ -681,7 +683,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "es": "El dato {code} debe ser una fecha y hora ISO 8601.",
         "en": "The attribute {code} must be an ISO 8601 date and time.",
     },
-    "open311_invalid_value": {"es": "{reason_es}", "en": "{reason_en}"},
+    "open311_invalid_value": {"es": "{reason}", "en": "{reason}"},
     "open311_outcome_upheld": {"es": "fundada", "en": "upheld"},
     "open311_outcome_not_upheld": {"es": "infundada", "en": "not upheld"},
     "open311_notice_due": {
@@ -906,8 +908,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "es": "Esa foto no se declaró para ese registro; envíe primero el registro (push) y luego la foto.",
         "en": "That photo was not declared for that record; push the record first, then upload the photo.",
     },
-    "upload_record_invalid": {"es": "El registro debe ser complaint:<id> o visit:<id>.",
-                              "en": "The record must be complaint:<id> or visit:<id>."},
+    "upload_record_invalid": {"es": "El registro debe ser «complaint:<id>» o «visit:<id>».",
+                              "en": "The record must be 'complaint:<id>' or 'visit:<id>'."},
     "upload_attachment_invalid": {"es": "El id de la foto debe ser un UUID.", "en": "The photo id must be a UUID."},
     "upload_sha256_invalid": {"es": "El sha256 debe tener 64 caracteres hexadecimales.",
                               "en": "The sha256 must be 64 hexadecimal characters."},
@@ -1082,6 +1084,19 @@ MESSAGES: dict[str, dict[str, str]] = {
     "finding_severity_medium": {"es": "media", "en": "medium"},
     "finding_severity_high": {"es": "alta", "en": "high"},
     "finding_severity_critical": {"es": "crítica", "en": "critical"},
+    # follow-up links
+    "follow_up_link_invalid": {
+        "es": "Este enlace de seguimiento no es válido. Revise que lo copió completo, o consulte su queja con el "
+        "folio y el código de seguimiento.",
+        "en": "This follow-up link is not valid. Check that you copied all of it, or follow your complaint with its "
+        "folio and follow-up code.",
+    },
+    "follow_up_link_expired": {
+        "es": "Este enlace de seguimiento ya venció (vale {days} días). Pida uno nuevo con el folio y el código de "
+        "seguimiento de su queja.",
+        "en": "This follow-up link has expired (it is valid for {days} days). Ask for a new one with your "
+        "complaint's folio and follow-up code.",
+    },
     # --- end of the block for issue 13's small things
 }
 
@@ -1242,8 +1257,11 @@ FORMATTER = _Formatter()
 
 
 def fill(template: str, language: Language = DEFAULT_LANGUAGE, /, **params: object) -> str:
-    """`template` with its placeholders filled (Words in `language`); the template as it is if one is missing."""
+    """`template` with its placeholders filled (Words in `language`; a pair `x_es`, `x_en` fills `{x}` in each
+    language); the template as it is if one is missing."""
     resolved = {key: value.in_(language) if isinstance(value, Words) else value for key, value in params.items()}
+    for key in [key for key in params if key.endswith("_es") and f"{key[:-3]}_en" in params]:
+        resolved.setdefault(key[:-3], params[f"{key[:-3]}_{'en' if language == 'en' else 'es'}"])
     try:
         return FORMATTER.format(template, **resolved)
     except (KeyError, IndexError, ValueError):
