@@ -24,7 +24,7 @@ from starlette.routing import Route
 
 from server import edge
 from server.errors import AppError, BadRequest, ErrorResponse, TooLarge
-from server.i18n import negotiate
+from server.i18n import Words, json_problem, negotiate
 
 if typing.TYPE_CHECKING:
     from server.auth.actor import Actor
@@ -103,17 +103,16 @@ async def read_body(request: Request, *, limit: int | None = None) -> bytes:
 
 
 async def parse_json_body(request: Request, model: type[BaseModel], *, limit: int | None = None) -> BaseModel:
-    language = negotiate(request.headers.get("accept-language"))
     content_type = request.headers.get("content-type", "")
     raw = await read_body(request, limit=limit)
     if content_type and "json" not in content_type.split(";")[0]:
         raise AppError("unsupported_media_type", status=415)
     if not raw.strip():
-        raise BadRequest("invalid_json", reason="el cuerpo está vacío" if language == "es" else "the body is empty")
+        raise BadRequest("invalid_json", reason=Words(es="el cuerpo está vacío", en="the body is empty"))
     try:
         parsed = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise BadRequest("invalid_json", reason=str(exc)) from exc
+        raise BadRequest("invalid_json", reason=json_problem(exc)) from exc
     # A model may check some fields item by item itself (the sync push rejects one mutation, not the batch).
     own = getattr(model, "edge_checks_items_of", ())
     edge.refuse_nul({k: v for k, v in parsed.items() if k not in own} if isinstance(parsed, dict) else parsed)

@@ -598,6 +598,99 @@ MESSAGES: dict[str, dict[str, str]] = {
         "progress past their term count as late. Cases within their term or waiting for a clarification do not "
         "count yet, nor those that ended without a resolution.",
     },
+    # the committee's report (informe), internal and public versions (server/inspections/report.py)
+    "report_title": {"es": "Informe del comité de contraloría social", "en": "Social audit committee report"},
+    "report_public_version": {"es": "Versión pública", "en": "Public version"},
+    "report_internal": {"es": "Versión interna del comité", "en": "Committee's internal version"},
+    "report_internal_warning": {
+        "es": "Esta versión es para el comité y la contraloría: muestra los hallazgos tal como se escribieron y "
+        "no debe publicarse. Para difundir el informe use la versión pública: {path}",
+        "en": "This version is for the committee and the comptroller's office: it shows the findings as they were "
+        "written and must not be published. To share the report use the public version: {path}",
+    },
+    "report_public_note": {
+        "es": "Versión pública: no incluye datos de contacto de los integrantes, ni el nombre de quien no autorizó "
+        "publicarlo. El texto de un hallazgo se publica solo a través de la queja que originó, cuando la "
+        "contraloría revisa y publica ese texto; de las denuncias y quejas confidenciales solo se muestran el tema, "
+        "el estado y las fechas. Solo aparecen las fotografías ya revisadas y publicadas.",
+        "en": "Public version: it does not include members' contact data, nor the name of anyone who did not "
+        "consent to publish it. A finding's text is published only through the complaint it became, once the "
+        "comptroller's office reviews and publishes that text; of reports of wrongdoing and confidential "
+        "complaints only the category, status and dates are shown. Only photographs already reviewed and "
+        "published appear.",
+    },
+    "report_period": {"es": "Periodo: del {since} al {until}", "en": "Period: {since} to {until}"},
+    "report_date": {"es": "{day} de {month} de {year}", "en": "{day} {month} {year}"},
+    "report_month_1": {"es": "enero", "en": "January"},
+    "report_month_2": {"es": "febrero", "en": "February"},
+    "report_month_3": {"es": "marzo", "en": "March"},
+    "report_month_4": {"es": "abril", "en": "April"},
+    "report_month_5": {"es": "mayo", "en": "May"},
+    "report_month_6": {"es": "junio", "en": "June"},
+    "report_month_7": {"es": "julio", "en": "July"},
+    "report_month_8": {"es": "agosto", "en": "August"},
+    "report_month_9": {"es": "septiembre", "en": "September"},
+    "report_month_10": {"es": "octubre", "en": "October"},
+    "report_month_11": {"es": "noviembre", "en": "November"},
+    "report_month_12": {"es": "diciembre", "en": "December"},
+    "report_committee_kind_works": {"es": "Comité de obra", "en": "Public works committee"},
+    "report_committee_kind_program": {"es": "Comité de programa social", "en": "Social programme committee"},
+    "report_committee_kind_participatory_budget": {"es": "Comité de vigilancia del presupuesto participativo",
+                                                   "en": "Participatory budget oversight committee"},
+    "report_state": {"es": "Situación del comité: {state}", "en": "Committee status: {state}"},
+    "report_registration": {"es": "Registro número {number}", "en": "Registration number {number}"},
+    "report_program": {"es": "Programa que vigila: {program}", "en": "Programme it watches: {program}"},
+    "report_works": {"es": "Obras que vigila", "en": "Works it watches"},
+    "report_no_works": {"es": "Vigila un programa, no obras en particular.",
+                        "en": "It watches a programme, not particular works."},
+    "report_members": {"es": "Integrantes en funciones", "en": "Serving members"},
+    "report_member_unnamed": {"es": "Integrante (no autorizó publicar su nombre)",
+                              "en": "Member (did not consent to publish their name)"},
+    "report_no_members": {"es": "El comité no tiene integrantes en funciones.",
+                          "en": "The committee has no serving members."},
+    "report_col_name": {"es": "Nombre", "en": "Name"},
+    "report_col_role": {"es": "Cargo", "en": "Role"},
+    "report_summary": {"es": "Resumen del periodo", "en": "Summary of the period"},
+    "report_col_visits": {"es": "Visitas", "en": "Visits"},
+    "report_col_findings": {"es": "Hallazgos", "en": "Findings"},
+    "report_col_meetings": {"es": "Reuniones", "en": "Meetings"},
+    "report_col_agreements": {"es": "Acuerdos", "en": "Agreements"},
+    "report_col_agreements_done": {"es": "Acuerdos cumplidos", "en": "Agreements done"},
+    "report_col_agreements_overdue": {"es": "Acuerdos vencidos", "en": "Agreements overdue"},
+    "report_col_complaints": {"es": "Quejas presentadas", "en": "Complaints filed"},
+    "report_findings_by_severity": {"es": "Hallazgos por gravedad", "en": "Findings by severity"},
+    "report_progress": {"es": "Avance observado por obra", "en": "Progress observed per work"},
+    "report_col_work": {"es": "Obra", "en": "Work"},
+    "report_col_official": {"es": "Avance oficial", "en": "Official progress"},
+    "report_col_observed": {"es": "Último avance observado", "en": "Latest observed progress"},
+    "report_col_gap": {"es": "Diferencia (puntos)", "en": "Difference (points)"},
+    "report_no_visits": {"es": "Sin visitas en el periodo.", "en": "No visits in the period."},
+    "report_visits": {"es": "Visitas y hallazgos", "en": "Visits and findings"},
+    "report_visit_line": {"es": "Avance observado: {observed}", "en": "Progress observed: {observed}"},
+    "report_photos": {"es": "Fotografías", "en": "Photographs"},
+    "report_photos_public": {"es": "{total}, de ellas {published} publicadas",
+                             "en": "{total}, {published} of them published"},
+    "report_col_finding": {"es": "Hallazgo", "en": "Finding"},
+    "report_col_severity": {"es": "Gravedad", "en": "Severity"},
+    "report_col_complaint": {"es": "Queja", "en": "Complaint"},
+    "report_no_findings": {"es": "Sin hallazgos.", "en": "No findings."},
+    "report_finding_text_withheld": {
+        "es": "Texto no publicado: se publica con la queja que originó, cuando la contraloría lo revisa.",
+        "en": "Text not published: it is published with the complaint it became, once the comptroller's office "
+        "reviews it.",
+    },
+    "report_complaints": {"es": "Quejas presentadas a partir de hallazgos", "en": "Complaints filed from findings"},
+    "report_col_folio": {"es": "Folio", "en": "Case number"},
+    "report_col_category": {"es": "Tema", "en": "Category"},
+    "report_col_received": {"es": "Recibida", "en": "Received"},
+    "report_col_state": {"es": "Estado", "en": "Status"},
+    "report_col_text": {"es": "Texto", "en": "Text"},
+    "report_text_pending": {"es": "Pendiente de revisión por la contraloría",
+                            "en": "Awaiting review by the comptroller's office"},
+    "report_none": {"es": "Ninguna.", "en": "None."},
+    "report_sign_chair": {"es": "Presidencia del comité", "en": "Committee chair"},
+    "report_sign_secretary": {"es": "Secretaría del comité", "en": "Committee secretary"},
+    "report_sign_comptroller": {"es": "Contraloría municipal", "en": "Municipal comptroller's office"},
     # Open311 GeoReport v2 (server/open311)
     "open311_not_found": {
         "es": "Esa dirección no existe en la API Open311 de Vigía; las rutas están en /docs.",
@@ -1279,6 +1372,16 @@ def translate(code: str, language: Language = DEFAULT_LANGUAGE, /, **params: obj
     if texts is None:
         return code
     return fill(texts.get(language) or texts[DEFAULT_LANGUAGE], language, **params)
+
+
+def json_problem(exc: Exception) -> Words:
+    """Where a JSON text breaks, in words: "revise la línea 1, columna 11" (the parser explains in English only)."""
+    if isinstance(exc, UnicodeDecodeError):
+        return Words(es="no está escrito en UTF-8", en="it is not written in UTF-8")
+    line, column = getattr(exc, "lineno", None), getattr(exc, "colno", None)
+    if line is None or column is None:
+        return Words(es="no se puede leer", en="it cannot be read")
+    return Words(es=f"revise la línea {line}, columna {column}", en=f"check line {line}, column {column}")
 
 
 # ------------------------------------------------------------------------------------------------ enumerations

@@ -21,7 +21,7 @@ from server import geo
 from server.auth.actor import Actor, authorize
 from server.config import get_settings
 from server.errors import BadRequest, Invalid
-from server.i18n import Language
+from server.i18n import Language, json_problem
 from server.municipalities.models import Municipality
 from server.works import service
 from server.works.imports import Importer, issue, plain
@@ -278,12 +278,11 @@ def import_json(session: Session, *, actor: Actor, municipality: Municipality, d
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        reason = "el archivo no está en UTF-8" if language == "es" else "the file is not UTF-8"
-        raise BadRequest("invalid_json", reason=reason) from exc
+        raise BadRequest("invalid_json", reason=json_problem(exc)) from exc
     try:
         package = json.loads(text, parse_constant=_refuse_constant)
     except (ValueError, RecursionError) as exc:
-        raise BadRequest("invalid_json", reason=str(exc)) from exc
+        raise BadRequest("invalid_json", reason=json_problem(exc)) from exc
     return import_package(session, actor=actor, municipality=municipality, package=package, language=language)
 
 
