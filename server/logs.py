@@ -4,12 +4,23 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 from contextvars import ContextVar
 from datetime import datetime, timezone
 from typing import Any
 
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
+
+# Secrets that travel in a path (a signed follow-up link, docs/complaints.md): logged as a placeholder, never as
+# they are. Query strings are never logged at all (server.middleware logs the path only).
+_SECRET_PATHS = re.compile(r"(/complaints/follow-up/)(?!link$)[^/]+$")
+
+
+def loggable_path(path: str | None) -> str | None:
+    """The request path as it may be written to a log: secrets in it replaced by "{token}"."""
+    return _SECRET_PATHS.sub(r"\1{token}", path) if path else path
+
 
 _STANDARD = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "taskName"}
 
@@ -27,7 +38,7 @@ class JsonFormatter(logging.Formatter):
             entry["request_id"] = request_id
         for key, value in record.__dict__.items():
             if key not in _STANDARD and not key.startswith("_"):
-                entry[key] = value
+                entry[key] = loggable_path(value) if key == "path" and isinstance(value, str) else value
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, default=str, ensure_ascii=False)

@@ -13,7 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from server.errors import error_payload
 from server.i18n import negotiate, translate
-from server.logs import request_id_var
+from server.logs import loggable_path, request_id_var
 
 log = logging.getLogger("vigia.http")
 errors = logging.getLogger("vigia.app")
@@ -62,7 +62,7 @@ class RequestContextMiddleware:
                     # already under way (its status sent) cannot be finished: the connection must close then.
                     if "started" in status_holder:
                         raise
-                    errors.error("unhandled_error", exc_info=exc, extra={"path": scope.get("path")})
+                    errors.error("unhandled_error", exc_info=exc, extra={"path": loggable_path(scope.get("path"))})
                     await self._server_error(headers, request_id, send_with_id)
         finally:
             actor = scope.get("state", {}).get("actor")
@@ -70,7 +70,7 @@ class RequestContextMiddleware:
                 "request",
                 extra={
                     "method": scope.get("method"),
-                    "path": scope.get("path"),
+                    "path": loggable_path(scope.get("path")),
                     "status": status_holder["status"],
                     "duration_ms": round((time.perf_counter() - started) * 1000, 1),
                     "user_id": str(actor.user_id) if getattr(actor, "user_id", None) else None,

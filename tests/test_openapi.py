@@ -69,6 +69,7 @@ def demo_ids(client: TestClient, headers: dict[str, str]) -> dict[str, str]:
         "photo_id": photo.json()["id"],
         "variant": "320",
         "service_code": "obra-calidad",
+        "token": "10005-2026-000001.0.sin-firma",  # a follow-up link (a made-up one answers its 404)
     }
 
 

@@ -15,6 +15,7 @@ import hmac
 import math
 import secrets
 import uuid
+from urllib.parse import urlencode
 
 from sqlalchemy.orm import Session
 
@@ -45,14 +46,92 @@ def filer(actor: Actor, data: ComplaintCreate, established: str | None) -> str |
     return None
 
 
+# Follow-up codes (docs/complaints.md, "Following a complaint"): 9 symbols of Crockford's base32 without 0 and 1
+# (Crockford already leaves out I, L, O and U), so nothing reads two ways: 30⁹ ≈ 2⁴⁴ codes. Shown in groups of
+# three ("K7Q-M4P-X9D"); read in any case, with or without dashes or spaces. Codes issued before (12 characters
+# of base64url, case-sensitive) keep working: they are checked as they were typed.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 9
+_SEPARATORS = str.maketrans("", "", " -\u2010\u2011\u2012\u2013\u2014\u2212_.")
+
+
+def grouped(code: str) -> str:
+    """"K7QM4PX9D" as people read it: "K7Q-M4P-X9D"."""
+    return "-".join(code[i:i + 3] for i in range(0, len(code), 3))
+
+
+def new_code() -> str:
+    """A random follow-up code (a complaint filed without an id, or by a filer nobody can recognise again)."""
+    return grouped("".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH)))
+
+
+def canonical_code(typed: str) -> str | None:
+    """The code someone typed, as it is stored (upper case, no dashes or spaces), or None if it cannot be one of
+    today's codes (it may still be a code issued before: see `candidates`)."""
+    bare = typed.translate(_SEPARATORS).upper()
+    if len(bare) == CODE_LENGTH and all(char in CODE_ALPHABET for char in bare):
+        return bare
+    return None
+
+
+def candidates(typed: str) -> list[str]:
+    """The forms of a typed code to check against a complaint's stored digest: today's (canonical) and the text
+    exactly as typed, without surrounding spaces (a code issued in the old format, which is case-sensitive)."""
+    found = [code for code in (canonical_code(typed), typed.strip()) if code]
+    return list(dict.fromkeys(found))
+
+
+FOLLOW_UP_PAGE = "/seguimiento"
+
+
+def follow_up_page(municipality: Municipality, folio: str, code: str) -> str:
+    """The app's follow-up page, relative to the site, with folio and code in the URL's fragment: browsers never
+    send a fragment to any server, so the code never reaches a log; the page's script posts it to the API."""
+    return f"{FOLLOW_UP_PAGE}#{urlencode({'municipio': municipality.code, 'folio': folio, 'codigo': code})}"
+
+
+def _filer_digest(complaint_id: uuid.UUID, filer: str) -> bytes:
+    key = hashlib.sha256(b"vigia-follow-up-code:" + get_settings().secret_key.encode()).digest()
+    return hmac.new(key, complaint_id.bytes + b"\x1f" + filer.encode(), hashlib.sha256).digest()
+
+
 def follow_up_code(complaint_id: uuid.UUID, filer: str) -> str:
     """The secret follow-up code of an anonymous complaint whose filer is known: a keyed hash of the complaint
     and its filer (the device, or the device's secret key), so the filer's own resend or replay shows the same
     code without the server storing it, and nobody else can get it: neither the complaint's public fields nor
-    its id are enough without the filer's device and the server's key."""
-    key = hashlib.sha256(b"vigia-follow-up-code:" + get_settings().secret_key.encode()).digest()
-    digest = hmac.new(key, complaint_id.bytes + b"\x1f" + filer.encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest[:9]).decode("ascii")
+    its id are enough without the filer's device and the server's key. Grouped, as it is shown."""
+    number = int.from_bytes(_filer_digest(complaint_id, filer)[:16], "big")  # 2¹²⁸ ≫ 30⁹: no visible bias
+    symbols = []
+    for _ in range(CODE_LENGTH):
+        number, digit = divmod(number, len(CODE_ALPHABET))
+        symbols.append(CODE_ALPHABET[digit])
+    return grouped("".join(symbols))
+
+
+def legacy_follow_up_code(complaint_id: uuid.UUID, filer: str) -> str:
+    """The same code in the format issued before (12 characters of base64url), for complaints filed then."""
+    return base64.urlsafe_b64encode(_filer_digest(complaint_id, filer)[:9]).decode("ascii")
+
+
+def filer_code(complaint: Complaint, filer: str) -> str | None:
+    """The follow-up code that is this filer's for an anonymous complaint, in the format it was issued in (today's
+    or the old one), or None if the complaint's code is not theirs."""
+    if complaint.follow_up_digest is None:
+        return None
+    for code in (follow_up_code(complaint.id, filer), legacy_follow_up_code(complaint.id, filer)):
+        if code_matches(complaint, code):
+            return code
+    return None
+
+
+def code_matches(complaint: Complaint, typed: str) -> bool:
+    """Whether `typed` is the complaint's follow-up code, in either format (compared in constant time)."""
+    expected = complaint.follow_up_digest
+    if expected is None:
+        return False
+    matches = [secrets.compare_digest(expected, service.follow_up_digest(complaint.folio, code))
+               for code in candidates(typed)]
+    return any(matches)
 
 
 def _same_content(session: Session, existing: Complaint, data: ComplaintCreate,
@@ -79,12 +158,12 @@ def resent(session: Session, existing: Complaint, data: ComplaintCreate, actor: 
     same = _same_content(session, existing, data, municipality)
     code = None
     if same and existing.anonymous:
-        code = follow_up_code(existing.id, filer) if filer else None
-        same = (code is not None and existing.follow_up_digest is not None
-                and secrets.compare_digest(existing.follow_up_digest, service.follow_up_digest(existing.folio, code)))
+        code = filer_code(existing, filer) if filer else None
+        same = code is not None
     elif same:  # the account is the reporter: its own resend, from any of its devices, reveals nothing
         same = actor.is_authenticated and existing.reporter_id == actor.user_id
     if not same:
         raise Conflict("complaint_id_taken")
     view = service.public_view(session, existing, municipality=municipality, language="es")
-    return Filed(complaint=view, follow_up_code=code, created=False)
+    return Filed(complaint=view, follow_up_code=code, created=False,
+                 follow_up_url=follow_up_page(municipality, existing.folio, code) if code else None)

@@ -3,9 +3,12 @@ reporter's follow-up: reading the answers, adding information, withdrawing."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import secrets
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 import sqlalchemy as sa
@@ -102,7 +105,7 @@ def file(session: Session, *, actor: Actor, municipality: Municipality, data: Co
     complaint_id = data.id or new_id()
     code = None
     if data.anonymous:
-        code = filings.follow_up_code(complaint_id, filer) if filer and data.id else secrets.token_urlsafe(9)
+        code = filings.follow_up_code(complaint_id, filer) if filer and data.id else filings.new_code()
     contact = data.contact
     # The text of the kinds the municipality deems safe is public at once; the rest waits for a moderator, and a
     # confidential complaint or a denuncia is never public in full (server/complaints/publication.py).
@@ -119,7 +122,7 @@ def file(session: Session, *, actor: Actor, municipality: Municipality, data: Co
                 due_on=service.add_business_days(session, municipality, today, term),
                 referral_due_on=service.add_business_days(session, municipality, today, deadlines.REFERRAL_TERM),
                 reporter_id=actor_id, anonymous=data.anonymous,
-                follow_up_digest=service.follow_up_digest(folio, code) if code else None,
+                follow_up_digest=service.follow_up_digest(folio, filings.canonical_code(code)) if code else None,
                 contact_name=contact.name if contact else None, contact_email=contact.email if contact else None,
                 contact_phone=contact.phone if contact else None, confidential=data.confidential,
                 text_publication=Publication.published if at_once else Publication.pending,
@@ -144,7 +147,8 @@ def file(session: Session, *, actor: Actor, municipality: Municipality, data: Co
     })
     session.flush()
     view = service.reporter_view(session, complaint, municipality=municipality, language="es")
-    return Filed(complaint=view, follow_up_code=code, created=True)
+    return Filed(complaint=view, follow_up_code=code, created=True,
+                 follow_up_url=filings.follow_up_page(municipality, folio, code) if code else None)
 
 
 def _check_attributes(category: Category, values: dict[str, Any]) -> None:
@@ -283,14 +287,57 @@ def claim_follow_up(session: Session, *, municipality_code: str, folio: str, cli
 
 
 def by_follow_up(session: Session, *, municipality: Municipality, folio: str, code: str) -> Complaint:
-    """An anonymous reporter's complaint, by folio and secret code (a wrong code looks like a wrong folio)."""
+    """An anonymous reporter's complaint, by folio and secret code (a wrong code looks like a wrong folio). The
+    code is read in any case, with or without dashes or spaces; a code issued in the old format as it was issued
+    (server.complaints.filings)."""
+    complaint = session.scalar(
+        sa.select(Complaint).where(Complaint.municipality_id == municipality.id, Complaint.folio == folio.strip())
+    )
+    if complaint is None or not filings.code_matches(complaint, code):
+        raise NotFound("follow_up_not_found")
+    return complaint
+
+
+# A follow-up that opens from a link (docs/complaints.md): the app's page takes folio and code in the URL's
+# fragment, which browsers never send to a server (filings.follow_up_page); or the API signs a link that holds no
+# code at all and expires.
+FOLLOW_UP_LINK_DAYS = 7
+
+
+def _link_mac(municipality: Municipality, complaint: Complaint, expires: int) -> str:
+    """Bound to the complaint's current code (its digest): the link dies with the code, and only this server can
+    make one."""
+    key = hashlib.sha256(b"vigia-follow-up-link:" + get_settings().secret_key.encode()).digest()
+    message = f"{municipality.code}\x1f{complaint.folio}\x1f{expires}\x1f{complaint.follow_up_digest}".encode()
+    return base64.urlsafe_b64encode(hmac.new(key, message, hashlib.sha256).digest()[:18]).decode("ascii")
+
+
+def follow_up_link(session: Session, *, municipality: Municipality, folio: str, code: str,
+                   now: datetime | None = None) -> tuple[str, datetime]:
+    """A signed token for `GET …/complaints/follow-up/{token}`, valid FOLLOW_UP_LINK_DAYS, for the complaint
+    whose folio and code are given (checked as `by_follow_up` does); (token, expires_at)."""
+    complaint = by_follow_up(session, municipality=municipality, folio=folio, code=code)
+    expires_at = (now or utcnow()).replace(microsecond=0) + timedelta(days=FOLLOW_UP_LINK_DAYS)
+    expires = int(expires_at.timestamp())
+    return f"{complaint.folio}.{expires}.{_link_mac(municipality, complaint, expires)}", expires_at
+
+
+def by_follow_up_link(session: Session, *, municipality: Municipality, token: str,
+                      now: datetime | None = None) -> Complaint:
+    """The complaint a signed follow-up link names: 404 follow_up_link_invalid when it was not made here for this
+    complaint's current code (forged, cut short, another municipality's), 410 follow_up_link_expired after its
+    time."""
+    folio, _, rest = token.partition(".")
+    expires_text, _, mac = rest.partition(".")
     complaint = session.scalar(
         sa.select(Complaint).where(Complaint.municipality_id == municipality.id, Complaint.folio == folio)
-    )
-    expected = complaint.follow_up_digest if complaint is not None else None
-    given = service.follow_up_digest(folio, code)
-    if expected is None or not secrets.compare_digest(expected, given):
-        raise NotFound("follow_up_not_found")
+    ) if folio and expires_text.isdigit() and len(expires_text) <= 12 else None
+    if complaint is None or complaint.follow_up_digest is None or not secrets.compare_digest(
+            _link_mac(municipality, complaint, int(expires_text)), mac):
+        raise NotFound("follow_up_link_invalid")
+    expires_at = datetime.fromtimestamp(int(expires_text), timezone.utc)
+    if expires_at <= (now or utcnow()):
+        raise AppError("follow_up_link_expired", status=410, days=FOLLOW_UP_LINK_DAYS)
     return complaint
 
 

@@ -427,11 +427,16 @@ class Filed(BaseModel):
     """The answer to filing: keep the follow-up code secret; it is shown only this once."""
 
     complaint: ComplaintPublic
-    follow_up_code: str | None = None
+    follow_up_code: str | None = PField(None, description=(
+        "anonymous complaints: the secret code, shown grouped (K7Q-M4P-X9D); typed in any case, with or "
+        "without dashes"))
     created: bool
 
 
 class Suggestions(BaseModel):
+    follow_up_url: str | None = PField(None, description=(
+        "anonymous complaints: the app's follow-up page, relative to the site, with folio and code in the "
+        "fragment (#municipio=…&folio=…&codigo=…), which browsers never send to a server"))
     works: list[dict[str, Any]] = PField(description="works within 100 m, nearest first")
     duplicates: list[ComplaintPublic] = PField(description="same category, within 250 m, last 30 days")
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from pydantic import BaseModel
+from pydantic import Field as PField
 from starlette.responses import JSONResponse
 
 from server import limits
@@ -170,6 +174,42 @@ def withdraw(call: Call) -> ComplaintPublic:
         return service.public_view(session, complaint, municipality=municipality, language=call.language)
 
 
+class FollowUpLink(BaseModel):
+    """A link that opens an anonymous complaint's follow-up with a GET, without its code (docs/complaints.md)."""
+
+    url: str = PField(description="GET it to read the complaint; keep it private, like the code")
+    token: str = PField(description="the last part of the url: signed by this server, no code inside")
+    expires_at: datetime
+
+
+@endpoint("POST", BASE + "/follow-up/link", summary="Exchange folio and code for a signed follow-up link", tag=TAG,
+          body=FollowUp, response=FollowUpLink, status=201, errors=(404, 429))
+def follow_up_link(call: Call) -> FollowUpLink:
+    """The link is valid for 7 days and holds no code; counted like any follow-up (wrong codes are limited)."""
+    attempt = _follow_up_attempt(call, call.body.folio, call.body.code)
+    with session_scope() as session:
+        municipality = _municipality(session, call)
+        token, expires_at = intake.follow_up_link(session, municipality=municipality, folio=call.body.folio,
+                                                  code=call.body.code)
+        limits.refund(session, attempt)
+        code = municipality.code
+    url = f"{str(call.request.base_url).rstrip('/')}/api/v1/municipalities/{code}/complaints/follow-up/{token}"
+    return FollowUpLink(url=url, token=token, expires_at=expires_at)
+
+
+@endpoint("GET", BASE + "/follow-up/{token}", summary="Follow an anonymous complaint from a signed link", tag=TAG,
+          response=ComplaintPublic, errors=(404, 410))
+def follow_up_by_link(call: Call) -> JSONResponse:
+    """404 follow_up_link_invalid for a link not made here, 410 follow_up_link_expired after 7 days. The answer is
+    never cached and sends no referrer; the access log never records the token."""
+    with session_scope() as session:
+        municipality = _municipality(session, call)
+        complaint = intake.by_follow_up_link(session, municipality=municipality, token=call.path["token"])
+        view = service.reporter_view(session, complaint, municipality=municipality, language=call.language)
+    return JSONResponse(view.model_dump(mode="json"),
+                        headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
+
+
 # ------------------------------------------------------------------------------------------------ staff
 
 
@@ -307,6 +347,6 @@ def redact_photo_of_complaint(call: Call) -> PhotoPublic:
         return media.public(photo, municipality=municipality)
 
 
-routes = [list_categories, create_category, update_category, list_deadlines, set_deadline, redact_photo_of_complaint, suggestions, file_complaint, list_public, list_mine, get_complaint, support, follow_up,
+routes = [list_categories, create_category, update_category, list_deadlines, set_deadline, redact_photo_of_complaint, suggestions, file_complaint, list_public, list_mine, get_complaint, support, follow_up, follow_up_link, follow_up_by_link,
           add_information, withdraw, queue, edit, transition, bulk_transition, list_notes, add_note, merge,
           list_templates, add_template]

@@ -122,14 +122,20 @@ def _rejected(raw_id: Any, intent: Any, error: AppError, language: str) -> dict[
                       "details": error.rendered_details(language)}}
 
 
-def _shown(result: dict[str, Any], device_id: uuid.UUID) -> dict[str, Any]:
+def _shown(session, result: dict[str, Any], device_id: uuid.UUID) -> dict[str, Any]:
     """A stored result as sent to the device that pushed it: the follow-up code of an anonymous complaint it
-    filed is derived again from the complaint and this device (server.complaints.filings), never stored."""
+    filed is derived again from the complaint and this device (server.complaints.filings), never stored; in the
+    format it was issued in (a complaint filed before today's codes keeps its old one)."""
     if result.get("intent") == "complaint.file" and result.get("status") == "applied" \
             and result.get("data", {}).get("anonymous"):
         from server.complaints import filings
+        from server.complaints.models import Complaint
 
-        code = filings.follow_up_code(uuid.UUID(result["record"]["id"]), filings.device_filer(device_id))
+        complaint_id = uuid.UUID(result["record"]["id"])
+        filer = filings.device_filer(device_id)
+        complaint = session.get(Complaint, complaint_id)
+        code = (filings.filer_code(complaint, filer) if complaint is not None else None) \
+            or filings.follow_up_code(complaint_id, filer)
         result = {**result, "data": {**result["data"], "follow_up_code": code}}
     return result
 
@@ -141,10 +147,10 @@ def _stored(session, device_id: uuid.UUID, mutation_id: uuid.UUID) -> Mutation |
     ).scalar_one_or_none()
 
 
-def _replay(stored: Mutation, mutation: MutationIn, language: str) -> dict[str, Any]:
+def _replay(session, stored: Mutation, mutation: MutationIn, language: str) -> dict[str, Any]:
     if stored.fingerprint != _fingerprint(mutation) or stored.intent != mutation.intent:
         return _rejected(mutation.id, mutation.intent, AppError("mutation_id_reused", status=409), language)
-    return _shown(stored.result, stored.device_id)
+    return _shown(session, stored.result, stored.device_id)
 
 
 def apply_one(*, actor: Actor, device_id: uuid.UUID, raw: Any, language: str) -> dict[str, Any]:
@@ -169,7 +175,7 @@ def apply_one(*, actor: Actor, device_id: uuid.UUID, raw: Any, language: str) ->
         with session_scope() as session:
             stored = _stored(session, device_id, mutation.id)
             if stored is not None:
-                return _replay(stored, mutation, language)
+                return _replay(session, stored, mutation, language)
             claim = Mutation(device_id=device_id, mutation_id=mutation.id, user_id=actor.user_id,
                              intent=mutation.intent, fingerprint=_fingerprint(mutation), status="pending", result={})
             try:
@@ -182,11 +188,11 @@ def apply_one(*, actor: Actor, device_id: uuid.UUID, raw: Any, language: str) ->
                 stored = _stored(session, device_id, mutation.id)  # another connection applied it just now
                 if stored is None:
                     raise
-                return _replay(stored, mutation, language)
+                return _replay(session, stored, mutation, language)
             result = _run(session, actor, device_id, mutation, language)
             claim.status = result["status"]
             claim.result = result
-            return _shown(result, device_id)
+            return _shown(session, result, device_id)
     except Exception as exc:  # a server fault: nothing was stored, the phone sends it again later
         if db.unavailable(exc):
             # The database is down or busy: the whole push answers 503 with Retry-After (the mutations applied

@@ -15,7 +15,7 @@ def test_anonymous_filing_gives_a_folio_and_a_secret_code(client) -> None:
     assert response.status_code == 201, response.text
     filed = response.json()
     folio, code = filed["complaint"]["folio"], filed["follow_up_code"]
-    assert folio.startswith("10005-") and len(code) >= 12
+    assert folio.startswith("10005-") and len(code) == 11 and code.count("-") == 2  # "K7Q-M4P-X9D"
     assert filed["complaint"]["state"] == "received" and filed["complaint"]["zone"] == "Zona Centro"
     assert filed["complaint"]["due_on"] > filed["complaint"]["received_on"]
     assert "vecina@correo.example" not in response.text
