@@ -36,12 +36,10 @@ def list_municipalities(call: Call) -> list[MunicipalitySummary]:
         return service.list_(session)
 
 
-class PointQuery(BaseModel):
-    model_config = {"extra": "forbid"}
+class PointQuery(geo.LonLat):
+    """`?lon=&lat=`, with the same help as every other endpoint that takes a point (geo.LonLat)."""
 
-    # Ranges are checked by geo.check_position, so that latitude-first points get the same help as elsewhere.
-    lon: float = PField(description="longitude, WGS84 degrees (-180 to 180)")
-    lat: float = PField(description="latitude, WGS84 degrees (-90 to 90)")
+    model_config = {"extra": "forbid"}
 
 
 class ZoneRef(BaseModel):
@@ -68,7 +66,6 @@ def municipality_at_point(call: Call) -> MunicipalityAt:
     """Public. `?lon=-104.6657&lat=24.0277`. A point Vigía does not serve answers 404
     `place_not_served`; latitude sent first gets the same help as every other endpoint that takes a point."""
     lon, lat = call.query.lon, call.query.lat
-    geo.parse_geojson({"type": "Point", "coordinates": [lon, lat]}, allowed=("Point",), field="lon")
     with session_scope() as session:
         found = service.municipality_at(session, lon, lat)
         if found is None:
