@@ -161,3 +161,19 @@ def test_neither_the_code_nor_the_link_ever_reaches_the_log(client, vigia_logs) 
         assert secret not in written
     paths = [line.get("path") for line in vigia_logs.lines if line.get("event") == "request"]
     assert paths.count(f"{BASE}/follow-up/{{token}}") == 2 and f"{BASE}/follow-up/link" in paths
+
+
+def test_a_phone_replaying_a_complaint_filed_with_an_old_code_is_shown_that_code(client, session) -> None:
+    from tests.sync.helpers import complaint_payload, mutation, sign_in
+
+    phone = sign_in(client, "voluntaria@vigia.example")
+    sent = mutation("complaint.file", complaint_payload(anonymous=True))
+    first = client.post("/api/v1/sync/push", json={"mutations": [sent]}, headers=phone.headers).json()["results"][0]
+    assert GROUPED.match(first["data"]["follow_up_code"])
+    complaint = session.get(Complaint, uuid.UUID(sent["payload"]["id"]))
+    old = filings.legacy_follow_up_code(complaint.id, filings.device_filer(phone.device_id))
+    complaint.follow_up_digest = service.follow_up_digest(complaint.folio, old)
+    session.flush()
+    replay = client.post("/api/v1/sync/push", json={"mutations": [sent]}, headers=phone.headers).json()["results"][0]
+    assert replay["data"]["follow_up_code"] == old
+    assert follow(client, complaint.folio, old).status_code == 200
