@@ -1,108 +1,396 @@
 """A committee's report (informe) for a period: its visits with their findings, the progress it observed on
-each work, its meetings and agreements, and the complaints its findings became. JSON, and a printable page."""
+each work, its meetings and agreements, and the complaints its findings became. JSON, and a printable page.
+
+Two versions of the same content (docs/inspections.md, "The committee's report"):
+
+- the **internal** one, for the committee's active members, coordinators and staff: the findings as written;
+- the **public** one, for anyone without signing in (the committee's *versión pública*): the publication policy
+  applied (docs/privacy.md). Members appear as the public register shows them (a name only with consent, a role,
+  never contact data); a finding's text only through the complaint it became, as that complaint's public view
+  shows it (server.complaints.service.public_view: moderated text, no exact point, no photo nor text of a
+  denuncia or a confidential complaint); a visit's photos only once a moderator published them
+  (server.media.service.published_ids); never the visit's point, answers or who recorded it.
+
+Every label is in the caller's language (Spanish, or English with `Accept-Language: en` or `?lang=en`), from
+the catalogue in server/i18n.py.
+"""
 
 from __future__ import annotations
 
 import uuid
 from collections import Counter
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from html import escape
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
+from pydantic import BaseModel
+from pydantic import Field as PField
 from sqlalchemy.orm import Session
 
-from server.auth.actor import Actor
-from server.errors import Invalid
-from server.inspections import visits as visit_service
-from server.inspections.models import Severity, VisitQuery
+from server.auth.actor import ANONYMOUS, Actor
+from server.errors import Invalid, NotFound
+from server.i18n import Language, translate
+from server.inspections.models import ReportQuery, Severity, Visit, VisitFinding, VisitPhoto
 from server.municipalities.models import Municipality
 
 MAX_DAYS = 731
-SEVERITY_ES = {"low": "baja", "medium": "media", "high": "alta", "critical": "crítica"}
+MAX_VISITS = 500
+INTERNAL, PUBLIC = "internal", "public"
 
 
-def compile_(session: Session, *, actor: Actor, municipality: Municipality, committee_id: uuid.UUID,
-             since: date | None, until: date | None) -> dict[str, Any]:
-    """The report's content for a period (by default the year so far). Readers: the committee's active
-    members, coordinators and staff."""
-    from server.committees import activities
+class CommitteeReportQuery(ReportQuery):
+    lang: Literal["es", "en"] | None = PField(None, description=(
+        "language of every label and text: es or en (default: the Accept-Language header, else Spanish)"))
+
+
+# ------------------------------------------------------------------------------------------------ public schema
+
+
+class ReportWork(BaseModel):
+    id: uuid.UUID
+    identifier: str
+    title: str
+
+
+class ReportMember(BaseModel):
+    name: str = PField(description="the member's name only if they consented to publish it, else a word for it")
+    named: bool = PField(description="false: the member did not consent to publish their name")
+    role: str
+    role_label: str
+
+
+class ReportCommittee(BaseModel):
+    id: uuid.UUID
+    name: str
+    kind: str
+    kind_label: str
+    program: str | None
+    state: str
+    state_label: str
+    registration_number: str | None
+    works: list[ReportWork]
+    members: list[ReportMember] = PField(description="active today, as the public register shows them")
+
+
+class ReportMunicipality(BaseModel):
+    code: str
+    name: str
+
+
+class ReportPeriod(BaseModel):
+    since: date
+    until: date
+    text: str = PField(description="the period in words")
+
+
+class ReportFinding(BaseModel):
+    severity: Severity
+    severity_label: str
+    text: str | None = PField(description=(
+        "public version: null (a finding's text is published only through the complaint it became)"))
+    complaint_folio: str | None
+
+
+class ReportVisit(BaseModel):
+    visited_on: date
+    work: ReportWork
+    observed_physical_pct: float | None
+    findings: list[ReportFinding]
+    photos: int = PField(description="photos taken in the visit")
+    published_photo_ids: list[uuid.UUID] = PField(description="of those, the ones a moderator published")
+
+
+class ReportObservation(BaseModel):
+    on: date
+    physical_pct: float
+
+
+class ReportProgress(BaseModel):
+    work: ReportWork
+    official_physical_pct: float | None
+    observations: list[ReportObservation]
+    visits: int
+    latest_observed_pct: float | None
+    gap_points: float | None = PField(description="official minus latest observed, in percentage points")
+
+
+class ReportSeverity(BaseModel):
+    severity: Severity
+    label: str
+    count: int
+
+
+class ReportMeetings(BaseModel):
+    count: int = PField(description="meetings held in the period")
+    agreements: int
+    agreements_done: int
+    agreements_overdue: int
+
+
+class ReportComplaint(BaseModel):
+    """A complaint filed from a finding, as the public view of complaints shows it."""
+
+    folio: str
+    kind_label: str
+    category_name: str
+    state: str
+    state_label: str
+    received_on: date
+    description: str | None = PField(description="the text once a moderator published it, else null")
+    photo_ids: list[uuid.UUID] = PField(description="the photos a moderator published")
+    work: str | None = PField(description="the work's identifier, when the complaint's work is public")
+
+
+class PublicCommitteeReport(BaseModel):
+    """The committee's report as anyone may read it (docs/inspections.md)."""
+
+    version: Literal["public"]
+    language: Language
+    committee: ReportCommittee
+    municipality: ReportMunicipality
+    period: ReportPeriod
+    visits: list[ReportVisit]
+    progress_by_work: list[ReportProgress]
+    findings_by_severity: list[ReportSeverity]
+    meetings: ReportMeetings
+    complaints: list[ReportComplaint]
+    note: str = PField(description="what this public version leaves out, and why")
+
+
+# ------------------------------------------------------------------------------------------------ content
+
+
+def _period(municipality: Municipality, since: date | None, until: date | None, language: Language
+            ) -> dict[str, Any]:
     from server.complaints import service as complaints
-    from server.works import service as works
 
     until = until or complaints.today_in(municipality)
     since = since or date(until.year, 1, 1)
-    committee = visit_service._committee(session, municipality, committee_id, actor)
     if until < since or (until - since).days > MAX_DAYS:
         raise Invalid.for_field("until", "invalid_period", days=MAX_DAYS)
-    rows = visit_service.list_(session, actor=actor, municipality=municipality,
-                               query=VisitQuery(committee_id=committee.id, since=since, until=until, limit=500))
-    rows.sort(key=lambda v: (v.visited_at, v.id))
+    return {"since": since, "until": until,
+            "text": translate("report_period", language, since=in_words(since, language),
+                              until=in_words(until, language))}
+
+
+def in_words(day: date, language: Language) -> str:
+    """"6 de diciembre de 2026" / "6 December 2026"."""
+    return translate("report_date", language, day=day.day, month=translate(f"report_month_{day.month}", language),
+                     year=day.year)
+
+
+def _label(code: str, language: Language) -> str:
+    text = translate(code, language)
+    return text[:1].upper() + text[1:]
+
+
+def _visits(session: Session, municipality: Municipality, committee_id: uuid.UUID, since: date,
+            until: date) -> list[Visit]:
+    """The committee's visits in the period (days in the municipality's time zone), oldest first. Read here,
+    after the caller's right to this version was checked (visits of this domain; the same rows for both)."""
+    zone = ZoneInfo(municipality.timezone)
+    start = datetime.combine(since, time.min, zone)
+    end = datetime.combine(until + timedelta(days=1), time.min, zone)
+    return list(session.scalars(
+        sa.select(Visit).where(Visit.municipality_id == municipality.id, Visit.committee_id == committee_id,
+                               Visit.visited_at >= start, Visit.visited_at < end)
+        .order_by(Visit.visited_at, Visit.id).limit(MAX_VISITS)))
+
+
+def _meeting_counts(session: Session, municipality: Municipality, committee_id: uuid.UUID, since: date,
+                    until: date) -> dict[str, int]:
+    """Meetings held in the period and their agreements: counts only, never minutes, texts or owners.
+
+    committees.activities lists meetings only to those who may read the committee's private data, and has no
+    count for a public document; until it has one (e.g. `activities.meeting_counts`), the two counts are read
+    here from its tables, with its own rule for "overdue" (activities.is_overdue)."""
+    from server.committees import activities
+    from server.committees.models import Agreement, AgreementStatus, Meeting
+
+    today = _today(municipality)
+    meetings = list(session.scalars(sa.select(Meeting.id).where(
+        Meeting.committee_id == committee_id, Meeting.held_on >= since, Meeting.held_on <= until)))
+    agreements = list(session.scalars(sa.select(Agreement).where(Agreement.meeting_id.in_(meetings)))) \
+        if meetings else []
+    return {"count": len(meetings), "agreements": len(agreements),
+            "agreements_done": sum(1 for a in agreements if a.status == AgreementStatus.done.value),
+            "agreements_overdue": sum(1 for a in agreements if activities.is_overdue(a, today))}
+
+
+def _today(municipality: Municipality) -> date:
+    from server.complaints import service as complaints
+
+    return complaints.today_in(municipality)
+
+
+def _committee(view: Any, language: Language) -> dict[str, Any]:
+    """The committee as its public register entry shows it (server.committees.service.public)."""
+    from server.committees.service import ANONYMOUS_MEMBER
+
+    members = []
+    for member in view.active_members:
+        role = getattr(member.role, "value", member.role)
+        named = member.name != ANONYMOUS_MEMBER
+        members.append({"name": member.name if named else translate("report_member_unnamed", language),
+                        "named": named, "role": role,
+                        "role_label": translate(f"membership_role_{role}", language)})
+    kind, state = getattr(view.kind, "value", view.kind), getattr(view.state, "value", view.state)
+    return {"id": view.id, "name": view.name, "kind": kind,
+            "kind_label": translate(f"report_committee_kind_{kind}", language), "program": view.program,
+            "state": state, "state_label": translate(f"membership_committee_{state}", language),
+            "registration_number": view.registration_number,
+            "works": [{"id": w.id, "identifier": w.identifier, "title": w.title} for w in view.works],
+            "members": members}
+
+
+def _content(session: Session, *, municipality: Municipality, committee_view: Any, period: dict[str, Any],
+             version: str, language: Language) -> dict[str, Any]:
+    """Both versions from the same rows; `version` PUBLIC applies the publication policy."""
+    from server.complaints import service as complaints
+    from server.media import service as media
+    from server.works import service as works
+
+    public = version == PUBLIC
+    since, until = period["since"], period["until"]
+    committee_id = committee_view.id
     work_cache: dict[uuid.UUID, Any] = {}
     severity: Counter[str] = Counter()
     complaint_rows: list[dict[str, Any]] = []
     visit_items = []
     progress: dict[uuid.UUID, dict[str, Any]] = {}
-    for visit in rows:
+    zone = ZoneInfo(municipality.timezone)
+    for visit in _visits(session, municipality, committee_id, since, until):
         if visit.work_id not in work_cache:
             work_cache[visit.work_id] = works.get(session, municipality=municipality, work_id=visit.work_id)
         work = work_cache[visit.work_id]
-        view = visit_service.public(session, visit)
+        work_ref = {"id": work.id, "identifier": work.identifier, "title": work.title}
         findings = []
-        for finding in view.findings:
-            severity[finding.severity.value] += 1
+        for finding in session.scalars(sa.select(VisitFinding).where(VisitFinding.visit_id == visit.id)
+                                       .order_by(VisitFinding.id)):
+            level = Severity(finding.severity).value
+            severity[level] += 1
             folio = None
             if finding.complaint_id is not None:
                 complaint = complaints.get(session, municipality=municipality, complaint_id=finding.complaint_id)
-                folio = complaint.folio
-                complaint_rows.append({"folio": folio, "state": str(getattr(complaint.state, "value",
-                                                                                complaint.state)),
-                                       "finding": finding.text, "work": work.identifier})
-            findings.append({"text": finding.text, "severity": finding.severity.value, "complaint_folio": folio})
-        day = visit_service.local_day(municipality, visit.visited_at)
-        visit_items.append({
-            "id": str(visit.id), "visited_on": day.isoformat(),
-            "work": {"id": str(work.id), "identifier": work.identifier, "title": work.title},
-            "observed_physical_pct": visit.observed_physical_pct, "findings": findings,
-            "photos": len(view.photo_ids)})
-        entry = progress.setdefault(work.id, {
-            "work": {"id": str(work.id), "identifier": work.identifier, "title": work.title},
-            "official_physical_pct": work.physical_official_pct, "observations": [], "visits": 0})
+                view = complaints.public_view(session, complaint, municipality=municipality, language=language)
+                folio = view.folio
+                complaint_rows.append(_complaint_row(view, finding.text, work.identifier, public, language))
+            findings.append({"severity": level, "severity_label": _label(f"finding_severity_{level}", language),
+                             "text": None if public else finding.text, "complaint_folio": folio})
+        photo_ids = list(session.scalars(sa.select(VisitPhoto.photo_id).where(VisitPhoto.visit_id == visit.id)
+                                         .order_by(VisitPhoto.photo_id)))
+        published = media.published_ids(session, photo_ids)
+        day = visit.visited_at.astimezone(zone).date()
+        item: dict[str, Any] = {
+            "visited_on": day, "work": work_ref, "observed_physical_pct": visit.observed_physical_pct,
+            "findings": findings, "photos": len(photo_ids),
+            "published_photo_ids": [photo_id for photo_id in photo_ids if photo_id in published]}
+        if not public:
+            item["id"] = visit.id
+        visit_items.append(item)
+        entry = progress.setdefault(work.id, {"work": work_ref, "official_physical_pct": work.physical_official_pct,
+                                              "observations": [], "visits": 0})
         entry["visits"] += 1
         if visit.observed_physical_pct is not None:
-            entry["observations"].append({"on": day.isoformat(), "physical_pct": visit.observed_physical_pct})
+            entry["observations"].append({"on": day, "physical_pct": visit.observed_physical_pct})
     for entry in progress.values():
         observed = entry["observations"][-1]["physical_pct"] if entry["observations"] else None
         entry["latest_observed_pct"] = observed
         official = entry["official_physical_pct"]
         entry["gap_points"] = round(official - observed, 1) if official is not None and observed is not None \
             else None
-    meetings = [m for m in activities.list_meetings(session, actor=actor, municipality=municipality,
-                                                     committee_id=committee.id) if since <= m.held_on <= until]
-    agreements = [a for m in meetings for a in m.agreements]
     return {
-        "committee": {"id": str(committee.id), "name": committee.name, "kind": committee.kind,
-                      "state": committee.state},
+        "version": version,
+        "language": language,
+        "committee": _committee(committee_view, language),
         "municipality": {"code": municipality.code, "name": municipality.name},
-        "period": {"since": since.isoformat(), "until": until.isoformat()},
+        "period": period,
         "visits": visit_items,
         "progress_by_work": list(progress.values()),
-        "findings_by_severity": {s.value: severity[s.value] for s in Severity},
-        "meetings": {"count": len(meetings), "agreements": len(agreements),
-                     "agreements_done": sum(1 for a in agreements if a.status.value == "done"),
-                     "agreements_overdue": sum(1 for a in agreements if a.overdue)},
+        "findings_by_severity": [{"severity": s.value, "label": _label(f"finding_severity_{s.value}", language),
+                                  "count": severity[s.value]} for s in Severity],
+        "meetings": _meeting_counts(session, municipality, committee_id, since, until),
         "complaints": complaint_rows,
     }
 
 
+def _complaint_row(view: Any, finding_text: str, work: str, public: bool, language: Language) -> dict[str, Any]:
+    """A complaint filed from a finding, from its public view (`view`); the internal version adds the finding's
+    text as the committee wrote it."""
+    kind = getattr(view.kind, "value", view.kind)
+    state = getattr(view.state, "value", view.state)
+    row = {"folio": view.folio, "kind_label": translate(f"kind_{kind}", language),
+           "category_name": view.category_name, "state": state, "state_label": view.state_label,
+           "received_on": view.received_on, "description": view.description, "photo_ids": list(view.photos),
+           "work": work if view.work_id is not None else None}
+    if not public:
+        row["finding"] = finding_text
+    return row
+
+
+def _draft_view(session: Session, municipality: Municipality, committee: Any) -> SimpleNamespace:
+    """What `_committee` needs of a draft committee, from the committees and works services."""
+    from server.committees import service as committees
+    from server.works import service as works
+
+    linked = [works.get(session, municipality=municipality, work_id=work_id)
+              for work_id in sorted(committees.work_ids(session, committee=committee))]
+    return SimpleNamespace(
+        id=committee.id, name=committee.name, kind=committee.kind, program=committee.program, state=committee.state,
+        registration_number=committee.registration_number, active_members=[],
+        works=[SimpleNamespace(id=w.id, identifier=w.identifier, title=w.title) for w in linked])
+
+
+def compile_(session: Session, *, actor: Actor, municipality: Municipality, committee_id: uuid.UUID,
+             since: date | None, until: date | None, language: Language = "es") -> dict[str, Any]:
+    """The internal report for a period (by default the year so far). Readers: the committee's active
+    members, coordinators and staff (401/403 for anyone else, 404 for another municipality's committee)."""
+    from server.committees import service as committees
+
+    committee = committees.require_read(session, actor=actor, municipality=municipality, committee_id=committee_id)
+    try:
+        view = committees.public(session, actor=actor, municipality=municipality, committee_id=committee_id)
+    except NotFound:  # a draft read by one of its members: not in the register yet, so listed without members
+        view = _draft_view(session, municipality, committee)
+    period = _period(municipality, since, until, language)
+    return _content(session, municipality=municipality, committee_view=view, period=period, version=INTERNAL,
+                    language=language)
+
+
+def compile_public(session: Session, *, municipality: Municipality, committee_id: uuid.UUID, since: date | None,
+                   until: date | None, language: Language = "es") -> PublicCommitteeReport:
+    """The public version, for anyone: a committee of the public register (a draft is 404, as there)."""
+    from server.committees import service as committees
+
+    view = committees.public(session, actor=ANONYMOUS, municipality=municipality, committee_id=committee_id)
+    period = _period(municipality, since, until, language)
+    data = _content(session, municipality=municipality, committee_view=view, period=period, version=PUBLIC,
+                    language=language)
+    return PublicCommitteeReport(**data, note=translate("report_public_note", language))
+
+
+# ------------------------------------------------------------------------------------------------ page
+
 STYLE = """
-body{font-family:Georgia,'Times New Roman',serif;color:#111;margin:2rem auto;max-width:52rem;line-height:1.4}
+body{font-family:Georgia,'Times New Roman',serif;color:#111;margin:2rem auto;max-width:52rem;line-height:1.4;
+padding:0 1rem}
 h1{font-size:1.5rem;margin:0}h2{font-size:1.15rem;border-bottom:1px solid #444;margin-top:1.6rem}
+h3{font-size:1rem;margin:1.2rem 0 .3rem}
 table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border:1px solid #999;padding:.3rem .4rem;
-text-align:left;vertical-align:top;font-size:.9rem}th{background:#eee}.muted{color:#555}
+text-align:left;vertical-align:top;font-size:.9rem}th{background:#eee}.muted{color:#555}.num{text-align:right}
+.version{display:inline-block;border:1px solid #111;padding:.1rem .5rem;font-size:.85rem;margin-top:.4rem}
+.internal{border:2px solid #111;padding:.5rem .7rem;margin:1rem 0}
 .sev-high,.sev-critical{font-weight:bold}.firmas{display:flex;gap:3rem;margin-top:4rem}
 .firmas div{flex:1;border-top:1px solid #000;text-align:center;padding-top:.3rem}
-@media print{body{margin:0;max-width:none}h2{page-break-after:avoid}tr{page-break-inside:avoid}
-@page{size:letter;margin:1.5cm}}
+footer{margin-top:2rem;font-size:.8rem;color:#555}
+@page{size:A4;margin:2cm 1.8cm}
+@media print{body{margin:0;max-width:none;padding:0;font-size:10.5pt}a{color:inherit;text-decoration:none}
+nav,.no-print{display:none}h2,h3{break-after:avoid;page-break-after:avoid}
+thead{display:table-header-group}tr,.firmas,.visit{break-inside:avoid;page-break-inside:avoid}
+th{background:#eee;-webkit-print-color-adjust:exact;print-color-adjust:exact}}
 """
 
 
@@ -110,57 +398,118 @@ def _pct(value: Any) -> str:
     return "—" if value is None else f"{value:.0f} %"
 
 
-def render_html(data: dict[str, Any]) -> str:
-    """The report as a self-contained Spanish page for printing (no scripts, fonts or images from elsewhere)."""
+def render_html(data: dict[str, Any], *, public_path: str | None = None) -> str:
+    """The report as a self-contained page for printing on A4 (no scripts, fonts, images or links elsewhere),
+    in the report's language. `public_path`: where the public version is, said on the internal one."""
     e = escape
-    committee, period = data["committee"], data["period"]
+    language: Language = data["language"]
+
+    def t(code: str, **params: Any) -> str:
+        return e(translate(code, language, **params))
+
+    committee, period, public = data["committee"], data["period"], data["version"] == PUBLIC
+    meetings = data["meetings"]
     parts = [
-        "<!doctype html><html lang=\"es\"><head><meta charset=\"utf-8\">",
-        f"<title>Informe del comité {e(committee['name'])}</title><style>{STYLE}</style></head><body>",
-        f"<h1>Informe del comité de contraloría social</h1><p><strong>{e(committee['name'])}</strong> · "
-        f"{e(data['municipality']['name'])}<br><span class=\"muted\">Periodo: {e(period['since'])} al "
-        f"{e(period['until'])}</span></p>",
-        "<h2>Resumen</h2><table><tr><th>Visitas</th><th>Hallazgos</th><th>Reuniones</th><th>Acuerdos</th>"
-        "<th>Acuerdos vencidos</th><th>Quejas presentadas</th></tr>",
-        f"<tr><td>{len(data['visits'])}</td><td>{sum(data['findings_by_severity'].values())}</td>"
-        f"<td>{data['meetings']['count']}</td><td>{data['meetings']['agreements']}</td>"
-        f"<td>{data['meetings']['agreements_overdue']}</td><td>{len(data['complaints'])}</td></tr></table>",
-        "<h2>Avance observado por obra</h2>",
+        f"<!doctype html><html lang=\"{language}\"><head><meta charset=\"utf-8\">"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
+        f"<title>{t('report_title')} · {e(committee['name'])}</title><style>{STYLE}</style></head><body><main>",
+        f"<h1>{t('report_title')}</h1><p><strong>{e(committee['name'])}</strong> · {e(committee['kind_label'])}"
+        f" · {e(data['municipality']['name'])}<br><span class=\"muted\">{e(period['text'])}</span><br>"
+        f"{t('report_state', state=committee['state_label'])}",
     ]
+    if committee["registration_number"]:
+        parts.append(f" · {t('report_registration', number=committee['registration_number'])}")
+    if committee["program"]:
+        parts.append(f"<br>{t('report_program', program=committee['program'])}")
+    parts.append(f"<br><span class=\"version\">{t('report_public_version' if public else 'report_internal')}"
+                 "</span></p>")
+    if not public:
+        parts.append(f"<p class=\"internal\">{t('report_internal_warning', path=public_path or '')}</p>")
+    parts.append(f"<h2>{t('report_works')}</h2>")
+    if committee["works"]:
+        parts.append("<ul>" + "".join(f"<li>{e(w['identifier'])} · {e(w['title'])}</li>" for w in committee["works"])
+                     + "</ul>")
+    else:
+        parts.append(f"<p class=\"muted\">{t('report_no_works')}</p>")
+    parts.append(f"<h2>{t('report_members')}</h2>")
+    if committee["members"]:
+        parts.append(f"<table><thead><tr><th>{t('report_col_name')}</th><th>{t('report_col_role')}</th></tr>"
+                     "</thead><tbody>")
+        for member in committee["members"]:
+            name = e(member["name"]) if member["named"] else f"<span class=\"muted\">{e(member['name'])}</span>"
+            parts.append(f"<tr><td>{name}</td><td>{e(member['role_label'])}</td></tr>")
+        parts.append("</tbody></table>")
+    else:
+        parts.append(f"<p class=\"muted\">{t('report_no_members')}</p>")
+    findings_total = sum(item["count"] for item in data["findings_by_severity"])
+    parts.append(
+        f"<h2>{t('report_summary')}</h2><table><thead><tr><th>{t('report_col_visits')}</th>"
+        f"<th>{t('report_col_findings')}</th><th>{t('report_col_meetings')}</th><th>{t('report_col_agreements')}"
+        f"</th><th>{t('report_col_agreements_done')}</th><th>{t('report_col_agreements_overdue')}</th>"
+        f"<th>{t('report_col_complaints')}</th></tr></thead><tbody><tr><td class=\"num\">{len(data['visits'])}</td>"
+        f"<td class=\"num\">{findings_total}</td><td class=\"num\">{meetings['count']}</td>"
+        f"<td class=\"num\">{meetings['agreements']}</td><td class=\"num\">{meetings['agreements_done']}</td>"
+        f"<td class=\"num\">{meetings['agreements_overdue']}</td><td class=\"num\">{len(data['complaints'])}</td>"
+        "</tr></tbody></table>")
+    parts.append(f"<h3>{t('report_findings_by_severity')}</h3><table><thead><tr>"
+                 + "".join(f"<th>{e(item['label'])}</th>" for item in data["findings_by_severity"])
+                 + "</tr></thead><tbody><tr>"
+                 + "".join(f"<td class=\"num\">{item['count']}</td>" for item in data["findings_by_severity"])
+                 + "</tr></tbody></table>")
+    parts.append(f"<h2>{t('report_progress')}</h2>")
     if data["progress_by_work"]:
-        parts.append("<table><tr><th>Obra</th><th>Visitas</th><th>Avance oficial</th><th>Último avance observado"
-                     "</th><th>Diferencia (puntos)</th></tr>")
+        parts.append(f"<table><thead><tr><th>{t('report_col_work')}</th><th>{t('report_col_visits')}</th>"
+                     f"<th>{t('report_col_official')}</th><th>{t('report_col_observed')}</th>"
+                     f"<th>{t('report_col_gap')}</th></tr></thead><tbody>")
         for entry in data["progress_by_work"]:
             gap = "—" if entry["gap_points"] is None else f"{entry['gap_points']:.0f}"
             parts.append(f"<tr><td>{e(entry['work']['identifier'])} · {e(entry['work']['title'])}</td>"
-                         f"<td>{entry['visits']}</td><td>{_pct(entry['official_physical_pct'])}</td>"
-                         f"<td>{_pct(entry['latest_observed_pct'])}</td><td>{gap}</td></tr>")
-        parts.append("</table>")
+                         f"<td class=\"num\">{entry['visits']}</td>"
+                         f"<td class=\"num\">{_pct(entry['official_physical_pct'])}</td>"
+                         f"<td class=\"num\">{_pct(entry['latest_observed_pct'])}</td><td class=\"num\">{gap}</td>"
+                         "</tr>")
+        parts.append("</tbody></table>")
     else:
-        parts.append("<p class=\"muted\">Sin visitas en el periodo.</p>")
-    parts.append("<h2>Visitas y hallazgos</h2>")
+        parts.append(f"<p class=\"muted\">{t('report_no_visits')}</p>")
+    parts.append(f"<h2>{t('report_visits')}</h2>")
+    if not data["visits"]:
+        parts.append(f"<p class=\"muted\">{t('report_no_visits')}</p>")
     for visit in data["visits"]:
-        parts.append(f"<h3>{e(visit['visited_on'])} · {e(visit['work']['identifier'])} "
-                     f"{e(visit['work']['title'])}</h3><p>Avance observado: {_pct(visit['observed_physical_pct'])}"
-                     f" · Fotografías: {visit['photos']}</p>")
+        photos = t("report_photos_public", published=len(visit["published_photo_ids"]), total=visit["photos"]) \
+            if public else e(str(visit["photos"]))
+        parts.append(f"<section class=\"visit\"><h3>{e(in_words(visit['visited_on'], language))} · "
+                     f"{e(visit['work']['identifier'])} {e(visit['work']['title'])}</h3><p>"
+                     f"{t('report_visit_line', observed=_pct(visit['observed_physical_pct']))} · "
+                     f"{t('report_photos')}: {photos}</p>")
         if visit["findings"]:
-            parts.append("<table><tr><th>Hallazgo</th><th>Severidad</th><th>Queja</th></tr>")
+            parts.append(f"<table><thead><tr><th>{t('report_col_finding')}</th><th>{t('report_col_severity')}</th>"
+                         f"<th>{t('report_col_complaint')}</th></tr></thead><tbody>")
             for finding in visit["findings"]:
-                sev = finding["severity"]
-                parts.append(f"<tr><td>{e(finding['text'])}</td><td class=\"sev-{e(sev)}\">"
-                             f"{e(SEVERITY_ES.get(sev, sev))}</td><td>{e(finding['complaint_folio'] or '—')}</td>"
+                text = e(finding["text"]) if finding["text"] is not None else \
+                    f"<span class=\"muted\">{t('report_finding_text_withheld')}</span>"
+                parts.append(f"<tr><td>{text}</td><td class=\"sev-{e(finding['severity'])}\">"
+                             f"{e(finding['severity_label'])}</td><td>{e(finding['complaint_folio'] or '—')}</td>"
                              "</tr>")
-            parts.append("</table>")
+            parts.append("</tbody></table>")
         else:
-            parts.append("<p class=\"muted\">Sin hallazgos.</p>")
-    parts.append("<h2>Quejas presentadas a partir de hallazgos</h2>")
+            parts.append(f"<p class=\"muted\">{t('report_no_findings')}</p>")
+        parts.append("</section>")
+    parts.append(f"<h2>{t('report_complaints')}</h2>")
     if data["complaints"]:
-        parts.append("<table><tr><th>Folio</th><th>Obra</th><th>Estado</th></tr>")
+        parts.append(f"<table><thead><tr><th>{t('report_col_folio')}</th><th>{t('report_col_work')}</th>"
+                     f"<th>{t('report_col_category')}</th><th>{t('report_col_received')}</th>"
+                     f"<th>{t('report_col_state')}</th><th>{t('report_col_text')}</th></tr></thead><tbody>")
         for row in data["complaints"]:
-            parts.append(f"<tr><td>{e(row['folio'])}</td><td>{e(row['work'])}</td><td>{e(row['state'])}</td></tr>")
-        parts.append("</table>")
+            text = row["description"] if public else row.get("finding")
+            shown = e(text) if text else f"<span class=\"muted\">{t('report_text_pending')}</span>"
+            parts.append(f"<tr><td>{e(row['folio'])}</td><td>{e(row['work'] or '—')}</td>"
+                         f"<td>{e(row['category_name'])}</td><td>{e(in_words(row['received_on'], language))}</td>"
+                         f"<td>{e(row['state_label'])}</td><td>{shown}</td></tr>")
+        parts.append("</tbody></table>")
     else:
-        parts.append("<p class=\"muted\">Ninguna.</p>")
-    parts.append("<div class=\"firmas\"><div>Presidencia del comité</div><div>Secretaría del comité</div>"
-                 "<div>Contraloría municipal</div></div></body></html>")
+        parts.append(f"<p class=\"muted\">{t('report_none')}</p>")
+    parts.append(f"<div class=\"firmas\"><div>{t('report_sign_chair')}</div><div>{t('report_sign_secretary')}</div>"
+                 f"<div>{t('report_sign_comptroller')}</div></div>")
+    footer = [t("report_public_note")] if public else []
+    parts.append(f"</main><footer>{' '.join(footer)}</footer></body></html>")
     return "".join(parts)

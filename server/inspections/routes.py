@@ -6,16 +6,17 @@ from typing import Any
 
 from pydantic import BaseModel
 from pydantic import Field as PField
+from pydantic_core import to_jsonable_python
 from starlette.responses import HTMLResponse, JSONResponse
 
 from server.api import Call, endpoint
 from server.db import session_scope
 from server.errors import NotFound
+from server.i18n import Language
 from server.inspections import forms, report, visits
 from server.inspections.models import (
     FindingComplaint,
     FindingComplaintCreate,
-    ReportQuery,
     TemplateCreate,
     TemplatePublic,
     VersionCreate,
@@ -143,28 +144,62 @@ def finding_complaint(call: Call) -> Any:
 
 
 REPORT = "/municipalities/{code}/committees/{committee_id:uuid}/report"
+PUBLIC_REPORT = "/municipalities/{code}/committees/{committee_id:uuid}/public-report"
 
 
-@endpoint("GET", REPORT, summary="A committee's report (informe) for a period", tag=TAG, query=ReportQuery,
-          response=dict[str, Any], auth=True, errors=(403, 404))
-def committee_report(call: Call) -> dict[str, Any]:
+def _report_language(call: Call) -> Language:
+    return call.query.lang or call.language
+
+
+def _internal_report(call: Call) -> dict[str, Any]:
     with session_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         return report.compile_(session, actor=call.actor, municipality=municipality,
                                committee_id=call.path["committee_id"], since=call.query.since,
-                               until=call.query.until)
+                               until=call.query.until, language=_report_language(call))
 
 
-@endpoint("GET", REPORT + ".html", summary="The committee's report as a printable page (Spanish)", tag=TAG,
-          query=ReportQuery, auth=True, errors=(403, 404), media_type="text/html")
-def committee_report_html(call: Call) -> HTMLResponse:
+def _public_report(call: Call) -> report.PublicCommitteeReport:
     with session_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
-        data = report.compile_(session, actor=call.actor, municipality=municipality,
-                               committee_id=call.path["committee_id"], since=call.query.since,
-                               until=call.query.until)
-    return HTMLResponse(report.render_html(data))
+        return report.compile_public(session, municipality=municipality, committee_id=call.path["committee_id"],
+                                     since=call.query.since, until=call.query.until,
+                                     language=_report_language(call))
+
+
+@endpoint("GET", REPORT, summary="A committee's internal report (informe) for a period: findings as written",
+          tag=TAG, query=report.CommitteeReportQuery, response=dict[str, Any], auth=True, errors=(403, 404))
+def committee_report(call: Call) -> Any:
+    """For the committee's active members, coordinators, comptrollers and administrators. Anyone may read the
+    public version at `…/public-report`."""
+    return JSONResponse(to_jsonable_python(_internal_report(call)))
+
+
+@endpoint("GET", REPORT + ".html", summary="The committee's internal report as a printable page", tag=TAG,
+          query=report.CommitteeReportQuery, auth=True, errors=(403, 404), media_type="text/html")
+def committee_report_html(call: Call) -> HTMLResponse:
+    data = _internal_report(call)
+    public_path = (f"/api/v1/municipalities/{call.path['code']}/committees/{call.path['committee_id']}"
+                   "/public-report.html")
+    return HTMLResponse(report.render_html(data, public_path=public_path),
+                        headers={"Content-Language": data["language"]})
+
+
+@endpoint("GET", PUBLIC_REPORT, summary="A committee's report, public version: no contact data, policy applied",
+          tag=TAG, query=report.CommitteeReportQuery, response=report.PublicCommitteeReport, errors=(404,))
+def committee_public_report(call: Call) -> report.PublicCommitteeReport:
+    """Anyone, without signing in (versión pública, docs/inspections.md): members as the public register shows
+    them, complaints through their public view, only published photos, findings' texts left out."""
+    return _public_report(call)
+
+
+@endpoint("GET", PUBLIC_REPORT + ".html", summary="A committee's report, public version, as a printable page",
+          tag=TAG, query=report.CommitteeReportQuery, errors=(404,), media_type="text/html")
+def committee_public_report_html(call: Call) -> HTMLResponse:
+    data = _public_report(call)
+    return HTMLResponse(report.render_html(data.model_dump()), headers={"Content-Language": data.language})
 
 
 routes = [list_forms, get_form, create_form, add_form_version, edit_form_version, publish_form_version,
-          submit_visit, list_visits, get_visit, finding_complaint, committee_report, committee_report_html]
+          submit_visit, list_visits, get_visit, finding_complaint, committee_report, committee_report_html,
+          committee_public_report, committee_public_report_html]
