@@ -5,6 +5,7 @@ Error codes are stable English identifiers; the message shown with them comes fr
 
 from __future__ import annotations
 
+import math
 import re
 import string
 import unicodedata
@@ -1124,6 +1125,31 @@ MESSAGES: dict[str, dict[str, str]] = {
         "es": "El punto de la pregunta «{question}» está en {other} ({other_code}), no en {municipality}.",
         "en": "The point of the question '{question}' is in {other} ({other_code}), not in {municipality}.",
     },
+    # Words of enumerations (server.i18n.register_words): shown in validation errors, accepted as input.
+    "committee_kind_works": {"es": "Comité de obra", "en": "Works committee"},
+    "committee_kind_program": {"es": "Comité de programa social", "en": "Social program committee"},
+    "committee_kind_participatory_budget": {"es": "Comité de presupuesto participativo",
+                                            "en": "Participatory budget committee"},
+    "member_role_chair": {"es": "Presidencia", "en": "Chair"},
+    "member_role_secretary": {"es": "Secretaría", "en": "Secretary"},
+    "member_role_member_at_large": {"es": "Vocal", "en": "Member at large"},
+    "member_role_social_comptroller": {"es": "Contraloría social", "en": "Social comptroller"},
+    "sex_F": {"es": "Mujer", "en": "Woman"},
+    "sex_M": {"es": "Hombre", "en": "Man"},
+    "sex_X": {"es": "Otro", "en": "Other"},
+    "agreement_pending": {"es": "Pendiente", "en": "Pending"},
+    "agreement_done": {"es": "Cumplido", "en": "Done"},
+    "agreement_cancelled": {"es": "Cancelado", "en": "Cancelled"},
+    "severity_low": {"es": "Baja", "en": "Low"},
+    "severity_medium": {"es": "Media", "en": "Medium"},
+    "severity_high": {"es": "Alta", "en": "High"},
+    "severity_critical": {"es": "Crítica", "en": "Critical"},
+    "outcome_upheld": {"es": "Fundada", "en": "Upheld"},
+    "outcome_not_upheld": {"es": "Infundada", "en": "Not upheld"},
+    "source_official": {"es": "Oficial", "en": "Official"},
+    "source_committee": {"es": "Comité", "en": "Committee"},
+    "source_observatory": {"es": "Observatorio", "en": "Observatory"},
+    "source_citizen": {"es": "Ciudadanía", "en": "Citizens"},
     # Priorities of a complaint (accepted as input too: "alta", "urgente").
     "priority_low": {"es": "Baja", "en": "Low"},
     "priority_normal": {"es": "Normal", "en": "Normal"},
@@ -1317,12 +1343,12 @@ def term(code: str) -> Words:
 
 
 def megabytes(size: object) -> str:
-    """A size in bytes as people read it: "15 MB", "1.5 MB", "0.5 MB"; text is left as it is."""
+    """A size in bytes as people read it, in MB (of 1,048,576 bytes) rounded up to a tenth: "15 MB", "1.5 MB",
+    "15.1 MB" for a byte more than 15 MB (so a file over a limit never reads as the limit); text is left as is."""
     if isinstance(size, bool) or not isinstance(size, (int, float)):
         return str(size)
-    value = size / 1_048_576
-    shown = f"{value:.1f}".rstrip("0").rstrip(".") if value < 10 else f"{value:.0f}"
-    return f"{shown} MB" if shown != "0" else f"{value:.2g} MB"
+    tenths = math.ceil(size * 10 / 1_048_576)
+    return f"{tenths // 10} MB" if tenths % 10 == 0 else f"{tenths / 10:.1f} MB"
 
 
 class _Formatter(string.Formatter):
@@ -1399,9 +1425,18 @@ def _plain(text: str) -> str:
     return re.sub(r"[\s_\-]+", " ", bare).strip().lower()
 
 
-def register_words(enum: type[Enum], prefix: str) -> None:
-    """Declare that `enum`'s members have words in the catalogue under `prefix` + value."""
+def register_words(enum: type[Enum], prefix: str, *, aliases: dict[str, str] | None = None) -> None:
+    """Declare that `enum`'s members have words in the catalogue under `prefix` + value: a validation error lists
+    the words, and the enumeration accepts them as input (its `_missing_`, which Pydantic honours), unless it
+    defines its own `_missing_`. `aliases` adds other words people use ({"borrador": "draft"})."""
     ENUM_WORDS[frozenset(str(member.value) for member in enum)] = prefix
+    if "_missing_" not in vars(enum):
+        extra = {_plain(word): code for word, code in (aliases or {}).items()}
+
+        def _missing_(cls: type[Enum], value: object) -> Enum | None:
+            return member_by_words(cls, value, prefix, extra=extra)
+
+        enum._missing_ = classmethod(_missing_)  # type: ignore[method-assign,assignment]
 
 
 def member_by_words(enum: type[E], value: object, prefix: str, *, extra: dict[str, str] | None = None) -> E | None:

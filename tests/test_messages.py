@@ -195,7 +195,9 @@ def test_sizes_read_in_megabytes_and_counts_agree_in_number() -> None:
     assert translate("body_too_large", "es", limit=1_048_576) == "La solicitud es demasiado grande: el máximo es 1 MB."
     assert translate("body_too_large", "en", limit=15 * 1_048_576) == "The request is too large: the maximum is 15 MB."
     assert translate("upload_too_large", "es", length=20 * 1_048_576 + 524_288, limit=15 * 1_048_576) == (
-        "El archivo pesa 20 MB; el máximo para una foto es 15 MB.")
+        "El archivo pesa 20.5 MB; el máximo para una foto es 15 MB.")
+    assert translate("upload_too_large", "es", length=15 * 1_048_576 + 1, limit=15 * 1_048_576) == (
+        "El archivo pesa 15.1 MB; el máximo para una foto es 15 MB.")  # over the limit never reads as the limit
     assert i18n.fill(VALIDATION_MESSAGES["too_short"]["es"], "es", min_length=1) == "Debe tener al menos 1 elemento."
     assert i18n.fill(VALIDATION_MESSAGES["too_short"]["es"], "es", min_length=2) == (
         "Debe tener al menos 2 elementos.")

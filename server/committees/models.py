@@ -11,6 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+from server import i18n
 from server.db import IdMixin, TimestampMixin, UTCDateTime, utcnow
 from server.geo import geometry_column
 
@@ -59,6 +60,17 @@ class AgreementStatus(str, Enum):
     pending = "pending"
     done = "done"
     cancelled = "cancelled"
+
+
+# The words people read and may type for each code ("comité de obra", "vocal", "en funciones").
+i18n.register_words(Kind, "committee_kind_", aliases={"obra": "works", "programa social": "program",
+                                                      "presupuesto participativo": "participatory_budget"})
+i18n.register_words(State, "committee_to_", aliases={"borrador": "draft", "activo": "active"})
+i18n.register_words(MemberRole, "member_role_", aliases={"presidente": "chair", "presidenta": "chair",
+                                                         "secretario": "secretary", "secretaria": "secretary",
+                                                         "contralor social": "social_comptroller"})
+i18n.register_words(Sex, "sex_", aliases={"femenino": "F", "masculino": "M", "mujer": "F", "hombre": "M"})
+i18n.register_words(AgreementStatus, "agreement_")
 
 
 class Committee(IdMixin, TimestampMixin, table=True):

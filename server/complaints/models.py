@@ -45,6 +45,9 @@ class Priority(str, Enum):
 
 i18n.register_words(Kind, "kind_")
 i18n.register_words(Priority, "priority_")
+i18n.register_words(State, "complaint_is_", aliases={"turnada": "referred", "requiere aclaracion": "needs_clarification",
+                                                     "prorroga": "extended"})
+i18n.register_words(Outcome, "outcome_")
 
 
 PRIORITY_RANK = {Priority.urgent: 0, Priority.high: 1, Priority.normal: 2, Priority.low: 3}
@@ -431,12 +434,12 @@ class Filed(BaseModel):
         "anonymous complaints: the secret code, shown grouped (K7Q-M4P-X9D); typed in any case, with or "
         "without dashes"))
     created: bool
-
-
-class Suggestions(BaseModel):
     follow_up_url: str | None = PField(None, description=(
         "anonymous complaints: the app's follow-up page, relative to the site, with folio and code in the "
         "fragment (#municipio=…&folio=…&codigo=…), which browsers never send to a server"))
+
+
+class Suggestions(BaseModel):
     works: list[dict[str, Any]] = PField(description="works within 100 m, nearest first")
     duplicates: list[ComplaintPublic] = PField(description="same category, within 250 m, last 30 days")
 

@@ -14,10 +14,11 @@ from datetime import date
 from typing import Any
 
 from server.errors import AppError
-from server.i18n import Words, join_words
-from server.inspections.models import Question, QuestionKind
+from server.i18n import Words, join_words, register_words
+from server.inspections.models import Question, QuestionKind, Severity
 
 CHOICES = (QuestionKind.single_choice, QuestionKind.multiple_choice)
+register_words(Severity, "severity_")  # a finding's severity: "alta", "crítica" (shown and accepted)
 TEXT_MAX = 4_000
 
 

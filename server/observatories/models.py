@@ -15,6 +15,7 @@ from pydantic import Field as PField
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
+from server import i18n
 from server.db import IdMixin, TimestampMixin, UTCDateTime, utcnow
 
 JSONType = sa.JSON().with_variant(JSONB(), "postgresql")
@@ -79,6 +80,9 @@ class ObservationSource(str, Enum):
     official = "official"  # published by the government
     observatory = "observatory"  # measured by the observatory itself
     citizen = "citizen"  # reported by citizens
+
+
+i18n.register_words(ObservationSource, "source_")
 
 
 class Indicator(IdMixin, SQLModel, table=True):

@@ -16,6 +16,7 @@ from sqlmodel import Field, SQLModel
 
 from server.db import IdMixin, SoftDeleteMixin, TimestampMixin, UTCDateTime, utcnow
 from server.errors import ErrorDetail
+from server import i18n
 from server.geo import LonLat, geometry_column
 from server.works import codelists
 
@@ -96,6 +97,9 @@ class ProgressSource(str, Enum):
     official = "official"  # the municipality's own report
     committee = "committee"  # a works committee's inspection
     citizen = "citizen"  # a citizen or observatory
+
+
+i18n.register_words(ProgressSource, "source_")
 
 
 class ProgressObservation(IdMixin, SQLModel, table=True):
