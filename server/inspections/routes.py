@@ -13,7 +13,7 @@ from server.api import Call, endpoint
 from server.db import session_scope
 from server.errors import NotFound
 from server.i18n import Language
-from server.inspections import forms, report, visits
+from server.inspections import forms, report, report_page, visits
 from server.inspections.models import (
     FindingComplaint,
     FindingComplaintCreate,
@@ -181,7 +181,7 @@ def committee_report_html(call: Call) -> HTMLResponse:
     data = _internal_report(call)
     public_path = (f"/api/v1/municipalities/{call.path['code']}/committees/{call.path['committee_id']}"
                    "/public-report.html")
-    return HTMLResponse(report.render_html(data, public_path=public_path),
+    return HTMLResponse(report_page.render_html(data, public_path=public_path),
                         headers={"Content-Language": data["language"]})
 
 
@@ -197,7 +197,7 @@ def committee_public_report(call: Call) -> report.PublicCommitteeReport:
           tag=TAG, query=report.CommitteeReportQuery, errors=(404,), media_type="text/html")
 def committee_public_report_html(call: Call) -> HTMLResponse:
     data = _public_report(call)
-    return HTMLResponse(report.render_html(data.model_dump()), headers={"Content-Language": data.language})
+    return HTMLResponse(report_page.render_html(data.model_dump()), headers={"Content-Language": data.language})
 
 
 routes = [list_forms, get_form, create_form, add_form_version, edit_form_version, publish_form_version,
