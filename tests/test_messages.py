@@ -328,6 +328,17 @@ def test_blank_text_is_refused_like_empty_text(client, session) -> None:
         anonymous=True, description="  La banqueta nueva ya está agrietada.  "))
     assert kept.status_code == 201 and kept.json()["complaint"]["description"] == (
         "  La banqueta nueva ya está agrietada.  ")
+    # Text a step requires: a public answer of only spaces is no answer, nor is a blank competent body.
+    staff = bearer(token_for(session, "contraloria@vigia.example"))
+    filed = kept.json()["complaint"]
+    moved = lambda body, h: client.post(f"{BASE}/complaints/{filed['id']}/transitions",  # noqa: E731
+                                        headers={**staff, **h}, json={"reason": "Revisado", **body})
+    es, en = both(lambda h: moved({"to": "inadmissible", "public_answer": "   "}, h))
+    assert es["message"] == "Para pasar a «Improcedente» escriba la respuesta pública (o elija una plantilla)."
+    assert en["message"] == "Moving to «Inadmissible» needs a public answer (or a template)."
+    referred = moved({"to": "referred", "public_answer": "Se turna a la Secretaría de Obras.", "referred_to": " "}, {})
+    assert assert_error_shape(referred, 422, "referred_to_required")["message"] == (
+        "Indique la autoridad competente a la que se turna la queja.")
     # The same rule for a mutation pushed by a phone.
     phone = sign_in(client, "voluntaria@vigia.example")
     sent = mutation("complaint.file", complaint_payload(description=" " * 30))

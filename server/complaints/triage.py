@@ -162,7 +162,7 @@ def _staff_member(session: Session, municipality: Municipality, user_id: uuid.UU
 
 
 def _answer(session: Session, municipality: Municipality, data: TransitionCreate) -> str | None:
-    if data.public_answer:
+    if data.public_answer and data.public_answer.strip():  # an answer of only spaces is no answer
         return data.public_answer
     if data.template_id is not None:
         template = session.get(ResponseTemplate, data.template_id)
@@ -195,7 +195,7 @@ def transition(session: Session, *, actor: Actor, municipality: Municipality, co
             raise Invalid.for_field("outcome", "outcome_required")
         complaint.outcome = data.outcome
         complaint.resolved_at = now
-    if target == State.referred and not data.referred_to:
+    if target == State.referred and not (data.referred_to or "").strip():
         raise Invalid.for_field("referred_to", "referred_to_required")
     if target == State.extended:
         if complaint.extended:
