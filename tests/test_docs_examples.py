@@ -14,6 +14,7 @@ import io
 import os
 import re
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -133,7 +134,7 @@ def test_every_example_runs_against_the_demo(backend, tmp_path) -> None:
         folder = tmp_path / "work"
         folder.mkdir()
         _files(folder, vigia.url)
-        env = {**vigia.env, "PATH": f"{Path(os.sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        env = {**vigia.env, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
                "TOKEN": _token(vigia.url, "contraloria@vigia.example"), "HOME": str(tmp_path)}
         problems = []
         for block in examples():
