@@ -11,7 +11,9 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from server.i18n import MESSAGES, VALIDATION_MESSAGES, Language, enum_words, fill, join_words, translate
+from pydantic_core import PydanticCustomError
+
+from server.i18n import MESSAGES, VALIDATION_MESSAGES, Language, Words, enum_words, fill, join_words, translate
 
 
 class AppError(Exception):
@@ -164,12 +166,21 @@ def validation_message(kind: str, message: str, ctx: dict[str, Any], language: L
         ctx["expected"] = enum_words(codes, language) or join_words(codes, language) if codes else ctx["expected"]
     if kind in VALIDATION_MESSAGES:
         if kind == "value_error":
+            if isinstance(ctx.get("error"), Words):  # errors.value_error(code)
+                return ctx["error"].in_(language)
             text = str(ctx.get("error", message))
             return text[len("Value error, "):] if text.startswith("Value error, ") else text
         return fill(VALIDATION_MESSAGES[kind][language], language, **ctx)
     if kind in MESSAGES:  # PydanticCustomError(code, ...) with a catalogue code
         return translate(kind, language, **ctx)
     return message[len("Value error, "):] if message.startswith("Value error, ") else message
+
+
+def value_error(code: str, /, **params: Any) -> PydanticCustomError:
+    """What a validator raises instead of ValueError("texto"): Pydantic's `value_error` (the code clients know)
+    whose message is the catalogue entry `code`, in the language of the request."""
+    words = Words(es=translate(code, "es", **params), en=translate(code, "en", **params))
+    return PydanticCustomError("value_error", "{error}", {"error": words})
 
 
 def error_payload(code: str, message: str, details: list[dict[str, Any]], request_id: str | None) -> dict[str, Any]:

@@ -112,7 +112,8 @@ def test_state_and_kind_words_exist_for_every_member() -> None:
 ERRORS = {"AppError", "Invalid", "BadRequest", "Unauthorized", "Forbidden", "NotFound", "Conflict", "TooLarge",
           "TooManyRequests", "Unavailable", "Open311Error"}
 # Helpers that take a message code, and the position of the code among their arguments.
-CALLS = {"translate": 0, "term": 0, "_error": 0, "PydanticCustomError": 0, "_detail": 1, "issue": 1, "fail": 1}
+CALLS = {"translate": 0, "term": 0, "_error": 0, "PydanticCustomError": 0, "value_error": 0, "_detail": 1,
+         "issue": 1, "fail": 1}
 
 
 def _name(node: ast.AST) -> str:

@@ -9,6 +9,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, model_validator
 from pydantic import Field as PField
 
+from server.errors import value_error
+
 from server.committees.models import AgreementStatus, Kind, MemberRole, Sex, State
 
 
@@ -196,7 +198,7 @@ class AgreementCreate(Strict):
     @model_validator(mode="after")
     def _one_owner(self) -> AgreementCreate:
         if self.owner_member_id is not None and self.owner_text is not None:
-            raise ValueError("indique owner_member_id u owner_text, no ambos")
+            raise value_error("agreement_one_owner")
         return self
 
 

@@ -6,6 +6,8 @@ import csv
 from functools import lru_cache
 from pathlib import Path
 
+from server.errors import value_error
+
 FOLDER = Path(__file__).parent / "codelists"
 
 
@@ -20,6 +22,7 @@ def check(name: str, value: str) -> str:
     """`value` if it is in the codelist, else a ValueError listing what is allowed (short lists only)."""
     allowed = codes(name)
     if value not in allowed:
-        listed = ", ".join(sorted(allowed)) if len(allowed) <= 30 else f"la lista {name} de OC4IDS"
-        raise ValueError(f"'{value}' no está en {name}; use uno de: {listed}")
+        if len(allowed) <= 30:
+            raise value_error("codelist_unknown", value=value, name=name, codes=", ".join(sorted(allowed)))
+        raise value_error("codelist_unknown_long", value=value, name=name)
     return value

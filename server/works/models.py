@@ -17,6 +17,7 @@ from sqlmodel import Field, SQLModel
 from server.db import IdMixin, SoftDeleteMixin, TimestampMixin, UTCDateTime, utcnow
 from server.errors import ErrorDetail
 from server import i18n
+from server.errors import value_error
 from server.geo import LonLat, geometry_column
 from server.works import codelists
 
@@ -177,7 +178,7 @@ class Modification(Strict):
     @model_validator(mode="after")
     def _value_needs_amount(self) -> Modification:
         if self.type == "value" and self.new_value is None:
-            raise ValueError("una modificación de valor necesita new_value")
+            raise value_error("modification_needs_value")
         return self
 
 
@@ -191,7 +192,7 @@ class Completion(Strict):
 def _check_periods(values: dict[str, Any]) -> None:
     for start, end in (("planned_start", "planned_end"), ("actual_start", "actual_end")):
         if values.get(start) and values.get(end) and values[start] > values[end]:
-            raise ValueError(f"{start} es posterior a {end}")
+            raise value_error(f"{start.split('_')[0]}_period_reversed")
 
 
 class WorkFields(Strict):
@@ -342,9 +343,9 @@ class ProgressCreate(Strict):
     @model_validator(mode="after")
     def _something_observed(self) -> ProgressCreate:
         if self.physical_pct is None and self.financial_pct is None:
-            raise ValueError("indique physical_pct, financial_pct o ambos")
+            raise value_error("progress_needs_a_figure")
         if self.financial_pct is not None and self.source != ProgressSource.official:
-            raise ValueError("el avance financiero solo lo reporta la fuente oficial")
+            raise value_error("financial_progress_official_only")
         return self
 
 
@@ -383,9 +384,9 @@ class WorkQuery(Strict):
 
         unknown = [code for code in self.risk if code not in RISK_CODES]
         if unknown:
-            raise ValueError(f"riesgo desconocido: {', '.join(unknown)}; use {', '.join(RISK_CODES)}")
+            raise value_error("risk_unknown", value=", ".join(unknown), codes=", ".join(RISK_CODES))
         if self.order not in ORDERS:
-            raise ValueError(f"orden desconocido: {self.order}; use {', '.join(ORDERS)}")
+            raise value_error("order_unknown", value=self.order, codes=", ".join(ORDERS))
         return self
 
 

@@ -281,7 +281,7 @@ def test_bad_projects_are_rejected_with_reasons_and_the_good_ones_import(session
     assert messages[3] == "El punto está fuera del municipio de Durango."
     assert messages[6] == "La obra B-1 ya aparece en la fila 1; cada número de obra va una sola vez."
     assert "el lunes" in messages[7]
-    assert messages[12] == "period.startDate es posterior a period.endDate"
+    assert messages[12] == "La fecha de inicio programada es posterior a la de término programada."
     demo = municipality(session)
     numbers = set(session.scalars(sa.select(Work.identifier).where(Work.municipality_id == demo.id,
                                                                    Work.identifier.like("B-%"))))

@@ -82,7 +82,7 @@ def test_broken_rows_are_reported_with_their_row_number_and_the_good_rows_import
     assert messages[10] == "El punto está fuera del municipio de Durango."
     assert "intercambiadas" in messages[11]
     assert messages[14] == "La obra T-01 ya aparece en la fila 2; cada número de obra va una sola vez."
-    assert messages[15] == "inicio_programado es posterior a fin_programado"
+    assert messages[15] == "La fecha de inicio programada es posterior a la de término programada."
 
     first = _work(session, "T-01")
     assert (first.status, first.budget_amount, first.planned_start, first.planned_end) == (
