@@ -354,6 +354,16 @@ def test_the_words_people_use_are_taken_for_codes(client, session) -> None:
     staff = bearer(token_for(session, "contraloria@vigia.example"))
     queue = client.get(f"{BASE}/complaints", headers=staff, params={"kind": "denuncia", "limit": 200})
     assert queue.status_code == 200 and {item["kind"] for item in queue.json()["items"]} == {"report"}
+    received = client.get(f"{BASE}/complaints", headers=staff, params={"state": "Recibida", "limit": 200})
+    assert received.status_code == 200 and {item["state"] for item in received.json()["items"]} == {"received"}
+    coordinator = bearer(token_for(session, "coordinacion@vigia.example"))
+    committee = client.post(f"{BASE}/committees", headers=coordinator, json={"name": "Comité de palabras",
+                                                                             "kind": "Comité de obra"})
+    assert committee.status_code == 201 and committee.json()["kind"] == "works"
+    unknown = client.post(f"{BASE}/committees", headers=coordinator, json={"name": "Comité raro", "kind": "otro"})
+    assert assert_error_shape(unknown, 422, "validation_error")["details"][0]["message"] == (
+        "Debe ser uno de estos valores: comité de obra, comité de programa social o comité de presupuesto "
+        "participativo.")
     phone = sign_in(client, "voluntaria@vigia.example")
     sent = mutation("complaint.file", complaint_payload(kind="solicitud de información", category="info-obra"))
     result = client.post("/api/v1/sync/push", headers=phone.headers, json={"mutations": [sent]}).json()["results"][0]
