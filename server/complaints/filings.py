@@ -147,7 +147,7 @@ def _same_content(session: Session, existing: Complaint, data: ComplaintCreate,
                                           for a, b in zip(stored[:2], sent[:2], strict=True))
     return (Kind(existing.kind) == data.kind and category is not None and category.service_code == data.category
             and existing.description == data.description and same_point and existing.work_id == data.work_id
-            and existing.anonymous == data.anonymous)
+            and existing.anonymous == data.anonymous and existing.confidential == data.confidential)
 
 
 def resent(session: Session, existing: Complaint, data: ComplaintCreate, actor: Actor,
@@ -164,6 +164,6 @@ def resent(session: Session, existing: Complaint, data: ComplaintCreate, actor: 
         same = actor.is_authenticated and existing.reporter_id == actor.user_id
     if not same:
         raise Conflict("complaint_id_taken")
-    view = service.public_view(session, existing, municipality=municipality, language="es")
+    view = service.reporter_view(session, existing, municipality=municipality, language="es")
     return Filed(complaint=view, follow_up_code=code, created=False,
                  follow_up_url=follow_up_page(municipality, existing.folio, code) if code else None)

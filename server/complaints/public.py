@@ -22,7 +22,7 @@ def public_list(session: Session, *, municipality: Municipality, query: PublicQu
         .order_by(Complaint.received_on.desc(), Complaint.created_at.desc(), Complaint.id.desc())
         .offset(query.offset).limit(query.limit)
     ).all()
-    return [service.public_view(session, c, municipality=municipality, language=language) for c in rows]
+    return service.public_views(session, list(rows), municipality=municipality, language=language)
 
 
 def mine(session: Session, *, actor: Actor, municipality: Municipality, language: str) -> list[ComplaintPublic]:
@@ -31,4 +31,4 @@ def mine(session: Session, *, actor: Actor, municipality: Municipality, language
                                    Complaint.deleted_at.is_(None))
         .order_by(Complaint.created_at.desc())
     ).all()
-    return [service.public_view(session, c, municipality=municipality, language=language) for c in rows]
+    return [service.reporter_view(session, c, municipality=municipality, language=language) for c in rows]

@@ -10,7 +10,7 @@ from starlette.responses import JSONResponse
 
 from server import limits
 from server.api import Call, endpoint
-from server.complaints import configuration, intake, service, triage
+from server.complaints import configuration, intake, moderation, service, triage
 from server.complaints.models import (
     BulkResult,
     BulkTransition,
@@ -28,8 +28,11 @@ from server.complaints.models import (
     InformationCreate,
     Kind,
     MergeCreate,
+    ModerationCreate,
     NoteCreate,
     NotePublic,
+    PublicationRulePublic,
+    PublicationRuleUpdate,
     PublicQuery,
     QueuePage,
     QueueQuery,
@@ -146,7 +149,7 @@ def follow_up(call: Call) -> ComplaintPublic:
         complaint = intake.by_follow_up(session, municipality=municipality, folio=call.body.folio,
                                         code=call.body.code)
         limits.refund(session, attempt)
-        return service.public_view(session, complaint, municipality=municipality, language=call.language)
+        return service.reporter_view(session, complaint, municipality=municipality, language=call.language)
 
 
 @endpoint("POST", BASE + "/information", summary="The reporter adds information (answers a clarification)",
@@ -158,7 +161,7 @@ def add_information(call: Call) -> ComplaintPublic:
         complaint = intake.add_information(session, actor=call.actor, municipality=municipality,
                                            complaint_id=call.body.complaint_id, data=call.body)
         limits.refund(session, attempt)
-        return service.public_view(session, complaint, municipality=municipality, language=call.language)
+        return service.reporter_view(session, complaint, municipality=municipality, language=call.language)
 
 
 @endpoint("POST", BASE + "/withdraw", summary="The reporter withdraws a complaint", tag=TAG, body=WithdrawCreate,
@@ -171,7 +174,7 @@ def withdraw(call: Call) -> ComplaintPublic:
         complaint = intake.withdraw(session, actor=call.actor, municipality=municipality, complaint_id=b.complaint_id,
                                     folio=b.folio, code=b.code, reason=b.reason)
         limits.refund(session, attempt)
-        return service.public_view(session, complaint, municipality=municipality, language=call.language)
+        return service.reporter_view(session, complaint, municipality=municipality, language=call.language)
 
 
 class FollowUpLink(BaseModel):
@@ -347,6 +350,43 @@ def redact_photo_of_complaint(call: Call) -> PhotoPublic:
         return media.public(photo, municipality=municipality)
 
 
+@endpoint("POST", ONE + "/moderation",
+          summary="Decide what the public sees of a complaint's text and photos (moderators)", tag=TAG,
+          body=ModerationCreate, response=ComplaintStaff, auth=True, errors=(403, 404, 409, 422))
+def moderate_complaint(call: Call) -> ComplaintStaff:
+    """Approve, approve with blackout (a public version of the text; black boxes on a photo) or keep private,
+    with a reason; send the `version` you read (409 stale_version if another moderator decided meanwhile).
+    The queue lists what waits with `?publication=pending`. docs/privacy.md."""
+    with session_scope() as session:
+        municipality = _municipality(session, call)
+        complaint = moderation.moderate(session, actor=call.actor, municipality=municipality,
+                                        complaint_id=call.path["complaint_id"], data=call.body,
+                                        language=call.language)
+        return service.staff_view(session, complaint, municipality=municipality, language=call.language)
+
+
+@endpoint("GET", BASE + "/publication", summary="Which kinds of complaint have their text public at once", tag=TAG,
+          response=list[PublicationRulePublic], errors=(404,))
+def list_publication_rules(call: Call) -> list[PublicationRulePublic]:
+    with session_scope() as session:
+        return moderation.rules(session, municipality=_municipality(session, call))
+
+
+@endpoint("PUT", BASE + "/publication/{kind}",
+          summary="Publish a kind's text at once, without moderation (administrators; never denuncias)", tag=TAG,
+          body=PublicationRuleUpdate, response=list[PublicationRulePublic], auth=True, errors=(403, 404, 422))
+def set_publication_rule(call: Call) -> list[PublicationRulePublic]:
+    """For complaints filed from now on. Photos always wait for a moderator; a confidential complaint and a
+    denuncia are never public in full (`text_public_at_once: true` for `report` is 422)."""
+    try:
+        kind = Kind(call.path["kind"])
+    except ValueError as exc:
+        raise Invalid.for_field("kind", "unknown_kind", value=call.path["kind"]) from exc
+    with session_scope() as session:
+        return moderation.set_rule(session, actor=call.actor, municipality=_municipality(session, call), kind=kind,
+                                   data=call.body)
+
+
 routes = [list_categories, create_category, update_category, list_deadlines, set_deadline, redact_photo_of_complaint, suggestions, file_complaint, list_public, list_mine, get_complaint, support, follow_up, follow_up_link, follow_up_by_link,
           add_information, withdraw, queue, edit, transition, bulk_transition, list_notes, add_note, merge,
-          list_templates, add_template]
+          list_templates, add_template, moderate_complaint, list_publication_rules, set_publication_rule]

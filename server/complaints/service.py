@@ -1,8 +1,8 @@
 """What intake and triage share: lookups, deadlines, the audit trail, and the views each kind of reader gets.
 
-Three views of a complaint, by who reads it: the public one (never the reporter or their contact, never private
-notes), the reporter's (the same: they know who they are), and the staff one (the municipality's comptrollers:
-reporter, contact, assignment, priority, deadlines)."""
+Three views of a complaint, by who reads it: the public one (the publication policy applied: docs/privacy.md and
+server/complaints/publication.py), the reporter's (everything they sent, no staff fields), and the staff one (the
+municipality's comptrollers: reporter, contact, moderation, assignment, priority, deadlines)."""
 
 from __future__ import annotations
 
@@ -19,11 +19,10 @@ from sqlalchemy.orm import Session
 
 from server import geo
 from server.auth.actor import Actor, can
-from server.complaints import deadlines, workflow
+from server.complaints import deadlines, publication, workflow
 from server.complaints.models import (
     Category,
     Complaint,
-    ComplaintPhoto,
     ComplaintPublic,
     ComplaintStaff,
     ComplaintUpdate,
@@ -180,43 +179,79 @@ def commit_text(text: str | None) -> str | None:
 # ------------------------------------------------------------------------------------------------ views
 
 
-def _public_fields(session: Session, complaint: Complaint, municipality: Municipality, language: str,
-                   day: TermDay) -> dict[str, Any]:
-    category = session.get(Category, complaint.category_id)
-    zone = session.get(Zone, complaint.zone_id) if complaint.zone_id else None
-    photos = session.scalars(
-        sa.select(ComplaintPhoto.photo_id).where(ComplaintPhoto.complaint_id == complaint.id)
-        .order_by(ComplaintPhoto.added_at, ComplaintPhoto.photo_id)
-    ).all()
-    updates = session.scalars(
-        sa.select(ComplaintUpdate).where(ComplaintUpdate.complaint_id == complaint.id)
-        .order_by(ComplaintUpdate.at, ComplaintUpdate.id)
-    ).all()
+PUBLIC, REPORTER, STAFF = "public", "reporter", "staff"  # who reads a view
+
+
+def _views(session: Session, complaints: list[Complaint], municipality: Municipality, language: str,
+           reader: str) -> list[dict[str, Any]]:
+    """The fields of ComplaintPublic for many complaints at once (a constant number of queries). `reader`:
+    PUBLIC applies the publication policy (server.complaints.publication, docs/privacy.md); the REPORTER (their
+    own complaint) and STAFF read everything the schema holds."""
+    if not complaints:
+        return []
+    day = term_day(session, municipality)
+    ids = [c.id for c in complaints]
+    categories = {c.id: c for c in session.scalars(
+        sa.select(Category).where(Category.id.in_({c.category_id for c in complaints})))}
+    zone_ids = {c.zone_id for c in complaints if c.zone_id}
+    zones = {z.id: z for z in session.scalars(sa.select(Zone).where(Zone.id.in_(zone_ids)))} if zone_ids else {}
+    photos = publication.photos_of(session, ids)
+    updates: dict[uuid.UUID, list[ComplaintUpdate]] = {cid: [] for cid in ids}
+    for update in session.scalars(sa.select(ComplaintUpdate).where(ComplaintUpdate.complaint_id.in_(ids))
+                                  .order_by(ComplaintUpdate.at, ComplaintUpdate.id)):
+        updates[update.complaint_id].append(update)
+    return [_fields(c, categories[c.category_id], zones.get(c.zone_id), photos[c.id], updates[c.id], language,
+                    day, reader) for c in complaints]
+
+
+def _fields(complaint: Complaint, category: Category, zone: Zone | None, photos: list[tuple[uuid.UUID, str]],
+            updates: list[ComplaintUpdate], language: str, day: TermDay, reader: str) -> dict[str, Any]:
     state = State(complaint.state)
+    public = reader == PUBLIC
+    hidden = public and publication.restricted(complaint)
+    point = geo.to_geojson(complaint.location)
+    if public:
+        description = publication.public_text(complaint)
+        point = None if hidden else publication.approximate_geojson(point)
+        photo_ids = [photo_id for photo_id, state_ in photos if publication.photo_is_public(complaint, state_)]
+    else:
+        description = complaint.description
+        photo_ids = [photo_id for photo_id, _ in photos]
+
+    def update_text(update: ComplaintUpdate) -> str | None:
+        # What the reporter added later was never reviewed: public readers do not get it, nor any text of a
+        # restricted complaint.
+        if public and (hidden or update.by_reporter):
+            return None
+        return update.text
+
     return {
         "id": complaint.id,
         "folio": complaint.folio,
         "kind": complaint.kind,
         "category": category.service_code,
         "category_name": (category.name_en or category.name) if language == "en" else category.name,
-        "description": complaint.description,
-        "location": geo.to_geojson(complaint.location),
-        "address": complaint.address,
-        "work_id": complaint.work_id,
+        "restricted": publication.restricted(complaint),
+        "text_publication": complaint.text_publication,
+        "description": description,
+        "location": point,
+        "location_exact": not public,
+        "address": None if public else complaint.address,
+        "work_id": None if hidden else complaint.work_id,
         "zone": zone.name if zone else None,
         "state": state,
         "state_label": workflow.label(state, language),
         "open311_status": workflow.open311_status(state),
         "outcome": complaint.outcome,
-        "public_answer": complaint.public_answer,
+        "public_answer": None if hidden else complaint.public_answer,
         "support_count": complaint.support_count,
         "duplicate_of": complaint.duplicate_of_id,
-        "photos": list(photos),
+        "photos": photo_ids,
         "received_on": complaint.received_on,
         "due_on": complaint.due_on,
         "overdue": is_overdue(complaint, day),
         "updates": [
-            UpdatePublic(kind=u.kind, from_state=u.from_state, to_state=u.to_state, text=u.text,
+            UpdatePublic(kind=u.kind, from_state=u.from_state, to_state=u.to_state, text=update_text(u),
                          by_reporter=u.by_reporter, at=u.at)
             for u in updates
         ],
@@ -225,38 +260,76 @@ def _public_fields(session: Session, complaint: Complaint, municipality: Municip
     }
 
 
+def public_views(session: Session, complaints: list[Complaint], *, municipality: Municipality,
+                 language: str) -> list[ComplaintPublic]:
+    """What anyone may see of these complaints, the publication policy applied (docs/privacy.md): never the
+    reporter or their contact, never the exact point or the address; the text and each photo only once a
+    moderator published them; of a denuncia or a confidential complaint only category, zone, state and dates.
+    Every public surface shows complaints through this function (or `public_view`)."""
+    return [ComplaintPublic(**fields) for fields in _views(session, complaints, municipality, language, PUBLIC)]
+
+
 def public_view(session: Session, complaint: Complaint, *, municipality: Municipality,
                 language: str) -> ComplaintPublic:
-    return ComplaintPublic(**_public_fields(session, complaint, municipality, language,
-                                            term_day(session, municipality)))
+    """One complaint as the public sees it (see public_views)."""
+    return public_views(session, [complaint], municipality=municipality, language=language)[0]
+
+
+def reporter_view(session: Session, complaint: Complaint, *, municipality: Municipality,
+                  language: str) -> ComplaintPublic:
+    """The reporter's own complaint (signed in as its reporter, or with its folio and secret code): everything
+    they sent, exact point and photos included, and whether it is public yet; no staff fields."""
+    return ComplaintPublic(**_views(session, [complaint], municipality, language, REPORTER)[0])
 
 
 def staff_view(session: Session, complaint: Complaint, *, municipality: Municipality,
                language: str) -> ComplaintStaff:
-    contact = None
-    if complaint.contact_name or complaint.contact_email or complaint.contact_phone:
-        contact = Contact(name=complaint.contact_name, email=complaint.contact_email, phone=complaint.contact_phone)
+    return staff_views(session, [complaint], municipality=municipality, language=language)[0]
+
+
+def staff_views(session: Session, complaints: list[Complaint], *, municipality: Municipality,
+                language: str) -> list[ComplaintStaff]:
+    """The comptroller's view: everything, with the reporter, contact, moderation and deadlines."""
     day = term_day(session, municipality)
-    return ComplaintStaff(
-        **_public_fields(session, complaint, municipality, language, day),
-        reporter_id=complaint.reporter_id,
-        anonymous=complaint.anonymous,
-        contact=contact,
-        priority=complaint.priority,
-        assignee_id=complaint.assignee_id,
-        extended=complaint.extended,
-        clarification_due_on=complaint.clarification_due_on,
-        referral_due_on=complaint.referral_due_on,
-        business_days_left=business_days_left(session, municipality, complaint, day),
-        accuracy_m=complaint.accuracy_m,
-        attributes=complaint.attributes,
-        version=complaint.version,
-    )
+    photos = publication.photos_of(session, [c.id for c in complaints])
+    views = []
+    for complaint, fields in zip(complaints, _views(session, complaints, municipality, language, STAFF),
+                                 strict=True):
+        contact = None
+        if complaint.contact_name or complaint.contact_email or complaint.contact_phone:
+            contact = Contact(name=complaint.contact_name, email=complaint.contact_email,
+                              phone=complaint.contact_phone)
+        views.append(ComplaintStaff(
+            **fields,
+            reporter_id=complaint.reporter_id,
+            anonymous=complaint.anonymous,
+            contact=contact,
+            confidential=complaint.confidential,
+            public_description=complaint.public_description,
+            photo_publication={str(photo_id): state for photo_id, state in photos[complaint.id]},
+            priority=complaint.priority,
+            assignee_id=complaint.assignee_id,
+            extended=complaint.extended,
+            clarification_due_on=complaint.clarification_due_on,
+            referral_due_on=complaint.referral_due_on,
+            business_days_left=business_days_left(session, municipality, complaint, day),
+            accuracy_m=complaint.accuracy_m,
+            attributes=complaint.attributes,
+            version=complaint.version,
+        ))
+    return views
+
+
+def is_reporter(actor: Actor, complaint: Complaint) -> bool:
+    return actor.is_authenticated and complaint.reporter_id is not None and complaint.reporter_id == actor.user_id
 
 
 def view_for(session: Session, complaint: Complaint, *, actor: Actor, municipality: Municipality,
              language: str) -> ComplaintPublic:
-    """The staff view for the municipality's comptrollers, the public view for everyone else."""
+    """The staff view for the municipality's comptrollers, the reporter's for its signed-in reporter, the public
+    view for everyone else."""
     if is_staff(actor, municipality):
         return staff_view(session, complaint, municipality=municipality, language=language)
+    if is_reporter(actor, complaint):
+        return reporter_view(session, complaint, municipality=municipality, language=language)
     return public_view(session, complaint, municipality=municipality, language=language)

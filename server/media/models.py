@@ -31,6 +31,23 @@ class VariantsStatus(str, Enum):
     failed = "failed"
 
 
+class Publication(str, Enum):
+    """Whether what a citizen sent (a complaint's text, a photo) is public: nothing is before a moderator decides
+    (docs/privacy.md). `withheld`: the moderator kept it private."""
+
+    pending = "pending"
+    published = "published"
+    withheld = "withheld"
+
+
+class Decision(str, Enum):
+    """A moderator's decision on something a citizen sent (docs/privacy.md)."""
+
+    approve = "approve"  # publish as sent
+    approve_with_blackout = "approve_with_blackout"  # publish a public version: text rewritten, photo with boxes
+    keep_private = "keep_private"
+
+
 class Photo(IdMixin, TimestampMixin, table=True):
     __tablename__ = "photos"
     __table_args__ = (
@@ -58,6 +75,8 @@ class Photo(IdMixin, TimestampMixin, table=True):
     redactions: list[dict[str, int]] = Field(default_factory=list, sa_type=JSONType)
     # Bumped by each redaction: public copies and their URLs carry it, so no cache keeps an older copy.
     public_version: int = Field(default=1)
+    # Only a published photo's copies are served to the public (docs/privacy.md); staff and the uploader always.
+    publication: str = Field(default=Publication.pending.value, max_length=12)
     uploaded_by: uuid.UUID | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
 
 
@@ -113,6 +132,20 @@ class PhotoPublic(BaseModel):
     variants: dict[str, PhotoVariantPublic] | None
     redacted: bool
     public_version: int
+    publication: Publication = PField(description=(
+        "pending: waits for a moderator (only staff and the uploader can fetch it); published; withheld"))
+
+
+class PhotoModeration(BaseModel):
+    """A moderator's decision on a photo that is not a complaint's (an inspection visit's, a committee's)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    decision: Decision
+    rectangles: list[Rectangle] | None = PField(None, max_length=100, description=(
+        "approve_with_blackout: every black box of the photo (they replace its previous boxes)"))
+    public_version: int | None = PField(None, ge=1, description="the public_version you looked at")
+    reason: str = PField(min_length=3, max_length=4_000, description="why (its commitment goes to the audit log)")
 
 
 class GpsPoint(BaseModel):

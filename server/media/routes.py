@@ -10,9 +10,16 @@ from starlette.responses import JSONResponse, Response
 
 from server.api import Call, endpoint
 from server.db import session_scope
-from server.errors import NotFound
+from server.errors import Conflict, NotFound
 from server.media import images, service
-from server.media.models import PhotoEvidence, PhotoPublic, PhotoUploadQuery, RedactionUpdate
+from server.media.models import (
+    PhotoEvidence,
+    PhotoModeration,
+    PhotoPublic,
+    PhotoUploadQuery,
+    Publication,
+    RedactionUpdate,
+)
 from server.media.storage import get_storage
 from server.municipalities import service as municipalities
 
@@ -56,7 +63,8 @@ def get_photo(call: Call) -> PhotoPublic:
     """Never the date, place or camera the photo carries (see /evidence)."""
     with session_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
-        photo = service.get(session, municipality=municipality, photo_id=call.path["photo_id"])
+        photo = service.get_visible(session, actor=call.actor, municipality=municipality,
+                                    photo_id=call.path["photo_id"])
         return service.public(photo, municipality=municipality)
 
 
@@ -84,6 +92,26 @@ def redact_photo(call: Call) -> PhotoPublic:
         return service.public(photo, municipality=municipality)
 
 
+@endpoint("POST", PHOTO + "/moderation", summary="Publish a photo or keep it private (moderators)", tag=TAG,
+          body=PhotoModeration, response=PhotoPublic, auth=True, errors=(403, 404, 409, 422))
+def moderate_photo(call: Call) -> PhotoPublic:
+    """For photos that are not a complaint's (an inspection visit's, a committee's): until a moderator publishes
+    one, only staff and its uploader can fetch it. A complaint's photo is decided with its complaint (`POST
+    .../complaints/{id}/moderation`): here it is 409 photo_of_complaint. docs/privacy.md."""
+    from server.complaints import moderation
+
+    body = call.body
+    with session_scope() as session:
+        municipality = municipalities.get_by_code(session, call.path["code"])
+        photo = service.get(session, municipality=municipality, photo_id=call.path["photo_id"])
+        if moderation.photo_complaints(session, photo_id=photo.id):
+            raise Conflict("photo_of_complaint")
+        photo = service.moderate(session, actor=call.actor, municipality=municipality, photo_id=photo.id,
+                                 decision=body.decision, rectangles=body.rectangles,
+                                 public_version=body.public_version, reason=body.reason)
+        return service.public(photo, municipality=municipality)
+
+
 @endpoint("GET", PHOTO + "/{variant}", summary="A public copy of a photo (JPEG, no metadata)", tag=TAG,
           query=VariantQuery, errors=(404, 409), media_type="image/jpeg", responses={304: "Not modified (ETag)"})
 def photo_variant(call: Call) -> Response:
@@ -93,13 +121,16 @@ def photo_variant(call: Call) -> Response:
     so a redaction shows at once."""
     with session_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
-        photo, size, key = service.variant(session, municipality=municipality, photo_id=call.path["photo_id"],
-                                           variant=call.path["variant"])
+        photo, size, key = service.variant(session, actor=call.actor, municipality=municipality,
+                                           photo_id=call.path["photo_id"], variant=call.path["variant"])
+        published = photo.publication == Publication.published.value
     etag = f'"{photo.id}-v{photo.public_version}-{size}"'
     current = call.query.v == photo.public_version
     headers = {
         "ETag": etag,
-        "Cache-Control": f"public, max-age={A_YEAR}, immutable" if current else "public, no-cache",
+        # A copy not yet published is for staff and its uploader only: no shared cache may keep it.
+        "Cache-Control": (("public, max-age=%d, immutable" % A_YEAR if current else "public, no-cache")
+                          if published else "private, no-store"),
         "X-Content-Type-Options": "nosniff",
     }
     if etag in [tag.strip() for tag in call.request.headers.get("if-none-match", "").split(",")]:
@@ -113,4 +144,4 @@ def photo_variant(call: Call) -> Response:
     return Response(data, media_type="image/jpeg", headers=headers)
 
 
-routes = [upload_photo, get_photo, photo_evidence, redact_photo, photo_variant]
+routes = [upload_photo, get_photo, photo_evidence, redact_photo, moderate_photo, photo_variant]

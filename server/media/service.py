@@ -7,6 +7,8 @@ in a background job (`server.media.jobs.make_variants`) after the record is comm
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import uuid
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -16,18 +18,20 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from server import jobs
-from server.auth.actor import Actor, authorize
+from server.auth.actor import Actor, authorize, can
 from server.config import get_settings
 from server.db import new_id
 from server.errors import Conflict, Invalid, NotFound
 from server.media import images
 from server.media.jobs import make_variants, variants_job_id
 from server.media.models import (
+    Decision,
     GpsPoint,
     Photo,
     PhotoEvidence,
     PhotoPublic,
     PhotoVariantPublic,
+    Publication,
     Rectangle,
     VariantsStatus,
 )
@@ -134,7 +138,57 @@ def public(photo: Photo, *, municipality: Municipality) -> PhotoPublic:
         variants=variants,
         redacted=bool(photo.redactions),
         public_version=photo.public_version,
+        publication=Publication(photo.publication),
     )
+
+
+# ------------------------------------------------------------------------------------------------ publication
+
+
+def may_see(actor: Actor, photo: Photo) -> bool:
+    """Whether `actor` may fetch the photo and its copies (docs/privacy.md): anyone once a moderator published
+    it; before that only the municipality's moderators (comptrollers, administrators) and the account that
+    uploaded it. Nothing a citizen sends is public before a person reviews it."""
+    if photo.publication == Publication.published.value:
+        return True
+    if can(actor, "photos.moderate", photo.municipality_id):
+        return True
+    return actor.is_authenticated and photo.uploaded_by is not None and photo.uploaded_by == actor.user_id
+
+
+def get_visible(session: Session, *, actor: Actor, municipality: Municipality, photo_id: uuid.UUID) -> Photo:
+    """The photo if `actor` may see it; otherwise 404, as if it did not exist (its id tells nothing)."""
+    photo = get(session, municipality=municipality, photo_id=photo_id)
+    if not may_see(actor, photo):
+        raise NotFound("photo_not_found")
+    return photo
+
+
+def published_ids(session: Session, photo_ids: list[uuid.UUID]) -> set[uuid.UUID]:
+    """Of these photos, the ones a moderator published: what a public view of another domain may list."""
+    if not photo_ids:
+        return set()
+    return set(session.scalars(sa.select(Photo.id).where(Photo.id.in_(photo_ids),
+                                                         Photo.publication == Publication.published.value)))
+
+
+def set_publication(session: Session, *, actor: Actor, municipality: Municipality, photo_id: uuid.UUID,
+                    publication: Publication) -> Photo:
+    """Publish a photo or keep it private (moderators); the change goes into the audit log. Its black boxes are
+    set apart (`redact`): a photo approved with blackout is redacted first, then published."""
+    authorize(actor, "photos.moderate", municipality.id)
+    photo = get(session, municipality=municipality, photo_id=photo_id, for_update=True)
+    if photo.publication != publication.value:
+        photo.publication = publication.value
+        session.flush()
+        from server.audit import service as audit
+
+        audit.append(session, municipality_id=municipality.id, entity="photo", entity_id=photo.id,
+                     action="published" if publication == Publication.published else "withheld",
+                     actor_id=actor.user_id, actor_kind="user",
+                     data={"publication": publication.value, "boxes": len(photo.redactions),
+                           "public_version": photo.public_version, "sha256": photo.sha256})
+    return photo
 
 
 def evidence(session: Session, *, actor: Actor, municipality: Municipality, photo_id: uuid.UUID) -> PhotoEvidence:
@@ -193,12 +247,13 @@ def redact(session: Session, *, actor: Actor, municipality: Municipality, photo_
     return photo
 
 
-def variant(session: Session, *, municipality: Municipality, photo_id: uuid.UUID, variant: str
+def variant(session: Session, *, actor: Actor, municipality: Municipality, photo_id: uuid.UUID, variant: str
             ) -> tuple[Photo, int, str]:
     """The photo, the size and the storage key of its current public copy `variant` (the long side in pixels,
     as text from the URL), or why there is none: 404 photo_variant_not_found (no such size), 409
-    photo_variant_pending (being made: ask again after Retry-After seconds) or 409 photo_variant_failed."""
-    photo = get(session, municipality=municipality, photo_id=photo_id)
+    photo_variant_pending (being made: ask again after Retry-After seconds) or 409 photo_variant_failed. A photo
+    `actor` may not see yet (not published) is 404 photo_not_found."""
+    photo = get_visible(session, actor=actor, municipality=municipality, photo_id=photo_id)
     sizes = get_settings().photo_variants
     size = int(variant) if variant.isdigit() and len(variant) < 6 else None
     if size not in sizes:
@@ -213,3 +268,29 @@ def variant(session: Session, *, municipality: Municipality, photo_id: uuid.UUID
     key = derived_key(municipality_id=photo.municipality_id, sha256=photo.sha256, version=photo.public_version,
                       variant=size)
     return photo, size, key
+
+
+def moderate(session: Session, *, actor: Actor, municipality: Municipality, photo_id: uuid.UUID,
+             decision: Decision, rectangles: list[Rectangle] | None, public_version: int | None,
+             reason: str) -> Photo:
+    """A moderator's decision on a photo that is not a complaint's: approve, approve with black boxes, or keep
+    private. The reason's commitment goes to the audit log (the log is public; the reason may name people)."""
+    authorize(actor, "photos.moderate", municipality.id)
+    if decision == Decision.approve_with_blackout:
+        if not rectangles:
+            raise Invalid.for_field("rectangles", "moderation_boxes_required")
+        redact(session, actor=actor, municipality=municipality, photo_id=photo_id, rectangles=rectangles,
+               public_version=public_version)
+    elif rectangles:
+        raise Invalid.for_field("rectangles", "moderation_boxes_only_with_blackout")
+    outcome = Publication.withheld if decision == Decision.keep_private else Publication.published
+    photo = set_publication(session, actor=actor, municipality=municipality, photo_id=photo_id,
+                            publication=outcome)
+    from server.audit import service as audit
+
+    # A keyed commitment, as the complaints' reasons (server.complaints.service.commit_text): provable, not readable.
+    reason_hmac = hmac.new(get_settings().secret_key.encode(), reason.encode(), hashlib.sha256).hexdigest()
+    audit.append(session, municipality_id=municipality.id, entity="photo", entity_id=photo.id, action="moderated",
+                 actor_id=actor.user_id, actor_kind="user", data={"decision": decision.value,
+                                                                   "reason_hmac": reason_hmac})
+    return photo

@@ -10,7 +10,6 @@ status, and building each answer through its full public view would cost four qu
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -22,8 +21,9 @@ from server import geo
 from server.auth import service as auth
 from server.auth.actor import ANONYMOUS, Actor
 from server.complaints import service as complaints
+from server.complaints.service import public_views
 from server.complaints import triage, workflow
-from server.complaints.models import Category, Complaint, ComplaintPhoto
+from server.complaints.models import Category, Complaint, ComplaintPublic
 from server.complaints.workflow import State
 from server.errors import AppError, BadRequest, Forbidden, NotFound, Unauthorized
 from server.i18n import Language, translate
@@ -246,68 +246,63 @@ def token(session: Session, *, municipality: Municipality, token_id: str) -> Tok
 
 def views(session: Session, *, municipality: Municipality, complaints: list[Complaint], language: Language,
           base_url: str) -> list[ServiceRequest]:
-    """Complaints as Open311 service requests, with a constant number of queries (plus one per photo tried)."""
+    """Complaints as Open311 service requests: each built from the complaints' public view (the publication
+    policy, docs/privacy.md: text and photos once moderated, the point rounded, no address, only category, zone,
+    state and dates of a denuncia or a confidential complaint), with a constant number of queries (plus one per
+    photo tried)."""
     if not complaints:
         return []
-    categories = {c.id: c for c in session.scalars(
-        sa.select(Category).where(Category.municipality_id == municipality.id))}
-    photos: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
-    for complaint_id, photo_id in session.execute(
-        sa.select(ComplaintPhoto.complaint_id, ComplaintPhoto.photo_id)
-        .where(ComplaintPhoto.complaint_id.in_([c.id for c in complaints]))
-        .order_by(ComplaintPhoto.added_at, ComplaintPhoto.photo_id)
-    ):
-        photos[complaint_id].append(photo_id)
+    public = public_views(session, complaints, municipality=municipality, language=language)
     zone = ZoneInfo(municipality.timezone)
-    return [_view(session, c, categories[c.category_id], municipality, zone, photos.get(c.id, []), language,
-                  base_url) for c in complaints]
+    return [_view(session, c, view, municipality, zone, language, base_url)
+            for c, view in zip(complaints, public, strict=True)]
 
 
 def _local(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
     return moment.astimezone(zone).replace(microsecond=0) if moment is not None else None
 
 
-def _view(session: Session, complaint: Complaint, category: Category, municipality: Municipality, zone: ZoneInfo,
-          photo_ids: list[uuid.UUID], language: Language, base_url: str) -> ServiceRequest:
-    state = State(complaint.state)
+def _view(session: Session, complaint: Complaint, view: ComplaintPublic, municipality: Municipality,
+          zone: ZoneInfo, language: Language, base_url: str) -> ServiceRequest:
+    state = State(view.state)
     status = workflow.open311_status(state)
-    point = geo.from_db(complaint.location) if complaint.location is not None else None
+    coordinates = view.location["coordinates"] if view.location else None
     updated = complaint.updated_at
     if status == "closed":  # the specification: for closed requests, when it was closed
         updated = complaint.closed_at or complaint.resolved_at or complaint.updated_at
-    description = complaint.description
-    if len(description) > MAX_DESCRIPTION:
+    description = view.description
+    if description is not None and len(description) > MAX_DESCRIPTION:
         description = description[: MAX_DESCRIPTION - 1] + "…"
-    expected = datetime.combine(complaint.due_on, time(23, 59, 59), tzinfo=zone)
+    expected = datetime.combine(view.due_on, time(23, 59, 59), tzinfo=zone)
     return ServiceRequest(
-        service_request_id=complaint.folio,
+        service_request_id=view.folio,
         status=status,  # type: ignore[arg-type]
-        status_notes=status_notes(complaint, language),
-        service_name=_category_name(category, language),
-        service_code=category.service_code,
+        status_notes=status_notes(view, language),
+        service_name=view.category_name,
+        service_code=view.category,
         description=description,
         agency_responsible=agency(municipality),
         service_notice=_notice(complaint, municipality, language),
-        requested_datetime=_local(complaint.created_at, zone),  # type: ignore[arg-type]
+        requested_datetime=_local(view.created_at, zone),  # type: ignore[arg-type]
         updated_datetime=_local(updated, zone),
         expected_datetime=expected,
-        address=complaint.address,
+        address=view.address,  # never public (docs/privacy.md): always null here
         address_id=None,
         zipcode=None,
-        lat=point.y if point is not None else None,
-        long=point.x if point is not None else None,
-        media_url=_media_url(session, municipality, photo_ids, base_url),
+        lat=coordinates[1] if coordinates else None,
+        long=coordinates[0] if coordinates else None,
+        media_url=_media_url(session, municipality, view.photos, base_url),
     )
 
 
-def status_notes(complaint: Complaint, language: Language) -> str:
+def status_notes(view: ComplaintPublic, language: Language) -> str:
     """The state in Vigía's words (eleven states behind Open311's two), the outcome once resolved, and the
-    latest public answer: "Resuelta (fundada). Se instruyó corregir…"."""
-    text = workflow.label(State(complaint.state), language)
-    if complaint.outcome:
-        text += " (" + translate(f"open311_outcome_{complaint.outcome}", language) + ")"
-    if complaint.public_answer:
-        text += ". " + complaint.public_answer
+    latest public answer (none for a denuncia or a confidential complaint): "Resuelta (fundada). Se instruyó…"."""
+    text = workflow.label(State(view.state), language)
+    if view.outcome:
+        text += " (" + translate(f"open311_outcome_{view.outcome.value}", language) + ")"
+    if view.public_answer:
+        text += ". " + view.public_answer
     return text
 
 
@@ -323,8 +318,9 @@ def _notice(complaint: Complaint, municipality: Municipality, language: Language
 
 def _media_url(session: Session, municipality: Municipality, photo_ids: list[uuid.UUID],
                base_url: str) -> str | None:
-    """The first photo's public copy (1280 px, else the largest), once made: it has no metadata and shows the
-    moderators' black boxes. Never the original, never a media_url a client sent."""
+    """The first published photo's public copy (1280 px, else the largest), once made: it has no metadata and
+    shows the moderators' black boxes. Never the original, never an unpublished photo, never a media_url a client
+    sent. `photo_ids` come from the public view, which lists only published photos."""
     from server.media import service as media
 
     for photo_id in photo_ids:

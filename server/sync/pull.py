@@ -170,8 +170,8 @@ def _complaint(session: Session, actor: Actor, municipality: Municipality, entit
     complaint = complaints.get(session, municipality=municipality, complaint_id=entity_id)
     if complaint.reporter_id is None or complaint.reporter_id != actor.user_id:
         return None
-    data = complaints.public_view(session, complaint, municipality=municipality,
-                                  language=language).model_dump(mode="json")
+    data = complaints.reporter_view(session, complaint, municipality=municipality,
+                                    language=language).model_dump(mode="json")
     missing = attachments.missing(session, record_type="complaint", record_ids=[complaint.id])[complaint.id]
     data["missing_attachments"] = [str(item) for item in missing]
     return data

@@ -67,9 +67,11 @@ def test_a_failed_job_keeps_the_photo_and_says_so(database, media_settings, medi
     failed = [line for line in vigia_logs.lines if line["event"] == "photo_variants_failed"]
     assert failed and failed[0]["photo_id"] == str(photo.id) and "FileNotFoundError" in failed[0]["error"]
     assert [line["job_id"] for line in vigia_logs.lines if line["event"] == "job_failed"] == [job_id]
-    shown = client.get(f"{BASE}/{photo.id}").json()
+    with database.session_scope() as session:
+        staff = bearer(token_for(session, "contraloria@vigia.example"))  # not published: staff see it
+    shown = client.get(f"{BASE}/{photo.id}", headers=staff).json()
     assert (shown["variants_status"], shown["variants"]) == ("failed", None)
-    assert_error_shape(client.get(f"{BASE}/{photo.id}/320"), 409, "photo_variant_failed")
+    assert_error_shape(client.get(f"{BASE}/{photo.id}/320", headers=staff), 409, "photo_variant_failed")
 
 
 def test_a_job_for_a_photo_that_is_gone_does_nothing(database, media_settings, vigia_logs) -> None:
@@ -109,17 +111,17 @@ def test_the_worker_process_makes_the_copies_and_the_api_says_pending_until_then
     with TestClient(create_app(settings, database=database), raise_server_exceptions=False) as client:
         data = samples.phone_jpeg(1600, 1200)
         photo = client.post(BASE, content=data, headers={"Content-Type": "image/jpeg"}).json()
-        shown = client.get(f"{BASE}/{photo['id']}").json()
+        shown = client.get(f"{BASE}/{photo['id']}", headers=headers).json()  # not published: staff see it
         assert (shown["variants_status"], shown["variants"]) == ("pending", None)  # queued, not made here
-        pending = client.get(f"{BASE}/{photo['id']}/320")
+        pending = client.get(f"{BASE}/{photo['id']}/320", headers=headers)
         assert_error_shape(pending, 409, "photo_variant_pending")
         assert pending.headers["retry-after"] == "5"
 
         result = _run_worker(settings, redis_url, settings.rq_queue)
         assert result.returncode == 0, result.stderr
-        shown = client.get(f"{BASE}/{photo['id']}").json()
+        shown = client.get(f"{BASE}/{photo['id']}", headers=headers).json()
         assert shown["variants_status"] == "ready"
-        served = client.get(shown["variants"]["1280"]["url"])
+        served = client.get(shown["variants"]["1280"]["url"], headers=headers)
         image = Image.open(io.BytesIO(served.content))
         assert image.size == (960, 1280) and dict(image.getexif()) == {}
         assert samples.MAKE.encode() not in served.content
@@ -128,12 +130,12 @@ def test_the_worker_process_makes_the_copies_and_the_api_says_pending_until_then
         box = {"x": 0, "y": 0, "width": 1200, "height": 400}  # the top quarter
         redacted = client.post(f"{BASE}/{photo['id']}/redactions", json={"rectangles": [box]}, headers=headers)
         assert redacted.status_code == 200 and redacted.json()["variants_status"] == "pending"
-        assert_error_shape(client.get(f"{BASE}/{photo['id']}/1280"), 409, "photo_variant_pending")
+        assert_error_shape(client.get(f"{BASE}/{photo['id']}/1280", headers=headers), 409, "photo_variant_pending")
         result = _run_worker(settings, redis_url, settings.rq_queue)
         assert result.returncode == 0, result.stderr
-        shown = client.get(f"{BASE}/{photo['id']}").json()
+        shown = client.get(f"{BASE}/{photo['id']}", headers=headers).json()
         assert shown["variants_status"] == "ready" and shown["variants"]["1280"]["url"].endswith("?v=2")
-        image = Image.open(io.BytesIO(client.get(shown["variants"]["1280"]["url"]).content))
+        image = Image.open(io.BytesIO(client.get(shown["variants"]["1280"]["url"], headers=headers).content))
         assert max(image.getpixel((480, 100))) < 15  # inside the box
         assert image.getpixel((480, 600))[0] > 150  # below it: the red half as before
     assert not any(path.exists() for path in first_copies)  # the unredacted copies were deleted

@@ -111,11 +111,11 @@ def test_every_public_copy_is_pixels_only_and_the_original_is_kept_exactly(clien
     photo_id = uploaded.json()["id"]
     served: list[bytes] = []
     for version in (1, 2):  # as uploaded, and again after a moderator's redaction makes new copies
-        shown = client.get(f"{BASE}/{photo_id}").json()
+        shown = client.get(f"{BASE}/{photo_id}", headers=staff).json()  # not published: staff see it
         assert (shown["variants_status"], shown["public_version"]) == ("ready", version)
         assert sorted(shown["variants"], key=int) == ["320", "1280"]
         for size, variant in shown["variants"].items():
-            response = client.get(variant["url"])
+            response = client.get(variant["url"], headers=staff)
             assert response.status_code == 200 and response.headers["content-type"] == "image/jpeg"
             image = assert_pixels_only(response.content, what=f"{name} {size} v{version}")
             assert image.size == (variant["width"], variant["height"])

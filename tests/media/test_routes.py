@@ -16,7 +16,8 @@ from tests.test_app import assert_error_shape
 
 BASE = "/api/v1/municipalities/10005/photos"
 OTHER_BASE = "/api/v1/municipalities/10007/photos"
-PUBLIC_KEYS = {"id", "width", "height", "content_type", "variants_status", "variants", "redacted", "public_version"}
+PUBLIC_KEYS = {"id", "width", "height", "content_type", "variants_status", "variants", "redacted", "public_version",
+               "publication"}
 
 
 def send(client, data: bytes, content_type: str = "image/jpeg", base: str = BASE, **options):
@@ -30,6 +31,14 @@ def staff(session) -> dict[str, str]:
 
 def fetch(client, url: str, **options):
     return client.get(url, **options)
+
+
+def publish(client, session, photo: dict, **decision) -> dict:
+    """A moderator publishes the photo (docs/privacy.md): before that the public gets 404."""
+    body = {"decision": "approve", "reason": "Sin rostros ni placas", **decision}
+    answer = client.post(f"{BASE}/{photo['id']}/moderation", json=body, headers=staff(session))
+    assert answer.status_code == 200, answer.text
+    return answer.json()
 
 
 def image_of(response) -> Image.Image:
@@ -54,8 +63,8 @@ def test_an_anonymous_citizen_uploads_a_phone_photo(client, media_dir) -> None:
     assert original == media_dir / original_key(hashlib.sha256(data).hexdigest())
 
 
-def test_the_copies_are_served_without_metadata(client) -> None:
-    photo = send(client, samples.phone_jpeg(1600, 1200)).json()
+def test_the_copies_are_served_without_metadata(client, session) -> None:
+    photo = publish(client, session, send(client, samples.phone_jpeg(1600, 1200)).json())
     shown = client.get(f"{BASE}/{photo['id']}").json()  # the in-process job ran after the upload's commit
     assert shown["variants_status"] == "ready"
     assert set(shown["variants"]) == {"320", "1280"}
@@ -79,8 +88,8 @@ def test_the_copies_are_served_without_metadata(client) -> None:
         assert again.status_code == 304 and again.content == b""
 
 
-def test_a_copy_without_the_version_in_its_url_is_revalidated(client) -> None:
-    photo = send(client, samples.png()).json()
+def test_a_copy_without_the_version_in_its_url_is_revalidated(client, session) -> None:
+    photo = publish(client, session, send(client, samples.png()).json())
     served = fetch(client, f"{BASE}/{photo['id']}/320")
     assert served.status_code == 200
     assert served.headers["cache-control"] == "public, no-cache" and served.headers["etag"]
@@ -128,8 +137,8 @@ def test_what_is_not_a_photo_is_refused_in_the_one_error_shape(client, media_dir
     assert files_under(media_dir, "originals") == []
 
 
-def test_unknown_sizes_and_photos_are_404(client) -> None:
-    photo = send(client, samples.png()).json()
+def test_unknown_sizes_and_photos_are_404(client, session) -> None:
+    photo = publish(client, session, send(client, samples.png()).json())
     assert_error_shape(fetch(client, f"{BASE}/{photo['id']}/640"), 404, "photo_variant_not_found")
     assert_error_shape(fetch(client, f"{BASE}/{photo['id']}/grande"), 404, "photo_variant_not_found")
     missing = "0f0e2a43-5f1e-4d8f-9e49-3f1f6d1c2b77"
@@ -146,7 +155,8 @@ def test_another_municipalitys_photo_id_is_404_under_this_municipality(client, s
     redaction = {"rectangles": [{"x": 0, "y": 0, "width": 5, "height": 5}]}
     assert_error_shape(client.post(f"{BASE}/{theirs['id']}/redactions", json=redaction, headers=staff(session)),
                        404, "photo_not_found")
-    assert fetch(client, f"{OTHER_BASE}/{theirs['id']}").status_code == 200
+    theirs_staff = bearer(token_for(session, "contraloria.gomez@vigia.example"))
+    assert fetch(client, f"{OTHER_BASE}/{theirs['id']}", headers=theirs_staff).status_code == 200
 
 
 def test_evidence_is_for_staff_only(client, session) -> None:
@@ -167,7 +177,7 @@ def test_evidence_is_for_staff_only(client, session) -> None:
 
 def test_a_moderator_blacks_out_a_face_in_every_public_copy(client, session, media_dir) -> None:
     data = samples.phone_jpeg(1600, 1200)  # upright: 1200 wide, 1600 tall
-    photo = send(client, data).json()
+    photo = publish(client, session, send(client, data).json())
     old_url = client.get(f"{BASE}/{photo['id']}").json()["variants"]["1280"]["url"]
     box = {"x": 700, "y": 1000, "width": 400, "height": 400}
     redacted = client.post(f"{BASE}/{photo['id']}/redactions", json={"rectangles": [box], "public_version": 1},
@@ -204,3 +214,68 @@ def test_bad_redactions_are_refused(client, session) -> None:
     client.post(url, json={"rectangles": [{"x": 0, "y": 0, "width": 5, "height": 5}]}, headers=staff(session))
     stale = client.post(url, json={"rectangles": [], "public_version": 1}, headers=staff(session))
     assert_error_shape(stale, 409, "stale_version")
+
+
+# ------------------------------------------------------------------------------------------------ publication
+
+
+def test_a_photo_reaches_the_public_only_once_a_moderator_publishes_it(client, session) -> None:
+    """docs/privacy.md: until then only the municipality's moderators and the account that uploaded it see it."""
+    volunteer_email = make_user(session, Role.volunteer).email
+    uploader = bearer(token_for(session, volunteer_email))
+    neighbour = bearer(token_for(session, make_user(session, Role.volunteer).email))
+    created = send(client, samples.phone_jpeg(400, 300), headers=uploader).json()
+    assert created["publication"] == "pending"
+    url, copy = f"{BASE}/{created['id']}", f"{BASE}/{created['id']}/320"
+    for headers in ({}, neighbour):  # the public, and a volunteer who did not upload it
+        assert_error_shape(fetch(client, url, headers=headers), 404, "photo_not_found")
+        assert_error_shape(fetch(client, copy, headers=headers), 404, "photo_not_found")
+    for headers in (uploader, staff(session)):
+        assert fetch(client, url, headers=headers).json()["variants_status"] == "ready"
+        seen = fetch(client, copy, headers=headers)
+        assert seen.status_code == 200 and seen.headers["cache-control"] == "private, no-store"
+    # a volunteer cannot publish it; a comptroller can
+    refused = client.post(f"{url}/moderation", json={"decision": "approve", "reason": "Se ve bien"},
+                          headers=neighbour)
+    assert_error_shape(refused, 403, "forbidden")
+    assert publish(client, session, created)["publication"] == "published"
+    shown = fetch(client, url).json()
+    served = fetch(client, shown["variants"]["320"]["url"])
+    assert served.status_code == 200 and served.headers["cache-control"].startswith("public")
+    # and kept private again: the public loses it at once
+    assert publish(client, session, created, decision="keep_private")["publication"] == "withheld"
+    assert_error_shape(fetch(client, copy), 404, "photo_not_found")
+    entries = client.get("/api/v1/municipalities/10005/audit/entries",
+                         params={"entity": "photo", "entity_id": created["id"]}).json()
+    actions = [entry["action"] for entry in (entries["items"] if isinstance(entries, dict) else entries)]
+    assert {"published", "withheld", "moderated"} <= set(actions)
+    assert "Se ve bien" not in str(entries) and "Sin rostros" not in str(entries)  # the reason stays out
+
+
+def test_approving_with_blackout_publishes_the_copies_with_the_boxes(client, session) -> None:
+    photo = send(client, samples.phone_jpeg(1600, 1200)).json()
+    url = f"{BASE}/{photo['id']}/moderation"
+    missing = client.post(url, json={"decision": "approve_with_blackout", "reason": "Hay una cara"},
+                          headers=staff(session))
+    assert_error_shape(missing, 422, "moderation_boxes_required")
+    assert_error_shape(fetch(client, f"{BASE}/{photo['id']}"), 404, "photo_not_found")  # nothing changed
+    box = {"x": 700, "y": 1000, "width": 400, "height": 400}
+    shown = publish(client, session, photo, decision="approve_with_blackout", rectangles=[box], public_version=1)
+    assert (shown["publication"], shown["redacted"], shown["public_version"]) == ("published", True, 2)
+    public = fetch(client, f"{BASE}/{photo['id']}").json()
+    image = image_of(fetch(client, public["variants"]["1280"]["url"]))
+    scale = image.height / 1600
+    assert max(image.getpixel((int(900 * scale), int(1200 * scale)))) < 15  # the public copy has the box
+
+
+def test_a_complaints_photo_is_decided_with_its_complaint(client, session) -> None:
+    from tests.factories import complaint_body
+
+    photo = send(client, samples.phone_jpeg(400, 300)).json()
+    filed = client.post("/api/v1/municipalities/10005/complaints",
+                        json=complaint_body(anonymous=True, photo_ids=[photo["id"]]))
+    assert filed.status_code == 201, filed.text
+    answer = client.post(f"{BASE}/{photo['id']}/moderation", json={"decision": "approve", "reason": "Sin rostros"},
+                         headers=staff(session))
+    assert_error_shape(answer, 409, "photo_of_complaint")
+    assert_error_shape(fetch(client, f"{BASE}/{photo['id']}/320"), 404, "photo_not_found")

@@ -105,7 +105,7 @@ def test_the_public_view_carries_no_evidence(session) -> None:
     photo = upload(session).photo
     shown = service.public(photo, municipality=municipality(session))
     assert set(PhotoPublic.model_fields) == {"id", "width", "height", "content_type", "variants_status", "variants",
-                                             "redacted", "public_version"}
+                                             "redacted", "public_version", "publication"}
     text = shown.model_dump_json()
     for secret in (photo.sha256, samples.MAKE, "24.02", "-104.66", "2026-03-01"):
         assert secret not in text

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from server.auth import service as auth
 from server.complaints.fixtures import synthetic_photo
-from server.complaints.models import Category, Complaint
+from server.complaints.models import Category, Complaint, ComplaintPhoto
 from server.open311.models import Submission
 from tests.factories import municipality, token_for
 from tests.open311.conftest import BASE, DEMO_FORM, open311_error, xml_of
@@ -50,10 +50,16 @@ def test_a_client_files_with_form_data_and_reads_it_back(client, session, api_ke
 
     (read,) = client.get(f"{BASE}/requests/{folio}.json?jurisdiction_id=10005").json()
     schemas.validate("request.json", read)
-    assert (read["status"], read["service_code"], read["description"]) == ("open", "obra-calidad",
-                                                                           DEMO_FORM["description"])
-    assert (read["lat"], read["long"]) == (24.0277, -104.6657) and read["address"].startswith("Negrete")
+    # docs/privacy.md: the text waits for a moderator; the point is rounded to 0.001°; the address never shows
+    assert (read["status"], read["service_code"], read["description"]) == ("open", "obra-calidad", None)
+    assert (read["lat"], read["long"]) == (24.028, -104.666) and read["address"] is None
     assert read["status_notes"] == "Recibida" and read["media_url"] is None
+    staff = {"Authorization": f"Bearer {token_for(session, 'contraloria@vigia.example')}"}
+    moderated = client.post(f"/api/v1/municipalities/10005/complaints/{complaint.id}/moderation", headers=staff,
+                            json={"version": complaint.version, "text": "approve", "reason": "Sin datos personales"})
+    assert moderated.status_code == 200, moderated.text
+    (read,) = client.get(f"{BASE}/requests/{folio}.json?jurisdiction_id=10005").json()
+    assert (read["description"], read["lat"], read["address"]) == (DEMO_FORM["description"], 24.028, None)
     today = date.today()
     window = f"&start_date={today - timedelta(days=1)}&end_date={today + timedelta(days=1)}"
     listed = client.get(f"{BASE}/requests.json?jurisdiction_id=10005&status=open&service_code=obra-calidad"
@@ -82,8 +88,17 @@ def test_xml_answers_a_multipart_photo_and_parameters_in_the_query(client, sessi
     assert root[0].find("account_id").text is None
     (read,) = client.get(f"{BASE}/requests/{folio}.json?jurisdiction_id=10005").json()
     schemas.validate("request.json", read)
-    assert read["media_url"].endswith("/1280?v=1") and client.get(read["media_url"]).status_code == 200
+    assert read["media_url"] is None  # the photo waits for a moderator (docs/privacy.md)
     complaint = session.scalar(sa.select(Complaint).where(Complaint.folio == folio))
+    (photo_id,) = [str(p) for p in session.scalars(sa.select(ComplaintPhoto.photo_id).where(
+        ComplaintPhoto.complaint_id == complaint.id))]
+    staff = {"Authorization": f"Bearer {token_for(session, 'contraloria@vigia.example')}"}
+    moderated = client.post(f"/api/v1/municipalities/10005/complaints/{complaint.id}/moderation", headers=staff,
+                            json={"version": complaint.version, "reason": "Sin rostros ni placas",
+                                  "photos": [{"photo_id": photo_id, "decision": "approve"}]})
+    assert moderated.status_code == 200, moderated.text
+    (read,) = client.get(f"{BASE}/requests/{folio}.json?jurisdiction_id=10005").json()
+    assert read["media_url"].endswith("/1280?v=1") and client.get(read["media_url"]).status_code == 200
     assert session.get(Submission, complaint.id).media_url == "https://app.example/fotos/81.jpg"
     assert "app.example" not in client.get(f"{BASE}/requests/{folio}.xml?jurisdiction_id=10005").text
 

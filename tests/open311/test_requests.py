@@ -41,8 +41,12 @@ def test_every_workflow_state_maps_to_open_or_closed(client, session, schemas) -
         assert list(request) == REQUEST_FIELDS
         assert request["agency_responsible"] == "Contraloría Municipal de Durango"
         assert request["expected_datetime"].startswith(complaint.due_on.isoformat())
-        if complaint.public_answer:
+        if complaint.public_answer and complaint.kind != "report" and not complaint.confidential:
             assert request["status_notes"].endswith(complaint.public_answer)
+        if complaint.kind == "report" or complaint.confidential:  # docs/privacy.md: category, state, dates only
+            assert (request["description"], request["lat"], request["address"], request["media_url"]) == (
+                None, None, None, None)
+            assert complaint.public_answer is None or complaint.public_answer not in request["status_notes"]
     by_state = {demo[r["service_request_id"]].state: r for r in requests}
     assert by_state["resolved"]["status_notes"].startswith(("Resuelta (fundada). ", "Resuelta (infundada). "))
     assert by_state["received"]["status_notes"] == "Recibida"

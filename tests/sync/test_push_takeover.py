@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from server.sync.models import Mutation
+from tests.factories import bearer, token_for
 from tests.sync.helpers import complaint_payload, mutation, sign_in
 from tests.sync.test_push import COMPLAINTS, assert_acknowledged, push
 
@@ -17,12 +18,17 @@ def _one(client, phone, sent: dict) -> dict:
     return assert_acknowledged(push(client, phone, sent), [sent])[0]
 
 
-def test_another_account_filing_the_same_anonymous_complaint_gets_neither_code_nor_complaint(client) -> None:
+def test_another_account_filing_the_same_anonymous_complaint_gets_neither_code_nor_complaint(client, session) -> None:
     victim = sign_in(client, "voluntaria@vigia.example")
     payload = complaint_payload(anonymous=True)
     filed = _one(client, victim, mutation("complaint.file", payload))
     code = filed["data"]["follow_up_code"]
-    public = client.get(f"{COMPLAINTS}/{payload['id']}").json()  # everything the attacker copies is public
+    staff = bearer(token_for(session, "contraloria@vigia.example"))
+    version = client.get(f"{COMPLAINTS}/{payload['id']}", headers=staff).json()["version"]
+    published = client.post(f"{COMPLAINTS}/{payload['id']}/moderation", headers=staff,
+                            json={"version": version, "text": "approve", "reason": "Sin datos personales"})
+    assert published.status_code == 200, published.text
+    public = client.get(f"{COMPLAINTS}/{payload['id']}").json()  # once published, the attacker copies it all
     assert (public["description"], public["category"]) == (payload["description"], payload["category"])
 
     attacker = sign_in(client, "comite@vigia.example")

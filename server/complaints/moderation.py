@@ -1,0 +1,136 @@
+"""Moderation: a person decides what the public may see of a complaint (docs/privacy.md).
+
+The text and each photo wait for a moderator (a comptroller or an administrator of the municipality): approve,
+approve with blackout (a public version of the text; black boxes on a photo, through server.media), or keep
+private. The decision is taken on the complaint's row, locked, against the version the moderator read, so two
+moderators at once never lose a decision: the second is told what changed (409 stale_version). The reason goes
+into the complaint's private notes, its commitment and the decisions into the public audit log. A municipality
+may publish the text of kinds it deems safe at once (`rules`); never photos, never a denuncia's text.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from server.auth.actor import Actor, authorize
+from server.complaints import publication, service
+from server.complaints.models import (
+    Complaint,
+    ComplaintNote,
+    ComplaintPhoto,
+    Decision,
+    Kind,
+    ModerationCreate,
+    PublicationRule,
+    PublicationRulePublic,
+    PublicationRuleUpdate,
+)
+from server.db import utcnow
+from server.errors import Conflict, Invalid, NotFound
+from server.media.models import Publication
+from server.municipalities.models import Municipality
+
+OUTCOME = {Decision.approve: Publication.published, Decision.approve_with_blackout: Publication.published,
+           Decision.keep_private: Publication.withheld}
+
+
+def moderate(session: Session, *, actor: Actor, municipality: Municipality, complaint_id: uuid.UUID,
+             data: ModerationCreate, language: str = "es") -> Complaint:
+    """Apply a moderator's decisions on the complaint's text and photos, all or none."""
+    from server.media import service as media
+
+    authorize(actor, "complaints.triage", municipality.id)
+    if data.photos:
+        authorize(actor, "photos.moderate", municipality.id)
+    if data.text is None and not data.photos:
+        raise Invalid.for_field("text", "moderation_empty")
+    # Locked (PostgreSQL; SQLite serialises writers) before the version is compared: of two moderators at once,
+    # the second reads the first one's version and is refused, never silently overwritten.
+    complaint = service.get(session, municipality=municipality, complaint_id=complaint_id, lock=True)
+    if data.version != complaint.version:
+        current = service.staff_view(session, complaint, municipality=municipality, language=language)
+        raise Conflict("stale_version", current=complaint.version, sent=data.version,
+                       extra={"current": current.model_dump(mode="json")})
+    hidden = publication.restricted(complaint)
+    logged: dict[str, object] = {}
+    if data.text is not None:
+        if hidden and data.text != Decision.keep_private:
+            raise Invalid.for_field("text", "moderation_restricted")
+        if data.text == Decision.approve_with_blackout and not (data.public_text or "").strip():
+            raise Invalid.for_field("public_text", "moderation_public_text_required")
+        complaint.text_publication = OUTCOME[data.text]
+        complaint.public_description = (data.public_text.strip() if data.text == Decision.approve_with_blackout
+                                        else None)
+        logged["text"] = data.text.value
+        if complaint.public_description:
+            logged["public_text_hmac"] = service.commit_text(complaint.public_description)
+    photos: list[dict[str, str]] = []
+    for index, item in enumerate(data.photos):
+        field = f"photos.{index}"
+        if session.get(ComplaintPhoto, (complaint.id, item.photo_id)) is None:
+            raise NotFound("photo_not_in_complaint")
+        if hidden and item.decision != Decision.keep_private:
+            raise Invalid.for_field(f"{field}.decision", "moderation_restricted")
+        if item.decision == Decision.approve_with_blackout:
+            if not item.rectangles:
+                raise Invalid.for_field(f"{field}.rectangles", "moderation_boxes_required")
+            media.redact(session, actor=actor, municipality=municipality, photo_id=item.photo_id,
+                         rectangles=item.rectangles, public_version=item.public_version)
+        elif item.rectangles:
+            raise Invalid.for_field(f"{field}.rectangles", "moderation_boxes_only_with_blackout")
+        media.set_publication(session, actor=actor, municipality=municipality, photo_id=item.photo_id,
+                              publication=OUTCOME[item.decision])
+        photos.append({"photo_id": str(item.photo_id), "decision": item.decision.value})
+    if photos:
+        logged["photos"] = photos
+    complaint.version += 1
+    complaint.updated_at = utcnow()
+    # The reason may name people or places: staff read it among the private notes; the public log proves it.
+    session.add(ComplaintNote(complaint_id=complaint.id, author_id=actor.user_id,
+                              text=f"Moderación: {data.reason.strip()}"))
+    service.record(session, complaint, "moderated", actor, {**logged,
+                                                           "reason_hmac": service.commit_text(data.reason)})
+    session.flush()
+    return complaint
+
+
+def photo_complaints(session: Session, *, photo_id: uuid.UUID) -> list[uuid.UUID]:
+    """The complaints a photo belongs to (their moderation decides it, not the photo's own endpoint)."""
+    return list(session.scalars(sa.select(ComplaintPhoto.complaint_id).where(ComplaintPhoto.photo_id == photo_id)))
+
+
+# ------------------------------------------------------------------------------------------------ configuration
+
+
+def rules(session: Session, *, municipality: Municipality) -> list[PublicationRulePublic]:
+    """For each kind: whether its text is public at once in this municipality."""
+    return [PublicationRulePublic(kind=kind, configurable=kind != Kind.report,
+                                  text_public_at_once=publication.text_public_at_once(session, municipality, kind))
+            for kind in Kind]
+
+
+def set_rule(session: Session, *, actor: Actor, municipality: Municipality, kind: Kind,
+             data: PublicationRuleUpdate) -> list[PublicationRulePublic]:
+    """Publish the text of `kind` at once, or not, for complaints filed from now on (administrators). Never a
+    denuncia's: that would publish accusations against people before anyone read them."""
+    authorize(actor, "complaints.configure", municipality.id)
+    if kind == Kind.report and data.text_public_at_once:
+        raise Invalid.for_field("text_public_at_once", "publication_report_never_at_once")
+    rule = session.scalar(sa.select(PublicationRule).where(PublicationRule.municipality_id == municipality.id,
+                                                           PublicationRule.kind == kind.value))
+    if rule is None:
+        session.add(PublicationRule(municipality_id=municipality.id, kind=kind,
+                                    text_public_at_once=data.text_public_at_once))
+    else:
+        rule.text_public_at_once = data.text_public_at_once
+    session.flush()
+    from server.audit import service as audit
+
+    audit.append(session, municipality_id=municipality.id, entity="complaint_configuration",
+                 entity_id=municipality.id, action="publication_rule_set", actor_id=actor.user_id,
+                 actor_kind="user", data={"kind": kind.value, "text_public_at_once": data.text_public_at_once})
+    return rules(session, municipality=municipality)
+
