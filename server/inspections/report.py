@@ -227,10 +227,12 @@ def _today(municipality: Municipality) -> date:
 
 def _committee(view: Any, language: Language) -> dict[str, Any]:
     """The committee as its public register entry shows it (server.committees.service.public)."""
+    from server.committees.models import MemberRole
     from server.committees.service import ANONYMOUS_MEMBER
 
+    order = list(MemberRole)  # chair, secretary, member at large, social comptroller: as minutes list them
     members = []
-    for member in view.active_members:
+    for member in sorted(view.active_members, key=lambda m: order.index(MemberRole(m.role))):
         role = getattr(member.role, "value", member.role)
         named = member.name != ANONYMOUS_MEMBER
         members.append({"name": member.name if named else translate("report_member_unnamed", language),

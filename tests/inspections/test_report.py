@@ -146,7 +146,7 @@ def test_anyone_reads_the_public_report_in_spanish_without_contact_data(client, 
     committee = data["committee"]
     assert (committee["state"], committee["state_label"], committee["kind_label"]) == (
         "constituted", "Constituido", "Comité de obra")
-    assert sorted((m["name"], m["named"], m["role_label"]) for m in committee["members"]) == [
+    assert [(m["name"], m["named"], m["role_label"]) for m in committee["members"]] == [  # chair first
         ("Integrante (no autorizó publicar su nombre)", False, "Presidencia"),
         (NAMED["full_name"], True, "Secretaría")]
     assert [w["id"] for w in committee["works"]] == [str(setup.work_id)]
@@ -269,6 +269,9 @@ def test_the_demo_committees_public_report(client, session) -> None:
     data = client.get(f"{path}?lang=en").json()
     assert data["committee"]["state"] == "active" and data["committee"]["state_label"] == "Active"
     assert data["committee"]["members"] and data["visits"]
+    roles = [m["role"] for m in data["committee"]["members"]]  # listed as minutes list them
+    order = ["chair", "secretary", "member_at_large", "social_comptroller"]
+    assert {"secretary", "member_at_large"} <= set(roles) and roles == sorted(roles, key=order.index)
     page = client.get(f"{path}.html").text
     written = json.loads((fixtures.DEFAULT_PATH / "committees.json").read_text("utf-8"))
     people = next(item["members"] for item in written["10005"]["committees"] if item["id"] == committee)
