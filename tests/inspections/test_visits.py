@@ -4,13 +4,12 @@ feeding the work's progress; findings become complaints once; only the committee
 from __future__ import annotations
 
 import uuid
-from datetime import date
 
 import sqlalchemy as sa
 
 from server.complaints.models import Complaint, ComplaintPhoto
 from server.works.models import ProgressObservation
-from tests.factories import bearer, make_work, token_for
+from tests.factories import bearer, make_work, today, token_for
 from tests.inspections.conftest import GENERAL_TEMPLATE, photo_id
 from tests.test_app import assert_error_shape
 
@@ -36,7 +35,7 @@ def test_a_member_submits_a_visit_and_sending_it_again_stores_it_once(client, se
 def test_observed_progress_becomes_a_committee_observation_and_a_risk_signal(client, session, setup) -> None:
     headers = bearer(setup.staff_token)
     official = client.post(f"/api/v1/municipalities/10005/works/{setup.work_id}/progress",
-                           json={"observed_on": date.today().isoformat(), "physical_pct": 70}, headers=headers)
+                           json={"observed_on": today().isoformat(), "physical_pct": 70}, headers=headers)
     assert official.status_code == 201, official.text
     body = setup.visit(observed_physical_pct=30)
     assert client.post(VISITS, json=body, headers=bearer(setup.member_token)).status_code == 201
