@@ -200,6 +200,13 @@ MATRIX = {
                                   "/api/v1/municipalities/10005/complaints/{target_complaint}/photos/{target_photo}"
                                   "/redactions", {"rectangles": [{"x": 0, "y": 0, "width": 8, "height": 8}]}, STAFF),
     "list_templates": ("GET", "/api/v1/municipalities/10005/complaints/templates", None, STAFF),
+    # publication policy (docs/privacy.md): moderators decide, administrators set what is public at once
+    "moderate_complaint": ("POST", "/api/v1/municipalities/10005/complaints/{target_complaint}/moderation",
+                           {"version": 1, "text": "approve", "reason": "Sin datos personales"}, STAFF),
+    "set_publication_rule": ("PUT", "/api/v1/municipalities/10005/complaints/publication/suggestion",
+                             {"text_public_at_once": True}, ADMINS),
+    "moderate_photo": ("POST", "/api/v1/municipalities/10005/photos/{insp_photo}/moderation",
+                       {"decision": "approve", "reason": "Sin rostros ni placas"}, STAFF),
     "add_template": ("POST", "/api/v1/municipalities/10005/complaints/templates",
                      {"state": "resolved", "title": "Otra", "body": "Texto de la plantilla"}, STAFF),
     # observatories (fixtures/observatories.json: the security observatory, where the demo citizen comptroller
