@@ -163,6 +163,8 @@ BODIES = {
     "add_progress": {"observed_on": ago(5), "physical_pct": 35},
     "redact_photo_of_complaint": {"rectangles": [{"x": 0, "y": 0, "width": 8, "height": 8}]},
     "redact_photo": {"rectangles": [{"x": 0, "y": 0, "width": 8, "height": 8}]},
+    "moderate_complaint": {"version": 1, "text": "approve", "reason": "Sin datos personales"},
+    "moderate_photo": {"decision": "approve", "reason": "Sin rostros ni placas"},
     "support": {},
     "edit": {"version": 1, "priority": "high"},
     "transition": {"to": "admitted", "reason": "Cumple los requisitos", "version": 1},
