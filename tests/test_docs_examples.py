@@ -26,7 +26,7 @@ from tests.live import ROOT, live_vigia
 
 DEMO_ORIGIN = "http://127.0.0.1:8000"
 RUN = "sh"
-FENCE = re.compile(r"^```([\w+-]*)[^\n]*\n(.*?)^```[ \t]*$", re.M | re.S)
+FENCE = re.compile(r"^([ \t]*)```([\w+-]*)[^\n]*\n(.*?)^\1```[ \t]*$", re.M | re.S)  # also indented in a list
 CURL = re.compile(r"(?:^|[\s;|&(`])curl\s")
 EXPECT = re.compile(r"#\s*→\s*(\d{3})\b")
 STATUS = re.compile(r"^VIGIA-STATUS (\d{3})$", re.M)
@@ -56,7 +56,10 @@ def blocks() -> list[Block]:
     for path in documents():
         text = path.read_text()
         for match in FENCE.finditer(text):
-            found.append(Block(path, text.count("\n", 0, match.start()) + 1, match.group(1), match.group(2)))
+            indent, tag, body = match.groups()
+            body = "".join(line[len(indent):] if line.startswith(indent) else line
+                           for line in body.splitlines(keepends=True))
+            found.append(Block(path, text.count("\n", 0, match.start()) + 1, tag, body))
     return found
 
 
@@ -80,6 +83,11 @@ def test_examples_are_marked() -> None:
     unmarked = [block.where for block in blocks() if block.tag not in (RUN, "text") and CURL.search(block.text)]
     assert not unmarked, f"blocks with curl that are neither `sh` (run) nor `text` (illustration): {unmarked}"
     assert len(examples()) >= 8
+
+
+def test_fenced_blocks_in_lists_are_found_too() -> None:
+    indented = [block for block in blocks() if block.path.name == "testing.md" and "VIGIA_TEST_TODAY=" in block.text]
+    assert indented and not indented[0].text.startswith(" ")
 
 
 def test_expected_statuses_are_read_per_curl() -> None:
