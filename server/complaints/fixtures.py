@@ -121,6 +121,17 @@ def _replay(session: Session, municipality: Municipality, staff: Actor, number: 
                             location={"type": "Point", "coordinates": item["location"]}, accuracy_m=8.0,
                             anonymous=item["anonymous"], photo_ids=photo_ids, attributes=item.get("attributes", {}),
                             confidential=item.get("confidential", False)))
+    if item.get("moderation"):  # the moderator reads it the day it came in (docs/privacy.md)
+        decided = item["moderation"]
+        complaint = session.get(Complaint, filed.complaint.id)
+        moderation.moderate(session, actor=staff, municipality=municipality, complaint_id=complaint.id,
+                            today=date.fromisoformat(item["filed_on"]),
+                            data=ModerationCreate(
+                                version=complaint.version, text=decided.get("text"),
+                                public_text=decided.get("public_text"), reason=decided["reason"],
+                                photos=[{"photo_id": photo_id, **choice}
+                                        for photo_id, choice in zip(photo_ids, decided.get("photos", []),
+                                                                    strict=False)]))
     templates = {t.title: t.id for t in triage.templates(session, actor=staff, municipality=municipality, state=None)}
     for step in item.get("steps", []):
         triage.transition(session, actor=staff, municipality=municipality, complaint_id=filed.complaint.id,
@@ -128,16 +139,6 @@ def _replay(session: Session, municipality: Municipality, staff: Actor, number: 
                               to=step["to"], reason=step["reason"], public_answer=step.get("public_answer"),
                               template_id=templates.get(step.get("template")), outcome=step.get("outcome"),
                               extension_days=step.get("extension_days"), referred_to=step.get("referred_to")))
-    if item.get("moderation"):  # what the moderator let the public see (docs/privacy.md)
-        decided = item["moderation"]
-        complaint = session.get(Complaint, filed.complaint.id)
-        moderation.moderate(session, actor=staff, municipality=municipality, complaint_id=complaint.id,
-                            data=ModerationCreate(
-                                version=complaint.version, text=decided.get("text"),
-                                public_text=decided.get("public_text"), reason=decided["reason"],
-                                photos=[{"photo_id": photo_id, **choice}
-                                        for photo_id, choice in zip(photo_ids, decided.get("photos", []),
-                                                                    strict=False)]))
     if item.get("withdraw_on"):
         intake.withdraw(session, actor=reporter, municipality=municipality, complaint_id=filed.complaint.id,
                         folio=None, code=None, reason="Ya se atendió")

@@ -11,6 +11,7 @@ may publish the text of kinds it deems safe at once (`rules`); never photos, nev
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -28,7 +29,6 @@ from server.complaints.models import (
     PublicationRulePublic,
     PublicationRuleUpdate,
 )
-from server.db import utcnow
 from server.errors import Conflict, Invalid, NotFound
 from server.media.models import Publication
 from server.municipalities.models import Municipality
@@ -38,8 +38,9 @@ OUTCOME = {Decision.approve: Publication.published, Decision.approve_with_blacko
 
 
 def moderate(session: Session, *, actor: Actor, municipality: Municipality, complaint_id: uuid.UUID,
-             data: ModerationCreate, language: str = "es") -> Complaint:
-    """Apply a moderator's decisions on the complaint's text and photos, all or none."""
+             data: ModerationCreate, language: str = "es", today: date | None = None) -> Complaint:
+    """Apply a moderator's decisions on the complaint's text and photos, all or none. `today`: a past day, for
+    the demo data only (as triage.transition)."""
     from server.media import service as media
 
     authorize(actor, "complaints.triage", municipality.id)
@@ -87,7 +88,7 @@ def moderate(session: Session, *, actor: Actor, municipality: Municipality, comp
     if photos:
         logged["photos"] = photos
     complaint.version += 1
-    complaint.updated_at = utcnow()
+    complaint.updated_at = service.moment(municipality, today)
     # The reason may name people or places: staff read it among the private notes; the public log proves it.
     session.add(ComplaintNote(complaint_id=complaint.id, author_id=actor.user_id,
                               text=f"Moderación: {data.reason.strip()}"))

@@ -112,6 +112,8 @@ def list_mine(call: Call) -> list[ComplaintPublic]:
 @endpoint("GET", ONE, summary="One complaint (the staff view for the municipality's comptrollers)", tag=TAG,
           response=ComplaintPublic, errors=(404,))
 def get_complaint(call: Call) -> ComplaintPublic:
+    """The public view (docs/privacy.md) for anyone; the whole complaint, without staff fields, for its signed-in
+    reporter; the staff view for the municipality's comptrollers and administrators."""
     with session_scope() as session:
         municipality = _municipality(session, call)
         complaint = service.get(session, municipality=municipality, complaint_id=call.path["complaint_id"])
