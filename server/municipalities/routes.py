@@ -59,7 +59,8 @@ class MunicipalityAt(BaseModel):
     zone: ZoneRef | None = PField(description="the colonia or other zone that contains the point; null if none")
 
 
-# Declared before BASE: "/municipalities/at" would otherwise be read as the municipality with code "at".
+# Listed before get_municipality in `routes`: "/municipalities/at" would otherwise be read as the municipality
+# with code "at" (tests/municipalities/test_at.py).
 @endpoint("GET", "/municipalities/at", summary="Which municipality (and colonia) a point is in", tag=TAG,
           query=PointQuery, response=MunicipalityAt, errors=(404, 422))
 def municipality_at_point(call: Call) -> MunicipalityAt:
