@@ -502,6 +502,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "es": "Esta foto es parte de una queja: decida su publicación desde la moderación de la queja.",
         "en": "This photo belongs to a complaint: decide on it in the complaint's moderation.",
     },
+    "open311_confidential_value": {
+        "es": "Para pedir confidencialidad envíe true; si no la pide, false o nada.",
+        "en": "To ask for confidentiality send true; otherwise false, or leave it out.",
+    },
     # --- end of the block for issue 13's publication policy
     # photos (server/media)
     "photo_too_large": {

@@ -61,12 +61,15 @@ def file(session: Session, *, caller: Actor, municipality: Municipality, form: S
         raise Invalid.for_field("description", "open311_too_long", parameter="description",
                                 max=service.MAX_DESCRIPTION)
     media_url = _media_url(form.media_url)
+    sent = dict(form.attributes)
+    confidential = _confidential(category, sent)
     try:
         data = ComplaintCreate(
             id=_repeat_id(session, municipality, caller, form.device_id, description),
             kind=Kind.complaint, category=category.service_code, description=description,
             location={"type": "Point", "coordinates": [lon, lat]}, address=(form.address_string or "").strip() or None,
-            attributes=_attributes(category, form.attributes), anonymous=True, contact=_contact(form),
+            attributes=_attributes(category, sent), anonymous=True, contact=_contact(form),
+            confidential=confidential,
         )
     except ValidationError as error:
         raise _invalid(error) from None
@@ -133,6 +136,23 @@ def _contact(form: SubmissionForm) -> dict[str, str | None] | None:
     if not (name or email or phone):
         return None
     return {"name": name, "email": email, "phone": phone}  # checked by ComplaintCreate (Contact)
+
+
+CONFIDENTIAL = "confidential"
+YES, NO = {"true", "1", "yes", "si", "sí"}, {"false", "0", "no"}
+
+
+def _confidential(category: Category, sent: dict[str, list[str]]) -> bool:
+    """`attribute[confidential]=true` (any category that does not define its own `confidential`): the reporter
+    asks that only category, zone, state and dates be public (docs/privacy.md). Taken out of the attributes."""
+    if any(item.get("code") == CONFIDENTIAL for item in category.attributes) or CONFIDENTIAL not in sent:
+        return False
+    given = [value.strip().lower() for value in sent.pop(CONFIDENTIAL) if value.strip()]
+    if not given:
+        return False
+    if len(given) > 1 or given[0] not in YES | NO:
+        raise Invalid.for_field(f"attributes.{CONFIDENTIAL}", "open311_confidential_value")
+    return given[0] in YES
 
 
 def _attributes(category: Category, sent: dict[str, list[str]]) -> dict[str, Any]:

@@ -235,3 +235,27 @@ def test_no_reporter_data_in_any_open311_answer(client, session, api_key) -> Non
                     assert secret not in response.text, f"{path} revealed {secret!r}"
                 if path.startswith("requests"):
                     assert folio in response.text
+
+
+def test_a_client_asks_for_confidentiality_with_an_attribute(client, session, api_key) -> None:
+    """docs/privacy.md: attribute[confidential]=true, as the API's `confidential`: only category, state and dates
+    are public, whatever a moderator decides."""
+    form = {**DEMO_FORM, "api_key": api_key, "attribute[confidential]": "true",
+            "description": "Trabajo en la obra y vi que rebajaron el concreto con agua el jueves."}
+    answer = client.post(f"{BASE}/requests.json", data=form)
+    assert answer.status_code == 200, answer.text
+    folio = answer.json()[0]["service_request_id"]
+    complaint = session.scalar(sa.select(Complaint).where(Complaint.folio == folio))
+    assert complaint.confidential is True and complaint.attributes == {}
+    for response_format in ("json", "xml"):
+        text = client.get(f"{BASE}/requests/{folio}.{response_format}?jurisdiction_id=10005").text
+        assert "rebajaron" not in text and "24.02" not in text and folio in text
+    (read,) = client.get(f"{BASE}/requests/{folio}.json?jurisdiction_id=10005").json()
+    assert (read["description"], read["lat"], read["long"], read["address"]) == (None, None, None, None)
+    wrong = client.post(f"{BASE}/requests.json", data={**form, "attribute[confidential]": "quizá"})
+    assert "confidencialidad" in open311_error(wrong, 400, "attribute[confidential]")
+    plain = client.post(f"{BASE}/requests.json", data={**form, "attribute[confidential]": "false",
+                                                       "description": "Otra queja cualquiera sobre la banqueta."})
+    assert plain.status_code == 200, plain.text
+    filed = session.scalar(sa.select(Complaint).where(Complaint.folio == plain.json()[0]["service_request_id"]))
+    assert filed.confidential is False
