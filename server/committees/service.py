@@ -368,6 +368,19 @@ def list_(session: Session, *, actor: Actor, municipality: Municipality, query: 
     return [CommitteeSummary(**_summary_fields(c, linked[c.id], counts[c.id])) for c in committees]
 
 
+def _timeline(session: Session, actor: Actor, municipality: Municipality,
+              events: list[CommitteeEvent]) -> list[EventPublic]:
+    """The lifecycle's steps. A step's photo (the registration certificate) is named only once a moderator
+    published it, or to the coordinators and staff who may see it before (docs/privacy.md)."""
+    from server.media import service as media
+
+    shown = {event.photo_id for event in events if event.photo_id is not None}
+    if not is_coordinator_or_staff(actor, municipality):
+        shown = media.published_ids(session, list(shown))
+    return [EventPublic.model_validate(event).model_copy(
+        update={"photo_id": event.photo_id if event.photo_id in shown else None}) for event in events]
+
+
 def public(session: Session, *, actor: Actor, municipality: Municipality, committee_id: uuid.UUID) -> CommitteePublic:
     """The register's entry. Members' names appear only where they consented; contact data never."""
     committee = get(session, municipality=municipality, committee_id=committee_id)
@@ -383,7 +396,7 @@ def public(session: Session, *, actor: Actor, municipality: Municipality, commit
     return CommitteePublic(
         **_summary_fields(committee, _works_of(session, [committee.id])[committee.id], len(members)),
         service_area=geo.to_geojson(committee.service_area),
-        timeline=[EventPublic.model_validate(event) for event in events],
+        timeline=_timeline(session, actor, municipality, events),
         active_members=[MemberListed(name=m.full_name if m.consent_public else ANONYMOUS_MEMBER, role=m.role,
                                      start_on=m.start_on) for m in members],
         version=committee.version,

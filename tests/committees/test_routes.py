@@ -147,3 +147,24 @@ def test_meeting_recorded_by_a_member_with_its_place(client, session) -> None:
                                                             "due_on": days_ago(session, 0).isoformat()}]})
     assert recorded.status_code == 201, recorded.text
     assert recorded.json()["agreements"][0]["status"] == "pending"
+
+
+def test_the_certificate_photo_is_named_publicly_only_once_a_moderator_publishes_it(client, session) -> None:
+    from tests.committees.helpers import make_committee
+
+    committee = make_committee(session, state="registered")
+    url = f"{BASE}/{committee.id}"
+    coordinator_view = client.get(url, headers=coordinator(session)).json()
+    certificate = next(e["photo_id"] for e in coordinator_view["timeline"] if e["to_state"] == "registered")
+    assert certificate is not None  # the coordinator who uploaded it sees it named
+
+    public = client.get(url).json()
+    assert [e["photo_id"] for e in public["timeline"]] == [None, None, None]
+    assert certificate not in json.dumps(public)
+
+    moderator = bearer(token_for(session, "contraloria@vigia.example"))
+    answer = client.post(f"/api/v1/municipalities/10005/photos/{certificate}/moderation", headers=moderator,
+                         json={"decision": "approve", "reason": "Constancia oficial, sin datos personales"})
+    assert answer.status_code == 200, answer.text
+    public = client.get(url).json()
+    assert next(e["photo_id"] for e in public["timeline"] if e["to_state"] == "registered") == certificate
