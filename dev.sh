@@ -212,7 +212,9 @@ case "${1:-}" in
     shift
     set +e
     suite_log=$(mktemp)
-    "$VENV/bin/python" -m pytest "$@" 2>&1 | tee "$suite_log"
+    # The whole suite: two processes, each database's tests in one of them (tests/conftest.py groups them).
+    parallel=(); [ $# -eq 0 ] && parallel=(-n 2 --dist loadgroup)
+    "$VENV/bin/python" -m pytest "${parallel[@]}" "$@" 2>&1 | tee "$suite_log"
     status=${PIPESTATUS[0]}
     set -e
     if [ "$status" = 5 ]; then die "pytest collected no tests."; fi

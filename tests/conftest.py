@@ -33,6 +33,17 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 BACKENDS = [name for name in os.environ.get("VIGIA_TEST_BACKENDS", "postgis,spatialite").split(",") if name]
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups (its own hook of the same name)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under `pytest -n 2 --dist loadgroup` (./dev.sh test) the tests of one database all run in one process,
+    which creates, migrates and loads that database once; the tests that need no database go wherever a process
+    is free. Without xdist the mark does nothing."""
+    for item in items:
+        name = getattr(getattr(item, "callspec", None), "params", {}).get("backend")
+        if name is not None:
+            item.add_marker(pytest.mark.xdist_group(name))
+
+
 def unavailable(reason: str) -> None:
     """A missing service: a failure in CI, a visible skip on a laptop."""
     if IN_CI:
