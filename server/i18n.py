@@ -25,6 +25,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "es": "Un comité {current} no puede quedar {to}.",
         "en": "A committee that is {current} cannot become {to}.",
     },
+    "committee_already_in_state": {
+        "es": "El comité ya está {current}.",
+        "en": "The committee is already {current}.",
+    },
     "committee_date_in_future": {"es": "La fecha no puede ser futura.", "en": "The date cannot be in the future."},
     "committee_date_before_previous_step": {
         "es": "La fecha es anterior a la del paso previo ({previous}).",
@@ -235,6 +239,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "transition_not_allowed": {
         "es": "Una queja {current} no puede pasar a {target}.",
         "en": "A complaint that is {current} cannot be {target}.",
+    },
+    # a move to the state the complaint is already in (lead, issue 13)
+    "transition_to_same_state": {
+        "es": "La queja ya está {current}.",
+        "en": "The complaint is already {current}.",
     },
     "public_answer_required": {
         "es": "Para pasar a «{state}» escriba la respuesta pública (o elija una plantilla).",

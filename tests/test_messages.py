@@ -150,6 +150,9 @@ def raised_codes() -> dict[str, list[str]]:
             elif isinstance(node, ast.Dict):
                 codes += [value for key, value in zip(node.keys, node.values)
                           if isinstance(key, ast.Constant) and key.value in ("code", "message_code")]
+            # `"a" if ... else "b"`: both codes may be raised
+            codes = [branch for code in codes
+                     for branch in ((code.body, code.orelse) if isinstance(code, ast.IfExp) else (code,))]
             for code in codes:
                 if isinstance(code, ast.Constant) and isinstance(code.value, str) and re.fullmatch(
                         r"[a-z][a-z0-9_]*", code.value) and "_" in code.value + "_":
@@ -190,6 +193,11 @@ def test_states_read_as_words_and_agree_in_gender() -> None:
     said = translate("committee_transition_not_allowed", "es", current=i18n.term("committee_is_draft"),
                      to=i18n.term("committee_to_registered"))
     assert said == "Un comité en borrador no puede quedar registrado."
+    # a move to where it already is says so, instead of "Una queja recibida no puede pasar a recibida"
+    assert translate("transition_to_same_state", "es", current=i18n.term("complaint_is_needs_clarification")) == (
+        "La queja ya está en espera de aclaración.")
+    assert translate("committee_already_in_state", "en", current=i18n.term("committee_is_active")) == (
+        "The committee is already active.")
 
 
 def test_sizes_read_in_megabytes_and_counts_agree_in_number() -> None:

@@ -259,7 +259,8 @@ def transition(session: Session, *, actor: Actor, municipality: Municipality, co
     committee = get(session, municipality=municipality, committee_id=committee_id)
     current, target = State(committee.state), data.to
     if target not in TRANSITIONS[current]:
-        raise Conflict("committee_transition_not_allowed", current=i18n.term(f"committee_is_{current.value}"),
+        raise Conflict("committee_already_in_state" if target == current else "committee_transition_not_allowed",
+                       current=i18n.term(f"committee_is_{current.value}"),
                        to=i18n.term(f"committee_to_{target.value}"))
     if data.on > today_in(municipality):
         raise Invalid.for_field("on", "committee_date_in_future")

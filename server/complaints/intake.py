@@ -411,7 +411,8 @@ def withdraw(session: Session, *, actor: Actor, municipality: Municipality, comp
                                     folio=folio, code=code)
     current = State(complaint.state)
     if not workflow.allowed(current, State.withdrawn, workflow.REPORTER):
-        raise AppError("transition_not_allowed", status=409, current=i18n.term(f"complaint_is_{current.value}"),
+        raise AppError("transition_to_same_state" if current == State.withdrawn else "transition_not_allowed",
+                       status=409, current=i18n.term(f"complaint_is_{current.value}"),
                        target=i18n.term("complaint_to_withdrawn"))
     complaint.state = State.withdrawn
     complaint.closed_at = utcnow()

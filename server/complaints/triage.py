@@ -181,7 +181,8 @@ def transition(session: Session, *, actor: Actor, municipality: Municipality, co
     current, target = State(complaint.state), data.to
     if not workflow.allowed(current, target, workflow.STAFF):
         options = [state.value for state, who in workflow.TRANSITIONS[current].items() if workflow.STAFF in who]
-        raise AppError("transition_not_allowed", status=409, current=i18n.term(f"complaint_is_{current.value}"),
+        raise AppError("transition_to_same_state" if target == current else "transition_not_allowed", status=409,
+                       current=i18n.term(f"complaint_is_{current.value}"),
                        target=i18n.term(f"complaint_to_{target.value}"), extra={"allowed": options})
     answer = _answer(session, municipality, data)
     now = service.moment(municipality, today)

@@ -87,6 +87,10 @@ def test_create_edit_transition_and_members_over_http(client, session) -> None:
     wrong = client.post(f"{BASE}/{committee['id']}/transitions", headers=headers,
                         json={"to": "concluded", "on": days_ago(session, 1).isoformat(), "document": "Acta"})
     assert_error_shape(wrong, 409, "committee_transition_not_allowed")
+    again = client.post(f"{BASE}/{committee['id']}/transitions", headers=headers,
+                        json={"to": "constituted", "on": days_ago(session, 1).isoformat(), "document": "Acta"})
+    assert_error_shape(again, 409, "committee_already_in_state")
+    assert again.json()["error"]["message"] == "El comité ya está constituido."
 
 
 def test_bad_input_gets_the_error_shape(client, session) -> None:

@@ -152,6 +152,8 @@ TO = {**IS, "needs_clarification": "espera de aclaración", "referred": "turnada
 
 
 def refused_move(current: str, target: str) -> Outcome:
+    if current == target:
+        return Outcome(409, "transition_to_same_state", message=f"La queja ya está {IS[current]}.")
     return Outcome(409, "transition_not_allowed", message=f"Una queja {IS[current]} no puede pasar a {TO[target]}.")
 
 
