@@ -137,6 +137,19 @@ def is_overdue(agreement: Agreement, today: date) -> bool:
         agreement.due_on < today
 
 
+def meeting_counts(session: Session, *, committee_id: uuid.UUID, since: date, until: date,
+                   today: date) -> dict[str, int]:
+    """How many meetings the committee held from `since` to `until` and how their agreements stand: counts only,
+    never minutes, texts or owners, so a public document (the committee's public report) may show them."""
+    meetings = list(session.scalars(sa.select(Meeting.id).where(
+        Meeting.committee_id == committee_id, Meeting.held_on >= since, Meeting.held_on <= until)))
+    agreements = list(session.scalars(sa.select(Agreement).where(Agreement.meeting_id.in_(meetings)))) \
+        if meetings else []
+    return {"count": len(meetings), "agreements": len(agreements),
+            "agreements_done": sum(1 for a in agreements if a.status == AgreementStatus.done.value),
+            "agreements_overdue": sum(1 for a in agreements if is_overdue(a, today))}
+
+
 def _meeting_views(session: Session, meetings: list[Meeting], today: date) -> list[MeetingPublic]:
     ids = [m.id for m in meetings]
     attendees: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)

@@ -201,22 +201,11 @@ def _visits(session: Session, municipality: Municipality, committee_id: uuid.UUI
 
 def _meeting_counts(session: Session, municipality: Municipality, committee_id: uuid.UUID, since: date,
                     until: date) -> dict[str, int]:
-    """Meetings held in the period and their agreements: counts only, never minutes, texts or owners.
-
-    committees.activities lists meetings only to those who may read the committee's private data, and has no
-    count for a public document; until it has one (e.g. `activities.meeting_counts`), the two counts are read
-    here from its tables, with its own rule for "overdue" (activities.is_overdue)."""
+    """Meetings held in the period and their agreements: counts only (committees.activities.meeting_counts)."""
     from server.committees import activities
-    from server.committees.models import Agreement, AgreementStatus, Meeting
 
-    today = _today(municipality)
-    meetings = list(session.scalars(sa.select(Meeting.id).where(
-        Meeting.committee_id == committee_id, Meeting.held_on >= since, Meeting.held_on <= until)))
-    agreements = list(session.scalars(sa.select(Agreement).where(Agreement.meeting_id.in_(meetings)))) \
-        if meetings else []
-    return {"count": len(meetings), "agreements": len(agreements),
-            "agreements_done": sum(1 for a in agreements if a.status == AgreementStatus.done.value),
-            "agreements_overdue": sum(1 for a in agreements if activities.is_overdue(a, today))}
+    return activities.meeting_counts(session, committee_id=committee_id, since=since, until=until,
+                                     today=_today(municipality))
 
 
 def _today(municipality: Municipality) -> date:
