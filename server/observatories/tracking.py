@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -166,14 +167,24 @@ def publish(session: Session, *, actor: Actor, municipality: Municipality, obser
     return finding
 
 
+def _shown_links(links: list[dict[str, Any]], published: set[uuid.UUID]) -> list[dict[str, Any]]:
+    """A finding's evidence as the public sees it: a linked photo only once a moderator published it
+    (docs/privacy.md); works, complaints and web pages as linked (a complaint shows through its own public view)."""
+    return [link for link in links if link.get("kind") != "photo" or uuid.UUID(link["id"]) in published]
+
+
 def _finding_views(session: Session, findings: list[ObservatoryFinding]) -> list[FindingPublic]:
+    from server.media import service as media
+
+    photos = [uuid.UUID(link["id"]) for f in findings for link in f.evidence_links if link.get("kind") == "photo"]
+    published = media.published_ids(session, photos)
     author_ids = {f.author_member_id for f in findings if f.author_member_id is not None}
     names = {}
     if author_ids:
         names = {row.id: (row.full_name if row.consent_public else None) for row in
                  session.scalars(sa.select(ObservatoryMember).where(ObservatoryMember.id.in_(author_ids)))}
     return [FindingPublic(id=f.id, observatory_id=f.observatory_id, title=f.title, text=f.text,
-                          evidence_links=f.evidence_links, published_on=f.published_on,
+                          evidence_links=_shown_links(f.evidence_links, published), published_on=f.published_on,
                           author=names.get(f.author_member_id) if f.author_member_id else None,
                           created_at=f.created_at) for f in findings]
 

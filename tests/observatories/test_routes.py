@@ -202,3 +202,23 @@ def test_tenancy(client, session) -> None:
     assert client.post(f"{other}/{own['id']}/findings", headers=citizen, json=FINDING).status_code == 403
     user = auth.get_by_email(session, CITIZEN)
     assert user is not None
+
+
+def test_a_photo_linked_as_evidence_shows_publicly_once_a_moderator_publishes_it(client, session) -> None:
+    from tests.committees.helpers import photo_id
+
+    staff = _staff(session)
+    photo, work = str(photo_id(session)), str(session.scalar(
+        sa.select(Work.id).where(Work.municipality_id == municipality(session).id).limit(1)))
+    links = [{"kind": "photo", "id": photo}, {"kind": "work", "id": work}]
+    created = client.post(f"{BASE}/{SECURITY}/findings", headers=staff, json={**FINDING, "evidence_links": links})
+    assert created.status_code == 201, created.text
+    url = f"{BASE}/{SECURITY}/findings/{created.json()['id']}"
+    shown = client.get(url).json()
+    assert shown["evidence_links"] == [{"kind": "work", "id": work}]
+    assert photo not in str(client.get(f"{BASE}/{SECURITY}/findings").json())
+
+    decided = client.post(f"/api/v1/municipalities/10005/photos/{photo}/moderation", headers=staff,
+                          json={"decision": "approve", "reason": "Sin rostros ni placas"})
+    assert decided.status_code == 200, decided.text
+    assert client.get(url).json()["evidence_links"] == links
