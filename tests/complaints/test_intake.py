@@ -125,7 +125,7 @@ def test_the_reporter_clarifies_and_withdraws(client, session) -> None:
                                                       "reason": "Ya la arreglaron"})
     assert withdrawn.status_code == 200 and withdrawn.json()["state"] == "withdrawn"
     assert_error_shape(client.post(BASE + "/withdraw", json={"folio": complaint["folio"], "code": code,
-                                                             "reason": "otra vez"}), 409, "transition_not_allowed")
+                                                             "reason": "otra vez"}), 409, "transition_to_same_state")
 
 
 def test_a_signed_in_person_filing_anonymously_can_resend(client, session) -> None:

@@ -131,7 +131,7 @@ def test_what_is_not_a_photo_is_refused_in_the_one_error_shape(client, media_dir
     assert_error_shape(send(client, samples.png(), "application/pdf"), 415, "unsupported_media_type_of")
     # over MAX_PHOTO_BYTES (1 MB in these tests): refused before the body is read
     too_large = assert_error_shape(send(client, samples.noisy_jpeg(1200, 1000)), 413, "body_too_large")
-    assert "1000000" in too_large["message"]
+    assert too_large["message"] == "La solicitud es demasiado grande: el máximo es 1 MB."  # in MB, not bytes
     english = send(client, samples.truncated_jpeg(), headers={"Accept-Language": "en"}).json()["error"]
     assert english["message"].startswith("The image is damaged or incomplete")
     assert files_under(media_dir, "originals") == []
