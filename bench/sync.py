@@ -56,7 +56,7 @@ from server.works.models import Work  # noqa: E402
 sys.path.insert(0, str(ROOT / "bench"))
 from works_near import throwaway_database, versions  # noqa: E402
 
-EMAIL = "comite@vigia.example"  # committee member in 10005 (see fixtures/users.json, committees.json)
+EMAIL = "comite@vigia.example"  # committee member in 10005 (see server/demo/users.json, committees.json)
 PASSWORD = "vigia-demo-2026"
 CODE = "10005"
 CENTRO = (-104.6657, 24.0277)  # Zona Centro, Victoria de Durango

@@ -58,7 +58,7 @@ POSTGRES_ADMIN_URL = os.environ.get(
     "VIGIA_BENCH_POSTGRES_URL",
     os.environ.get("VIGIA_TEST_POSTGRES_URL", "postgresql+psycopg://vigia:vigia@127.0.0.1:5432/postgres"),
 )
-FIXTURES = ROOT / "fixtures" / "geo"
+FIXTURES = ROOT / "server" / "demo" / "geo"
 CODE = "10005"
 METRES_PER_DEGREE_LAT = 110_790.0
 STATUSES = ("identification", "preparation", "implementation", "implementation", "completion", "cancelled")

@@ -72,13 +72,16 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 
 def cmd_load_fixtures(args: argparse.Namespace) -> int:
+    from contextlib import nullcontext
+    from importlib import resources
     from pathlib import Path
 
     from server import fixtures
     from server.db import session_scope
 
-    with session_scope() as session:
-        report = fixtures.load(session, Path(args.path) if args.path else fixtures.DEFAULT_PATH)
+    folder = nullcontext(Path(args.path)) if args.path else resources.as_file(fixtures.DEFAULT_PATH)
+    with folder as path, session_scope() as session:
+        report = fixtures.load(session, path)
     for kind, counts in report.items():
         summary = ", ".join(f"{name} {count}" for name, count in sorted(counts.items()))
         print(f"{kind}: {summary}", file=sys.stderr)
@@ -226,7 +229,7 @@ def build_parser() -> argparse.ArgumentParser:
     migrate.set_defaults(func=cmd_migrate)
 
     fixtures = sub.add_parser("load-fixtures", help="load the demo data (idempotent)")
-    fixtures.add_argument("--path", help="fixtures folder (default: the repository's fixtures/)")
+    fixtures.add_argument("--path", help="folder of demo files (default: the demo shipped with Vigía, server/demo/)")
     fixtures.set_defaults(func=cmd_load_fixtures)
 
     create_user = sub.add_parser("create-user", help="create an account, or add roles to an existing one")
@@ -270,6 +273,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except RuntimeError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        # A file a command reads (demo data, migrations, codelists) is missing or unreadable: say which, no traceback.
+        print(f"error: cannot read {exc.filename or 'a file'}: {exc.strerror or exc}", file=sys.stderr)
         return 1
 
 

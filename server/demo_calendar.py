@@ -1,6 +1,6 @@
 """The demo data's calendar: its dates follow the day it is loaded, and its holidays follow rules, not years.
 
-The demo files (`fixtures/*.json`) are written as of one day, `written_on` in `fixtures/calendar.json`. When the
+The demo files (`server/demo/*.json`) are written as of one day, `written_on` in `server/demo/calendar.json`. When the
 demo is first loaded, every date in them is moved by the whole number of weeks that brings `written_on` into the
 week that ends on the day of loading: a complaint written as "due next week" is due next week whenever the demo is
 loaded, one written as overdue is overdue, one answered on time was answered on time. Whole weeks keep every date

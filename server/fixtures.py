@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,15 @@ from server.municipalities.models import Holiday, Municipality, Zone
 from server.works import service as works
 from server.works.models import ProgressCreate, ProgressSource, Work, WorkCreate
 
-DEFAULT_PATH = Path(__file__).resolve().parent.parent / "fixtures"
+# The demo files ship inside the package (server/demo/, package data in pyproject.toml), so an installed wheel
+# loads them as a checkout does. A folder on disk whenever the package is installed as files; `vigia load-fixtures`
+# goes through importlib.resources.as_file, which would extract it from a zipped package.
+DEFAULT_PATH = resources.files("server") / "demo"
+REQUIRED = ("calendar.json", "users.json", "geo/municipalities.geojson")  # the rest is optional (e.g. works.json)
+
+
+class MissingDemoData(RuntimeError):
+    """The folder given to load() lacks a file every demo needs; the CLI prints it as one line."""
 
 
 def _same_geometry(stored: Any, incoming: Any) -> bool:
@@ -49,6 +58,10 @@ def _upsert(session: Session, existing: Any, values: dict[str, Any], geometry_fi
 
 def load(session: Session, path: Path = DEFAULT_PATH) -> dict[str, Counter[str]]:
     """Load every fixture under `path`; returns counts of created / updated / unchanged per kind."""
+    missing = [name for name in REQUIRED if not (path / name).is_file()]
+    if missing:
+        raise MissingDemoData(f"no demo data in {path}: {', '.join(missing)} missing "
+                              "(--path names a folder laid out like server/demo/)")
     report: dict[str, Counter[str]] = {}
     geo_dir = path / "geo"
     calendar = demo_calendar.for_loading(session, path)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from importlib import resources
 
 from alembic import command
 from alembic.config import Config
@@ -10,12 +10,22 @@ from sqlalchemy.engine import Engine
 
 from server.db import prepare_spatial_database
 
-SCRIPT_LOCATION = Path(__file__).parent / "migrations"
+# Package data (pyproject.toml). Alembic imports the revisions from a folder, so the package must be installed as
+# files (a wheel or a checkout), which is how pip installs it.
+SCRIPT_LOCATION = resources.files("server") / "migrations"
+
+
+def script_location() -> str:
+    """The migrations folder, or a RuntimeError the CLI prints as one line when the installation lacks it."""
+    if not (SCRIPT_LOCATION / "env.py").is_file():
+        raise RuntimeError(f"the database migrations are missing from this installation ({SCRIPT_LOCATION}); "
+                           "reinstall Vigía")
+    return str(SCRIPT_LOCATION)
 
 
 def alembic_config(engine: Engine) -> Config:
     config = Config()
-    config.set_main_option("script_location", str(SCRIPT_LOCATION))
+    config.set_main_option("script_location", script_location())
     config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
     return config
 
@@ -47,5 +57,5 @@ def head() -> str:
     from alembic.script import ScriptDirectory
 
     config = Config()
-    config.set_main_option("script_location", str(SCRIPT_LOCATION))
+    config.set_main_option("script_location", script_location())
     return ScriptDirectory.from_config(config).get_current_head()  # type: ignore[return-value]

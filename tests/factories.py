@@ -22,7 +22,7 @@ DEMO_PASSWORD = "vigia-demo-2026"
 # A point in Zona Centro, Victoria de Durango.
 CENTRO = (-104.6657, 24.0277)
 
-# One demo account per role in 10005 (see fixtures/users.json).
+# One demo account per role in 10005 (see server/demo/users.json).
 DEMO_ACCOUNTS = {
     Role.volunteer: "voluntaria@vigia.example",
     Role.committee_member: "comite@vigia.example",
@@ -140,7 +140,7 @@ def ago(days: int) -> str:
 
 
 def demo_day(session: Session, written: str) -> date:
-    """A date as written in the demo files (fixtures/*.json), on the calendar the demo was loaded with."""
+    """A date as written in the demo files (server/demo/*.json), on the calendar the demo was loaded with."""
     from server import demo_calendar, fixtures
 
     return demo_calendar.for_loading(session, fixtures.DEFAULT_PATH).day(written)

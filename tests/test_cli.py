@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -92,6 +93,27 @@ def test_cli_errors_are_one_clear_line(empty_database) -> None:
     assert no_user.returncode == 1 and "user_not_found" in no_user.stderr and no_user.stdout == ""
     bad_role = vigia("create-user", "x@vigia.example", "--role", "jefe", database_url=url)
     assert bad_role.returncode == 2 and "invalid choice" in bad_role.stderr
+
+
+def test_load_fixtures_names_the_file_it_cannot_read_in_one_line(empty_database, tmp_path) -> None:
+    from server import fixtures
+
+    url = empty_database.url
+    assert vigia("migrate", database_url=url).returncode == 0
+    nowhere = vigia("load-fixtures", "--path", str(tmp_path / "nowhere"), database_url=url)
+    assert nowhere.returncode == 1
+    assert nowhere.stderr.strip() == (
+        f"error: no demo data in {tmp_path / 'nowhere'}: calendar.json, users.json, geo/municipalities.geojson "
+        "missing (--path names a folder laid out like server/demo/)")
+    # A file that is there but cannot be read (here a folder by that name): which one, no traceback.
+    broken = tmp_path / "demo"
+    shutil.copytree(fixtures.DEFAULT_PATH, broken)
+    zones = broken / "geo" / "zones-10005.geojson"
+    zones.unlink()
+    zones.mkdir()
+    unreadable = vigia("load-fixtures", "--path", str(broken), database_url=url)
+    assert unreadable.returncode == 1
+    assert unreadable.stderr.strip() == f"error: cannot read {zones}: Is a directory"
 
 
 def test_worker_without_redis_says_so(empty_database) -> None:

@@ -20,7 +20,7 @@ from tests.sync.helpers import sign_in
 from tests.test_app import assert_error_shape
 
 BASE = f"/api/v1/municipalities/{DEMO}"
-DEMO_COMMITTEE = "0192f100-0001-7000-8000-000000000001"  # active (fixtures/committees.json)
+DEMO_COMMITTEE = "0192f100-0001-7000-8000-000000000001"  # active (server/demo/committees.json)
 DEMO_AGREEMENT = "0192f100-0004-7000-8000-000000000001"
 
 

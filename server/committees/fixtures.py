@@ -1,4 +1,4 @@
-"""Demo committees of the Durango pilot (fixtures/committees.json): committees with their works, service areas
+"""Demo committees of the Durango pilot (server/demo/committees.json): committees with their works, service areas
 and lifecycle, members (synthetic people), replacements, trainings with attendance, meetings with minutes and
 agreements. The file states each record as it stands, so it is written directly rather than replayed through
 the use cases (whose dates must not be in the future relative to the day of loading).

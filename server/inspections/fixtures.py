@@ -1,4 +1,4 @@
-"""Demo data for inspections: the seed checklists (fixtures/forms.json) and, once the demo committees exist,
+"""Demo data for inspections: the seed checklists (server/demo/forms.json) and, once the demo committees exist,
 visits with photos submitted through the real service (so progress observations and risk signals follow).
 Idempotent: templates and versions have fixed ids; visits have ids derived from their committee."""
 
@@ -55,7 +55,7 @@ def load(session: Session, path: Path, report: dict[str, Counter[str]], calendar
                     continue
                 questions = [Question.model_validate(q) for q in entry["questions"]]
                 errors = validate_definition(questions)
-                assert not errors, f"fixtures/forms.json {item['key']}: {errors}"
+                assert not errors, f"server/demo/forms.json {item['key']}: {errors}"
                 session.add(FormVersion(id=uuid.UUID(entry["id"]), template_id=template_id,
                                         version=entry["version"],
                                         questions=[q.model_dump(mode="json", exclude_none=True) for q in questions],

@@ -1,4 +1,4 @@
-"""Demo citizen observatories (fixtures/observatories.json), entered through the services as the national
+"""Demo citizen observatories (server/demo/observatories.json), entered through the services as the national
 administrator, so accreditations and revocations reach the audit log as they would in real use.
 
 Idempotent: an observatory is matched by its id, a member by (observatory, name), an accreditation by its number,

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import csv
 from functools import lru_cache
-from pathlib import Path
+from importlib import resources
 
 from server.errors import value_error
 
-FOLDER = Path(__file__).parent / "codelists"
+FOLDER = resources.files("server.works") / "codelists"  # package data (pyproject.toml)
 
 
 @lru_cache(maxsize=None)
 def codes(name: str) -> frozenset[str]:
     """The codes of codelist `name` (e.g. "projectStatus")."""
-    with (FOLDER / f"{name}.csv").open(encoding="utf-8") as handle:
+    with (FOLDER / f"{name}.csv").open("r", encoding="utf-8") as handle:
         return frozenset(row["Code"] for row in csv.DictReader(handle))
 
 

@@ -26,7 +26,7 @@ def _target_user(client, session) -> str:
     return str(service.get_by_email(session, "comite@vigia.example").id)
 
 
-# The first demo complaint (fixtures/complaints.json), open, in 10005.
+# The first demo complaint (server/demo/complaints.json), open, in 10005.
 DEMO_COMPLAINT = "0192f000-0000-7000-8000-000000000001"
 
 
@@ -83,10 +83,10 @@ def _target_photo(client, session) -> str:
 
 
 
-# The demo security observatory (fixtures/observatories.json).
+# The demo security observatory (server/demo/observatories.json).
 OBSERVATORY = "/api/v1/municipalities/10005/observatories/0192f0b5-0000-7000-8000-000000000001"
 
-# The seed checklist (fixtures/forms.json), and a works committee whose member is the demo committee member.
+# The seed checklist (server/demo/forms.json), and a works committee whose member is the demo committee member.
 GENERAL_FORM = "0193f000-0000-7000-8100-000000000001"
 GENERAL_FORM_VERSION = "0193f000-0000-7000-8100-000000000101"
 VISIT_READERS = frozenset({Role.committee_member, Role.committee_coordinator, Role.comptroller, Role.admin})
@@ -135,14 +135,14 @@ def _needs_inspection_targets(template: str, body) -> bool:
 
 # name: (method, path template, json body, roles of 10005 allowed). Signed-in callers of every kind may use
 # the endpoints whose allowed set is EVERY_ROLE ("any signed-in account", including other municipalities').
-# committees (fixtures/committees.json): the demo committee and its chair
+# committees (server/demo/committees.json): the demo committee and its chair
 COMMITTEES = "/api/v1/municipalities/10005/committees"
 DEMO_COMMITTEE_PATH = f"{COMMITTEES}/0192f100-0001-7000-8000-000000000001"
 DEMO_COMMITTEE_MEMBER = f"{DEMO_COMMITTEE_PATH}/members/0192f100-0002-7000-8000-000000000001"
 COMMITTEE_MANAGERS = frozenset({Role.committee_coordinator, Role.comptroller, Role.admin})
 COMMITTEE_READERS = COMMITTEE_MANAGERS | {Role.committee_member}  # members: only of their own committee
 
-THIS_YEAR = today().year  # the demo has this year's holidays, whatever the year (fixtures/calendar.json)
+THIS_YEAR = today().year  # the demo has this year's holidays, whatever the year (server/demo/calendar.json)
 
 
 MATRIX = {
@@ -209,7 +209,7 @@ MATRIX = {
                        {"decision": "approve", "reason": "Sin rostros ni placas"}, STAFF),
     "add_template": ("POST", "/api/v1/municipalities/10005/complaints/templates",
                      {"state": "resolved", "title": "Otra", "body": "Texto de la plantilla"}, STAFF),
-    # observatories (fixtures/observatories.json: the security observatory, where the demo citizen comptroller
+    # observatories (server/demo/observatories.json: the security observatory, where the demo citizen comptroller
     # holds a valid accreditation; its member Héctor Nevárez, not accredited; Gabriela Rentería's accreditation;
     # the robberies indicator)
     "create_observatory": ("POST", "/api/v1/municipalities/10005/observatories",
@@ -255,7 +255,7 @@ MATRIX = {
                          f"?since={ago(365)}&until={ago(0)}", None, VISIT_READERS),
     "committee_report_html": ("GET", "/api/v1/municipalities/10005/committees/{insp_committee}/report.html"
                               f"?since={ago(365)}&until={ago(0)}", None, VISIT_READERS),
-    # committees: the demo committee (fixtures/committees.json), active, whose secretary is the demo committee member
+    # committees: the demo committee (server/demo/committees.json), active, whose secretary is the demo committee member
     "create_committee": ("POST", COMMITTEES, {"name": "Comité de la matriz", "kind": "works"}, COMMITTEE_MANAGERS),
     "update_committee": ("PATCH", DEMO_COMMITTEE_PATH, {"version": 1, "program": "Programa de la matriz"},
                          COMMITTEE_MANAGERS),

@@ -14,7 +14,7 @@ from server.committees.schemas import CommitteeCreate, MemberCreate, TransitionC
 from tests.factories import CENTRO, municipality, staff_actor
 
 COORDINATOR = "coordinacion@vigia.example"
-# The demo committee of the demo committee member (fixtures/committees.json): active, Joaquín is its secretary.
+# The demo committee of the demo committee member (server/demo/committees.json): active, Joaquín is its secretary.
 DEMO_COMMITTEE = "0192f100-0001-7000-8000-000000000001"
 DEMO_MEMBER = "0192f100-0002-7000-8000-000000000001"  # its chair (not linked to an account)
 DEMO_MEETING = "0192f100-0003-7000-8000-000000000001"

@@ -1,5 +1,5 @@
 """A works committee in 10005 watching one work, with two members who have accounts, and a second committee
-with its own member; the seed checklist (fixtures/forms.json) is published in every test database."""
+with its own member; the seed checklist (server/demo/forms.json) is published in every test database."""
 
 from __future__ import annotations
 

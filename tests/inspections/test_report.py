@@ -258,7 +258,7 @@ def test_the_public_report_needs_no_sign_in_in_the_api_document(client, session,
 
 
 def test_the_demo_committees_public_report(client, session) -> None:
-    """The demo's first committee (fixtures/committees.json: active, with visits, findings and members, about
+    """The demo's first committee (server/demo/committees.json: active, with visits, findings and members, about
     70 % of whom consented to show their name): what the docs' example shows, with no contact data."""
     import json
 

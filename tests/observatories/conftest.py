@@ -1,4 +1,4 @@
-"""Shared names for the observatory tests: the demo observatories of fixtures/observatories.json."""
+"""Shared names for the observatory tests: the demo observatories of server/demo/observatories.json."""
 
 from __future__ import annotations
 

@@ -127,13 +127,12 @@ def test_a_citizen_comptroller_does_not_record_official_figures(session) -> None
 
 def test_loading_the_fixtures_twice_changes_nothing(session) -> None:
     from collections import Counter
-    from pathlib import Path
 
     from server import demo_calendar
+    from server.fixtures import DEFAULT_PATH as path
     from server.observatories import fixtures
 
     report: dict[str, Counter[str]] = {}
-    path = Path(__file__).resolve().parents[2] / "fixtures"
     fixtures.load(session, path, report, demo_calendar.for_loading(session, path))
     assert report and all(set(counts) == {"unchanged"} for counts in report.values()), report
     assert report["accreditations"]["unchanged"] == 11

@@ -110,7 +110,7 @@ def test_the_list_defaults_to_the_last_90_days(client, session, schemas) -> None
 
 def test_the_list_filters(client, session) -> None:
     demo = _demo(session)
-    # The demo's first three months, as written in fixtures/complaints.json, where the demo was loaded.
+    # The demo's first three months, as written in server/demo/complaints.json, where the demo was loaded.
     start, end = demo_day(session, "2026-06-01"), demo_day(session, "2026-08-29")
     window = f"&start_date={start}T00:00:00-06:00&end_date={end}"
     old = client.get(f"{BASE}/requests.json?jurisdiction_id=10005{window}").json()

@@ -1,4 +1,4 @@
-"""The demo works register (fixtures/works.json): varied enough to show every feature, and every risk signal
+"""The demo works register (server/demo/works.json): varied enough to show every feature, and every risk signal
 on purpose, so a demo or a screenshot never depends on luck."""
 
 from __future__ import annotations

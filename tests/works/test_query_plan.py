@@ -19,7 +19,7 @@ from shapely import geometry as sg
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from server import db, geo, migrate
+from server import db, fixtures, geo, migrate
 from server.municipalities.models import Municipality
 from server.works import search
 from server.works.models import Work
@@ -32,7 +32,7 @@ WEST, SOUTH, EAST, NORTH = -104.80, 23.95, -104.55, 24.12
 
 
 def _durango() -> Municipality:
-    path = Path(__file__).resolve().parents[2] / "fixtures" / "geo" / "municipalities.geojson"
+    path = fixtures.DEFAULT_PATH / "geo" / "municipalities.geojson"
     feature = next(f for f in json.loads(path.read_text("utf-8"))["features"] if f["properties"]["code"] == "10005")
     props = feature["properties"]
     return Municipality(code="10005", name=props["name"], state=props["state"], country=props["country"],
