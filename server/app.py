@@ -22,6 +22,7 @@ from starlette.routing import Mount, Route
 
 from server import __version__, db, jobs
 from server.api import RequestValidationError, openapi_document
+from server.assembly import assemble
 from server.audit import routes as audit_routes
 from server.auth import routes as auth_routes
 from server.committees import routes as committee_routes
@@ -224,6 +225,7 @@ def create_app(settings: Settings | None = None, *, database: db.Database | None
     settings = configure_settings(settings or get_settings())
     settings.check_production()
     setup_logging(settings.log_level)
+    assemble()
     owns_engine = database is None
     database = db.configure(database or db.Database(db.make_engine(settings)))
 

@@ -261,7 +261,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    from server.assembly import assemble
     from server.errors import AppError
+
+    assemble()
 
     try:
         return args.func(args)

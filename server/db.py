@@ -193,10 +193,6 @@ class Database:
     """An engine and the session factory bound to it (or to one connection, in tests)."""
 
     def __init__(self, engine: Engine, bind: Engine | Connection | None = None) -> None:
-        # Every session writes the sync change log after each flush (imported here, not at the top: the
-        # listener needs the domain models, which need this module).
-        import server.sync.capture  # noqa: F401
-
         self.engine = engine
         options: dict[str, Any] = {"expire_on_commit": False}
         if isinstance(bind, Connection):

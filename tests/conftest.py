@@ -23,11 +23,14 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from server import db, fixtures, migrate
+from server.assembly import assemble
 from server.config import Settings, configure_settings
 from server.logs import JsonFormatter
 from tests import services
 
 pytest_plugins = ["tests.clock"]  # VIGIA_TEST_TODAY: the whole run at a chosen date
+
+assemble()  # as the app, the CLI and the worker do: the domains registered with the change log
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 BACKENDS = [name for name in os.environ.get("VIGIA_TEST_BACKENDS", "postgis,spatialite").split(",") if name]

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from server.auth.actor import Actor, authorize
-from server.complaints import service
+from server.complaints.deadlines import term_for
 from server.complaints.models import (
     Category,
     CategoryCreate,
@@ -50,7 +50,7 @@ def deadlines(session: Session, *, municipality: Municipality) -> list[DeadlineP
     configured = dict(session.execute(
         sa.select(DeadlineRule.kind, DeadlineRule.business_days).where(DeadlineRule.municipality_id == municipality.id)
     ).all())
-    return [DeadlinePublic(kind=kind, business_days=service.term_for(session, municipality, kind),
+    return [DeadlinePublic(kind=kind, business_days=term_for(session, municipality, kind),
                            configured=kind.value in configured) for kind in Kind]
 
 

@@ -1,9 +1,24 @@
-"""Legal deadlines in business days (días hábiles): weekends and the municipality's holidays do not count."""
+"""Legal deadlines in business days (días hábiles): weekends and the municipality's holidays do not count.
+
+The whole arithmetic of terms lives here: first over a given set of holidays (`term_end`, `business_days_between`,
+`days_left_in_term`, `term_passed`, ...), then for a complaint in its municipality, whose holiday calendar and
+configured terms are read from the database (`term_for`, `add_business_days`, `term_day`, `business_days_left`,
+`is_overdue`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from server.complaints import workflow
+from server.complaints.models import Complaint, DeadlineRule, Kind
+from server.complaints.workflow import State
+from server.municipalities import service as municipalities
+from server.municipalities.models import Municipality
 
 # Business days to answer, per kind, unless the municipality configures otherwise. A common legal reference:
 # 15 for complaints, 10 for information requests, 30 for consultations and suggestions.
@@ -16,7 +31,7 @@ def is_business_day(day: date, holidays: set[date]) -> bool:
     return day.weekday() < 5 and day not in holidays
 
 
-def add_business_days(start: date, days: int, holidays: set[date]) -> date:
+def term_end(start: date, days: int, holidays: set[date]) -> date:
     """The date on which a term of `days` business days that starts on `start` ends: the term counts from the
     next business day, as administrative law counts it (the day of receipt does not count)."""
     if days < 0:
@@ -50,15 +65,15 @@ def first_working_day(day: date, holidays: set[date]) -> date:
     return day
 
 
-def business_days_left(due_on: date, today: date, holidays: set[date]) -> int:
+def days_left_in_term(due_on: date, today: date, holidays: set[date]) -> int:
     """Business days left in a term that ends on `due_on`, counted from the first working day on or after
     `today`: 0 on the last day of the term, negative once it has passed. A term is overdue exactly when this is
     negative, so on a weekend after a Friday deadline it reads -1 (late), never 0 and overdue at once."""
     return business_days_between(first_working_day(today, holidays), due_on, holidays)
 
 
-def is_overdue(due_on: date, today: date, holidays: set[date]) -> bool:
-    """The term ended before the first working day on or after `today` (the same rule as business_days_left)."""
+def term_passed(due_on: date, today: date, holidays: set[date]) -> bool:
+    """The term ended before the first working day on or after `today` (the same rule as days_left_in_term)."""
     return due_on < first_working_day(today, holidays)
 
 
@@ -75,3 +90,64 @@ def add_months(start: date, months: int) -> date:
 
 
 HolidayLookup = Callable[[date, date], set[date]]
+
+
+# ------------------------------------------------------------------------------------------------ in a municipality
+
+
+def holidays(session: Session, municipality: Municipality, start: date, end: date) -> set[date]:
+    return municipalities.holidays_between(session, municipality_id=municipality.id, start=start, end=end)
+
+
+def term_for(session: Session, municipality: Municipality, kind: Kind) -> int:
+    """Business days to answer `kind` here: the municipality's rule, else the legal default."""
+    configured = session.scalar(
+        sa.select(DeadlineRule.business_days).where(
+            DeadlineRule.municipality_id == municipality.id, DeadlineRule.kind == kind
+        )
+    )
+    return configured if configured is not None else DEFAULT_TERMS[Kind(kind).value]
+
+
+def add_business_days(session: Session, municipality: Municipality, start: date, days: int) -> date:
+    """`term_end` with the municipality's holidays."""
+    # Holidays of a generous window: a term of 60 business days spans under a year even with many holidays.
+    window = holidays(session, municipality, start, date(start.year + 2, 12, 31))
+    return term_end(start, days, window)
+
+
+@dataclass(frozen=True)
+class TermDay:
+    """Today in the municipality, and the first working day on or after it (today itself on a business day).
+    Every "overdue" and "business days left" is measured from `working_day`, so they always agree: a running
+    complaint is overdue exactly when its business days left are negative."""
+
+    today: date
+    working_day: date
+
+
+def term_day(session: Session, municipality: Municipality, today: date | None = None) -> TermDay:
+    """The municipality's TermDay (kept in the session for the rest of its transaction)."""
+    today = today or municipalities.today_in(municipality)
+    key = ("term_day", municipality.id, today)
+    if key not in session.info:
+        # No run of closed days outlasts a month (Holy Week plus a weekend is the longest).
+        closed = holidays(session, municipality, today, today + timedelta(days=31))
+        session.info[key] = TermDay(today, first_working_day(today, closed))
+    return session.info[key]
+
+
+def business_days_left(session: Session, municipality: Municipality, complaint: Complaint,
+                       day: TermDay | None = None) -> int | None:
+    """Business days left to answer: 0 on the last day of the term, negative once it has passed; None while the
+    term does not run (paused for a clarification, or answered)."""
+    if State(complaint.state) not in workflow.RUNNING_STATES:
+        return None
+    day = day or term_day(session, municipality)
+    low, high = sorted((day.working_day, complaint.due_on))
+    return business_days_between(day.working_day, complaint.due_on, holidays(session, municipality, low, high))
+
+
+def is_overdue(complaint: Complaint, day: TermDay) -> bool:
+    """A complaint still waiting for an answer whose term ended before the working day (see TermDay)."""
+    return State(complaint.state) in workflow.RUNNING_STATES and complaint.due_on < day.working_day

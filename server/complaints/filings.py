@@ -124,12 +124,18 @@ def filer_code(complaint: Complaint, filer: str) -> str | None:
     return None
 
 
+def follow_up_digest(folio: str, code: str) -> str:
+    """What is stored for an anonymous reporter's secret code: a keyed hash, bound to the folio."""
+    key = get_settings().secret_key.encode()
+    return hmac.new(key, f"{folio}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
 def code_matches(complaint: Complaint, typed: str) -> bool:
     """Whether `typed` is the complaint's follow-up code, in either format (compared in constant time)."""
     expected = complaint.follow_up_digest
     if expected is None:
         return False
-    matches = [secrets.compare_digest(expected, service.follow_up_digest(complaint.folio, code))
+    matches = [secrets.compare_digest(expected, follow_up_digest(complaint.folio, code))
                for code in candidates(typed)]
     return any(matches)
 

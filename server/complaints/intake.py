@@ -101,7 +101,7 @@ def file(session: Session, *, actor: Actor, municipality: Municipality, data: Co
     zone = municipalities.zone_at(session, municipality=municipality, lon=lon, lat=lat)
     replayed_day = today  # a past date only for imports and the demo data
     today = today or service.today_in(municipality)
-    term = service.term_for(session, municipality, data.kind)
+    term = deadlines.term_for(session, municipality, data.kind)
     complaint_id = data.id or new_id()
     code = None
     if data.anonymous:
@@ -119,10 +119,10 @@ def file(session: Session, *, actor: Actor, municipality: Municipality, data: Co
                 accuracy_m=data.accuracy_m, address=data.address, work_id=work_id,
                 zone_id=zone.id if zone else None, attributes=data.attributes, source=source, received_on=today,
                 created_at=service.moment(municipality, replayed_day),
-                due_on=service.add_business_days(session, municipality, today, term),
-                referral_due_on=service.add_business_days(session, municipality, today, deadlines.REFERRAL_TERM),
+                due_on=deadlines.add_business_days(session, municipality, today, term),
+                referral_due_on=deadlines.add_business_days(session, municipality, today, deadlines.REFERRAL_TERM),
                 reporter_id=actor_id, anonymous=data.anonymous,
-                follow_up_digest=service.follow_up_digest(folio, filings.canonical_code(code)) if code else None,
+                follow_up_digest=filings.follow_up_digest(folio, filings.canonical_code(code)) if code else None,
                 contact_name=contact.name if contact else None, contact_email=contact.email if contact else None,
                 contact_phone=contact.phone if contact else None, confidential=data.confidential,
                 text_publication=Publication.published if at_once else Publication.pending,
@@ -367,8 +367,8 @@ def add_information(session: Session, *, actor: Actor, municipality: Municipalit
         today = service.today_in(municipality)
         complaint.state = State.received
         complaint.clarification_due_on = None
-        complaint.due_on = service.add_business_days(session, municipality, today,
-                                                     service.term_for(session, municipality, complaint.kind))
+        complaint.due_on = deadlines.add_business_days(session, municipality, today,
+                                                       deadlines.term_for(session, municipality, complaint.kind))
         session.add(ComplaintUpdate(complaint_id=complaint.id, kind="transition",
                                     from_state=State.needs_clarification.value, to_state=State.received.value,
                                     by_reporter=True))

@@ -1,4 +1,5 @@
-"""What intake and triage share: lookups, deadlines, the audit trail, and the views each kind of reader gets.
+"""What intake and triage share: lookups, the audit trail, and the views each kind of reader gets (deadlines:
+server/complaints/deadlines.py).
 
 Three views of a complaint, by who reads it: the public one (the publication policy applied: docs/privacy.md and
 server/complaints/publication.py), the reporter's (everything they sent, no staff fields), and the staff one (the
@@ -9,8 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import uuid
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -27,7 +27,6 @@ from server.complaints.models import (
     ComplaintStaff,
     ComplaintUpdate,
     Contact,
-    DeadlineRule,
     Kind,
     UpdatePublic,
 )
@@ -46,70 +45,6 @@ def moment(municipality: Municipality, day: date | None) -> datetime:
     if day is None:
         return utcnow()
     return datetime.combine(day, time(12, 0), tzinfo=ZoneInfo(municipality.timezone)).astimezone(timezone.utc)
-
-
-def holidays(session: Session, municipality: Municipality, start: date, end: date) -> set[date]:
-    return municipalities.holidays_between(session, municipality_id=municipality.id, start=start, end=end)
-
-
-def term_for(session: Session, municipality: Municipality, kind: Kind) -> int:
-    """Business days to answer `kind` here: the municipality's rule, else the legal default."""
-    configured = session.scalar(
-        sa.select(DeadlineRule.business_days).where(
-            DeadlineRule.municipality_id == municipality.id, DeadlineRule.kind == kind
-        )
-    )
-    return configured if configured is not None else deadlines.DEFAULT_TERMS[Kind(kind).value]
-
-
-def add_business_days(session: Session, municipality: Municipality, start: date, days: int) -> date:
-    # Holidays of a generous window: a term of 60 business days spans under a year even with many holidays.
-    window = holidays(session, municipality, start, date(start.year + 2, 12, 31))
-    return deadlines.add_business_days(start, days, window)
-
-
-@dataclass(frozen=True)
-class TermDay:
-    """Today in the municipality, and the first working day on or after it (today itself on a business day).
-    Every "overdue" and "business days left" is measured from `working_day`, so they always agree: a running
-    complaint is overdue exactly when its business days left are negative."""
-
-    today: date
-    working_day: date
-
-
-def term_day(session: Session, municipality: Municipality, today: date | None = None) -> TermDay:
-    """The municipality's TermDay (kept in the session for the rest of its transaction)."""
-    today = today or today_in(municipality)
-    key = ("term_day", municipality.id, today)
-    if key not in session.info:
-        # No run of closed days outlasts a month (Holy Week plus a weekend is the longest).
-        closed = holidays(session, municipality, today, today + timedelta(days=31))
-        session.info[key] = TermDay(today, deadlines.first_working_day(today, closed))
-    return session.info[key]
-
-
-def business_days_left(session: Session, municipality: Municipality, complaint: Complaint,
-                       day: TermDay | None = None) -> int | None:
-    """Business days left to answer: 0 on the last day of the term, negative once it has passed; None while the
-    term does not run (paused for a clarification, or answered)."""
-    if State(complaint.state) not in workflow.RUNNING_STATES:
-        return None
-    day = day or term_day(session, municipality)
-    low, high = sorted((day.working_day, complaint.due_on))
-    return deadlines.business_days_between(day.working_day, complaint.due_on,
-                                           holidays(session, municipality, low, high))
-
-
-def is_overdue(complaint: Complaint, day: TermDay) -> bool:
-    """A complaint still waiting for an answer whose term ended before the working day (see TermDay)."""
-    return State(complaint.state) in workflow.RUNNING_STATES and complaint.due_on < day.working_day
-
-
-def follow_up_digest(folio: str, code: str) -> str:
-    """What is stored for an anonymous reporter's secret code: a keyed hash, bound to the folio."""
-    key = get_settings().secret_key.encode()
-    return hmac.new(key, f"{folio}:{code}".encode(), hashlib.sha256).hexdigest()
 
 
 def get(session: Session, *, municipality: Municipality, complaint_id: uuid.UUID, lock: bool = False) -> Complaint:
@@ -189,7 +124,7 @@ def _views(session: Session, complaints: list[Complaint], municipality: Municipa
     own complaint) and STAFF read everything the schema holds."""
     if not complaints:
         return []
-    day = term_day(session, municipality)
+    day = deadlines.term_day(session, municipality)
     ids = [c.id for c in complaints]
     categories = {c.id: c for c in session.scalars(
         sa.select(Category).where(Category.id.in_({c.category_id for c in complaints})))}
@@ -205,7 +140,7 @@ def _views(session: Session, complaints: list[Complaint], municipality: Municipa
 
 
 def _fields(complaint: Complaint, category: Category, zone: Zone | None, photos: list[tuple[uuid.UUID, str]],
-            updates: list[ComplaintUpdate], language: str, day: TermDay, reader: str) -> dict[str, Any]:
+            updates: list[ComplaintUpdate], language: str, day: deadlines.TermDay, reader: str) -> dict[str, Any]:
     state = State(complaint.state)
     public = reader == PUBLIC
     hidden = public and publication.restricted(complaint)
@@ -249,7 +184,7 @@ def _fields(complaint: Complaint, category: Category, zone: Zone | None, photos:
         "photos": photo_ids,
         "received_on": complaint.received_on,
         "due_on": complaint.due_on,
-        "overdue": is_overdue(complaint, day),
+        "overdue": deadlines.is_overdue(complaint, day),
         "updates": [
             UpdatePublic(kind=u.kind, from_state=u.from_state, to_state=u.to_state, text=update_text(u),
                          by_reporter=u.by_reporter, at=u.at)
@@ -290,7 +225,7 @@ def staff_view(session: Session, complaint: Complaint, *, municipality: Municipa
 def staff_views(session: Session, complaints: list[Complaint], *, municipality: Municipality,
                 language: str) -> list[ComplaintStaff]:
     """The comptroller's view: everything, with the reporter, contact, moderation and deadlines."""
-    day = term_day(session, municipality)
+    day = deadlines.term_day(session, municipality)
     photos = publication.photos_of(session, [c.id for c in complaints])
     views = []
     for complaint, fields in zip(complaints, _views(session, complaints, municipality, language, STAFF),
@@ -312,7 +247,7 @@ def staff_views(session: Session, complaints: list[Complaint], *, municipality: 
             extended=complaint.extended,
             clarification_due_on=complaint.clarification_due_on,
             referral_due_on=complaint.referral_due_on,
-            business_days_left=business_days_left(session, municipality, complaint, day),
+            business_days_left=deadlines.business_days_left(session, municipality, complaint, day),
             accuracy_m=complaint.accuracy_m,
             attributes=complaint.attributes,
             version=complaint.version,

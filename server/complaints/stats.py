@@ -60,8 +60,9 @@ def statistics(session: Session, *, municipality: Municipality, since: date | No
     states = dict(_grouped(session, window, Complaint.state))
     kinds = dict(_grouped(session, window, Complaint.kind))
     running = [state.value for state in workflow.RUNNING_STATES]
+    working_day = deadlines.term_day(session, municipality).working_day
     overdue = session.scalar(sa.select(sa.func.count()).select_from(Complaint).where(
-        *window, Complaint.state.in_(running), Complaint.due_on < service.term_day(session, municipality).working_day))
+        *window, Complaint.state.in_(running), Complaint.due_on < working_day))
     timings = _timings(session, municipality, window, language)
     return ComplaintStats(
         municipality=municipality.code, since=since, until=until, as_of=today,
@@ -185,9 +186,9 @@ def _timings(session: Session, municipality: Municipality, window: list[Any], la
         stands = state in SETTLED_STATES and outcome is not None and resolved is not None
         cases.append(_Case(state, received, due, local(first), local(resolved) if stands else None,
                            local(closed)))
-    working_day = service.term_day(session, municipality).working_day
+    working_day = deadlines.term_day(session, municipality).working_day
     days = [day for case in cases for day in (case.received, case.answered, case.resolved) if day is not None]
-    holidays = service.holidays(session, municipality, min(days), max(days)) if days else set()
+    holidays = deadlines.holidays(session, municipality, min(days), max(days)) if days else set()
     answers = [answer_verdict(case, working_day) for case in cases]
     resolutions = [resolution_verdict(case, working_day) for case in cases]
 

@@ -48,7 +48,7 @@ def _check_version(session: Session, complaint: Complaint, version: int | None, 
 
 
 def _queue_filters(session: Session, municipality: Municipality, query: QueueQuery) -> list[Any]:
-    day = service.term_day(session, municipality)
+    day = deadlines.term_day(session, municipality)
     running = [state.value for state in workflow.RUNNING_STATES]
     conditions = service.base_filters(municipality, kind=query.kind, category=query.category,
                                       work_id=query.work_id)
@@ -63,7 +63,7 @@ def _queue_filters(session: Session, municipality: Municipality, query: QueueQue
         overdue = sa.and_(Complaint.state.in_(running), Complaint.due_on < day.working_day)
         conditions.append(overdue if query.overdue else sa.not_(overdue))
     if query.due_within_days is not None:
-        limit = service.add_business_days(session, municipality, day.working_day, query.due_within_days)
+        limit = deadlines.add_business_days(session, municipality, day.working_day, query.due_within_days)
         conditions.append(sa.and_(Complaint.state.in_(running), Complaint.due_on <= limit))
     if query.publication == "pending":
         conditions.append(publication.awaiting_moderation())
@@ -187,7 +187,7 @@ def transition(session: Session, *, actor: Actor, municipality: Municipality, co
     answer = _answer(session, municipality, data)
     now = service.moment(municipality, today)
     today = today or service.today_in(municipality)
-    term = service.term_for(session, municipality, complaint.kind)
+    term = deadlines.term_for(session, municipality, complaint.kind)
     if target in (State.resolved, State.inadmissible, State.needs_clarification, State.referred) and not answer:
         raise Invalid.for_field("public_answer", "public_answer_required",
                                 state=i18n.Words(es=workflow.label(target, "es"), en=workflow.label(target, "en")))
@@ -205,16 +205,16 @@ def transition(session: Session, *, actor: Actor, municipality: Municipality, co
         if days > term:
             raise Invalid.for_field("extension_days", "extension_too_long", term=term)
         complaint.extended = True
-        complaint.due_on = service.add_business_days(session, municipality, complaint.due_on, days)
+        complaint.due_on = deadlines.add_business_days(session, municipality, complaint.due_on, days)
     if target == State.needs_clarification:
         complaint.clarification_due_on = deadlines.add_months(today, deadlines.CLARIFICATION_MONTHS)
     if current == State.needs_clarification and target == State.received:
         complaint.clarification_due_on = None
-        complaint.due_on = service.add_business_days(session, municipality, today, term)
+        complaint.due_on = deadlines.add_business_days(session, municipality, today, term)
     if target == State.reopened:
         complaint.closed_at = None
         complaint.outcome = None
-        complaint.due_on = service.add_business_days(session, municipality, today, term)
+        complaint.due_on = deadlines.add_business_days(session, municipality, today, term)
     if target in (State.closed, State.inadmissible, State.referred):
         complaint.closed_at = complaint.closed_at or now
     if answer:

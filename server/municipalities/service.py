@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -140,10 +141,23 @@ def zones_geojson(session: Session, *, code: str) -> ZoneCollection:
     )
 
 
+ZonesChanged = Callable[..., None]  # hook(session, *, municipality, zones): what follows from changed zones
+# Domains that keep something derived from zones (works: their links to zones and their cards) register here when
+# Vigía starts (server/assembly.py): they depend on zones, not the other way round.
+_zones_changed: list[ZonesChanged] = []
+
+
+def on_zones_changed(hook: ZonesChanged) -> None:
+    """Call `hook(session, municipality=..., zones=[...])` in the transaction of every zone import that created
+    zones or changed one's shape, name or kind (idempotent)."""
+    if hook not in _zones_changed:
+        _zones_changed.append(hook)
+
+
 def import_zones(session: Session, *, actor: Actor, code: str, collection: Any) -> ZoneImportReport:
     """Create or update zones from a GeoJSON FeatureCollection, matched by `properties.code`. Each feature
-    gets a result; a bad one is rejected with its reasons and the others still import. Works are re-linked
-    to the zones they touch whenever a zone's shape changes."""
+    gets a result; a bad one is rejected with its reasons and the others still import. What depends on zones
+    (works' links to them, through `on_zones_changed`) follows in the same transaction."""
     municipality = get_by_code(session, code)
     authorize(actor, "municipality.manage", municipality.id)
     if not isinstance(collection, dict) or collection.get("type") != "FeatureCollection" or not isinstance(
@@ -174,11 +188,8 @@ def import_zones(session: Session, *, actor: Actor, code: str, collection: Any) 
                                       errors=error.rendered_details("es") or [{"code": error.code,
                                                                                "message": error.message("es")}]))
     if changed:
-        from server.works import cards  # works depend on zones, not the other way round
-        from server.works import service as works
-
-        works.relink_zones(session, zones=changed)
-        cards.forget(session, municipality=municipality)  # works' summaries name their zones
+        for hook in _zones_changed:
+            hook(session, municipality=municipality, zones=changed)
     counts = {key: sum(1 for row in rows if row.result == key) for key in ("created", "updated", "unchanged",
                                                                           "rejected")}
     return ZoneImportReport(**counts, rows=rows)

@@ -2,85 +2,53 @@
 flush created, changed or deleted (directly or through one of its parts) gets a row in `sync_changes`, in the
 same transaction. No service has to remember to log its changes, so no change can be forgotten.
 
-`TRACKED` maps a model to the pullable record it belongs to. A record's scope (who may pull it) never changes
-after it is created: a complaint's reporter, a visit's committee, a work's municipality.
+Which records those are is each domain's own declaration (a `server.tracking.Pullable` in its `changes.py`),
+registered here when Vigía starts (server/assembly.py): this module knows no domain's models but its own
+(an attachment, a photo arriving or declared, changes the record it belongs to). A record's scope (who may pull
+it) never changes after it is created: a complaint's reporter, a visit's committee, a work's municipality.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from server.committees.models import (
-    Agreement,
-    Committee,
-    CommitteeEvent,
-    CommitteeWork,
-    Meeting,
-    MeetingAttendance,
-    Member,
-)
-from server.complaints.models import Complaint, ComplaintPhoto, ComplaintUpdate
 from server.db import utcnow
-from server.inspections.models import FormTemplate, FormVersion, Visit, VisitFinding, VisitPhoto
-from server.sync.models import Attachment, Change, ScopeKind
-from server.works.models import ProgressObservation, Work, WorkZone
+from server.sync.models import Attachment, Change
+from server.tracking import Pullable
 
-# model -> (entity, how to get the entity's id from an instance)
-TRACKED: dict[type, tuple[str, Callable[[Any], uuid.UUID | None]]] = {
-    Work: ("work", lambda o: o.id),
-    ProgressObservation: ("work", lambda o: o.work_id),
-    WorkZone: ("work", lambda o: o.work_id),
-    FormVersion: ("form_version", lambda o: o.id),
-    Committee: ("committee", lambda o: o.id),
-    CommitteeWork: ("committee", lambda o: o.committee_id),
-    CommitteeEvent: ("committee", lambda o: o.committee_id),
-    Member: ("committee", lambda o: o.committee_id),
-    Meeting: ("meeting", lambda o: o.id),
-    MeetingAttendance: ("meeting", lambda o: o.meeting_id),
-    Agreement: ("meeting", lambda o: o.meeting_id),
-    Visit: ("visit", lambda o: o.id),
-    VisitFinding: ("visit", lambda o: o.visit_id),
-    VisitPhoto: ("visit", lambda o: o.visit_id),
-    Complaint: ("complaint", lambda o: o.id),
-    ComplaintUpdate: ("complaint", lambda o: o.complaint_id),
-    ComplaintPhoto: ("complaint", lambda o: o.complaint_id),
-    Attachment: ("attachment", lambda o: o.id),  # resolved to its record below
-}
-
-# entity -> (scope kind, SELECT id, municipality_id, scope_id for a list of ids)
-_SCOPES: dict[str, tuple[str, Callable[[list[uuid.UUID]], sa.Select]]] = {
-    "work": (ScopeKind.works, lambda ids: sa.select(Work.id, Work.municipality_id, Work.municipality_id)
-             .where(Work.id.in_(ids))),
-    "form_version": (ScopeKind.forms, lambda ids: sa.select(FormVersion.id, FormTemplate.municipality_id,
-                                                             FormTemplate.municipality_id)
-                     .join(FormTemplate, FormTemplate.id == FormVersion.template_id).where(FormVersion.id.in_(ids))),
-    "committee": (ScopeKind.committee, lambda ids: sa.select(Committee.id, Committee.municipality_id, Committee.id)
-                  .where(Committee.id.in_(ids))),
-    "meeting": (ScopeKind.committee, lambda ids: sa.select(Meeting.id, Meeting.municipality_id, Meeting.committee_id)
-                .where(Meeting.id.in_(ids))),
-    "visit": (ScopeKind.committee, lambda ids: sa.select(Visit.id, Visit.municipality_id, Visit.committee_id)
-              .where(Visit.id.in_(ids))),
-    "complaint": (ScopeKind.reporter, lambda ids: sa.select(Complaint.id, Complaint.municipality_id,
-                                                            Complaint.reporter_id).where(Complaint.id.in_(ids))),
-}
+_PULLABLE: dict[str, Pullable] = {}  # entity -> its declaration
+_RECORDS: dict[type, Pullable] = {}  # the models that are a record themselves
+_PARTS: dict[type, tuple[Pullable, Any]] = {}  # a part's model -> (its record's declaration, the record's id of it)
 
 
-# entity -> (municipality, scope id) read from the record's own instance, when the flush holds it. Form versions
-# have no municipality of their own (it is their template's), so they are always looked up.
-_OWN_SCOPE: dict[type, Callable[[Any], tuple[uuid.UUID, uuid.UUID | None]]] = {
-    Work: lambda o: (o.municipality_id, o.municipality_id),
-    Committee: lambda o: (o.municipality_id, o.id),
-    Meeting: lambda o: (o.municipality_id, o.committee_id),
-    Visit: lambda o: (o.municipality_id, o.committee_id),
-    Complaint: lambda o: (o.municipality_id, o.reporter_id),
-}
-_RECORDS = {Work, FormVersion, Committee, Meeting, Visit, Complaint}  # the models that are a record themselves
+def register(*pullables: Pullable) -> None:
+    """Track these kinds of record from now on (idempotent: registering the same declaration again changes
+    nothing) and make sure every session writes the change log after each flush."""
+    for pullable in pullables:
+        known = _PULLABLE.get(pullable.entity)
+        if known is pullable:
+            continue
+        if known is not None or pullable.model in _RECORDS or pullable.model in _PARTS:
+            raise ValueError(f"{pullable.entity} ({pullable.model.__name__}) is already tracked")
+        for model in pullable.parts:
+            if model in _RECORDS or model in _PARTS:
+                raise ValueError(f"{model.__name__} is already tracked")
+        _PULLABLE[pullable.entity] = pullable
+        _RECORDS[pullable.model] = pullable
+        for model, id_of in pullable.parts.items():
+            _PARTS[model] = (pullable, id_of)
+    if not event.contains(Session, "after_flush", _log_changes):
+        event.listen(Session, "after_flush", _log_changes)
+
+
+def tracked() -> dict[str, Pullable]:
+    """The registered kinds of record, by entity."""
+    return dict(_PULLABLE)
 
 
 def txid_expression(dialect: str) -> sa.ColumnElement[int]:
@@ -96,23 +64,28 @@ def _touched(session: Session) -> tuple[dict[tuple[str, uuid.UUID], str], dict[t
     own: dict[tuple[str, uuid.UUID], Any] = {}
 
     def note(obj: Any, deleted: bool) -> None:
-        spec = TRACKED.get(type(obj))
-        if spec is None:
+        kind = type(obj)
+        if kind is Attachment:  # a photo arriving or declared changes its record
+            ops.setdefault((obj.record_type, obj.record_id), "upsert")
             return
-        entity, id_of = spec
-        if entity == "attachment":  # a photo arriving or declared changes its record
-            key = (obj.record_type, obj.record_id)
-            ops.setdefault(key, "upsert")
+        record = _RECORDS.get(kind)
+        if record is not None:
+            if obj.id is None:
+                return
+            key = (record.entity, obj.id)
+            gone = deleted or getattr(obj, "deleted_at", None) is not None
+            ops[key] = "delete" if gone or ops.get(key) == "delete" else "upsert"
+            own[key] = obj
             return
+        part = _PARTS.get(kind)
+        if part is None:
+            return
+        record, id_of = part
         entity_id = id_of(obj)
         if entity_id is None:
             return
-        key = (entity, entity_id)
-        is_record = type(obj) in _RECORDS
-        gone = is_record and (deleted or getattr(obj, "deleted_at", None) is not None)
-        ops[key] = "delete" if gone or ops.get(key) == "delete" else "upsert"
-        if is_record:
-            own[key] = obj
+        key = (record.entity, entity_id)
+        ops[key] = "delete" if ops.get(key) == "delete" else "upsert"
 
     for obj in session.new:
         note(obj, False)
@@ -130,13 +103,14 @@ def _rows(session: Session, ops: dict[tuple[str, uuid.UUID], str], own: dict[tup
     lookup: dict[str, list[uuid.UUID]] = {}
     for key in ops:
         instance = own.get(key)
-        if instance is not None and type(instance) in _OWN_SCOPE:
-            scopes[key] = _OWN_SCOPE[type(instance)](instance)
+        own_scope = _PULLABLE[key[0]].own_scope if instance is not None else None
+        if own_scope is not None:
+            scopes[key] = own_scope(instance)
         else:  # reached through one of its parts (or a form version): ask the database
             lookup.setdefault(key[0], []).append(key[1])
     connection = session.connection()
     for entity, ids in lookup.items():
-        for entity_id, municipality_id, scope_id in connection.execute(_SCOPES[entity][1](ids)):
+        for entity_id, municipality_id, scope_id in connection.execute(_PULLABLE[entity].scopes(ids)):
             scopes[(entity, entity_id)] = (municipality_id, scope_id)
     now = utcnow()
     rows = []
@@ -144,12 +118,11 @@ def _rows(session: Session, ops: dict[tuple[str, uuid.UUID], str], own: dict[tup
         municipality_id, scope_id = scopes.get((entity, entity_id), (None, None))
         if scope_id is None:
             continue  # e.g. an anonymous complaint: nobody pulls it
-        rows.append({"municipality_id": municipality_id, "scope_kind": _SCOPES[entity][0], "scope_id": scope_id,
-                     "entity": entity, "entity_id": entity_id, "op": op, "at": now})
+        rows.append({"municipality_id": municipality_id, "scope_kind": _PULLABLE[entity].scope_kind,
+                     "scope_id": scope_id, "entity": entity, "entity_id": entity_id, "op": op, "at": now})
     return rows
 
 
-@event.listens_for(Session, "after_flush")
 def _log_changes(session: Session, _context: Any) -> None:
     ops, own = _touched(session)
     if not ops:

@@ -14,19 +14,11 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
 from server.db import UTCDateTime, utcnow
+from server.tracking import ScopeKind  # noqa: F401  (who may read a change-log row)
 
 JSONType = sa.JSON().with_variant(JSONB(), "postgresql")
 # SQLite: an INTEGER PRIMARY KEY with AUTOINCREMENT never reuses a number, even after pruning the newest row.
 Sequence = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
-
-
-class ScopeKind:
-    """Who may read a change-log row: the scope it belongs to."""
-
-    works = "W"  # a municipality's public works (scope_id = municipality)
-    forms = "F"  # a municipality's published inspection checklists (scope_id = municipality)
-    committee = "C"  # one committee's records (scope_id = committee)
-    reporter = "R"  # one person's own complaints (scope_id = user)
 
 
 class Change(SQLModel, table=True):

@@ -285,6 +285,15 @@ def relink_zones(session: Session, *, zones: list[Zone]) -> None:
     session.flush()
 
 
+def zones_changed(session: Session, *, municipality: Municipality, zones: list[Zone]) -> None:
+    """A zone import created or changed `zones` (registered with municipalities.on_zones_changed at assembly):
+    re-link the works they touch, and forget the municipality's cards, whose summaries name their zones."""
+    from server.works import cards
+
+    relink_zones(session, zones=zones)
+    cards.forget(session, municipality=municipality)
+
+
 # ------------------------------------------------------------------------------------------------ progress
 
 

@@ -11,14 +11,14 @@ HOLIDAYS = {date(2026, 11, 16), date(2026, 12, 25)}  # Revolución (third Monday
 
 def test_a_term_starts_the_next_business_day() -> None:
     # Filed on Friday 13 Nov 2026: Monday 16 is a holiday, so day 1 is Tuesday 17.
-    assert deadlines.add_business_days(date(2026, 11, 13), 1, HOLIDAYS) == date(2026, 11, 17)
+    assert deadlines.term_end(date(2026, 11, 13), 1, HOLIDAYS) == date(2026, 11, 17)
     # 15 business days from Friday 13 Nov: 17–20 (4), 23–27 (9), 30 Nov–4 Dec (14), 7 Dec (15).
-    assert deadlines.add_business_days(date(2026, 11, 13), 15, HOLIDAYS) == date(2026, 12, 7)
+    assert deadlines.term_end(date(2026, 11, 13), 15, HOLIDAYS) == date(2026, 12, 7)
 
 
 def test_without_holidays_only_weekends_are_skipped() -> None:
-    assert deadlines.add_business_days(date(2026, 11, 13), 15, set()) == date(2026, 12, 4)
-    assert deadlines.add_business_days(date(2026, 11, 14), 0, set()) == date(2026, 11, 14)
+    assert deadlines.term_end(date(2026, 11, 13), 15, set()) == date(2026, 12, 4)
+    assert deadlines.term_end(date(2026, 11, 14), 0, set()) == date(2026, 11, 14)
 
 
 def test_business_days_between_counts_both_ways() -> None:
@@ -42,8 +42,8 @@ def test_days_left_and_overdue_come_from_the_same_calendar() -> None:
     seen = {}
     for offset in range(-3, 10):
         today = date(2026, 11, 13) + timedelta(days=offset)
-        left = deadlines.business_days_left(due, today, HOLIDAYS)
-        assert deadlines.is_overdue(due, today, HOLIDAYS) == (left < 0), today
+        left = deadlines.days_left_in_term(due, today, HOLIDAYS)
+        assert deadlines.term_passed(due, today, HOLIDAYS) == (left < 0), today
         seen[today] = left
     assert seen[date(2026, 11, 12)] == 1  # Thursday: one more business day
     assert seen[date(2026, 11, 13)] == 0  # Friday: the last day
@@ -56,7 +56,7 @@ def test_days_left_and_overdue_come_from_the_same_calendar() -> None:
 def test_a_term_that_ends_on_monday_is_not_overdue_over_the_weekend() -> None:
     due = date(2026, 11, 23)  # Monday
     for today in (date(2026, 11, 21), date(2026, 11, 22)):  # Saturday, Sunday
-        assert deadlines.business_days_left(due, today, HOLIDAYS) == 0
-        assert not deadlines.is_overdue(due, today, HOLIDAYS)
+        assert deadlines.days_left_in_term(due, today, HOLIDAYS) == 0
+        assert not deadlines.term_passed(due, today, HOLIDAYS)
     assert deadlines.first_working_day(date(2026, 11, 14), HOLIDAYS) == date(2026, 11, 17)
     assert deadlines.first_working_day(date(2026, 11, 17), HOLIDAYS) == date(2026, 11, 17)

@@ -11,7 +11,7 @@ import uuid
 from datetime import datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
-from server.complaints import filings, intake, service
+from server.complaints import filings, intake
 from server.complaints.models import Complaint
 from server.db import utcnow
 from tests.factories import bearer, complaint_body, municipality, token_for
@@ -61,7 +61,7 @@ def test_a_code_issued_in_the_old_format_keeps_working_as_it_was_issued(client, 
     while old.lower() == old or old.upper() == old:
         old = secrets.token_urlsafe(9)
     complaint = session.get(Complaint, uuid.UUID(body["complaint"]["id"]))
-    complaint.follow_up_digest = service.follow_up_digest(folio, old)
+    complaint.follow_up_digest = filings.follow_up_digest(folio, old)
     session.flush()
     assert follow(client, folio, old).status_code == 200
     assert follow(client, folio, f"  {old} ").status_code == 200
@@ -77,7 +77,7 @@ def test_a_resend_of_a_complaint_filed_with_an_old_code_shows_that_code_again(cl
     assert GROUPED.match(first["follow_up_code"])
     old = filings.legacy_follow_up_code(uuid.UUID(payload["id"]), "key:" + payload["device_key"])
     complaint = session.get(Complaint, uuid.UUID(payload["id"]))
-    complaint.follow_up_digest = service.follow_up_digest(complaint.folio, old)
+    complaint.follow_up_digest = filings.follow_up_digest(complaint.folio, old)
     session.flush()
     again = client.post(BASE, json=payload)
     assert again.status_code == 200 and again.json()["follow_up_code"] == old
@@ -142,7 +142,7 @@ def test_a_link_dies_with_the_code_it_was_made_for(client, session) -> None:
     folio, code, body = file_anonymous(client)
     token = client.post(BASE + "/follow-up/link", json={"folio": folio, "code": code}).json()["token"]
     complaint = session.get(Complaint, uuid.UUID(body["complaint"]["id"]))
-    complaint.follow_up_digest = service.follow_up_digest(folio, filings.canonical_code(filings.new_code()))
+    complaint.follow_up_digest = filings.follow_up_digest(folio, filings.canonical_code(filings.new_code()))
     session.flush()
     assert_error_shape(client.get(f"{BASE}/follow-up/{token}"), 404, "follow_up_link_invalid")
 
@@ -172,7 +172,7 @@ def test_a_phone_replaying_a_complaint_filed_with_an_old_code_is_shown_that_code
     assert GROUPED.match(first["data"]["follow_up_code"])
     complaint = session.get(Complaint, uuid.UUID(sent["payload"]["id"]))
     old = filings.legacy_follow_up_code(complaint.id, filings.device_filer(phone.device_id))
-    complaint.follow_up_digest = service.follow_up_digest(complaint.folio, old)
+    complaint.follow_up_digest = filings.follow_up_digest(complaint.folio, old)
     session.flush()
     replay = client.post("/api/v1/sync/push", json={"mutations": [sent]}, headers=phone.headers).json()["results"][0]
     assert replay["data"]["follow_up_code"] == old

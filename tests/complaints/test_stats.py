@@ -18,7 +18,7 @@ from server import demo_calendar, fixtures, geo
 from server.auth import service as auth
 from server.auth.actor import ANONYMOUS
 from server.auth.models import Role
-from server.complaints import intake, service, stats, triage
+from server.complaints import deadlines, intake, service, stats, triage
 from server.complaints.models import Category, ComplaintCreate, TransitionCreate
 from server.municipalities.models import Holiday, Zone
 from server.works import service as works
@@ -293,11 +293,11 @@ def test_unanswered_complaints_past_their_due_date_are_late(client, session) -> 
     assert stats["time_to_first_response"]["n"] == 2 and stats["time_to_first_response"]["still_open"] == 1
     # On the last day of its term it is pending; from the first working day after, late.
     fresh = Place(client, session, "Municipio del último día")
-    working_day = service.term_day(session, fresh.municipality).working_day  # today, or the next open day
+    working_day = deadlines.term_day(session, fresh.municipality).working_day  # today, or the next open day
     due = {}
     for back in range(20, 40):
         filed_on = working_day - timedelta(days=back)
-        due.setdefault(service.add_business_days(session, fresh.municipality, filed_on, 15), filed_on)
+        due.setdefault(deadlines.add_business_days(session, fresh.municipality, filed_on, 15), filed_on)
     last_day = fresh.file(due[working_day]).complaint
     assert last_day.due_on == working_day
     assert fresh.stats()["answered_on_time"] | {"definition": ""} == {
@@ -316,7 +316,7 @@ def test_median_and_90th_percentile_on_a_known_set(client, session) -> None:
     place.holiday(monday + timedelta(days=7))
     calendar = []
     for days in range(1, 11):
-        answered_on = service.add_business_days(session, place.municipality, monday, days)
+        answered_on = deadlines.add_business_days(session, place.municipality, monday, days)
         calendar.append((answered_on - monday).days)
         place.moves(place.file(monday).complaint.id, ("admitted", answered_on))
     # Tuesday to Friday; then past the weekend and the holiday (the 5th answer is on Tuesday, 8 days on).

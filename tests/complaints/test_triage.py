@@ -280,7 +280,7 @@ def test_administrators_configure_categories_and_terms(client, session) -> None:
     durango = municipality(session)
     holidays = {date.fromisoformat(h["day"]) for h in client.get(
         "/api/v1/municipalities/10005/holidays").json()}
-    expected = deadlines.add_business_days(date.fromisoformat(request["received_on"]), 5, holidays)
+    expected = deadlines.term_end(date.fromisoformat(request["received_on"]), 5, holidays)
     assert request["due_on"] == expected.isoformat() and durango.code == "10005"
     # The Spanish word is accepted for the code (queja = complaint); a kind that does not exist is named in words.
     terms = client.put(BASE + "/deadlines/queja", headers=admin, json={"business_days": 7}).json()

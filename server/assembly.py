@@ -1,0 +1,35 @@
+"""Vigía put together: what the domains register with each other and with the change log when a process starts.
+
+The web app (server.app.create_app), the command line (server.cli.main, and so `vigia worker`) and the tests call
+`assemble()` before they touch the database; it is idempotent. The core (server/db.py, server/tracking.py) and the
+change log (server/sync/capture.py) import no domain: this is the one module that names them all.
+"""
+
+from __future__ import annotations
+
+import threading
+
+_lock = threading.Lock()
+_assembled = False
+
+
+def assemble() -> None:
+    """Register every domain's pullable records with the change log, and the hooks domains lend each other."""
+    global _assembled
+    if _assembled:
+        return
+    with _lock:
+        if _assembled:
+            return
+        from server.committees import changes as committee_changes
+        from server.complaints import changes as complaint_changes
+        from server.inspections import changes as inspection_changes
+        from server.municipalities import service as municipalities
+        from server.sync import capture
+        from server.works import changes as work_changes
+        from server.works import service as works
+
+        capture.register(*work_changes.PULLABLE, *inspection_changes.PULLABLE, *committee_changes.PULLABLE,
+                         *complaint_changes.PULLABLE)
+        municipalities.on_zones_changed(works.zones_changed)  # zone imports re-link works, refresh their cards
+        _assembled = True
