@@ -11,6 +11,7 @@
 # Also: ./dev.sh install-system [--test]  (only the system packages; used by .ci/run)
 #       ./dev.sh dates                   (only the date-sensitive tests at the chosen days; docs/testing.md)
 #       ./dev.sh lock [--upgrade]        (re-pin the Python packages in requirements/test.lock; docs/testing.md)
+#       ./dev.sh messages                (extract the message codes, update the catalogues; docs/translating.md)
 #       ./dev.sh mutants [--resume|--report]  (mutation testing outside CI, niced, SQLite only; docs/testing.md)
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -104,6 +105,22 @@ install_python() {
     lock_covers_pyproject || die "$LOCK lacks what pyproject.toml asks for (above): run ./dev.sh lock."
     echo "$digest" > "$stamp"
   fi
+  compile_messages
+}
+
+compile_messages() {
+  # The catalogues' .po files compiled to the .mo files Vigía reads (the wheel's build does the same: setup.py).
+  "$VENV/bin/pybabel" -q compile -d server/locales -D vigia || die "a message catalogue does not compile (above)."
+}
+
+update_messages() {
+  # The codes marked in the code extracted to the template, and every language's catalogue brought up to it:
+  # new codes arrive empty for the translators, codes gone from the code leave (docs/translating.md).
+  "$VENV/bin/pybabel" -q extract -F babel.cfg -o server/locales/vigia.pot --no-wrap --no-location --sort-output \
+    --project=Vigía --version=0.1 --copyright-holder="Vigía's contributors" server
+  "$VENV/bin/pybabel" -q update -i server/locales/vigia.pot -d server/locales -D vigia --no-wrap \
+    --no-fuzzy-matching --ignore-obsolete
+  compile_messages
 }
 
 lock_covers_pyproject() {
@@ -245,12 +262,17 @@ case "${1:-}" in
     shift
     exec nice -n 10 "$VENV/bin/python" -m tests.mutation "$@"
     ;;
+  messages)
+    install_python
+    update_messages
+    say "catalogues updated: translate the empty entries in server/locales/*/LC_MESSAGES/vigia.po (docs/translating.md)"
+    ;;
   lock)
     shift
     make_lock "$@"
     ;;
   *)
-    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

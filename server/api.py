@@ -24,7 +24,7 @@ from starlette.routing import Route
 
 from server import edge
 from server.errors import AppError, BadRequest, ErrorResponse, TooLarge
-from server.i18n import Words, json_problem, negotiate
+from server.i18n import json_problem, negotiate, term
 
 if typing.TYPE_CHECKING:
     from server.auth.actor import Actor
@@ -108,7 +108,7 @@ async def parse_json_body(request: Request, model: type[BaseModel], *, limit: in
     if content_type and "json" not in content_type.split(";")[0]:
         raise AppError("unsupported_media_type", status=415)
     if not raw.strip():
-        raise BadRequest("invalid_json", reason=Words(es="el cuerpo está vacío", en="the body is empty"))
+        raise BadRequest("invalid_json", reason=term("json_body_empty"))
     try:
         parsed = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:

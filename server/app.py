@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 
-from server import __version__, db, jobs
+from server import __version__, db, i18n, jobs
 from server.api import RequestValidationError, openapi_document
 from server.assembly import assemble
 from server.audit import routes as audit_routes
@@ -31,7 +31,7 @@ from server.complaints import stats_routes
 from server.config import Settings, configure_settings, get_settings
 from server.docs_page import render_docs
 from server.errors import AppError, Conflict, Unavailable, error_payload, validation_details
-from server.i18n import negotiate, translate
+from server.i18n import N_, negotiate, translate
 from server.inspections import routes as inspection_routes
 from server.logs import setup_logging
 from server.media import routes as media_routes
@@ -93,7 +93,7 @@ async def validation_error(request: Request, exc: Exception) -> Response:
 async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     language = _language(request)
-    code = {404: "route_not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+    code = {404: N_("route_not_found"), 405: "method_not_allowed"}.get(exc.status_code, N_("http_error"))
     message = translate(code, language, method=request.method)
     return JSONResponse(
         error_payload(code, message, [], _request_id(request)), status_code=exc.status_code, headers=exc.headers
@@ -248,7 +248,7 @@ def create_app(settings: Settings | None = None, *, database: db.Database | None
 
     async def docs(request: Request) -> Response:
         chosen = request.query_params.get("lang")
-        language = chosen if chosen in ("es", "en") else _language(request)
+        language = chosen if chosen in i18n.TEXTS else _language(request)
         return HTMLResponse(render_docs(spec(), language=language))
 
     async def root(request: Request) -> Response:

@@ -6,33 +6,18 @@ import html
 import json
 from typing import Any
 
+from server.i18n import N_, translate
+
+# The page's own words: catalogue entries docs_page_<key>.
 TEXT = {
-    "es": {
-        "title": "API de Vigía",
-        "intro": "Backend abierto de contraloría social. Todas las respuestas son JSON; los errores siempre tienen la "
-        "forma <code>{\"error\": {\"code\", \"message\", \"details\", \"request_id\"}}</code>. Los mensajes están en "
-        "español; envíe <code>Accept-Language: en</code> para recibirlos en inglés.",
-        "auth": "Autenticación: <code>POST /api/v1/auth/login</code> devuelve un token opaco; envíelo como "
-        "<code>Authorization: Bearer &lt;token&gt;</code>. Las operaciones marcadas 🔒 lo requieren.",
-        "machine": "Documento OpenAPI 3.1",
-        "params": "Parámetros",
-        "body": "Cuerpo (JSON)",
-        "responses": "Respuestas",
-        "required": "obligatorio",
-    },
-    "en": {
-        "title": "Vigía API",
-        "intro": "Open backend for social audit. Every response is JSON; errors always have the shape "
-        "<code>{\"error\": {\"code\", \"message\", \"details\", \"request_id\"}}</code>. Messages are in Spanish "
-        "unless you send <code>Accept-Language: en</code>.",
-        "auth": "Authentication: <code>POST /api/v1/auth/login</code> returns an opaque token; send it as "
-        "<code>Authorization: Bearer &lt;token&gt;</code>. Operations marked 🔒 need it.",
-        "machine": "OpenAPI 3.1 document",
-        "params": "Parameters",
-        "body": "Body (JSON)",
-        "responses": "Responses",
-        "required": "required",
-    },
+    "title": N_("docs_page_title"),
+    "intro": N_("docs_page_intro"),
+    "auth": N_("docs_page_auth"),
+    "machine": N_("docs_page_machine"),
+    "params": N_("docs_page_params"),
+    "body": N_("docs_page_body"),
+    "responses": N_("docs_page_responses"),
+    "required": N_("docs_page_required"),
 }
 
 STYLE = """
@@ -78,7 +63,7 @@ def _fields(schema: dict[str, Any], components: dict[str, Any], text: dict[str, 
 
 
 def render_docs(spec: dict[str, Any], *, language: str = "es") -> str:
-    text = TEXT.get(language, TEXT["es"])
+    text = {key: translate(code, language) for key, code in TEXT.items()}
     components = spec.get("components", {}).get("schemas", {})
     by_tag: dict[str, list[str]] = {}
     for path, methods in spec["paths"].items():

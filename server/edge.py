@@ -24,6 +24,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from server.errors import BadRequest, Invalid
+from server.i18n import N_
 
 INT64_MIN = -(2**63)
 INT64_MAX = 2**63 - 1
@@ -157,7 +158,7 @@ def _blank_field(item: Any, info: FieldInfo, where: str) -> list[dict[str, Any]]
 def _blank(text: str, minimum: int, where: str) -> list[dict[str, Any]]:
     if minimum < 1 or len(text.strip()) >= minimum:
         return []
-    message_code = "text_blank" if not text.strip() else "text_too_short"
+    message_code = N_("text_blank") if not text.strip() else N_("text_too_short")
     return [{"field": where, "code": "string_too_short", "message_code": message_code,
              "params": {"min_length": minimum}}]
 

@@ -10,17 +10,29 @@ import re
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-
 from pydantic_core import PydanticCustomError
 
-from server.i18n import MESSAGES, VALIDATION_MESSAGES, Language, Words, enum_words, fill, join_words, translate
+from server.i18n import (
+    MESSAGES,
+    N_,
+    VALIDATION_MESSAGES,
+    Language,
+    Term,
+    Words,
+    enum_words,
+    fill,
+    join_words,
+    term,
+    translate,
+    validation_text,
+)
 
 
 class AppError(Exception):
     """An error the person who sent the request can act on."""
 
     status = 400
-    default_code = "http_error"
+    default_code = N_("http_error")
 
     def __init__(
         self,
@@ -70,7 +82,7 @@ class Invalid(AppError):
 
 class BadRequest(AppError):
     status = 400
-    default_code = "http_error"
+    default_code = N_("http_error")
 
 
 class Unauthorized(AppError):
@@ -89,7 +101,7 @@ class Forbidden(AppError):
 
 class NotFound(AppError):
     status = 404
-    default_code = "not_found"
+    default_code = N_("not_found")
 
 
 class Conflict(AppError):
@@ -99,7 +111,7 @@ class Conflict(AppError):
 
 class TooLarge(AppError):
     status = 413
-    default_code = "body_too_large"
+    default_code = N_("body_too_large")
 
 
 class TooManyRequests(AppError):
@@ -112,7 +124,7 @@ class Unavailable(AppError):
     a 503 with Retry-After. Nothing the request asked for was done unless it was acknowledged before."""
 
     status = 503
-    default_code = "database_unavailable"
+    default_code = N_("database_unavailable")
 
     def __init__(self, code: str | None = None, /, *, seconds: int = 5, **kwargs: Any) -> None:
         kwargs.setdefault("headers", {"Retry-After": str(seconds)})
@@ -156,6 +168,26 @@ def validation_details(exc: ValidationError, language: Language, *, strip_prefix
     return details
 
 
+# Pydantic's error types a request can cause, each with its words in the catalogues ("validation:<type>"; counts
+# agree in number: "al menos 1 elemento", "al menos 2 elementos").
+PYDANTIC_TYPES = (
+    N_("validation:missing"), N_("validation:blank"), N_("validation:extra_forbidden"), N_("validation:string_type"),
+    N_("validation:string_too_short"), N_("validation:string_too_long"), N_("validation:string_pattern_mismatch"),
+    N_("validation:int_type"), N_("validation:int_parsing"), N_("validation:int_from_float"),
+    N_("validation:float_type"), N_("validation:float_parsing"), N_("validation:finite_number"),
+    N_("validation:bool_type"), N_("validation:bool_parsing"), N_("validation:greater_than"),
+    N_("validation:greater_than_equal"), N_("validation:less_than"), N_("validation:less_than_equal"),
+    N_("validation:literal_error"), N_("validation:enum"), N_("validation:uuid_type"), N_("validation:uuid_parsing"),
+    N_("validation:date_type"), N_("validation:date_parsing"), N_("validation:date_from_datetime_parsing"),
+    N_("validation:date_from_datetime_inexact"), N_("validation:datetime_type"), N_("validation:datetime_parsing"),
+    N_("validation:datetime_from_date_parsing"), N_("validation:timezone_aware"), N_("validation:list_type"),
+    N_("validation:set_type"), N_("validation:dict_type"), N_("validation:model_type"),
+    N_("validation:model_attributes_type"), N_("validation:too_short"), N_("validation:too_long"),
+    N_("validation:json_invalid"), N_("validation:json_type"), N_("validation:value_error"),
+    N_("validation:decimal_max_places"), N_("validation:decimal_max_digits"), N_("validation:decimal_parsing"),
+    N_("validation:decimal_type"), N_("validation:url_parsing"), N_("validation:url_scheme"),
+    N_("validation:value_not_email"),
+)
 _QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'")
 
 
@@ -166,11 +198,11 @@ def validation_message(kind: str, message: str, ctx: dict[str, Any], language: L
         ctx["expected"] = enum_words(codes, language) or join_words(codes, language) if codes else ctx["expected"]
     if kind in VALIDATION_MESSAGES:
         if kind == "value_error":
-            if isinstance(ctx.get("error"), Words):  # errors.value_error(code)
+            if isinstance(ctx.get("error"), (Words, Term)):  # errors.value_error(code)
                 return ctx["error"].in_(language)
             text = str(ctx.get("error", message))
             return text[len("Value error, "):] if text.startswith("Value error, ") else text
-        return fill(VALIDATION_MESSAGES[kind][language], language, **ctx)
+        return fill(validation_text(kind, language) or message, language, **ctx)
     if kind in MESSAGES:  # PydanticCustomError(code, ...) with a catalogue code
         return translate(kind, language, **ctx)
     return message[len("Value error, "):] if message.startswith("Value error, ") else message
@@ -179,8 +211,7 @@ def validation_message(kind: str, message: str, ctx: dict[str, Any], language: L
 def value_error(code: str, /, **params: Any) -> PydanticCustomError:
     """What a validator raises instead of ValueError("texto"): Pydantic's `value_error` (the code clients know)
     whose message is the catalogue entry `code`, in the language of the request."""
-    words = Words(es=translate(code, "es", **params), en=translate(code, "en", **params))
-    return PydanticCustomError("value_error", "{error}", {"error": words})
+    return PydanticCustomError("value_error", "{error}", {"error": term(code, **params)})
 
 
 def error_payload(code: str, message: str, details: list[dict[str, Any]], request_id: str | None) -> dict[str, Any]:

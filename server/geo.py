@@ -25,6 +25,7 @@ from shapely.validation import explain_validity
 from sqlalchemy.orm import Session
 
 from server.errors import Invalid
+from server.i18n import N_, Words, term
 
 SRID = 4326
 POLYGONAL = ("Polygon", "MultiPolygon")
@@ -36,15 +37,10 @@ def geometry_column(kind: str, *, nullable: bool = False) -> sa.Column:
     return sa.Column(Geometry(kind, srid=SRID, spatial_index=True), nullable=nullable)
 
 
-REASONS = {
-    "position": ("una posición tiene 2 o 3 números", "a position has 2 or 3 numbers"),
-    "numbers": ("las coordenadas deben ser listas de números", "coordinates must be lists of numbers"),
-    "object": ("se esperaba un objeto GeoJSON con 'type' y 'coordinates'",
-               "expected a GeoJSON object with 'type' and 'coordinates'"),
-    "no_coordinates": ("faltan las coordenadas", "the coordinates are missing"),
-    "empty": ("la geometría está vacía", "the geometry is empty"),
-    "structure": ("estructura incorrecta", "wrong structure"),
-}
+# Why a GeoJSON geometry cannot be read, in words: catalogue entries geometry_<reason>.
+REASONS = {"position": N_("geometry_position"), "numbers": N_("geometry_numbers"), "object": N_("geometry_object"),
+           "no_coordinates": N_("geometry_no_coordinates"), "empty": N_("geometry_empty"),
+           "structure": N_("geometry_structure")}
 
 
 def _error(code: str, field: str, **params: Any) -> Invalid:
@@ -53,8 +49,8 @@ def _error(code: str, field: str, **params: Any) -> Invalid:
 
 def _invalid(field: str, reason: str | None = None, detail: str | None = None) -> Invalid:
     """invalid_geometry with its reason in both languages (GEOS explains validity in English only)."""
-    es, en = REASONS[reason] if reason else (detail, detail)
-    return _error("invalid_geometry", field, reason_es=es, reason_en=en)
+    words = term(REASONS[reason]) if reason else Words(es=detail or "", en=detail or "")
+    return _error("invalid_geometry", field, reason=words)
 
 
 def _check_positions(coordinates: Any, field: str) -> None:
@@ -81,8 +77,8 @@ def position_problem(lon: float, lat: float) -> str | None:
     if math.isfinite(lon) and math.isfinite(lat) and -180 <= lon <= 180 and -90 <= lat <= 90:
         return None
     if math.isfinite(lon) and math.isfinite(lat) and -90 <= lon <= 90 and -180 <= lat <= 180:
-        return "coordinates_look_swapped"
-    return "coordinate_out_of_range"
+        return N_("coordinates_look_swapped")
+    return N_("coordinate_out_of_range")
 
 
 class LonLat(BaseModel):

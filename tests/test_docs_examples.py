@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx2 as httpx
-import pytest
 
 from tests.factories import DEMO_PASSWORD
 from tests.live import ROOT, live_vigia

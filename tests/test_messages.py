@@ -6,7 +6,6 @@ error through HTTP, and the help every endpoint that takes a point gives, and re
 
 from __future__ import annotations
 
-import ast
 import re
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from server.committees.models import State as CommitteeState
 from server.complaints.models import Kind, Priority
 from server.complaints.workflow import State as ComplaintState
 from server.i18n import MESSAGES, VALIDATION_MESSAGES, placeholders, translate
+from server.i18n.extract import codes_in
 from tests.committees.helpers import DEMO_COMMITTEE, area
 from tests.factories import CENTRO, DEMO, bearer, complaint_body, make_user, token_for
 from tests.inspections.conftest import GENERAL, good_answers, setup  # noqa: F401 (the visit fixture)
@@ -109,67 +109,27 @@ def test_state_and_kind_words_exist_for_every_member() -> None:
 
 # ------------------------------------------------------------------------------------------------ codes raised
 
-ERRORS = {"AppError", "Invalid", "BadRequest", "Unauthorized", "Forbidden", "NotFound", "Conflict", "TooLarge",
-          "TooManyRequests", "Unavailable", "Open311Error"}
-# Helpers that take a message code, and the position of the code among their arguments.
-CALLS = {"translate": 0, "term": 0, "_error": 0, "PydanticCustomError": 0, "value_error": 0, "_detail": 1,
-         "issue": 1, "fail": 1}
-
-
-def _name(node: ast.AST) -> str:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        return node.attr
-    return ""
-
-
 def raised_codes() -> dict[str, list[str]]:
-    """Every message code written as a literal where the server raises an error or renders a message:
-    `NotFound("x")`, `Invalid.for_field(field, "x")`, `{"code": "x", ...}` details, `translate("x", ...)`,
-    `_detail(field, "x")`... with the places it appears."""
+    """Every message code marked where the server raises an error or renders a message (`NotFound("x")`,
+    `Invalid.for_field(field, "x")`, `{"code": "x", ...}` details, `translate("x", ...)`, `N_("x")`...), found as
+    `pybabel extract` finds them (server/i18n/extract.py), with the places it appears."""
     found: dict[str, list[str]] = {}
     for path in sorted(SERVER.rglob("*.py")):
         if "migrations" in path.parts:
             continue
-        tree = ast.parse(path.read_text(encoding="utf-8"))
         where = str(path.relative_to(SERVER.parent))
-        for node in ast.walk(tree):
-            codes: list[ast.AST] = []
-            if isinstance(node, ast.Call):
-                name = _name(node.func)
-                args = node.args
-                if name in ERRORS and args:
-                    codes.append(args[0])
-                elif name == "for_field" and len(args) > 1:
-                    codes.append(args[1])
-                elif name in CALLS and len(args) > CALLS[name]:
-                    codes.append(args[CALLS[name]])
-                codes += [keyword.value for keyword in node.keywords if keyword.arg in ("code", "message_code")
-                          and name in ERRORS | {"ErrorDetail"}]
-            elif isinstance(node, ast.Dict):
-                codes += [value for key, value in zip(node.keys, node.values)
-                          if isinstance(key, ast.Constant) and key.value in ("code", "message_code")]
-            # `"a" if ... else "b"`: both codes may be raised
-            codes = [branch for code in codes
-                     for branch in ((code.body, code.orelse) if isinstance(code, ast.IfExp) else (code,))]
-            for code in codes:
-                if isinstance(code, ast.Constant) and isinstance(code.value, str) and re.fullmatch(
-                        r"[a-z][a-z0-9_]*", code.value) and "_" in code.value + "_":
-                    found.setdefault(code.value, []).append(f"{where}:{node.lineno}")
+        for line, code in codes_in(path.read_text(encoding="utf-8")):
+            found.setdefault(code, []).append(f"{where}:{line}")
     return found
 
 
-# Codes that are not messages: error `code` fields of other shapes (Open311 keeps its own), audit reasons,
-# Pydantic's error types (VALIDATION_MESSAGES) and detail codes rendered with an explicit message.
-NOT_MESSAGES = {"altered", "removed", "relinked", "head_mismatch"}
 
 
 def test_every_code_the_server_raises_is_in_the_catalogue() -> None:
     codes = raised_codes()
     assert len(codes) > 150  # the scan sees the server's raise sites
     missing = {code: places for code, places in codes.items()
-               if code not in MESSAGES and code not in VALIDATION_MESSAGES and code not in NOT_MESSAGES}
+               if code not in MESSAGES and code.removeprefix("validation:") not in VALIDATION_MESSAGES}
     assert not missing, "\n".join(f"{code}: {', '.join(places)}" for code, places in sorted(missing.items()))
 
 

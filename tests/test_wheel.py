@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import httpx2 as httpx
@@ -45,13 +46,18 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # Only what the wheel is built from, so that nothing else in the checkout can stand in for package data.
     sources = work / "sources"
     sources.mkdir()
-    for name in ("pyproject.toml", "README.md"):
+    for name in ("pyproject.toml", "setup.py", "README.md"):
         shutil.copy(ROOT / name, sources / name)
-    shutil.copytree(ROOT / "server", sources / "server", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    # no compiled catalogue either: the build must compile them (setup.py)
+    shutil.copytree(ROOT / "server", sources / "server", ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.mo"))
     dist = work / "dist"
     _run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", str(dist),
           str(sources)], cwd=work)
     wheel = next(dist.glob("vigia-*.whl"))
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+    for language in ("es", "en"):
+        assert f"server/locales/{language}/LC_MESSAGES/vigia.mo" in names, sorted(names)[:20]
     venv = work / "venv"
     _run([sys.executable, "-m", "venv", str(venv)], cwd=work)
     python = venv / "bin" / "python"
@@ -89,6 +95,11 @@ def test_the_installed_wheel_migrates_loads_the_demo_and_serves(installed: Path,
         works = httpx.get(f"http://127.0.0.1:{port}/api/v1/municipalities/10005/works", timeout=10)
         assert works.status_code == 200, works.text
         assert works.json()["items"], works.text  # the demo register, from the data inside the wheel
+        for language, message in (("es", "Esa dirección no existe en la API."),
+                                  ("en", "That address does not exist in the API.")):  # the compiled catalogues
+            missing = httpx.get(f"http://127.0.0.1:{port}/api/v1/no-existe", headers={"Accept-Language": language},
+                                timeout=10)
+            assert (missing.status_code, missing.json()["error"]["message"]) == (404, message)
     finally:
         _stop(process)
 

@@ -28,7 +28,7 @@ from server.audit.models import (
 )
 from server.auth.actor import Actor
 from server.db import utcnow
-from server.i18n import Language, translate
+from server.i18n import N_, Language, translate
 
 _entries = AuditEntry.__table__
 _heads = AuditHead.__table__
@@ -188,13 +188,13 @@ def verify(session: Session, *, municipality_id: uuid.UUID, batch_size: int = VE
     if stored is None:
         if last_seq == 0:
             return report(None, 0)
-        return report(broken(last_seq, "head_mismatch", None, ends, "audit_head_missing", count=last_seq), last_seq)
+        return report(broken(last_seq, "head_mismatch", None, ends, N_("audit_head_missing"), count=last_seq), last_seq)
     says = f"{stored.seq}:{stored.hash}"
     if last_seq < stored.seq:
-        return report(broken(last_seq + 1, "head_mismatch", says, ends, "audit_head_truncated",
+        return report(broken(last_seq + 1, "head_mismatch", says, ends, N_("audit_head_truncated"),
                              head_seq=stored.seq, last_seq=last_seq), last_seq)
     if prev != stored.hash:
-        return report(broken(last_seq, "head_mismatch", says, ends, "audit_head_hash"), last_seq)
+        return report(broken(last_seq, "head_mismatch", says, ends, N_("audit_head_hash")), last_seq)
     beyond = session.execute(
         sa.select(_entries.c.seq, _entries.c.hash)
         .where(_entries.c.municipality_id == municipality_id, _entries.c.seq > stored.seq)
@@ -206,5 +206,13 @@ def verify(session: Session, *, municipality_id: uuid.UUID, batch_size: int = VE
         now = _read_head(session, municipality_id)
         if now is None or now.seq < beyond.seq:
             return report(broken(beyond.seq, "head_mismatch", says, f"{beyond.seq}:{beyond.hash}",
-                                 "audit_beyond_head", head_seq=stored.seq), last_seq)
+                                 N_("audit_beyond_head"), head_seq=stored.seq), last_seq)
     return report(None, last_seq)
+
+
+# Codes looked up by a name built at run time (f"{prefix}{value}"), marked for `pybabel extract`.
+LOOKED_UP = (
+    N_("audit_altered"), N_("audit_relinked"), N_("audit_removed"),
+    # the reasons `vigia audit verify` explains
+    N_("audit_why_altered"), N_("audit_why_head_mismatch"), N_("audit_why_relinked"), N_("audit_why_removed"),
+)

@@ -32,7 +32,7 @@ from server.auth.models import (
 from server.config import get_settings
 from server.db import UTCDateTime, new_id, utcnow
 from server.errors import AppError, Conflict, Forbidden, NotFound, TooManyRequests, Unauthorized
-from server.i18n import Language, translate
+from server.i18n import N_, Language, translate
 from server.municipalities import service as municipalities
 from server.municipalities.models import Municipality
 
@@ -418,3 +418,15 @@ def set_roles(session: Session, *, actor: Actor, code: str, user_id: uuid.UUID, 
     for role in data.roles:
         grant(session, user=user, municipality_id=municipality.id, role=role)
     return user_public(session, user, only_municipality=municipality.id)
+
+
+# Codes looked up by a name built at run time (f"{prefix}{value}"), marked for `pybabel extract`.
+LOOKED_UP = (
+    N_("membership_accreditation_expired"), N_("membership_accreditation_none"),
+    N_("membership_accreditation_not_yet_valid"), N_("membership_accreditation_revoked"),
+    N_("membership_accreditation_valid"), N_("membership_committee_active"), N_("membership_committee_concluded"),
+    N_("membership_committee_constituted"), N_("membership_committee_dissolved"), N_("membership_committee_draft"),
+    N_("membership_committee_registered"), N_("membership_observatory_citizen_comptroller"),
+    N_("membership_observatory_member"), N_("membership_role_chair"), N_("membership_role_member_at_large"),
+    N_("membership_role_secretary"), N_("membership_role_social_comptroller"),
+)

@@ -14,6 +14,7 @@ from sqlmodel import Field, SQLModel
 from server import i18n
 from server.db import IdMixin, TimestampMixin, UTCDateTime, utcnow
 from server.geo import geometry_column
+from server.i18n import N_
 
 
 class Kind(str, Enum):
@@ -203,3 +204,15 @@ class Agreement(IdMixin, TimestampMixin, table=True):
     owner_text: str | None = Field(default=None, max_length=200)  # an owner outside the committee
     due_on: date | None = None
     status: str = Field(default=AgreementStatus.pending.value, max_length=16)
+
+
+# Codes looked up by a name built at run time (f"{prefix}{value}"), marked for `pybabel extract`.
+LOOKED_UP = (
+    N_("agreement_cancelled"), N_("agreement_done"), N_("agreement_pending"), N_("committee_is_active"),
+    N_("committee_is_concluded"), N_("committee_is_constituted"), N_("committee_is_dissolved"),
+    N_("committee_is_draft"), N_("committee_is_registered"), N_("committee_kind_participatory_budget"),
+    N_("committee_kind_program"), N_("committee_kind_works"), N_("committee_to_active"), N_("committee_to_concluded"),
+    N_("committee_to_constituted"), N_("committee_to_dissolved"), N_("committee_to_draft"),
+    N_("committee_to_registered"), N_("member_role_chair"), N_("member_role_member_at_large"),
+    N_("member_role_secretary"), N_("member_role_social_comptroller"), N_("sex_F"), N_("sex_M"), N_("sex_X"),
+)

@@ -9,9 +9,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, model_validator
 from pydantic import Field as PField
 
-from server.errors import value_error
-
 from server.committees.models import AgreementStatus, Kind, MemberRole, Sex, State
+from server.errors import value_error
 
 
 class Strict(BaseModel):

@@ -35,10 +35,10 @@ from server.complaints.models import (
     SupportCreate,
 )
 from server.complaints.workflow import OPEN_STATES, State
-from server.media.models import Publication
 from server.config import get_settings
 from server.db import new_id, utcnow
 from server.errors import AppError, Conflict, Forbidden, Invalid, NotFound
+from server.media.models import Publication
 from server.municipalities import service as municipalities
 from server.municipalities.models import Municipality
 
@@ -267,7 +267,7 @@ def add_supports(session: Session, complaint: Complaint, amount: int) -> None:
 # ------------------------------------------------------------------------------------------------ reporter
 
 
-FOLLOW_UP_LIMITED = "follow_up_rate_limited"
+FOLLOW_UP_LIMITED = i18n.N_("follow_up_rate_limited")
 
 
 def claim_follow_up(session: Session, *, municipality_code: str, folio: str, client: str | None) -> limits.Claim:

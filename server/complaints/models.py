@@ -16,6 +16,7 @@ from server import i18n
 from server.complaints.workflow import Outcome, State
 from server.db import IdMixin, SoftDeleteMixin, TimestampMixin, UTCDateTime, utcnow
 from server.geo import LonLat, geometry_column
+from server.i18n import N_
 from server.media.models import Decision, Publication, Rectangle
 from server.works.models import JSONType
 
@@ -584,3 +585,18 @@ class PublicationRulePublic(BaseModel):
 
 class PublicationRuleUpdate(Strict):
     text_public_at_once: bool
+
+
+# Codes looked up by a name built at run time (f"{prefix}{value}"), marked for `pybabel extract`.
+LOOKED_UP = (
+    N_("complaint_is_admitted"), N_("complaint_is_closed"), N_("complaint_is_extended"),
+    N_("complaint_is_inadmissible"), N_("complaint_is_needs_clarification"), N_("complaint_is_received"),
+    N_("complaint_is_referred"), N_("complaint_is_reopened"), N_("complaint_is_resolved"),
+    N_("complaint_is_under_investigation"), N_("complaint_is_withdrawn"), N_("complaint_to_admitted"),
+    N_("complaint_to_closed"), N_("complaint_to_extended"), N_("complaint_to_inadmissible"),
+    N_("complaint_to_needs_clarification"), N_("complaint_to_received"), N_("complaint_to_referred"),
+    N_("complaint_to_reopened"), N_("complaint_to_resolved"), N_("complaint_to_under_investigation"),
+    N_("kind_complaint"), N_("kind_information_request"), N_("kind_report"), N_("kind_suggestion"),
+    N_("outcome_not_upheld"), N_("outcome_upheld"), N_("priority_high"), N_("priority_low"), N_("priority_normal"),
+    N_("priority_urgent"),
+)

@@ -190,7 +190,7 @@ def transition(session: Session, *, actor: Actor, municipality: Municipality, co
     term = deadlines.term_for(session, municipality, complaint.kind)
     if target in (State.resolved, State.inadmissible, State.needs_clarification, State.referred) and not answer:
         raise Invalid.for_field("public_answer", "public_answer_required",
-                                state=i18n.Words(es=workflow.label(target, "es"), en=workflow.label(target, "en")))
+                                state=i18n.term(workflow.LABELS[target]))
     if target == State.resolved:
         if data.outcome is None:
             raise Invalid.for_field("outcome", "outcome_required")

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from enum import Enum
 
+from server.i18n import N_, translate
+
 
 class State(str, Enum):
     received = "received"  # recibida
@@ -86,18 +88,20 @@ CLOSED_STATES = frozenset(State) - OPEN_STATES
 RUNNING_STATES = frozenset({State.received, State.admitted, State.under_investigation, State.extended,
                             State.reopened})
 
+# A state's name as a title ("Recibida", "Turnada a la autoridad competente"): catalogue entries
+# complaint_state_<state>.
 LABELS = {
-    State.received: ("Recibida", "Received"),
-    State.needs_clarification: ("Requiere aclaración", "Needs clarification"),
-    State.admitted: ("Admitida", "Admitted"),
-    State.inadmissible: ("Improcedente", "Inadmissible"),
-    State.referred: ("Turnada a la autoridad competente", "Referred to the competent body"),
-    State.under_investigation: ("En investigación", "Under investigation"),
-    State.extended: ("En investigación (prórroga)", "Under investigation (extended)"),
-    State.resolved: ("Resuelta", "Resolved"),
-    State.closed: ("Concluida", "Closed"),
-    State.reopened: ("Reabierta", "Reopened"),
-    State.withdrawn: ("Desistida", "Withdrawn"),
+    State.received: N_("complaint_state_received"),
+    State.needs_clarification: N_("complaint_state_needs_clarification"),
+    State.admitted: N_("complaint_state_admitted"),
+    State.inadmissible: N_("complaint_state_inadmissible"),
+    State.referred: N_("complaint_state_referred"),
+    State.under_investigation: N_("complaint_state_under_investigation"),
+    State.extended: N_("complaint_state_extended"),
+    State.resolved: N_("complaint_state_resolved"),
+    State.closed: N_("complaint_state_closed"),
+    State.reopened: N_("complaint_state_reopened"),
+    State.withdrawn: N_("complaint_state_withdrawn"),
 }
 
 
@@ -110,5 +114,4 @@ def open311_status(state: State) -> str:
 
 
 def label(state: State, language: str) -> str:
-    spanish, english = LABELS[state]
-    return english if language == "en" else spanish
+    return translate(LABELS[state], language)

@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from server.errors import AppError
-from server.i18n import Words, join_words, register_words
+from server.i18n import N_, Term, Words, join_words, register_words, term
 from server.inspections.models import Question, QuestionKind, Severity
 
 CHOICES = (QuestionKind.single_choice, QuestionKind.multiple_choice)
@@ -210,53 +210,49 @@ def _labels(question: Question) -> Words:
     return Words(es=join_words(spanish, "es"), en=join_words(english, "en"))
 
 
-def expected(question: Question) -> Words:
+def expected(question: Question) -> Term:
     """What a question expects, in words: "Sí o No", "una de estas opciones: Bueno, Regular o Malo"..."""
     kind = question.kind
     if kind in CHOICES:
         labels = _labels(question)
         if kind == QuestionKind.single_choice:
-            return Words(es=f"una de estas opciones: {labels.es}", en=f"one of these options: {labels.en}")
-        return Words(es=f"una o varias de estas opciones: {labels.es}",
-                     en=f"one or more of these options: {labels.en}")
+            return term("expect_one_of", options=labels)
+        return term("expect_some_of", options=labels)
     if kind == QuestionKind.number:
         low, high = question.min, question.max
         if low is not None and high is not None:
-            return Words(es=f"un número entre {_show(low)} y {_show(high)}",
-                         en=f"a number between {_show(low)} and {_show(high)}")
+            return term("expect_number_between", low=_show(low), high=_show(high))
         if low is not None:
-            return Words(es=f"un número igual o mayor que {_show(low)}",
-                         en=f"a number equal to or greater than {_show(low)}")
+            return term("expect_number_at_least", low=_show(low))
         if high is not None:
-            return Words(es=f"un número igual o menor que {_show(high)}",
-                         en=f"a number equal to or less than {_show(high)}")
-        return Words(es="un número", en="a number")
-    return {
-        QuestionKind.yes_no: Words(es="Sí o No", en="Yes or No"),
-        QuestionKind.text: Words(es="un texto", en="a text"),
-        QuestionKind.date: Words(es="una fecha (AAAA-MM-DD)", en="a date (YYYY-MM-DD)"),
-        QuestionKind.photo: Words(es="una foto", en="a photo"),
-        QuestionKind.point: Words(es="un punto en el mapa", en="a point on the map"),
-    }[kind]
+            return term("expect_number_at_most", high=_show(high))
+        return term("expect_number")
+    return term(EXPECTED[kind])
+
+
+# What the other kinds of question expect, in words.
+EXPECTED = {QuestionKind.yes_no: N_("expect_yes_no"), QuestionKind.text: N_("expect_text"),
+            QuestionKind.date: N_("expect_date"), QuestionKind.photo: N_("expect_photo"),
+            QuestionKind.point: N_("expect_point")}
 
 
 def _check(question: Question, answer: Any, municipality: Any,
            photo_exists: Callable[[uuid.UUID], bool] | None) -> tuple[str, dict[str, Any]] | None:
     kind = question.kind
-    wrong = ("answer_wrong_type", {"expected": expected(question)})
+    wrong = (N_("answer_wrong_type"), {"expected": expected(question)})
     if kind == QuestionKind.yes_no:
         return None if isinstance(answer, bool) else wrong
     keys = {o.key for o in question.options}
     if kind == QuestionKind.single_choice:
         if not isinstance(answer, str):
             return wrong
-        return None if answer in keys else ("answer_option_unknown", {"value": answer, "expected": expected(question)})
+        return None if answer in keys else (N_("answer_option_unknown"), {"value": answer, "expected": expected(question)})
     if kind == QuestionKind.multiple_choice:
         if not isinstance(answer, list) or not all(isinstance(item, str) for item in answer) \
                 or len(set(answer)) != len(answer):
             return wrong
         unknown = [item for item in answer if item not in keys]
-        return ("answer_option_unknown", {"value": ", ".join(unknown), "expected": expected(question)}) \
+        return (N_("answer_option_unknown"), {"value": ", ".join(unknown), "expected": expected(question)}) \
             if unknown else None
     if kind == QuestionKind.number:
         if not isinstance(answer, (int, float)) or isinstance(answer, bool):
@@ -264,17 +260,17 @@ def _check(question: Question, answer: Any, municipality: Any,
         low = question.min if question.min is not None else float("-inf")
         high = question.max if question.max is not None else float("inf")
         if not low <= answer <= high:
-            return "answer_out_of_range", {"expected": expected(question)}
+            return N_("answer_out_of_range"), {"expected": expected(question)}
         return None
     if kind == QuestionKind.text:
         if not isinstance(answer, str):
             return wrong
-        return ("answer_too_long", {"limit": TEXT_MAX}) if len(answer) > TEXT_MAX else None
+        return (N_("answer_too_long"), {"limit": TEXT_MAX}) if len(answer) > TEXT_MAX else None
     if kind == QuestionKind.date:
         try:
             date.fromisoformat(answer)
         except (TypeError, ValueError):
-            return "answer_bad_date", {}
+            return N_("answer_bad_date"), {}
         return None
     if kind == QuestionKind.photo:
         try:
@@ -282,7 +278,7 @@ def _check(question: Question, answer: Any, municipality: Any,
         except ValueError:
             photo_id = None
         if photo_id is None or (photo_exists is not None and not photo_exists(photo_id)):
-            return "answer_photo_unknown", {}
+            return N_("answer_photo_unknown"), {}
         return None
     return _check_point(answer, municipality)
 
@@ -295,18 +291,18 @@ def _check_point(answer: Any, municipality: Any) -> tuple[str, dict[str, Any]] |
         shape = geo.parse_geojson(answer, allowed=("Point",), field="answer")
     except AppError as error:
         if error.code == "coordinates_look_swapped":
-            return "answer_point_swapped", {}
-        return "answer_point_invalid", {}
+            return N_("answer_point_swapped"), {}
+        return N_("answer_point_invalid"), {}
     if municipality is not None:
         try:
             municipalities.check_point(municipality, lon=shape.x, lat=shape.y)
         except AppError as error:
             if error.code == "coordinates_swapped":
-                return "answer_point_swapped", {}
+                return N_("answer_point_swapped"), {}
             if error.code == "point_in_other_municipality":
-                return "answer_point_elsewhere", {key: error.params[key] for key in ("other", "other_code")} | {
+                return N_("answer_point_elsewhere"), {key: error.params[key] for key in ("other", "other_code")} | {
                     "municipality": municipality.name}
-            return "answer_point_outside", {"municipality": municipality.name}
+            return N_("answer_point_outside"), {"municipality": municipality.name}
     return None
 
 
@@ -314,3 +310,11 @@ def _show(value: float | None) -> str:
     if value is None:
         return "—"
     return str(int(value)) if float(value).is_integer() else str(value)
+
+
+# Codes looked up by a name built at run time (f"{prefix}{value}"), marked for `pybabel extract`.
+LOOKED_UP = (
+    N_("finding_severity_critical"), N_("finding_severity_high"), N_("finding_severity_low"),
+    N_("finding_severity_medium"), N_("severity_critical"), N_("severity_high"), N_("severity_low"),
+    N_("severity_medium"),
+)

@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 
 from server.auth.actor import ANONYMOUS, Actor
 from server.errors import Invalid, NotFound
-from server.i18n import Language, translate
+from server.i18n import N_, Language, translate
 from server.inspections.models import ReportQuery, Severity, Visit, VisitFinding, VisitPhoto
 from server.municipalities.models import Municipality
 
@@ -360,3 +360,12 @@ def compile_public(session: Session, *, municipality: Municipality, committee_id
     data = _content(session, municipality=municipality, committee_view=view, period=period, version=PUBLIC,
                     language=language)
     return PublicCommitteeReport(**data, note=translate("report_public_note", language))
+
+
+# Codes looked up by a name built at run time (f"{prefix}{value}"), marked for `pybabel extract`.
+LOOKED_UP = (
+    N_("report_committee_kind_participatory_budget"), N_("report_committee_kind_program"),
+    N_("report_committee_kind_works"), N_("report_month_1"), N_("report_month_2"), N_("report_month_3"),
+    N_("report_month_4"), N_("report_month_5"), N_("report_month_6"), N_("report_month_7"), N_("report_month_8"),
+    N_("report_month_9"), N_("report_month_10"), N_("report_month_11"), N_("report_month_12"),
+)

@@ -17,16 +17,15 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from server import geo
 from server.auth import service as auth
 from server.auth.actor import ANONYMOUS, Actor
 from server.complaints import service as complaints
-from server.complaints.service import public_views
 from server.complaints import triage, workflow
 from server.complaints.models import Category, Complaint, ComplaintPublic
+from server.complaints.service import public_views
 from server.complaints.workflow import State
 from server.errors import AppError, BadRequest, Forbidden, NotFound, Unauthorized
-from server.i18n import Language, translate
+from server.i18n import N_, Language, translate
 from server.municipalities import service as municipalities
 from server.municipalities.models import Municipality
 from server.open311.models import (
@@ -330,3 +329,10 @@ def _media_url(session: Session, municipality: Municipality, photo_ids: list[uui
             chosen = shown.variants.get(PHOTO_SIZE) or shown.variants[max(shown.variants, key=int)]
             return base_url.rstrip("/") + chosen.url
     return None
+
+
+# Codes looked up by a name built at run time (f"{prefix}{value}"), marked for `pybabel extract`.
+LOOKED_UP = (
+    N_("open311_api_key_expired"), N_("open311_api_key_invalid"), N_("open311_api_key_revoked"),
+    N_("open311_outcome_not_upheld"), N_("open311_outcome_upheld"),
+)

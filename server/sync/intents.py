@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from server.auth.actor import Actor, require_user
 from server.complaints.models import ComplaintCreate, InformationCreate, SupportCreate
 from server.complaints.workflow import State
+from server.i18n import N_
 from server.inspections.models import VisitCreate
 from server.municipalities.models import Municipality
 from server.sync import attachments
@@ -138,7 +139,7 @@ def complaint_edit(session: Session, ctx: Context, data: SyncComplaintEdit) -> O
     if applied:
         return Outcome("complaint", complaint.id, data={"version": complaint.version})
     return Outcome("complaint", complaint.id, status="noted", data={"version": complaint.version},
-                   message_code="sync_edit_noted")
+                   message_code=N_("sync_edit_noted"))
 
 
 def complaint_support(session: Session, ctx: Context, data: SyncComplaintRef) -> Outcome:

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from server.municipalities.models import Municipality
 from server.works import risks
 from server.works.models import Work, WorkCard, WorkSummary
+from server.works.summary import summary_fields, today_in, zones_of
 
 LANGUAGES = ("es", "en")
 # Bump when the summary's content changes in a way its schema and the risk rules below do not show.
@@ -63,8 +64,6 @@ def _render_rows(session: Session, rows: Iterable[Any], *, today: date,
                 languages: Iterable[str]) -> dict[tuple[uuid.UUID, str], str]:
     """The cards of works given as rows with SUMMARY_FIELDS (ORM objects or plain rows), by (id, language);
     their zones are read once for every language."""
-    from server.works.service import summary_fields, zones_of
-
     rows = list(rows)
     zones = zones_of(session, [row.id for row in rows])
     return {(row.id, language): WorkSummary(**summary_fields(row, zones[row.id], today, language)).model_dump_json()
@@ -128,8 +127,6 @@ def refresh_municipality(municipality_id: str) -> int:
 
 
 def _today(municipality: Municipality) -> date:
-    from server.works.service import today_in
-
     return today_in(municipality)
 
 

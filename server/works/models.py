@@ -14,11 +14,11 @@ from pydantic import Field as PField
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
-from server.db import IdMixin, SoftDeleteMixin, TimestampMixin, UTCDateTime, utcnow
-from server.errors import ErrorDetail
 from server import i18n
-from server.errors import value_error
+from server.db import IdMixin, SoftDeleteMixin, TimestampMixin, UTCDateTime, utcnow
+from server.errors import ErrorDetail, value_error
 from server.geo import LonLat, geometry_column
+from server.i18n import N_
 from server.works import codelists
 
 JSONType = sa.JSON().with_variant(JSONB(), "postgresql")
@@ -267,6 +267,10 @@ class ZoneRef(BaseModel):
     name: str
 
 
+# The risk signals a work may show (server/works/risks.py explains and filters each one).
+RISK_CODES = ("progress_gap", "financial_ahead", "stalled", "cost_growth")
+
+
 class Risk(BaseModel):
     """A risk signal, explained in one sentence."""
 
@@ -380,8 +384,6 @@ class WorkQuery(Strict):
 
     @model_validator(mode="after")
     def _known(self) -> WorkQuery:
-        from server.works.risks import RISK_CODES
-
         unknown = [code for code in self.risk if code not in RISK_CODES]
         if unknown:
             raise value_error("risk_unknown", value=", ".join(unknown), codes=", ".join(RISK_CODES))
@@ -427,3 +429,10 @@ class ImportReport(BaseModel):
     ignored_columns: list[str] = PField(default_factory=list,
                                         description="Spreadsheet columns Vigía does not know (not imported)")
     rows: list[ImportRow] = PField(default_factory=list)
+
+
+# Codes looked up by a name built at run time (f"{prefix}{value}"), marked for `pybabel extract`.
+LOOKED_UP = (
+    N_("actual_period_reversed"), N_("planned_period_reversed"), N_("source_citizen"), N_("source_committee"),
+    N_("source_observatory"), N_("source_official"),
+)

@@ -8,7 +8,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from server.works.models import Risk, Work
+from server.i18n import N_, term, translate
+from server.works.models import RISK_CODES, Risk, Work  # noqa: F401 (RISK_CODES: read here too)
 
 # Points of difference between the official physical progress and what a committee or citizen observed.
 GAP_POINTS = 20.0
@@ -21,30 +22,11 @@ STALL_DAYS = 60
 COST_GROWTH_PCT = 10.0
 COST_GROWTH_HIGH_PCT = 25.0
 
-RISK_CODES = ("progress_gap", "financial_ahead", "stalled", "cost_growth")
 
-MESSAGES = {
-    "progress_gap": {
-        "es": "El avance físico oficial es {official:.0f} %, pero {who} observó {observed:.0f} % "
-        "({value:.0f} puntos de diferencia).",
-        "en": "Official physical progress is {official:.0f}%, but {who_en} observed {observed:.0f}% "
-        "({value:.0f} points apart).",
-    },
-    "financial_ahead": {
-        "es": "Se ha pagado {financial:.0f} % del monto, pero el avance físico es {physical:.0f} % "
-        "({value:.0f} puntos por delante).",
-        "en": "{financial:.0f}% has been paid, but physical progress is {physical:.0f}% ({value:.0f} points ahead).",
-    },
-    "stalled": {
-        "es": "Lleva {value:.0f} días sin avance físico y debía terminar el {planned_end}.",
-        "en": "No physical progress for {value:.0f} days; it was due to finish on {planned_end}.",
-    },
-    "cost_growth": {
-        "es": "El contrato creció {value:.1f} % sobre su monto original ({original} → {current} {currency}).",
-        "en": "The contract grew {value:.1f}% over its original value ({original} → {current} {currency}).",
-    },
-}
-WHO = {"committee": ("el comité de obra", "the works committee"), "citizen": ("la ciudadanía", "citizens")}
+# Each signal explained in one sentence: catalogue entries risk_<code>; who observed, risk_who_<source>.
+MESSAGES = {"progress_gap": N_("risk_progress_gap"), "financial_ahead": N_("risk_financial_ahead"),
+            "stalled": N_("risk_stalled"), "cost_growth": N_("risk_cost_growth")}
+WHO = {"committee": N_("risk_who_committee"), "citizen": N_("risk_who_citizen")}
 
 
 def _stall_reference(work: Work) -> date | None:
@@ -54,13 +36,13 @@ def _stall_reference(work: Work) -> date | None:
 def evaluate(work: Work, *, today: date, language: str = "es") -> list[Risk]:
     """The risk signals that apply to `work` today, each explained in one sentence."""
     risks: list[Risk] = []
-    lang = "en" if language == "en" else "es"
+    lang = language
     official, observed = work.physical_official_pct, work.physical_observed_pct
     if official is not None and observed is not None and official - observed >= GAP_POINTS:
         gap = official - observed
-        who_es, who_en = WHO.get(work.physical_observed_source or "citizen", WHO["citizen"])
+        who = term(WHO.get(work.physical_observed_source or "citizen", WHO["citizen"]))
         risks.append(_risk("progress_gap", "high" if gap >= 2 * GAP_POINTS else "medium", gap, lang,
-                           official=official, observed=observed, who=who_es, who_en=who_en))
+                           official=official, observed=observed, who=who))
     financial, physical = work.financial_official_pct, work.physical_official_pct
     if financial is not None and physical is not None and financial - physical >= FINANCIAL_AHEAD_POINTS:
         ahead = financial - physical
@@ -88,7 +70,7 @@ def evaluate(work: Work, *, today: date, language: str = "es") -> list[Risk]:
 
 def _risk(code: str, severity: str, value: float, lang: str, **params: Any) -> Risk:
     return Risk(code=code, severity=severity, value=round(float(value), 1),
-                message=MESSAGES[code][lang].format(value=value, **params))
+                message=translate(MESSAGES[code], lang, value=value, **params))
 
 
 def condition(code: str, *, today: date) -> sa.ColumnElement[bool]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import unicodedata
 import uuid
-from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -20,7 +19,7 @@ from server.db import new_id, utcnow
 from server.errors import Conflict, Invalid, NotFound
 from server.municipalities import service as municipalities
 from server.municipalities.models import Municipality, Zone
-from server.works import risks
+from server.works import cards
 from server.works.models import (
     ProgressCreate,
     ProgressObservation,
@@ -31,8 +30,8 @@ from server.works.models import (
     WorkSummary,
     WorkUpdate,
     WorkZone,
-    ZoneRef,
 )
+from server.works.summary import summary_fields, today_in, zones_of  # noqa: F401 (read as service.*)
 
 JSON_FIELDS = ("parties", "contract_modifications", "documents", "completion")
 
@@ -41,10 +40,6 @@ def fold(text: str) -> str:
     """Lower case without accents, so 'Pavimentación' is found by 'pavimentacion'."""
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(char for char in decomposed if not unicodedata.combining(char))
-
-
-def today_in(municipality: Municipality) -> date:
-    return municipalities.today_in(municipality)
 
 
 def oc4ids_id(municipality: Municipality, work: Work) -> str:
@@ -60,49 +55,6 @@ def get(session: Session, *, municipality: Municipality, work_id: uuid.UUID) -> 
     if work is None or work.municipality_id != municipality.id or work.deleted_at is not None:
         raise NotFound("work_not_found")
     return work
-
-
-_ZONES_OF = (  # built once: building it costs more than running it
-    sa.select(WorkZone.work_id, Zone.code, Zone.name)
-    .join(Zone, Zone.id == WorkZone.zone_id)
-    .where(WorkZone.work_id.in_(sa.bindparam("ids", expanding=True)))
-    .order_by(Zone.code)
-)
-
-
-def zones_of(session: Session, work_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[ZoneRef]]:
-    found: dict[uuid.UUID, list[ZoneRef]] = defaultdict(list)
-    if not work_ids:
-        return found
-    rows = session.execute(_ZONES_OF, {"ids": work_ids})
-    for work_id, code, name in rows:
-        found[work_id].append(ZoneRef(code=code, name=name))
-    return found
-
-
-def summary_fields(work: Work, zones: list[ZoneRef], today: date, language: str) -> dict[str, Any]:
-    return {
-        "id": work.id,
-        "identifier": work.identifier,
-        "title": work.title,
-        "status": work.status,
-        "type": work.type,
-        "sector": work.sector,
-        "budget_amount": work.budget_amount,
-        "currency": work.currency,
-        "funding_source": work.funding_source,
-        "contractor": work.contractor,
-        "zones": zones,
-        "progress": {
-            "physical_official_pct": work.physical_official_pct,
-            "financial_official_pct": work.financial_official_pct,
-            "physical_observed_pct": work.physical_observed_pct,
-            "physical_observed_source": work.physical_observed_source,
-            "last_progress_on": work.last_progress_on,
-        },
-        "risks": risks.evaluate(work, today=today, language=language),
-        "updated_at": work.updated_at,
-    }
 
 
 def summaries(session: Session, works: list[Work], *, municipality: Municipality, language: str) -> list[WorkSummary]:
@@ -225,8 +177,6 @@ def update(session: Session, *, actor: Actor, municipality: Municipality, work_i
 
 def _render_card(session: Session, municipality: Municipality, work: Work) -> None:
     """The work's public summary as it stands now, for answers that list many works (see cards.py)."""
-    from server.works import cards
-
     cards.render(session, municipality=municipality, works=[work])
 
 
@@ -288,8 +238,6 @@ def relink_zones(session: Session, *, zones: list[Zone]) -> None:
 def zones_changed(session: Session, *, municipality: Municipality, zones: list[Zone]) -> None:
     """A zone import created or changed `zones` (registered with municipalities.on_zones_changed at assembly):
     re-link the works they touch, and forget the municipality's cards, whose summaries name their zones."""
-    from server.works import cards
-
     relink_zones(session, zones=zones)
     cards.forget(session, municipality=municipality)
 

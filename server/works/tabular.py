@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from server import geo
 from server.auth.actor import Actor, authorize
 from server.errors import BadRequest, Invalid
-from server.i18n import Language
+from server.i18n import N_, Language
 from server.municipalities import service as municipalities
 from server.municipalities.models import Municipality
 from server.works import codelists, service
@@ -76,8 +76,8 @@ COLUMN_OF_NAME = {column.name: column.field for column in COLUMNS}
 # The column to name in a reason about a WorkCreate field (geometry depends on the row: wkt or latitud).
 COLUMN_OF = {**{c.field: c.name for c in reversed(COLUMNS) if c.field != "geometry"}, "identifier": "numero_obra"}
 TAX_ID_SCHEME = {"MX": "MX-RFC", "PE": "PE-RUC"}
-PARSED = {"monto": (parse_amount, "invalid_amount"), "monto_contrato": (parse_amount, "invalid_amount"),
-          **{name: (parse_day, "invalid_day") for name in ("inicio_programado", "fin_programado", "inicio_real",
+PARSED = {"monto": (parse_amount, N_("invalid_amount")), "monto_contrato": (parse_amount, N_("invalid_amount")),
+          **{name: (parse_day, N_("invalid_day")) for name in ("inicio_programado", "fin_programado", "inicio_real",
                                                            "fin_real")}}
 
 
@@ -253,7 +253,7 @@ def _adjust(from_point: bool, municipality: Municipality, language: Language):
             return mention(detail, COLUMN_OF)
         head = detail["field"].split(".")[0]
         if head == "geometry":
-            if from_point and detail["code"] in ("coordinates_swapped", "coordinates_look_swapped"):
+            if from_point and detail["code"] in ("coordinates_swapped", N_("coordinates_look_swapped")):
                 return issue("latitud", "latlon_swapped", language, municipality=municipality.name)
             return {**detail, "field": "latitud" if from_point else "wkt"}
         return {**detail, "field": COLUMN_OF.get(head, detail.get("field"))}

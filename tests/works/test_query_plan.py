@@ -11,7 +11,6 @@ import json
 import random
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
