@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 import typing
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -171,6 +171,28 @@ def _dump(result: Any) -> Any:
     return result
 
 
+@dataclass(frozen=True)
+class Caller:
+    """How an endpoint learns who calls it: the auth domain lends both when Vigía starts (server/assembly.py), so
+    this module, which every domain's routes use, imports no domain."""
+
+    resolve: Callable[[Request], Awaitable[Actor]]  # the caller (anonymous when no credentials came)
+    require: Callable[[Actor], Actor]  # 401 unless someone signed in
+
+
+_CALLER: list[Caller] = []
+
+
+def on_caller(caller: Caller) -> None:
+    _CALLER[:] = [caller]
+
+
+def _caller() -> Caller:
+    if not _CALLER:
+        raise RuntimeError("no caller resolver: server.assembly.assemble() registers auth's at start-up")
+    return _CALLER[0]
+
+
 def endpoint(
     method: str,
     path: str,
@@ -220,13 +242,10 @@ def endpoint(
         )
 
         async def run(request: Request) -> Response:
-            from server.auth.actor import require_user
-            from server.auth.http import resolve_actor
-
             edge.refuse_odd(request.path_params)
-            actor = await resolve_actor(request)
+            actor = await _caller().resolve(request)
             if auth:
-                require_user(actor)
+                _caller().require(actor)
             limit = max_bytes(request.app.state.settings) if max_bytes is not None else None
             if raw_body:
                 parsed_body: Any = await read_raw_body(request, raw_body, limit=limit)

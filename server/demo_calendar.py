@@ -107,16 +107,20 @@ def for_loading(session: Session, path: Path) -> DemoCalendar:
     return DemoCalendar(written_on=written_on, shift=shift, today=today, holiday_rules=rules)
 
 
+# The one column of the complaints table the calendar reads, named here so that this module (which complaints'
+# demo data imports) does not import the complaints domain.
+_COMPLAINTS = sa.table("complaints", sa.column("id", sa.Uuid()), sa.column("received_on", sa.Date()))
+
+
 def _recorded_shift(session: Session, path: Path) -> timedelta | None:
     """The move the demo was first loaded with, read from its first complaint; None before the first load."""
-    from server.complaints.models import Complaint
-
     source = path / "complaints.json"
     if not source.exists():
         return None
     for items in json.loads(source.read_text("utf-8"))["complaints"].values():
         for item in items[:1]:
-            received = session.scalar(sa.select(Complaint.received_on).where(Complaint.id == uuid.UUID(item["id"])))
+            received = session.scalar(sa.select(_COMPLAINTS.c.received_on)
+                                      .where(_COMPLAINTS.c.id == uuid.UUID(item["id"])))
             if received is not None:
                 return received - date.fromisoformat(item["filed_on"])
     return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from server.api import Call, endpoint
+from server.auth import me as me_view
 from server.auth import service
 from server.auth.models import DevicePublic, LoginCreate, SessionPublic
 from server.db import session_scope
@@ -31,12 +32,12 @@ def logout(call: Call) -> None:
 
 
 @endpoint("GET", "/auth/me", summary="The signed-in account, its roles, committees and observatories", tag=TAG,
-          response=service.MePublic, auth=True)
-def me(call: Call) -> service.MePublic:
+          response=me_view.MePublic, auth=True)
+def me(call: Call) -> me_view.MePublic:
     """The committees where the person is an active member today (role and the committee's state, as codes and
     in words) and the observatories they belong to (with their accreditation as citizen comptroller)."""
     with session_scope() as session:
-        return service.me(session=session, actor=call.actor, language=call.language)
+        return me_view.me(session=session, actor=call.actor, language=call.language)
 
 
 @endpoint("GET", "/auth/devices", summary="My devices", tag=TAG, response=list[DevicePublic], auth=True)

@@ -11,7 +11,7 @@ from starlette.responses import JSONResponse, Response
 from server.api import Call, endpoint
 from server.db import session_scope
 from server.errors import Conflict, NotFound
-from server.media import images, service
+from server.media import images, owners, service
 from server.media.models import (
     PhotoEvidence,
     PhotoModeration,
@@ -98,13 +98,11 @@ def moderate_photo(call: Call) -> PhotoPublic:
     """For photos that are not a complaint's (an inspection visit's, a committee's): until a moderator publishes
     one, only staff and its uploader can fetch it. A complaint's photo is decided with its complaint (`POST
     .../complaints/{id}/moderation`): here it is 409 photo_of_complaint. docs/privacy.md."""
-    from server.complaints import moderation
-
     body = call.body
     with session_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         photo = service.get(session, municipality=municipality, photo_id=call.path["photo_id"])
-        if moderation.photo_complaints(session, photo_id=photo.id):
+        if owners.decided_elsewhere(session, photo.id):
             raise Conflict("photo_of_complaint")
         photo = service.moderate(session, actor=call.actor, municipality=municipality, photo_id=photo.id,
                                  decision=body.decision, rectangles=body.rectangles,
