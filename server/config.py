@@ -63,6 +63,10 @@ class Settings(BaseSettings):
     sync_upload_expiry_hours: int = Field(168, ge=1)
     # Deletions older than this leave the sync change log (`vigia tick`); an older cursor is told to start over.
     sync_retention_days: int = Field(90, ge=1)
+    # The field app (server/pwa.py): where its build is (default: pwa/dist in a checkout, server/pwa_dist when
+    # installed), and a map tile URL template whose origin the app's Content-Security-Policy then allows.
+    vigia_pwa_dir: Path | None = None
+    vigia_map_tile_url: str | None = None
 
     @field_validator("allowed_hosts", "cors_origins", mode="before")
     @classmethod
