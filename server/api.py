@@ -55,6 +55,7 @@ class Operation:
     response: Any = None
     status: int = 200
     auth: bool = False
+    anonymous_device: bool = False
     errors: tuple[int, ...] = ()
     description: str = ""
     name: str = ""
@@ -183,6 +184,7 @@ def endpoint(
     response: Any = None,
     status: int = 200,
     auth: bool = False,
+    anonymous_device: bool = False,
     errors: tuple[int, ...] = (),
     description: str = "",
     max_bytes: Callable[[Any], int] | None = None,
@@ -190,7 +192,8 @@ def endpoint(
     responses: dict[int, str] | None = None,
 ) -> Callable[[Callable[[Call], Any]], Route]:
     """Declare an endpoint. `auth=True` means a signed-in caller is required; finer permissions are the
-    service's business (they depend on the municipality and the record).
+    service's business (they depend on the municipality and the record). The token of an anonymous device
+    (server/auth/anonymous.py) is refused with 403 except where `anonymous_device=True`.
 
     `raw_body=("text/csv", "application/json")` hands the handler `RawBody(content_type, data)` instead of a
     parsed model (file imports), up to MAX_IMPORT_BYTES, or up to `max_bytes(settings)` when given
@@ -212,6 +215,7 @@ def endpoint(
             response=response,
             status=status,
             auth=auth,
+            anonymous_device=anonymous_device,
             errors=errors,
             description=description or (handler.__doc__ or "").strip(),
             name=handler.__name__,
@@ -220,13 +224,15 @@ def endpoint(
         )
 
         async def run(request: Request) -> Response:
-            from server.auth.actor import require_user
+            from server.auth.actor import refuse_anonymous_device, require_user
             from server.auth.http import resolve_actor
 
             edge.refuse_odd(request.path_params)
             actor = await resolve_actor(request)
             if auth:
                 require_user(actor)
+            if not anonymous_device:
+                refuse_anonymous_device(actor)
             limit = max_bytes(request.app.state.settings) if max_bytes is not None else None
             if raw_body:
                 parsed_body: Any = await read_raw_body(request, raw_body, limit=limit)

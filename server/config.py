@@ -59,6 +59,9 @@ class Settings(BaseSettings):
     follow_up_max_failures_per_address: int = Field(20, ge=1)
     follow_up_max_failures_per_folio: int = Field(10, ge=1)
     follow_up_window_minutes: int = Field(15, ge=1)
+    # Anonymous devices (docs/sync.md, "Anonymous devices"): enrolments allowed per client address per window.
+    anonymous_device_max_per_address: int = Field(10, ge=1)
+    anonymous_device_window_minutes: int = Field(60, ge=1)
     # Sync (docs/sync.md): an unfinished photo upload is kept this long after its last chunk.
     sync_upload_expiry_hours: int = Field(168, ge=1)
     # Deletions older than this leave the sync change log (`vigia tick`); an older cursor is told to start over.

@@ -1253,6 +1253,17 @@ MESSAGES: dict[str, dict[str, str]] = {
         "complaint's folio and follow-up code.",
     },
     # --- end of the block for issue 13's small things
+    # issue 15 (field app)
+    "anonymous_device_forbidden": {
+        "es": "Este teléfono está inscrito sin cuenta: solo puede presentar quejas anónimas, agregarles fotos e "
+              "información, retirarlas y consultarlas. Para lo demás, inicie sesión.",
+        "en": "This phone is enrolled without an account: it can only file anonymous complaints, add photos and "
+              "information to them, withdraw them and follow them. Sign in for anything else.",
+    },
+    "anonymous_device_rate_limited": {
+        "es": "Demasiados teléfonos inscritos desde esta conexión. Intente de nuevo en {minutes} minutos.",
+        "en": "Too many phones enrolled from this connection. Try again in {minutes} minutes.",
+    },
 }
 
 # Pydantic's error types, rendered in each language; `ctx` values fill the placeholders (an enumeration's codes

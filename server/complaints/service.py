@@ -236,7 +236,8 @@ def staff_views(session: Session, complaints: list[Complaint], *, municipality: 
                               phone=complaint.contact_phone)
         views.append(ComplaintStaff(
             **fields,
-            reporter_id=complaint.reporter_id,
+            # An anonymous complaint names no account (one filed by an anonymous device has one, of the phone).
+            reporter_id=None if complaint.anonymous else complaint.reporter_id,
             anonymous=complaint.anonymous,
             contact=contact,
             confidential=complaint.confidential,
