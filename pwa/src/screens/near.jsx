@@ -29,6 +29,12 @@ function distance(m) {
   return m < 1000 ? t('distance_m', { n: Math.round(m) }) : t('distance_km', { n: (m / 1000).toFixed(1) });
 }
 
+function statusLabel(code) {
+  const key = 'status_' + code;
+  const label = t(key);
+  return label === key ? code : label;
+}
+
 function pct(value) {
   return value == null ? t('no_data') : `${Math.round(value)} %`;
 }
@@ -46,7 +52,7 @@ function WorkCard({ work }) {
       <h3>{work.title}</h3>
       <p class="meta">
         {work.distance_m != null && <span>{distance(work.distance_m)}</span>}
-        <span>{t('status')}: {work.status}</span>
+        <span>{t('status')}: {statusLabel(work.status)}</span>
         {work.zones?.[0] && <span>{work.zones[0].name}</span>}
       </p>
       <label class="bar">

@@ -57,6 +57,7 @@ function Item({ ctx, item }) {
           <progress max={photos.length} value={sent} /></p>
       )}
       {item.message && <p class={item.state === 'rejected' ? 'problem' : 'note'}>{item.message}</p>}
+      {item.details?.length > 0 && <ul class="details">{item.details.map((d) => <li>{d}</li>)}</ul>}
       {failed && <p class="problem">{t('photo_failed', { message: failed.error })}</p>}
       {item.data?.follow_up_code && <Receipt municipality={item.municipality} folio={item.data.folio} code={item.data.follow_up_code} />}
       {!item.data?.follow_up_code && item.data?.folio && <p>{t('folio')}: <span class="folio">{item.data.folio}</span></p>}
@@ -84,7 +85,7 @@ function Storage() {
 }
 
 export function Outbox({ ctx }) {
-  useRefresh(ctx, (what) => 'outbox' in what || 'run' in what || 'language' in what);
+  const version = useRefresh(ctx, (what) => 'outbox' in what || 'run' in what || 'language' in what);
   const [items, setItems] = useState(null);
   const [receipts, setReceipts] = useState([]);
   const [last, setLast] = useState(null);
@@ -92,16 +93,15 @@ export function Outbox({ ctx }) {
     ctx.engine.list().then(setItems);
     ctx.db.getAll('receipts').then(setReceipts);
     ctx.db.get('meta', 'sync:last').then(setLast);
-  });
+  }, [version]);
   const running = ctx.engine.isRunning();
   const shown = new Set((items || []).map((item) => item.payload?.id));
   const older = receipts.filter((r) => !shown.has(r.complaint_id));
   return (
     <section aria-labelledby="outbox-title">
       <h1 id="outbox-title" tabIndex={-1}>{t('outbox_title')}</h1>
-      <button type="button" class="primary" onClick={() => ctx.syncNow()} disabled={running} aria-busy={running}>
-        {running ? t('syncing') : t('sync_now')}
-      </button>
+      <button type="button" class="primary" onClick={() => ctx.syncNow()} aria-busy={running}>{t('sync_now')}</button>
+      {running && <p class="muted" role="status">{t('syncing')}</p>}
       {last && (last.ok ? <p class="muted">{t('last_sync', { when: formatDate(last.at) })}</p>
         : <p class="muted" role="status">{t('sync_failed', { error: last.error?.code === 'network' ? t('network_error') : last.error?.message })}</p>)}
       {items && !items.length && <p>{t('outbox_empty')}</p>}

@@ -42,9 +42,9 @@ export function App({ ctx }) {
   const online = useOnline();
   const main = useRef(null);
   const first = useRef(true);
-  useRefresh(ctx, (what) => 'language' in what || 'session' in what);
+  const version = useRefresh(ctx, (what) => 'language' in what || 'session' in what);
   const [session, setSession] = useState(null);
-  useEffect(() => { ctx.engine.userSession().then(setSession); });
+  useEffect(() => { ctx.engine.userSession().then(setSession); }, [version]);
   useEffect(() => {
     if (first.current) { first.current = false; return; }
     main.current?.querySelector('h1')?.focus(); // a screen change moves focus to its title (screen readers)

@@ -1,29 +1,15 @@
 import { useEffect, useState, useReducer } from 'preact/hooks';
 
-/** Re-render when the context's events or the engine's changes fire. */
+/** A counter that grows when the context's events or the engine's changes pass `filter`: use it as an effect's
+ * dependency to reload what the screen shows. */
 export function useRefresh(ctx, filter = () => true) {
-  const [, bump] = useReducer((n) => n + 1, 0);
+  const [n, bump] = useReducer((x) => x + 1, 0);
   useEffect(() => {
     const off1 = ctx.events.on((what) => filter(what) && bump());
     const off2 = ctx.engine.onChange((what) => filter(what) && bump());
     return () => { off1(); off2(); };
   }, []);
-}
-
-/** A value loaded asynchronously, reloaded when `deps` change or when the engine reports a change. */
-export function useLoad(ctx, load, deps = [], filter = () => true) {
-  const [value, setValue] = useState(undefined);
-  const [, bump] = useReducer((n) => n + 1, 0);
-  useEffect(() => {
-    const off = ctx.engine.onChange((what) => filter(what) && bump());
-    return off;
-  }, []);
-  useEffect(() => {
-    let live = true;
-    load().then((v) => live && setValue(v)).catch(() => live && setValue(null));
-    return () => { live = false; };
-  });
-  return value;
+  return n;
 }
 
 export function useOnline() {

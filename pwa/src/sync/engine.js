@@ -52,8 +52,18 @@ export function createEngine({
   async function anonSession() {
     const held = await db.get('meta', 'session:anon');
     if (held && (!held.expires_at || Date.parse(held.expires_at) > Date.now() + 60_000)) return held;
-    const device_id = await deviceId(ANON);
-    const { data } = await request(env, 'POST', '/api/v1/auth/anonymous-device', { body: { device_id } });
+    let device_id = await deviceId(ANON);
+    let data;
+    try {
+      ({ data } = await request(env, 'POST', '/api/v1/auth/anonymous-device', { body: { device_id } }));
+    } catch (error) {
+      // the server enrolled this id but its answer was lost (or the token expired): a device id is enrolled once,
+      // so take a fresh one. Nothing was pushed with the old one without its token, so no follow-up code is lost.
+      if (!(error instanceof ApiError && error.code === 'device_taken')) throw error;
+      device_id = uuid();
+      await db.put('meta', device_id, `device:${ANON}`);
+      ({ data } = await request(env, 'POST', '/api/v1/auth/anonymous-device', { body: { device_id } }));
+    }
     const session = { token: data.token, device_id: data.device_id || device_id, expires_at: data.expires_at || null };
     await db.put('meta', session, 'session:anon');
     return session;
@@ -253,7 +263,13 @@ export function createEngine({
       return;
     }
     if (result.status === 'rejected') {
-      await update(item.id, () => ({ state: 'rejected', message: result.error?.message || result.error?.code, code: result.error?.code, data }));
+      await update(item.id, () => ({
+        state: 'rejected',
+        message: result.error?.message || result.error?.code,
+        code: result.error?.code,
+        details: (result.error?.details || []).map((d) => d.message || d.msg || d.code).filter(Boolean),
+        data,
+      }));
       return;
     }
     const state = result.status === 'noted' ? 'noted' : 'sent';
