@@ -42,7 +42,7 @@ export function SignIn({ ctx }) {
     return (
       <section aria-labelledby="account-title">
         <h1 id="account-title" tabIndex={-1}>{t('nav_account')}</h1>
-        <p>{t('signed_in_as', { name: session.user.name || session.user.email })}</p>
+        <p>{t('signed_in_as', { name: session.user.full_name || session.user.email })}</p>
         <button type="button" onClick={signOut}>{t('signout')}</button>
       </section>
     );
