@@ -102,10 +102,15 @@ def test_a_phone_without_an_account_files_uploads_pulls_and_follows(anon_client:
     assert mine[0]["data"]["missing_attachments"] == []
     assert {item["scope"] for item in items} == {"mine"}  # nothing else: no works, forms or committees
 
+    second = uuid.uuid4()
+    another = mutation("complaint.attach_photo", {"complaint_id": complaint_id, "attachment": {
+        "id": str(second), "sha256": hashlib.sha256(b"another photo").hexdigest()}})
     information = mutation("complaint.add_information", {"complaint_id": complaint_id,
                                                          "text": "Hoy siguen los escombros en la banqueta."})
     withdrawal = mutation("complaint.withdraw", {"complaint_id": complaint_id, "reason": "Ya lo arreglaron."})
-    assert [r["status"] for r in push(client, phone, information, withdrawal)] == ["applied", "applied"]
+    results = push(client, phone, another, information, withdrawal)
+    assert [r["status"] for r in results] == ["applied", "applied", "applied"]
+    assert results[0]["data"]["missing_attachments"] == [str(second)]
 
     followed = client.post(f"{COMPLAINTS}/follow-up", json={"folio": folio, "code": code})
     assert followed.status_code == 200 and followed.json()["state"] == "withdrawn"
