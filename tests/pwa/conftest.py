@@ -68,9 +68,15 @@ def chromium():
 
 
 @pytest.fixture
-def app_server(backend: Backend, tmp_path, pwa_dist) -> Iterator[tuple[str, db.Database]]:
+def served_dist(pwa_dist) -> Path:
+    """The build the server serves (a test that changes it overrides this with a copy)."""
+    return pwa_dist
+
+
+@pytest.fixture
+def app_server(backend: Backend, tmp_path, served_dist) -> Iterator[tuple[str, db.Database]]:
     """`vigia serve` over a fresh committed demo database, serving the built app at /."""
-    template = backend.settings.model_copy(update={"media_dir": tmp_path / "media", "vigia_pwa_dir": pwa_dist})
+    template = backend.settings.model_copy(update={"media_dir": tmp_path / "media", "vigia_pwa_dir": served_dist})
     with committed_demo_database(backend.name, tmp_path, template) as (settings, database):
         configure_settings(settings)
         db.configure(database)
