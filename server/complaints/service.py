@@ -227,6 +227,7 @@ def staff_views(session: Session, complaints: list[Complaint], *, municipality: 
     """The comptroller's view: everything, with the reporter, contact, moderation and deadlines."""
     day = deadlines.term_day(session, municipality)
     photos = publication.photos_of(session, [c.id for c in complaints])
+    originals = publication.originals_of(session, [c.id for c in complaints])
     views = []
     for complaint, fields in zip(complaints, _views(session, complaints, municipality, language, STAFF),
                                  strict=True):
@@ -243,6 +244,7 @@ def staff_views(session: Session, complaints: list[Complaint], *, municipality: 
             confidential=complaint.confidential,
             public_description=complaint.public_description,
             photo_publication={str(photo_id): state for photo_id, state in photos[complaint.id]},
+            photo_original_sha256=originals[complaint.id],
             priority=complaint.priority,
             assignee_id=complaint.assignee_id,
             extended=complaint.extended,

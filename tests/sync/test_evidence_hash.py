@@ -39,6 +39,12 @@ def test_the_originals_hash_reaches_staff_with_the_photo(live: TestClient) -> No
     whole = live.get(f"{PHOTOS}/{sent_whole}/evidence", headers=staff).json()
     assert whole["original_sha256"] is None
 
+    complaint = live.get(f"/api/v1/municipalities/10005/complaints/{complaint_id}", headers=staff).json()
+    assert complaint["photo_original_sha256"] == {str(downscaled): original}
+    reporter = live.get(f"/api/v1/municipalities/10005/complaints/{complaint_id}",
+                        headers={"Authorization": f"Bearer {phone.token}"}).json()
+    assert "photo_original_sha256" not in reporter and "original_sha256" not in str(reporter)
+
     public = live.get(f"{PHOTOS}/{downscaled}", headers=staff).json()
     assert "original_sha256" not in public
     volunteer = live.get(f"{PHOTOS}/{downscaled}/evidence", headers={"Authorization": f"Bearer {phone.token}"})
