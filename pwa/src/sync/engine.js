@@ -28,6 +28,7 @@ export function createEngine({
   const env = { fetch: fetchImpl, base, language };
   const listeners = new Set();
   let running = null; // the run in progress in this tab (the Web Lock covers other tabs)
+  let again = false;
   let seq = 0;
 
   const changed = (what = {}) => listeners.forEach((listener) => listener(what));
@@ -175,7 +176,10 @@ export function createEngine({
 
   /** Run once; a run already going (this tab or another) is not doubled. Returns {ok, busy, error}. */
   async function run() {
-    if (running) return running;
+    if (running) {
+      again = true; // asked during a run that may have passed its push already: run once more after it
+      return running;
+    }
     const go = async () => {
       try {
         const result = await runLocked();
@@ -195,11 +199,17 @@ export function createEngine({
       }
       return go();
     })();
+    let result;
     try {
-      return await running;
+      result = await running;
     } finally {
       running = null;
     }
+    if (again) {
+      again = false;
+      return run();
+    }
+    return result;
   }
 
   async function runLocked() {

@@ -150,3 +150,24 @@ test('pull stores by scope, honours deletions, removed scopes and reset, and kee
   assert.equal(await db.get('meta', 'session:user'), undefined);
   assert.equal(await db.get('meta', 'cursor:u1'), undefined);
 });
+
+test('a run asked for while one is going runs again after it (a mutation saved mid-run is not left waiting)', async () => {
+  let release;
+  const gate = new Promise((resolve) => { release = resolve; });
+  let pushes = 0;
+  const { engine } = await fresh(async ({ path, body }) => {
+    if (path === '/api/v1/auth/anonymous-device') return enrol(path);
+    pushes += 1;
+    if (pushes === 1) await gate;
+    return { body: { protocol: 'vigia-sync/1', ok: true, results: body.mutations.map((m) => ({ id: m.id, status: 'applied', data: {} })) } };
+  });
+  await engine.enqueue(complaint(1));
+  const first = engine.run();
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  await engine.enqueue(complaint(2)); // saved while the first push is on the wire
+  const second = engine.run();
+  release();
+  await Promise.all([first, second]);
+  assert.deepEqual((await engine.list()).map((item) => item.state), ['sent', 'sent']);
+  assert.equal(pushes, 2);
+});
