@@ -57,7 +57,7 @@ def content_security_policy(settings: Settings) -> str:
 
 
 def _origin(url: str | None) -> str | None:
-    """The origin of a tile URL template ("https://tiles.example.org/{z}/{x}/{y}.png" -> "https://tiles.example.org")."""
+    """The origin of a tile URL template: "https://tiles.example.org/{z}/{x}/{y}.png" -> "https://tiles.example.org"."""
     if not url:
         return None
     parts = urlsplit(url)

@@ -33,7 +33,8 @@ class AttachmentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: uuid.UUID
-    sha256: str = PField(min_length=64, max_length=64, description="of the bytes that will be uploaded: hex, lower case")
+    sha256: str = PField(min_length=64, max_length=64,
+                         description="of the bytes that will be uploaded: hex, lower case")
     original_sha256: str | None = PField(None, min_length=64, max_length=64, description=(
         "of the camera's original before the phone downscaled it (kept as evidence, shown to staff): hex"))
 
