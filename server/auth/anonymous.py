@@ -7,7 +7,9 @@ app made. The token may push `complaint.file` with `"anonymous": true` and the a
 withdrawal of the complaints that device filed, upload their photos, and pull them back (scope `mine`); any
 other endpoint or intent is `403 anonymous_device_forbidden`. Staff never see which device filed an anonymous
 complaint (server/complaints/service.py). Enrolments are limited per client address (counted in the database
-as keyed hashes: no address is kept)."""
+as keyed hashes: no address is kept). Once none of its tokens can be used any more (expired, signed out or
+revoked), `vigia tick` deletes the account with its device: its complaints stay, anonymous, with no account, as
+if a signed-in person had filed them anonymously."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from sqlalchemy.orm import Session
 from server import limits
 from server.auth.credentials import new_token, token_digest
 from server.auth.models import AccessToken, AnonymousDeviceCreate, AnonymousDevicePublic, Device, User
+from server.complaints.models import Complaint
 from server.config import get_settings
 from server.db import new_id, utcnow
 from server.errors import Conflict
@@ -64,3 +67,22 @@ def enrol(session: Session, *, data: AnonymousDeviceCreate) -> AnonymousDevicePu
     session.add(record)
     session.flush()
     return AnonymousDevicePublic(token=token, device_id=device.id, expires_at=record.expires_at)
+
+
+def prune(session: Session) -> int:
+    """Delete the anonymous accounts whose every token has expired or was revoked (`vigia tick`): nothing can act
+    through them again, so the link from their complaints to the phone goes too. Their devices, tokens and stored
+    push results go with them; the complaints stay, anonymous, with no account. How many accounts went."""
+    now = utcnow()
+    usable = sa.select(AccessToken.id).join(Device, Device.id == AccessToken.device_id).where(
+        AccessToken.user_id == User.id, AccessToken.revoked_at.is_(None), AccessToken.expires_at > now,
+        Device.revoked_at.is_(None))
+    dead = list(session.scalars(sa.select(User.id).where(User.is_anonymous_device.is_(True), ~usable.exists())))
+    if not dead:
+        return 0
+    # Explicitly, not only by the foreign key's SET NULL: through the ORM, so the change log sees it.
+    for complaint in session.scalars(sa.select(Complaint).where(Complaint.reporter_id.in_(dead))):
+        complaint.reporter_id = None
+    session.flush()
+    return session.execute(sa.delete(User).where(User.id.in_(dead)).execution_options(
+        synchronize_session=False)).rowcount or 0

@@ -221,3 +221,34 @@ def test_enrolments_are_limited_per_client_address(committed) -> None:
     error = assert_error_shape(answers[2], 429, "anonymous_device_rate_limited")
     assert int(answers[2].headers["retry-after"]) > 0 and "minutos" in error["message"]
     assert other.status_code == 201
+
+
+def test_a_phone_whose_tokens_are_dead_is_forgotten_its_complaints_stay(anon_client: TestClient,
+                                                                        committed_database) -> None:
+    from server.auth import anonymous
+
+    client = anon_client
+    gone, signed_out, alive = enrol(client), enrol(client), enrol(client)
+    photo = jpeg(160, 120)
+    _filing, result, attachment = file_with_photo(client, gone, photo)
+    assert upload(client, gone, result["record"]["id"], attachment, photo).status_code == 201
+    folio, code = result["data"]["folio"], result["data"]["follow_up_code"]
+    assert client.post("/api/v1/auth/logout",
+                       headers={"Authorization": f"Bearer {signed_out.token}"}).status_code == 204
+    with committed_database.session_scope() as session:
+        session.execute(sa.update(AccessToken).where(AccessToken.device_id == gone.device_id)
+                        .values(expires_at=utcnow() - timedelta(seconds=1)))
+    with committed_database.session_scope() as session:
+        assert anonymous.prune(session) >= 2
+    with committed_database.session_scope() as session:
+        assert session.get(Device, gone.device_id) is None and session.get(Device, signed_out.device_id) is None
+        assert session.get(Device, alive.device_id) is not None
+        complaint = session.get(Complaint, uuid.UUID(result["record"]["id"]))
+        assert complaint is not None and complaint.anonymous and complaint.reporter_id is None
+        assert session.scalar(sa.select(sa.func.count()).select_from(ComplaintPhoto)
+                              .where(ComplaintPhoto.complaint_id == complaint.id)) == 1
+        assert anonymous.prune(session) == 0
+    followed = client.post(f"{COMPLAINTS}/follow-up", json={"folio": folio, "code": code})
+    assert followed.status_code == 200 and followed.json()["folio"] == folio
+    assert_error_shape(client.get("/api/v1/sync/pull", headers=gone.headers), 401, "token_invalid")
+    assert client.get("/api/v1/sync/pull", headers=alive.headers).status_code == 200
