@@ -53,10 +53,13 @@ def test_signed_in_complaint_then_sign_out_leaves_nothing_of_the_account(phone, 
     expect(page.locator("li.item[data-state=sent]")).to_have_count(1, timeout=30_000)
     with database.session_scope() as db_session:
         rows = db_session.execute(sa.text(
-            "SELECT c.anonymous, u.email FROM complaints c JOIN users u ON u.id = c.reporter_id "
+            "SELECT c.anonymous, u.email, c.folio FROM complaints c JOIN users u ON u.id = c.reporter_id "
             "WHERE c.description = :d"), {"d": description}).all()
-    assert [tuple(row) for row in rows] == [(False, "voluntaria@vigia.example")]
+    assert [tuple(row)[:2] for row in rows] == [(False, "voluntaria@vigia.example")]
+    folio = rows[0][2]
     wait_until(page, lambda: idb(page, "records", None), what="the pulled records")  # the account's scopes
+    nav(page, "Seguimiento").click()  # "mis quejas": the account's complaints, pulled
+    expect(page.locator("li.mine").filter(has_text=folio)).to_have_count(1)
 
     nav(page, "Mi cuenta").click()
     page.get_by_role("button", name="Salir").click()
@@ -66,6 +69,9 @@ def test_signed_in_complaint_then_sign_out_leaves_nothing_of_the_account(phone, 
     assert idb(page, "meta", f"cursor:{user_id}") is None
     assert [item for item in idb(page, "outbox", None) if item["owner"] == user_id] == []
     assert idb(page, "records", None) == []
+    nav(page, "Seguimiento").click()
+    expect(page.get_by_role("heading", name="Seguimiento de una queja")).to_be_visible()
+    expect(page.locator("li.mine")).to_have_count(0)
     assert all(name.startswith("vigia-app-") for name in page.evaluate("caches.keys()"))  # only the app's files
     me = requests.get(base_url + "/api/v1/auth/me", timeout=10, headers={  # the token was revoked on the server too
         "Authorization": f"Bearer {session['token']}", "Vigia-Device": session["device_id"]})
@@ -112,11 +118,11 @@ def test_follow_up_by_typed_folio_and_code(phone, app_server):
     page.goto("/seguimiento")
     page.get_by_label("Folio").fill(folio)
     page.get_by_label("Código de seguimiento").fill(secret.replace("-", "").lower())
-    page.get_by_role("button", name="Consultar").click()
+    page.get_by_role("button", name="Consultar", exact=True).click()
     expect(page.locator(".follow-result")).to_contain_text(folio)
     expect(page.locator(".follow-result .state-label")).not_to_be_empty()
 
     page.get_by_label("Código de seguimiento").fill("ZZZ-ZZZ-ZZZ")
-    page.get_by_role("button", name="Consultar").click()
+    page.get_by_role("button", name="Consultar", exact=True).click()
     expect(page.get_by_role("alert")).not_to_be_empty()
     expect(page.locator(".follow-result")).to_have_count(0)

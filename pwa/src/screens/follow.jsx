@@ -26,6 +26,17 @@ export function Follow({ ctx }) {
     }
   };
 
+  const [receipts, setReceipts] = useState([]);
+  const [mine, setMine] = useState([]);
+  useEffect(() => {
+    ctx.db.getAll('receipts').then((all) => setReceipts(all.sort((a, b) => (a.filed_at < b.filed_at ? 1 : -1))));
+    ctx.engine.userSession().then(async (session) => {
+      if (!session) return;
+      const records = await ctx.db.getAllFromIndex('records', 'owner_scope', [session.user.id, 'mine']);
+      setMine(records.filter((r) => r.type === 'complaint').map((r) => r.data));
+    });
+  }, []);
+
   useEffect(() => {
     const params = new URLSearchParams(location.hash.slice(1));
     const f = params.get('folio');
@@ -49,6 +60,35 @@ export function Follow({ ctx }) {
         <button type="submit" class="primary" disabled={busy}>{t('follow_go')}</button>
       </form>
       {problem && <p class="problem" role="alert">{problem}</p>}
+      {receipts.length > 0 && (
+        <>
+          <h2>{t('my_receipts')}</h2>
+          <ul class="outbox">
+            {receipts.map((r) => (
+              <li class="card">
+                <p class="label">{r.label}</p>
+                <button type="button" onClick={() => { setFolio(r.folio); setCode(r.code); look(r.folio, r.code, r.municipality); }}>
+                  {t('follow_go')} {r.folio}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      {mine.length > 0 && (
+        <>
+          <h2>{t('my_complaints')}</h2>
+          <ul class="outbox">
+            {mine.map((c) => (
+              <li class="card mine">
+                <p class="label"><span class="folio">{c.folio}</span> · {c.category_name || c.category}</p>
+                <p>{t('follow_state')}: {c.state_label || c.state}{c.due_on && ` · ${t('follow_due')}: ${formatDay(c.due_on)}`}</p>
+                {c.public_answer && <p>{c.public_answer}</p>}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
       {result && (
         <article class="card follow-result" aria-live="polite">
           <h2>{result.folio} · {result.category_name}</h2>

@@ -115,6 +115,7 @@ export default {
   follow_this: 'See follow-up',
   fix_resend: 'Fix and send again',
   remove: 'Remove from outbox',
+  my_complaints: 'My complaints (signed in)',
   my_receipts: 'My anonymous complaints',
   network_error: 'no connection to the server',
   follow_title: 'Follow a complaint',

@@ -118,6 +118,7 @@ export default {
   follow_this: 'Ver seguimiento',
   fix_resend: 'Corregir y enviar de nuevo',
   remove: 'Quitar de la bandeja',
+  my_complaints: 'Mis quejas (con mi cuenta)',
   my_receipts: 'Mis quejas anónimas',
   network_error: 'sin conexión con el servidor',
   // follow-up
