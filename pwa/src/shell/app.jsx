@@ -9,6 +9,7 @@ const lazy = {
   '/bandeja': () => import('../screens/outbox.jsx').then((m) => m.Outbox),
   '/seguimiento': () => import('../screens/follow.jsx').then((m) => m.Follow),
   '/entrar': () => import('../screens/signin.jsx').then((m) => m.SignIn),
+  '/comite': () => import('../screens/committee.jsx').then((m) => m.Committee),
 };
 
 function Screen({ ctx, path }) {
@@ -55,6 +56,7 @@ export function App({ ctx }) {
     ['/quejas/nueva', t('nav_new')],
     ['/bandeja', t('nav_outbox')],
     ['/seguimiento', t('nav_follow')],
+    ...(session ? [['/comite', t('committee_title')]] : []),
     ['/entrar', session ? t('nav_account') : t('nav_signin')],
   ];
   return (
@@ -70,7 +72,7 @@ export function App({ ctx }) {
       <main id="main" ref={main}>
         <Screen ctx={ctx} path={path} />
       </main>
-      <nav class="bottom" aria-label={t('app_name')}>
+      <nav class={session ? 'bottom six' : 'bottom'} aria-label={t('app_name')}>
         {nav.map(([href, label]) => (
           <Link href={href} aria-current={path === href ? 'page' : undefined}>{label}</Link>
         ))}

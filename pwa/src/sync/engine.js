@@ -286,7 +286,8 @@ export function createEngine({
     const missing = data?.missing_attachments;
     await update(item.id, (held) => ({
       state,
-      message: result.message || result.error?.message || null,
+      // a visit far from its work is applied with warnings: show them as the item's message
+      message: result.message || result.error?.message || (data?.warnings || []).map((w) => w.message).join(' ') || null,
       data,
       record: result.record || null,
       // photos the server already holds (a replay, the same file sent before) need no upload
