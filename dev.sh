@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Vigía's two commands for a fresh Debian machine (Python 3.11+):
 #
-#   ./dev.sh demo   set everything up, then serve the demo (embedded SQLite + SpatiaLite, demo data)
-#                   at http://127.0.0.1:8000
+#   ./dev.sh demo   set everything up (the field app in pwa/ built with npm), then serve the demo (embedded
+#                   SQLite + SpatiaLite, demo data) at http://127.0.0.1:8000
 #   ./dev.sh test   set everything up, then run the whole test suite on PostgreSQL + PostGIS and on
 #                   SQLite + SpatiaLite, with a real Redis for background jobs (the tests start their own
 #                   PostgreSQL and Redis on free ports and stop them at the end), then the date-sensitive
@@ -68,9 +68,37 @@ install_system() {
   fi
   ldconfig -p 2>/dev/null | grep -q mod_spatialite || ls /usr/lib/*/mod_spatialite.so >/dev/null 2>&1 \
     || die "SpatiaLite is missing: install it with 'sudo apt-get install libsqlite3-mod-spatialite' and run this again."
+  install_node
   if [ "$with_test" = "--test" ]; then
     install_test_services
+    # The browser tests (tests/pwa) drive Debian's Chromium through Playwright; Playwright cannot download its own.
+    command -v apt-get >/dev/null 2>&1 && apt_install chromium
+    [ -x /usr/bin/chromium ] || die "Chromium is missing: install it with 'sudo apt-get install chromium' and run this again."
   fi
+}
+
+install_node() {
+  # The field app (pwa/) is built with Node.js and npm; the system's packages when they are missing.
+  [ -f pwa/package.json ] || return 0
+  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    command -v apt-get >/dev/null 2>&1 && apt_install nodejs npm
+  fi
+  command -v npm >/dev/null 2>&1 \
+    || die "the field app needs Node.js and npm: install them (sudo apt-get install nodejs npm) and run this again."
+}
+
+build_app() {
+  # npm ci + npm run build in pwa/ (docs/deployment.md), skipped when pwa/dist is newer than every source file.
+  [ -f pwa/package.json ] || return 0
+  local stamp=pwa/dist/.vigia-built
+  if [ -f "$stamp" ] && [ -z "$(find pwa \( -path pwa/node_modules -o -path pwa/dist \) -prune -o -type f \
+        -newer "$stamp" -print -quit)" ]; then
+    return 0
+  fi
+  say "building the field app (npm ci && npm run build in pwa/)"
+  (cd pwa && npm ci --no-audit --no-fund --loglevel=error && npm run build) \
+    || die "the field app did not build (see above)."
+  touch "$stamp"
 }
 
 # The newest PostgreSQL whose server (initdb) is installed; a client-only /usr/lib/postgresql/<v> does not count.
@@ -217,6 +245,7 @@ case "${1:-}" in
   demo)
     install_system
     install_python
+    build_app
     say "preparing the embedded database (var/vigia.db) and the demo data"
     "$VENV/bin/vigia" migrate
     "$VENV/bin/vigia" load-fixtures
@@ -226,7 +255,11 @@ case "${1:-}" in
   test)
     install_system --test
     install_python
+    build_app
     shift
+    # Playwright drives /usr/bin/chromium (tests/pwa/conftest.py); a browsers path of its own would send it looking
+    # for a downloaded browser instead.
+    unset PLAYWRIGHT_BROWSERS_PATH
     set +e
     suite_log=$(mktemp)
     # The whole suite: two processes, each database's tests in one of them (tests/conftest.py groups them).

@@ -55,6 +55,7 @@ class Operation:
     response: Any = None
     status: int = 200
     auth: bool = False
+    anonymous_device: bool = False
     errors: tuple[int, ...] = ()
     description: str = ""
     name: str = ""
@@ -178,6 +179,7 @@ class Caller:
 
     resolve: Callable[[Request], Awaitable[Actor]]  # the caller (anonymous when no credentials came)
     require: Callable[[Actor], Actor]  # 401 unless someone signed in
+    refuse_anonymous_device: Callable[[Actor], None]  # 403 for an anonymous phone's token outside sync
 
 
 _CALLER: list[Caller] = []
@@ -205,6 +207,7 @@ def endpoint(
     response: Any = None,
     status: int = 200,
     auth: bool = False,
+    anonymous_device: bool = False,
     errors: tuple[int, ...] = (),
     description: str = "",
     max_bytes: Callable[[Any], int] | None = None,
@@ -212,7 +215,8 @@ def endpoint(
     responses: dict[int, str] | None = None,
 ) -> Callable[[Callable[[Call], Any]], Route]:
     """Declare an endpoint. `auth=True` means a signed-in caller is required; finer permissions are the
-    service's business (they depend on the municipality and the record).
+    service's business (they depend on the municipality and the record). The token of an anonymous device
+    (server/auth/anonymous.py) is refused with 403 except where `anonymous_device=True`.
 
     `raw_body=("text/csv", "application/json")` hands the handler `RawBody(content_type, data)` instead of a
     parsed model (file imports), up to MAX_IMPORT_BYTES, or up to `max_bytes(settings)` when given
@@ -234,6 +238,7 @@ def endpoint(
             response=response,
             status=status,
             auth=auth,
+            anonymous_device=anonymous_device,
             errors=errors,
             description=description or (handler.__doc__ or "").strip(),
             name=handler.__name__,
@@ -246,6 +251,8 @@ def endpoint(
             actor = await _caller().resolve(request)
             if auth:
                 _caller().require(actor)
+            if not anonymous_device:
+                _caller().refuse_anonymous_device(actor)
             limit = max_bytes(request.app.state.settings) if max_bytes is not None else None
             if raw_body:
                 parsed_body: Any = await read_raw_body(request, raw_body, limit=limit)

@@ -17,10 +17,10 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 
-from server import __version__, db, i18n, jobs
+from server import __version__, db, i18n, jobs, pwa
 from server.api import RequestValidationError, openapi_document
 from server.assembly import assemble
 from server.audit import routes as audit_routes
@@ -251,9 +251,6 @@ def create_app(settings: Settings | None = None, *, database: db.Database | None
         language = chosen if chosen in i18n.TEXTS else _language(request)
         return HTMLResponse(render_docs(spec(), language=language))
 
-    async def root(request: Request) -> Response:
-        return RedirectResponse("/docs")
-
     middleware = [Middleware(GZipMiddleware, minimum_size=1000)]
     if settings.cors_origins:
         middleware.insert(
@@ -279,9 +276,9 @@ def create_app(settings: Settings | None = None, *, database: db.Database | None
             healthz_route,
             Route("/openapi.json", openapi, methods=["GET"], include_in_schema=False),
             Route("/docs", docs, methods=["GET"], include_in_schema=False),
-            Route("/", root, methods=["GET"], include_in_schema=False),
             *open311_routes.routes,  # /open311/v2/: Open311 GeoReport v2, with its own formats and errors
             api,
+            pwa.route(settings),  # the field app at / (server/pwa.py): last, it takes every other GET
         ],
         middleware=middleware,
         lifespan=lifespan,

@@ -22,13 +22,14 @@ def assemble() -> None:
         if _assembled:
             return
         from server import api
-        from server.auth import me
-        from server.auth.actor import require_user
+        from server.auth import anonymous, me
+        from server.auth.actor import refuse_anonymous_device, require_user
         from server.auth.http import resolve_actor
         from server.committees import changes as committee_changes
         from server.committees import service as committees
         from server.complaints import changes as complaint_changes
         from server.complaints import moderation
+        from server.complaints import service as complaints
         from server.inspections import changes as inspection_changes
         from server.media import owners
         from server.municipalities import service as municipalities
@@ -37,11 +38,13 @@ def assemble() -> None:
         from server.works import changes as work_changes
         from server.works import service as works
 
-        api.on_caller(api.Caller(resolve=resolve_actor, require=require_user))  # who calls each endpoint
+        api.on_caller(api.Caller(resolve=resolve_actor, require=require_user,  # who calls each endpoint
+                                 refuse_anonymous_device=refuse_anonymous_device))
         capture.register(*work_changes.PULLABLE, *inspection_changes.PULLABLE, *committee_changes.PULLABLE,
                          *complaint_changes.PULLABLE)
         municipalities.on_zones_changed(works.zones_changed)  # zone imports re-link works, refresh their cards
         me.on_memberships("committees", committees.memberships_of)  # /auth/me lists them
         me.on_memberships("observatories", observatories.memberships_of)
         owners.on_decided_elsewhere(moderation.photo_complaints)  # a complaint's photo is moderated with it
+        anonymous.on_forget(complaints.forget_reporters)  # a pruned anonymous phone's complaints stay, unlinked
         _assembled = True

@@ -160,7 +160,8 @@ def cmd_tick(args: argparse.Namespace) -> int:
     """Daily upkeep: complaints whose reporter did not clarify within the month are withdrawn; works' cards
     (their public summaries rendered ahead of time) are rendered again where the day or the work changed; photo
     uploads left unfinished past SYNC_UPLOAD_EXPIRY_HOURS are deleted with their partial files; the sync change
-    log drops superseded changes and deletions older than SYNC_RETENTION_DAYS; background work whose job was lost
+    log drops superseded changes and deletions older than SYNC_RETENTION_DAYS; anonymous devices whose tokens all
+    expired or were revoked are deleted (their complaints stay, anonymous); background work whose job was lost
     (Redis down or restarted) is queued again (photos whose public copies are still pending). Exit 1 if that last
     chore could not run (Redis or the database did not answer): the next tick tries again."""
     import sqlalchemy as sa
@@ -192,6 +193,11 @@ def cmd_tick(args: argparse.Namespace) -> int:
     with session_scope() as session:
         ended = limits.prune(session)
     print(f"{ended} ended rate-limit windows deleted", file=sys.stderr)
+    from server.auth import anonymous  # phones enrolled without an account whose tokens can no longer be used
+
+    with session_scope() as session:
+        gone = anonymous.prune(session)
+    print(f"{gone} anonymous devices with no usable token deleted", file=sys.stderr)
     from server import jobs
 
     try:

@@ -59,10 +59,17 @@ class Settings(BaseSettings):
     follow_up_max_failures_per_address: int = Field(20, ge=1)
     follow_up_max_failures_per_folio: int = Field(10, ge=1)
     follow_up_window_minutes: int = Field(15, ge=1)
+    # Anonymous devices (docs/sync.md, "Anonymous devices"): enrolments allowed per client address per window.
+    anonymous_device_max_per_address: int = Field(10, ge=1)
+    anonymous_device_window_minutes: int = Field(60, ge=1)
     # Sync (docs/sync.md): an unfinished photo upload is kept this long after its last chunk.
     sync_upload_expiry_hours: int = Field(168, ge=1)
     # Deletions older than this leave the sync change log (`vigia tick`); an older cursor is told to start over.
     sync_retention_days: int = Field(90, ge=1)
+    # The field app (server/pwa.py): where its build is (default: pwa/dist in a checkout, server/pwa_dist when
+    # installed), and a map tile URL template whose origin the app's Content-Security-Policy then allows.
+    vigia_pwa_dir: Path | None = None
+    vigia_map_tile_url: str | None = None
 
     @field_validator("allowed_hosts", "cors_origins", mode="before")
     @classmethod

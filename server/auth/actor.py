@@ -20,6 +20,9 @@ class Actor:
     roles: dict[uuid.UUID, frozenset[Role]] = field(default_factory=dict)
     device_id: uuid.UUID | None = None
     token_id: uuid.UUID | None = None
+    # A phone enrolled without an account (server/auth/anonymous.py): only the sync endpoints, and only anonymous
+    # filing and its follow-ups (server/sync/intents.py).
+    anonymous_device: bool = False
 
     @property
     def is_authenticated(self) -> bool:
@@ -56,6 +59,12 @@ def require_user(actor: Actor) -> Actor:
     if not actor.is_authenticated:
         raise Unauthorized("auth_required")
     return actor
+
+
+def refuse_anonymous_device(actor: Actor) -> None:
+    """403 for an anonymous device's token outside what it is for (an endpoint or intent not made for it)."""
+    if actor.anonymous_device:
+        raise Forbidden("anonymous_device_forbidden")
 
 
 def authorize(actor: Actor, permission: str, municipality_id: uuid.UUID) -> None:

@@ -57,6 +57,9 @@ class User(IdMixin, TimestampMixin, table=True):
     locale: str = Field(default="es", max_length=5)
     failed_logins: int = Field(default=0)
     locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The account of one phone enrolled without anyone signing in (server/auth/anonymous.py): no name, a
+    # placeholder email that identifies nobody, no password, no roles; it may only file anonymous complaints.
+    is_anonymous_device: bool = Field(default=False)
 
 
 class RoleGrant(IdMixin, SQLModel, table=True):
@@ -118,6 +121,23 @@ class LoginCreate(BaseModel):
     device_id: uuid.UUID | None = PField(
         None, description="The device's own id, generated on the phone; sign in again with it to keep one device."
     )
+
+
+class AnonymousDeviceCreate(BaseModel):
+    """A phone asking to file anonymous complaints offline: its own id and nothing about its owner."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    device_id: uuid.UUID = PField(description="the id the app generated for this phone (not the one it signs in with)")
+
+
+class AnonymousDevicePublic(BaseModel):
+    """The token of an anonymous device: keep it secret; it is shown only once."""
+
+    token: str
+    token_type: str = "bearer"
+    device_id: uuid.UUID
+    expires_at: datetime
 
 
 class GrantPublic(BaseModel):

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from server.api import Call, endpoint
+from server.auth import anonymous, service
 from server.auth import me as me_view
-from server.auth import service
-from server.auth.models import DevicePublic, LoginCreate, SessionPublic
+from server.auth.models import AnonymousDeviceCreate, AnonymousDevicePublic, DevicePublic, LoginCreate, SessionPublic
 from server.db import session_scope
 from server.errors import AppError
 
@@ -25,7 +25,21 @@ def login(call: Call) -> SessionPublic:
     return outcome
 
 
-@endpoint("POST", "/auth/logout", summary="Sign out (revoke this token)", tag=TAG, status=204, auth=True)
+@endpoint("POST", "/auth/anonymous-device", summary="Enrol a phone to file anonymous complaints offline", tag=TAG,
+          body=AnonymousDeviceCreate, response=AnonymousDevicePublic, status=201, errors=(409, 429))
+def anonymous_device(call: Call) -> AnonymousDevicePublic:
+    """No account and nothing about the person: a token bound to the device id the app made, for pushing
+    anonymous complaints, uploading their photos and pulling them back (docs/sync.md, "Anonymous devices").
+    Limited per client address."""
+    client = call.request.client.host if call.request.client else None
+    with session_scope() as session:  # committed before enrolling: the attempt counts
+        anonymous.claim(session, client=client)
+    with session_scope() as session:
+        return anonymous.enrol(session, data=call.body)
+
+
+@endpoint("POST", "/auth/logout", summary="Sign out (revoke this token)", tag=TAG, status=204, auth=True,
+          anonymous_device=True)
 def logout(call: Call) -> None:
     with session_scope() as session:
         service.logout(session=session, actor=call.actor)
@@ -53,4 +67,4 @@ def revoke_device(call: Call) -> DevicePublic:
         return service.revoke_device(session=session, actor=call.actor, device_id=call.path["device_id"])
 
 
-routes = [login, logout, me, devices, revoke_device]
+routes = [login, anonymous_device, logout, me, devices, revoke_device]

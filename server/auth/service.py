@@ -260,6 +260,7 @@ def authenticate(session: Session, *, token: str | None) -> Actor:
         roles={key: frozenset(value) for key, value in roles.items()},
         device_id=device.id,
         token_id=record.id,
+        anonymous_device=user.is_anonymous_device,
     )
 
 

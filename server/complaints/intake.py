@@ -71,8 +71,12 @@ def _next_folio(session: Session, municipality: Municipality, year: int) -> str:
 
 
 def _reporter_id(data: ComplaintCreate, actor: Actor) -> uuid.UUID | None:
-    # A signed-in person may still choose to file anonymously: then no account is attached.
-    return None if data.anonymous else actor.user_id
+    # A signed-in person may still choose to file anonymously: then no account is attached. An anonymous device
+    # (server/auth/anonymous.py) is the exception: its account holds nothing about anyone, and being the
+    # reporter is what lets that phone add to its complaint and pull it; staff never see it (service.py).
+    if data.anonymous and not actor.anonymous_device:
+        return None
+    return actor.user_id
 
 
 def file(session: Session, *, actor: Actor, municipality: Municipality, data: ComplaintCreate,

@@ -413,6 +413,9 @@ class ComplaintStaff(ComplaintPublic):
     confidential: bool
     public_description: str | None = PField(description="the public version of the text a moderator wrote")
     photo_publication: dict[str, Publication] = PField(description="each photo's publication, by photo id")
+    photo_original_sha256: dict[str, str] = PField(default_factory=dict, description=(
+        "by photo id, the SHA-256 of the camera's original of each photo the phone downscaled before sending "
+        "it (the photo's own `sha256` is in its evidence)"))
     priority: Priority
     assignee_id: uuid.UUID | None
     extended: bool

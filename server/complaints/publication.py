@@ -77,6 +77,22 @@ def photos_of(session: Session, complaint_ids: list[uuid.UUID]) -> dict[uuid.UUI
     return found
 
 
+def originals_of(session: Session, complaint_ids: list[uuid.UUID]) -> dict[uuid.UUID, dict[str, str]]:
+    """For staff: the SHA-256 of the camera's original of each photo a phone downscaled before sending it
+    (declared with the photo, docs/sync.md), by complaint and photo id."""
+    found: dict[uuid.UUID, dict[str, str]] = {cid: {} for cid in complaint_ids}
+    if not complaint_ids:
+        return found
+    rows = session.execute(
+        sa.select(ComplaintPhoto.complaint_id, ComplaintPhoto.photo_id, Photo.original_sha256)
+        .join(Photo, Photo.id == ComplaintPhoto.photo_id)
+        .where(ComplaintPhoto.complaint_id.in_(complaint_ids), Photo.original_sha256.is_not(None))
+    ).all()
+    for complaint_id, photo_id, original in rows:
+        found[complaint_id][str(photo_id)] = original
+    return found
+
+
 def text_public_at_once(session: Session, municipality: Municipality, kind: Kind) -> bool:
     """Whether the municipality publishes this kind's text without moderation (never a denuncia's)."""
     if Kind(kind) == Kind.report:

@@ -227,6 +227,7 @@ def staff_views(session: Session, complaints: list[Complaint], *, municipality: 
     """The comptroller's view: everything, with the reporter, contact, moderation and deadlines."""
     day = deadlines.term_day(session, municipality)
     photos = publication.photos_of(session, [c.id for c in complaints])
+    originals = publication.originals_of(session, [c.id for c in complaints])
     views = []
     for complaint, fields in zip(complaints, _views(session, complaints, municipality, language, STAFF),
                                  strict=True):
@@ -236,12 +237,14 @@ def staff_views(session: Session, complaints: list[Complaint], *, municipality: 
                               phone=complaint.contact_phone)
         views.append(ComplaintStaff(
             **fields,
-            reporter_id=complaint.reporter_id,
+            # An anonymous complaint names no account (one filed by an anonymous device has one, of the phone).
+            reporter_id=None if complaint.anonymous else complaint.reporter_id,
             anonymous=complaint.anonymous,
             contact=contact,
             confidential=complaint.confidential,
             public_description=complaint.public_description,
             photo_publication={str(photo_id): state for photo_id, state in photos[complaint.id]},
+            photo_original_sha256=originals[complaint.id],
             priority=complaint.priority,
             assignee_id=complaint.assignee_id,
             extended=complaint.extended,
@@ -268,3 +271,10 @@ def view_for(session: Session, complaint: Complaint, *, actor: Actor, municipali
     if is_reporter(actor, complaint):
         return reporter_view(session, complaint, municipality=municipality, language=language)
     return public_view(session, complaint, municipality=municipality, language=language)
+
+
+def forget_reporters(session: Session, user_ids: list[uuid.UUID]) -> None:
+    """Anonymous accounts that went (server/auth/anonymous.py prune): their complaints stay, anonymous, with no
+    account; through the ORM, so the change log sees it."""
+    for complaint in session.scalars(sa.select(Complaint).where(Complaint.reporter_id.in_(user_ids))):
+        complaint.reporter_id = None

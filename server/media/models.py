@@ -68,6 +68,9 @@ class Photo(IdMixin, TimestampMixin, table=True):
     gps_lat: float | None = None
     gps_lon: float | None = None
     camera: str | None = Field(default=None, max_length=120)
+    # The SHA-256 of the camera's original when a phone downscaled it before sending (declared with the record
+    # it was pushed for, docs/sync.md); `sha256` is then the copy's. Private (PhotoEvidence only).
+    original_sha256: str | None = Field(default=None, max_length=64)
     # The public copies: {"320": {"width": .., "height": .., "bytes": ..}, ...} once ready.
     variants_status: str = Field(default=VariantsStatus.pending.value, max_length=8)
     variants: dict[str, Any] = Field(default_factory=dict, sa_type=JSONType)
@@ -158,6 +161,9 @@ class PhotoEvidence(BaseModel):
 
     id: uuid.UUID
     sha256: str
+    original_sha256: str | None = PField(None, description=(
+        "the SHA-256 of the camera's original, declared by the phone that downscaled it before sending; "
+        "null when the photo was sent as taken"))
     size_bytes: int
     content_type: str
     width: int

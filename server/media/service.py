@@ -200,6 +200,7 @@ def evidence(session: Session, *, actor: Actor, municipality: Municipality, phot
     return PhotoEvidence(
         id=photo.id,
         sha256=photo.sha256,
+        original_sha256=photo.original_sha256,
         size_bytes=photo.size_bytes,
         content_type=photo.content_type,
         width=photo.width,
@@ -210,6 +211,14 @@ def evidence(session: Session, *, actor: Actor, municipality: Municipality, phot
         received_at=photo.created_at,
         redactions=[Rectangle(**box) for box in photo.redactions],
     )
+
+
+def note_original(session: Session, *, photo_id: uuid.UUID, original_sha256: str) -> None:
+    """Keep the hash of the camera's original that a phone declared for a photo it downscaled (the first one
+    declared stays: the same copy declared again from another original does not rewrite the evidence)."""
+    photo = session.get(Photo, photo_id)
+    if photo is not None and photo.original_sha256 is None:
+        photo.original_sha256 = original_sha256
 
 
 def redact(session: Session, *, actor: Actor, municipality: Municipality, photo_id: uuid.UUID,

@@ -27,14 +27,18 @@ _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
 
 class AttachmentIn(BaseModel):
-    """A photo the phone took for this record: its id (a UUID the phone made) and the SHA-256 of its bytes."""
+    """A photo the phone took for this record: its id (a UUID the phone made) and the SHA-256 of its bytes; if
+    the phone downscaled the photo before sending it, the SHA-256 of the camera's original as evidence."""
 
     model_config = ConfigDict(extra="forbid")
 
     id: uuid.UUID
-    sha256: str = PField(min_length=64, max_length=64, description="hex, lower case")
+    sha256: str = PField(min_length=64, max_length=64,
+                         description="of the bytes that will be uploaded: hex, lower case")
+    original_sha256: str | None = PField(None, min_length=64, max_length=64, description=(
+        "of the camera's original before the phone downscaled it (kept as evidence, shown to staff): hex"))
 
-    @field_validator("sha256", mode="before")
+    @field_validator("sha256", "original_sha256", mode="before")
     @classmethod
     def _hex(cls, value: object) -> object:
         if isinstance(value, str):
@@ -58,7 +62,8 @@ def declare(session: Session, *, actor: Actor, device_id: uuid.UUID | None, muni
                                                                 "code": "attachment_id_taken"}])
             continue
         attachment = Attachment(id=item.id, municipality_id=municipality.id, record_type=record_type,
-                                record_id=record_id, sha256=item.sha256, user_id=actor.user_id, device_id=device_id)
+                                record_id=record_id, sha256=item.sha256, original_sha256=item.original_sha256,
+                                user_id=actor.user_id, device_id=device_id)
         session.add(attachment)
         session.flush()
         photo = media.by_hash(session, municipality=municipality, sha256=item.sha256)
@@ -137,4 +142,8 @@ def _join(session: Session, municipality: Municipality, attachment: Attachment, 
                                      photo_id=photo_id)
     attachment.photo_id = photo_id
     attachment.received_at = utcnow()
+    if attachment.original_sha256:
+        from server.media import service as media
+
+        media.note_original(session, photo_id=photo_id, original_sha256=attachment.original_sha256)
     session.flush()

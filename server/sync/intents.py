@@ -15,9 +15,10 @@ from pydantic import BaseModel, ConfigDict
 from pydantic import Field as PField
 from sqlalchemy.orm import Session
 
-from server.auth.actor import Actor, require_user
+from server.auth.actor import Actor, refuse_anonymous_device, require_user
 from server.complaints.models import ComplaintCreate, InformationCreate, SupportCreate
 from server.complaints.workflow import State
+from server.errors import Invalid
 from server.i18n import N_
 from server.inspections.models import VisitCreate
 from server.municipalities.models import Municipality
@@ -188,6 +189,16 @@ INTENTS: dict[str, Intent] = {
 }
 
 
+# What an anonymous device may push (server/auth/anonymous.py): anonymous filing and what its filer may add.
+ANONYMOUS_DEVICE_INTENTS = frozenset({"complaint.file", "complaint.attach_photo", "complaint.add_information",
+                                      "complaint.withdraw"})
+
+
 def apply(session: Session, ctx: Context, name: str, payload: BaseModel) -> Outcome:
     require_user(ctx.actor)
+    if ctx.actor.anonymous_device:
+        if name not in ANONYMOUS_DEVICE_INTENTS:
+            refuse_anonymous_device(ctx.actor)
+        if isinstance(payload, SyncComplaintFile) and not payload.anonymous:
+            raise Invalid.for_field("anonymous", "anonymous_required")
     return INTENTS[name].apply(session, ctx, payload)

@@ -84,6 +84,8 @@ class Attachment(SQLModel, table=True):
     record_type: str = Field(max_length=16)  # complaint | visit
     record_id: uuid.UUID
     sha256: str = Field(max_length=64)
+    # The SHA-256 of the camera's original, when the phone sent a smaller copy (docs/sync.md, section 4).
+    original_sha256: str | None = Field(default=None, max_length=64)
     user_id: uuid.UUID | None = Field(default=None, foreign_key="users.id", index=True, ondelete="SET NULL")
     device_id: uuid.UUID | None = Field(default=None, foreign_key="devices.id", ondelete="SET NULL")
     photo_id: uuid.UUID | None = Field(default=None, foreign_key="photos.id", ondelete="SET NULL")

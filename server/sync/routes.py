@@ -14,7 +14,7 @@ TAG = "sync"
 
 
 @endpoint("POST", "/sync/push", summary="Send mutations made offline; each is applied at most once", tag=TAG,
-          body=pushes.PushBody, response=pushes.PushAck, auth=True, errors=(403,),
+          body=pushes.PushBody, response=pushes.PushAck, auth=True, anonymous_device=True, errors=(403,),
           max_bytes=lambda settings: pushes.MAX_PUSH_BYTES)
 def push(call: Call) -> pushes.PushAck:
     """One result per mutation, in order: applied, noted, rejected (with a reason to show) or retry. The same
@@ -24,7 +24,7 @@ def push(call: Call) -> pushes.PushAck:
 
 
 @endpoint("GET", "/sync/pull", summary="What changed since the cursor, only what this user may see", tag=TAG,
-          query=pulls.PullQuery, response=pulls.PullPage, auth=True, errors=(403,))
+          query=pulls.PullQuery, response=pulls.PullPage, auth=True, anonymous_device=True, errors=(403,))
 def pull(call: Call) -> pulls.PullPage:
     """Records changed since `cursor` (all of them without one), deletions and lost access included, in pages
     bounded by `limit` and `max_bytes`; `has_more` says to pull again at once with the new cursor."""

@@ -1,0 +1,42 @@
+// The catalogue of the chosen language. Spanish first; English on request (kept in IndexedDB's meta store).
+import es from './texts/es.js';
+import en from './texts/en.js';
+
+const catalogues = { es, en };
+let current = es;
+
+export function setLanguage(lang) {
+  current = catalogues[lang] || es;
+  if (typeof document !== 'undefined') document.documentElement.lang = current.lang;
+  return current.lang;
+}
+
+export function language() {
+  return current.lang;
+}
+
+/** t('photos_progress', {k: 1, n: 2}) -> 'Foto 1 de 2 enviada' */
+export function t(key, vars) {
+  const text = current[key] ?? es[key] ?? key;
+  return vars ? text.replace(/\{(\w+)\}/g, (_, name) => (vars[name] ?? '')) : text;
+}
+
+export function formatBytes(n) {
+  if (n == null) return '?';
+  const units = ['B', 'KB', 'MB', 'GB'];
+  let i = 0;
+  while (n >= 1024 && i < units.length - 1) { n /= 1024; i += 1; }
+  return `${n.toFixed(i ? 1 : 0)} ${units[i]}`;
+}
+
+export function formatDate(value) {
+  if (!value) return '';
+  const date = new Date(value);
+  return new Intl.DateTimeFormat(current.lang === 'es' ? 'es-MX' : 'en', { dateStyle: 'medium', timeStyle: 'short' }).format(date);
+}
+
+export function formatDay(value) {
+  if (!value) return '';
+  return new Intl.DateTimeFormat(current.lang === 'es' ? 'es-MX' : 'en', { dateStyle: 'medium', timeZone: 'UTC' })
+    .format(new Date(value + 'T00:00:00Z'));
+}

@@ -1,0 +1,181 @@
+// "Where am I" and "works near me": the position gives the municipality (GET /municipalities/at) and the works
+// nearest first (GET …/works/near); both are kept on the phone for offline. A manual choice when there is no fix.
+import { useEffect, useState } from 'preact/hooks';
+import { t, formatDate, formatDay } from '../lib/i18n.js';
+import { Link } from '../shell/hooks.jsx';
+
+export function currentPosition(timeout = 15000) {
+  return new Promise((resolve, reject) => {
+    if (!navigator.geolocation) { reject(new Error('no geolocation')); return; }
+    navigator.geolocation.getCurrentPosition(
+      (p) => resolve({ lon: p.coords.longitude, lat: p.coords.latitude, accuracy: p.coords.accuracy }),
+      reject,
+      { enableHighAccuracy: true, timeout, maximumAge: 60_000 },
+    );
+  });
+}
+
+export async function loadPlace(ctx) {
+  return (await ctx.db.get('meta', 'place')) || null;
+}
+
+/** Categories of the municipality, fetched now and kept for filing offline. */
+export function categories(ctx, code) {
+  return ctx.cached(`categories:${code}:${t('lang')}`, async () =>
+    (await ctx.api('GET', `/api/v1/municipalities/${code}/complaints/categories`)).data);
+}
+
+function distance(m) {
+  return m < 1000 ? t('distance_m', { n: Math.round(m) }) : t('distance_km', { n: (m / 1000).toFixed(1) });
+}
+
+function statusLabel(code) {
+  const key = 'status_' + code;
+  const label = t(key);
+  return label === key ? code : label;
+}
+
+function pct(value) {
+  return value == null ? t('no_data') : `${Math.round(value)} %`;
+}
+
+function money(amount, currency) {
+  if (amount == null) return t('no_data');
+  return new Intl.NumberFormat(t('lang') === 'es' ? 'es-MX' : 'en', { style: 'currency', currency: currency || 'MXN', maximumFractionDigits: 0 })
+    .format(Number(amount));
+}
+
+function WorkCard({ work }) {
+  const p = work.progress || {};
+  return (
+    <li class="card">
+      <h3>{work.title}</h3>
+      <p class="meta">
+        {work.distance_m != null && <span>{distance(work.distance_m)}</span>}
+        <span>{t('status')}: {statusLabel(work.status)}</span>
+        {work.zones?.[0] && <span>{work.zones[0].name}</span>}
+      </p>
+      <label class="bar">
+        {t('progress_official')}: {pct(p.physical_official_pct)}
+        {p.physical_official_pct != null && <progress max="100" value={p.physical_official_pct} />}
+      </label>
+      {work.risks?.length > 0 && <p class="risk-count">{t('risks')}: {work.risks.length}</p>}
+      <details>
+        <summary>{work.identifier}</summary>
+        <dl>
+          <dt>{t('progress_financial')}</dt><dd>{pct(p.financial_official_pct)}</dd>
+          {p.physical_observed_pct != null && <><dt>{t('progress_observed', { source: p.physical_observed_source })}</dt><dd>{pct(p.physical_observed_pct)}</dd></>}
+          {p.last_progress_on && <><dt>{t('last_progress', { date: '' })}</dt><dd>{formatDay(p.last_progress_on)}</dd></>}
+          <dt>{t('budget')}</dt><dd>{money(work.budget_amount, work.currency)}</dd>
+          {work.contractor && <><dt>{t('contractor')}</dt><dd>{work.contractor}</dd></>}
+          {work.funding_source && <><dt>{t('funding')}</dt><dd>{work.funding_source}</dd></>}
+        </dl>
+        <h4>{t('risks')}</h4>
+        {work.risks?.length ? <ul>{work.risks.map((risk) => <li class={`risk ${risk.severity}`}>{risk.message}</li>)}</ul>
+          : <p>{t('no_risks')}</p>}
+        <Link class="button" href={`/quejas/nueva?obra=${work.id}`}>{t('complain_about')}</Link>
+      </details>
+    </li>
+  );
+}
+
+export function Near({ ctx }) {
+  const [place, setPlace] = useState(undefined);
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState(null);
+  const [municipalities, setMunicipalities] = useState([]);
+  const [works, setWorks] = useState(null);
+
+  const showWorks = async (where) => {
+    if (!where) return;
+    const key = `near:${where.code}`;
+    try {
+      const result = await ctx.cached(key, async () => {
+        if (where.lon != null) {
+          const q = new URLSearchParams({ lon: where.lon, lat: where.lat, radius_m: '5000', limit: '50' });
+          return (await ctx.api('GET', `/api/v1/municipalities/${where.code}/works/near?${q}`)).data;
+        }
+        return (await ctx.api('GET', `/api/v1/municipalities/${where.code}/works?limit=50`)).data.items;
+      });
+      setWorks(result);
+    } catch {
+      setWorks({ value: null, at: null, offline: true });
+    }
+    categories(ctx, where.code).catch(() => {}); // kept for filing offline
+  };
+
+  const choose = async (next) => {
+    await ctx.db.put('meta', next, 'place');
+    setPlace(next);
+    setWorks(null);
+    await showWorks(next);
+  };
+
+  const locate = async () => {
+    setBusy(true);
+    setProblem(null);
+    try {
+      const at = await currentPosition();
+      try {
+        const q = new URLSearchParams({ lon: at.lon, lat: at.lat });
+        const { data } = await ctx.api('GET', `/api/v1/municipalities/at?${q}`);
+        await choose({ code: data.code, name: data.name, zone: data.zone?.name || null, ...at });
+      } catch (error) {
+        if (error.code === 'place_not_served') setProblem(t('place_not_served'));
+        else if (place && place.code) await choose({ ...place, ...at }); // offline: keep the municipality, new point
+        else setProblem(error.message && error.code !== 'network' ? error.message : t('no_position'));
+      }
+    } catch {
+      setProblem(t('no_position'));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  useEffect(() => {
+    (async () => {
+      const held = await loadPlace(ctx);
+      setPlace(held);
+      if (held) showWorks(held);
+      ctx.cached('municipalities', async () => (await ctx.api('GET', '/api/v1/municipalities')).data)
+        .then((r) => setMunicipalities(r.value)).catch(() => {});
+      if (!held) {
+        const state = await navigator.permissions?.query({ name: 'geolocation' }).catch(() => null);
+        if (state?.state === 'granted') locate();
+      }
+    })();
+  }, []);
+
+  const list = works?.value;
+  return (
+    <section aria-labelledby="near-title">
+      <h1 id="near-title" tabIndex={-1}>{t('where_title')}</h1>
+      <button type="button" class="primary" onClick={locate} disabled={busy}>{busy ? t('locating') : t('locate')}</button>
+      {place && (
+        <p class="place" role="status">
+          {t('located_in', { municipality: place.name })}
+          {place.zone && <><br />{t('zone_in', { zone: place.zone })}</>}
+        </p>
+      )}
+      {problem && <p class="problem" role="alert">{problem}</p>}
+      <label for="municipality">{t('choose_municipality')}</label>
+      <select id="municipality" value={place?.code || ''} onChange={(e) => {
+        const m = municipalities.find((x) => x.code === e.currentTarget.value);
+        if (m) choose({ code: m.code, name: m.name, zone: null, lon: null, lat: null, accuracy: null });
+      }}>
+        <option value="">{t('choose_placeholder')}</option>
+        {(municipalities || []).map((m) => <option value={m.code}>{m.name} ({m.state})</option>)}
+        {place && !municipalities?.some((m) => m.code === place.code) && <option value={place.code}>{place.name}</option>}
+      </select>
+      {place && (
+        <>
+          <h2>{t('works_title')}</h2>
+          {works?.at && <p class="muted">{t('works_cached', { when: formatDate(works.at) })}</p>}
+          {works?.offline && <p class="muted">{t('works_offline_none')}</p>}
+          {list && !list.length && <p>{t('works_none')}</p>}
+          {list && list.length > 0 && <ul class="works">{list.map((work) => <WorkCard work={work} />)}</ul>}
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,82 @@
+// The shell: header (connection, language), the update offer, the screen for the path, the bottom navigation.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { t } from '../lib/i18n.js';
+import { Link, usePath, useOnline, useRefresh } from './hooks.jsx';
+import { Near } from '../screens/near.jsx';
+
+const lazy = {
+  '/quejas/nueva': () => import('../screens/complaint.jsx').then((m) => m.ComplaintNew),
+  '/bandeja': () => import('../screens/outbox.jsx').then((m) => m.Outbox),
+  '/seguimiento': () => import('../screens/follow.jsx').then((m) => m.Follow),
+  '/entrar': () => import('../screens/signin.jsx').then((m) => m.SignIn),
+  '/comite': () => import('../screens/committee.jsx').then((m) => m.Committee),
+};
+
+function Screen({ ctx, path }) {
+  const [Loaded, setLoaded] = useState(null);
+  useEffect(() => {
+    let live = true;
+    setLoaded(null);
+    const load = lazy[path];
+    if (load) load().then((component) => live && setLoaded(() => component));
+    return () => { live = false; };
+  }, [path]);
+  if (!lazy[path]) return <Near ctx={ctx} />;
+  return Loaded ? <Loaded ctx={ctx} /> : <p class="muted" aria-busy="true">…</p>;
+}
+
+function UpdateBanner({ ctx }) {
+  useRefresh(ctx, (what) => 'update' in what || 'form' in what);
+  if (!ctx.update) return null;
+  return (
+    <div class="banner" role="status">
+      <span>{t('update_ready')}</span>
+      {ctx.formOpen
+        ? <span class="muted">{t('update_wait_form')}</span>
+        : <button type="button" onClick={() => ctx.applyUpdate()}>{t('update_now')}</button>}
+    </div>
+  );
+}
+
+export function App({ ctx }) {
+  const path = usePath();
+  const online = useOnline();
+  const main = useRef(null);
+  const first = useRef(true);
+  const version = useRefresh(ctx, (what) => 'language' in what || 'session' in what);
+  const [session, setSession] = useState(null);
+  useEffect(() => { ctx.engine.userSession().then(setSession); }, [version]);
+  useEffect(() => {
+    if (first.current) { first.current = false; return; }
+    main.current?.querySelector('h1')?.focus(); // a screen change moves focus to its title (screen readers)
+  }, [path]);
+  const other = t('lang') === 'es' ? 'en' : 'es';
+  const nav = [
+    ['/', t('nav_near')],
+    ['/quejas/nueva', t('nav_new')],
+    ['/bandeja', t('nav_outbox')],
+    ['/seguimiento', t('nav_follow')],
+    ...(session ? [['/comite', t('committee_title')]] : []),
+    ['/entrar', session ? t('nav_account') : t('nav_signin')],
+  ];
+  return (
+    <>
+      <a class="skip" href="#main">{t('skip')}</a>
+      <header class="top">
+        <span class="brand">{t('app_name')}</span>
+        <span class={online ? 'net on' : 'net off'} role="status">{online ? t('online') : t('offline')}</span>
+        <button type="button" class="link" lang={other} aria-label={t('language_switch_label')}
+                onClick={() => ctx.setLanguage(other)}>{t('language_switch')}</button>
+      </header>
+      <UpdateBanner ctx={ctx} />
+      <main id="main" ref={main}>
+        <Screen ctx={ctx} path={path} />
+      </main>
+      <nav class={session ? 'bottom six' : 'bottom'} aria-label={t('app_name')}>
+        {nav.map(([href, label]) => (
+          <Link href={href} aria-current={path === href ? 'page' : undefined}>{label}</Link>
+        ))}
+      </nav>
+    </>
+  );
+}
