@@ -6,7 +6,7 @@ import { t, language } from '../lib/i18n.js';
 import { preparePhoto } from '../lib/photo.js';
 import { uuid } from '../sync/engine.js';
 import { currentPosition } from './near.jsx';
-import { Link } from '../shell/hooks.jsx';
+import { Link, useRefresh } from '../shell/hooks.jsx';
 
 const DRAFT = 'visit';
 
@@ -127,6 +127,8 @@ export function Committee({ ctx }) {
   const [errors, setErrors] = useState([]);
   const [saved, setSaved] = useState(false);
 
+  const version = useRefresh(ctx, (what) => 'records' in what || 'session' in what);
+  useEffect(() => () => ctx.setFormOpen(false), []);
   useEffect(() => {
     (async () => {
       const s = await ctx.engine.userSession();
@@ -144,15 +146,20 @@ export function Committee({ ctx }) {
       setCommittees(cs);
       setForms(fs);
       const kept = await ctx.db.get('drafts', DRAFT);
-      setDraft(kept || { id: uuid(), committee_id: cs[0]?.id || '', work_id: cs[0]?.works?.[0]?.id || '', form_version_id: fs[0]?.id || '',
-        answers: {}, photos: [], observed: '', finding: '', location: null, accuracy: null, municipality: fs[0] ? null : null });
-      if (!kept) {
+      let fresh = false;
+      setDraft((d) => {
+        if (d && (d.committee_id || !cs.length)) return d; // already filling (or still nothing to fill)
+        if (kept) return kept;
+        fresh = true;
+        return { id: uuid(), committee_id: cs[0]?.id || '', work_id: cs[0]?.works?.[0]?.id || '', form_version_id: fs[0]?.id || '',
+          answers: {}, photos: [], observed: '', finding: '', location: null, accuracy: null };
+      });
+      if (fresh) {
         currentPosition(20000).then((at) => setDraft((d) => d && { ...d, location: { type: 'Point', coordinates: [at.lon, at.lat] }, accuracy: at.accuracy }))
           .catch(() => {});
       }
     })();
-    return () => ctx.setFormOpen(false);
-  }, []);
+  }, [version]);
 
   const change = (patch) => setDraft((d) => {
     const next = { ...d, ...patch };
