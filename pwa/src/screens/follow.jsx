@@ -2,6 +2,7 @@
 // carries them in the fragment (/seguimiento#municipio=…&folio=…&codigo=…), which browsers never send to a server.
 import { useEffect, useState } from 'preact/hooks';
 import { t, formatDay, formatDate } from '../lib/i18n.js';
+import { useRefresh } from '../shell/hooks.jsx';
 
 /** A short text sent as an action (information for the comptroller, the reason to withdraw). */
 function TextAction({ id, title, label, button, onSend }) {
@@ -83,14 +84,15 @@ export function Follow({ ctx }) {
     return true;
   };
   const [mine, setMine] = useState([]);
+  const version = useRefresh(ctx, (what) => 'records' in what || 'session' in what || 'outbox' in what);
   useEffect(() => {
     ctx.db.getAll('receipts').then((all) => setReceipts(all.sort((a, b) => (a.filed_at < b.filed_at ? 1 : -1))));
     ctx.engine.userSession().then(async (session) => {
-      if (!session) return;
+      if (!session) { setMine([]); return; }
       const records = await ctx.db.getAllFromIndex('records', 'owner_scope', [session.user.id, 'mine']);
       setMine(records.filter((r) => r.type === 'complaint').map((r) => r.data));
     });
-  }, []);
+  }, [version]);
 
   useEffect(() => {
     const params = new URLSearchParams(location.hash.slice(1));
