@@ -14,6 +14,8 @@ from tests.pwa.test_offline_filing import first_visit
 
 pytestmark = pytest.mark.timeout(150)
 
+FINDING = "La malla de protección de la zanja está rota en la esquina norte."
+
 
 def answer(page, question: str, choice: str) -> None:
     page.get_by_role("group", name=question).get_by_label(choice, exact=True).check()
@@ -55,6 +57,7 @@ def test_a_checklist_visit_filed_offline_reaches_the_server_once_with_its_photo(
     page.get_by_label("Fotografía general de la obra *").set_input_files(str(photo))
     expect(page.get_by_text("Foto lista.")).to_be_visible()
     page.get_by_label("Avance físico observado (%)").fill("40")
+    page.get_by_label("Hallazgo (opcional)").fill(FINDING)
     page.get_by_role("button", name="Guardar").click()
     expect(page.get_by_role("alert")).to_contain_text("debe estar entre")  # the range, named by its question
     page.get_by_label("¿Cuántas personas trabajaban").fill("6")
@@ -83,3 +86,19 @@ def test_a_checklist_visit_filed_offline_reaches_the_server_once_with_its_photo(
             "WHERE v.observed_physical_pct = 40")).all()
     declared = idb(page, "outbox", None)[0]["payload"]["attachments"][0]["sha256"]
     assert [row[0] for row in photos] == [declared]
+
+    # Back on "Mi comité": the committee's meetings and agreements, and the new finding turned into a complaint.
+    nav(page, "Mi comité").click()
+    expect(page.locator("li.meeting").first).to_be_visible()
+    expect(page.get_by_text("Pedir a la contratista la bitácora de obra para revisión")).to_be_visible()
+    finding = page.locator("li.finding").filter(has_text=FINDING)
+    expect(finding).to_have_count(1, timeout=30_000)
+    finding.get_by_label("Categoría").select_option(index=1)
+    finding.get_by_role("button", name="Convertir en queja").click()
+    expect(finding.get_by_text("Ya es una queja.")).to_be_visible()
+    folio = finding.locator(".folio").inner_text()
+    with database.session_scope() as session:
+        rows = session.execute(sa.text(
+            "SELECT c.description, u.email FROM complaints c JOIN users u ON u.id = c.reporter_id WHERE c.folio = :f"),
+            {"f": folio}).all()
+    assert len(rows) == 1 and rows[0][0].startswith(FINDING) and rows[0][1] == "comite@vigia.example"

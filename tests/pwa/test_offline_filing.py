@@ -46,6 +46,8 @@ def first_visit(page) -> None:
 
 def test_anonymous_complaint_filed_offline_reaches_the_server_once_with_its_photo(phone, network, app_server, tmp_path):
     base_url, database = app_server
+    requested = []
+    phone.on("request", lambda request: requested.append(request.url))
     page = phone.new_page()
     first_visit(page)
 
@@ -106,6 +108,8 @@ def test_anonymous_complaint_filed_offline_reaches_the_server_once_with_its_phot
     assert len(complaints_with(database, DESCRIPTION)) == 1
     receipts = idb(page, "receipts")
     assert [(r["folio"], r["code"]) for r in receipts] == [(folio, code)]  # kept on the phone
+
+    assert requested and all(url.startswith(base_url + "/") for url in requested)  # no third-party request
 
     # The folio and code open the complaint's follow-up.
     page.get_by_role("link", name="Ver seguimiento").click()

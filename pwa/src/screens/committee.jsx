@@ -2,11 +2,11 @@
 // (scope forms:<code>), for one of the works the committee watches (scope committee:<id>). The draft is kept in
 // IndexedDB while filling; Guardar puts a `visit.submit` mutation in the outbox.
 import { useEffect, useState } from 'preact/hooks';
-import { t, language } from '../lib/i18n.js';
+import { t, language, formatDay } from '../lib/i18n.js';
 import { preparePhoto } from '../lib/photo.js';
 import { uuid } from '../sync/engine.js';
-import { currentPosition } from './near.jsx';
-import { Link } from '../shell/hooks.jsx';
+import { currentPosition, categories } from './near.jsx';
+import { Link, useRefresh } from '../shell/hooks.jsx';
 
 const DRAFT = 'visit';
 
@@ -119,6 +119,85 @@ function Question({ q, value, set, addPhoto }) {
   );
 }
 
+function FindingToComplaint({ ctx, session, code, visit, finding, categories: cats }) {
+  const [category, setCategory] = useState('');
+  const [done, setDone] = useState(finding.complaint_id ? { folio: null } : null);
+  const [problem, setProblem] = useState(null);
+  const id = `cat-${finding.id}`;
+  const file = async () => {
+    setProblem(null);
+    if (!category) { setProblem(t('need_category')); return; }
+    try {
+      const { data } = await ctx.api('POST', `/api/v1/municipalities/${code}/visits/${visit.id}/findings/${finding.id}/complaint`,
+        { session, body: { category } });
+      setDone(data);
+      ctx.syncNow();
+    } catch (error) {
+      setProblem(error.code === 'network' ? t('finding_offline') : error.message);
+    }
+  };
+  return (
+    <li class="card finding">
+      <p>{finding.text}</p>
+      {done ? <p role="status">{t('finding_filed')}{done.folio && <> <span class="folio">{done.folio}</span></>}</p> : (
+        <>
+          <label for={id}>{t('category')}</label>
+          <select id={id} value={category} onChange={(e) => setCategory(e.currentTarget.value)}>
+            <option value="">{t('category_placeholder')}</option>
+            {cats.map((c) => <option value={c.service_code}>{c.name}</option>)}
+          </select>
+          <button type="button" onClick={file}>{t('finding_to_complaint')}</button>
+          {problem && <p class="problem" role="alert">{problem}</p>}
+        </>
+      )}
+    </li>
+  );
+}
+
+/** The committee's meetings with their agreements, and its visits' findings (each can become a complaint). */
+function CommitteeLife({ ctx, session, committee, records }) {
+  const [cats, setCats] = useState([]);
+  const code = session.user.roles?.[0]?.municipality_code;
+  useEffect(() => { if (code) categories(ctx, code).then((r) => setCats(r.value || [])).catch(() => {}); }, [code]);
+  const meetings = records.filter((r) => r.type === 'meeting' && r.data.committee_id === committee.id).map((r) => r.data)
+    .sort((a, b) => (a.held_on < b.held_on ? 1 : -1));
+  const visits = records.filter((r) => r.type === 'visit' && r.data.committee_id === committee.id).map((r) => r.data)
+    .filter((v) => v.findings?.length).sort((a, b) => (a.visited_at < b.visited_at ? 1 : -1));
+  return (
+    <>
+      <section aria-labelledby="meetings-title">
+        <h2 id="meetings-title">{t('meetings_title')}</h2>
+        {!meetings.length && <p class="muted">{t('meetings_none')}</p>}
+        <ul class="outbox">
+          {meetings.map((m) => (
+            <li class="card meeting">
+              <p class="label">{formatDay(m.held_on)}{m.place_description ? ` · ${m.place_description}` : ''}</p>
+              {m.agreements?.length > 0 && (
+                <ul>{m.agreements.map((a) => (
+                  <li class={a.overdue ? 'agreement overdue' : 'agreement'}>
+                    {a.text}{a.due_on && ` — ${t('agreement_due', { date: formatDay(a.due_on) })}`}
+                    {a.overdue && <strong> {t('agreement_overdue')}</strong>}
+                  </li>
+                ))}</ul>
+              )}
+            </li>
+          ))}
+        </ul>
+      </section>
+      {visits.length > 0 && (
+        <section aria-labelledby="findings-title">
+          <h2 id="findings-title">{t('findings_title')}</h2>
+          <ul class="outbox">
+            {visits.flatMap((v) => v.findings.map((f) => (
+              <FindingToComplaint ctx={ctx} session={session} code={code} visit={v} finding={f} categories={cats} />
+            )))}
+          </ul>
+        </section>
+      )}
+    </>
+  );
+}
+
 export function Committee({ ctx }) {
   const [session, setSession] = useState(undefined);
   const [committees, setCommittees] = useState([]);
@@ -126,13 +205,17 @@ export function Committee({ ctx }) {
   const [draft, setDraft] = useState(null);
   const [errors, setErrors] = useState([]);
   const [saved, setSaved] = useState(false);
+  const [records, setRecords] = useState([]);
 
+  const version = useRefresh(ctx, (what) => 'records' in what || 'session' in what);
+  useEffect(() => () => ctx.setFormOpen(false), []);
   useEffect(() => {
     (async () => {
       const s = await ctx.engine.userSession();
       setSession(s);
       if (!s) return;
       const records = await ctx.db.getAllFromIndex('records', 'owner', s.user.id);
+      setRecords(records);
       const cs = records.filter((r) => r.type === 'committee').map((r) => r.data);
       // the newest published version of each checklist
       const latest = new Map();
@@ -144,15 +227,20 @@ export function Committee({ ctx }) {
       setCommittees(cs);
       setForms(fs);
       const kept = await ctx.db.get('drafts', DRAFT);
-      setDraft(kept || { id: uuid(), committee_id: cs[0]?.id || '', work_id: cs[0]?.works?.[0]?.id || '', form_version_id: fs[0]?.id || '',
-        answers: {}, photos: [], observed: '', finding: '', location: null, accuracy: null, municipality: fs[0] ? null : null });
-      if (!kept) {
+      let fresh = false;
+      setDraft((d) => {
+        if (d && (d.committee_id || !cs.length)) return d; // already filling (or still nothing to fill)
+        if (kept) return kept;
+        fresh = true;
+        return { id: uuid(), committee_id: cs[0]?.id || '', work_id: cs[0]?.works?.[0]?.id || '', form_version_id: fs[0]?.id || '',
+          answers: {}, photos: [], observed: '', finding: '', location: null, accuracy: null };
+      });
+      if (fresh) {
         currentPosition(20000).then((at) => setDraft((d) => d && { ...d, location: { type: 'Point', coordinates: [at.lon, at.lat] }, accuracy: at.accuracy }))
           .catch(() => {});
       }
     })();
-    return () => ctx.setFormOpen(false);
-  }, []);
+  }, [version]);
 
   const change = (patch) => setDraft((d) => {
     const next = { ...d, ...patch };
@@ -237,6 +325,7 @@ export function Committee({ ctx }) {
         {errors.length > 0 && <ul class="problem" role="alert">{errors.map((e) => <li>{e}</li>)}</ul>}
         <button type="submit" class="primary">{t('save')}</button>
       </form>
+      <CommitteeLife ctx={ctx} session={session} committee={committee} records={records} />
     </section>
   );
 }

@@ -23,7 +23,38 @@ export function ComplaintNew({ ctx }) {
   const [saved, setSaved] = useState(null);
   const [processing, setProcessing] = useState(false);
   const [locating, setLocating] = useState(false);
+  const [suggested, setSuggested] = useState(null);
+  const [supported, setSupported] = useState(null);
   const status = useRef(null);
+
+  // Online only: works within 100 m and likely duplicates, so the person can support instead of filing again.
+  const category = form?.category;
+  const lon = form?.lon;
+  const lat = form?.lat;
+  useEffect(() => {
+    if (!place || !navigator.onLine || !Number.isFinite(parseFloat(lon)) || !Number.isFinite(parseFloat(lat))) {
+      setSuggested(null);
+      return undefined;
+    }
+    let live = true;
+    const timer = setTimeout(async () => {
+      const q = new URLSearchParams({ lon: parseFloat(lon), lat: parseFloat(lat) });
+      if (category) q.set('category', category);
+      try {
+        const { data } = await ctx.api('GET', `/api/v1/municipalities/${place.code}/complaints/suggestions?${q}`);
+        if (live) setSuggested(data);
+      } catch {
+        if (live) setSuggested(null);
+      }
+    }, 400);
+    return () => { live = false; clearTimeout(timer); };
+  }, [place, category, lon, lat]);
+
+  const support = async (complaint) => {
+    await ctx.engine.enqueue({ intent: 'complaint.support', municipality: place.code, payload: { complaint_id: complaint.id },
+      owner: session.user.id, label: `${t('support_label')}: ${complaint.folio}` });
+    setSupported(complaint.id);
+  };
 
   const locate = async (current) => {
     setLocating(true);
@@ -195,6 +226,36 @@ export function ComplaintNew({ ctx }) {
           </div>
           <button type="button" class="link" onClick={() => locate(form)}>{t('point_refresh')}</button>
         </fieldset>
+
+        {suggested && (suggested.duplicates.length > 0 || suggested.works.length > 0) && (
+          <section class="suggestions" aria-labelledby="suggest-title">
+            <h2 id="suggest-title">{t('suggest_title')}</h2>
+            {suggested.duplicates.length > 0 && <p class="help">{t('suggest_duplicates')}</p>}
+            <ul class="outbox">
+              {suggested.duplicates.map((c) => (
+                <li class="card duplicate">
+                  <p class="label"><span class="folio">{c.folio}</span> · {c.category_name}</p>
+                  <p>{c.state_label} · {t('supports', { n: c.support_count })}</p>
+                  {c.description && <p>{c.description}</p>}
+                  {session && (supported === c.id
+                    ? <p role="status">{t('support_saved')}</p>
+                    : <button type="button" onClick={() => support(c)}>{t('support_instead')}</button>)}
+                </li>
+              ))}
+            </ul>
+            {suggested.works.length > 0 && (
+              <ul class="outbox">
+                {suggested.works.map((w) => (
+                  <li class="card">
+                    <p class="label">{w.title}</p>
+                    {form.work_id === w.id ? <p class="help">{t('work_linked')}</p>
+                      : <button type="button" onClick={() => change({ work_id: w.id })}>{t('link_work')}</button>}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </section>
+        )}
 
         <fieldset>
           <legend>{t('photos')}</legend>

@@ -2,6 +2,33 @@
 // carries them in the fragment (/seguimiento#municipio=…&folio=…&codigo=…), which browsers never send to a server.
 import { useEffect, useState } from 'preact/hooks';
 import { t, formatDay, formatDate } from '../lib/i18n.js';
+import { useRefresh } from '../shell/hooks.jsx';
+
+/** A short text sent as an action (information for the comptroller, the reason to withdraw). */
+function TextAction({ id, title, label, button, onSend }) {
+  const [text, setText] = useState('');
+  const [busy, setBusy] = useState(false);
+  const send = async (event) => {
+    event.preventDefault();
+    if (text.trim().length < 3) return;
+    setBusy(true);
+    try {
+      if (await onSend(text.trim())) setText('');
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <details class="action">
+      <summary>{title}</summary>
+      <form onSubmit={send}>
+        <label for={id}>{label}</label>
+        <textarea id={id} rows="3" value={text} minLength={3} maxLength={4000} onInput={(e) => setText(e.currentTarget.value)} />
+        <button type="submit" disabled={busy}>{button}</button>
+      </form>
+    </details>
+  );
+}
 
 export function Follow({ ctx }) {
   const [folio, setFolio] = useState('');
@@ -10,10 +37,30 @@ export function Follow({ ctx }) {
   const [problem, setProblem] = useState(null);
   const [busy, setBusy] = useState(false);
 
+  const [acted, setActed] = useState(null);
+  const [where, setWhere] = useState(null);
+  // online, with folio and code: add information (answers a clarification) or withdraw
+  const act = async (kind, body) => {
+    setProblem(null);
+    setActed(null);
+    try {
+      const { data } = await ctx.api('POST', `/api/v1/municipalities/${encodeURIComponent(where)}/complaints/${kind}`,
+        { body: { folio: folio.trim(), code: code.trim(), ...body } });
+      setResult(data);
+      setActed(kind === 'withdraw' ? t('withdrawn_done') : t('info_done'));
+      return true;
+    } catch (error) {
+      setProblem(error.code === 'network' ? t('follow_offline') : error.message);
+      return false;
+    }
+  };
+
   const look = async (f = folio, c = code, municipality = null) => {
     setProblem(null);
     setResult(null);
     const where = municipality || f.trim().split('-')[0];
+    setWhere(where);
+    setActed(null);
     setBusy(true);
     try {
       const { data } = await ctx.api('POST', `/api/v1/municipalities/${encodeURIComponent(where)}/complaints/follow-up`,
@@ -27,15 +74,25 @@ export function Follow({ ctx }) {
   };
 
   const [receipts, setReceipts] = useState([]);
+  const [queued, setQueued] = useState(null);
+  // signed in: through the outbox (works offline), as sync mutations
+  const queue = async (complaint, intent, payload, what) => {
+    const session = await ctx.engine.userSession();
+    await ctx.engine.enqueue({ intent, municipality: complaint.folio.split('-')[0], payload, owner: session.user.id,
+      label: `${what}: ${complaint.folio}` });
+    setQueued(t('saved_on_phone'));
+    return true;
+  };
   const [mine, setMine] = useState([]);
+  const version = useRefresh(ctx, (what) => 'records' in what || 'session' in what || 'outbox' in what);
   useEffect(() => {
     ctx.db.getAll('receipts').then((all) => setReceipts(all.sort((a, b) => (a.filed_at < b.filed_at ? 1 : -1))));
     ctx.engine.userSession().then(async (session) => {
-      if (!session) return;
+      if (!session) { setMine([]); return; }
       const records = await ctx.db.getAllFromIndex('records', 'owner_scope', [session.user.id, 'mine']);
       setMine(records.filter((r) => r.type === 'complaint').map((r) => r.data));
     });
-  }, []);
+  }, [version]);
 
   useEffect(() => {
     const params = new URLSearchParams(location.hash.slice(1));
@@ -78,12 +135,21 @@ export function Follow({ ctx }) {
       {mine.length > 0 && (
         <>
           <h2>{t('my_complaints')}</h2>
+          {queued && <p class="saved" role="status">{queued}</p>}
           <ul class="outbox">
             {mine.map((c) => (
               <li class="card mine">
                 <p class="label"><span class="folio">{c.folio}</span> · {c.category_name || c.category}</p>
                 <p>{t('follow_state')}: {c.state_label || c.state}{c.due_on && ` · ${t('follow_due')}: ${formatDay(c.due_on)}`}</p>
                 {c.public_answer && <p>{c.public_answer}</p>}
+                {c.state !== 'withdrawn' && (
+                  <>
+                    <TextAction id={`info-${c.id}`} title={t('add_info')} label={t('add_info_label')} button={t('save')}
+                      onSend={(text) => queue(c, 'complaint.add_information', { complaint_id: c.id, text, attachments: [] }, t('add_info'))} />
+                    <TextAction id={`withdraw-${c.id}`} title={t('withdraw')} label={t('withdraw_reason')} button={t('withdraw')}
+                      onSend={(reason) => queue(c, 'complaint.withdraw', { complaint_id: c.id, reason }, t('withdraw'))} />
+                  </>
+                )}
               </li>
             ))}
           </ul>
@@ -98,6 +164,15 @@ export function Follow({ ctx }) {
             <dt>{t('follow_due')}</dt><dd>{formatDay(result.due_on)}</dd>
             <dt>{t('follow_answer')}</dt><dd>{result.public_answer || t('follow_no_answer')}</dd>
           </dl>
+          {result.state !== 'withdrawn' && (
+            <>
+              <TextAction id="info-text" title={t('add_info')} label={t('add_info_label')} button={t('send')}
+                onSend={(text) => act('information', { text })} />
+              <TextAction id="withdraw-reason" title={t('withdraw')} label={t('withdraw_reason')} button={t('withdraw')}
+                onSend={(reason) => act('withdraw', { reason })} />
+            </>
+          )}
+          {acted && <p role="status">{acted}</p>}
           {result.updates?.length > 0 && (
             <>
               <h3>{t('follow_timeline')}</h3>

@@ -11,6 +11,39 @@ export function followLink(municipality, folio, code) {
   return `/seguimiento#municipio=${encodeURIComponent(municipality)}&folio=${encodeURIComponent(folio)}&codigo=${encodeURIComponent(code)}`;
 }
 
+/** The folio and code drawn on a picture the person can keep in the phone's gallery. */
+async function saveImage(folio, code) {
+  const canvas = document.createElement('canvas');
+  canvas.width = 720;
+  canvas.height = 400;
+  const g = canvas.getContext('2d');
+  g.fillStyle = '#ffffff';
+  g.fillRect(0, 0, 720, 400);
+  g.fillStyle = '#0b5d3b';
+  g.fillRect(0, 0, 720, 72);
+  g.fillStyle = '#ffffff';
+  g.font = 'bold 36px sans-serif';
+  g.fillText('Vigía', 28, 50);
+  g.fillStyle = '#1a1a1a';
+  g.font = '24px sans-serif';
+  g.fillText(t('folio'), 28, 130);
+  g.fillText(t('code'), 28, 230);
+  g.font = 'bold 40px monospace';
+  g.fillText(folio, 28, 178);
+  g.fillText(code, 28, 278);
+  g.font = '20px sans-serif';
+  g.fillText(t('keep_code_short'), 28, 350);
+  const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/png'));
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = `vigia-${folio}.png`;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
 function Receipt({ municipality, folio, code }) {
   const [copied, setCopied] = useState(false);
   const text = `${t('folio')}: ${folio}\n${t('code')}: ${code}`;
@@ -27,6 +60,7 @@ function Receipt({ municipality, folio, code }) {
       <p class="help">{t('keep_code')}</p>
       <button type="button" onClick={copy}>{copied ? t('copied') : t('copy')}</button>
       {navigator.share && <button type="button" onClick={share}>{t('share')}</button>}
+      <button type="button" onClick={() => saveImage(folio, code)}>{t('save_image')}</button>
       <Link href={followLink(municipality, folio, code)}>{t('follow_this')}</Link>
     </div>
   );

@@ -1,7 +1,40 @@
 // Sign in once per device (the device id is generated and kept); the token stays in IndexedDB, never in a URL.
 // Sign-out warns about unsent items, then deletes this account's outbox, pulled records and cursor.
 import { useEffect, useState } from 'preact/hooks';
-import { t } from '../lib/i18n.js';
+import { t, formatDate } from '../lib/i18n.js';
+
+function Devices({ ctx, session }) {
+  const [devices, setDevices] = useState(null);
+  const [problem, setProblem] = useState(null);
+  const load = () => ctx.api('GET', '/api/v1/auth/devices', { session })
+    .then(({ data }) => setDevices(data)).catch((error) => setProblem(error.code === 'network' ? t('devices_offline') : error.message));
+  useEffect(() => { load(); }, []);
+  const lost = async (device) => {
+    if (!window.confirm(t('device_lost_confirm', { name: device.name }))) return;
+    try {
+      await ctx.api('POST', `/api/v1/auth/devices/${device.id}/revoke`, { session });
+      await load();
+    } catch (error) {
+      setProblem(error.message);
+    }
+  };
+  return (
+    <section aria-labelledby="devices-title">
+      <h2 id="devices-title">{t('devices_title')}</h2>
+      {problem && <p class="problem" role="alert">{problem}</p>}
+      <ul class="outbox">
+        {(devices || []).map((d) => (
+          <li class="card device">
+            <p class="label">{d.name}{d.id === session.device_id && ` (${t('this_phone')})`}</p>
+            <p class="muted">{t('device_last_sync', { when: d.last_sync_at ? formatDate(d.last_sync_at) : t('never') })}</p>
+            {d.revoked_at ? <p>{t('device_revoked')}</p>
+              : d.id !== session.device_id && <button type="button" onClick={() => lost(d)}>{t('device_lost')}</button>}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
 
 export function SignIn({ ctx }) {
   const [session, setSession] = useState(undefined);
@@ -44,6 +77,7 @@ export function SignIn({ ctx }) {
         <h1 id="account-title" tabIndex={-1}>{t('nav_account')}</h1>
         <p>{t('signed_in_as', { name: session.user.full_name || session.user.email })}</p>
         <button type="button" onClick={signOut}>{t('signout')}</button>
+        <Devices ctx={ctx} session={session} />
       </section>
     );
   }

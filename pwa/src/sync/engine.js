@@ -102,7 +102,8 @@ export function createEngine({
     for (const key of await tx.objectStore('records').index('owner').getAllKeys(owner)) tx.objectStore('records').delete(key);
     const receipts = await tx.objectStore('receipts').getAll();
     for (const receipt of receipts) if (receipt.owner === owner) tx.objectStore('receipts').delete(receipt.complaint_id);
-    tx.objectStore('drafts').delete(`user:${owner}`);
+    tx.objectStore('drafts').delete('complaint'); // what this person was writing goes with them
+    tx.objectStore('drafts').delete('visit');
     tx.objectStore('meta').delete('session:user');
     tx.objectStore('meta').delete(`cursor:${owner}`);
     await tx.done;

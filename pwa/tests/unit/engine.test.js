@@ -145,25 +145,29 @@ test('pull stores by scope, honours deletions, removed scopes and reset, and kee
   assert.deepEqual((await db.getAll('records')).map((r) => r.key), ['u1|work:w2']);
   assert.doesNotMatch(seen.at(-1), /cursor=/); // after a reset, from the beginning
 
+  await db.put('drafts', { description: 'borrador de la voluntaria' }, 'complaint');
   await engine.signOut();
   assert.deepEqual(await db.getAll('records'), []);
+  assert.deepEqual(await db.getAll('drafts'), []);
   assert.equal(await db.get('meta', 'session:user'), undefined);
   assert.equal(await db.get('meta', 'cursor:u1'), undefined);
 });
 
 test('a run asked for while one is going runs again after it (a mutation saved mid-run is not left waiting)', async () => {
   let release;
+  let arrived;
   const gate = new Promise((resolve) => { release = resolve; });
+  const firstPushArrived = new Promise((resolve) => { arrived = resolve; });
   let pushes = 0;
   const { engine } = await fresh(async ({ path, body }) => {
     if (path === '/api/v1/auth/anonymous-device') return enrol(path);
     pushes += 1;
-    if (pushes === 1) await gate;
+    if (pushes === 1) { arrived(); await gate; }
     return { body: { protocol: 'vigia-sync/1', ok: true, results: body.mutations.map((m) => ({ id: m.id, status: 'applied', data: {} })) } };
   });
   await engine.enqueue(complaint(1));
   const first = engine.run();
-  await new Promise((resolve) => setTimeout(resolve, 20));
+  await firstPushArrived;
   await engine.enqueue(complaint(2)); // saved while the first push is on the wire
   const second = engine.run();
   release();
