@@ -93,7 +93,8 @@ def machine() -> list[str]:
         osname = platform.platform()
     chromium = subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True).stdout.strip()
     node = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip()
-    from playwright import __version__ as playwright_version
+    from importlib.metadata import version
+    playwright_version = version("playwright")
     return [f"CPU {cpu}, {os.cpu_count()} cores; memory {memory / 1024 / 1024:.1f} GiB; {osname}, kernel "
             f"{platform.release()}",
             f"{chromium}; Node {node}; Python {platform.python_version()}, Playwright {playwright_version}; "
