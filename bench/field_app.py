@@ -498,11 +498,10 @@ def bench_drain(args) -> None:
             proxy.reset()
             start = time.perf_counter()
             network.up()  # the 'online' event starts the app's sync engine
-            wait_drained.__dict__.pop("pushed_s", None)
-            state = wait_drained(page, len(queued), args.timeout, start)
+            state, pushed = wait_drained(page, len(queued), args.timeout, start)
             elapsed = time.perf_counter() - start
             up, down = proxy.up, proxy.down
-            print(f"  drained in {elapsed:.1f} s (every mutation answered after {wait_drained.pushed_s:.1f} s, "
+            print(f"  drained in {elapsed:.1f} s (every mutation answered after {pushed or float('nan'):.1f} s, "
                   f"then the photos): {state}")
             print(f"  bytes on the wire (HTTP/1.1 through the counting proxy): sent {up:,} B "
                   f"({up / max(1, filled['upload_bytes']):.3f} x the photos' bytes), received {down:,} B, "
@@ -532,18 +531,21 @@ def outbox_state(page) -> dict:
       })""")
 
 
-def wait_drained(page, count: int, timeout: float, start: float) -> dict:
+def wait_drained(page, count: int, timeout: float, start: float) -> tuple[dict, float | None]:
+    """Poll the outbox until every item is answered and every photo uploaded; the state and the seconds from
+    `start` until every mutation was answered."""
     deadline = time.monotonic() + timeout
+    pushed = None
     while True:
         state = outbox_state(page)
         settled = sum(state["states"].get(s, 0) for s in ("sent", "noted", "rejected"))
-        if settled == count and "pushed_s" not in wait_drained.__dict__:
-            wait_drained.pushed_s = time.perf_counter() - start
+        if settled == count and pushed is None:
+            pushed = time.perf_counter() - start
         if settled == count and state["done"] + state["failed"] == state["photos"]:
-            return state
+            return state, pushed
         if time.monotonic() > deadline:
             miss(f"not drained after {timeout:.0f} s: {state}")
-            return state
+            return state, pushed
         page.wait_for_timeout(100)
 
 
