@@ -498,7 +498,18 @@ def bench_drain(args) -> None:
                 key = f"{request.method} {'/api/v1/sync/uploads/…' if path.startswith('/api/v1/sync/uploads/') else path}"
                 requests[key] = requests.get(key, 0) + 1
 
+            waits: dict[str, list[float]] = {}
+
+            def timed(request) -> None:
+                # from sending the request to the last byte of the answer, as the browser saw it
+                timing = request.timing
+                if timing["responseEnd"] > 0 and timing["requestStart"] >= 0:
+                    path = urlsplit(request.url).path
+                    kind = f"{request.method} {'uploads' if path.startswith('/api/v1/sync/uploads/') else path}"
+                    waits.setdefault(kind, []).append(timing["responseEnd"] - timing["requestStart"])
+
             context.on("request", count)
+            context.on("requestfinished", timed)
             proxy.reset()
             start = time.perf_counter()
             network.up()  # the 'online' event starts the app's sync engine
@@ -511,6 +522,9 @@ def bench_drain(args) -> None:
                   f"({up / max(1, filled['upload_bytes']):.3f} x the photos' bytes), received {down:,} B, "
                   f"{proxy.connections} connections")
             print("  requests: " + ", ".join(f"{k} x{v}" for k, v in sorted(requests.items())))
+            print("  request to answer, median (max) ms: " + ", ".join(
+                f"{k} {statistics.median(v):.0f} ({max(v):.0f})" for k, v in sorted(waits.items()) if "/api/" in k
+                or "uploads" in k))
             context.close()
             proxy.close()
             check_database(database, queued, before)
