@@ -522,9 +522,9 @@ def bench_drain(args) -> None:
                   f"({up / max(1, filled['upload_bytes']):.3f} x the photos' bytes), received {down:,} B, "
                   f"{proxy.connections} connections")
             print("  requests: " + ", ".join(f"{k} x{v}" for k, v in sorted(requests.items())))
-            print("  request to answer, median (max) ms: " + ", ".join(
-                f"{k} {statistics.median(v):.0f} ({max(v):.0f})" for k, v in sorted(waits.items()) if "/api/" in k
-                or "uploads" in k))
+            print("  request to answer, median (max; sum) ms: " + ", ".join(
+                f"{k} {statistics.median(v):.0f} ({max(v):.0f}; {sum(v):.0f})" for k, v in sorted(waits.items())
+                if "/api/" in k or "uploads" in k))
             context.close()
             proxy.close()
             check_database(database, queued, before)
