@@ -105,7 +105,16 @@ def machine() -> list[str]:
 # ------------------------------------------------------------------------------------------------ the demo server
 
 
+def npm_ci(folder: Path) -> None:
+    """`npm ci` in `folder` when its node_modules is missing (the versions of its package-lock.json)."""
+    if not (folder / "node_modules").is_dir():
+        print(f"  npm ci in {folder.relative_to(ROOT)}", file=sys.stderr)
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=folder, check=True)
+
+
 def ensure_build() -> None:
+    """The built app (as ./dev.sh builds it): built here when pwa/dist is missing."""
+    npm_ci(PWA)
     if not (DIST / "index.html").exists():
         subprocess.run(["npm", "run", "build"], cwd=PWA, check=True)
 
@@ -379,9 +388,10 @@ def bench_lighthouse(args) -> None:
                   f"{run['si_ms']:.0f} ms")
             runs.append(run)
         print(f"  settings: formFactor {settings['formFactor']}, {settings['throttlingMethod']} throttling, RTT "
-              f"{throttling['rttMs']} ms, {throttling['throughputKbps']} kbit/s, CPU x{throttling['cpuSlowdownMultiplier']}"
-              f"; {data['environment']['hostUserAgent']}")
-        median = {key: statistics.median(run[key] for run in runs) for key in ("performance", "lcp_ms", "tbt_ms", "cls")}
+              f"{throttling['rttMs']} ms, {throttling['throughputKbps']} kbit/s, CPU "
+              f"x{throttling['cpuSlowdownMultiplier']}; {data['environment']['hostUserAgent']}")
+        median = {key: statistics.median(run[key] for run in runs)
+                  for key in ("performance", "lcp_ms", "tbt_ms", "cls")}
         print(f"  median: performance {median['performance']:.0f} (>= 95), LCP {median['lcp_ms']:.0f} ms (<= 2500), "
               f"TBT {median['tbt_ms']:.0f} ms (<= 200), CLS {median['cls']:.3f} (<= 0.1)")
         if median["performance"] < TARGETS["performance"]:
@@ -396,8 +406,7 @@ def bench_lighthouse(args) -> None:
 
 
 def lighthouse_version() -> str:
-    if not LIGHTHOUSE.exists():
-        raise SystemExit("Lighthouse is missing: cd bench/lighthouse && npm ci")
+    npm_ci(LIGHTHOUSE.parents[2])
     return subprocess.run([str(LIGHTHOUSE), "--version"], capture_output=True, text=True).stdout.strip()
 
 
@@ -440,9 +449,8 @@ def bench_reopen(base_url: str, args) -> None:
 
 def outbox_bundle() -> str:
     """bench/field_app_outbox.js bundled with the app's own modules (esbuild from pwa/node_modules)."""
+    npm_ci(PWA)
     esbuild = PWA / "node_modules" / ".bin" / "esbuild"
-    if not esbuild.exists():
-        raise SystemExit("pwa/node_modules is missing: cd pwa && npm ci")
     source = (ROOT / "bench" / "field_app_outbox.js").read_text()
     result = subprocess.run([str(esbuild), "--bundle", "--format=iife", "--target=chrome90",
                              "--sourcefile=field_app_outbox.js", "--log-level=warning"],
@@ -495,7 +503,9 @@ def bench_drain(args) -> None:
 
             def count(request) -> None:
                 path = urlsplit(request.url).path
-                key = f"{request.method} {'/api/v1/sync/uploads/…' if path.startswith('/api/v1/sync/uploads/') else path}"
+                if path.startswith("/api/v1/sync/uploads/"):
+                    path = "/api/v1/sync/uploads/…"
+                key = f"{request.method} {path}"
                 requests[key] = requests.get(key, 0) + 1
 
             waits: dict[str, list[float]] = {}
