@@ -236,8 +236,9 @@ def first_visit(page) -> None:
     page.get_by_role("button", name="Usar mi ubicación").click()
     page.locator("ul.works > li").first.wait_for(state="visible")
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    page.wait_for_function("navigator.serviceWorker.controller !== null || (location.reload(), false)",
-                           polling=1000)
+    if not page.evaluate("navigator.serviceWorker.controller !== null"):
+        page.reload()  # a page opened before its service worker was active is controlled from its next load
+        page.wait_for_function("navigator.serviceWorker.controller !== null")
     page.locator("ul.works > li").first.wait_for(state="visible")
 
 
