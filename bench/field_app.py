@@ -381,12 +381,20 @@ def bench_lighthouse(args) -> None:
                    "tbt_ms": audits["total-blocking-time"]["numericValue"],
                    "cls": audits["cumulative-layout-shift"]["numericValue"],
                    "si_ms": audits["speed-index"]["numericValue"],
-                   "tti_ms": audits.get("interactive", {}).get("numericValue")}
+                   "tti_ms": audits.get("interactive", {}).get("numericValue"),
+                   # the CPU's speed as Lighthouse measured it before the run: a loaded machine scores lower, and
+                   # the simulation then multiplies slower tasks by 4
+                   "benchmark_index": data["environment"].get("benchmarkIndex"),
+                   "main_thread_ms": audits["mainthread-work-breakdown"]["numericValue"],
+                   "long_tasks": [(item.get("url", "?").rsplit("/", 1)[-1] or item.get("url"), item["duration"])
+                                  for item in (audits.get("long-tasks", {}).get("details") or {}).get("items", [])]}
             settings = data["configSettings"]
             throttling = settings["throttling"]
             print(f"  run {n + 1}: performance {run['performance']}, FCP {run['fcp_ms']:.0f} ms, LCP "
                   f"{run['lcp_ms']:.0f} ms, TBT {run['tbt_ms']:.0f} ms, CLS {run['cls']:.3f}, Speed Index "
-                  f"{run['si_ms']:.0f} ms")
+                  f"{run['si_ms']:.0f} ms; CPU benchmark index {run['benchmark_index']:.0f}, main thread "
+                  f"{run['main_thread_ms']:.0f} ms (observed), long tasks (observed ms) "
+                  + (", ".join(f"{url} {ms:.0f}" for url, ms in run["long_tasks"]) or "none"))
             runs.append(run)
         print(f"  settings: formFactor {settings['formFactor']}, {settings['throttlingMethod']} throttling, RTT "
               f"{throttling['rttMs']} ms, {throttling['throughputKbps']} kbit/s, CPU "
