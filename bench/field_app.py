@@ -641,7 +641,7 @@ def main() -> int:
     parser.add_argument("--mutations", type=int, default=200)
     parser.add_argument("--photos", type=int, default=50)
     parser.add_argument("--timeout", type=float, default=600, help="seconds the drain may take")
-    parser.add_argument("--lighthouse-runs", type=int, default=3)
+    parser.add_argument("--lighthouse-runs", type=int, default=5)
     parser.add_argument("--reopen-runs", type=int, default=5)
     parser.add_argument("--no-plant", action="store_true", help="skip the planted budget failure of the build")
     args = parser.parse_args()
