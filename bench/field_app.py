@@ -546,6 +546,11 @@ def bench_drain(args) -> None:
                 if "/api/" in k or "uploads" in k))
             context.close()
             proxy.close()
+            if args.plant:
+                # the check must see a loss: expect one complaint and one photo that were never queued
+                queued = queued + [{"id": str(uuid.uuid4()), "description": f"{marker} never queued",
+                                    "photos": [{"id": str(uuid.uuid4()), "sha256": "0" * 64, "size": 1}]}]
+                print("  planted: one complaint and one photo expected that were never queued")
             check_database(database, queued, before)
 
 
@@ -644,6 +649,8 @@ def main() -> int:
     parser.add_argument("--lighthouse-runs", type=int, default=5)
     parser.add_argument("--reopen-runs", type=int, default=5)
     parser.add_argument("--no-plant", action="store_true", help="skip the planted budget failure of the build")
+    parser.add_argument("--plant", action="store_true",
+                        help="drain: also expect a complaint and a photo never queued (the check must fail)")
     args = parser.parse_args()
     for line in machine():
         print(line)
