@@ -1,0 +1,150 @@
+// The map (Leaflet 1.9), loaded only when a map is opened: this module and Leaflet are one chunk of their own,
+// imported dynamically by near.jsx (works near me) and complaint.jsx (moving the pin). It draws the municipality's
+// own colonias and works as vectors from the API's GeoJSON, kept on the phone for offline; tiles only when the
+// server names a tile URL (VIGIA_MAP_TILE_URL, learnt from /app-config.json). Leaflet's stylesheet and ours are
+// one hashed file the build writes (__MAP_CSS__), linked here on first use: no inline style, nothing elsewhere.
+/* global __MAP_CSS__ */
+import { useEffect, useRef } from 'preact/hooks';
+import * as L from 'leaflet';
+import { t } from '../lib/i18n.js';
+
+function linkStyles() {
+  if (document.querySelector('link[data-map-css]')) return;
+  const link = document.createElement('link');
+  link.rel = 'stylesheet';
+  link.href = __MAP_CSS__;
+  link.dataset.mapCss = '';
+  document.head.appendChild(link);
+}
+
+/** The server's public settings (the tile URL), kept for offline; null tiles when unknown. */
+export async function mapConfig(ctx) {
+  try {
+    return (await ctx.cached('app-config', async () => (await ctx.api('GET', '/app-config.json')).data)).value || {};
+  } catch {
+    return {};
+  }
+}
+
+/** The municipality's colonias and works as GeoJSON: fresh when online, else what was kept (may be missing). */
+export async function mapLayers(ctx, code) {
+  const get = (key, path) => ctx.cached(key, async () => (await ctx.api('GET', path)).data).catch(() => ({ value: null, at: null }));
+  const [zones, works] = await Promise.all([
+    get(`map:zones:${code}`, `/api/v1/municipalities/${code}/zones`),
+    get(`map:works:${code}`, `/api/v1/municipalities/${code}/works/map`),
+  ]);
+  return { zones: zones.value, works: works.value, at: works.at || zones.at };
+}
+
+function baseMap(element, config) {
+  linkStyles();
+  const map = L.map(element, { zoomControl: true, attributionControl: false, keyboard: true, zoomSnap: 0.5 });
+  if (config?.map_tile_url) {
+    let host = '';
+    try { host = new URL(config.map_tile_url.replace(/[{}]/g, '')).host; } catch { /* shown without a source */ }
+    L.tileLayer(config.map_tile_url, { maxZoom: 19, crossOrigin: false }).addTo(map);
+    L.control.attribution({ prefix: false }).addAttribution(host).addTo(map);
+  }
+  map.getContainer().setAttribute('aria-label', t('map_label'));
+  return map;
+}
+
+const ZONE_STYLE = { className: 'zone', color: '#6b6b63', weight: 1, fillColor: '#d9d9cf', fillOpacity: 0.25, interactive: false };
+const WORK_STYLE = { className: 'work', color: '#0b5d3b', weight: 4, fillColor: '#0b5d3b', fillOpacity: 0.35 };
+const RISKY_STYLE = { ...WORK_STYLE, color: '#8a1c1c', fillColor: '#8a1c1c' };
+
+/**
+ * Works near me on a map: colonias (not interactive), works (tap or Enter on one calls onSelect(id)), the
+ * person's position. Fits the works near the position when known, else all works.
+ */
+export function WorksMap({ ctx, place, layers, config, selected, onSelect }) {
+  const box = useRef(null);
+  const state = useRef({});
+  useEffect(() => {
+    const map = baseMap(box.current, config);
+    state.current.map = map;
+    if (layers.zones?.features?.length) L.geoJSON(layers.zones, { style: () => ZONE_STYLE }).addTo(map);
+    const byId = {};
+    const works = L.geoJSON(layers.works || { type: 'FeatureCollection', features: [] }, {
+      style: (f) => (f.properties?.risks?.length ? RISKY_STYLE : WORK_STYLE),
+      pointToLayer: (f, at) => L.circleMarker(at, { radius: 9, ...(f.properties?.risks?.length ? RISKY_STYLE : WORK_STYLE) }),
+      onEachFeature: (feature, layer) => {
+        byId[feature.id] = layer;
+        layer.on('click', () => onSelect(feature.id));
+        layer.on('add', () => {
+          // reachable by keyboard too (the list stays the primary way): Tab to a work, Enter opens its card
+          const el = layer.getElement?.();
+          if (!el) return;
+          el.setAttribute('tabindex', '0');
+          el.setAttribute('role', 'button');
+          el.setAttribute('aria-label', feature.properties?.title || feature.id);
+          el.dataset.work = feature.id;
+          el.addEventListener('keydown', (event) => {
+            if (event.key === 'Enter' || event.key === ' ') { event.preventDefault(); onSelect(feature.id); }
+          });
+        });
+      },
+    }).addTo(map);
+    state.current.byId = byId;
+    let me = null;
+    if (place?.lon != null && place?.lat != null) {
+      me = L.latLng(place.lat, place.lon);
+      L.circleMarker(me, { className: 'me', radius: 7, color: '#1f5fbf', weight: 3, fillColor: '#fff', fillOpacity: 1, interactive: false }).addTo(map);
+    }
+    const bounds = works.getBounds();
+    if (me) map.setView(me, 15);
+    else if (bounds.isValid()) map.fitBounds(bounds, { padding: [16, 16], maxZoom: 16 });
+    else map.setView([23.6, -102.5], 5); // Mexico, when nothing is known
+    return () => map.remove();
+  }, [layers, config]);
+  useEffect(() => {
+    const layer = state.current.byId?.[selected];
+    if (!layer) return;
+    for (const other of Object.values(state.current.byId)) other.getElement?.()?.classList.remove('chosen');
+    layer.getElement?.()?.classList.add('chosen');
+    layer.bringToFront?.();
+    const { map } = state.current;
+    if (layer.getLatLng) map.panTo(layer.getLatLng());
+    else if (layer.getBounds && !map.getBounds().contains(layer.getBounds())) map.fitBounds(layer.getBounds(), { maxZoom: 17 });
+  }, [selected, layers]);
+  return <div class="map" ref={box} role="region" aria-label={t('map_label')} />;
+}
+
+/**
+ * Moving the pin when filing: a draggable pin, and a tap on the map puts it there. onMove({lon, lat}) with six
+ * decimals (about 11 cm). The colonias and works kept on the phone are drawn beneath, when there are any.
+ */
+export function PinMap({ point, layers, config, onMove }) {
+  const box = useRef(null);
+  const state = useRef({});
+  useEffect(() => {
+    const map = baseMap(box.current, config);
+    if (layers?.zones?.features?.length) L.geoJSON(layers.zones, { style: () => ZONE_STYLE }).addTo(map);
+    if (layers?.works?.features?.length) {
+      L.geoJSON(layers.works, {
+        style: () => ({ ...WORK_STYLE, interactive: false }),
+        pointToLayer: (f, at) => L.circleMarker(at, { radius: 7, ...WORK_STYLE, interactive: false }),
+      }).addTo(map);
+    }
+    const icon = L.divIcon({ className: 'pin', iconSize: [28, 28], iconAnchor: [14, 14], html: '' });
+    const start = L.latLng(point.lat, point.lon);
+    const pin = L.marker(start, { icon, draggable: true, keyboard: true, title: t('pin_label'), alt: t('pin_label') }).addTo(map);
+    const report = (at) => onMove({ lon: Number(at.lng.toFixed(6)), lat: Number(at.lat.toFixed(6)) });
+    pin.on('dragend', () => report(pin.getLatLng()));
+    map.on('click', (event) => { pin.setLatLng(event.latlng); report(event.latlng); });
+    map.setView(start, 17);
+    state.current = { map, pin };
+    return () => map.remove();
+  }, [layers, config]);
+  useEffect(() => {
+    // typed or nudged coordinates move the pin too
+    const { pin, map } = state.current;
+    if (!pin || !Number.isFinite(point.lat) || !Number.isFinite(point.lon)) return;
+    const at = L.latLng(point.lat, point.lon);
+    if (!pin.getLatLng().equals(at, 1e-7)) {
+      pin.setLatLng(at);
+      if (!map.getBounds().contains(at)) map.panTo(at);
+    }
+  }, [point.lat, point.lon]);
+  return <div class="map pin-map" ref={box} role="region" aria-label={t('pin_map_label')} />;
+}
