@@ -8,17 +8,23 @@ import { useEffect, useRef } from 'preact/hooks';
 import * as L from 'leaflet';
 import { t } from '../lib/i18n.js';
 
-function linkStyles() {
-  if (document.querySelector('link[data-map-css]')) return;
-  const link = document.createElement('link');
-  link.rel = 'stylesheet';
-  link.href = __MAP_CSS__;
-  link.dataset.mapCss = '';
-  document.head.appendChild(link);
+let styles = null;
+/** Link the map's stylesheet once; resolves when it applies (Leaflet measures the map's box when it starts). */
+export function mapStyles() {
+  styles ||= new Promise((resolve) => {
+    const link = document.createElement('link');
+    link.rel = 'stylesheet';
+    link.href = __MAP_CSS__;
+    link.onload = resolve;
+    link.onerror = resolve; // offline without it in the cache: the map still draws, less pretty
+    document.head.appendChild(link);
+  });
+  return styles;
 }
 
 /** The server's public settings (the tile URL), kept for offline; null tiles when unknown. */
 export async function mapConfig(ctx) {
+  await mapStyles();
   try {
     return (await ctx.cached('app-config', async () => (await ctx.api('GET', '/app-config.json')).data)).value || {};
   } catch {
@@ -29,7 +35,8 @@ export async function mapConfig(ctx) {
 /** The municipality's colonias and works as GeoJSON: fresh when online, else what was kept (may be missing). */
 export async function mapLayers(ctx, code) {
   const get = (key, path) => ctx.cached(key, async () => (await ctx.api('GET', path)).data).catch(() => ({ value: null, at: null }));
-  const [zones, works] = await Promise.all([
+  const [, zones, works] = await Promise.all([
+    mapStyles(),
     get(`map:zones:${code}`, `/api/v1/municipalities/${code}/zones`),
     get(`map:works:${code}`, `/api/v1/municipalities/${code}/works/map`),
   ]);
@@ -37,8 +44,8 @@ export async function mapLayers(ctx, code) {
 }
 
 function baseMap(element, config) {
-  linkStyles();
-  const map = L.map(element, { zoomControl: true, attributionControl: false, keyboard: true, zoomSnap: 0.5 });
+  const map = L.map(element, { zoomControl: false, attributionControl: false, keyboard: true, zoomSnap: 0.5 });
+  L.control.zoom({ zoomInTitle: t('map_zoom_in'), zoomOutTitle: t('map_zoom_out') }).addTo(map);
   if (config?.map_tile_url) {
     let host = '';
     try { host = new URL(config.map_tile_url.replace(/[{}]/g, '')).host; } catch { /* shown without a source */ }
@@ -63,48 +70,54 @@ export function WorksMap({ ctx, place, layers, config, selected, onSelect }) {
   useEffect(() => {
     const map = baseMap(box.current, config);
     state.current.map = map;
-    if (layers.zones?.features?.length) L.geoJSON(layers.zones, { style: () => ZONE_STYLE }).addTo(map);
+    const zones = layers.zones?.features?.length ? L.geoJSON(layers.zones, { ...ZONE_STYLE, style: () => ZONE_STYLE }) : null;
     const byId = {};
     const works = L.geoJSON(layers.works || { type: 'FeatureCollection', features: [] }, {
+      className: 'work', // given to lines and polygons when they are made (a style set later cannot add a class)
       style: (f) => (f.properties?.risks?.length ? RISKY_STYLE : WORK_STYLE),
       pointToLayer: (f, at) => L.circleMarker(at, { radius: 9, ...(f.properties?.risks?.length ? RISKY_STYLE : WORK_STYLE) }),
       onEachFeature: (feature, layer) => {
         byId[feature.id] = layer;
         layer.on('click', () => onSelect(feature.id));
-        layer.on('add', () => {
-          // reachable by keyboard too (the list stays the primary way): Tab to a work, Enter opens its card
-          const el = layer.getElement?.();
+        // a Multi geometry is a group of paths: each carries the work's id, the first one takes the keyboard
+        const parts = layer.getLayers ? layer.getLayers() : [layer];
+        parts.forEach((part, index) => part.on('add', () => {
+          const el = part.getElement?.();
           if (!el) return;
+          el.dataset.work = feature.id;
+          if (index > 0) return;
+          // reachable by keyboard too (the list stays the primary way): Tab to a work, Enter opens its card
           el.setAttribute('tabindex', '0');
           el.setAttribute('role', 'button');
           el.setAttribute('aria-label', feature.properties?.title || feature.id);
-          el.dataset.work = feature.id;
           el.addEventListener('keydown', (event) => {
             if (event.key === 'Enter' || event.key === ' ') { event.preventDefault(); onSelect(feature.id); }
           });
-        });
+        }));
       },
-    }).addTo(map);
+    });
     state.current.byId = byId;
-    let me = null;
-    if (place?.lon != null && place?.lat != null) {
-      me = L.latLng(place.lat, place.lon);
-      L.circleMarker(me, { className: 'me', radius: 7, color: '#1f5fbf', weight: 3, fillColor: '#fff', fillOpacity: 1, interactive: false }).addTo(map);
-    }
+    const me = place?.lon != null && place?.lat != null ? L.latLng(place.lat, place.lon) : null;
     const bounds = works.getBounds();
+    // the view first: Leaflet draws vectors only on a map that has one
     if (me) map.setView(me, 15);
     else if (bounds.isValid()) map.fitBounds(bounds, { padding: [16, 16], maxZoom: 16 });
     else map.setView([23.6, -102.5], 5); // Mexico, when nothing is known
+    zones?.addTo(map);
+    works.addTo(map);
+    if (me) L.circleMarker(me, { className: 'me', radius: 7, color: '#1f5fbf', weight: 3, fillColor: '#fff', fillOpacity: 1, interactive: false }).addTo(map);
     return () => map.remove();
   }, [layers, config]);
   useEffect(() => {
     const layer = state.current.byId?.[selected];
     if (!layer) return;
-    for (const other of Object.values(state.current.byId)) other.getElement?.()?.classList.remove('chosen');
-    layer.getElement?.()?.classList.add('chosen');
+    const paths = (l) => (l.getLayers ? l.getLayers() : [l]).map((part) => part.getElement?.()).filter(Boolean);
+    for (const other of Object.values(state.current.byId)) paths(other).forEach((el) => el.classList.remove('chosen'));
+    paths(layer).forEach((el) => el.classList.add('chosen'));
     layer.bringToFront?.();
     const { map } = state.current;
     if (layer.getLatLng) map.panTo(layer.getLatLng());
+    else if (layer.getBounds && !layer.getBounds().isValid()) return;
     else if (layer.getBounds && !map.getBounds().contains(layer.getBounds())) map.fitBounds(layer.getBounds(), { maxZoom: 17 });
   }, [selected, layers]);
   return <div class="map" ref={box} role="region" aria-label={t('map_label')} />;
@@ -119,20 +132,21 @@ export function PinMap({ point, layers, config, onMove }) {
   const state = useRef({});
   useEffect(() => {
     const map = baseMap(box.current, config);
-    if (layers?.zones?.features?.length) L.geoJSON(layers.zones, { style: () => ZONE_STYLE }).addTo(map);
+    const start = L.latLng(point.lat, point.lon);
+    map.setView(start, 17); // the view first: Leaflet draws vectors only on a map that has one
+    if (layers?.zones?.features?.length) L.geoJSON(layers.zones, { ...ZONE_STYLE, style: () => ZONE_STYLE }).addTo(map);
     if (layers?.works?.features?.length) {
       L.geoJSON(layers.works, {
+        className: 'work', interactive: false,
         style: () => ({ ...WORK_STYLE, interactive: false }),
         pointToLayer: (f, at) => L.circleMarker(at, { radius: 7, ...WORK_STYLE, interactive: false }),
       }).addTo(map);
     }
     const icon = L.divIcon({ className: 'pin', iconSize: [28, 28], iconAnchor: [14, 14], html: '' });
-    const start = L.latLng(point.lat, point.lon);
     const pin = L.marker(start, { icon, draggable: true, keyboard: true, title: t('pin_label'), alt: t('pin_label') }).addTo(map);
     const report = (at) => onMove({ lon: Number(at.lng.toFixed(6)), lat: Number(at.lat.toFixed(6)) });
     pin.on('dragend', () => report(pin.getLatLng()));
     map.on('click', (event) => { pin.setLatLng(event.latlng); report(event.latlng); });
-    map.setView(start, 17);
     state.current = { map, pin };
     return () => map.remove();
   }, [layers, config]);

@@ -181,4 +181,6 @@ export default {
   support_saved: 'Support saved on the phone; it will be sent when there is a connection.',
   support_saved_detail: 'Your support will be sent as soon as there is a connection. No need to file another complaint.',
   support_label: 'Support for complaint {folio}',
+  map_zoom_in: 'Zoom in',
+  map_zoom_out: 'Zoom out',
 };

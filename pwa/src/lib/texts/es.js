@@ -186,4 +186,6 @@ export default {
   support_saved: 'Apoyo guardado en el teléfono; se enviará al haber conexión.',
   support_saved_detail: 'Su apoyo se enviará en cuanto haya conexión. No necesita presentar otra queja.',
   support_label: 'Apoyo a la queja {folio}',
+  map_zoom_in: 'Acercar',
+  map_zoom_out: 'Alejar',
 };
