@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from server import geo
 from server.complaints.models import Complaint, Support
-from tests.pwa.conftest import DURANGO, idb, wait_until
+from tests.pwa.conftest import DURANGO, PWA, idb, wait_until
 from tests.pwa.test_account_and_fixes import nav
 from tests.pwa.test_offline_filing import first_visit
 
@@ -185,3 +185,42 @@ def test_a_likely_duplicate_is_supported_instead_of_filing_again(phone, app_serv
     public = requests.get(api + f"/complaints/{duplicate['id']}", timeout=10)
     if public.ok:
         assert public.json()["support_count"] == 1
+
+
+def test_no_accessibility_violations_on_the_map_and_the_suggestions(chromium, app_server):
+    base_url, _ = app_server
+    api = base_url + "/api/v1/municipalities/10005"
+    category = requests.get(api + "/complaints/categories", timeout=10).json()[0]["service_code"]
+    assert requests.post(api + "/complaints", timeout=10, json={
+        "kind": "complaint", "category": category, "anonymous": True,
+        "description": "El alumbrado de la calle recién pavimentada no funciona desde que la entregaron.",
+        "location": {"type": "Point", "coordinates": [DURANGO["longitude"], DURANGO["latitude"]]}}).status_code == 201
+    context = chromium.new_context(base_url=base_url, viewport={"width": 360, "height": 640}, locale="es-MX",
+                                   geolocation=DURANGO, permissions=["geolocation"],
+                                   bypass_csp=True)  # to inject axe-core only
+    context.set_default_timeout(15_000)
+    axe = PWA / "node_modules" / "axe-core" / "axe.min.js"
+
+    def violations(page) -> list:
+        if not page.evaluate("typeof axe !== 'undefined'"):
+            page.add_script_tag(path=str(axe))
+        result = page.evaluate("axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})")
+        return [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
+
+    try:
+        page = context.new_page()
+        first_visit(page)
+        page.get_by_role("button", name="Ver en el mapa").click()
+        wait_until(page, lambda: drawn(page), what="the works on the map")
+        page.locator("path.work").first.dispatch_event("click")
+        expect(page.locator("ul.chosen-work li.card")).to_be_visible()
+        problems = {"map": violations(page)}
+        nav(page, "Nueva queja").click()
+        page.get_by_label("Categoría").select_option(category)
+        page.get_by_role("button", name="Mover el punto en el mapa").click()
+        expect(page.locator(".leaflet-marker-icon.pin")).to_be_visible()
+        expect(page.locator("li.duplicate").first).to_be_visible()
+        problems["pin and suggestions"] = violations(page)
+        assert problems == {"map": [], "pin and suggestions": []}
+    finally:
+        context.close()
