@@ -256,7 +256,7 @@ function PinPicker({ ctx, place, form, onMove }) {
   const lon = parseFloat(form.lon);
   const lat = parseFloat(form.lat);
   const known = Number.isFinite(lon) && Number.isFinite(lat);
-  const point = known ? { lon, lat } : { lon: place?.lon ?? -104.6657, lat: place?.lat ?? 24.0277 };
+  const point = known ? { lon, lat } : place?.lon != null ? { lon: place.lon, lat: place.lat } : null; // null: the pin starts in the map's centre
   return (
     <>
       <button type="button" aria-expanded={open ? 'true' : 'false'} aria-controls="pin-map" onClick={() => setOpen(!open)}>

@@ -132,16 +132,22 @@ export function PinMap({ point, layers, config, onMove }) {
   const state = useRef({});
   useEffect(() => {
     const map = baseMap(box.current, config);
-    const start = L.latLng(point.lat, point.lon);
-    map.setView(start, 17); // the view first: Leaflet draws vectors only on a map that has one
-    if (layers?.zones?.features?.length) L.geoJSON(layers.zones, { ...ZONE_STYLE, style: () => ZONE_STYLE }).addTo(map);
-    if (layers?.works?.features?.length) {
-      L.geoJSON(layers.works, {
-        className: 'work', interactive: false,
-        style: () => ({ ...WORK_STYLE, interactive: false }),
-        pointToLayer: (f, at) => L.circleMarker(at, { radius: 7, ...WORK_STYLE, interactive: false }),
-      }).addTo(map);
-    }
+    const zones = layers?.zones?.features?.length ? L.geoJSON(layers.zones, { ...ZONE_STYLE, style: () => ZONE_STYLE }) : null;
+    const works = layers?.works?.features?.length ? L.geoJSON(layers.works, {
+      className: 'work', interactive: false,
+      style: () => ({ ...WORK_STYLE, interactive: false }),
+      pointToLayer: (f, at) => L.circleMarker(at, { radius: 7, ...WORK_STYLE, interactive: false }),
+    }) : null;
+    // the view first (Leaflet draws vectors only on a map that has one): the point, else the municipality's
+    // colonias or works, else Mexico; without a point the pin starts in the centre and counts once moved
+    const known = point && Number.isFinite(point.lat) && Number.isFinite(point.lon);
+    const around = zones?.getBounds() || works?.getBounds();
+    if (known) map.setView([point.lat, point.lon], 17);
+    else if (around?.isValid()) map.fitBounds(around);
+    else map.setView([23.6, -102.5], 5);
+    const start = known ? L.latLng(point.lat, point.lon) : map.getCenter();
+    zones?.addTo(map);
+    works?.addTo(map);
     const icon = L.divIcon({ className: 'pin', iconSize: [28, 28], iconAnchor: [14, 14], html: '' });
     const pin = L.marker(start, { icon, draggable: true, keyboard: true, title: t('pin_label'), alt: t('pin_label') }).addTo(map);
     const report = (at) => onMove({ lon: Number(at.lng.toFixed(6)), lat: Number(at.lat.toFixed(6)) });
@@ -153,12 +159,12 @@ export function PinMap({ point, layers, config, onMove }) {
   useEffect(() => {
     // typed or nudged coordinates move the pin too
     const { pin, map } = state.current;
-    if (!pin || !Number.isFinite(point.lat) || !Number.isFinite(point.lon)) return;
+    if (!pin || !point || !Number.isFinite(point.lat) || !Number.isFinite(point.lon)) return;
     const at = L.latLng(point.lat, point.lon);
     if (!pin.getLatLng().equals(at, 1e-7)) {
       pin.setLatLng(at);
       if (!map.getBounds().contains(at)) map.panTo(at);
     }
-  }, [point.lat, point.lon]);
+  }, [point?.lat, point?.lon]);
   return <div class="map pin-map" ref={box} role="region" aria-label={t('pin_map_label')} />;
 }

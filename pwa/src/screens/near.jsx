@@ -95,14 +95,14 @@ function MapToggle({ ctx, place, list }) {
   const [failed, setFailed] = useState(false);
   const card = useRef(null);
   useEffect(() => {
-    if (!open || map) return;
+    if (!open || map) return undefined;
     let live = true;
     import('./map.jsx').then(async (m) => {
       const [layers, config] = await Promise.all([m.mapLayers(ctx, place.code), m.mapConfig(ctx)]);
       if (live) setMap({ WorksMap: m.WorksMap, layers, config });
     }).catch(() => live && setFailed(true));
     return () => { live = false; };
-  }, [open]);
+  }, [open, map === null, place?.code]);
   useEffect(() => { setMap(null); setSelected(null); }, [place?.code]);
   const choose = (id) => {
     setSelected(id);
