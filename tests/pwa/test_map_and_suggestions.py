@@ -1,23 +1,29 @@
 """The map and the suggestions before filing (docs/pwa.md): the map of works near me loads Leaflet only when
 opened, draws the municipality's works from the API's GeoJSON with no request outside the server's origin, opens a
-work's card when one is tapped, and draws the works kept on the phone when offline; the complaint's pin moved on
+work's card when one is tapped, and draws the works kept on the phone when offline; tiles come only from VIGIA_MAP_TILE_URL, when set; the complaint's pin moved on
 the map is the point the server stores; a likely duplicate is offered before filing and "apoyar" sends one
 support and no new complaint."""
 
 from __future__ import annotations
 
+import io
 import uuid
 
 import pytest
 import requests
 import sqlalchemy as sa
+from PIL import Image
 from playwright.sync_api import expect
 
-from server import geo
+from server import db, geo
+from server.app import create_app
 from server.complaints.models import Complaint, Support
+from server.config import configure_settings
+from tests.conftest import committed_demo_database
 from tests.pwa.conftest import DURANGO, PWA, idb, wait_until
 from tests.pwa.test_account_and_fixes import nav
 from tests.pwa.test_offline_filing import first_visit
+from tests.sync.test_uploads import serving
 
 pytestmark = pytest.mark.timeout(150)
 
@@ -222,5 +228,52 @@ def test_no_accessibility_violations_on_the_map_and_the_suggestions(chromium, ap
         expect(page.locator("li.duplicate").first).to_be_visible()
         problems["pin and suggestions"] = violations(page)
         assert problems == {"map": [], "pin and suggestions": []}
+    finally:
+        context.close()
+
+
+TILES = "http://tiles.test"
+
+
+@pytest.fixture
+def tiled_server(backend, tmp_path, served_dist):
+    """`vigia serve` as app_server, with VIGIA_MAP_TILE_URL naming a tile server (answered by the test)."""
+    template = backend.settings.model_copy(update={
+        "media_dir": tmp_path / "media", "vigia_pwa_dir": served_dist,
+        "vigia_map_tile_url": TILES + "/osm/{z}/{x}/{y}.png"})
+    with committed_demo_database(backend.name, tmp_path, template) as (settings, database):
+        configure_settings(settings)
+        db.configure(database)
+        with serving(create_app(settings)) as base_url:
+            db.configure(database)
+            yield base_url
+    configure_settings(backend.settings)
+
+
+def test_tiles_come_only_from_the_configured_tile_server(chromium, tiled_server):
+    base_url = tiled_server
+    assert requests.get(base_url + "/app-config.json", timeout=10).json()["map_tile_url"].startswith(TILES)
+    context = chromium.new_context(base_url=base_url, viewport={"width": 360, "height": 640}, locale="es-MX",
+                                   geolocation=DURANGO, permissions=["geolocation"])
+    context.set_default_timeout(15_000)
+    tile = io.BytesIO()
+    Image.new("RGB", (256, 256), (230, 230, 220)).save(tile, "PNG")
+    tiles: list[str] = []
+
+    def answer(route) -> None:
+        tiles.append(route.request.url)
+        route.fulfill(status=200, content_type="image/png", body=tile.getvalue())
+
+    context.route(TILES + "/**", answer)
+    requested: list[str] = []
+    context.on("request", lambda request: requested.append(request.url))
+    try:
+        page = context.new_page()
+        first_visit(page)
+        page.get_by_role("button", name="Ver en el mapa").click()
+        expect(page.locator(".leaflet-tile-loaded").first).to_be_visible()
+        expect(page.locator(".leaflet-control-attribution")).to_contain_text("tiles.test")
+        assert tiles and all(url.startswith(TILES + "/osm/15/") for url in tiles)
+        assert [u for u in outside(base_url, requested) if not u.startswith(TILES + "/")] == []
     finally:
         context.close()
