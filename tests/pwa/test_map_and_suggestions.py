@@ -1,8 +1,8 @@
 """The map and the suggestions before filing (docs/pwa.md): the map of works near me loads Leaflet only when
 opened, draws the municipality's works from the API's GeoJSON with no request outside the server's origin, opens a
-work's card when one is tapped, and draws the works kept on the phone when offline; tiles come only from VIGIA_MAP_TILE_URL, when set; the complaint's pin moved on
-the map is the point the server stores; a likely duplicate is offered before filing and "apoyar" sends one
-support and no new complaint."""
+work's card when one is tapped, and draws the works kept on the phone when offline; tiles come only from
+VIGIA_MAP_TILE_URL, when set; the complaint's pin moved on the map is the point the server stores; a likely
+duplicate is offered before filing and "apoyar" sends one support and no new complaint."""
 
 from __future__ import annotations
 
