@@ -186,6 +186,9 @@ ${preloads}
   console.log(`vigía app ${version}: first screen ${(firstBytes / 1024).toFixed(1)} KB gzip (≤ ${BUDGET_FIRST / 1024}), `
     + `offline ${(offlineBytes / 1024).toFixed(1)} KB gzip (≤ ${BUDGET_OFFLINE / 1024}), ${precache.length + 1} files`);
   const over = [];
+  // Leaflet is for the map only: it must never be pulled into the first screen by a static import
+  const heavy = [...first].filter((p) => Object.keys(outputs[p].inputs || {}).some((i) => i.includes('node_modules/leaflet/')));
+  if (heavy.length) over.push(`Leaflet is in the first screen (${heavy.join(', ')}): import src/screens/map.jsx dynamically`);
   if (firstBytes > BUDGET_FIRST) over.push(`first screen ${firstBytes} B > ${BUDGET_FIRST} B`);
   if (offlineBytes > BUDGET_OFFLINE) over.push(`offline app ${offlineBytes} B > ${BUDGET_OFFLINE} B`);
   if (over.length) {
