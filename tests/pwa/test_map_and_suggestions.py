@@ -1,8 +1,9 @@
-"""The map and the suggestions before filing (docs/pwa.md): the map of works near me loads Leaflet only when
-opened, draws the municipality's works from the API's GeoJSON with no request outside the server's origin, opens a
-work's card when one is tapped, and draws the works kept on the phone when offline; tiles come only from
-VIGIA_MAP_TILE_URL, when set; the complaint's pin moved on the map is the point the server stores; a likely
-duplicate is offered before filing and "apoyar" sends one support and no new complaint."""
+"""The map and the suggestions before filing (docs/pwa.md): the map's layers are kept when the list arrives; the
+map of works near me loads Leaflet only when opened, draws the municipality's works from the API's GeoJSON with
+no request outside the server's origin, opens a work's card when one is tapped, and draws the works kept on the
+phone when offline; tiles come only from VIGIA_MAP_TILE_URL, when set; the complaint's pin moved on the map is
+the point the server stores; a likely duplicate is offered before filing and "apoyar" sends one support and no
+new complaint."""
 
 from __future__ import annotations
 
@@ -48,6 +49,9 @@ def test_the_map_draws_works_from_our_origin_only_and_offline_from_the_phone(pho
     map_layer = requests.get(base_url + "/api/v1/municipalities/10005/works/map", timeout=10).json()
     assert map_layer["features"], "the demo municipality has works with a geometry"
     assert page.locator(".leaflet-container").count() == 0  # nothing of the map before it is asked for
+    # the list arrived online: the map's layers are kept for offline at once, before the map is ever opened
+    kept = wait_until(page, lambda: idb(page, "cache", "map:works:10005"), what="the map layer kept on the phone")
+    assert {f["id"] for f in kept["value"]["features"]} == {f["id"] for f in map_layer["features"]}
 
     toggle = page.get_by_role("button", name="Ver en el mapa")
     expect(toggle).to_have_attribute("aria-expanded", "false")
@@ -81,7 +85,6 @@ def test_the_map_draws_works_from_our_origin_only_and_offline_from_the_phone(pho
         expect(page.locator(f"path.work.chosen[data-work='{listed_id}']")).to_have_count(1)
 
     assert outside(base_url, requested) == []  # zero third-party requests
-    wait_until(page, lambda: idb(page, "cache", "map:works:10005"), what="the map layer kept on the phone")
 
     network.down()
     page.reload()

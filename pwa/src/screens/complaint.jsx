@@ -247,8 +247,10 @@ function PinPicker({ ctx, place, form, onMove }) {
     if (!open || map) return;
     let live = true;
     import('./map.jsx').then(async (m) => {
-      const [layers, config] = await Promise.all([
-        place ? m.mapLayers(ctx, place.code) : { zones: null, works: null }, m.mapConfig(ctx)]);
+      // the layers kept on the phone (no download while filing: the pin matters, not the map)
+      const kept = async (key) => (await ctx.db.get('cache', key))?.value || null;
+      const layers = place ? { zones: await kept(`map:zones:${place.code}`), works: await kept(`map:works:${place.code}`) } : {};
+      const config = await m.mapConfig(ctx);
       if (live) setMap({ PinMap: m.PinMap, layers, config });
     }).catch(() => live && setFailed(true));
     return () => { live = false; };

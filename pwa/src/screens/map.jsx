@@ -32,17 +32,6 @@ export async function mapConfig(ctx) {
   }
 }
 
-/** The municipality's colonias and works as GeoJSON: fresh when online, else what was kept (may be missing). */
-export async function mapLayers(ctx, code) {
-  const get = (key, path) => ctx.cached(key, async () => (await ctx.api('GET', path)).data).catch(() => ({ value: null, at: null }));
-  const [, zones, works] = await Promise.all([
-    mapStyles(),
-    get(`map:zones:${code}`, `/api/v1/municipalities/${code}/zones`),
-    get(`map:works:${code}`, `/api/v1/municipalities/${code}/works/map`),
-  ]);
-  return { zones: zones.value, works: works.value, at: works.at || zones.at };
-}
-
 function baseMap(element, config) {
   const map = L.map(element, { zoomControl: false, attributionControl: false, keyboard: true, zoomSnap: 0.5 });
   L.control.zoom({ zoomInTitle: t('map_zoom_in'), zoomOutTitle: t('map_zoom_out') }).addTo(map);

@@ -25,6 +25,28 @@ export function categories(ctx, code) {
     (await ctx.api('GET', `/api/v1/municipalities/${code}/complaints/categories`)).data);
 }
 
+/** The municipality's colonias and works as GeoJSON (the map's layers): fresh when online, else what was kept. */
+export async function mapLayers(ctx, code) {
+  const get = (key, path) => ctx.cached(key, async () => (await ctx.api('GET', path)).data).catch(() => ({ value: null, at: null }));
+  const [zones, works] = await Promise.all([
+    get(`map:zones:${code}`, `/api/v1/municipalities/${code}/zones`),
+    get(`map:works:${code}`, `/api/v1/municipalities/${code}/works/map`),
+  ]);
+  return { zones: zones.value, works: works.value, at: works.at || zones.at };
+}
+
+/**
+ * Keep the map's layers for offline once a day, after the list has arrived, unless the connection is 2G or the
+ * person asked to save data: then the map keeps what it fetched the last time it was opened online.
+ */
+async function keepMapLayers(ctx, code) {
+  const link = navigator.connection;
+  if (!navigator.onLine || link?.saveData || /2g/.test(link?.effectiveType || '')) return;
+  const held = await ctx.db.get('cache', `map:works:${code}`);
+  if (held && Date.now() - Date.parse(held.at) < 24 * 3600 * 1000) return;
+  await mapLayers(ctx, code);
+}
+
 function distance(m) {
   return m < 1000 ? t('distance_m', { n: Math.round(m) }) : t('distance_km', { n: (m / 1000).toFixed(1) });
 }
@@ -98,7 +120,7 @@ function MapToggle({ ctx, place, list }) {
     if (!open || map) return undefined;
     let live = true;
     import('./map.jsx').then(async (m) => {
-      const [layers, config] = await Promise.all([m.mapLayers(ctx, place.code), m.mapConfig(ctx)]);
+      const [layers, config] = await Promise.all([mapLayers(ctx, place.code), m.mapConfig(ctx)]);
       if (live) setMap({ WorksMap: m.WorksMap, layers, config });
     }).catch(() => live && setFailed(true));
     return () => { live = false; };
@@ -163,6 +185,7 @@ export function Near({ ctx }) {
       setWorks({ value: null, at: null, offline: true });
     }
     categories(ctx, where.code).catch(() => {}); // kept for filing offline
+    keepMapLayers(ctx, where.code).catch(() => {}); // and the map's layers, so the map draws offline too
   };
 
   const choose = async (next) => {

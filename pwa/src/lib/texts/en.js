@@ -163,7 +163,7 @@ export default {
   map_loading: 'Loading the map…',
   map_failed: 'The map could not be opened. The list of works is still here.',
   map_count: '{n} works on the map. Tap one to see its card.',
-  map_none_kept: 'Offline and no map kept: open it once with internet to have it offline.',
+  map_none_kept: 'Offline and no map kept: it is kept when the list of works is seen online.',
   map_show_work: 'Find on the map',
   pin_label: 'The complaint’s point (drag it)',
   pin_map_label: 'Map to move the complaint’s point',

@@ -168,7 +168,7 @@ export default {
   map_loading: 'Cargando el mapa…',
   map_failed: 'No se pudo abrir el mapa. La lista de obras sigue disponible.',
   map_count: '{n} obras en el mapa. Toque una para ver su ficha.',
-  map_none_kept: 'Sin conexión y sin mapa guardado: ábralo una vez con internet para tenerlo sin conexión.',
+  map_none_kept: 'Sin conexión y sin mapa guardado: se guarda al ver la lista de obras con internet.',
   map_show_work: 'Ubicar en el mapa',
   pin_label: 'Punto de la queja (arrástrelo)',
   pin_map_label: 'Mapa para mover el punto de la queja',
