@@ -186,6 +186,11 @@ def test_a_likely_duplicate_is_supported_instead_of_filing_again(phone, app_serv
     expect(offered.get_by_text("Apoyo guardado en el teléfono")).to_be_visible()
     support = [item for item in idb(page, "outbox", None) if item["intent"] == "complaint.support"]
     assert [item["payload"] for item in support] == [{"complaint_id": duplicate["id"]}]
+    assert idb(page, "drafts", "complaint")  # the draft is kept until the person drops it
+    page.get_by_role("button", name="Descartar mi queja sin enviarla").click()
+    expect(page.get_by_text("Borrador descartado.")).to_be_visible()
+    assert idb(page, "drafts", "complaint") is None
+    expect(page.get_by_label("Descripción")).to_have_value("")
 
     nav(page, "Bandeja").click()
     page.get_by_role("button", name="Enviar ahora").click()

@@ -138,6 +138,15 @@ export function ComplaintNew({ ctx }) {
     setTimeout(() => status.current?.focus(), 0);
   };
 
+  // after supporting a duplicate the draft is not needed: the person may drop it (it is kept until then)
+  const discard = async () => {
+    await ctx.db.delete('drafts', 'complaint');
+    ctx.setFormOpen(false);
+    setForm({ ...EMPTY, anonymous: !session, lon: form.lon, lat: form.lat, accuracy: form.accuracy });
+    setNote(t('draft_discarded'));
+    setSupportedOne(false);
+  };
+
   if (!form) return <p aria-busy="true">…</p>;
   return (
     <section aria-labelledby="new-title">
@@ -152,6 +161,7 @@ export function ComplaintNew({ ctx }) {
         <div class="saved" role="status" tabIndex={-1} ref={status}>
           <strong>{t('saved_on_phone')}</strong>
           <p>{t('support_saved_detail')} <Link href="/bandeja">{t('nav_outbox')}</Link></p>
+          <button type="button" onClick={discard}>{t('draft_discard')}</button>
         </div>
       )}
       {note && <p class="muted" role="status">{note}</p>}

@@ -183,4 +183,6 @@ export default {
   support_label: 'Support for complaint {folio}',
   map_zoom_in: 'Zoom in',
   map_zoom_out: 'Zoom out',
+  draft_discard: 'Discard my complaint without sending it',
+  draft_discarded: 'Draft discarded.',
 };

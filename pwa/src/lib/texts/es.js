@@ -188,4 +188,6 @@ export default {
   support_label: 'Apoyo a la queja {folio}',
   map_zoom_in: 'Acercar',
   map_zoom_out: 'Alejar',
+  draft_discard: 'Descartar mi queja sin enviarla',
+  draft_discarded: 'Borrador descartado.',
 };
