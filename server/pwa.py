@@ -8,7 +8,10 @@ the screen (`/seguimiento`, `/quejas/...`). Without a build, a short Spanish pag
 Caching: index.html, `sw.js` and every file whose name carries no content hash are `no-cache` (revalidated each
 time, so a new version is seen at once); hashed files never change under their name and are `immutable`. Every
 answer carries a strict Content-Security-Policy: no inline script, nothing from another origin except the map
-tiles' origin when `VIGIA_MAP_TILE_URL` names one (docs/deployment.md)."""
+tiles' origin when `VIGIA_MAP_TILE_URL` names one (docs/deployment.md).
+
+`/app-config.json` tells the app its server's settings without inline script: today the map tile URL template
+(null: no tiles, the map draws only the municipality's own GeoJSON)."""
 
 from __future__ import annotations
 
@@ -18,7 +21,7 @@ from urllib.parse import urlsplit
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from server.config import Settings
@@ -33,6 +36,7 @@ _HASHED = re.compile(r"-[A-Z2-7]{8}\.[A-Za-z0-9]+$")
 # A missing path that looks like a file is a 404, not the app: a stale page asking for an old script must not get
 # HTML in its place.
 _FILE_LIKE = re.compile(r"\.(js|mjs|css|map|json|webmanifest|png|jpe?g|gif|svg|webp|ico|woff2?|txt|wasm)$", re.I)
+CONFIG_PATH = "app-config.json"
 _TYPES = {".webmanifest": "application/manifest+json", ".js": "text/javascript", ".mjs": "text/javascript"}
 
 
@@ -64,6 +68,12 @@ def _origin(url: str | None) -> str | None:
     if parts.scheme not in ("https", "http") or not parts.netloc:
         return None
     return f"{parts.scheme}://{parts.netloc}"
+
+
+def app_config(settings: Settings) -> dict[str, object]:
+    """What the app learns from its server (`GET /app-config.json`): only settings that are public anyway."""
+    tile_url = settings.vigia_map_tile_url if _origin(settings.vigia_map_tile_url) else None
+    return {"map_tile_url": tile_url}
 
 
 def _cache_control(relative: str) -> str:
@@ -120,6 +130,8 @@ def route(settings: Settings) -> Route:
         relative = request.path_params["path"]
         if request.method not in ("GET", "HEAD") or relative.split("/", 1)[0] in RESERVED:
             raise HTTPException(404)
+        if relative == CONFIG_PATH:
+            return JSONResponse(app_config(settings), headers={**headers, "Cache-Control": NO_CACHE})
         index = root / "index.html"
         if not index.is_file():
             return HTMLResponse(MISSING_BUILD, headers={**headers, "Cache-Control": NO_CACHE})

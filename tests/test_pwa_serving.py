@@ -148,3 +148,17 @@ def test_without_a_build_the_root_says_how_to_make_one(backend: Backend, databas
         assert "<script" not in page.text
         assert "script-src 'self'" in page.headers["content-security-policy"]
     assert docs.status_code == 200
+
+
+def test_the_app_learns_its_tile_url_from_a_json_file(backend: Backend, database, build: Path) -> None:
+    with _client(backend, database, vigia_pwa_dir=build) as client:
+        plain = client.get("/app-config.json")
+    assert plain.status_code == 200 and plain.json() == {"map_tile_url": None}
+    assert plain.headers["cache-control"] == "no-cache"
+    assert "content-security-policy" in plain.headers
+    template = "https://tiles.example.org/osm/{z}/{x}/{y}.png"
+    with _client(backend, database, vigia_pwa_dir=build, vigia_map_tile_url=template) as client:
+        assert client.get("/app-config.json").json() == {"map_tile_url": template}
+    # a template that is not an http(s) URL is never handed to the app (its origin is not in the policy either)
+    with _client(backend, database, vigia_pwa_dir=build, vigia_map_tile_url="javascript:alert(1)") as client:
+        assert client.get("/app-config.json").json() == {"map_tile_url": None}

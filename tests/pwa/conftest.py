@@ -46,7 +46,8 @@ def pwa_dist() -> Path:
         npm = shutil.which("npm")
         if npm is None:
             unavailable("npm is missing: cannot build the field app (pwa/)")
-        if not (PWA / "node_modules").is_dir():
+        installed = PWA / "node_modules" / ".package-lock.json"  # written by npm ci; older: a dependency was added
+        if not installed.exists() or installed.stat().st_mtime < (PWA / "package-lock.json").stat().st_mtime:
             subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=PWA, check=True, timeout=300)
         subprocess.run([npm, "run", "build"], cwd=PWA, check=True, timeout=300)
     return DIST

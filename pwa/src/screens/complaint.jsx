@@ -10,6 +10,7 @@ import { Link } from '../shell/hooks.jsx';
 
 const KINDS = ['complaint', 'report', 'information_request', 'suggestion'];
 const STEP = 0.0001; // about 11 m: one press of "move the point"
+const SUGGEST_AFTER_MS = 600; // wait for the person to stop moving the point before asking the server
 const EMPTY = { kind: 'complaint', category: '', description: '', work_id: '', lon: '', lat: '', accuracy: null, anonymous: true, photos: [] };
 
 export function ComplaintNew({ ctx }) {
@@ -21,40 +22,10 @@ export function ComplaintNew({ ctx }) {
   const [note, setNote] = useState(null);
   const [problem, setProblem] = useState(null);
   const [saved, setSaved] = useState(null);
+  const [supportedOne, setSupportedOne] = useState(false);
   const [processing, setProcessing] = useState(false);
   const [locating, setLocating] = useState(false);
-  const [suggested, setSuggested] = useState(null);
-  const [supported, setSupported] = useState(null);
   const status = useRef(null);
-
-  // Online only: works within 100 m and likely duplicates, so the person can support instead of filing again.
-  const category = form?.category;
-  const lon = form?.lon;
-  const lat = form?.lat;
-  useEffect(() => {
-    if (!place || !navigator.onLine || !Number.isFinite(parseFloat(lon)) || !Number.isFinite(parseFloat(lat))) {
-      setSuggested(null);
-      return undefined;
-    }
-    let live = true;
-    const timer = setTimeout(async () => {
-      const q = new URLSearchParams({ lon: parseFloat(lon), lat: parseFloat(lat) });
-      if (category) q.set('category', category);
-      try {
-        const { data } = await ctx.api('GET', `/api/v1/municipalities/${place.code}/complaints/suggestions?${q}`);
-        if (live) setSuggested(data);
-      } catch {
-        if (live) setSuggested(null);
-      }
-    }, 400);
-    return () => { live = false; clearTimeout(timer); };
-  }, [place, category, lon, lat]);
-
-  const support = async (complaint) => {
-    await ctx.engine.enqueue({ intent: 'complaint.support', municipality: place.code, payload: { complaint_id: complaint.id },
-      owner: session.user.id, label: `${t('support_label')}: ${complaint.folio}` });
-    setSupported(complaint.id);
-  };
 
   const locate = async (current) => {
     setLocating(true);
@@ -167,6 +138,15 @@ export function ComplaintNew({ ctx }) {
     setTimeout(() => status.current?.focus(), 0);
   };
 
+  // after supporting a duplicate the draft is not needed: the person may drop it (it is kept until then)
+  const discard = async () => {
+    await ctx.db.delete('drafts', 'complaint');
+    ctx.setFormOpen(false);
+    setForm({ ...EMPTY, anonymous: !session, lon: form.lon, lat: form.lat, accuracy: form.accuracy });
+    setNote(t('draft_discarded'));
+    setSupportedOne(false);
+  };
+
   if (!form) return <p aria-busy="true">…</p>;
   return (
     <section aria-labelledby="new-title">
@@ -175,6 +155,13 @@ export function ComplaintNew({ ctx }) {
         <div class="saved" role="status" tabIndex={-1} ref={status}>
           <strong>{t('saved_on_phone')}</strong>
           <p>{t('saved_detail')} <Link href="/bandeja">{t('nav_outbox')}</Link></p>
+        </div>
+      )}
+      {supportedOne && !saved && (
+        <div class="saved" role="status" tabIndex={-1} ref={status}>
+          <strong>{t('saved_on_phone')}</strong>
+          <p>{t('support_saved_detail')} <Link href="/bandeja">{t('nav_outbox')}</Link></p>
+          <button type="button" onClick={discard}>{t('draft_discard')}</button>
         </div>
       )}
       {note && <p class="muted" role="status">{note}</p>}
@@ -225,37 +212,13 @@ export function ComplaintNew({ ctx }) {
             <button type="button" onClick={() => nudge(-STEP, 0)}>{t('west')}</button>
           </div>
           <button type="button" class="link" onClick={() => locate(form)}>{t('point_refresh')}</button>
+          <PinPicker ctx={ctx} place={place} form={form}
+                     onMove={(at) => change({ lon: at.lon.toFixed(6), lat: at.lat.toFixed(6), accuracy: null })} />
         </fieldset>
 
-        {suggested && (suggested.duplicates.length > 0 || suggested.works.length > 0) && (
-          <section class="suggestions" aria-labelledby="suggest-title">
-            <h2 id="suggest-title">{t('suggest_title')}</h2>
-            {suggested.duplicates.length > 0 && <p class="help">{t('suggest_duplicates')}</p>}
-            <ul class="outbox">
-              {suggested.duplicates.map((c) => (
-                <li class="card duplicate">
-                  <p class="label"><span class="folio">{c.folio}</span> · {c.category_name}</p>
-                  <p>{c.state_label} · {t('supports', { n: c.support_count })}</p>
-                  {c.description && <p>{c.description}</p>}
-                  {session && (supported === c.id
-                    ? <p role="status">{t('support_saved')}</p>
-                    : <button type="button" onClick={() => support(c)}>{t('support_instead')}</button>)}
-                </li>
-              ))}
-            </ul>
-            {suggested.works.length > 0 && (
-              <ul class="outbox">
-                {suggested.works.map((w) => (
-                  <li class="card">
-                    <p class="label">{w.title}</p>
-                    {form.work_id === w.id ? <p class="help">{t('work_linked')}</p>
-                      : <button type="button" onClick={() => change({ work_id: w.id })}>{t('link_work')}</button>}
-                  </li>
-                ))}
-              </ul>
-            )}
-          </section>
-        )}
+        <Suggestions ctx={ctx} place={place} form={form} session={session}
+                     onWork={(w) => { setWorks((ws) => (ws.some((x) => x.id === w.id) ? ws : [w, ...ws])); change({ work_id: w.id }); }}
+                     onSupported={() => { setSupportedOne(true); setTimeout(() => status.current?.focus(), 0); }} />
 
         <fieldset>
           <legend>{t('photos')}</legend>
@@ -281,6 +244,119 @@ export function ComplaintNew({ ctx }) {
         {problem && <p class="problem" role="alert">{problem}</p>}
         <button type="submit" class="primary" disabled={processing}>{t('save')}</button>
       </form>
+    </section>
+  );
+}
+
+/** "Mover el punto en el mapa": the map chunk (Leaflet) loads only when asked; typing and the buttons still work. */
+function PinPicker({ ctx, place, form, onMove }) {
+  const [open, setOpen] = useState(false);
+  const [map, setMap] = useState(null);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    if (!open || map) return;
+    let live = true;
+    import('./map.jsx').then(async (m) => {
+      // the layers kept on the phone (no download while filing: the pin matters, not the map)
+      const kept = async (key) => (await ctx.db.get('cache', key))?.value || null;
+      const layers = place ? { zones: await kept(`map:zones:${place.code}`), works: await kept(`map:works:${place.code}`) } : {};
+      const config = await m.mapConfig(ctx);
+      if (live) setMap({ PinMap: m.PinMap, layers, config });
+    }).catch(() => live && setFailed(true));
+    return () => { live = false; };
+  }, [open]);
+  const lon = parseFloat(form.lon);
+  const lat = parseFloat(form.lat);
+  const known = Number.isFinite(lon) && Number.isFinite(lat);
+  const point = known ? { lon, lat } : place?.lon != null ? { lon: place.lon, lat: place.lat } : null; // null: the pin starts in the map's centre
+  return (
+    <>
+      <button type="button" aria-expanded={open ? 'true' : 'false'} aria-controls="pin-map" onClick={() => setOpen(!open)}>
+        {open ? t('pin_map_hide') : t('pin_map_show')}
+      </button>
+      {open && (
+        <div id="pin-map">
+          <p class="help">{t('pin_map_help')}</p>
+          {failed && <p class="problem">{t('map_failed')}</p>}
+          {!map && !failed && <p class="muted" aria-busy="true">{t('map_loading')}</p>}
+          {map && <map.PinMap point={point} layers={map.layers} config={map.config} onMove={onMove} />}
+        </div>
+      )}
+    </>
+  );
+}
+
+/**
+ * Before filing, when online: the works within 100 m and likely duplicates (same category, within 250 m, last
+ * 30 days) from GET …/complaints/suggestions. A duplicate can be supported instead: a complaint.support mutation
+ * in the outbox (signed in only: a support needs an account, docs/sync.md).
+ */
+function Suggestions({ ctx, place, form, session, onWork, onSupported }) {
+  const [found, setFound] = useState(null);
+  const [supported, setSupported] = useState({});
+  const lon = parseFloat(form.lon);
+  const lat = parseFloat(form.lat);
+  useEffect(() => {
+    if (!place || !Number.isFinite(lon) || !Number.isFinite(lat) || !navigator.onLine) { setFound(null); return undefined; }
+    let live = true;
+    const timer = setTimeout(async () => {
+      const q = new URLSearchParams({ lon: String(lon), lat: String(lat) });
+      if (form.category) q.set('category', form.category);
+      try {
+        const { data } = await ctx.api('GET', `/api/v1/municipalities/${place.code}/complaints/suggestions?${q}`);
+        if (live) setFound(data);
+      } catch {
+        if (live) setFound(null); // offline or a point outside the municipality: no suggestions, filing goes on
+      }
+    }, SUGGEST_AFTER_MS);
+    return () => { live = false; clearTimeout(timer); };
+  }, [place?.code, lon, lat, form.category]);
+  if (!found || (!found.works?.length && !found.duplicates?.length)) return null;
+  const support = async (complaint) => {
+    await ctx.engine.enqueue({
+      intent: 'complaint.support',
+      municipality: place.code,
+      payload: { complaint_id: complaint.id },
+      owner: session.user.id,
+      label: t('support_label', { folio: complaint.folio }),
+    });
+    setSupported((s) => ({ ...s, [complaint.id]: true }));
+    onSupported(complaint);
+  };
+  return (
+    <section class="suggestions" aria-labelledby="suggestions-title">
+      <h2 id="suggestions-title">{t('suggestions_title')}</h2>
+      {found.works?.length > 0 && (
+        <>
+          <h3>{t('suggestions_works')}</h3>
+          <ul class="suggested-works">
+            {found.works.map((w) => (
+              <li>
+                {w.title} <span class="muted">({t('distance_m', { n: Math.round(w.distance_m ?? 0) })})</span>
+                {form.work_id !== w.id && <button type="button" class="link" onClick={() => onWork(w)}>{t('suggestion_use_work')}</button>}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      {found.duplicates?.length > 0 && (
+        <>
+          <h3>{t('suggestions_duplicates')}</h3>
+          <p class="help">{t('suggestions_duplicates_help')}</p>
+          <ul class="duplicates">
+            {found.duplicates.map((c) => (
+              <li class="card duplicate" data-complaint={c.id}>
+                <strong>{c.category_name}</strong> · {c.folio} · {c.state_label}
+                {c.description && <p>{c.description}</p>}
+                <p class="muted">{t('supports', { n: c.support_count })} · {c.received_on}</p>
+                {supported[c.id] ? <p role="status" class="saved">{t('support_saved')}</p>
+                  : session ? <button type="button" onClick={() => support(c)}>{t('support_instead')}</button>
+                    : <p class="help">{t('support_needs_account')}</p>}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
     </section>
   );
 }

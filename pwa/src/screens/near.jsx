@@ -1,6 +1,6 @@
 // "Where am I" and "works near me": the position gives the municipality (GET /municipalities/at) and the works
 // nearest first (GET …/works/near); both are kept on the phone for offline. A manual choice when there is no fix.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { t, formatDate, formatDay } from '../lib/i18n.js';
 import { Link } from '../shell/hooks.jsx';
 
@@ -25,6 +25,28 @@ export function categories(ctx, code) {
     (await ctx.api('GET', `/api/v1/municipalities/${code}/complaints/categories`)).data);
 }
 
+/** The municipality's colonias and works as GeoJSON (the map's layers): fresh when online, else what was kept. */
+export async function mapLayers(ctx, code) {
+  const get = (key, path) => ctx.cached(key, async () => (await ctx.api('GET', path)).data).catch(() => ({ value: null, at: null }));
+  const [zones, works] = await Promise.all([
+    get(`map:zones:${code}`, `/api/v1/municipalities/${code}/zones`),
+    get(`map:works:${code}`, `/api/v1/municipalities/${code}/works/map`),
+  ]);
+  return { zones: zones.value, works: works.value, at: works.at || zones.at };
+}
+
+/**
+ * Keep the map's layers for offline once a day, after the list has arrived, unless the connection is 2G or the
+ * person asked to save data: then the map keeps what it fetched the last time it was opened online.
+ */
+async function keepMapLayers(ctx, code) {
+  const link = navigator.connection;
+  if (!navigator.onLine || link?.saveData || /2g/.test(link?.effectiveType || '')) return;
+  const held = await ctx.db.get('cache', `map:works:${code}`);
+  if (held && Date.now() - Date.parse(held.at) < 24 * 3600 * 1000) return;
+  await mapLayers(ctx, code);
+}
+
 function distance(m) {
   return m < 1000 ? t('distance_m', { n: Math.round(m) }) : t('distance_km', { n: (m / 1000).toFixed(1) });
 }
@@ -45,11 +67,11 @@ function money(amount, currency) {
     .format(Number(amount));
 }
 
-function WorkCard({ work }) {
+export function WorkCard({ work, open = false, onMap }) {
   const p = work.progress || {};
   return (
-    <li class="card">
-      <h3>{work.title}</h3>
+    <li class="card" data-work={work.id}>
+      <h3 tabIndex={open ? -1 : undefined}>{work.title}</h3>
       <p class="meta">
         {work.distance_m != null && <span>{distance(work.distance_m)}</span>}
         <span>{t('status')}: {statusLabel(work.status)}</span>
@@ -60,7 +82,8 @@ function WorkCard({ work }) {
         {p.physical_official_pct != null && <progress max="100" value={p.physical_official_pct} />}
       </label>
       {work.risks?.length > 0 && <p class="risk-count">{t('risks')}: {work.risks.length}</p>}
-      <details>
+      {onMap && <button type="button" class="link" onClick={() => onMap(work.id)}>{t('map_show_work')}</button>}
+      <details open={open}>
         <summary>{work.identifier}</summary>
         <dl>
           <dt>{t('progress_financial')}</dt><dd>{pct(p.financial_official_pct)}</dd>
@@ -76,6 +99,66 @@ function WorkCard({ work }) {
         <Link class="button" href={`/quejas/nueva?obra=${work.id}`}>{t('complain_about')}</Link>
       </details>
     </li>
+  );
+}
+
+/** A work tapped on the map that is not in the list near me: what the map layer knows of it. */
+function fromFeature(feature) {
+  const p = feature.properties || {};
+  return { id: feature.id, identifier: p.identifier, title: p.title, status: p.status,
+    progress: { physical_official_pct: p.physical_official_pct }, risks: null, zones: [] };
+}
+
+/** The map, a toggle under the list's title: Leaflet and the map module load only when it is first opened. */
+function MapToggle({ ctx, place, list }) {
+  const [open, setOpen] = useState(false);
+  const [map, setMap] = useState(null); // {WorksMap, layers, config}
+  const [selected, setSelected] = useState(null);
+  const [failed, setFailed] = useState(false);
+  const card = useRef(null);
+  useEffect(() => {
+    if (!open || map) return undefined;
+    let live = true;
+    import('./map.jsx').then(async (m) => {
+      const [layers, config] = await Promise.all([mapLayers(ctx, place.code), m.mapConfig(ctx)]);
+      if (live) setMap({ WorksMap: m.WorksMap, layers, config });
+    }).catch(() => live && setFailed(true));
+    return () => { live = false; };
+  }, [open, map === null, place?.code]);
+  useEffect(() => { setMap(null); setSelected(null); }, [place?.code]);
+  const choose = (id) => {
+    setSelected(id);
+    setTimeout(() => card.current?.querySelector('h3')?.focus(), 0);
+  };
+  ctx.showOnMap = (id) => {
+    setOpen(true);
+    setSelected(id);
+    setTimeout(() => document.getElementById('works-map')?.scrollIntoView({ block: 'start' }), 0);
+  };
+  const feature = map?.layers.works?.features?.find((f) => f.id === selected);
+  const work = selected && ((list || []).find((w) => w.id === selected) || (feature && fromFeature(feature)));
+  const count = map?.layers.works?.features?.length;
+  return (
+    <>
+      <button type="button" class="map-toggle" aria-expanded={open ? 'true' : 'false'} aria-controls="works-map"
+              onClick={() => setOpen(!open)}>{open ? t('map_hide') : t('map_show')}</button>
+      {open && (
+        <div id="works-map">
+          {failed && <p class="problem">{t('map_failed')}</p>}
+          {!map && !failed && <p class="muted" aria-busy="true">{t('map_loading')}</p>}
+          {map && (
+            <>
+              <p class="muted" role="status">
+                {map.layers.works ? t('map_count', { n: count }) : t('map_none_kept')}
+                {map.layers.at && <> {t('works_cached', { when: formatDate(map.layers.at) })}</>}
+              </p>
+              <map.WorksMap ctx={ctx} place={place} layers={map.layers} config={map.config} selected={selected} onSelect={choose} />
+              {work && <ul class="chosen-work" ref={card} aria-live="polite"><WorkCard work={work} open /></ul>}
+            </>
+          )}
+        </div>
+      )}
+    </>
   );
 }
 
@@ -102,6 +185,7 @@ export function Near({ ctx }) {
       setWorks({ value: null, at: null, offline: true });
     }
     categories(ctx, where.code).catch(() => {}); // kept for filing offline
+    keepMapLayers(ctx, where.code).catch(() => {}); // and the map's layers, so the map draws offline too
   };
 
   const choose = async (next) => {
@@ -172,8 +256,9 @@ export function Near({ ctx }) {
           <h2>{t('works_title')}</h2>
           {works?.at && <p class="muted">{t('works_cached', { when: formatDate(works.at) })}</p>}
           {works?.offline && <p class="muted">{t('works_offline_none')}</p>}
+          <MapToggle ctx={ctx} place={place} list={list} />
           {list && !list.length && <p>{t('works_none')}</p>}
-          {list && list.length > 0 && <ul class="works">{list.map((work) => <WorkCard work={work} />)}</ul>}
+          {list && list.length > 0 && <ul class="works">{list.map((work) => <WorkCard work={work} onMap={(id) => ctx.showOnMap?.(id)} />)}</ul>}
         </>
       )}
     </section>
