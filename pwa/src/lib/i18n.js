@@ -15,10 +15,17 @@ export function language() {
   return current.lang;
 }
 
-/** t('photos_progress', {k: 1, n: 2}) -> 'Foto 1 de 2 enviada' */
+/**
+ * t('photos_progress', {k: 1, n: 2}) -> 'Foto 1 de 2 enviada'. `{n:apoyo|apoyos}` is the singular when n is 1,
+ * else the plural (the number itself goes in its own `{n}`), as in the server's messages.
+ */
 export function t(key, vars) {
   const text = current[key] ?? es[key] ?? key;
-  return vars ? text.replace(/\{(\w+)\}/g, (_, name) => (vars[name] ?? '')) : text;
+  if (!vars) return text;
+  return text.replace(/\{(\w+)(?::([^{}|]*)\|([^{}]*))?\}/g, (_, name, one, many) => {
+    if (one !== undefined) return Number(vars[name]) === 1 ? one : many;
+    return vars[name] ?? '';
+  });
 }
 
 export function formatBytes(n) {

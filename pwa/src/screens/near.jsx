@@ -67,8 +67,55 @@ function money(amount, currency) {
     .format(Number(amount));
 }
 
-export function WorkCard({ work, open = false, onMap }) {
+/**
+ * Who watches a work and what neighbours said about it: its committees (GET …/committees?work_id=) and its
+ * complaints as the public sees them (GET …/complaints/public?work_id=), asked when the card is opened and kept
+ * on the phone, so an opened card shows them offline too (with the date they were kept).
+ */
+function WorkPeople({ ctx, code, work }) {
+  const [found, setFound] = useState(undefined);
+  useEffect(() => {
+    if (!ctx || !code) return undefined;
+    let live = true;
+    const get = (what, path) => ctx.cached(`work:${what}:${code}:${work.id}:${t('lang')}`,
+      async () => (await ctx.api('GET', path)).data).catch(() => ({ value: null, at: null }));
+    Promise.all([
+      get('committees', `/api/v1/municipalities/${code}/committees?work_id=${work.id}`),
+      get('complaints', `/api/v1/municipalities/${code}/complaints/public?work_id=${work.id}&limit=20`),
+    ]).then(([committees, complaints]) => live && setFound({ committees, complaints }));
+    return () => { live = false; };
+  }, [code, work.id]);
+  if (!ctx || !code) return null;
+  if (found === undefined) return <p class="muted" aria-busy="true">{t('work_people_loading')}</p>;
+  const committees = found.committees.value;
+  const complaints = found.complaints.value;
+  const kept = found.committees.at || found.complaints.at;
+  const byState = {};
+  for (const c of complaints || []) byState[c.state_label] = (byState[c.state_label] || 0) + 1;
+  return (
+    <div class="work-people">
+      <h4>{t('work_committee')}</h4>
+      {committees == null ? <p class="muted">{t('work_people_offline')}</p>
+        : committees.length ? <ul>{committees.map((c) => (
+          <li data-committee={c.id}>{c.name} · {t(`committee_state_${c.state}`)} · {t('work_committee_members', { n: c.members })}</li>))}</ul>
+          : <p>{t('work_no_committee')}</p>}
+      <h4>{t('work_complaints')}</h4>
+      {complaints == null ? <p class="muted">{t('work_people_offline')}</p>
+        : complaints.length ? (
+          <>
+            <p class="work-complaint-states">{Object.entries(byState).map(([label, n]) => `${label}: ${n}`).join(' · ')}</p>
+            <ul>{complaints.slice(0, 5).map((c) => (
+              <li data-folio={c.folio}><span class="folio">{c.folio}</span> · {c.category_name} · {c.state_label}</li>))}</ul>
+          </>
+        ) : <p>{t('work_no_complaints')}</p>}
+      {kept && <p class="muted">{t('work_people_cached', { when: formatDate(kept) })}</p>}
+    </div>
+  );
+}
+
+export function WorkCard({ work, open = false, onMap, ctx = null, code = null }) {
   const p = work.progress || {};
+  const [opened, setOpened] = useState(open);
   return (
     <li class="card" data-work={work.id}>
       <h3 tabIndex={open ? -1 : undefined}>{work.title}</h3>
@@ -83,7 +130,7 @@ export function WorkCard({ work, open = false, onMap }) {
       </label>
       {work.risks?.length > 0 && <p class="risk-count">{t('risks')}: {work.risks.length}</p>}
       {onMap && <button type="button" class="link" onClick={() => onMap(work.id)}>{t('map_show_work')}</button>}
-      <details open={open}>
+      <details open={open} onToggle={(event) => event.currentTarget.open && setOpened(true)}>
         <summary>{work.identifier}</summary>
         <dl>
           <dt>{t('progress_financial')}</dt><dd>{pct(p.financial_official_pct)}</dd>
@@ -96,6 +143,7 @@ export function WorkCard({ work, open = false, onMap }) {
         <h4>{t('risks')}</h4>
         {work.risks?.length ? <ul>{work.risks.map((risk) => <li class={`risk ${risk.severity}`}>{risk.message}</li>)}</ul>
           : <p>{t('no_risks')}</p>}
+        {opened && <WorkPeople ctx={ctx} code={code} work={work} />}
         <Link class="button" href={`/quejas/nueva?obra=${work.id}`}>{t('complain_about')}</Link>
       </details>
     </li>
@@ -153,7 +201,7 @@ function MapToggle({ ctx, place, list }) {
                 {map.layers.at && <> {t('works_cached', { when: formatDate(map.layers.at) })}</>}
               </p>
               <map.WorksMap ctx={ctx} place={place} layers={map.layers} config={map.config} selected={selected} onSelect={choose} />
-              {work && <ul class="chosen-work" ref={card} aria-live="polite"><WorkCard work={work} open /></ul>}
+              {work && <ul class="chosen-work" ref={card} aria-live="polite"><WorkCard work={work} open ctx={ctx} code={place?.code} /></ul>}
             </>
           )}
         </div>
@@ -258,7 +306,7 @@ export function Near({ ctx }) {
           {works?.offline && <p class="muted">{t('works_offline_none')}</p>}
           <MapToggle ctx={ctx} place={place} list={list} />
           {list && !list.length && <p>{t('works_none')}</p>}
-          {list && list.length > 0 && <ul class="works">{list.map((work) => <WorkCard work={work} onMap={(id) => ctx.showOnMap?.(id)} />)}</ul>}
+          {list && list.length > 0 && <ul class="works">{list.map((work) => <WorkCard work={work} onMap={(id) => ctx.showOnMap?.(id)} ctx={ctx} code={place?.code} />)}</ul>}
         </>
       )}
     </section>
