@@ -189,4 +189,9 @@ export default {
   signout_done: 'Signed out. This account’s data was deleted from this phone.',
   error_generic: 'Something went wrong: {message}',
   back: 'Back',
+  // noted and information photos
+  info_photo_add: 'Add a photo',
+  info_photos_need_phone: 'Photos go only with complaints made from this phone; send the text without photos.',
+  edit_description: 'Correct the description',
+  edit_description_label: 'Description (if the complaint has moved on, it is added as information)',
 };

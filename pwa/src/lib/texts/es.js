@@ -194,4 +194,9 @@ export default {
   signout_done: 'Sesión cerrada. Se borraron los datos de la cuenta en este teléfono.',
   error_generic: 'Algo salió mal: {message}',
   back: 'Volver',
+  // noted and information photos
+  info_photo_add: 'Agregar foto',
+  info_photos_need_phone: 'Las fotos se envían solo con las quejas hechas desde este teléfono; envíe el texto sin fotos.',
+  edit_description: 'Corregir la descripción',
+  edit_description_label: 'Descripción (si la queja ya avanzó, se agrega como información)',
 };
