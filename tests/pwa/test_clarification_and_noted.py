@@ -155,3 +155,42 @@ def test_description_corrected_offline_after_the_complaint_moved_on_is_noted(pho
     after = complaint_row(database, description)  # the description is the reporter's first text, not overwritten
     assert after["state"] == "admitted"
     assert updates_with(database, corrected) == 1
+
+
+def test_clarification_answered_from_the_follow_up_of_an_anonymous_complaint(phone, network, app_server, tmp_path):
+    base_url, database = app_server
+    page = phone.new_page()
+    first_visit(page)
+    description = "Dejaron una zanja abierta sin señalamientos frente a la escuela primaria Benito Juárez."
+    file_complaint(page, description, anonymous=None)
+    sync(page)
+    expect(page.locator("li.item .code")).to_be_visible(timeout=30_000)
+    row = complaint_row(database, description)
+    move(base_url, row["id"], "needs_clarification", public_answer="¿A qué altura de la calle está la zanja?")
+
+    nav(page, "Seguimiento").click()
+    page.get_by_role("button", name=f"Consultar {row['folio']}").click()
+    result = page.locator(".follow-result")
+    expect(result).to_contain_text("¿A qué altura de la calle está la zanja?")
+    network.down()
+    result.get_by_text("Agregar información").click()
+    answer = "A la altura del número 415, junto a la entrada de la escuela."
+    result.get_by_label("Información para la contraloría").fill(answer)
+    photo = tmp_path / "zanja.jpg"
+    photo.write_bytes(camera_photo(1800, 2400))
+    result.locator("input[type=file]").set_input_files(str(photo))
+    expect(result.get_by_text("Foto 1:")).to_be_visible()
+    result.get_by_role("button", name="Enviar", exact=True).click()
+    expect(result.get_by_text("Guardado en el teléfono")).to_be_visible()
+    [item] = [i for i in idb(page, "outbox") if i["intent"] == "complaint.add_information"]
+    assert item["owner"] == "anon" and uuid.UUID(item["payload"]["complaint_id"]) == uuid.UUID(row["id"])
+
+    network.up()
+    sync(page)
+    sent = page.locator("li.item").filter(has_text="Agregar información")
+    expect(sent).to_have_attribute("data-state", "sent", timeout=30_000)
+    expect(sent).to_contain_text("Foto 1 de 1 enviada", timeout=30_000)
+    assert updates_with(database, answer) == 1
+    assert state_of(database, row["folio"]) == "received"
+    [stored] = photos_of(database, row["folio"])
+    assert stored["sha256"] == item["payload"]["attachments"][0]["sha256"]
