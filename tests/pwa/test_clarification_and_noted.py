@@ -152,6 +152,9 @@ def test_description_corrected_offline_after_the_complaint_moved_on_is_noted(pho
     expect(noted).to_contain_text("Anotada")
     expect(noted.locator(".note")).to_have_text(
         "La queja ya había avanzado cuando llegó su cambio; lo agregamos como información a la queja.")
+    nav(page, "Seguimiento").click()  # and on the complaint in "mis quejas"
+    expect(mine.locator("p.pending[data-state=noted]")).to_contain_text("Anotada")
+    expect(mine.locator("p.pending[data-state=noted]")).to_contain_text("lo agregamos como información a la queja")
     after = complaint_row(database, description)  # the description is the reporter's first text, not overwritten
     assert after["state"] == "admitted"
     assert updates_with(database, corrected) == 1

@@ -170,6 +170,7 @@ export function Follow({ ctx }) {
     return true;
   };
   const [mine, setMine] = useState([]);
+  const [pending, setPending] = useState([]); // this person's outbox items on their complaints, with their answers
   const version = useRefresh(ctx, (what) => 'records' in what || 'session' in what || 'outbox' in what);
   useEffect(() => {
     ctx.db.getAll('receipts').then((all) => setReceipts(all.sort((a, b) => (a.filed_at < b.filed_at ? 1 : -1))));
@@ -177,6 +178,7 @@ export function Follow({ ctx }) {
       if (!session) { setMine([]); return; }
       const records = await ctx.db.getAllFromIndex('records', 'owner_scope', [session.user.id, 'mine']);
       setMine(records.filter((r) => r.type === 'complaint').map((r) => r.data));
+      setPending((await ctx.engine.list()).filter((item) => item.owner === session.user.id && item.payload?.complaint_id));
     });
   }, [version]);
 
@@ -228,6 +230,12 @@ export function Follow({ ctx }) {
                 <p class="label"><span class="folio">{c.folio}</span> · {c.category_name || c.category}</p>
                 <p>{t('follow_state')}: {c.state_label || c.state}{c.due_on && ` · ${t('follow_due')}: ${formatDay(c.due_on)}`}</p>
                 {c.public_answer && <p>{c.public_answer}</p>}
+                {pending.filter((item) => item.payload.complaint_id === c.id && item.state !== 'sent').map((item) => (
+                  <p class="pending" data-state={item.state}>
+                    <span class={`state ${item.state}`}>{t('state_' + item.state)}</span> {item.label.split(':')[0]}
+                    {item.message && <span class={item.state === 'rejected' ? 'problem' : 'note'}> — {item.message}</span>}
+                  </p>
+                ))}
                 {c.state !== 'withdrawn' && (
                   <>
                     <InfoAction id={`info-${c.id}`} button={t('save')}
