@@ -118,7 +118,7 @@ export function Follow({ ctx }) {
       return true;
     } catch (error) {
       setProblem(error.code === 'network' ? t('follow_offline') : error.message);
-      return false;
+      return error.code === 'network' ? 'network' : false;
     }
   };
 
@@ -128,17 +128,21 @@ export function Follow({ ctx }) {
     const receipt = receipts.find((r) => r.folio === result.folio);
     const own = mine.find((c) => c.folio === result.folio);
     const complaint_id = receipt?.complaint_id || own?.id;
+    // text only and online: sent now, as with a typed folio and code (the answer shows at once)
+    if (!photos.length && (!complaint_id || navigator.onLine)) {
+      const sent = await act('information', { text });
+      if (sent === true) return true;
+      if (!complaint_id || sent !== 'network') return false; // refused: the server's message is shown
+    }
     if (complaint_id) {
+      setProblem(null);
       await queue({ folio: result.folio }, 'complaint.add_information', { complaint_id, text, attachments: declared(photos) },
         t('add_info'), photos, receipt ? (receipt.owner || 'anon') : null);
       setActed(t('saved_on_phone'));
       return true;
     }
-    if (photos.length) {
-      setProblem(t('info_photos_need_phone'));
-      return false;
-    }
-    return act('information', { text });
+    setProblem(t('info_photos_need_phone'));
+    return false;
   };
 
   const look = async (f = folio, c = code, municipality = null) => {
@@ -269,7 +273,7 @@ export function Follow({ ctx }) {
             <>
               <InfoAction id="info-text" button={t('send')} onSend={(text, photos) => inform(text, photos)} />
               <TextAction id="withdraw-reason" title={t('withdraw')} label={t('withdraw_reason')} button={t('withdraw')}
-                onSend={(reason) => act('withdraw', { reason })} />
+                onSend={async (reason) => (await act('withdraw', { reason })) === true} />
             </>
           )}
           {acted && <p role="status">{acted}</p>}
