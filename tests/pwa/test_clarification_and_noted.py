@@ -42,7 +42,7 @@ def complaint_row(database, description: str) -> dict:
                                        "WHERE description = :d"), {"d": description}).all()
     assert len(rows) == 1, rows
     row = dict(rows[0]._mapping)
-    row["id"] = str(uuid.UUID(row["id"]))  # SpatiaLite keeps it as hex
+    row["id"] = str(uuid.UUID(str(row["id"])))  # SpatiaLite keeps it as hex
     return row
 
 
