@@ -174,6 +174,7 @@ def _complaint(session: Session, actor: Actor, municipality: Municipality, entit
                                     language=language).model_dump(mode="json")
     missing = attachments.missing(session, record_type="complaint", record_ids=[complaint.id])[complaint.id]
     data["missing_attachments"] = [str(item) for item in missing]
+    data["version"] = complaint.version  # the base_version of the reporter's complaint.edit_description
     return data
 
 

@@ -231,6 +231,8 @@ def test_complaints_never_say_who_filed_them_and_only_reach_their_reporter(live,
     assert not {uuid.UUID(i) for i in volunteers} & others
     assert [(item["id"], item["data"]["state"]) for item in again if item["type"] == "complaint"] == \
         [(named, "admitted")]
+    # the complaint's version comes with it: the base_version of the reporter's complaint.edit_description
+    assert [item["data"]["version"] for item in again if item["type"] == "complaint"] == [2]
 
 
 # ------------------------------------------------------------------------------------------------ incremental

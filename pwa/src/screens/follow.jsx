@@ -1,19 +1,20 @@
 // Follow an anonymous complaint with its folio and code (POST …/complaints/follow-up). The bookmarkable link
 // carries them in the fragment (/seguimiento#municipio=…&folio=…&codigo=…), which browsers never send to a server.
 import { useEffect, useState } from 'preact/hooks';
-import { t, formatDay, formatDate } from '../lib/i18n.js';
+import { t, formatDay, formatDate, formatBytes } from '../lib/i18n.js';
+import { preparePhoto } from '../lib/photo.js';
 import { useRefresh } from '../shell/hooks.jsx';
 
 /** A short text sent as an action (information for the comptroller, the reason to withdraw). */
-function TextAction({ id, title, label, button, onSend }) {
-  const [text, setText] = useState('');
+function TextAction({ id, title, label, button, onSend, initial = '', min = 3 }) {
+  const [text, setText] = useState(initial);
   const [busy, setBusy] = useState(false);
   const send = async (event) => {
     event.preventDefault();
-    if (text.trim().length < 3) return;
+    if (text.trim().length < min) return;
     setBusy(true);
     try {
-      if (await onSend(text.trim())) setText('');
+      if (await onSend(text.trim())) setText(initial);
     } finally {
       setBusy(false);
     }
@@ -23,11 +24,77 @@ function TextAction({ id, title, label, button, onSend }) {
       <summary>{title}</summary>
       <form onSubmit={send}>
         <label for={id}>{label}</label>
-        <textarea id={id} rows="3" value={text} minLength={3} maxLength={4000} onInput={(e) => setText(e.currentTarget.value)} />
+        <textarea id={id} rows="3" value={text} minLength={min} maxLength={4000} onInput={(e) => setText(e.currentTarget.value)} />
         <button type="submit" disabled={busy}>{button}</button>
       </form>
     </details>
   );
+}
+
+/** Information for the comptroller (the answer to a request for clarification) with photos, downscaled on the phone
+ * as when filing; saved to the outbox as complaint.add_information with the photos declared by hash. */
+function InfoAction({ id, button, onSend }) {
+  const [text, setText] = useState('');
+  const [photos, setPhotos] = useState([]);
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState(null);
+  const add = async (event) => {
+    const files = Array.from(event.currentTarget.files || []);
+    event.currentTarget.value = '';
+    setBusy(true);
+    try {
+      for (const file of files) {
+        try {
+          const photo = await preparePhoto(file);
+          setPhotos((held) => [...held, photo]);
+        } catch {
+          setProblem(t('photo_error'));
+        }
+      }
+    } finally {
+      setBusy(false);
+    }
+  };
+  const send = async (event) => {
+    event.preventDefault();
+    if (text.trim().length < 3) return;
+    setBusy(true);
+    try {
+      if (await onSend(text.trim(), photos)) { setText(''); setPhotos([]); }
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <details class="action">
+      <summary>{t('add_info')}</summary>
+      <form onSubmit={send}>
+        <label for={id}>{t('add_info_label')}</label>
+        <textarea id={id} rows="3" value={text} minLength={3} maxLength={4000} onInput={(e) => setText(e.currentTarget.value)} />
+        <label class="button" for={`${id}-photo`}>{t('info_photo_add')}</label>
+        <input id={`${id}-photo`} class="visually-hidden" type="file" accept="image/*" multiple onChange={add} />
+        {photos.length > 0 && (
+          <ul class="photos">
+            {photos.map((p, i) => (
+              <li>
+                {t('photo_size', { n: i + 1, size: formatBytes(p.blob.size) })}
+                <button type="button" class="link" onClick={() => setPhotos((held) => held.filter((x) => x.id !== p.id))}>
+                  {t('photo_remove', { n: i + 1 })}
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+        {problem && <p class="problem" role="alert">{problem}</p>}
+        <button type="submit" disabled={busy}>{button}</button>
+      </form>
+    </details>
+  );
+}
+
+/** The photos of an add_information as the payload declares them and as the outbox keeps them. */
+function declared(photos) {
+  return photos.map((p) => ({ id: p.id, sha256: p.sha256, original_sha256: p.original_sha256 }));
 }
 
 export function Follow({ ctx }) {
@@ -51,8 +118,31 @@ export function Follow({ ctx }) {
       return true;
     } catch (error) {
       setProblem(error.code === 'network' ? t('follow_offline') : error.message);
-      return false;
+      return error.code === 'network' ? 'network' : false;
     }
+  };
+
+  // information with photos on the follow-up: a complaint of this phone (its anonymous receipt, or signed in, one of
+  // "mis quejas") goes through the outbox with its photos; another one (folio and code typed) is sent now, text only
+  const inform = async (text, photos) => {
+    const receipt = receipts.find((r) => r.folio === result.folio);
+    const own = mine.find((c) => c.folio === result.folio);
+    const complaint_id = receipt?.complaint_id || own?.id;
+    // text only and online: sent now, as with a typed folio and code (the answer shows at once)
+    if (!photos.length && (!complaint_id || navigator.onLine)) {
+      const sent = await act('information', { text });
+      if (sent === true) return true;
+      if (!complaint_id || sent !== 'network') return false; // refused: the server's message is shown
+    }
+    if (complaint_id) {
+      setProblem(null);
+      await queue({ folio: result.folio }, 'complaint.add_information', { complaint_id, text, attachments: declared(photos) },
+        t('add_info'), photos, receipt ? (receipt.owner || 'anon') : null);
+      setActed(t('saved_on_phone'));
+      return true;
+    }
+    setProblem(t('info_photos_need_phone'));
+    return false;
   };
 
   const look = async (f = folio, c = code, municipality = null) => {
@@ -76,14 +166,15 @@ export function Follow({ ctx }) {
   const [receipts, setReceipts] = useState([]);
   const [queued, setQueued] = useState(null);
   // signed in: through the outbox (works offline), as sync mutations
-  const queue = async (complaint, intent, payload, what) => {
-    const session = await ctx.engine.userSession();
-    await ctx.engine.enqueue({ intent, municipality: complaint.folio.split('-')[0], payload, owner: session.user.id,
-      label: `${what}: ${complaint.folio}` });
+  const queue = async (complaint, intent, payload, what, photos = [], owner = null) => {
+    const session = owner ? null : await ctx.engine.userSession();
+    await ctx.engine.enqueue({ intent, municipality: complaint.folio.split('-')[0], payload, photos,
+      owner: owner || session.user.id, label: `${what}: ${complaint.folio}` });
     setQueued(t('saved_on_phone'));
     return true;
   };
   const [mine, setMine] = useState([]);
+  const [pending, setPending] = useState([]); // this person's outbox items on their complaints, with their answers
   const version = useRefresh(ctx, (what) => 'records' in what || 'session' in what || 'outbox' in what);
   useEffect(() => {
     ctx.db.getAll('receipts').then((all) => setReceipts(all.sort((a, b) => (a.filed_at < b.filed_at ? 1 : -1))));
@@ -91,6 +182,7 @@ export function Follow({ ctx }) {
       if (!session) { setMine([]); return; }
       const records = await ctx.db.getAllFromIndex('records', 'owner_scope', [session.user.id, 'mine']);
       setMine(records.filter((r) => r.type === 'complaint').map((r) => r.data));
+      setPending((await ctx.engine.list()).filter((item) => item.owner === session.user.id && item.payload?.complaint_id));
     });
   }, [version]);
 
@@ -142,10 +234,23 @@ export function Follow({ ctx }) {
                 <p class="label"><span class="folio">{c.folio}</span> · {c.category_name || c.category}</p>
                 <p>{t('follow_state')}: {c.state_label || c.state}{c.due_on && ` · ${t('follow_due')}: ${formatDay(c.due_on)}`}</p>
                 {c.public_answer && <p>{c.public_answer}</p>}
+                {pending.filter((item) => item.payload.complaint_id === c.id && item.state !== 'sent').map((item) => (
+                  <p class="pending" data-state={item.state}>
+                    <span class={`state ${item.state}`}>{t('state_' + item.state)}</span> {item.label.split(':')[0]}
+                    {item.message && <span class={item.state === 'rejected' ? 'problem' : 'note'}> — {item.message}</span>}
+                  </p>
+                ))}
                 {c.state !== 'withdrawn' && (
                   <>
-                    <TextAction id={`info-${c.id}`} title={t('add_info')} label={t('add_info_label')} button={t('save')}
-                      onSend={(text) => queue(c, 'complaint.add_information', { complaint_id: c.id, text, attachments: [] }, t('add_info'))} />
+                    <InfoAction id={`info-${c.id}`} button={t('save')}
+                      onSend={(text, photos) => queue(c, 'complaint.add_information',
+                        { complaint_id: c.id, text, attachments: declared(photos) }, t('add_info'), photos)} />
+                    {c.state === 'received' && c.version && c.description && (
+                      <TextAction id={`edit-${c.id}`} title={t('edit_description')} label={t('edit_description_label')}
+                        button={t('save')} initial={c.description} min={10}
+                        onSend={(description) => queue(c, 'complaint.edit_description',
+                          { complaint_id: c.id, description, base_version: c.version }, t('edit_description'))} />
+                    )}
                     <TextAction id={`withdraw-${c.id}`} title={t('withdraw')} label={t('withdraw_reason')} button={t('withdraw')}
                       onSend={(reason) => queue(c, 'complaint.withdraw', { complaint_id: c.id, reason }, t('withdraw'))} />
                   </>
@@ -166,10 +271,9 @@ export function Follow({ ctx }) {
           </dl>
           {result.state !== 'withdrawn' && (
             <>
-              <TextAction id="info-text" title={t('add_info')} label={t('add_info_label')} button={t('send')}
-                onSend={(text) => act('information', { text })} />
+              <InfoAction id="info-text" button={t('send')} onSend={(text, photos) => inform(text, photos)} />
               <TextAction id="withdraw-reason" title={t('withdraw')} label={t('withdraw_reason')} button={t('withdraw')}
-                onSend={(reason) => act('withdraw', { reason })} />
+                onSend={async (reason) => (await act('withdraw', { reason })) === true} />
             </>
           )}
           {acted && <p role="status">{acted}</p>}

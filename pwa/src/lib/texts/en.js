@@ -225,4 +225,9 @@ export default {
   committee_state_active: 'active',
   committee_state_concluded: 'concluded',
   committee_state_dissolved: 'dissolved',
+  // noted and information photos
+  info_photo_add: 'Add a photo',
+  info_photos_need_phone: 'Photos go only with complaints made from this phone; send the text without photos.',
+  edit_description: 'Correct the description',
+  edit_description_label: 'Description (if the complaint has moved on, it is added as information)',
 };

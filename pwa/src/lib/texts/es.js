@@ -230,4 +230,9 @@ export default {
   committee_state_active: 'en funciones',
   committee_state_concluded: 'concluido',
   committee_state_dissolved: 'disuelto',
+  // noted and information photos
+  info_photo_add: 'Agregar foto',
+  info_photos_need_phone: 'Las fotos se envían solo con las quejas hechas desde este teléfono; envíe el texto sin fotos.',
+  edit_description: 'Corregir la descripción',
+  edit_description_label: 'Descripción (si la queja ya avanzó, se agrega como información)',
 };
