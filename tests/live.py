@@ -14,8 +14,10 @@ and starts (tests/reliability/test_faults.py).
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx2 as httpx
+import uvicorn
 
 from server import db
 from server.config import Settings
@@ -175,3 +178,45 @@ def live_vigia(backend_name: str, tmp_path: Path, template: Settings, *, redis_u
             yield vigia
         finally:
             vigia.stop()
+
+
+@contextmanager
+def serving(app) -> Iterator[str]:
+    """The app behind a real uvicorn on a free local port, in a background thread."""
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, http="h11", ws="none",
+                                           lifespan="on", log_level="warning"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=15)
+        listener.close()
+
+
+@contextmanager
+def served_demo(backend, tmp_path: Path, **settings: object) -> Iterator[tuple[str, db.Database]]:
+    """`vigia serve` in this process (uvicorn on a free port) over a fresh committed demo database on `backend`,
+    with `settings` changed: its base URL and the database the test reads it through."""
+    from server.app import create_app
+    from server.config import configure_settings
+    from tests.conftest import committed_demo_database
+
+    template = backend.settings.model_copy(update={"media_dir": tmp_path / "media", **settings})
+    with committed_demo_database(backend.name, tmp_path, template) as (configured, database):
+        configure_settings(configured)
+        db.configure(database)
+        try:
+            with serving(create_app(configured)) as base_url:
+                db.configure(database)  # create_app made its own engine the process's; the test reads through this
+                yield base_url, database
+        finally:
+            configure_settings(backend.settings)

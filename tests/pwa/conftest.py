@@ -18,10 +18,8 @@ import pytest
 from PIL import Image
 
 from server import db
-from server.app import create_app
-from server.config import configure_settings
-from tests.conftest import Backend, committed_demo_database, unavailable
-from tests.sync.test_uploads import serving
+from tests.conftest import Backend, unavailable
+from tests.live import served_demo
 
 CHROMIUM = os.environ.get("VIGIA_CHROMIUM", "/usr/bin/chromium")
 PWA = Path(__file__).resolve().parents[2] / "pwa"
@@ -77,14 +75,8 @@ def served_dist(pwa_dist) -> Path:
 @pytest.fixture
 def app_server(backend: Backend, tmp_path, served_dist) -> Iterator[tuple[str, db.Database]]:
     """`vigia serve` over a fresh committed demo database, serving the built app at /."""
-    template = backend.settings.model_copy(update={"media_dir": tmp_path / "media", "vigia_pwa_dir": served_dist})
-    with committed_demo_database(backend.name, tmp_path, template) as (settings, database):
-        configure_settings(settings)
-        db.configure(database)
-        with serving(create_app(settings)) as base_url:
-            db.configure(database)  # create_app made its own engine the process's; the test reads through this one
-            yield base_url, database
-    configure_settings(backend.settings)
+    with served_demo(backend, tmp_path, vigia_pwa_dir=served_dist) as served:
+        yield served
 
 
 @pytest.fixture

@@ -21,10 +21,10 @@ from server.app import create_app
 from server.complaints.models import Complaint, Support
 from server.config import configure_settings
 from tests.conftest import committed_demo_database
+from tests.live import serving
 from tests.pwa.conftest import DURANGO, PWA, idb, wait_until
 from tests.pwa.test_account_and_fixes import nav
 from tests.pwa.test_offline_filing import first_visit
-from tests.sync.test_uploads import serving
 
 pytestmark = pytest.mark.timeout(150)
 

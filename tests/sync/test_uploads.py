@@ -7,36 +7,31 @@ import base64
 import hashlib
 import io
 import os
-import socket
-import threading
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
 import requests
 import sqlalchemy as sa
-import uvicorn
 from PIL import Image
 from sqlalchemy.orm import Session
 from tusclient import client as tus
 
 from server import cli, db
-from server.app import create_app
 from server.auth import service as auth
 from server.complaints import intake
 from server.complaints.models import ComplaintCreate
-from server.config import configure_settings
 from server.db import utcnow
 from server.sync import attachments, uploads
 from server.sync.attachments import AttachmentIn
 from server.sync.models import Upload
-from tests.conftest import Backend, committed_demo_database
+from tests.conftest import Backend
 from tests.factories import bearer, complaint_body, municipality, token_for
 from tests.inspections.conftest import setup  # noqa: F401  (the `setup` fixture)
+from tests.live import served_demo
 from tests.test_app import assert_error_shape
 
 UPLOADS = "/api/v1/sync/uploads/"
@@ -113,39 +108,11 @@ def assert_tus_error(response, status: int, code: str) -> dict:
 # ------------------------------------------------------------------------------------------------ a real client
 
 
-@contextmanager
-def serving(app) -> Iterator[str]:
-    """The app behind a real uvicorn on a free local port, in a background thread."""
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.bind(("127.0.0.1", 0))
-    port = listener.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, http="h11", ws="none",
-                                           lifespan="on", log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=15)
-        listener.close()
-
-
 @pytest.fixture
 def live_server(backend: Backend, tmp_path) -> Iterator[tuple[str, db.Database]]:
     """A real server over a committed database (it cannot see a rolled-back test transaction)."""
-    template = backend.settings.model_copy(update={"media_dir": tmp_path / "media"})
-    with committed_demo_database(backend.name, tmp_path, template) as (settings, database):
-        configure_settings(settings)
-        db.configure(database)
-        with serving(create_app(settings)) as base_url:
-            db.configure(database)  # create_app made its own engine the process's; the test reads through this one
-            yield base_url, database
-    configure_settings(backend.settings)
+    with served_demo(backend, tmp_path) as served:
+        yield served
 
 
 def test_a_photo_cut_off_halfway_resumes_and_joins_its_complaint(live_server) -> None:
