@@ -242,9 +242,12 @@ class Reader:
                 parsed = json.loads(body)
             except ValueError:
                 parsed = None
+        # The reporter's own complaints pulled to their phone carry `version`: the base_version their corrections
+        # send (complaint.edit_description, docs/sync.md); nobody else pulls those records.
+        hidden = STAFF_ONLY - ({"version"} if label.startswith("sync pull") else set())
         for complaint in _complaints_in(parsed):
-            assert not STAFF_ONLY & set(complaint), (
-                f"{label} showed {self.name} the staff fields {sorted(STAFF_ONLY & set(complaint))}")
+            assert not hidden & set(complaint), (
+                f"{label} showed {self.name} the staff fields {sorted(hidden & set(complaint))}")
         assert status < 500, f"{label} failed for {self.name}: {status}"
         self.answers[label] = (status, body)
 
