@@ -50,10 +50,10 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import sqlalchemy as sa  # noqa: E402
+from works_near import http_server, throwaway_database  # noqa: E402
 
 from server import db, fixtures, migrate  # noqa: E402
 from server.config import Settings  # noqa: E402
-from works_near import throwaway_database  # noqa: E402
 
 PWA = ROOT / "pwa"
 DIST = PWA / "dist"
@@ -131,27 +131,8 @@ def demo_server(backend: str, folder: Path) -> Iterator[tuple[str, db.Database]]
             database = db.Database(engine)
             with database.session_scope() as session:
                 fixtures.load(session)
-            with socket.socket() as probe:
-                probe.bind(("127.0.0.1", 0))
-                port = probe.getsockname()[1]
-            environment = {**os.environ, "DATABASE_URL": url, "VIGIA_ENV": "development", "LOG_LEVEL": "WARNING",
-                           "MEDIA_DIR": str(folder / "media"), "REDIS_URL": "", "VIGIA_PWA_DIR": str(DIST)}
-            server = subprocess.Popen([sys.executable, "-m", "server.cli", "serve", "--port", str(port),
-                                       "--no-migrate"], cwd=ROOT, env=environment, stdout=subprocess.DEVNULL)
-            try:
-                deadline = time.monotonic() + 30
-                while True:
-                    try:
-                        with socket.create_connection(("127.0.0.1", port), timeout=1):
-                            break
-                    except OSError:
-                        if time.monotonic() > deadline or server.poll() is not None:
-                            raise RuntimeError("vigia serve did not start") from None
-                        time.sleep(0.1)
+            with http_server(url, folder, {"VIGIA_PWA_DIR": str(DIST)}) as port:
                 yield f"http://127.0.0.1:{port}", database
-            finally:
-                server.terminate()
-                server.wait(timeout=30)
         finally:
             engine.dispose()
 

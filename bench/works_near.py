@@ -253,13 +253,14 @@ def render_cards(database: db.Database, municipality_id: uuid.UUID) -> int:
 
 
 @contextmanager
-def http_server(url: str, folder: Path) -> Iterator[int]:
-    """`vigia serve` (uvicorn, one worker, as `./dev.sh demo` runs it) on the benchmark's database; its port."""
+def http_server(url: str, folder: Path, settings: dict[str, str] | None = None) -> Iterator[int]:
+    """`vigia serve` (uvicorn, one worker, as `./dev.sh demo` runs it) on the benchmark's database, with
+    `settings` added to its environment; its port."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     environment = {**os.environ, "DATABASE_URL": url, "VIGIA_ENV": "development", "LOG_LEVEL": "WARNING",
-                   "MEDIA_DIR": str(folder / "media"), "REDIS_URL": ""}
+                   "MEDIA_DIR": str(folder / "media"), "REDIS_URL": "", **(settings or {})}
     server = subprocess.Popen([sys.executable, "-m", "server.cli", "serve", "--port", str(port), "--no-migrate"],
                               cwd=ROOT, env=environment, stdout=subprocess.DEVNULL)
     try:
