@@ -128,6 +128,24 @@ def camera_photo(width: int = 2400, height: int = 1800) -> bytes:
     return out.getvalue()
 
 
+def nav(page, name: str):
+    """A link of the app's navigation bar."""
+    return page.get_by_role("navigation").get_by_role("link", name=name)
+
+
+def sign_in(page, email: str, *, device_name: str | None = None) -> None:
+    """Sign in from the app's own screen with a demo account's password."""
+    from playwright.sync_api import expect
+
+    nav(page, "Entrar").click()
+    page.get_by_label("Correo electrónico").fill(email)
+    page.get_by_label("Contraseña").fill("vigia-demo-2026")
+    if device_name is not None:
+        page.get_by_label("Nombre de este teléfono").fill(device_name)
+    page.get_by_role("button", name="Entrar").click()
+    expect(page.get_by_text("Sesión iniciada como")).to_be_visible()
+
+
 def idb(page, store: str, key=None):
     """Read the app's IndexedDB (what is really on the phone), not the page's words."""
     return page.evaluate("""([store, key]) => new Promise((resolve, reject) => {

@@ -9,14 +9,10 @@ import requests
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from tests.pwa.conftest import idb, wait_until
+from tests.pwa.conftest import idb, nav, sign_in, wait_until
 from tests.pwa.test_offline_filing import complaints_with, first_visit
 
 pytestmark = pytest.mark.timeout(120)
-
-
-def nav(page, name: str):
-    return page.get_by_role("navigation").get_by_role("link", name=name)
 
 
 def file_complaint(page, description: str, *, anonymous: bool | None = None, lat: str | None = None) -> None:
@@ -36,11 +32,7 @@ def test_signed_in_complaint_then_sign_out_leaves_nothing_of_the_account(phone, 
     base_url, database = app_server
     page = phone.new_page()
     first_visit(page)
-    nav(page, "Entrar").click()
-    page.get_by_label("Correo electrónico").fill("voluntaria@vigia.example")
-    page.get_by_label("Contraseña").fill("vigia-demo-2026")
-    page.get_by_label("Nombre de este teléfono").fill("Moto G de Rosa")
-    page.get_by_role("button", name="Entrar").click()
+    sign_in(page, "voluntaria@vigia.example", device_name="Moto G de Rosa")
     expect(page.get_by_text("Sesión iniciada como Rosa Elena Quiñones")).to_be_visible()
     session = idb(page, "meta", "session:user")
     assert session["token"] and session["device_id"] == idb(page, "meta", "device:user")

@@ -12,9 +12,9 @@ import requests
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from tests.pwa.conftest import camera_photo, idb, wait_until
-from tests.pwa.test_account_and_fixes import file_complaint, nav
-from tests.pwa.test_follow_actions import sign_in, state_of, updates_with
+from tests.pwa.conftest import camera_photo, idb, nav, sign_in, wait_until
+from tests.pwa.test_account_and_fixes import file_complaint
+from tests.pwa.test_follow_actions import state_of, updates_with
 from tests.pwa.test_offline_filing import first_visit, photos_of
 
 pytestmark = pytest.mark.timeout(180)

@@ -8,8 +8,7 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from tests.pwa.conftest import camera_photo, idb, wait_until
-from tests.pwa.test_account_and_fixes import nav
+from tests.pwa.conftest import camera_photo, idb, nav, sign_in, wait_until
 from tests.pwa.test_offline_filing import first_visit
 
 pytestmark = pytest.mark.timeout(150)
@@ -25,11 +24,7 @@ def test_a_checklist_visit_filed_offline_reaches_the_server_once_with_its_photo(
     _, database = app_server
     page = phone.new_page()
     first_visit(page)
-    nav(page, "Entrar").click()
-    page.get_by_label("Correo electrónico").fill("comite@vigia.example")
-    page.get_by_label("Contraseña").fill("vigia-demo-2026")
-    page.get_by_role("button", name="Entrar").click()
-    expect(page.get_by_text("Sesión iniciada como")).to_be_visible()
+    sign_in(page, "comite@vigia.example")
     wait_until(page, lambda: any(r["type"] == "form_version" for r in idb(page, "records", None) or []),
                what="the checklists pulled to the phone")
 

@@ -12,7 +12,8 @@ import requests
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from tests.pwa.test_account_and_fixes import file_complaint, nav
+from tests.pwa.conftest import nav, sign_in
+from tests.pwa.test_account_and_fixes import file_complaint
 from tests.pwa.test_offline_filing import first_visit
 
 pytestmark = pytest.mark.timeout(150)
@@ -26,14 +27,6 @@ def updates_with(database, text: str) -> int:
 def state_of(database, folio: str) -> str:
     with database.session_scope() as session:
         return session.execute(sa.text("SELECT state FROM complaints WHERE folio = :f"), {"f": folio}).scalar()
-
-
-def sign_in(page, email: str) -> None:
-    nav(page, "Entrar").click()
-    page.get_by_label("Correo electrónico").fill(email)
-    page.get_by_label("Contraseña").fill("vigia-demo-2026")
-    page.get_by_role("button", name="Entrar").click()
-    expect(page.get_by_text("Sesión iniciada como")).to_be_visible()
 
 
 def test_receipt_image_information_and_withdrawal_with_folio_and_code(phone, app_server):

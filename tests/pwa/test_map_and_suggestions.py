@@ -22,8 +22,7 @@ from server.complaints.models import Complaint, Support
 from server.config import configure_settings
 from tests.conftest import committed_demo_database
 from tests.live import serving
-from tests.pwa.conftest import DURANGO, PWA, idb, wait_until
-from tests.pwa.test_account_and_fixes import nav
+from tests.pwa.conftest import DURANGO, PWA, idb, nav, sign_in, wait_until
 from tests.pwa.test_offline_filing import first_visit
 
 pytestmark = pytest.mark.timeout(150)
@@ -173,11 +172,7 @@ def test_a_likely_duplicate_is_supported_instead_of_filing_again(phone, app_serv
     expect(offered).to_contain_text("necesita entrar con una cuenta")
     expect(offered.get_by_role("button", name="Apoyar esta queja en vez de presentar otra")).to_have_count(0)
 
-    nav(page, "Entrar").click()
-    page.get_by_label("Correo electrónico").fill("voluntaria@vigia.example")
-    page.get_by_label("Contraseña").fill("vigia-demo-2026")
-    page.get_by_role("button", name="Entrar").click()
-    expect(page.get_by_text("Sesión iniciada como")).to_be_visible()
+    sign_in(page, "voluntaria@vigia.example")
     nav(page, "Nueva queja").click()
     expect(page.get_by_label("Categoría")).to_have_value(category)  # the draft is kept
     page.get_by_label("Descripción").fill("La banqueta de la esquina se desmorona, igual que dice la otra queja.")

@@ -9,8 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.pwa.conftest import idb, wait_until
-from tests.pwa.test_account_and_fixes import nav
+from tests.pwa.conftest import idb, nav, wait_until
 from tests.pwa.test_offline_filing import complaints_with, first_visit, photos_of
 
 pytestmark = pytest.mark.timeout(150)

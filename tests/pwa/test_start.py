@@ -11,8 +11,7 @@ import requests
 from PIL import Image
 from playwright.sync_api import expect
 
-from tests.pwa.conftest import PWA
-from tests.pwa.test_account_and_fixes import nav
+from tests.pwa.conftest import PWA, nav, sign_in
 from tests.pwa.test_offline_filing import first_visit
 
 pytestmark = pytest.mark.timeout(120)
@@ -86,11 +85,7 @@ def test_no_accessibility_violations_on_any_screen(chromium, app_server):
             found = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
             if found:
                 problems[heading] = found
-        nav(page, "Entrar").click()  # and the committee's checklist, signed in as a member
-        page.get_by_label("Correo electrónico").fill("comite@vigia.example")
-        page.get_by_label("Contraseña").fill("vigia-demo-2026")
-        page.get_by_role("button", name="Entrar").click()
-        expect(page.get_by_text("Sesión iniciada como")).to_be_visible()
+        sign_in(page, "comite@vigia.example")  # and the committee's checklist, signed in as a member
         nav(page, "Mi comité").click()
         expect(page.get_by_role("combobox", name="Cédula de vigilancia")).to_be_visible(timeout=30_000)
         result = page.evaluate("axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})")

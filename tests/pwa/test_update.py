@@ -8,8 +8,8 @@ import shutil
 import pytest
 from playwright.sync_api import expect
 
-from tests.pwa.conftest import idb
-from tests.pwa.test_account_and_fixes import file_complaint, nav
+from tests.pwa.conftest import idb, nav
+from tests.pwa.test_account_and_fixes import file_complaint
 from tests.pwa.test_offline_filing import first_visit
 
 pytestmark = pytest.mark.timeout(120)
