@@ -25,12 +25,13 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from pydantic import BaseModel
+from pydantic import BaseModel, field_validator
 from pydantic import Field as PField
 from sqlalchemy.orm import Session
 
+from server import i18n
 from server.auth.actor import ANONYMOUS, Actor
-from server.errors import Invalid, NotFound
+from server.errors import Invalid, NotFound, value_error
 from server.i18n import N_, Language, translate
 from server.inspections.models import ReportQuery, Severity, Visit, VisitFinding, VisitPhoto
 from server.municipalities.models import Municipality
@@ -41,8 +42,16 @@ INTERNAL, PUBLIC = "internal", "public"
 
 
 class CommitteeReportQuery(ReportQuery):
-    lang: Literal["es", "en"] | None = PField(None, description=(
-        "language of every label and text: es or en (default: the Accept-Language header, else Spanish)"))
+    lang: str | None = PField(None, max_length=20, description=(
+        "language of every label and text: one with a message catalogue, es or en today (default: the "
+        "Accept-Language header, else Spanish)"))
+
+    @field_validator("lang")
+    @classmethod
+    def _has_a_catalogue(cls, lang: str | None) -> str | None:
+        if lang is not None and lang not in i18n.TEXTS:
+            raise value_error("language_unknown", value=lang, languages=", ".join(i18n.LANGUAGES))
+        return lang
 
 
 # ------------------------------------------------------------------------------------------------ public schema

@@ -235,6 +235,7 @@ def test_the_public_report_in_english(client, session, public_committee) -> None
     assert spanish["committee"]["state_label"] == "Constituido"
     error = assert_error_shape(_public(client, setup, query="&lang=fr"), 422, "validation_error")
     assert [d["field"] for d in error["details"]] == ["lang"]
+    assert error["details"][0]["message"] == "No hay textos en el idioma «fr»; use uno de estos: es, en."
 
 
 def test_a_draft_committee_has_no_public_report(client, session, setup) -> None:
