@@ -179,8 +179,6 @@ export default {
   signout: 'Sign out',
   signout_unsent: '{n} {n:item|items} of this account {n:is|are} unsent and will be lost. Sign out anyway?',
   signout_done: 'Signed out. This account’s data was deleted from this phone.',
-  error_generic: 'Something went wrong: {message}',
-  back: 'Back',
   // map and suggestions
   map_show: 'Show on a map',
   map_hide: 'Hide the map',

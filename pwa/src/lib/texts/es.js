@@ -184,8 +184,6 @@ export default {
   signout: 'Salir',
   signout_unsent: 'Hay {n} {n:envío pendiente|envíos pendientes} de esta cuenta que se {n:perderá|perderán}. ¿Salir de todos modos?',
   signout_done: 'Sesión cerrada. Se borraron los datos de la cuenta en este teléfono.',
-  error_generic: 'Algo salió mal: {message}',
-  back: 'Volver',
   // map and suggestions
   map_show: 'Ver en el mapa',
   map_hide: 'Ocultar el mapa',
