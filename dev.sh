@@ -122,12 +122,14 @@ install_python() {
     "$python" -m venv "$VENV" || die "could not create a virtualenv: install python3-venv (sudo apt-get install python3-venv)."
   fi
   local stamp="$VENV/.installed" digest
-  digest=$(cat pyproject.toml "$LOCK" | sha256sum | cut -d' ' -f1)
+  digest=$(cat pyproject.toml "$LOCK" requirements/ner-model.txt | sha256sum | cut -d' ' -f1)
   if [ "$(cat "$stamp" 2>/dev/null)" != "$digest" ]; then
     say "installing Vigía and its Python packages (the versions pinned in $LOCK)"
     "$VENV/bin/python" -m pip install -q --upgrade pip >/dev/null 2>&1 || true
     "$VENV/bin/python" -m pip install -q --require-hashes -r "$LOCK" \
       || die "pip could not install the packages pinned in $LOCK (see above)."
+    "$VENV/bin/python" -m pip install -q --no-deps --require-hashes -r requirements/ner-model.txt \
+      || die "pip could not install the Spanish names model pinned in requirements/ner-model.txt (see above)."
     "$VENV/bin/python" -m pip install -q --no-deps --no-build-isolation -e . \
       || die "pip could not install Vigía itself (see above)."
     lock_covers_pyproject || die "$LOCK lacks what pyproject.toml asks for (above): run ./dev.sh lock."
