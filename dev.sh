@@ -150,6 +150,10 @@ update_messages() {
     --project=Vigía --version=0.1 --copyright-holder="Vigía's contributors" server
   "$VENV/bin/pybabel" -q update -i server/locales/vigia.pot -d server/locales -D vigia --no-wrap \
     --no-fuzzy-matching --ignore-obsolete
+  # Babel stamps the extraction time in every catalogue's header: a constant instead, so that two branches that
+  # both update the catalogues differ only in their messages.
+  sed -i 's/^"POT-Creation-Date: .*\\n"$/"POT-Creation-Date: 2026-01-01 00:00+0000\\n"/' \
+    server/locales/vigia.pot server/locales/*/LC_MESSAGES/vigia.po
   compile_messages
 }
 
