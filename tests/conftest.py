@@ -12,10 +12,12 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -173,6 +175,73 @@ class Backend:
     engine: Engine
 
 
+@dataclass
+class Pristine:
+    """A copy of a backend's database taken right after the demo was loaded, before any test ran, so that
+    `committed_demo_database` copies it instead of migrating and loading the demo again (seconds each time). As
+    before, the demo's photo files stay where the session's settings put them when it was loaded."""
+
+    backend: str
+    location: str  # the SQLite file, or the PostgreSQL database made with the session's as its template
+    day: date  # the demo's dates follow the day of loading: a copy serves only that day
+
+
+_PRISTINE: dict[str, Pristine] = {}
+
+
+def _demo_day() -> date:
+    from tests.clock import DEMO_TIME_ZONE, chosen_day  # a plugin (pytest_plugins above): imported by pytest first
+
+    return chosen_day() or datetime.now(DEMO_TIME_ZONE).date()
+
+
+def _keep_pristine(name: str, fresh: FreshDatabase, tmp: Path) -> Iterator[None]:
+    if name == "spatialite":
+        location = str(tmp / "pristine.db")
+        import sqlean
+
+        source, target = sqlean.connect(str(db._sqlite_path(fresh.url))), sqlean.connect(location)
+        try:  # SQLite's backup: whole and consistent whatever its write-ahead log still holds
+            source.backup(target)
+        finally:
+            source.close()
+            target.close()
+        _PRISTINE[name] = Pristine(name, location, _demo_day())
+        yield
+        return
+    admin = _postgres_admin()
+    source = sa.engine.make_url(fresh.url).database
+    location = f"{source}_pristine"
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{location}" TEMPLATE "{source}"'))
+    _PRISTINE[name] = Pristine(name, location, _demo_day())
+    try:
+        yield
+    finally:
+        _PRISTINE.pop(name, None)
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{location}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _copy_of_pristine(pristine: Pristine, tmp: Path) -> FreshDatabase:
+    if pristine.backend == "spatialite":
+        path = tmp / f"vigia-{uuid.uuid4().hex[:8]}.db"
+        shutil.copyfile(pristine.location, path)
+        return FreshDatabase("spatialite", f"sqlite:///{path}", lambda: None)
+    admin = _postgres_admin()
+    name = f"vigia_test_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{pristine.location}"'))
+
+    def drop() -> None:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return FreshDatabase("postgis", admin.url.set(database=name).render_as_string(hide_password=False), drop)
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def backend(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backend]:
     """One migrated database per backend, with the demo fixtures committed."""
@@ -184,7 +253,13 @@ def backend(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
         database = db.configure(db.Database(engine))
         with database.session_scope() as session:
             fixtures.load(session)
-        yield Backend(request.param, settings, engine)
+        engine.dispose()  # no connection left open: PostgreSQL copies a database only while nobody is connected
+        keeping = _keep_pristine(request.param, fresh, tmp_path_factory.mktemp("pristine"))
+        next(keeping)
+        try:
+            yield Backend(request.param, settings, engine)
+        finally:
+            next(keeping, None)
     finally:
         engine.dispose()
         fresh.drop()
@@ -268,15 +343,20 @@ def vigia_logs() -> Iterator[_Collector]:
 @contextmanager
 def committed_demo_database(backend_name: str, tmp_path: Path, template: Settings) -> Iterator[tuple[Settings, db.Database]]:
     """A fresh, migrated database with the demo fixtures *committed*, for other processes and threads (a
-    worker, a CLI command, concurrent writers), which cannot see a rolled-back test transaction."""
-    fresh = fresh_database(backend_name, tmp_path)
+    worker, a CLI command, concurrent writers), which cannot see a rolled-back test transaction. A copy of the
+    session's database as it was right after loading (the same migrations and demo data), when the session made
+    one for this backend and the day has not changed (a test that travels in time gets a database loaded then)."""
+    pristine = _PRISTINE.get(backend_name)
+    copying = pristine is not None and pristine.day == _demo_day()
+    fresh = _copy_of_pristine(pristine, tmp_path) if copying else fresh_database(backend_name, tmp_path)
     settings = template.model_copy(update={"database_url": fresh.url})
     engine = db.make_engine(settings)
     try:
-        migrate.upgrade(engine)
         database = db.Database(engine)
-        with database.session_scope() as session:
-            fixtures.load(session)
+        if not copying:
+            migrate.upgrade(engine)
+            with database.session_scope() as session:
+                fixtures.load(session)
         yield settings, database
     finally:
         engine.dispose()

@@ -14,14 +14,14 @@ import sqlalchemy as sa
 from PIL import Image
 from starlette.testclient import TestClient
 
-from server import db, fixtures, jobs, migrate
+from server import db, jobs
 from server.auth.actor import ANONYMOUS
 from server.config import configure_settings
 from server.media import service
 from server.media.jobs import make_variants
 from server.media.models import Photo
 from server.media.storage import original_key
-from tests.conftest import Backend, fresh_database
+from tests.conftest import Backend, committed_demo_database
 from tests.factories import bearer, municipality, token_for
 from tests.media import samples
 from tests.media.conftest import files_under
@@ -85,20 +85,12 @@ def test_a_job_for_a_photo_that_is_gone_does_nothing(database, media_settings, v
 @pytest.fixture
 def queued(backend: Backend, tmp_path, redis_url: str, monkeypatch):
     """A committed database the worker process can read, a media folder it shares, and a queue of its own."""
-    fresh = fresh_database(backend.name, tmp_path)
     media = tmp_path / "media"
-    settings = backend.settings.model_copy(update={
-        "database_url": fresh.url, "media_dir": media, "redis_url": redis_url,
-        "rq_queue": f"test-{uuid.uuid4().hex[:8]}"})
-    engine = db.make_engine(settings)
-    migrate.upgrade(engine)
-    database = db.Database(engine)
-    with database.session_scope() as session:
-        fixtures.load(session)
-    monkeypatch.setenv("MEDIA_DIR", str(media))  # the worker reads its settings from the environment
-    yield settings, database, media
-    engine.dispose()
-    fresh.drop()
+    template = backend.settings.model_copy(update={
+        "media_dir": media, "redis_url": redis_url, "rq_queue": f"test-{uuid.uuid4().hex[:8]}"})
+    with committed_demo_database(backend.name, tmp_path, template) as (settings, database):
+        monkeypatch.setenv("MEDIA_DIR", str(media))  # the worker reads its settings from the environment
+        yield settings, database, media
     configure_settings(backend.settings)
 
 
