@@ -618,9 +618,12 @@ def list_rulings(session: Session, *, actor: Actor, municipality: Municipality, 
         statement = statement.where(Ruling.state == state)
     if not is_admin(actor, municipality.id):
         visible = Ruling.published_at.is_not(None)
-        if actor.is_authenticated:
-            mine = sa.select(AuditTeamMember.project_id).where(AuditTeamMember.user_id == actor.user_id)
-            visible = sa.or_(visible, Ruling.project_id.in_(mine))
+        if actor.is_authenticated:  # the projects whose team the caller acts in (holding the municipal role)
+            member_of = session.scalars(sa.select(AuditTeamMember.project_id)
+                                        .where(AuditTeamMember.user_id == actor.user_id))
+            mine = [project_id for project_id in member_of if team_role(session, project_id, actor) is not None]
+            if mine:
+                visible = sa.or_(visible, Ruling.project_id.in_(mine))
         statement = statement.where(visible)
     return list(session.scalars(statement.order_by(Ruling.ruled_on.desc(), Ruling.case_number, Ruling.id)))
 

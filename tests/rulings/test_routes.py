@@ -81,6 +81,9 @@ def test_managing_courts_needs_the_permission_and_the_version(world: World) -> N
 
 def test_team_roles_follow_the_municipal_roles(world: World, session) -> None:
     client = world.client
+    unpublished = world.import_ruling()["id"]
+    listed = client.get(f"{MUNI}/rulings", params={"project_id": world.project_id}, headers=world.auditor).json()
+    assert [r["id"] for r in listed] == [unpublished] and listed[0]["original"] is not None
     team_url = f"{MUNI}/audit-projects/{world.project_id}/team"
     team = client.get(team_url, headers=world.auditor).json()
     assert {(m["email"], m["role"]) for m in team} == {("revision@vigia.example", "coordinator"),
@@ -106,6 +109,8 @@ def test_team_roles_follow_the_municipal_roles(world: World, session) -> None:
     assert roles.status_code == 200, roles.text
     assert_error_shape(client.get(team_url, headers=world.auditor), 403, "audit_team_required")
     assert client.get(f"{MUNI}/audit-projects/{world.project_id}", headers=world.auditor).json()["my_role"] is None
+    assert client.get(f"{MUNI}/rulings", params={"project_id": world.project_id}, headers=world.auditor).json() == []
+    assert_error_shape(client.get(f"{MUNI}/rulings/{unpublished}", headers=world.auditor), 404, "ruling_not_found")
 
 
 @pytest.fixture
