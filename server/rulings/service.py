@@ -209,8 +209,11 @@ def create_court(session: Session, *, actor: Actor, municipality: Municipality, 
     authorize(actor, MANAGE, municipality.id)
     court = Court(id=data.id or new_id(), municipality_id=municipality.id, **data.model_dump(exclude={"id", "name"}),
                   name=" ".join(data.name.split()))
-    court, _ = client_ids.insert(session, court, data, expected={"municipality_id": municipality.id},
-                                 taken=Conflict("court_name_taken", name=court.name), ignore=("name",))
+    court, created = client_ids.insert(session, court, data, expected={"municipality_id": municipality.id},
+                                       taken=Conflict("court_name_taken", name=court.name), ignore=("name",))
+    if created:
+        audit.append(session, municipality_id=municipality.id, entity="court", entity_id=court.id, action="created",
+                     **audit.who(actor), data={"name": court.name})
     return court
 
 
@@ -226,6 +229,8 @@ def update_court(session: Session, *, actor: Actor, municipality: Municipality, 
             session.flush()
     except sa.exc.IntegrityError as exc:
         raise Conflict("court_name_taken", name=name) from exc
+    audit.append(session, municipality_id=municipality.id, entity="court", entity_id=court.id, action="updated",
+                 **audit.who(actor), data={"version": court.version})
     return court
 
 
@@ -260,8 +265,11 @@ def create_judge(session: Session, *, actor: Actor, municipality: Municipality, 
     authorize(actor, MANAGE, municipality.id)
     judge = Judge(id=data.id or new_id(), municipality_id=municipality.id,
                   **data.model_dump(exclude={"id", "full_name"}), full_name=" ".join(data.full_name.split()))
-    judge, _ = client_ids.insert(session, judge, data, expected={"municipality_id": municipality.id},
-                                 ignore=("full_name",))
+    judge, created = client_ids.insert(session, judge, data, expected={"municipality_id": municipality.id},
+                                       ignore=("full_name",))
+    if created:
+        audit.append(session, municipality_id=municipality.id, entity="judge", entity_id=judge.id, action="created",
+                     **audit.who(actor), data={"version": judge.version})
     return judge
 
 
@@ -272,6 +280,8 @@ def update_judge(session: Session, *, actor: Actor, municipality: Municipality, 
     _stale(judge, data.version)
     _apply(judge, data.model_dump(exclude_unset=True, exclude={"version"}), required=("full_name",))
     session.flush()
+    audit.append(session, municipality_id=municipality.id, entity="judge", entity_id=judge.id, action="updated",
+                 **audit.who(actor), data={"version": judge.version})
     return judge
 
 

@@ -58,7 +58,7 @@ def test_courts_and_judges_are_public_and_a_judge_moves_court(world: World) -> N
     assert JUDGE_NAME in {j["full_name"] for j in client.get(f"{MUNI}/judges").json()}
 
 
-def test_managing_courts_needs_the_permission_and_the_version(world: World) -> None:
+def test_managing_courts_needs_the_permission_and_the_version(world: World, session) -> None:
     client = world.client
     body = {"name": "Juzgado de Paz de Prueba", "level": "peace", "speciality": "mixed"}
     assert_error_shape(client.post(f"{MUNI}/courts", json=body), 401, "auth_required")
@@ -74,6 +74,9 @@ def test_managing_courts_needs_the_permission_and_the_version(world: World) -> N
     assert_error_shape(client.patch(url, json={"version": 1, "district": "Otro"}, headers=world.reviewer),
                        409, "stale_version")
     assert client.get(url).json()["district"] == "Distrito Norte"
+    logged = session.scalars(sa.select(AuditEntry.action).where(AuditEntry.entity_id == uuid.UUID(world.court_id))
+                             .order_by(AuditEntry.seq)).all()
+    assert logged == ["created", "updated"]
     assert_error_shape(client.get(f"{OTHER_MUNI}/courts/{world.court_id}"), 404, "court_not_found")
     assert_error_shape(client.patch(f"{OTHER_MUNI}/judges/{world.judge_id}", json={"version": 1},
                                     headers=world.other_admin), 404, "judge_not_found")
