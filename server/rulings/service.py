@@ -389,13 +389,16 @@ def update_project(session: Session, *, actor: Actor, municipality: Municipality
 
 
 def team(session: Session, *, actor: Actor, municipality: Municipality, project_id: uuid.UUID) -> list[TeamMemberView]:
+    """The team, for its members; e-mail addresses only for the project's reviewers, coordinators and admins."""
     project = get_project(session, municipality, project_id)
-    require_team(session, project, actor)
+    role = require_team(session, project, actor)
+    emails = role in DECIDERS or is_admin(actor, municipality.id)
     rows = session.execute(sa.select(AuditTeamMember, User.full_name, User.email)
                            .join(User, User.id == AuditTeamMember.user_id)
                            .where(AuditTeamMember.project_id == project.id)
                            .order_by(AuditTeamMember.role, User.full_name, User.id)).all()
-    return [TeamMemberView(user_id=m.user_id, full_name=name, email=email, role=m.role) for m, name, email in rows]
+    return [TeamMemberView(user_id=m.user_id, full_name=name, email=email if emails else None, role=m.role)
+            for m, name, email in rows]
 
 
 def set_team_member(session: Session, *, actor: Actor, municipality: Municipality, project_id: uuid.UUID,

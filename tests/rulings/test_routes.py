@@ -88,9 +88,12 @@ def test_team_roles_follow_the_municipal_roles(world: World, session) -> None:
     listed = client.get(f"{MUNI}/rulings", params={"project_id": world.project_id}, headers=world.auditor).json()
     assert [r["id"] for r in listed] == [unpublished] and listed[0]["original"] is not None
     team_url = f"{MUNI}/audit-projects/{world.project_id}/team"
-    team = client.get(team_url, headers=world.auditor).json()
+    team = client.get(team_url, headers=world.reviewer).json()
     assert {(m["email"], m["role"]) for m in team} == {("revision@vigia.example", "coordinator"),
                                                        ("auditor@vigia.example", "auditor")}
+    seen_by_auditor = client.get(team_url, headers=world.auditor).json()  # names and roles, not addresses
+    assert sorted(m["role"] for m in seen_by_auditor) == ["auditor", "coordinator"]
+    assert all(m["email"] is None for m in seen_by_auditor)
     volunteer = next(u["id"] for u in client.get(f"{MUNI}/users", headers=world.admin).json()
                      if u["email"] == "voluntaria@vigia.example")
     assert_error_shape(client.put(f"{team_url}/{volunteer}", json={"role": "auditor"}, headers=world.reviewer),
