@@ -38,6 +38,17 @@ from server.observatories.models import (
     ObservatoryWork,
 )
 from server.open311.models import Submission
+from server.rulings.models import (
+    AuditProject,
+    AuditTeamMember,
+    Court,
+    Judge,
+    JudgeAssignment,
+    RedactionFinding,
+    Ruling,
+    RulingJudge,
+    RulingText,
+)
 from server.sync.models import Attachment, Change, Horizon, Mutation, Upload
 from server.works.models import ProgressObservation, Work, WorkCard, WorkZone
 
@@ -53,4 +64,6 @@ __all__ = [
     "ObservatoryWork",
     "Attachment", "Change", "Horizon", "Mutation", "Upload",
     "RateLimit",
+    "AuditProject", "AuditTeamMember", "Court", "Judge", "JudgeAssignment", "RedactionFinding", "Ruling",
+    "RulingJudge", "RulingText",
 ]

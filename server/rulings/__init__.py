@@ -1,0 +1,1 @@
+"""Judicial rulings under social audit (docs/rulings.md)."""
