@@ -13,15 +13,19 @@ def _item(code: str, section: str, es: str, en: str) -> dict[str, Any]:
             "text": {"es": es, "en": en}}
 
 
+def _option(code: str, es: str, en: str) -> dict[str, Any]:
+    return {"code": code, "text": {"es": es, "en": en}}
+
+
 COURT_USERS: list[dict[str, Any]] = [
-    {"code": "role", "section": "other", "kind": "choice", "required": False,
-     "text": {"es": "¿Qué lo trajo hoy al juzgado?", "en": "What brought you to the court today?"},
-     "options": [
-         {"code": "party", "text": {"es": "Soy parte en un proceso", "en": "I am a party to a case"}},
-         {"code": "lawyer", "text": {"es": "Soy abogado o abogada", "en": "I am a lawyer"}},
-         {"code": "witness", "text": {"es": "Soy testigo", "en": "I am a witness"}},
-         {"code": "family", "text": {"es": "Acompaño a un familiar", "en": "I am with a relative"}},
-         {"code": "other", "text": {"es": "Otro motivo", "en": "Something else"}}]},
+    {**_item("role", "other", "¿Qué lo trajo hoy al juzgado?", "What brought you to the court today?"),
+     "kind": "choice",
+     "options": [_option(*option) for option in (
+         ("party", "Soy parte en un proceso", "I am a party to a case"),
+         ("lawyer", "Soy abogado o abogada", "I am a lawyer"),
+         ("witness", "Soy testigo", "I am a witness"),
+         ("family", "Acompaño a un familiar", "I am with a relative"),
+         ("other", "Otro motivo", "Something else"))]},
     _item("finding_court", "access", "Encontrar el juzgado fue fácil.", "Finding the courthouse was easy."),
     _item("forms_clear", "access", "Los formularios que necesité eran claros y fáciles de entender.",
           "The forms I needed were clear and easy to understand."),
