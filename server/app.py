@@ -36,6 +36,7 @@ from server.inspections import routes as inspection_routes
 from server.logs import setup_logging
 from server.media import routes as media_routes
 from server.municipalities import routes as municipality_routes
+from server.notebooks import routes as notebook_routes
 from server.observatories import routes as observatory_routes
 from server.open311 import routes as open311_routes
 from server.sync import routes as sync_routes
@@ -56,6 +57,7 @@ API_ROUTES = [
     *committee_routes.routes,
     *inspection_routes.routes,
     *observatory_routes.routes,
+    *notebook_routes.routes,
     *sync_routes.routes,
 ]
 

@@ -33,6 +33,7 @@ def assemble() -> None:
         from server.inspections import changes as inspection_changes
         from server.media import owners
         from server.municipalities import service as municipalities
+        from server.notebooks import changes as notebook_changes
         from server.observatories import service as observatories
         from server.sync import capture
         from server.works import changes as work_changes
@@ -41,7 +42,7 @@ def assemble() -> None:
         api.on_caller(api.Caller(resolve=resolve_actor, require=require_user,  # who calls each endpoint
                                  refuse_anonymous_device=refuse_anonymous_device))
         capture.register(*work_changes.PULLABLE, *inspection_changes.PULLABLE, *committee_changes.PULLABLE,
-                         *complaint_changes.PULLABLE)
+                         *complaint_changes.PULLABLE, *notebook_changes.PULLABLE)
         municipalities.on_zones_changed(works.zones_changed)  # zone imports re-link works, refresh their cards
         me.on_memberships("committees", committees.memberships_of)  # /auth/me lists them
         me.on_memberships("observatories", observatories.memberships_of)

@@ -44,6 +44,14 @@ from server.observatories.models import (
     ObservatoryMember,
     ObservatoryWork,
 )
+from server.notebooks.models import (
+    Notebook,
+    NotebookReply,
+    ReplyInvitation,
+    Survey,
+    SurveyResponse,
+    SurveyVersion,
+)
 from server.open311.models import Submission
 from server.rulings.models import (
     AuditProject,

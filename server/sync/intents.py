@@ -22,6 +22,7 @@ from server.errors import Invalid
 from server.i18n import N_
 from server.inspections.models import VisitCreate
 from server.municipalities.models import Municipality
+from server.notebooks.models import SurveyResponseCreate
 from server.sync import attachments
 from server.sync.attachments import AttachmentIn
 
@@ -172,6 +173,13 @@ def visit_submit(session: Session, ctx: Context, data: SyncVisitSubmit) -> Outco
                                                 session, visit, language=ctx.language)]})
 
 
+def survey_respond(session: Session, ctx: Context, data: SurveyResponseCreate) -> Outcome:
+    from server.notebooks import surveys
+
+    response, _created = surveys.respond(session, actor=ctx.actor, municipality=ctx.municipality, data=data)
+    return Outcome("survey_response", response.id)
+
+
 @dataclass(frozen=True)
 class Intent:
     schema: type[BaseModel]
@@ -186,6 +194,7 @@ INTENTS: dict[str, Intent] = {
     "complaint.support": Intent(SyncComplaintRef, complaint_support),
     "complaint.withdraw": Intent(SyncComplaintWithdraw, complaint_withdraw),
     "visit.submit": Intent(SyncVisitSubmit, visit_submit),
+    "survey.respond": Intent(SurveyResponseCreate, survey_respond),
 }
 
 
