@@ -1150,10 +1150,23 @@ def main() -> None:
             "team": [{"email": AUDITOR_A, "role": "auditor"}, {"email": AUDITOR_B, "role": "auditor"},
                      {"email": REVIEWER, "role": "reviewer"}, {"email": COORDINATOR, "role": "coordinator"}],
         },
-        "notebooks": [{"judge": "bracamontes", "period_starts_on": "2025-01-01", "period_ends_on": "2025-12-31",
-                       "publish": True},
-                      {"judge": "villalobos", "period_starts_on": "2025-01-01", "period_ends_on": "2025-12-31",
-                       "publish": False}],
+        # Both are reviewed and published: Bracamontes's with its figures (12 rulings, above the minimum of 10)
+        # and her reply beside it; Villalobos's withheld (8 rulings), the public reading why.
+        "notebooks": [
+            {"judge": "bracamontes", "period_starts_on": "2025-01-01", "period_ends_on": "2025-12-31",
+             "review_note": "Cifras verificadas contra la adjudicación de las 12 resoluciones.",
+             "reply": {"signed_as": "Leonor Bracamontes Ayala, Jueza Primero de lo Civil del Distrito Judicial de "
+                                    "Durango",
+                       "text": "Agradezco al equipo de auditoría social la lectura de mis resoluciones. Respecto de "
+                               "la motivación insuficiente señalada en algunas de ellas, preciso que las objeciones "
+                               "de documentos se resolvieron conforme al criterio del tribunal de alzada vigente en "
+                               "ese momento; tomo nota de la observación para explicitar en lo sucesivo las razones "
+                               "de cada desestimación. Los plazos entre la presentación de la demanda y la "
+                               "sentencia reflejan la carga de trabajo del juzgado durante 2025, que se informó al "
+                               "Consejo de la Judicatura."}},
+            {"judge": "villalobos", "period_starts_on": "2025-01-01", "period_ends_on": "2025-12-31",
+             "review_note": "Menos resoluciones que el mínimo: se publica como reservado."},
+        ],
         "rulings": out_rulings,
     }
     OUT.write_text(json.dumps(document, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
