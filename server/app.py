@@ -38,6 +38,7 @@ from server.media import routes as media_routes
 from server.municipalities import routes as municipality_routes
 from server.observatories import routes as observatory_routes
 from server.open311 import routes as open311_routes
+from server.rulings import routes as ruling_routes
 from server.sync import routes as sync_routes
 from server.works import exchange_routes
 from server.works import routes as work_routes
@@ -56,6 +57,7 @@ API_ROUTES = [
     *committee_routes.routes,
     *inspection_routes.routes,
     *observatory_routes.routes,
+    *ruling_routes.routes,
     *sync_routes.routes,
 ]
 
