@@ -93,8 +93,9 @@ def _rows_csv(data: bytes) -> list[tuple[int, Any]]:
     if not reader.fieldnames or "case_number" not in reader.fieldnames:
         raise Invalid("rulings_csv_header")
     rows = []
+    ended = reader.line_num
     for row in reader:
-        line = reader.line_num  # the line where the record ends (a text may span lines)
+        line, ended = ended + 1, reader.line_num  # the line where the record starts (a text may span lines)
         if None in row:
             rows.append((line, Invalid("rulings_csv_extra_fields")))
             continue
