@@ -119,7 +119,7 @@ def public_text(session: Session, ruling: Ruling) -> RulingText:
     """The text annotations are made on: the ruling's latest public version (409 while there is none)."""
     text = rulings.latest_text(session, ruling.id, TextKind.public)
     if text is None or ruling.state != RulingState.published:
-        raise Conflict("ruling_not_published")
+        raise Conflict("assignment_ruling_not_published")
     return text
 
 
