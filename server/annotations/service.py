@@ -40,7 +40,7 @@ from server.db import utcnow
 from server.errors import Conflict, Forbidden, Invalid, NotFound
 from server.municipalities.models import Municipality
 from server.rulings import service as rulings
-from server.rulings.models import AuditProject, AuditTeamMember, Ruling, RulingState, RulingText, TeamRole, TextKind
+from server.rulings.models import AuditProject, AuditTeamMember, Ruling, RulingText, TeamRole, TextKind
 
 REVIEWERS = (TeamRole.reviewer, TeamRole.coordinator)
 MAX_ANNOTATORS = 5
@@ -118,8 +118,8 @@ def is_reviewer(session: Session, project: AuditProject, actor: Actor) -> bool:
 def public_text(session: Session, ruling: Ruling) -> RulingText:
     """The text annotations are made on: the ruling's latest public version (409 while there is none)."""
     text = rulings.latest_text(session, ruling.id, TextKind.public)
-    if text is None or ruling.state != RulingState.published:
-        raise Conflict("ruling_not_published")
+    if text is None:  # a ruling with a public version stays annotatable while a newer original is redacted
+        raise Conflict("assignment_ruling_not_published")
     return text
 
 
