@@ -99,6 +99,11 @@ def _locked(session: Session, municipality: Municipality, notebook_id: uuid.UUID
 # ------------------------------------------------------------------------------------------------ compute
 
 
+def _code(value: Any) -> str | None:
+    """A codelist value as its code, whether the ORM gives the enum member or the stored string."""
+    return None if value is None else str(getattr(value, "value", value))
+
+
 def _facts(session: Session, rulings: list[Any]) -> tuple[list[compute.RulingFacts], list[str]]:
     """The adjudicated rulings among `rulings` as facts, and the scheme's defect labels."""
     from server.annotations import service as annotations
@@ -110,14 +115,14 @@ def _facts(session: Session, rulings: list[Any]) -> tuple[list[compute.RulingFac
         if view is None:
             continue
         answers = dict(getattr(view, "answers", {}) or {})
-        outcome = answers.get(compute.OUTCOME_QUESTION) or (ruling.outcome.value if ruling.outcome else None)
+        outcome = answers.get(compute.OUTCOME_QUESTION) or _code(ruling.outcome)
         found = {label for label in (getattr(view, "labels", None) or set())}
         for label in sorted(found - set(labels)):
             labels.append(label)
         facts.append(compute.RulingFacts(
             id=str(ruling.id), ruled_on=ruling.ruled_on, filed_on=ruling.filed_on,
-            matter=getattr(ruling.matter, "value", ruling.matter), outcome=outcome,
-            kind=getattr(ruling.kind, "value", ruling.kind), labels=frozenset(found), answers=answers))
+            matter=_code(ruling.matter), outcome=outcome, kind=_code(ruling.kind), labels=frozenset(found),
+            answers=answers))
     return facts, labels
 
 
