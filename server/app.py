@@ -39,6 +39,7 @@ from server.municipalities import routes as municipality_routes
 from server.notebooks import routes as notebook_routes
 from server.observatories import routes as observatory_routes
 from server.open311 import routes as open311_routes
+from server.rulings import routes as ruling_routes
 from server.sync import routes as sync_routes
 from server.works import exchange_routes
 from server.works import routes as work_routes
@@ -58,6 +59,7 @@ API_ROUTES = [
     *inspection_routes.routes,
     *observatory_routes.routes,
     *notebook_routes.routes,
+    *ruling_routes.routes,
     *sync_routes.routes,
 ]
 

@@ -52,6 +52,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "committees.manage": frozenset({Role.committee_coordinator, Role.comptroller, Role.admin}),
     "observatories.manage": frozenset({Role.admin, Role.comptroller}),  # observatories, members, accreditations
     "forms.manage": frozenset({Role.admin, Role.comptroller}),  # inspection checklists and their versions
+    # courts, judges and their assignments, audit projects (docs/rulings.md); a project's work is its team's
+    "rulings.manage": frozenset({Role.admin, Role.audit_reviewer}),
 }
 
 

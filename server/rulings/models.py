@@ -16,6 +16,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
 from server import i18n
+from server.i18n import N_
 from server.db import IdMixin, TimestampMixin, UTCDateTime, utcnow
 from server.errors import value_error
 
@@ -130,6 +131,30 @@ class Detector(str, Enum):
     rules = "rules"  # the fallback for names without spaCy: context words and capitalised sequences
     person = "person"  # selected by a team member
 
+
+
+WORDS = [  # the words of the codelists (server/locales), looked up by a name built at run time
+    N_("court_level_peace"), N_("court_level_first_instance"), N_("court_level_appeals"), N_("court_level_supreme"),
+    N_("court_level_constitutional"),
+    N_("speciality_civil"), N_("speciality_family"), N_("speciality_labour"), N_("speciality_criminal"),
+    N_("speciality_mixed"), N_("speciality_constitutional"), N_("speciality_administrative"),
+    N_("speciality_commercial"),
+    N_("assignment_role_titular"), N_("assignment_role_provisional"), N_("assignment_role_supernumerary"),
+    N_("team_role_auditor"), N_("team_role_reviewer"), N_("team_role_coordinator"),
+    N_("ruling_kind_sentencia"), N_("ruling_kind_auto"),
+    N_("matter_civil"), N_("matter_family"), N_("matter_labour"), N_("matter_criminal"), N_("matter_constitutional"),
+    N_("matter_administrative"), N_("matter_commercial"),
+    N_("outcome_upheld"), N_("outcome_partially_upheld"), N_("outcome_not_upheld"), N_("outcome_inadmissible"),
+    N_("outcome_annulled"), N_("outcome_conviction"), N_("outcome_acquittal"), N_("outcome_dismissed"),
+    N_("outcome_other"),
+    N_("ruling_state_imported"), N_("ruling_state_in_redaction"), N_("ruling_state_published"),
+    N_("text_kind_original"), N_("text_kind_public"),
+    N_("finding_state_pending"), N_("finding_state_confirmed"), N_("finding_state_dismissed"),
+    N_("finding_category_dni"), N_("finding_category_ruc"), N_("finding_category_curp"), N_("finding_category_rfc"),
+    N_("finding_category_ine_key"), N_("finding_category_cedula_ec"), N_("finding_category_cedula_co"),
+    N_("finding_category_phone"), N_("finding_category_email"), N_("finding_category_address"),
+    N_("finding_category_case_number"), N_("finding_category_person_name"), N_("finding_category_other"),
+]
 
 i18n.register_words(CourtLevel, "court_level_")
 i18n.register_words(Speciality, "speciality_")
@@ -474,9 +499,10 @@ class RulingMetadata(Strict):
 
 
 class RulingCreate(RulingMetadata):
-    """A ruling with its original text (JSON import). The text is stored in canonical form."""
+    """A ruling with its original text (JSON import), stored in canonical form. Without `text` the ruling waits
+    (state imported) for a text or PDF upload."""
 
-    text: str = PField(min_length=1, max_length=2_000_000)
+    text: str | None = PField(None, min_length=1, max_length=2_000_000)
 
 
 class RulingUpdate(Strict):

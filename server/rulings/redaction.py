@@ -112,6 +112,10 @@ ADDRESS_PART = re.compile(
     r"y\s+calle|esquina|esq\.|entre|n[°º]|no\.|km|kil[óo]metro|conjunto|edificio|torre|apto\.|apartamento|"
     r"casa|block|etapa|fraccionamiento|fracc\.|localidad|ciudad|estado|ciudadela|cdla\.)")
 
+ADDRESS_NEXT = re.compile(r",[ \t]*\n?[ \t]*((?:(?i:urb|col|mz|lt|dpto|depto|int|av|jr|cdla|fracc|c\.\s?p|no|n|km|"
+                          r"edif|mza|ote|pte|nte|sur|esq|prol|priv|blvd|calz|psje|cra|cl|tv|dg)\.[ \t]*)?"
+                          r"[^,.;\n]{1,60})")
+
 # person names ---------------------------------------------------------------------------------------------
 _UP = "A-ZÁÉÍÓÚÑÜ"
 _LO = "a-záéíóúñü"
@@ -260,7 +264,7 @@ def _addresses(text: str) -> list[Found]:
         end += len(street.group()) if street else 0
         # the following parts: ", barrio X", ", distrito de Y", ", Lima"
         for _ in range(6):
-            part = re.match(r",[ \t]*\n?[ \t]*([^,.;\n]{1,60})", text[end:])
+            part = ADDRESS_NEXT.match(text, end)
             if part is None:
                 break
             words = part.group(1).strip()
@@ -271,7 +275,7 @@ def _addresses(text: str) -> list[Found]:
                                               and not re.search(r"\b(?:con|portador|identificad|quien|según|segun|"
                                                                 r"el|la|de fecha|mediante|DNI|RUC|CURP|RFC)\b",
                                                                 words)) or re.match(r"\d", words):
-                end += part.end()
+                end = part.end()
             else:
                 break
         # "y calle X" continues the street

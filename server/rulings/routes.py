@@ -1,0 +1,439 @@
+"""/api/v1/municipalities/{code}/courts, /judges, /audit-projects and /rulings: the judicial-ruling audit domain
+(docs/rulings.md)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+from pydantic import Field as PField
+from starlette.responses import JSONResponse
+
+from server.api import Call, endpoint
+from server.db import session_scope
+from server.municipalities import service as municipalities
+from server.rulings import importing, service
+from server.rulings.models import (
+    AssignmentCreate,
+    AuditProject,
+    CourtCreate,
+    CourtPublic,
+    CourtUpdate,
+    FindingCreate,
+    FindingDecision,
+    FindingState,
+    FindingView,
+    ImportReport,
+    JudgeCreate,
+    JudgePublic,
+    JudgeRef,
+    JudgeUpdate,
+    ProjectCreate,
+    ProjectPublic,
+    ProjectUpdate,
+    RedactionFinding,
+    Ruling,
+    RulingCreate,
+    RulingState,
+    RulingText,
+    RulingUpdate,
+    RulingView,
+    TeamMemberSet,
+    TeamMemberView,
+    TextKind,
+    TextView,
+)
+
+TAG = "rulings"
+MUNI = "/municipalities/{code}"
+PROJECT = MUNI + "/audit-projects/{project_id:uuid}"
+RULING = MUNI + "/rulings/{ruling_id:uuid}"
+TEXT_TYPES = ("text/plain", "application/pdf")
+
+
+def _text_view(text: RulingText, *, with_text: bool) -> TextView:
+    return TextView(id=text.id, kind=text.kind, number=text.number, sha256=text.sha256, source=text.source,
+                    derived_from=text.derived_from, created_at=text.created_at, length=len(text.text),
+                    text=text.text if with_text else None)
+
+
+def _finding_view(finding: RedactionFinding) -> FindingView:
+    return FindingView(id=finding.id, text_id=finding.text_id, start=finding.start, end=finding.end,
+                       category=finding.category, detector=finding.detector, state=finding.state,
+                       decided_by=finding.decided_by, decided_at=finding.decided_at, reason=finding.reason,
+                       version=finding.version)
+
+
+def ruling_view(session: Any, ruling: Ruling, *, is_team: bool, with_public_text: bool = True) -> RulingView:
+    import sqlalchemy as sa
+
+    from server.rulings.models import Court, Judge, RulingJudge
+
+    court_name = session.scalar(sa.select(Court.name).where(Court.id == ruling.court_id))
+    judges = session.execute(sa.select(Judge.id, Judge.full_name, RulingJudge.role)
+                             .join(RulingJudge, RulingJudge.judge_id == Judge.id)
+                             .where(RulingJudge.ruling_id == ruling.id).order_by(Judge.full_name)).all()
+    public = service.latest_text(session, ruling.id, TextKind.public)
+    view = RulingView(
+        id=ruling.id, project_id=ruling.project_id, court_id=ruling.court_id, court_name=court_name,
+        case_number=ruling.case_number, kind=ruling.kind, matter=ruling.matter, outcome=ruling.outcome,
+        filed_on=ruling.filed_on, heard_on=ruling.heard_on, ruled_on=ruling.ruled_on, parties=ruling.parties,
+        judges=[JudgeRef(id=j.id, full_name=j.full_name, role=j.role) for j in judges], state=ruling.state,
+        published_at=ruling.published_at, version=ruling.version,
+        public_text=_text_view(public, with_text=with_public_text) if public is not None else None)
+    if is_team:
+        original = service.latest_text(session, ruling.id, TextKind.original)
+        view.original = _text_view(original, with_text=False) if original is not None else None
+        view.pending_findings = session.scalar(
+            sa.select(sa.func.count()).select_from(RedactionFinding)
+            .where(RedactionFinding.text_id == original.id, RedactionFinding.state == FindingState.pending)
+        ) if original is not None else 0
+    return view
+
+
+# ------------------------------------------------------------------------------------------------ courts
+
+
+@endpoint("GET", MUNI + "/courts", summary="The municipality's courts", tag=TAG, response=list[CourtPublic],
+          errors=(404, 422))
+def list_courts(call: Call) -> list[CourtPublic]:
+    with session_scope() as session:
+        municipality = municipalities.get_by_code(session, call.path["code"])
+        return [CourtPublic.model_validate(court) for court in service.list_courts(session, municipality)]
+
+
+@endpoint("GET", MUNI + "/courts/{court_id:uuid}", summary="One court", tag=TAG, response=CourtPublic, errors=(404, 422))
+def get_court(call: Call) -> CourtPublic:
+    with session_scope() as session:
+        municipality = municipalities.get_by_code(session, call.path["code"])
+        return CourtPublic.model_validate(service.get_court(session, municipality, call.path["court_id"]))
+
+
+@endpoint("POST", MUNI + "/courts", summary="Register a court (rulings.manage)", tag=TAG, body=CourtCreate,
+          response=CourtPublic, status=201, auth=True, errors=(403, 404, 409, 422))
+def create_court(call: Call) -> CourtPublic:
+    with session_scope() as session:
+        municipality = municipalities.get_by_code(session, call.path["code"])
+        court = service.create_court(session, actor=call.actor, municipality=municipality, data=call.body)
+        return CourtPublic.model_validate(court)
+
+
+@endpoint("PATCH", MUNI + "/courts/{court_id:uuid}", summary="Edit a court (send the version you read)", tag=TAG,
+          body=CourtUpdate, response=CourtPublic, auth=True, errors=(403, 404, 409, 422))
+def update_court(call: Call) -> CourtPublic:
+    with session_scope() as session:
+        municipality = municipalities.get_by_code(session, call.path["code"])
+        court = service.update_court(session, actor=call.actor, municipality=municipality,
+                                     court_id=call.path["court_id"], data=call.body)
+        return CourtPublic.model_validate(court)
+
+
+# ------------------------------------------------------------------------------------------------ judges
+
+
+@endpoint("GET", MUNI + "/judges", summary="The municipality's judges with their assignments (public data)",
+          tag=TAG, response=list[JudgePublic], errors=(404, 422))
+def list_judges(call: Call) -> list[JudgePublic]:
+    with session_scope() as session:
+        municipality = municipalities.get_by_code(session, call.path["code"])
+        return service.list_judges(session, municipality)
+
+
+@endpoint("GET", MUNI + "/judges/{judge_id:uuid}", summary="One judge with their assignments", tag=TAG,
+          response=JudgePublic, errors=(404, 422))
+def get_judge(call: Call) -> JudgePublic:
+    with session_scope() as session:
+        municipality = municipalities.get_by_code(session, call.path["code"])
+        return service.judge_view(session, service.get_judge(session, municipality, call.path["judge_id"]))
+
+
+@endpoint("POST", MUNI + "/judges", summary="Register a judge (public professional data only)", tag=TAG,
+          body=JudgeCreate, response=JudgePublic, status=201, auth=True, errors=(403, 404, 409, 422))
+def create_judge(call: Call) -> JudgePublic:
+    with session_scope() as session:
+        municipality = municipalities.get_by_code(session, call.path["code"])
+        judge = service.create_judge(session, actor=call.actor, municipality=municipality, data=call.body)
+        return service.judge_view(session, judge)
+
+
+@endpoint("PATCH", MUNI + "/judges/{judge_id:uuid}", summary="Edit a judge (send the version you read)", tag=TAG,
+          body=JudgeUpdate, response=JudgePublic, auth=True, errors=(403, 404, 409, 422))
+def update_judge(call: Call) -> JudgePublic:
+    with session_scope() as session:
+        municipality = municipalities.get_by_code(session, call.path["code"])
+        judge = service.update_judge(session, actor=call.actor, municipality=municipality,
+                                     judge_id=call.path["judge_id"], data=call.body)
+        return service.judge_view(session, judge)
+
+
+@endpoint("POST", MUNI + "/judges/{judge_id:uuid}/assignments", summary="Sit a judge in a court from a date",
+          tag=TAG, body=AssignmentCreate, response=JudgePublic, status=201, auth=True, errors=(403, 404, 409, 422))
+def assign_judge(call: Call) -> JudgePublic:
+    """An open assignment that started earlier is closed the day before (the judge moved court); any other
+    overlap is 409 assignment_overlap."""
+    with session_scope() as session:
+        municipality = municipalities.get_by_code(session, call.path["code"])
+        service.assign_judge(session, actor=call.actor, municipality=municipality, judge_id=call.path["judge_id"],
+                             data=call.body)
+        return service.judge_view(session, service.get_judge(session, municipality, call.path["judge_id"]))
+
+
+# ------------------------------------------------------------------------------------------------ projects
+
+
+@endpoint("GET", MUNI + "/audit-projects", summary="Audit projects of the municipality", tag=TAG,
+          response=list[ProjectPublic], errors=(404, 422))
+def list_projects(call: Call) -> list[ProjectPublic]:
+    with session_scope() as session:
+        municipality = municipalities.get_by_code(session, call.path["code"])
+        return service.list_projects(session, municipality, call.actor)
+
+
+@endpoint("GET", PROJECT, summary="One audit project", tag=TAG, response=ProjectPublic, errors=(404, 422))
+def get_project(call: Call) -> ProjectPublic:
+    with session_scope() as session:
+        municipality = municipalities.get_by_code(session, call.path["code"])
+        project = service.get_project(session, municipality, call.path["project_id"])
+        return service.project_view(session, project, call.actor)
+
+
+@endpoint("POST", MUNI + "/audit-projects", summary="Create an audit project (rulings.manage)", tag=TAG,
+          body=ProjectCreate, response=ProjectPublic, status=201, auth=True, errors=(403, 404, 409, 422))
+def create_project(call: Call) -> ProjectPublic:
+    """A reviewer (or admin) who creates it becomes its coordinator."""
+    with session_scope() as session:
+        municipality = municipalities.get_by_code(session, call.path["code"])
+        project = service.create_project(session, actor=call.actor, municipality=municipality, data=call.body)
+        return service.project_view(session, project, call.actor)
+
+
+@endpoint("PATCH", PROJECT, summary="Edit an audit project (its coordinator; send the version you read)", tag=TAG,
+          body=ProjectUpdate, response=ProjectPublic, auth=True, errors=(403, 404, 409, 422))
+def update_project(call: Call) -> ProjectPublic:
+    with session_scope() as session:
+        municipality = municipalities.get_by_code(session, call.path["code"])
+        project = service.update_project(session, actor=call.actor, municipality=municipality,
+                                         project_id=call.path["project_id"], data=call.body)
+        return service.project_view(session, project, call.actor)
+
+
+@endpoint("GET", PROJECT + "/team", summary="The project's audit team (team only)", tag=TAG,
+          response=list[TeamMemberView], auth=True, errors=(403, 404, 422))
+def get_team(call: Call) -> list[TeamMemberView]:
+    with session_scope() as session:
+        municipality = municipalities.get_by_code(session, call.path["code"])
+        return service.team(session, actor=call.actor, municipality=municipality, project_id=call.path["project_id"])
+
+
+@endpoint("PUT", PROJECT + "/team/{user_id:uuid}", summary="Put a person in the team with a role (coordinator)",
+          tag=TAG, body=TeamMemberSet, response=list[TeamMemberView], auth=True, errors=(403, 404, 409, 422))
+def set_team_member(call: Call) -> list[TeamMemberView]:
+    """auditor needs the municipal role student_auditor; reviewer, audit_reviewer; coordinator, audit_reviewer
+    or admin (422 team_role_not_held)."""
+    with session_scope() as session:
+        municipality = municipalities.get_by_code(session, call.path["code"])
+        service.set_team_member(session, actor=call.actor, municipality=municipality,
+                                project_id=call.path["project_id"], user_id=call.path["user_id"], data=call.body)
+        return service.team(session, actor=call.actor, municipality=municipality, project_id=call.path["project_id"])
+
+
+@endpoint("DELETE", PROJECT + "/team/{user_id:uuid}", summary="Take a person out of the team (coordinator)",
+          tag=TAG, response=list[TeamMemberView], auth=True, errors=(403, 404, 422))
+def remove_team_member(call: Call) -> list[TeamMemberView]:
+    with session_scope() as session:
+        municipality = municipalities.get_by_code(session, call.path["code"])
+        service.remove_team_member(session, actor=call.actor, municipality=municipality,
+                                   project_id=call.path["project_id"], user_id=call.path["user_id"])
+        return service.team(session, actor=call.actor, municipality=municipality, project_id=call.path["project_id"])
+
+
+# ------------------------------------------------------------------------------------------------ rulings
+
+
+class RulingQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    project_id: uuid.UUID | None = PField(None, description="Only this audit project's rulings")
+    judge_id: uuid.UUID | None = PField(None, description="Only rulings this judge signed")
+    court_id: uuid.UUID | None = None
+    state: RulingState | None = PField(None, description="imported, in_redaction or published (team)")
+
+
+@endpoint("GET", MUNI + "/rulings", summary="Rulings: published ones for everyone, all of their projects' for a team",
+          tag=TAG, query=RulingQuery, response=list[RulingView], errors=(404, 422))
+def list_rulings(call: Call) -> list[RulingView]:
+    """Without the texts (GET one ruling for its public text)."""
+    with session_scope() as session:
+        municipality = municipalities.get_by_code(session, call.path["code"])
+        rows = service.list_rulings(session, actor=call.actor, municipality=municipality, **call.query.model_dump())
+        teams: dict[uuid.UUID, bool] = {}
+        views = []
+        for ruling in rows:
+            if ruling.project_id not in teams:
+                teams[ruling.project_id] = service.sees_team_data(
+                    session, session.get(AuditProject, ruling.project_id), call.actor)
+            views.append(ruling_view(session, ruling, is_team=teams[ruling.project_id], with_public_text=False))
+        return views
+
+
+@endpoint("GET", RULING, summary="One ruling: metadata and its latest public text", tag=TAG, response=RulingView,
+          errors=(404, 422))
+def get_ruling(call: Call) -> RulingView:
+    """A ruling never published is visible to its project's team (and admins) only; they also see the latest
+    original's id and how many findings are pending."""
+    with session_scope() as session:
+        municipality = municipalities.get_by_code(session, call.path["code"])
+        ruling, is_team = service.visible_ruling(session, actor=call.actor, municipality=municipality,
+                                                 ruling_id=call.path["ruling_id"])
+        return ruling_view(session, ruling, is_team=is_team)
+
+
+@endpoint("POST", PROJECT + "/rulings", summary="Import a ruling: metadata and its text (JSON)", tag=TAG,
+          body=RulingCreate, response=RulingView, status=201, auth=True, errors=(403, 404, 409, 413, 422),
+          max_bytes=lambda settings: settings.max_import_bytes,
+          responses={200: "The same create resent with its id: the stored ruling"})
+def create_ruling(call: Call) -> Any:
+    """Reviewers and coordinators of the project (and admins). The text is stored in canonical form and the
+    detector marks the personal data it finds (findings to decide). Without `text` the ruling waits (imported)
+    for an upload. The same ruling again is 409 ruling_duplicate; the same create resent with its id answers 200
+    with the stored ruling."""
+    from server.rulings.models import TextSource
+
+    with session_scope() as session:
+        municipality = municipalities.get_by_code(session, call.path["code"])
+        project = service.get_project(session, municipality, call.path["project_id"])
+        ruling, created = service.create_ruling(session, actor=call.actor, municipality=municipality,
+                                                project=project, data=call.body, text=call.body.text,
+                                                source=TextSource.text)
+        view = ruling_view(session, ruling, is_team=True)
+    if created:
+        return view
+    return JSONResponse(view.model_dump(mode="json"), status_code=200)
+
+
+@endpoint("POST", PROJECT + "/rulings/import", summary="Import rulings in batch: CSV or JSONL, a report per line",
+          tag=TAG, raw_body=("text/csv", "application/jsonl", "application/x-ndjson"), response=ImportReport,
+          auth=True, errors=(400, 403, 404, 413, 415, 422))
+def import_rulings(call: Call) -> ImportReport:
+    """Each line: accepted, duplicate (same ruling, same text), new_version (same ruling, another text) or error
+    (with its line number, field and message). Accepted lines are kept even if others fail. CSV columns:
+    case_number, court (name) or court_id, kind, matter, outcome, filed_on, heard_on, ruled_on, judges
+    ("name or id[:role]; ..."), parties ("role[:kind]; ..."), text. JSONL: one ruling per line as in the JSON
+    import."""
+    with session_scope() as session:
+        municipality = municipalities.get_by_code(session, call.path["code"])
+        return importing.import_batch(session, actor=call.actor, municipality=municipality,
+                                      project_id=call.path["project_id"], content_type=call.body.content_type,
+                                      data=call.body.data, language=call.language)
+
+
+@endpoint("PATCH", RULING, summary="Correct a ruling's metadata (send the version you read)", tag=TAG,
+          body=RulingUpdate, response=RulingView, auth=True, errors=(403, 404, 409, 422))
+def update_ruling(call: Call) -> RulingView:
+    with session_scope() as session:
+        municipality = municipalities.get_by_code(session, call.path["code"])
+        ruling = service.update_ruling(session, actor=call.actor, municipality=municipality,
+                                       ruling_id=call.path["ruling_id"], data=call.body)
+        return ruling_view(session, ruling, is_team=True)
+
+
+@endpoint("POST", RULING + "/texts", summary="Upload the ruling's original text: plain text or PDF", tag=TAG,
+          raw_body=TEXT_TYPES, response=TextView, status=201, auth=True, errors=(400, 403, 404, 413, 415, 422),
+          responses={200: "The same canonical text as the latest original: not a new version"})
+def upload_text(call: Call) -> Any:
+    """A new original version (the detector runs on it). PDF: its text layer (422 pdf_no_text for a scan;
+    pdf_encrypted, pdf_unreadable, pdf_too_many_pages)."""
+    with session_scope() as session:
+        municipality = municipalities.get_by_code(session, call.path["code"])
+        text, source = importing.text_from_upload(call.body.content_type, call.body.data)
+        added, created = service.add_original(session, actor=call.actor, municipality=municipality,
+                                              ruling_id=call.path["ruling_id"], text=text, source=source)
+        view = _text_view(added, with_text=False)
+    if created:
+        return view
+    return JSONResponse(view.model_dump(mode="json"), status_code=200)
+
+
+@endpoint("GET", RULING + "/texts", summary="The ruling's text versions (originals: team only)", tag=TAG,
+          response=list[TextView], errors=(404, 422))
+def list_texts(call: Call) -> list[TextView]:
+    with session_scope() as session:
+        municipality = municipalities.get_by_code(session, call.path["code"])
+        ruling, is_team = service.visible_ruling(session, actor=call.actor, municipality=municipality,
+                                                 ruling_id=call.path["ruling_id"])
+        return [_text_view(text, with_text=False) for text in service.texts_of(session, ruling, is_team=is_team)]
+
+
+@endpoint("GET", RULING + "/texts/{text_id:uuid}", summary="One text version with its text (originals: team only)",
+          tag=TAG, response=TextView, errors=(404, 422))
+def get_text(call: Call) -> TextView:
+    with session_scope() as session:
+        municipality = municipalities.get_by_code(session, call.path["code"])
+        text = service.get_text(session, actor=call.actor, municipality=municipality,
+                                ruling_id=call.path["ruling_id"], text_id=call.path["text_id"])
+        return _text_view(text, with_text=True)
+
+
+# ------------------------------------------------------------------------------------------------ redaction
+
+
+class FindingQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text_id: uuid.UUID | None = PField(None, description="An earlier original (default: the latest)")
+    state: FindingState | None = None
+
+
+@endpoint("GET", RULING + "/findings", summary="Personal data found in the latest original (team only)", tag=TAG,
+          query=FindingQuery, response=list[FindingView], auth=True, errors=(403, 404, 422))
+def list_findings(call: Call) -> list[FindingView]:
+    with session_scope() as session:
+        municipality = municipalities.get_by_code(session, call.path["code"])
+        rows = service.findings(session, actor=call.actor, municipality=municipality,
+                                ruling_id=call.path["ruling_id"], **call.query.model_dump())
+        return [_finding_view(row) for row in rows]
+
+
+@endpoint("POST", RULING + "/findings", summary="Mark a datum the detector missed (team)", tag=TAG,
+          body=FindingCreate, response=FindingView, status=201, auth=True, errors=(403, 404, 422))
+def add_finding(call: Call) -> FindingView:
+    """start/end in characters of the latest original; pending until a reviewer or coordinator decides it."""
+    with session_scope() as session:
+        municipality = municipalities.get_by_code(session, call.path["code"])
+        return _finding_view(service.add_finding(session, actor=call.actor, municipality=municipality,
+                                                 ruling_id=call.path["ruling_id"], data=call.body))
+
+
+@endpoint("POST", RULING + "/findings/{finding_id:uuid}/decision",
+          summary="Confirm or dismiss a finding (reviewer or coordinator)", tag=TAG, body=FindingDecision,
+          response=FindingView, auth=True, errors=(403, 404, 409, 422))
+def decide_finding(call: Call) -> FindingView:
+    with session_scope() as session:
+        municipality = municipalities.get_by_code(session, call.path["code"])
+        return _finding_view(service.decide_finding(session, actor=call.actor, municipality=municipality,
+                                                    ruling_id=call.path["ruling_id"],
+                                                    finding_id=call.path["finding_id"], data=call.body))
+
+
+@endpoint("POST", RULING + "/public-version", summary="Publish a redacted public version (reviewer or coordinator)",
+          tag=TAG, response=RulingView, status=201, auth=True, errors=(403, 404, 409, 422),
+          responses={200: "Nothing changed since the latest public version"})
+def publish(call: Call) -> Any:
+    """409 redaction_unreviewed while a finding of the latest original is pending. Each confirmed span becomes a
+    bracketed placeholder ("[DNI]", "[NOMBRE]", "[TELÉFONO]"...). Logged in the audit chain."""
+    with session_scope() as session:
+        municipality = municipalities.get_by_code(session, call.path["code"])
+        _, created = service.publish(session, actor=call.actor, municipality=municipality,
+                                     ruling_id=call.path["ruling_id"])
+        ruling = service.get_ruling(session, municipality, call.path["ruling_id"])
+        view = ruling_view(session, ruling, is_team=True)
+    if created:
+        return view
+    return JSONResponse(view.model_dump(mode="json"), status_code=200)
+
+
+routes = [list_courts, get_court, create_court, update_court, list_judges, get_judge, create_judge, update_judge,
+          assign_judge, list_projects, get_project, create_project, update_project, get_team, set_team_member,
+          remove_team_member, list_rulings, get_ruling, create_ruling, import_rulings, update_ruling, upload_text,
+          list_texts, get_text, list_findings, add_finding, decide_finding, publish]
