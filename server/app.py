@@ -23,6 +23,7 @@ from starlette.routing import Mount, Route
 from server import __version__, db, i18n, jobs, pwa
 from server.api import RequestValidationError, openapi_document
 from server.assembly import assemble
+from server.annotations import routes as annotation_routes
 from server.audit import routes as audit_routes
 from server.auth import routes as auth_routes
 from server.committees import routes as committee_routes
@@ -60,6 +61,7 @@ API_ROUTES = [
     *observatory_routes.routes,
     *notebook_routes.routes,
     *ruling_routes.routes,
+    *annotation_routes.routes,
     *sync_routes.routes,
 ]
 

@@ -228,3 +228,21 @@ def reanchor(old: str, new: str, *, start: int, end: int, exact: str, prefix: st
              suffix: str = "") -> Anchor:
     """One annotation from `old` to `new` (use Reanchorer for many on the same pair of texts)."""
     return Reanchorer(old, new).anchor(start=start, end=end, exact=exact, prefix=prefix, suffix=suffix)
+
+
+def locate(text: str, exact: str, prefix: str = "", suffix: str = "") -> list[int]:
+    """Where a quote given without a position may be: the starts of its occurrences whose context matches best
+    (all of them when no context is given). One start: found; several: ambiguous; none: not in the text."""
+    if not exact:
+        return []
+    scored: list[tuple[int, int]] = []
+    position = text.find(exact)
+    while position != -1:
+        before = text[max(0, position - len(prefix)):position]
+        after = text[position + len(exact):position + len(exact) + len(suffix)]
+        scored.append((_common_suffix(before, prefix) + _common_prefix(after, suffix), position))
+        position = text.find(exact, position + 1)
+    if not scored:
+        return []
+    best = max(score for score, _ in scored)
+    return [position for score, position in scored if score == best]

@@ -145,3 +145,12 @@ class DocumentAnswer(IdMixin, SQLModel, table=True):
     value: Any = Field(default=None, sa_type=JSONType, nullable=True)
     modified: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     version: int = Field(default=1)
+
+
+# Codes looked up by a name built at run time (register_words), marked for `pybabel extract`.
+LOOKED_UP = (
+    i18n.N_("scheme_state_draft"), i18n.N_("scheme_state_published"), i18n.N_("assignment_kind_annotator"),
+    i18n.N_("assignment_kind_gold"), i18n.N_("assignment_state_assigned"), i18n.N_("assignment_state_in_progress"),
+    i18n.N_("assignment_state_done"), i18n.N_("anchor_state_anchored"), i18n.N_("anchor_state_moved"),
+    i18n.N_("anchor_state_orphaned"),
+)
