@@ -38,7 +38,8 @@ from server.notebooks.models import (
     ReplyInvitation,
 )
 
-# The defect labels of the seed scheme (server/annotations/seed.py), in its order: always shown, even when 0.
+# The defect labels of the seed scheme (server/annotations/seed.py), in its order: what a notebook with no
+# adjudicated ruling lists (with one, the labels of the gold's scheme versions, each shown even when 0).
 SEED_LABELS = ("apparent_reasoning", "internal_reasoning", "external_justification", "insufficient_reasoning",
                "incongruent_reasoning")
 MANAGERS = ("reviewer", "coordinator")
@@ -106,10 +107,16 @@ def _code(value: Any) -> str | None:
 
 def _facts(session: Session, rulings: list[Any]) -> tuple[list[compute.RulingFacts], list[str]]:
     """The adjudicated rulings among `rulings` as facts, and the scheme's defect labels."""
+    from server.annotations import schemes
     from server.annotations import service as annotations
 
     gold = annotations.gold_for_rulings(session, [r.id for r in rulings])
-    facts, labels = [], list(SEED_LABELS)
+    labels: list[str] = []
+    for version_id in dict.fromkeys(view.scheme_version_id for view in gold.values()):  # in first-seen order
+        labels += [code for code in schemes.scheme_labels(session, version_id) if code not in labels]
+    if not labels:
+        labels = list(SEED_LABELS)
+    facts = []
     for ruling in rulings:
         view = gold.get(ruling.id)
         if view is None:

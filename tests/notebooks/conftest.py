@@ -21,6 +21,7 @@ from server.annotations.models import (
     AssignmentState,
     DocumentAnswer,
 )
+from server.annotations import seed
 from server.auth.models import User
 from server.rulings.models import (
     AuditProject,
@@ -109,7 +110,7 @@ def audit(session) -> Audit:
     session.add_all([court, other, judge, project, scheme])
     session.flush()
     version = AnnotationSchemeVersion(scheme_id=scheme.id, number=1, state="published",
-                                      definition={"labels": [{"code": c} for c in LABELS], "questions": []})
+                                      definition=seed.definition())
     session.add(version)
     session.add_all([AuditTeamMember(project_id=project.id, user_id=_user(session, AUDITOR), role=TeamRole.auditor),
                      AuditTeamMember(project_id=project.id, user_id=_user(session, REVIEWER),
