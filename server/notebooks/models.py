@@ -14,7 +14,7 @@ from enum import Enum
 from typing import Any
 
 import sqlalchemy as sa
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, StrictInt, StrictStr, field_validator
 from pydantic import Field as PField
 from sqlmodel import Field
 
@@ -216,7 +216,7 @@ class SurveyResponseCreate(Strict):
     version_id: uuid.UUID = PField(description="a published survey version")
     court_id: uuid.UUID
     collected_on: date = PField(description="the day (no time: nothing that helps tell who answered)")
-    answers: dict[str, int | str | None] = PField(max_length=100, description=(
+    answers: dict[str, StrictInt | StrictStr | None] = PField(max_length=100, description=(
         "item code -> 1..5 for likert5 items (null: does not apply), an option code for choice items"))
 
 

@@ -38,7 +38,8 @@ from server.notebooks.models import (
     ReplyInvitation,
 )
 
-# The defect labels of the seed scheme (server/annotations/seed.py), in its order: always shown, even when 0.
+# The defect labels of the seed scheme (server/annotations/seed.py), in its order: what a notebook with no
+# adjudicated ruling lists (with one, the labels of the gold's scheme versions, each shown even when 0).
 SEED_LABELS = ("apparent_reasoning", "internal_reasoning", "external_justification", "insufficient_reasoning",
                "incongruent_reasoning")
 MANAGERS = ("reviewer", "coordinator")
@@ -99,25 +100,36 @@ def _locked(session: Session, municipality: Municipality, notebook_id: uuid.UUID
 # ------------------------------------------------------------------------------------------------ compute
 
 
+def _code(value: Any) -> str | None:
+    """A codelist value as its code, whether the ORM gives the enum member or the stored string."""
+    return None if value is None else str(getattr(value, "value", value))
+
+
 def _facts(session: Session, rulings: list[Any]) -> tuple[list[compute.RulingFacts], list[str]]:
     """The adjudicated rulings among `rulings` as facts, and the scheme's defect labels."""
+    from server.annotations import schemes
     from server.annotations import service as annotations
 
     gold = annotations.gold_for_rulings(session, [r.id for r in rulings])
-    facts, labels = [], list(SEED_LABELS)
+    labels: list[str] = []
+    for version_id in dict.fromkeys(view.scheme_version_id for view in gold.values()):  # in first-seen order
+        labels += [code for code in schemes.scheme_labels(session, version_id) if code not in labels]
+    if not labels:
+        labels = list(SEED_LABELS)
+    facts = []
     for ruling in rulings:
         view = gold.get(ruling.id)
         if view is None:
             continue
         answers = dict(getattr(view, "answers", {}) or {})
-        outcome = answers.get(compute.OUTCOME_QUESTION) or (ruling.outcome.value if ruling.outcome else None)
+        outcome = answers.get(compute.OUTCOME_QUESTION) or _code(ruling.outcome)
         found = {label for label in (getattr(view, "labels", None) or set())}
         for label in sorted(found - set(labels)):
             labels.append(label)
         facts.append(compute.RulingFacts(
             id=str(ruling.id), ruled_on=ruling.ruled_on, filed_on=ruling.filed_on,
-            matter=getattr(ruling.matter, "value", ruling.matter), outcome=outcome,
-            kind=getattr(ruling.kind, "value", ruling.kind), labels=frozenset(found), answers=answers))
+            matter=_code(ruling.matter), outcome=outcome, kind=_code(ruling.kind), labels=frozenset(found),
+            answers=answers))
     return facts, labels
 
 
