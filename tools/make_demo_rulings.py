@@ -1022,7 +1022,7 @@ WRITERS = {"civil": write_civil, "family": write_family, "labour": write_labour,
 def clause(rng: random.Random, sentence: str) -> str:
     """The part an auditor sometimes selects instead of the whole sentence: up to the first comma, if long enough."""
     head = sentence.split(",")[0]
-    return head if len(head) >= 40 and rng.random() < 0.4 else sentence
+    return head if len(head) >= 40 and rng.random() < 0.25 else sentence
 
 
 COMMENTS = {
@@ -1041,13 +1041,13 @@ def annotate(rng: random.Random, r: Ruling, text: str, skill: float) -> list[dic
     for label, sentence in r.defects:
         if rng.random() > skill:
             continue
-        chosen = label if rng.random() < 0.84 else CONFUSED[label]
+        chosen = label if rng.random() < 0.88 else CONFUSED[label]
         quote = clause(rng, sentence)
         item = {"exact": quote, "label": chosen}
         if rng.random() < 0.45:
             item["comment"] = rng.choice(COMMENTS[chosen])
         out.append(item)
-    if r.sound and rng.random() < 0.3:
+    if r.sound and rng.random() < 0.25:
         sentence = rng.choice(r.sound)
         if text.count(sentence) == 1:
             out.append({"exact": sentence, "label": rng.choice(["insufficient_reasoning", "apparent_reasoning",
@@ -1110,8 +1110,8 @@ def main() -> None:
         earlier[r.outcome] += 1
         truth = {"outcome": r.outcome, "time_to_ruling_reasonable": (r.ruled_on - r.filed_on).days <= 365,
                  "cited_precedents": list(r.precedents), "departs_from_own_precedent": departs}
-        ann_a = annotate(rng, r, text, 0.85)
-        ann_b = annotate(rng, r, text, 0.78)
+        ann_a = annotate(rng, r, text, 0.92)
+        ann_b = annotate(rng, r, text, 0.86)
         for item in ann_a + ann_b:
             assert text.count(item["exact"]) == 1, item
         gold = [{"exact": sentence, "label": label} for label, sentence in r.defects]
