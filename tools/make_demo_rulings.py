@@ -1074,6 +1074,35 @@ def answers(rng: random.Random, truth: dict, accuracy: float) -> dict:
     return out
 
 
+# Court users' answers on the CourTools access and fairness items (server/notebooks/courtools.py), collected by the
+# auditors at the courthouse doors during 2025: how many per court, and each court's mean on the 1–5 scale.
+SURVEY_ITEMS_ACCESS = ["finding_court", "forms_clear", "felt_safe", "barriers", "reasonable_time", "staff_attention",
+                       "courtesy", "found_office", "website", "hours"]
+SURVEY_ITEMS_FAIRNESS = ["fair_handling", "judge_listened", "judge_informed", "equal_treatment", "know_next"]
+SURVEY_PLAN = {"civil-1": (38, 3.9, 3.4), "familiar-2": (30, 3.6, 3.8), "laboral": (22, 3.2, 3.5),
+               "enjuiciamiento": (26, 3.7, 3.1)}  # court: (responses, access mean, fairness mean)
+
+
+def court_user_survey(rng: random.Random) -> dict:
+    responses = []
+    for court, (count, access, fairness) in SURVEY_PLAN.items():
+        for _ in range(count):
+            day = date(2025, 1, 13) + timedelta(days=rng.randint(0, 320))
+            answers: dict[str, object] = {"role": rng.choice(["party"] * 5 + ["lawyer"] * 2 + ["witness", "family",
+                                                                                              "other"])}
+            for items, mean in ((SURVEY_ITEMS_ACCESS, access), (SURVEY_ITEMS_FAIRNESS, fairness)):
+                for code in items:
+                    if code == "website" and rng.random() < 0.45 or answers["role"] == "witness" and \
+                            code in ("judge_informed", "know_next") or rng.random() < 0.04:
+                        answers[code] = None  # no aplica, or left blank
+                    else:
+                        answers[code] = min(5, max(1, round(rng.gauss(mean, 0.9))))
+            responses.append({"court": court, "collected_on": day.isoformat(), "answers": answers})
+    return {"key": "usuarios-courtools-2025",
+            "title": "Encuesta de acceso y trato justo a personas usuarias de los juzgados (CourTools), 2025",
+            "audience": "court_users", "collected_by": AUDITOR_A, "responses": responses}
+
+
 def main() -> None:
     rng = random.Random(SEED)
     rulings = []
@@ -1168,6 +1197,7 @@ def main() -> None:
              "review_note": "Menos resoluciones que el mínimo: se publica como reservado."},
         ],
         "rulings": out_rulings,
+        "survey": court_user_survey(random.Random(SEED + 2)),
     }
     OUT.write_text(json.dumps(document, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     words = [r["words"] for r in out_rulings]

@@ -261,6 +261,8 @@ def test_the_demo_shows_a_published_notebook_and_one_withheld(client) -> None:
     assert published["state"] == "published" and published["withheld"] is False
     assert published["n_rulings"] == 12 and published["figures"] is not None
     assert published["replies"] and "auditoría social" in published["replies"][0]["text"]
+    assert published["courts"][0]["name"].startswith("Juzgado Primero de lo Civil")
+    assert published["surveys"], "the court users' survey of her court is shown beside the notebook"
     withheld = by_judge["Ernesto Villalobos Treviño"]
     assert withheld["withheld"] is True and withheld["figures"] is None and "10" in withheld["withheld_reason"]
     assert client.get(f"{MUNI}/notebooks/{published['id']}.html").status_code == 200
@@ -291,6 +293,7 @@ def test_loading_the_demo_again_changes_nothing(session) -> None:
         loader.load(session, DEFAULT_PATH, report)
     assert set(report["rulings"]) == {"unchanged"} and set(report["annotated rulings"]) == {"unchanged"}
     assert report["notebooks"] == Counter({"unchanged": 2})
+    assert set(report["survey responses"]) == {"unchanged"}
     assert set(report["courts"]) == {"unchanged"} and set(report["judges"]) == {"unchanged"}
     assert session.scalar(sa.select(sa.func.count()).select_from(Ruling)) == before
 
