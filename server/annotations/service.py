@@ -146,21 +146,25 @@ def create_assignments(session: Session, *, actor: Actor, municipality: Municipa
                        data: AssignmentsCreate) -> list[AnnotationAssignment]:
     """Assign a published ruling of the project to team members (two: double annotation). Reviewers, coordinators
     and admins. An annotator already assigned this ruling with this scheme version answers 409."""
+    # Every id is looked up first: another municipality's is "not found" whoever asks.
     project = rulings.get_project(session, municipality, project_id)
-    rulings.require_team(session, project, actor, *REVIEWERS)
-    ruling = rulings.get_ruling(session, municipality, data.ruling_id)
+    try:
+        ruling = rulings.get_ruling(session, municipality, data.ruling_id)
+    except NotFound as exc:
+        raise Invalid.for_field("ruling_id", "ruling_not_found") from exc
     if ruling.project_id != project.id:
         raise Invalid.for_field("ruling_id", "ruling_not_in_project")
-    public_text(session, ruling)
     version = schemes.get_version(session, municipality=municipality, version_id=data.scheme_version_id,
                                   field="scheme_version_id")
-    if version.state != SchemeState.published:
-        raise Conflict("scheme_version_draft")
     if len(set(data.annotator_ids)) != len(data.annotator_ids):
         raise Invalid.for_field("annotator_ids", "annotator_repeated")
     for index, user_id in enumerate(data.annotator_ids):
         if member_role(session, project.id, user_id) is None:
             raise Invalid.for_field(f"annotator_ids[{index}]", "annotator_not_in_team")
+    rulings.require_team(session, project, actor, *REVIEWERS)
+    public_text(session, ruling)
+    if version.state != SchemeState.published:
+        raise Conflict("scheme_version_draft")
     rows = []
     for user_id in data.annotator_ids:
         row = AnnotationAssignment(municipality_id=municipality.id, project_id=project.id, ruling_id=ruling.id,
