@@ -78,8 +78,8 @@ def agreement_report(session: Session, *, actor: Actor, municipality: Municipali
             continue
         spans = []
         for assignment in assignments:
-            spans.append([Span(row.start, row.end, row.label) for row in service.annotations_of(session, [assignment.id])
-                          if row.text_id == text.id])
+            rows = service.annotations_of(session, [assignment.id])
+            spans.append([Span(row.start, row.end, row.label) for row in rows if row.text_id == text.id])
         documents.append(Document(text=text.text, spans=spans,
                                   answers=[service.answers_of(session, row.id) for row in assignments]))
     return {"project_id": str(project.id), "scheme_version_id": str(scheme_version_id), "rulings": len(documents),

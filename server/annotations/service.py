@@ -112,7 +112,9 @@ def member_role(session: Session, project_id: uuid.UUID, user_id: uuid.UUID) -> 
 
 def is_reviewer(session: Session, project: AuditProject, actor: Actor) -> bool:
     """Reviewers and coordinators of the project, and admins: they see every annotation and adjudicate."""
-    return rulings.is_admin(actor, project.municipality_id) or rulings.team_role(session, project.id, actor) in REVIEWERS
+    if rulings.is_admin(actor, project.municipality_id):
+        return True
+    return rulings.team_role(session, project.id, actor) in REVIEWERS
 
 
 def public_text(session: Session, ruling: Ruling) -> RulingText:
@@ -236,12 +238,14 @@ def assignment_view(session: Session, *, actor: Actor, municipality: Municipalit
     days = (ruling.ruled_on - ruling.filed_on).days if ruling.filed_on and ruling.ruled_on else None
     return {
         "assignment": AssignmentPublic.of(assignment).model_dump(mode="json"),
-        "ruling": {"id": str(ruling.id), "case_number": ruling.case_number, "kind": str(getattr(ruling.kind, "value", ruling.kind)), "filed_on": _day(ruling.filed_on), "ruled_on": _day(
-            ruling.ruled_on), "days_to_ruling": days},
+        "ruling": {"id": str(ruling.id), "case_number": ruling.case_number,
+                   "kind": str(getattr(ruling.kind, "value", ruling.kind)), "filed_on": _day(ruling.filed_on),
+                   "ruled_on": _day(ruling.ruled_on), "days_to_ruling": days},
         "text": None if text is None else {"id": str(text.id), "number": text.number, "sha256": text.sha256,
                                            "text": text.text},
-        "annotations": [w3c.to_w3c(row, scheme_version_id=assignment.scheme_version_id, kind=AssignmentKind(assignment.kind).value,
-                                   context=False) for row in annotations_of(session, [assignment.id])],
+        "annotations": [w3c.to_w3c(row, scheme_version_id=assignment.scheme_version_id,
+                                   kind=AssignmentKind(assignment.kind).value, context=False)
+                        for row in annotations_of(session, [assignment.id])],
         "answers": answers_of(session, assignment.id),
     }
 

@@ -90,7 +90,8 @@ def team(session) -> Team:
     return Team(project_id=project.id, ruling_id=ruling.id, text_id=text.id, version_id=version.id,
                 auditor_ids=[user.id for user in auditors], reviewer_id=reviewer_user.id,
                 auditor_tokens=[token_for(session, user.email) for user in auditors],
-                reviewer_token=token_for(session, reviewer_user.email), outsider_token=token_for(session, outsider.email),
+                reviewer_token=token_for(session, reviewer_user.email),
+                outsider_token=token_for(session, outsider.email),
                 outsider_id=outsider.id, text=text.text, auditor_emails=[user.email for user in auditors])
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from server.annotations.models import Annotation
 from server.auth.models import User
 from server.rulings import service as rulings
-from server.rulings.models import TextKind, TextSource
+from server.rulings.models import TextSource
 from tests.annotations.conftest import TEXT, actor, span
 from tests.annotations.test_flow import ANSWERS, annotate, assign
 from tests.factories import municipality
