@@ -51,6 +51,8 @@ PARAMETER_TARGETS = {
     "training_id": "training", "meeting_id": "meeting", "agreement_id": "agreement", "template_id": "form",
     "visit_id": "visit", "observatory_id": "observatory", "accreditation_id": "accreditation",
     "indicator_id": "indicator", "user_id": "user", "device_id": "device", "service_request_id": "complaint",
+    "project_id": "project", "notebook_id": "notebook", "survey_id": "survey", "judge_id": "judge",
+    "court_id": "court",
 }
 SCOPED_TARGETS = {
     ("/committees/", "member_id"): "committee_member",
@@ -147,6 +149,20 @@ def _records(client, session, code: str) -> dict[str, str]:
     ids["observatory_finding"] = _ok(client.post(f"{observatory}/findings", headers=staff, json={
         "title": f"Hallazgo de tenencia {code}", "text": f"Texto del hallazgo de tenencia {code}."}),
         "observatory finding")["id"]
+    # Notebooks and surveys (server/notebooks): an (empty) notebook computed by the administrator, and a survey.
+    ids["court"] = _ok(client.post(f"{base}/courts", headers=admin, json={
+        "name": f"Juzgado de tenencia {code}", "level": "first_instance", "speciality": "civil"}), "court")["id"]
+    ids["judge"] = _ok(client.post(f"{base}/judges", headers=admin, json={
+        "full_name": f"Juez de tenencia {code}"}), "judge")["id"]
+    ids["project"] = _ok(client.post(f"{base}/audit-projects", headers=admin, json={
+        "name": f"Auditoría de tenencia {code}", "period_starts_on": "2025-01-01", "period_ends_on": "2025-12-31"}),
+        "project")["id"]
+    ids["notebook"] = _ok(client.post(f"{base}/audit-projects/{ids['project']}/notebooks", headers=admin,
+                                      json={"judge_id": ids["judge"]}), "notebook")["id"]
+    ids["survey"] = _ok(client.post(f"{base}/surveys", headers=admin, json={
+        "key": f"tenencia-{code}", "title": f"Encuesta de tenencia {code}", "audience": "judges"}), "survey")["id"]
+    ids["survey_version"] = _ok(client.post(f"{base}/surveys/{ids['survey']}/versions/1/publish", headers=admin),
+                                "survey version")["id"]
     ids["user"] = _ok(client.get("/api/v1/auth/me", headers=admin), "me")["id"]
     ids["device"] = next(d["id"] for d in _ok(client.get("/api/v1/auth/devices", headers=admin), "devices")
                          if d["name"] == "tenencia")
@@ -193,6 +209,14 @@ BODIES = {
     "add_observatory_indicator": {"key": "otro", "name": "Otro indicador", "unit": "casos"},
     "record_indicator_observation": {"observed_on": ago(20), "value": "3"},
     "publish_observatory_finding": {"title": "Hallazgo nuevo", "text": "Texto del hallazgo nuevo."},
+    "compute_notebook": {"judge_id": "{own_judge}"},
+    "review_notebook": {"version": 1},
+    "publish_notebook": {"version": 1},
+    "withdraw_notebook": {"version": 1, "reason": "Prueba de tenencia"},
+    "invite_reply": {"days": 5},
+    "post_reply": {"secret": "vgr_" + "x" * 40, "signed_as": "Juez de tenencia", "text": "Respuesta de tenencia."},
+    "add_survey_version": {"items": [{"code": "a", "text": {"es": "Afirmación"}}]},
+    "edit_survey_version": {"items": [{"code": "a", "text": {"es": "Afirmación"}}]},
 }
 QUERIES = {  # query strings a route needs to reach the lookup
     "committee_report": f"?since={ago(365)}&until={ago(0)}",
@@ -232,10 +256,20 @@ BODY_IDS = [
         "form_version_id": "{own_form_version}", "visited_at": f"{ago(1)}T11:00:00-06:00", "answers": {"a": True}}),
     ("list_visits.committee_id", "GET", "/visits?committee_id={committee}", None),
     ("list_complaints.work_id", "GET", "/complaints?work_id={work}", None),
+    ("compute_notebook.judge_id", "POST", "/audit-projects/{own_project}/notebooks", {"judge_id": "{judge}"}),
+    ("respond_survey.version_id", "POST", "/survey-responses", {
+        "id": "01a24f00-0000-7000-8000-00000000beef", "version_id": "{survey_version}", "court_id": "{own_court}",
+        "collected_on": "2025-05-14", "answers": {}}),
+    ("respond_survey.court_id", "POST", "/survey-responses", {
+        "id": "01a24f00-0000-7000-8000-00000000bee2", "version_id": "{own_survey_version}", "court_id": "{court}",
+        "collected_on": "2025-05-14", "answers": {}}),
+    ("survey_results.court_id", "GET", "/survey-results?court_id={court}", None),
+    ("list_notebooks.project_id", "GET", "/notebooks?project_id={project}", None),
 ]
 
 BULK = {"bulk_transition.ids"}
 FILTERS = {"list_complaints.work_id"}
+EMPTY_LISTS = {"list_notebooks.project_id"}  # a plain list filtered by another municipality's id: empty
 
 
 def _fill(value, names: dict):
@@ -337,6 +371,10 @@ def test_another_municipalitys_ids_are_not_found(app, client, session, caller: s
         if label in BULK:
             results = response.json() if response.status_code == 200 else None
             if not (results and all(not r["ok"] and r["error"]["code"] == "complaint_not_found" for r in results)):
+                problems.append(f"{label}: answered {response.status_code}: {response.text[:300]}")
+            continue
+        if label in EMPTY_LISTS:
+            if not (response.status_code == 200 and response.json() == []):
                 problems.append(f"{label}: answered {response.status_code}: {response.text[:300]}")
             continue
         if label in FILTERS:
