@@ -88,7 +88,9 @@ def test_publication_needs_a_review_and_the_public_sees_the_figures(client, sess
     assert public["internal"] is False and public["figures"]["n_rulings"] == 12
     assert "ruling_ids" not in public["figures"] and public["review_note"] is None
     assert public["judge"]["full_name"] == "Mtra. Elena Prueba Sánchez"
-    assert [n["id"] for n in client.get(f"{BASE}/notebooks").json()] == [notebook["id"]]
+    listed = client.get(f"{BASE}/notebooks", params={"project_id": audit.project}).json()
+    assert [n["id"] for n in listed] == [notebook["id"]]
+    assert notebook["id"] in {n["id"] for n in client.get(f"{BASE}/notebooks").json()}
     recompute = _compute(client, session, audit)
     assert_error_shape(recompute, 409, "notebook_published_recompute")
     withdrawn = client.post(f"{url}/withdraw", json={"version": published["version"],
