@@ -219,3 +219,29 @@ def test_page_and_csv_show_the_same_figures(client, session, audit) -> None:
     assert (insufficient["count"], insufficient["n"], insufficient["ci95_low"]) == ("4", "12", "0.1381")
     assert float(next(r for r in rows if r["section"] == "time_to_ruling_median_days")["value"]) == 195
     assert {r["judge"] for r in rows} == {"Mtra. Elena Prueba Sánchez"}
+
+
+def test_answers_match_the_api_document(client, session, audit) -> None:
+    from tests.test_openapi import check_answer
+
+    twelve_rulings(audit)
+    notebook = _publish(client, session, _compute(client, session, audit).json())
+    spec = client.get("/openapi.json").json()
+    survey = client.post(f"{BASE}/surveys", json={"key": "doc", "title": "Encuesta", "audience": "judges"},
+                         headers=bearer(token_for(session, REVIEWER))).json()
+    prefix = "/api/v1/municipalities/{code}"
+    checks = [
+        ("/notebooks", f"{BASE}/notebooks"),
+        ("/notebooks/{notebook_id}", f"{BASE}/notebooks/{notebook['id']}"),
+        ("/notebooks/{notebook_id}", f"{BASE}/notebooks/{uuid.uuid4()}"),
+        ("/notebooks/{notebook_id}.html", f"{BASE}/notebooks/{notebook['id']}.html"),
+        ("/notebooks/{notebook_id}/figures.csv", f"{BASE}/notebooks/{notebook['id']}/figures.csv"),
+        ("/surveys", f"{BASE}/surveys"),
+        ("/surveys/{survey_id}", f"{BASE}/surveys/{survey['id']}"),
+        ("/survey-results", f"{BASE}/survey-results"),
+    ]
+    problems = []
+    for path, url in checks:
+        for headers in ({}, bearer(token_for(session, AUDITOR))):
+            problems += check_answer(spec, prefix + path, "get", client.get(url, headers=headers))
+    assert not problems, "\n".join(problems)
