@@ -308,8 +308,7 @@ _ERROR_TEXT = {
 # (server.committees.models.State -> CommitteeState, server.complaints.workflow.State -> ComplaintState).
 _DOMAIN_PREFIX = {"committees": "Committee", "complaints": "Complaint", "inspections": "Inspection",
                   "observatories": "Observatory", "works": "Work", "municipalities": "Municipality",
-                  "media": "Media", "sync": "Sync", "auth": "Auth", "audit": "Audit", "open311": "Open311",
-                  "rulings": "Ruling", "annotations": "Annotation", "notebooks": "Notebook"}
+                  "media": "Media", "sync": "Sync", "auth": "Auth", "audit": "Audit", "open311": "Open311"}
 _COMPONENT_NAME = re.compile(r"^[A-Za-z0-9]+(_[A-Za-z0-9]+)*(-Input|-Output)?$")  # no module path (a__b)
 
 
