@@ -51,14 +51,16 @@ PARAMETER_TARGETS = {
     "training_id": "training", "meeting_id": "meeting", "agreement_id": "agreement", "template_id": "form",
     "visit_id": "visit", "observatory_id": "observatory", "accreditation_id": "accreditation",
     "indicator_id": "indicator", "user_id": "user", "device_id": "device", "service_request_id": "complaint",
-    "project_id": "project", "notebook_id": "notebook", "survey_id": "survey", "judge_id": "judge",
-    "court_id": "court",
+    "court_id": "court", "judge_id": "judge", "project_id": "audit_project", "ruling_id": "ruling",
+    "text_id": "ruling_text",
+    "notebook_id": "notebook", "survey_id": "survey",
 }
 SCOPED_TARGETS = {
     ("/committees/", "member_id"): "committee_member",
     ("/observatories/", "member_id"): "observatory_member",
     ("/visits/", "finding_id"): "visit_finding",
     ("/observatories/", "finding_id"): "observatory_finding",
+    ("/rulings/", "finding_id"): "redaction_finding",
 }
 
 
@@ -149,15 +151,23 @@ def _records(client, session, code: str) -> dict[str, str]:
     ids["observatory_finding"] = _ok(client.post(f"{observatory}/findings", headers=staff, json={
         "title": f"Hallazgo de tenencia {code}", "text": f"Texto del hallazgo de tenencia {code}."}),
         "observatory finding")["id"]
-    # Notebooks and surveys (server/notebooks): an (empty) notebook computed by the administrator, and a survey.
+    # rulings (docs/rulings.md): made by the municipality's admin, who coordinates the project they create
     ids["court"] = _ok(client.post(f"{base}/courts", headers=admin, json={
         "name": f"Juzgado de tenencia {code}", "level": "first_instance", "speciality": "civil"}), "court")["id"]
     ids["judge"] = _ok(client.post(f"{base}/judges", headers=admin, json={
-        "full_name": f"Juez de tenencia {code}"}), "judge")["id"]
-    ids["project"] = _ok(client.post(f"{base}/audit-projects", headers=admin, json={
+        "full_name": f"Jueza de tenencia {code}"}), "judge")["id"]
+    ids["audit_project"] = _ok(client.post(f"{base}/audit-projects", headers=admin, json={
         "name": f"Auditoría de tenencia {code}", "period_starts_on": "2025-01-01", "period_ends_on": "2025-12-31"}),
-        "project")["id"]
-    ids["notebook"] = _ok(client.post(f"{base}/audit-projects/{ids['project']}/notebooks", headers=admin,
+        "audit project")["id"]
+    ruling = _ok(client.post(f"{base}/audit-projects/{ids['audit_project']}/rulings", headers=admin, json={
+        "court_id": ids["court"], "case_number": f"TEN-{code}-2025", "kind": "sentencia", "matter": "civil",
+        "ruled_on": "2025-03-01", "judges": [{"judge_id": ids["judge"]}],
+        "text": f"Sentencia de tenencia {code}: la demandante Ana Torres Inga, con DNI N° 45678912."}), "ruling")
+    ids["ruling"], ids["ruling_text"] = ruling["id"], ruling["original"]["id"]
+    ids["redaction_finding"] = _ok(client.get(f"{base}/rulings/{ids['ruling']}/findings", headers=admin),
+                                   "findings")[0]["id"]
+    # Notebooks and surveys (server/notebooks): an (empty) notebook computed by the administrator, and a survey.
+    ids["notebook"] = _ok(client.post(f"{base}/audit-projects/{ids['audit_project']}/notebooks", headers=admin,
                                       json={"judge_id": ids["judge"]}), "notebook")["id"]
     ids["survey"] = _ok(client.post(f"{base}/surveys", headers=admin, json={
         "key": f"tenencia-{code}", "title": f"Encuesta de tenencia {code}", "audience": "judges"}), "survey")["id"]
@@ -209,6 +219,18 @@ BODIES = {
     "add_observatory_indicator": {"key": "otro", "name": "Otro indicador", "unit": "casos"},
     "record_indicator_observation": {"observed_on": ago(20), "value": "3"},
     "publish_observatory_finding": {"title": "Hallazgo nuevo", "text": "Texto del hallazgo nuevo."},
+    "update_court": {"version": 1, "district": "Distrito cambiado"},
+    "update_judge": {"version": 1, "title": "Juez Titular"},
+    "assign_judge": {"court_id": "{own_court}", "role": "titular", "starts_on": "2025-01-01"},
+    "update_project": {"version": 1, "description": "Editado"},
+    "set_team_member": {"role": "reviewer"},
+    "create_ruling": {"court_id": "{own_court}", "case_number": "TEN-X", "kind": "auto", "matter": "civil",
+                      "ruled_on": "2025-02-01"},
+    "import_rulings": [],
+    "update_ruling": {"version": 2, "outcome": "other"},
+    "upload_text": {"text": "Texto nuevo de la sentencia."},
+    "add_finding": {"text_id": "{own_ruling_text}", "start": 0, "end": 5, "category": "dni"},
+    "decide_finding": {"state": "confirmed", "version": 1},
     "compute_notebook": {"judge_id": "{own_judge}"},
     "review_notebook": {"version": 1},
     "publish_notebook": {"version": 1},
@@ -255,8 +277,17 @@ BODY_IDS = [
         "committee_id": "{own_committee}", "member_id": "{own_committee_member}", "work_id": "{work}",
         "form_version_id": "{own_form_version}", "visited_at": f"{ago(1)}T11:00:00-06:00", "answers": {"a": True}}),
     ("list_visits.committee_id", "GET", "/visits?committee_id={committee}", None),
+    ("create_ruling.court_id", "POST", "/audit-projects/{own_audit_project}/rulings", {
+        "court_id": "{court}", "case_number": "TEN-Y", "kind": "auto", "matter": "civil", "ruled_on": "2025-02-01"}),
+    ("create_ruling.judges", "POST", "/audit-projects/{own_audit_project}/rulings", {
+        "court_id": "{own_court}", "case_number": "TEN-Z", "kind": "auto", "matter": "civil",
+        "ruled_on": "2025-02-01", "judges": [{"judge_id": "{judge}"}]}),
+    ("assign_judge.court_id", "POST", "/judges/{own_judge}/assignments",
+     {"court_id": "{court}", "role": "titular", "starts_on": "2025-01-01"}),
+    ("add_finding.text_id", "POST", "/rulings/{own_ruling}/findings",
+     {"text_id": "{ruling_text}", "start": 0, "end": 5, "category": "dni"}),
     ("list_complaints.work_id", "GET", "/complaints?work_id={work}", None),
-    ("compute_notebook.judge_id", "POST", "/audit-projects/{own_project}/notebooks", {"judge_id": "{judge}"}),
+    ("compute_notebook.judge_id", "POST", "/audit-projects/{own_audit_project}/notebooks", {"judge_id": "{judge}"}),
     ("respond_survey.version_id", "POST", "/survey-responses", {
         "id": "01a24f00-0000-7000-8000-00000000beef", "version_id": "{survey_version}", "court_id": "{own_court}",
         "collected_on": "2025-05-14", "answers": {}}),
@@ -264,10 +295,13 @@ BODY_IDS = [
         "id": "01a24f00-0000-7000-8000-00000000bee2", "version_id": "{own_survey_version}", "court_id": "{court}",
         "collected_on": "2025-05-14", "answers": {}}),
     ("survey_results.court_id", "GET", "/survey-results?court_id={court}", None),
-    ("list_notebooks.project_id", "GET", "/notebooks?project_id={project}", None),
+    ("list_notebooks.project_id", "GET", "/notebooks?project_id={audit_project}", None),
 ]
 
 BULK = {"bulk_transition.ids"}
+# Routes that check the caller's permission (or project team) before the ids of the body: a caller without it is
+# refused with 403 before any lookup, which reveals nothing either.
+ROLE_GATED = {"create_ruling.court_id", "create_ruling.judges", "assign_judge.court_id", "add_finding.text_id"}
 FILTERS = {"list_complaints.work_id"}
 EMPTY_LISTS = {"list_notebooks.project_id"}  # a plain list filtered by another municipality's id: empty
 
@@ -383,5 +417,6 @@ def test_another_municipalitys_ids_are_not_found(app, client, session, caller: s
                 problems.append(f"{label}: answered {response.status_code}: {response.text[:300]}")
             continue
         problems += [f"{label}: {problem}" for problem in _problems(
-            response, documented=(404, 409, 422), foreign=foreign, sent=path + str(filled), other=other)]
+            response, documented=(403, 404, 409, 422) if label in ROLE_GATED else (404, 409, 422), foreign=foreign,
+            sent=path + str(filled), other=other)]
     assert not problems, f"{len(problems)} of {requests} requests:\n" + "\n".join(problems)
