@@ -52,7 +52,8 @@ def collection(session: Session, *, actor: Actor, municipality: Municipality, pr
         rows = session.execute(_query(project.id, kind).order_by(Annotation.created, Annotation.id)
                                .offset(number * PAGE_SIZE).limit(PAGE_SIZE)).all()
         body: dict[str, Any] = {"id": f"{base}?page={number}{suffix}", "type": "AnnotationPage",
-                                "partOf": f"{base}{'?' + suffix[1:] if suffix else ''}", "startIndex": number * PAGE_SIZE,
+                                "partOf": f"{base}{'?' + suffix[1:] if suffix else ''}",
+                                "startIndex": number * PAGE_SIZE,
                                 "items": [w3c.to_w3c(annotation, scheme_version_id=assignment.scheme_version_id,
                                                      kind=AssignmentKind(assignment.kind).value, context=False)
                                           for annotation, assignment in rows]}

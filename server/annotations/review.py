@@ -66,8 +66,8 @@ def agreement_report(session: Session, *, actor: Actor, municipality: Municipali
     present), with span matching F1, over the project's rulings that at least two annotators finished. Only
     annotations on the ruling's latest public text count (an orphan awaits its author)."""
     project = rulings.get_project(session, municipality, project_id)
-    rulings.require_team(session, project, actor)
     schemes.get_version(session, municipality=municipality, version_id=scheme_version_id, field="scheme_version_id")
+    rulings.require_team(session, project, actor)
     definition = schemes.definition_of(session, scheme_version_id)
     labels = [label.code for label in definition.labels]
     questions = [question.code for question in definition.questions]
@@ -78,8 +78,8 @@ def agreement_report(session: Session, *, actor: Actor, municipality: Municipali
             continue
         spans = []
         for assignment in assignments:
-            spans.append([Span(row.start, row.end, row.label) for row in service.annotations_of(session, [assignment.id])
-                          if row.text_id == text.id])
+            rows = service.annotations_of(session, [assignment.id])
+            spans.append([Span(row.start, row.end, row.label) for row in rows if row.text_id == text.id])
         documents.append(Document(text=text.text, spans=spans,
                                   answers=[service.answers_of(session, row.id) for row in assignments]))
     return {"project_id": str(project.id), "scheme_version_id": str(scheme_version_id), "rulings": len(documents),
@@ -165,8 +165,8 @@ def _context(session: Session, actor: Actor, municipality: Municipality, ruling_
              scheme_version_id: uuid.UUID) -> tuple[Ruling, AuditProject, list[AnnotationAssignment]]:
     ruling = rulings.get_ruling(session, municipality, ruling_id)
     project = session.get(AuditProject, ruling.project_id)
-    rulings.require_team(session, project, actor, *service.REVIEWERS)
     schemes.get_version(session, municipality=municipality, version_id=scheme_version_id, field="scheme_version_id")
+    rulings.require_team(session, project, actor, *service.REVIEWERS)
     annotators = done_annotators(session, [ruling.id], scheme_version_id).get(ruling.id)
     if not annotators:
         raise Conflict("adjudication_not_ready")

@@ -40,7 +40,7 @@ from server.db import utcnow
 from server.errors import Conflict, Forbidden, Invalid, NotFound
 from server.municipalities.models import Municipality
 from server.rulings import service as rulings
-from server.rulings.models import AuditProject, AuditTeamMember, Ruling, RulingState, RulingText, TeamRole, TextKind
+from server.rulings.models import AuditProject, AuditTeamMember, Ruling, RulingText, TeamRole, TextKind
 
 REVIEWERS = (TeamRole.reviewer, TeamRole.coordinator)
 MAX_ANNOTATORS = 5
@@ -112,13 +112,15 @@ def member_role(session: Session, project_id: uuid.UUID, user_id: uuid.UUID) -> 
 
 def is_reviewer(session: Session, project: AuditProject, actor: Actor) -> bool:
     """Reviewers and coordinators of the project, and admins: they see every annotation and adjudicate."""
-    return rulings.is_admin(actor, project.municipality_id) or rulings.team_role(session, project.id, actor) in REVIEWERS
+    if rulings.is_admin(actor, project.municipality_id):
+        return True
+    return rulings.team_role(session, project.id, actor) in REVIEWERS
 
 
 def public_text(session: Session, ruling: Ruling) -> RulingText:
     """The text annotations are made on: the ruling's latest public version (409 while there is none)."""
     text = rulings.latest_text(session, ruling.id, TextKind.public)
-    if text is None or ruling.state != RulingState.published:
+    if text is None:  # a ruling with a public version stays annotatable while a newer original is redacted
         raise Conflict("assignment_ruling_not_published")
     return text
 
@@ -146,21 +148,25 @@ def create_assignments(session: Session, *, actor: Actor, municipality: Municipa
                        data: AssignmentsCreate) -> list[AnnotationAssignment]:
     """Assign a published ruling of the project to team members (two: double annotation). Reviewers, coordinators
     and admins. An annotator already assigned this ruling with this scheme version answers 409."""
+    # Every id is looked up first: another municipality's is "not found" whoever asks.
     project = rulings.get_project(session, municipality, project_id)
-    rulings.require_team(session, project, actor, *REVIEWERS)
-    ruling = rulings.get_ruling(session, municipality, data.ruling_id)
+    try:
+        ruling = rulings.get_ruling(session, municipality, data.ruling_id)
+    except NotFound as exc:
+        raise Invalid.for_field("ruling_id", "ruling_not_found") from exc
     if ruling.project_id != project.id:
         raise Invalid.for_field("ruling_id", "ruling_not_in_project")
-    public_text(session, ruling)
     version = schemes.get_version(session, municipality=municipality, version_id=data.scheme_version_id,
                                   field="scheme_version_id")
-    if version.state != SchemeState.published:
-        raise Conflict("scheme_version_draft")
     if len(set(data.annotator_ids)) != len(data.annotator_ids):
         raise Invalid.for_field("annotator_ids", "annotator_repeated")
     for index, user_id in enumerate(data.annotator_ids):
         if member_role(session, project.id, user_id) is None:
             raise Invalid.for_field(f"annotator_ids[{index}]", "annotator_not_in_team")
+    rulings.require_team(session, project, actor, *REVIEWERS)
+    public_text(session, ruling)
+    if version.state != SchemeState.published:
+        raise Conflict("scheme_version_draft")
     rows = []
     for user_id in data.annotator_ids:
         row = AnnotationAssignment(municipality_id=municipality.id, project_id=project.id, ruling_id=ruling.id,
@@ -232,12 +238,14 @@ def assignment_view(session: Session, *, actor: Actor, municipality: Municipalit
     days = (ruling.ruled_on - ruling.filed_on).days if ruling.filed_on and ruling.ruled_on else None
     return {
         "assignment": AssignmentPublic.of(assignment).model_dump(mode="json"),
-        "ruling": {"id": str(ruling.id), "case_number": ruling.case_number, "kind": str(getattr(ruling.kind, "value", ruling.kind)), "filed_on": _day(ruling.filed_on), "ruled_on": _day(
-            ruling.ruled_on), "days_to_ruling": days},
+        "ruling": {"id": str(ruling.id), "case_number": ruling.case_number,
+                   "kind": str(getattr(ruling.kind, "value", ruling.kind)), "filed_on": _day(ruling.filed_on),
+                   "ruled_on": _day(ruling.ruled_on), "days_to_ruling": days},
         "text": None if text is None else {"id": str(text.id), "number": text.number, "sha256": text.sha256,
                                            "text": text.text},
-        "annotations": [w3c.to_w3c(row, scheme_version_id=assignment.scheme_version_id, kind=AssignmentKind(assignment.kind).value,
-                                   context=False) for row in annotations_of(session, [assignment.id])],
+        "annotations": [w3c.to_w3c(row, scheme_version_id=assignment.scheme_version_id,
+                                   kind=AssignmentKind(assignment.kind).value, context=False)
+                        for row in annotations_of(session, [assignment.id])],
         "answers": answers_of(session, assignment.id),
     }
 

@@ -37,6 +37,7 @@ class Team:
     outsider_token: str
     outsider_id: uuid.UUID
     text: str
+    auditor_emails: list[str]
     code: str = "10005"
     other_code: str = OTHER
 
@@ -89,8 +90,9 @@ def team(session) -> Team:
     return Team(project_id=project.id, ruling_id=ruling.id, text_id=text.id, version_id=version.id,
                 auditor_ids=[user.id for user in auditors], reviewer_id=reviewer_user.id,
                 auditor_tokens=[token_for(session, user.email) for user in auditors],
-                reviewer_token=token_for(session, reviewer_user.email), outsider_token=token_for(session, outsider.email),
-                outsider_id=outsider.id, text=text.text)
+                reviewer_token=token_for(session, reviewer_user.email),
+                outsider_token=token_for(session, outsider.email),
+                outsider_id=outsider.id, text=text.text, auditor_emails=[user.email for user in auditors])
 
 
 def span(team: Team, quote: str, label: str, occurrence: int = 0, **extra) -> dict:

@@ -132,7 +132,8 @@ def test_span_and_document_agreement_by_hand():
     # tokens of "apparent": doc 1 (T,F) (T,T) (F,T) + 5 × (F,F); doc 2 (F,T) + 7 × (F,F) → observed 13/16
     assert apparent["observed"] == round(13 / 16, 4)
     assert apparent["alpha"] == round(krippendorff_alpha(
-        [(True, False), (True, True), (False, True)] + [(False, False)] * 5 + [(False, True)] + [(False, False)] * 7), 4)
+        [(True, False), (True, True), (False, True)] + [(False, False)] * 5 + [(False, True)]
+        + [(False, False)] * 7), 4)
     assert apparent["f1_exact"] == 0.0 and apparent["f1_relaxed"] == round(2 * 1 / 3, 4)
     assert spans["labels"]["insufficient"]["f1_exact"] == 1.0
     assert spans["labels"]["insufficient"]["kappa"] == 1.0

@@ -107,7 +107,6 @@ def test_an_edit_inside_the_quote_is_found_approximately_and_the_quote_updated()
 
 
 def test_a_short_quote_with_a_typo_fixed_is_found():
-    note = annotate(OLD, "las boletas de pgo")  if "pgo" in OLD else None
     old = OLD.replace("boletas de pago", "boletas de pgo")
     note = annotate(old, "las boletas de pgo")
     new = "Nota. " + OLD
@@ -133,7 +132,8 @@ def test_a_deleted_passage_is_orphaned():
 def test_a_quote_that_only_shows_up_somewhere_unrelated_is_not_taken():
     quote = "fundada"
     note = annotate(OLD, quote)
-    new = OLD.replace("FALLO: declarar fundada la demanda.", "FALLO: se reserva.") + " Nota: la apelación fue fundada en hechos nuevos."
+    new = OLD.replace("FALLO: declarar fundada la demanda.", "FALLO: se reserva.") \
+        + " Nota: la apelación fue fundada en hechos nuevos."
     anchor = reanchor(OLD, new, **note)
     assert anchor.state == ORPHANED
 

@@ -54,6 +54,7 @@ PARAMETER_TARGETS = {
     "court_id": "court", "judge_id": "judge", "project_id": "audit_project", "ruling_id": "ruling",
     "text_id": "ruling_text",
     "notebook_id": "notebook", "survey_id": "survey",
+    "scheme_id": "scheme", "assignment_id": "assignment", "annotation_id": "annotation",
 }
 SCOPED_TARGETS = {
     ("/committees/", "member_id"): "committee_member",
@@ -176,7 +177,40 @@ def _records(client, session, code: str) -> dict[str, str]:
     ids["user"] = _ok(client.get("/api/v1/auth/me", headers=admin), "me")["id"]
     ids["device"] = next(d["id"] for d in _ok(client.get("/api/v1/auth/devices", headers=admin), "devices")
                          if d["name"] == "tenencia")
+    ids.update(_annotation_records(client, base, admin, ids, code))
     return ids
+
+
+def _annotation_records(client, base: str, admin: dict, ids: dict, code: str) -> dict[str, str]:
+    """The seed scheme, an audit project with the admin in its team, a published ruling, an assignment of it to
+    the admin and one annotation (server/annotations)."""
+    made: dict[str, str] = {}
+    scheme = _ok(client.post(f"{base}/annotation-schemes/seed", headers=admin), "scheme")
+    made["scheme"], made["scheme_version"] = scheme["id"], scheme["versions"][0]["id"]
+    court = ids.get("court") or _ok(client.post(f"{base}/courts", headers=admin, json={
+        "name": f"Juzgado de tenencia {code}", "level": "first_instance", "speciality": "civil"}), "court")["id"]
+    project = ids.get("project") or _ok(client.post(f"{base}/audit-projects", headers=admin, json={
+        "name": f"Auditoría de tenencia {code}", "period_starts_on": "2025-01-01", "period_ends_on": "2025-12-31"}),
+        "project")["id"]
+    made["court"], made["project"] = court, project
+    _ok(client.put(f"{base}/audit-projects/{project}/team/{ids['user']}", headers=admin,
+                   json={"role": "coordinator"}), "team")
+    ruling = _ok(client.post(f"{base}/audit-projects/{project}/rulings", headers=admin, json={
+        "court_id": court, "case_number": f"00{code}-2025-ANOT", "kind": "sentencia", "matter": "civil",
+        "ruled_on": "2025-03-03", "text": "se declara fundada la demanda por las razones expuestas en la audiencia."}),
+        "ruling")
+    made["ruling"] = ruling["id"]
+    for finding in _ok(client.get(f"{base}/rulings/{ruling['id']}/findings", headers=admin), "findings"):
+        _ok(client.post(f"{base}/rulings/{ruling['id']}/findings/{finding['id']}/decision", headers=admin,
+                        json={"state": "dismissed", "version": finding.get("version", 1)}), "decision")
+    _ok(client.post(f"{base}/rulings/{ruling['id']}/public-version", headers=admin), "public version")
+    made["assignment"] = _ok(client.post(f"{base}/audit-projects/{project}/assignments", headers=admin, json={
+        "ruling_id": ruling["id"], "scheme_version_id": made["scheme_version"], "annotator_ids": [ids["user"]]}),
+        "assignment")[0]["id"]
+    annotation = _ok(client.post(f"{base}/annotation-assignments/{made['assignment']}/annotations", headers=admin,
+                                 json={"start": 0, "end": 19, "label": "apparent_reasoning"}), "annotation")
+    made["annotation"] = annotation["id"].removeprefix("urn:uuid:")
+    return made
 
 
 
@@ -239,10 +273,22 @@ BODIES = {
     "post_reply": {"secret": "vgr_" + "x" * 40, "signed_as": "Juez de tenencia", "text": "Respuesta de tenencia."},
     "add_survey_version": {"items": [{"code": "a", "text": {"es": "Afirmación"}}]},
     "edit_survey_version": {"items": [{"code": "a", "text": {"es": "Afirmación"}}]},
+    "add_scheme_version": {"definition": {"labels": [{"code": "x", "name": {"es": "X"}, "definition": {"es": "X"}}]}},
+    "edit_scheme_version": {"definition": {"labels": [{"code": "x", "name": {"es": "X"}, "definition": {"es": "X"}}]}},
+    "create_assignments": {"ruling_id": "{own_ruling}", "scheme_version_id": "{own_scheme_version}",
+                           "annotator_ids": ["{own_user}"]},
+    "save_annotation": {"start": 0, "end": 2, "label": "apparent_reasoning"},
+    "update_annotation": {"start": 0, "end": 2, "label": "apparent_reasoning", "version": 1},
+    "set_answers": {"answers": {}, "version": 1},
+    "finish_assignment": {},
+    "start_adjudication": {"scheme_version_id": "{own_scheme_version}"},
+    "decide": {"scheme_version_id": "{own_scheme_version}", "version": 1},
 }
 QUERIES = {  # query strings a route needs to reach the lookup
     "committee_report": f"?since={ago(365)}&until={ago(0)}",
     "committee_report_html": f"?since={ago(365)}&until={ago(0)}",
+    "agreement": "?scheme_version_id=01a24f00-0000-7000-8000-0000000000a1",
+    "get_adjudication": "?scheme_version_id=01a24f00-0000-7000-8000-0000000000a1",
 }
 
 # Ids that travel in a body or a query string: (name, method, path under the caller's municipality, body). A bulk
@@ -286,6 +332,20 @@ BODY_IDS = [
      {"court_id": "{court}", "role": "titular", "starts_on": "2025-01-01"}),
     ("add_finding.text_id", "POST", "/rulings/{own_ruling}/findings",
      {"text_id": "{ruling_text}", "start": 0, "end": 5, "category": "dni"}),
+    ("create_assignments.ruling_id", "POST", "/audit-projects/{own_project}/assignments", {
+        "ruling_id": "{ruling}", "scheme_version_id": "{own_scheme_version}", "annotator_ids": ["{own_user}"]}),
+    ("create_assignments.scheme_version_id", "POST", "/audit-projects/{own_project}/assignments", {
+        "ruling_id": "{own_ruling}", "scheme_version_id": "{scheme_version}", "annotator_ids": ["{own_user}"]}),
+    ("create_assignments.annotator_ids", "POST", "/audit-projects/{own_project}/assignments", {
+        "ruling_id": "{own_ruling}", "scheme_version_id": "{own_scheme_version}", "annotator_ids": ["{user}"]}),
+    ("start_adjudication.scheme_version_id", "POST", "/rulings/{own_ruling}/adjudication",
+     {"scheme_version_id": "{scheme_version}"}),
+    ("decide.scheme_version_id", "POST", "/rulings/{own_ruling}/adjudication/decisions",
+     {"scheme_version_id": "{scheme_version}", "version": 1}),
+    ("agreement.scheme_version_id", "GET", "/audit-projects/{own_project}/agreement?scheme_version_id="
+     "{scheme_version}", None),
+    ("get_adjudication.scheme_version_id", "GET", "/rulings/{own_ruling}/adjudication?scheme_version_id="
+     "{scheme_version}", None),
     ("list_complaints.work_id", "GET", "/complaints?work_id={work}", None),
     ("compute_notebook.judge_id", "POST", "/audit-projects/{own_audit_project}/notebooks", {"judge_id": "{judge}"}),
     ("respond_survey.version_id", "POST", "/survey-responses", {
