@@ -309,7 +309,8 @@ _ERROR_TEXT = {
 _DOMAIN_PREFIX = {"committees": "Committee", "complaints": "Complaint", "inspections": "Inspection",
                   "observatories": "Observatory", "works": "Work", "municipalities": "Municipality",
                   "media": "Media", "sync": "Sync", "auth": "Auth", "audit": "Audit", "open311": "Open311",
-                  "annotations": "Annotation", "rulings": "Ruling"}
+                  "annotations": "Annotation", "rulings": "Ruling",
+                  "notebooks": "Notebook"}
 _COMPONENT_NAME = re.compile(r"^[A-Za-z0-9]+(_[A-Za-z0-9]+)*(-Input|-Output)?$")  # no module path (a__b)
 
 

@@ -291,3 +291,42 @@ class NotebookQuery(LangQuery):
     state: NotebookState | None = None
     judge_id: uuid.UUID | None = None
     project_id: uuid.UUID | None = None
+
+
+class RateView(BaseModel):
+    """A proportion: count over n, the rate and its Wilson 95 % interval (null without a base)."""
+
+    count: int
+    n: int
+    rate: float | None
+    ci95: list[float] | None
+
+
+class SurveyItemResult(BaseModel):
+    code: str
+    section: str
+    kind: str
+    text: dict[str, str | None]
+    answered: int
+    not_applicable: int = PField(description="left unanswered or answered 'does not apply'")
+    distribution: dict[str, int] = PField(description="likert5: answers 1..5; choice: per option code")
+    agree: RateView | None = PField(None, description="likert5: answers 4 or 5 over those answered")
+    mean: float | None = None
+
+
+class SectionIndex(BaseModel):
+    n: int = PField(description="responses with at least one answered item of the section")
+    index: float | None = PField(description="CourTools: mean of each response's section mean, times 20 (0..100)")
+
+
+class SurveyResult(BaseModel):
+    """One court's results for one questionnaire version."""
+
+    court_id: str
+    survey: dict[str, str]
+    version: int
+    since: str | None
+    until: str | None
+    responses: int
+    items: list[SurveyItemResult]
+    indices: dict[str, SectionIndex]

@@ -177,8 +177,8 @@ def _surveys(results: list[dict[str, Any]], language: Language, t: Any) -> list[
                      "</h3><p>")
         for section, index in result["indices"].items():
             value = "—" if index["index"] is None else f"{index['index']:g}"
-            parts.append(f"{t('notebook_index', section=label('section', section, language), value=value, n=index['n'])}"
-                         "<br>")
+            words = t("notebook_index", section=label("section", section, language), value=value, n=index["n"])
+            parts.append(f"{words}<br>")
         parts.append(f"</p><table><thead><tr><th>{t('notebook_col_item')}</th><th>{t('notebook_col_agree')}</th>"
                      f"<th>{t('notebook_col_ci')}</th><th>{t('notebook_col_n')}</th></tr></thead><tbody>")
         for item in result["items"]:

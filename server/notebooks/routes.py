@@ -29,6 +29,7 @@ from server.notebooks.models import (
     SurveyCreate,
     SurveyPublic,
     SurveyResponseCreate,
+    SurveyResult,
     SurveyVersionCreate,
     SurveyVersionPublic,
 )
@@ -65,8 +66,8 @@ class NotebookView(BaseModel):
     withdrawn_at: str | None
     withdrawn_reason: str | None
     version: int
-    replies: list[dict[str, Any]]
-    surveys: list[dict[str, Any]]
+    replies: list[ReplyPublic]
+    surveys: list[SurveyResult]
 
 
 def _language(call: Call) -> str:
@@ -279,7 +280,7 @@ def respond_survey(call: Call) -> Any:
 
 @endpoint("GET", "/municipalities/{code}/survey-results",
           summary="Survey results per court and questionnaire version: distributions, % agree, CourTools indices",
-          tag=TAG, query=ResultsQuery, response=list[dict[str, Any]], errors=(404,))
+          tag=TAG, query=ResultsQuery, response=list[SurveyResult], errors=(404,))
 def survey_results(call: Call) -> list[dict[str, Any]]:
     with session_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])

@@ -179,6 +179,8 @@ def survey_respond(session: Session, ctx: Context, data: SurveyResponseCreate) -
 
     response, _created = surveys.respond(session, actor=ctx.actor, municipality=ctx.municipality, data=data)
     return Outcome("survey_response", response.id)
+
+
 class SyncAnnotationSave(AnnotationIn):
     """An annotation made or changed offline (short form, as `POST …/annotation-assignments/{id}/annotations`)."""
 

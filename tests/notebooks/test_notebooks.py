@@ -88,7 +88,9 @@ def test_publication_needs_a_review_and_the_public_sees_the_figures(client, sess
     assert public["internal"] is False and public["figures"]["n_rulings"] == 12
     assert "ruling_ids" not in public["figures"] and public["review_note"] is None
     assert public["judge"]["full_name"] == "Mtra. Elena Prueba Sánchez"
-    assert [n["id"] for n in client.get(f"{BASE}/notebooks").json()] == [notebook["id"]]
+    listed = client.get(f"{BASE}/notebooks", params={"project_id": audit.project}).json()
+    assert [n["id"] for n in listed] == [notebook["id"]]
+    assert notebook["id"] in {n["id"] for n in client.get(f"{BASE}/notebooks").json()}
     recompute = _compute(client, session, audit)
     assert_error_shape(recompute, 409, "notebook_published_recompute")
     withdrawn = client.post(f"{url}/withdraw", json={"version": published["version"],
@@ -217,3 +219,29 @@ def test_page_and_csv_show_the_same_figures(client, session, audit) -> None:
     assert (insufficient["count"], insufficient["n"], insufficient["ci95_low"]) == ("4", "12", "0.1381")
     assert float(next(r for r in rows if r["section"] == "time_to_ruling_median_days")["value"]) == 195
     assert {r["judge"] for r in rows} == {"Mtra. Elena Prueba Sánchez"}
+
+
+def test_answers_match_the_api_document(client, session, audit) -> None:
+    from tests.test_openapi import check_answer
+
+    twelve_rulings(audit)
+    notebook = _publish(client, session, _compute(client, session, audit).json())
+    spec = client.get("/openapi.json").json()
+    survey = client.post(f"{BASE}/surveys", json={"key": "doc", "title": "Encuesta", "audience": "judges"},
+                         headers=bearer(token_for(session, REVIEWER))).json()
+    prefix = "/api/v1/municipalities/{code}"
+    checks = [
+        ("/notebooks", f"{BASE}/notebooks"),
+        ("/notebooks/{notebook_id}", f"{BASE}/notebooks/{notebook['id']}"),
+        ("/notebooks/{notebook_id}", f"{BASE}/notebooks/{uuid.uuid4()}"),
+        ("/notebooks/{notebook_id}.html", f"{BASE}/notebooks/{notebook['id']}.html"),
+        ("/notebooks/{notebook_id}/figures.csv", f"{BASE}/notebooks/{notebook['id']}/figures.csv"),
+        ("/surveys", f"{BASE}/surveys"),
+        ("/surveys/{survey_id}", f"{BASE}/surveys/{survey['id']}"),
+        ("/survey-results", f"{BASE}/survey-results"),
+    ]
+    problems = []
+    for path, url in checks:
+        for headers in ({}, bearer(token_for(session, AUDITOR))):
+            problems += check_answer(spec, prefix + path, "get", client.get(url, headers=headers))
+    assert not problems, "\n".join(problems)

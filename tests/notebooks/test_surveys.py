@@ -163,3 +163,20 @@ def test_results_per_court_and_in_the_notebook(client, session, audit) -> None:
     page = client.get(f"{BASE}/notebooks/{notebook['id']}.html", headers=headers).text
     assert "Encuesta a usuarios del juzgado" in page and "Índice de acceso: 70" in page
     assert date(2025, 1, 1).isoformat() == notebook["period"]["starts_on"]
+
+
+def test_demo_surveys_load_once_and_feed_the_results(client, session, audit) -> None:
+    from server.auth.actor import Actor
+    from server.notebooks import demo_surveys
+    from tests.factories import municipality
+
+    demo = municipality(session)
+    national = Actor(user_id=uuid.uuid4(), is_national_admin=True)
+    courts = [uuid.UUID(audit.court), uuid.UUID(audit.other_court)]
+    first = demo_surveys.load(session, actor=national, municipality=demo, court_ids=courts)
+    assert first["responses"] == 2 * demo_surveys.RESPONSES_PER_COURT
+    again = demo_surveys.load(session, actor=national, municipality=demo, court_ids=courts)
+    assert again["responses"] == 0 and again["questionnaires"] == 0
+    results = client.get(f"{BASE}/survey-results", params={"court_id": audit.court}).json()
+    assert [r["responses"] for r in results] == [demo_surveys.RESPONSES_PER_COURT]
+    assert 0 < results[0]["indices"]["access"]["index"] <= 100

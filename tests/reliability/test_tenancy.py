@@ -53,8 +53,8 @@ PARAMETER_TARGETS = {
     "indicator_id": "indicator", "user_id": "user", "device_id": "device", "service_request_id": "complaint",
     "court_id": "court", "judge_id": "judge", "project_id": "audit_project", "ruling_id": "ruling",
     "text_id": "ruling_text",
-    "scheme_id": "scheme", "project_id": "project", "ruling_id": "ruling", "assignment_id": "assignment",
-    "annotation_id": "annotation", "court_id": "court",
+    "notebook_id": "notebook", "survey_id": "survey",
+    "scheme_id": "scheme", "assignment_id": "assignment", "annotation_id": "annotation",
 }
 SCOPED_TARGETS = {
     ("/committees/", "member_id"): "committee_member",
@@ -167,6 +167,13 @@ def _records(client, session, code: str) -> dict[str, str]:
     ids["ruling"], ids["ruling_text"] = ruling["id"], ruling["original"]["id"]
     ids["redaction_finding"] = _ok(client.get(f"{base}/rulings/{ids['ruling']}/findings", headers=admin),
                                    "findings")[0]["id"]
+    # Notebooks and surveys (server/notebooks): an (empty) notebook computed by the administrator, and a survey.
+    ids["notebook"] = _ok(client.post(f"{base}/audit-projects/{ids['audit_project']}/notebooks", headers=admin,
+                                      json={"judge_id": ids["judge"]}), "notebook")["id"]
+    ids["survey"] = _ok(client.post(f"{base}/surveys", headers=admin, json={
+        "key": f"tenencia-{code}", "title": f"Encuesta de tenencia {code}", "audience": "judges"}), "survey")["id"]
+    ids["survey_version"] = _ok(client.post(f"{base}/surveys/{ids['survey']}/versions/1/publish", headers=admin),
+                                "survey version")["id"]
     ids["user"] = _ok(client.get("/api/v1/auth/me", headers=admin), "me")["id"]
     ids["device"] = next(d["id"] for d in _ok(client.get("/api/v1/auth/devices", headers=admin), "devices")
                          if d["name"] == "tenencia")
@@ -258,6 +265,14 @@ BODIES = {
     "upload_text": {"text": "Texto nuevo de la sentencia."},
     "add_finding": {"text_id": "{own_ruling_text}", "start": 0, "end": 5, "category": "dni"},
     "decide_finding": {"state": "confirmed", "version": 1},
+    "compute_notebook": {"judge_id": "{own_judge}"},
+    "review_notebook": {"version": 1},
+    "publish_notebook": {"version": 1},
+    "withdraw_notebook": {"version": 1, "reason": "Prueba de tenencia"},
+    "invite_reply": {"days": 5},
+    "post_reply": {"secret": "vgr_" + "x" * 40, "signed_as": "Juez de tenencia", "text": "Respuesta de tenencia."},
+    "add_survey_version": {"items": [{"code": "a", "text": {"es": "Afirmación"}}]},
+    "edit_survey_version": {"items": [{"code": "a", "text": {"es": "Afirmación"}}]},
     "add_scheme_version": {"definition": {"labels": [{"code": "x", "name": {"es": "X"}, "definition": {"es": "X"}}]}},
     "edit_scheme_version": {"definition": {"labels": [{"code": "x", "name": {"es": "X"}, "definition": {"es": "X"}}]}},
     "create_assignments": {"ruling_id": "{own_ruling}", "scheme_version_id": "{own_scheme_version}",
@@ -332,6 +347,15 @@ BODY_IDS = [
     ("get_adjudication.scheme_version_id", "GET", "/rulings/{own_ruling}/adjudication?scheme_version_id="
      "{scheme_version}", None),
     ("list_complaints.work_id", "GET", "/complaints?work_id={work}", None),
+    ("compute_notebook.judge_id", "POST", "/audit-projects/{own_audit_project}/notebooks", {"judge_id": "{judge}"}),
+    ("respond_survey.version_id", "POST", "/survey-responses", {
+        "id": "01a24f00-0000-7000-8000-00000000beef", "version_id": "{survey_version}", "court_id": "{own_court}",
+        "collected_on": "2025-05-14", "answers": {}}),
+    ("respond_survey.court_id", "POST", "/survey-responses", {
+        "id": "01a24f00-0000-7000-8000-00000000bee2", "version_id": "{own_survey_version}", "court_id": "{court}",
+        "collected_on": "2025-05-14", "answers": {}}),
+    ("survey_results.court_id", "GET", "/survey-results?court_id={court}", None),
+    ("list_notebooks.project_id", "GET", "/notebooks?project_id={audit_project}", None),
 ]
 
 BULK = {"bulk_transition.ids"}
@@ -339,6 +363,7 @@ BULK = {"bulk_transition.ids"}
 # refused with 403 before any lookup, which reveals nothing either.
 ROLE_GATED = {"create_ruling.court_id", "create_ruling.judges", "assign_judge.court_id", "add_finding.text_id"}
 FILTERS = {"list_complaints.work_id"}
+EMPTY_LISTS = {"list_notebooks.project_id"}  # a plain list filtered by another municipality's id: empty
 
 
 def _fill(value, names: dict):
@@ -440,6 +465,10 @@ def test_another_municipalitys_ids_are_not_found(app, client, session, caller: s
         if label in BULK:
             results = response.json() if response.status_code == 200 else None
             if not (results and all(not r["ok"] and r["error"]["code"] == "complaint_not_found" for r in results)):
+                problems.append(f"{label}: answered {response.status_code}: {response.text[:300]}")
+            continue
+        if label in EMPTY_LISTS:
+            if not (response.status_code == 200 and response.json() == []):
                 problems.append(f"{label}: answered {response.status_code}: {response.text[:300]}")
             continue
         if label in FILTERS:
