@@ -1,7 +1,8 @@
 """Demo data of the judicial-ruling audit, part 2 of 3 (server/demo/rulings.json; part 1 is
 server/rulings/fixtures.py): the seed annotation scheme, and for each demo ruling the two student auditors'
 finished assignments (their annotations, placed by quote on the ruling's public text, and their document answers)
-and the reviewer's finished adjudication (gold), which is what the notebooks read.
+and the reviewer's finished adjudication (gold), which is what the notebooks read. One ruling (stage "annotating")
+shows work in progress: its second auditor has not finished, so it has no gold yet.
 
 The scheme comes through the schemes service. The assignments, annotations and answers are written as rows (the
 same rows the service writes, checked against the scheme version's labels and questions), because taking 34
@@ -55,11 +56,13 @@ def load(session: Session, path: Path, report: dict[str, Counter[str]], calendar
     definition = schemes.definition_of(session, version.id)
     labels = {label.code for label in definition.labels}
     project_id = ruling_fixtures.project_id(code, document)
-    users = {email: ruling_fixtures.actor(session, email).user_id
-             for email in {reviewer_email, *(e for item in document["rulings"] for e in item["annotations"])}}
+    emails = {reviewer_email, *(email for item in document["rulings"] for email in item.get("annotations", {}))}
+    users = {email: ruling_fixtures.actor(session, email).user_id for email in emails}
 
     counts: Counter[str] = Counter()
     for item in document["rulings"]:
+        if item.get("stage") == "in_redaction":
+            continue  # not published yet: nothing to annotate
         ruling_id = ruling_fixtures.ruling_id(code, item)
         if session.scalar(sa.select(AnnotationAssignment.id).where(AnnotationAssignment.ruling_id == ruling_id)
                           .limit(1)) is not None:
@@ -69,13 +72,14 @@ def load(session: Session, path: Path, report: dict[str, Counter[str]], calendar
         assert text is not None, f"demo ruling {item['case_number']} has no public text"
         ruled = datetime.combine(datetime.fromisoformat(item["ruled_on"]).date(), time(17, 0), timezone.utc)
 
-        def assignment(user: uuid.UUID, kind: AssignmentKind, days: int) -> AnnotationAssignment:
+        def assignment(user: uuid.UUID, kind: AssignmentKind, days: int, done: bool = True) -> AnnotationAssignment:
             row = AnnotationAssignment(
                 id=ruling_fixtures.demo_id(code, "annotation-assignment", str(ruling_id), str(user), kind.value),
                 municipality_id=municipality.id, project_id=project_id, ruling_id=ruling_id, annotator_id=user,
-                scheme_version_id=version.id, kind=kind, state=AssignmentState.done,
-                finished_at=ruled + timedelta(days=days), created_by=users[reviewer_email],
-                created_at=ruled + timedelta(days=7), version=3)
+                scheme_version_id=version.id, kind=kind,
+                state=AssignmentState.done if done else AssignmentState.in_progress,
+                finished_at=ruled + timedelta(days=days) if done else None, created_by=users[reviewer_email],
+                created_at=ruled + timedelta(days=7), version=3 if done else 2)
             session.add(row)
             session.flush()  # before its annotations and answers (no ORM relationship orders them)
             return row
@@ -86,7 +90,7 @@ def load(session: Session, path: Path, report: dict[str, Counter[str]], calendar
             start = text.text.index(note["exact"])
             end = start + len(note["exact"])
             prefix, suffix = context(text.text, start, end)
-            made = row.finished_at - timedelta(days=1)
+            made = (row.finished_at or row.created_at + timedelta(days=12)) - timedelta(days=1)
             annotation = Annotation(
                 id=ruling_fixtures.demo_id(code, "annotation", str(row.id), str(start), note["label"]),
                 assignment_id=row.id, ruling_id=ruling_id, text_id=text.id, start=start, end=end,
@@ -103,12 +107,18 @@ def load(session: Session, path: Path, report: dict[str, Counter[str]], calendar
             session.add_all(DocumentAnswer(assignment_id=row.id, question=question, value=value,
                                            modified=row.finished_at) for question, value in given.items())
 
+        # "annotating": the second auditor has annotated part of the ruling and not finished; no gold yet
+        halfway = item.get("stage") == "annotating"
         made: list[Annotation] = []
-        for days, email in enumerate(item["annotations"], start=18):
-            row = assignment(users[email], AssignmentKind.annotator, days)
+        for days_in, email in enumerate(item["annotations"], start=18):
+            done = not (halfway and email == list(item["annotations"])[-1])
+            row = assignment(users[email], AssignmentKind.annotator, days_in, done=done)
             made += [annotate(row, note) for note in item["annotations"][email]]
             answer(row, item["answers"][email])
         session.flush()  # the gold's spans point at the auditors' annotations they copy
+        if halfway:
+            counts["annotating"] += 1
+            continue
         adjudication = item["adjudication"]
         gold = assignment(users[adjudication["by"]], AssignmentKind.gold, 30)
         for span in adjudication["spans"]:

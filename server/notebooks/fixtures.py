@@ -3,11 +3,10 @@ server/rulings/fixtures.py and server/annotations/fixtures.py): the judges' note
 adjudicated demo rulings, reviewed and published by the project's reviewer through the notebooks service, and the
 judge's reply where the demo file has one (through a reply invitation, as a judge without an account replies).
 With the default minimum of 10 rulings, one notebook shows its figures (12 rulings) and one is withheld (8).
-Before them, the court users' survey (CourTools items, published) and the answers the auditors collected at the
-four courts in 2025, which each notebook shows for its judge's courts.
+Before them, the CourTools questionnaires and the court users' answers at the four demo courts in 2025
+(server/notebooks/demo_surveys.py), which each notebook shows for its judge's courts.
 
-Idempotent: a notebook for that judge and period already there is left as it is; the survey is matched by its key
-and each response by its id (derived from its place in the file).
+Idempotent: a notebook for that judge and period already there is left as it is (and so are the surveys).
 """
 
 from __future__ import annotations
@@ -17,21 +16,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from server.municipalities import service as municipalities
-from server.municipalities.models import Municipality
-from server.notebooks import service, surveys
-from server.notebooks.models import (
-    InvitationCreate,
-    NotebookCreate,
-    ReplyCreate,
-    Survey,
-    SurveyCreate,
-    SurveyResponse,
-    SurveyResponseCreate,
-)
+from server.notebooks import demo_surveys, service
+from server.notebooks.models import InvitationCreate, NotebookCreate, ReplyCreate
 from server.rulings import fixtures as ruling_fixtures
 
 
@@ -44,7 +33,11 @@ def load(session: Session, path: Path, report: dict[str, Counter[str]], calendar
     reviewer = ruling_fixtures.actor(session, next(m["email"] for m in document["project"]["team"]
                                                    if m["role"] == "reviewer"))
     project_id = ruling_fixtures.project_id(code, document)
-    report["survey responses"] = _survey(session, municipality, document, reviewer)
+    coordinator = ruling_fixtures.actor(session, next(m["email"] for m in document["project"]["team"]
+                                                      if m["role"] == "coordinator"))
+    report["surveys"] = demo_surveys.load(session, actor=coordinator, municipality=municipality,
+                                          court_ids=[ruling_fixtures.demo_id(code, "court", court["key"])
+                                                     for court in document["courts"]])
     counts: Counter[str] = Counter()
     for item in document.get("notebooks", []):
         judge_id = ruling_fixtures.judge_id(code, item["judge"])
@@ -70,30 +63,3 @@ def load(session: Session, path: Path, report: dict[str, Counter[str]], calendar
         counts["created"] += 1
     report["notebooks"] = counts
 
-
-def _survey(session: Session, municipality: Municipality, document: dict[str, Any], manager: Any) -> Counter[str]:
-    """The court users' questionnaire (CourTools default items) published, and the answers collected."""
-    item = document.get("survey")
-    counts: Counter[str] = Counter()
-    if item is None:
-        return counts
-    code = municipality.code
-    survey = session.scalar(sa.select(Survey).where(Survey.municipality_id == municipality.id,
-                                                    Survey.key == item["key"]))
-    if survey is None:
-        survey = surveys.create(session, actor=manager, municipality=municipality,
-                                data=SurveyCreate(key=item["key"], title=item["title"], audience=item["audience"]))
-        surveys.publish(session, actor=manager, municipality=municipality, survey_id=survey.id, number=1)
-    version = surveys.public(session, survey, drafts=False).versions[0]
-    collector = ruling_fixtures.actor(session, item["collected_by"])
-    for position, response in enumerate(item["responses"]):
-        identifier = ruling_fixtures.demo_id(code, "survey-response", item["key"], str(position))
-        if session.get(SurveyResponse, identifier) is not None:
-            counts["unchanged"] += 1
-            continue
-        surveys.respond(session, actor=collector, municipality=municipality, data=SurveyResponseCreate(
-            id=identifier, version_id=version.id, court_id=ruling_fixtures.demo_id(code, "court", response["court"]),
-            collected_on=date.fromisoformat(response["collected_on"]), answers=response["answers"]))
-        counts["created"] += 1
-    session.flush()
-    return counts

@@ -1,13 +1,15 @@
 """Demo data of the judicial-ruling audit, part 1 of 3 (server/demo/rulings.json, written by
 tools/make_demo_rulings.py): courts, judges and their assignments (one judge moves court), the 2025 audit project
-and its team, and 34 synthetic rulings imported, their personal data confirmed and a redacted public version
-published, through the rulings service as the project's reviewer would. server/annotations/fixtures.py then adds
+and its team, and 36 synthetic rulings imported through the rulings service as the project's reviewer would: 34
+with their personal data confirmed and a redacted public version published, 2 still in redaction. server/annotations/fixtures.py then adds
 the two auditors' annotations and the reviewer's adjudication, server/notebooks/fixtures.py the judges' notebooks
 (the module dependency runs rulings ← annotations ← notebooks; server/fixtures.py calls the three in order).
 
-One shortcut keeps loading fast: the first original of a demo ruling is stored without running the detector (spaCy
-would take about ten seconds over 34 rulings); the personal data the demo file lists are recorded as findings a
-person selected and the reviewer confirmed, which is what the team does with the detector's findings in use.
+One shortcut keeps loading fast: the first original of a published demo ruling is stored without running the
+detector (spaCy takes about a third of a second per ruling); the personal data the demo file lists are recorded as
+findings a person selected and the reviewer confirmed, which is what the team does with the detector's findings in
+use. The two rulings at stage "in_redaction" are imported with the detector, their findings pending: the redaction
+review has something to show.
 
 Idempotent: every record has an id derived from its natural key (uuid5, `demo_id`); a ruling already there is
 left as it is.
@@ -183,9 +185,12 @@ class _Demo:
             matter=item["matter"], outcome=item["outcome"], filed_on=item["filed_on"], heard_on=item["heard_on"],
             ruled_on=item["ruled_on"], parties=item["parties"],
             judges=[RulingJudgeRef(judge_id=self.judges[j["judge"]], role=j["role"]) for j in item["judges"]])
+        in_redaction = item.get("stage") == "in_redaction"
         ruling, _ = service.create_ruling(session, actor=self.reviewer, municipality=municipality,
                                           project=self.project, data=data, text=item["text"],
-                                          source=TextSource.text, detect=False)
+                                          source=TextSource.text, detect=in_redaction)
+        if in_redaction:  # the detector's findings wait for the team's review
+            return "created"
         self._confirmed_findings(ruling, item)
         service.publish(session, actor=self.reviewer, municipality=municipality, ruling_id=ruling.id)
         return "created"

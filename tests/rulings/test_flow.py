@@ -268,22 +268,30 @@ def test_the_demo_shows_a_published_notebook_and_one_withheld(client) -> None:
     assert client.get(f"{MUNI}/notebooks/{published['id']}.html").status_code == 200
 
 
-def test_the_demo_project_has_every_ruling_published_double_annotated_and_adjudicated(client, session) -> None:
+def test_the_demo_project_shows_each_stage_of_the_work(client, session) -> None:
     reviewer = bearer(token_for(session, REVIEWER))
     projects = _ok(client.get(f"{MUNI}/audit-projects", headers=reviewer))
     demo = next(p for p in projects if p["name"].startswith("Auditoría social de sentencias"))
     assert demo["published_rulings"] == 34 and demo["my_role"] == "reviewer"
-    rulings = _ok(client.get(f"{MUNI}/rulings", params={"project_id": demo["id"]}))
-    assert len(rulings) == 34 and Counter(r["matter"] for r in rulings).keys() == {"civil", "family", "labour",
-                                                                                  "criminal"}
-    one = _ok(client.get(f"{MUNI}/rulings/{rulings[0]['id']}"))
+    public = _ok(client.get(f"{MUNI}/rulings", params={"project_id": demo["id"]}))  # without signing in
+    assert len(public) == 34 and Counter(r["matter"] for r in public).keys() == {"civil", "family", "labour",
+                                                                                "criminal"}
+    one = _ok(client.get(f"{MUNI}/rulings/{public[0]['id']}"))
     assert "[NOMBRE]" in one["public_text"]["text"]
+    # the team also sees two rulings still in redaction, with the detector's findings waiting for a decision
+    waiting = _ok(client.get(f"{MUNI}/rulings", headers=reviewer, params={"project_id": demo["id"],
+                                                                          "state": "in_redaction"}))
+    assert len(waiting) == 2 and all(r["pending_findings"] > 0 for r in waiting)
+    assert client.get(f"{MUNI}/rulings/{waiting[0]['id']}").status_code == 404
+    # and one ruling whose second auditor has not finished
+    assignments = _ok(client.get(f"{MUNI}/audit-projects/{demo['id']}/assignments", headers=reviewer))
+    assert Counter(a["state"] for a in assignments) == Counter({"done": 33 * 3 + 1, "in_progress": 1})
     scheme = next(s for s in _ok(client.get(f"{MUNI}/annotation-schemes", headers=reviewer))
                   if s["slug"] == "tc-peru-00728-2008")
     version_id = next(v["id"] for v in scheme["versions"] if v["state"] == "published")
     agreement = _ok(client.get(f"{MUNI}/audit-projects/{demo['id']}/agreement", headers=reviewer,
                                params={"scheme_version_id": version_id}))
-    assert agreement["rulings"] == 34
+    assert agreement["rulings"] == 33  # rulings both auditors finished
 
 
 def test_loading_the_demo_again_changes_nothing(session) -> None:
@@ -293,7 +301,7 @@ def test_loading_the_demo_again_changes_nothing(session) -> None:
         loader.load(session, DEFAULT_PATH, report)
     assert set(report["rulings"]) == {"unchanged"} and set(report["annotated rulings"]) == {"unchanged"}
     assert report["notebooks"] == Counter({"unchanged": 2})
-    assert set(report["survey responses"]) == {"unchanged"}
+    assert set(report["surveys"]) == {"responses_unchanged"}
     assert set(report["courts"]) == {"unchanged"} and set(report["judges"]) == {"unchanged"}
     assert session.scalar(sa.select(sa.func.count()).select_from(Ruling)) == before
 
@@ -310,8 +318,8 @@ def test_demo_texts_carry_their_personal_data_only_where_marked() -> None:
         assert 600 <= len(text.split()) <= 2500
         marked = [(span["start"], span["end"]) for span in item["personal_data"]]
         assert all(0 <= start < end <= len(text) for start, end in marked)
-        quotes = [note["exact"] for notes in item["annotations"].values() for note in notes]
-        quotes += [span["exact"] for span in item["adjudication"]["spans"]]
+        quotes = [note["exact"] for notes in item.get("annotations", {}).values() for note in notes]
+        quotes += [span["exact"] for span in item.get("adjudication", {}).get("spans", [])]
         for quote in quotes:
             assert text.count(quote) == 1, quote
             start = text.index(quote)
