@@ -1,9 +1,10 @@
 """Demo data of the judicial-ruling audit, part 1 of 3 (server/demo/rulings.json, written by
 tools/make_demo_rulings.py): courts, judges and their assignments (one judge moves court), the 2025 audit project
-and its team, and 36 synthetic rulings imported through the rulings service as the project's reviewer would: 34
-with their personal data confirmed and a redacted public version published, 2 still in redaction. server/annotations/fixtures.py then adds
-the two auditors' annotations and the reviewer's adjudication, server/notebooks/fixtures.py the judges' notebooks
-(the module dependency runs rulings ← annotations ← notebooks; server/fixtures.py calls the three in order).
+and its team, and 36 synthetic rulings imported through the rulings service as the project's reviewer would: 34 with
+their personal data confirmed and a redacted public version published, 2 still in redaction.
+server/annotations/fixtures.py then adds the two auditors' annotations and the reviewer's adjudication,
+server/notebooks/fixtures.py the judges' notebooks (the module dependency runs rulings ← annotations ← notebooks;
+server/fixtures.py calls the three in order).
 
 One shortcut keeps loading fast: the first original of a published demo ruling is stored without running the
 detector (spaCy takes about a third of a second per ruling); the personal data the demo file lists are recorded as
@@ -11,8 +12,8 @@ findings a person selected and the reviewer confirmed, which is what the team do
 use. The two rulings at stage "in_redaction" are imported with the detector, their findings pending: the redaction
 review has something to show.
 
-Idempotent: every record has an id derived from its natural key (uuid5, `demo_id`); a ruling already there is
-left as it is.
+Idempotent: every record has an id derived from its natural key (uuid5, `demo_id`); a ruling already there is left
+as it is.
 """
 
 from __future__ import annotations

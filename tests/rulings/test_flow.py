@@ -173,7 +173,8 @@ def test_the_whole_flow_over_http(client, session, fewer_rulings_to_publish) -> 
         public[ruling["id"]] = published["public_text"]["id"]
         seen = _ok(client.get(url))  # the public, without signing in
         for value in personal:
-            assert value not in seen["public_text"]["text"] and value.replace("\n", " ") not in seen["public_text"]["text"]
+            shown = seen["public_text"]["text"]
+            assert value not in shown and value.replace("\n", " ") not in shown
         assert "Judith Olvera Landeros" in seen["public_text"]["text"]  # a judge's name is public
         assert client.get(f"{url}/texts/{original['id']}").status_code == 404
     assert "[CURP]" in _ok(client.get(f"{MUNI}/rulings/{first['id']}"))["public_text"]["text"]
@@ -208,7 +209,8 @@ def test_the_whole_flow_over_http(client, session, fewer_rulings_to_publish) -> 
                       if selector["type"] == "TextQuoteSelector"]
             assert sorted(quotes) == sorted(exact for exact, _ in notes), seen
         version = _ok(client.get(assignment, headers=tokens[email]))["assignment"]["version"]
-        mine = dict(answers, outcome="upheld" if email == AUDITOR_A or ruling_id == second["id"] else "partially_upheld")
+        agrees = email == AUDITOR_A or ruling_id == second["id"]
+        mine = dict(answers, outcome="upheld" if agrees else "partially_upheld")
         _ok(client.put(f"{assignment}/answers", headers=tokens[email], json={"answers": mine, "version": version}))
         _ok(client.post(f"{assignment}/finish", headers=tokens[email], json={}))
     seen_by_b = _ok(client.get(f"{MUNI}/rulings/{first['id']}/annotations", headers=b))
