@@ -517,14 +517,52 @@ def _add_original(session: Session, actor: Actor, municipality: Municipality, ru
     session.flush()
     found_data = redaction.detect(cleaned, own_case_numbers=[ruling.case_number],
                                   judge_names=judge_names(session, ruling)) if detect else []
-    for found in found_data:
-        session.add(RedactionFinding(text_id=text.id, start=found.start, end=found.end, category=found.category,
-                                     detector=found.detector))
+    added = [RedactionFinding(text_id=text.id, start=found.start, end=found.end, category=found.category,
+                              detector=found.detector) for found in found_data]
+    session.add_all(added)
+    if latest is not None:
+        _carry_over(session, latest, text, added)
     ruling.state = RulingState.in_redaction
     ruling.version += 1
     ruling.updated_at = utcnow()
     session.flush()
     return text
+
+
+def _carry_over(session: Session, old: RulingText, new: RulingText, added: list[RedactionFinding]) -> None:
+    """Decisions taken on the previous original follow its text into the new one: each decided span is mapped
+    through the difference of the two texts (diff-match-patch) and, where the same characters are found there,
+    the finding at that place (the detector's, or a copy of a confirmed one it did not find) gets the same
+    decision, by the same person. A datum whose text changed is left to decide again."""
+    from diff_match_patch import diff_match_patch
+
+    decided = list(session.scalars(sa.select(RedactionFinding).where(
+        RedactionFinding.text_id == old.id, RedactionFinding.state != FindingState.pending)))
+    if not decided:
+        return
+    differ = diff_match_patch()
+    differ.Diff_Timeout = 1.0
+    diffs = differ.diff_main(old.text, new.text)
+    at_place = {(f.start, f.end, FindingCategory(f.category).value): f for f in added}
+    for finding in decided:
+        start = differ.diff_xIndex(diffs, finding.start)
+        end = start + (finding.end - finding.start)
+        if new.text[start:end] != old.text[finding.start:finding.end]:
+            continue
+        category = FindingCategory(finding.category).value
+        target = at_place.get((start, end, category))
+        if target is None:
+            if finding.state != FindingState.confirmed:
+                continue  # a dismissal of something the detector no longer finds: nothing to carry
+            target = RedactionFinding(text_id=new.id, start=start, end=end, category=category,
+                                      detector=finding.detector, created_by=finding.created_by)
+            session.add(target)
+            at_place[(start, end, category)] = target
+        target.state = finding.state
+        target.decided_by = finding.decided_by
+        target.decided_at = finding.decided_at
+        target.reason = finding.reason
+    session.flush()
 
 
 def add_original(session: Session, *, actor: Actor, municipality: Municipality, ruling_id: uuid.UUID, text: str,

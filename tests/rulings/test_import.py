@@ -128,3 +128,15 @@ def test_jsonl_batch(world: World) -> None:
         (5, "error", "judge_not_found"), (6, "error", "date_from_datetime_parsing")]
     assert report["lines"][3]["field"] == "judges.0.judge_id"
     assert report["lines"][4]["field"] == "ruled_on"
+
+
+def test_huge_and_empty_texts_are_refused(world: World) -> None:
+    ruling = world.import_ruling(text=None, case_number="00900-2025")
+    huge = ("Considerando que la prueba no acredita lo alegado. " * 42_000).encode()  # 2.1 million characters
+    error = assert_error_shape(_post(world, ruling["id"], huge, "text/plain"), 422, "ruling_text_too_large")
+    assert "2000000" in error["message"].replace(".", "").replace(",", "").replace("\u202f", "").replace(" ", "")
+    assert_error_shape(_post(world, ruling["id"], "\u200b\ufeff\n \n".encode(), "text/plain"), 422,
+                       "ruling_text_empty")
+    assert_error_shape(_post(world, ruling["id"], b'{"text": 5}', "application/json"), 422, "ruling_text_json")
+    assert_error_shape(_post(world, ruling["id"], b"\x00\x01binary", "text/plain"), 400, "ruling_text_binary")
+    assert world.client.get(f"{MUNI}/rulings/{ruling['id']}/texts", headers=world.reviewer).json() == []

@@ -100,6 +100,12 @@ def test_team_roles_follow_the_municipal_roles(world: World, session) -> None:
                                   headers=world.other_admin), 404, "audit_project_not_found")
     project = client.get(f"{MUNI}/audit-projects/{world.project_id}", headers=world.auditor).json()
     assert project["my_role"] == "auditor" and project["published_rulings"] == 0
+    # a person who loses the municipal role no longer acts in the team, though still listed in it
+    roles = client.put(f"{MUNI}/users/{world.ids['auditor_user']}/roles", headers=world.admin,
+                       json={"roles": ["volunteer"]})
+    assert roles.status_code == 200, roles.text
+    assert_error_shape(client.get(team_url, headers=world.auditor), 403, "audit_team_required")
+    assert client.get(f"{MUNI}/audit-projects/{world.project_id}", headers=world.auditor).json()["my_role"] is None
 
 
 @pytest.fixture
@@ -193,6 +199,13 @@ def test_import_redact_confirm_publish(world: World, session, published_versions
     same = client.post(f"{MUNI}/rulings/{rid}/texts", headers={**world.reviewer, "Content-Type": "text/plain"},
                        content=(text + "\nNotifíquese al señor Pedro Pablo Cedeño Vera.\n\n").encode())
     assert same.status_code == 200 and same.json()["id"] == upload.json()["id"]
+    # the decisions on the first original follow its text: only the new datum is pending
+    carried = _findings(world, rid)
+    pending = [f for f in carried if f["state"] == "pending"]
+    assert pending and all(f["start"] >= len(text) for f in pending)
+    assert {"dni", "ruc", "email", "phone", "address", "case_number", "person_name"} <= {
+        f["category"] for f in carried if f["state"] == "confirmed"}
+    assert all(f["decided_by"] for f in carried if f["state"] == "confirmed")
     _decide_all(world, rid)
     second = client.post(f"{MUNI}/rulings/{rid}/public-version", headers=world.reviewer)
     assert second.status_code == 201 and second.json()["public_text"]["number"] == 2
