@@ -245,3 +245,22 @@ def test_answers_match_the_api_document(client, session, audit) -> None:
         for headers in ({}, bearer(token_for(session, AUDITOR))):
             problems += check_answer(spec, prefix + path, "get", client.get(url, headers=headers))
     assert not problems, "\n".join(problems)
+
+
+def test_the_minimum_is_a_setting(client, session, audit, backend, monkeypatch) -> None:
+    from server.config import Settings, configure_settings, get_settings
+
+    monkeypatch.setenv("VIGIA_NOTEBOOK_MIN_RULINGS", "4")
+    assert Settings().vigia_notebook_min_rulings == 4
+    assert get_settings().vigia_notebook_min_rulings == 10  # the default
+    for month in range(1, 7):
+        audit.add_ruling(ruled_on=date(2025, month, 10), filed_on=date(2025, 1, 1))
+    notebook = _publish(client, session, _compute(client, session, audit).json())
+    assert client.get(f"{BASE}/notebooks/{notebook['id']}").json()["withheld"] is True
+    previous = get_settings()
+    configure_settings(previous.model_copy(update={"vigia_notebook_min_rulings": 6}))
+    try:
+        public = client.get(f"{BASE}/notebooks/{notebook['id']}").json()
+    finally:
+        configure_settings(previous)
+    assert public["withheld"] is False and public["min_rulings"] == 6 and public["figures"]["n_rulings"] == 6

@@ -189,7 +189,7 @@ def _annotation_records(client, base: str, admin: dict, ids: dict, code: str) ->
     made["scheme"], made["scheme_version"] = scheme["id"], scheme["versions"][0]["id"]
     court = ids.get("court") or _ok(client.post(f"{base}/courts", headers=admin, json={
         "name": f"Juzgado de tenencia {code}", "level": "first_instance", "speciality": "civil"}), "court")["id"]
-    project = ids.get("project") or _ok(client.post(f"{base}/audit-projects", headers=admin, json={
+    project = ids.get("audit_project") or ids.get("project") or _ok(client.post(f"{base}/audit-projects", headers=admin, json={
         "name": f"Auditoría de tenencia {code}", "period_starts_on": "2025-01-01", "period_ends_on": "2025-12-31"}),
         "project")["id"]
     made["court"], made["project"] = court, project
@@ -361,7 +361,8 @@ BODY_IDS = [
 BULK = {"bulk_transition.ids"}
 # Routes that check the caller's permission (or project team) before the ids of the body: a caller without it is
 # refused with 403 before any lookup, which reveals nothing either.
-ROLE_GATED = {"create_ruling.court_id", "create_ruling.judges", "assign_judge.court_id", "add_finding.text_id"}
+ROLE_GATED = {"create_ruling.court_id", "create_ruling.judges", "assign_judge.court_id", "add_finding.text_id",
+              "compute_notebook.judge_id", "respond_survey.version_id", "respond_survey.court_id"}
 FILTERS = {"list_complaints.work_id"}
 EMPTY_LISTS = {"list_notebooks.project_id"}  # a plain list filtered by another municipality's id: empty
 
