@@ -23,6 +23,7 @@ from starlette.routing import Mount, Route
 from server import __version__, db, i18n, jobs, pwa
 from server.api import RequestValidationError, openapi_document
 from server.assembly import assemble
+from server.annotations import routes as annotation_routes
 from server.audit import routes as audit_routes
 from server.auth import routes as auth_routes
 from server.committees import routes as committee_routes
@@ -36,6 +37,7 @@ from server.inspections import routes as inspection_routes
 from server.logs import setup_logging
 from server.media import routes as media_routes
 from server.municipalities import routes as municipality_routes
+from server.notebooks import routes as notebook_routes
 from server.observatories import routes as observatory_routes
 from server.open311 import routes as open311_routes
 from server.rulings import routes as ruling_routes
@@ -57,7 +59,9 @@ API_ROUTES = [
     *committee_routes.routes,
     *inspection_routes.routes,
     *observatory_routes.routes,
+    *notebook_routes.routes,
     *ruling_routes.routes,
+    *annotation_routes.routes,
     *sync_routes.routes,
 ]
 

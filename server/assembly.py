@@ -22,6 +22,7 @@ def assemble() -> None:
         if _assembled:
             return
         from server import api
+        from server.annotations import service as annotations
         from server.auth import anonymous, me
         from server.auth.actor import refuse_anonymous_device, require_user
         from server.auth.http import resolve_actor
@@ -33,7 +34,9 @@ def assemble() -> None:
         from server.inspections import changes as inspection_changes
         from server.media import owners
         from server.municipalities import service as municipalities
+        from server.notebooks import changes as notebook_changes
         from server.observatories import service as observatories
+        from server.rulings import service as rulings
         from server.sync import capture
         from server.works import changes as work_changes
         from server.works import service as works
@@ -41,10 +44,11 @@ def assemble() -> None:
         api.on_caller(api.Caller(resolve=resolve_actor, require=require_user,  # who calls each endpoint
                                  refuse_anonymous_device=refuse_anonymous_device))
         capture.register(*work_changes.PULLABLE, *inspection_changes.PULLABLE, *committee_changes.PULLABLE,
-                         *complaint_changes.PULLABLE)
+                         *complaint_changes.PULLABLE, *notebook_changes.PULLABLE)
         municipalities.on_zones_changed(works.zones_changed)  # zone imports re-link works, refresh their cards
         me.on_memberships("committees", committees.memberships_of)  # /auth/me lists them
         me.on_memberships("observatories", observatories.memberships_of)
         owners.on_decided_elsewhere(moderation.photo_complaints)  # a complaint's photo is moderated with it
         anonymous.on_forget(complaints.forget_reporters)  # a pruned anonymous phone's complaints stay, unlinked
+        rulings.on_public_version(annotations.reanchor_on_public_version)  # annotations follow a new public text
         _assembled = True

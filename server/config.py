@@ -69,6 +69,9 @@ class Settings(BaseSettings):
     # The field app (server/pwa.py): where its build is (default: pwa/dist in a checkout, server/pwa_dist when
     # installed), and a map tile URL template whose origin the app's Content-Security-Policy then allows.
     vigia_pwa_dir: Path | None = None
+    # Judges' notebooks (docs/notebooks.md): a notebook shows its figures to the public only when it covers at
+    # least this many adjudicated rulings; below it the public reads that it is withheld, and why.
+    vigia_notebook_min_rulings: int = Field(10, ge=1)
     vigia_map_tile_url: str | None = None
 
     @field_validator("allowed_hosts", "cors_origins", mode="before")

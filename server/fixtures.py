@@ -1,5 +1,6 @@
-"""`vigia load-fixtures`: the demo municipality, its zones, holidays, one account per role and a register of
-public works with their progress histories. Dates follow the day of loading (server/demo_calendar.py).
+"""`vigia load-fixtures`: the demo municipality, its zones, holidays, one account per role, a register of
+public works with their progress histories, and the judicial-ruling audit (server/rulings/fixtures.py, whose dates
+are fixed in 2024–2025). The other dates follow the day of loading (server/demo_calendar.py).
 
 Idempotent: every record is matched by its natural key (municipality code, zone code, day, email, work number,
 observation), so loading twice changes nothing.
@@ -134,6 +135,14 @@ def load(session: Session, path: Path = DEFAULT_PATH) -> dict[str, Counter[str]]
     from server.inspections import fixtures as inspection_fixtures
 
     inspection_fixtures.load(session, path, report, calendar)
+    from server.annotations import fixtures as annotation_fixtures
+    from server.notebooks import fixtures as notebook_fixtures
+    from server.rulings import fixtures as ruling_fixtures
+
+    # the judicial-ruling audit, in the modules' dependency order: rulings ← annotations ← notebooks
+    ruling_fixtures.load(session, path, report, calendar)
+    annotation_fixtures.load(session, path, report, calendar)
+    notebook_fixtures.load(session, path, report, calendar)
     return report
 
 

@@ -1,5 +1,12 @@
 """Every domain's tables, imported so that SQLModel.metadata (and so Alembic) knows them all."""
 
+from server.annotations.models import (
+    Annotation,
+    AnnotationAssignment,
+    AnnotationScheme,
+    AnnotationSchemeVersion,
+    DocumentAnswer,
+)
 from server.audit.models import AuditEntry, AuditHead
 from server.auth.models import AccessToken, Device, RoleGrant, User
 from server.committees.models import (
@@ -37,6 +44,14 @@ from server.observatories.models import (
     ObservatoryMember,
     ObservatoryWork,
 )
+from server.notebooks.models import (
+    Notebook,
+    NotebookReply,
+    ReplyInvitation,
+    Survey,
+    SurveyResponse,
+    SurveyVersion,
+)
 from server.open311.models import Submission
 from server.rulings.models import (
     AuditProject,
@@ -66,4 +81,5 @@ __all__ = [
     "RateLimit",
     "AuditProject", "AuditTeamMember", "Court", "Judge", "JudgeAssignment", "RedactionFinding", "Ruling",
     "RulingJudge", "RulingText",
+    "Annotation", "AnnotationAssignment", "AnnotationScheme", "AnnotationSchemeVersion", "DocumentAnswer",
 ]

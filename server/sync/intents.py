@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict
 from pydantic import Field as PField
 from sqlalchemy.orm import Session
 
+from server.annotations.w3c import AnnotationIn
 from server.auth.actor import Actor, refuse_anonymous_device, require_user
 from server.complaints.models import ComplaintCreate, InformationCreate, SupportCreate
 from server.complaints.workflow import State
@@ -22,6 +23,7 @@ from server.errors import Invalid
 from server.i18n import N_
 from server.inspections.models import VisitCreate
 from server.municipalities.models import Municipality
+from server.notebooks.models import SurveyResponseCreate
 from server.sync import attachments
 from server.sync.attachments import AttachmentIn
 
@@ -172,6 +174,59 @@ def visit_submit(session: Session, ctx: Context, data: SyncVisitSubmit) -> Outco
                                                 session, visit, language=ctx.language)]})
 
 
+def survey_respond(session: Session, ctx: Context, data: SurveyResponseCreate) -> Outcome:
+    from server.notebooks import surveys
+
+    response, _created = surveys.respond(session, actor=ctx.actor, municipality=ctx.municipality, data=data)
+    return Outcome("survey_response", response.id)
+
+
+class SyncAnnotationSave(AnnotationIn):
+    """An annotation made or changed offline (short form, as `POST …/annotation-assignments/{id}/annotations`)."""
+
+    assignment_id: uuid.UUID
+    id: uuid.UUID = PField(description="the annotation's id, made by the app: saving it again updates it")
+    base_version: int | None = PField(None, ge=1, description="the version the app last saw (to change one)")
+    version: None = PField(None, exclude=True, description="use base_version")
+
+
+class SyncAnnotationDelete(Strict):
+    annotation_id: uuid.UUID
+    base_version: int | None = PField(None, ge=1)
+
+
+class SyncAssignmentFinish(Strict):
+    assignment_id: uuid.UUID
+    base_version: int | None = PField(None, ge=1, description="the assignment's version the app last saw")
+
+
+def annotation_save(session: Session, ctx: Context, data: SyncAnnotationSave) -> Outcome:
+    from server.annotations import service as annotations
+
+    values = data.model_dump(exclude={"assignment_id", "base_version", "version"}) | {"version": data.base_version}
+    row, created = annotations.save_annotation(session, actor=ctx.actor, municipality=ctx.municipality,
+                                               assignment_id=data.assignment_id,
+                                               data=AnnotationIn.model_validate(values))
+    return Outcome("annotation", row.id, data={"version": row.version, "created": created, "start": row.start,
+                                               "end": row.end, "text_id": str(row.text_id)})
+
+
+def annotation_delete(session: Session, ctx: Context, data: SyncAnnotationDelete) -> Outcome:
+    from server.annotations import service as annotations
+
+    row = annotations.delete_annotation(session, actor=ctx.actor, municipality=ctx.municipality,
+                                        annotation_id=data.annotation_id, version=data.base_version)
+    return Outcome("annotation", row.id, data={"version": row.version, "deleted": True})
+
+
+def assignment_finish(session: Session, ctx: Context, data: SyncAssignmentFinish) -> Outcome:
+    from server.annotations import service as annotations
+
+    row = annotations.finish(session, actor=ctx.actor, municipality=ctx.municipality,
+                             assignment_id=data.assignment_id, version=data.base_version)
+    return Outcome("annotation_assignment", row.id, data={"state": "done", "version": row.version})
+
+
 @dataclass(frozen=True)
 class Intent:
     schema: type[BaseModel]
@@ -186,6 +241,10 @@ INTENTS: dict[str, Intent] = {
     "complaint.support": Intent(SyncComplaintRef, complaint_support),
     "complaint.withdraw": Intent(SyncComplaintWithdraw, complaint_withdraw),
     "visit.submit": Intent(SyncVisitSubmit, visit_submit),
+    "survey.respond": Intent(SurveyResponseCreate, survey_respond),
+    "annotation.save": Intent(SyncAnnotationSave, annotation_save),
+    "annotation.delete": Intent(SyncAnnotationDelete, annotation_delete),
+    "assignment.finish": Intent(SyncAssignmentFinish, assignment_finish),
 }
 
 

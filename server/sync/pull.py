@@ -39,9 +39,11 @@ class PullQuery(BaseModel):
 
 
 class PullItem(BaseModel):
-    type: str = PField(description="work, form_version, committee, meeting, visit or complaint")
+    type: str = PField(description="work, form_version, committee, meeting, visit, complaint or "
+                      "survey_version")
     id: uuid.UUID
-    scope: str = PField(description="works:<code>, forms:<code>, committee:<id>, committees:<code> or mine")
+    scope: str = PField(description="works:<code>, forms:<code>, surveys:<code>, committee:<id>, "
+                       "committees:<code> or mine")
     op: str = PField(description="upsert (data is the record now) or delete (drop it)")
     data: dict[str, Any] | None = None
 
@@ -73,6 +75,7 @@ def scopes_for(session: Session, actor: Actor) -> set[Scope]:
     for municipality_id in municipality_ids:
         scopes.add(Scope(ScopeKind.works, municipality_id))
         scopes.add(Scope(ScopeKind.forms, municipality_id))
+        scopes.add(Scope(ScopeKind.surveys, municipality_id))
         if can(actor, "committees.manage", municipality_id):
             scopes.add(Scope("A", municipality_id))
             all_committees.add(municipality_id)
@@ -117,7 +120,8 @@ class _Names:
             return "mine"
         if scope.kind == ScopeKind.committee:
             return f"committee:{scope.id}"
-        prefix = {ScopeKind.works: "works", ScopeKind.forms: "forms", "A": "committees"}[scope.kind]
+        prefix = {ScopeKind.works: "works", ScopeKind.forms: "forms", ScopeKind.surveys: "surveys",
+                  "A": "committees"}[scope.kind]
         return f"{prefix}:{self.municipality(scope.id).code}"
 
 
@@ -135,6 +139,13 @@ def _form_version(session: Session, actor: Actor, municipality: Municipality, en
     from server.inspections import forms
 
     return forms.published_version(session, municipality=municipality, version_id=entity_id)
+
+
+def _survey_version(session: Session, actor: Actor, municipality: Municipality, entity_id: uuid.UUID,
+                    language: str):
+    from server.notebooks import surveys
+
+    return surveys.published_version(session, municipality=municipality, version_id=entity_id)
 
 
 def _committee(session: Session, actor: Actor, municipality: Municipality, entity_id: uuid.UUID, language: str):
@@ -180,7 +191,7 @@ def _complaint(session: Session, actor: Actor, municipality: Municipality, entit
 
 LOADERS: dict[str, Callable[..., dict[str, Any] | None]] = {
     "work": _work, "form_version": _form_version, "committee": _committee, "meeting": _meeting,
-    "visit": _visit, "complaint": _complaint,
+    "visit": _visit, "complaint": _complaint, "survey_version": _survey_version,
 }
 
 

@@ -53,6 +53,8 @@ PARAMETER_TARGETS = {
     "indicator_id": "indicator", "user_id": "user", "device_id": "device", "service_request_id": "complaint",
     "court_id": "court", "judge_id": "judge", "project_id": "audit_project", "ruling_id": "ruling",
     "text_id": "ruling_text",
+    "notebook_id": "notebook", "survey_id": "survey",
+    "scheme_id": "scheme", "assignment_id": "assignment", "annotation_id": "annotation",
 }
 SCOPED_TARGETS = {
     ("/committees/", "member_id"): "committee_member",
@@ -165,10 +167,50 @@ def _records(client, session, code: str) -> dict[str, str]:
     ids["ruling"], ids["ruling_text"] = ruling["id"], ruling["original"]["id"]
     ids["redaction_finding"] = _ok(client.get(f"{base}/rulings/{ids['ruling']}/findings", headers=admin),
                                    "findings")[0]["id"]
+    # Notebooks and surveys (server/notebooks): an (empty) notebook computed by the administrator, and a survey.
+    ids["notebook"] = _ok(client.post(f"{base}/audit-projects/{ids['audit_project']}/notebooks", headers=admin,
+                                      json={"judge_id": ids["judge"]}), "notebook")["id"]
+    ids["survey"] = _ok(client.post(f"{base}/surveys", headers=admin, json={
+        "key": f"tenencia-{code}", "title": f"Encuesta de tenencia {code}", "audience": "judges"}), "survey")["id"]
+    ids["survey_version"] = _ok(client.post(f"{base}/surveys/{ids['survey']}/versions/1/publish", headers=admin),
+                                "survey version")["id"]
     ids["user"] = _ok(client.get("/api/v1/auth/me", headers=admin), "me")["id"]
     ids["device"] = next(d["id"] for d in _ok(client.get("/api/v1/auth/devices", headers=admin), "devices")
                          if d["name"] == "tenencia")
+    ids.update(_annotation_records(client, base, admin, ids, code))
     return ids
+
+
+def _annotation_records(client, base: str, admin: dict, ids: dict, code: str) -> dict[str, str]:
+    """The seed scheme, an audit project with the admin in its team, a published ruling, an assignment of it to
+    the admin and one annotation (server/annotations)."""
+    made: dict[str, str] = {}
+    scheme = _ok(client.post(f"{base}/annotation-schemes/seed", headers=admin), "scheme")
+    made["scheme"], made["scheme_version"] = scheme["id"], scheme["versions"][0]["id"]
+    court = ids.get("court") or _ok(client.post(f"{base}/courts", headers=admin, json={
+        "name": f"Juzgado de tenencia {code}", "level": "first_instance", "speciality": "civil"}), "court")["id"]
+    project = ids.get("audit_project") or ids.get("project") or _ok(client.post(f"{base}/audit-projects", headers=admin, json={
+        "name": f"Auditoría de tenencia {code}", "period_starts_on": "2025-01-01", "period_ends_on": "2025-12-31"}),
+        "project")["id"]
+    made["court"], made["project"] = court, project
+    _ok(client.put(f"{base}/audit-projects/{project}/team/{ids['user']}", headers=admin,
+                   json={"role": "coordinator"}), "team")
+    ruling = _ok(client.post(f"{base}/audit-projects/{project}/rulings", headers=admin, json={
+        "court_id": court, "case_number": f"00{code}-2025-ANOT", "kind": "sentencia", "matter": "civil",
+        "ruled_on": "2025-03-03", "text": "se declara fundada la demanda por las razones expuestas en la audiencia."}),
+        "ruling")
+    made["ruling"] = ruling["id"]
+    for finding in _ok(client.get(f"{base}/rulings/{ruling['id']}/findings", headers=admin), "findings"):
+        _ok(client.post(f"{base}/rulings/{ruling['id']}/findings/{finding['id']}/decision", headers=admin,
+                        json={"state": "dismissed", "version": finding.get("version", 1)}), "decision")
+    _ok(client.post(f"{base}/rulings/{ruling['id']}/public-version", headers=admin), "public version")
+    made["assignment"] = _ok(client.post(f"{base}/audit-projects/{project}/assignments", headers=admin, json={
+        "ruling_id": ruling["id"], "scheme_version_id": made["scheme_version"], "annotator_ids": [ids["user"]]}),
+        "assignment")[0]["id"]
+    annotation = _ok(client.post(f"{base}/annotation-assignments/{made['assignment']}/annotations", headers=admin,
+                                 json={"start": 0, "end": 19, "label": "apparent_reasoning"}), "annotation")
+    made["annotation"] = annotation["id"].removeprefix("urn:uuid:")
+    return made
 
 
 
@@ -223,10 +265,30 @@ BODIES = {
     "upload_text": {"text": "Texto nuevo de la sentencia."},
     "add_finding": {"text_id": "{own_ruling_text}", "start": 0, "end": 5, "category": "dni"},
     "decide_finding": {"state": "confirmed", "version": 1},
+    "compute_notebook": {"judge_id": "{own_judge}"},
+    "review_notebook": {"version": 1},
+    "publish_notebook": {"version": 1},
+    "withdraw_notebook": {"version": 1, "reason": "Prueba de tenencia"},
+    "invite_reply": {"days": 5},
+    "post_reply": {"secret": "vgr_" + "x" * 40, "signed_as": "Juez de tenencia", "text": "Respuesta de tenencia."},
+    "add_survey_version": {"items": [{"code": "a", "text": {"es": "Afirmación"}}]},
+    "edit_survey_version": {"items": [{"code": "a", "text": {"es": "Afirmación"}}]},
+    "add_scheme_version": {"definition": {"labels": [{"code": "x", "name": {"es": "X"}, "definition": {"es": "X"}}]}},
+    "edit_scheme_version": {"definition": {"labels": [{"code": "x", "name": {"es": "X"}, "definition": {"es": "X"}}]}},
+    "create_assignments": {"ruling_id": "{own_ruling}", "scheme_version_id": "{own_scheme_version}",
+                           "annotator_ids": ["{own_user}"]},
+    "save_annotation": {"start": 0, "end": 2, "label": "apparent_reasoning"},
+    "update_annotation": {"start": 0, "end": 2, "label": "apparent_reasoning", "version": 1},
+    "set_answers": {"answers": {}, "version": 1},
+    "finish_assignment": {},
+    "start_adjudication": {"scheme_version_id": "{own_scheme_version}"},
+    "decide": {"scheme_version_id": "{own_scheme_version}", "version": 1},
 }
 QUERIES = {  # query strings a route needs to reach the lookup
     "committee_report": f"?since={ago(365)}&until={ago(0)}",
     "committee_report_html": f"?since={ago(365)}&until={ago(0)}",
+    "agreement": "?scheme_version_id=01a24f00-0000-7000-8000-0000000000a1",
+    "get_adjudication": "?scheme_version_id=01a24f00-0000-7000-8000-0000000000a1",
 }
 
 # Ids that travel in a body or a query string: (name, method, path under the caller's municipality, body). A bulk
@@ -270,14 +332,39 @@ BODY_IDS = [
      {"court_id": "{court}", "role": "titular", "starts_on": "2025-01-01"}),
     ("add_finding.text_id", "POST", "/rulings/{own_ruling}/findings",
      {"text_id": "{ruling_text}", "start": 0, "end": 5, "category": "dni"}),
+    ("create_assignments.ruling_id", "POST", "/audit-projects/{own_project}/assignments", {
+        "ruling_id": "{ruling}", "scheme_version_id": "{own_scheme_version}", "annotator_ids": ["{own_user}"]}),
+    ("create_assignments.scheme_version_id", "POST", "/audit-projects/{own_project}/assignments", {
+        "ruling_id": "{own_ruling}", "scheme_version_id": "{scheme_version}", "annotator_ids": ["{own_user}"]}),
+    ("create_assignments.annotator_ids", "POST", "/audit-projects/{own_project}/assignments", {
+        "ruling_id": "{own_ruling}", "scheme_version_id": "{own_scheme_version}", "annotator_ids": ["{user}"]}),
+    ("start_adjudication.scheme_version_id", "POST", "/rulings/{own_ruling}/adjudication",
+     {"scheme_version_id": "{scheme_version}"}),
+    ("decide.scheme_version_id", "POST", "/rulings/{own_ruling}/adjudication/decisions",
+     {"scheme_version_id": "{scheme_version}", "version": 1}),
+    ("agreement.scheme_version_id", "GET", "/audit-projects/{own_project}/agreement?scheme_version_id="
+     "{scheme_version}", None),
+    ("get_adjudication.scheme_version_id", "GET", "/rulings/{own_ruling}/adjudication?scheme_version_id="
+     "{scheme_version}", None),
     ("list_complaints.work_id", "GET", "/complaints?work_id={work}", None),
+    ("compute_notebook.judge_id", "POST", "/audit-projects/{own_audit_project}/notebooks", {"judge_id": "{judge}"}),
+    ("respond_survey.version_id", "POST", "/survey-responses", {
+        "id": "01a24f00-0000-7000-8000-00000000beef", "version_id": "{survey_version}", "court_id": "{own_court}",
+        "collected_on": "2025-05-14", "answers": {}}),
+    ("respond_survey.court_id", "POST", "/survey-responses", {
+        "id": "01a24f00-0000-7000-8000-00000000bee2", "version_id": "{own_survey_version}", "court_id": "{court}",
+        "collected_on": "2025-05-14", "answers": {}}),
+    ("survey_results.court_id", "GET", "/survey-results?court_id={court}", None),
+    ("list_notebooks.project_id", "GET", "/notebooks?project_id={audit_project}", None),
 ]
 
 BULK = {"bulk_transition.ids"}
 # Routes that check the caller's permission (or project team) before the ids of the body: a caller without it is
 # refused with 403 before any lookup, which reveals nothing either.
-ROLE_GATED = {"create_ruling.court_id", "create_ruling.judges", "assign_judge.court_id", "add_finding.text_id"}
+ROLE_GATED = {"create_ruling.court_id", "create_ruling.judges", "assign_judge.court_id", "add_finding.text_id",
+              "compute_notebook.judge_id", "respond_survey.version_id", "respond_survey.court_id"}
 FILTERS = {"list_complaints.work_id"}
+EMPTY_LISTS = {"list_notebooks.project_id"}  # a plain list filtered by another municipality's id: empty
 
 
 def _fill(value, names: dict):
@@ -379,6 +466,10 @@ def test_another_municipalitys_ids_are_not_found(app, client, session, caller: s
         if label in BULK:
             results = response.json() if response.status_code == 200 else None
             if not (results and all(not r["ok"] and r["error"]["code"] == "complaint_not_found" for r in results)):
+                problems.append(f"{label}: answered {response.status_code}: {response.text[:300]}")
+            continue
+        if label in EMPTY_LISTS:
+            if not (response.status_code == 200 and response.json() == []):
                 problems.append(f"{label}: answered {response.status_code}: {response.text[:300]}")
             continue
         if label in FILTERS:
