@@ -23,6 +23,7 @@ class ScopeKind:
     forms = "F"  # a municipality's published inspection checklists (scope_id = municipality)
     committee = "C"  # one committee's records (scope_id = committee)
     reporter = "R"  # one person's own complaints (scope_id = user)
+    annotator = "N"  # one person's own annotation assignments (scope_id = user)
 
 
 Scope = tuple[uuid.UUID, "uuid.UUID | None"]  # (municipality, scope id); no scope id: nobody pulls the record
