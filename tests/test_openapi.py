@@ -56,7 +56,9 @@ def demo_ids(client: TestClient, headers: dict[str, str]) -> dict[str, str]:
     photo = client.post(f"{base}/photos", content=synthetic_photo(7), headers={"Content-Type": "image/jpeg",
                                                                                 **headers})
     assert photo.status_code in (200, 201), photo.text
+    rulings = _rulings_ids(client, base, headers)
     return {
+        **rulings,
         "code": DEMO,
         "work_id": first("/works"),
         "committee_id": first("/committees"),
@@ -71,6 +73,28 @@ def demo_ids(client: TestClient, headers: dict[str, str]) -> dict[str, str]:
         "service_code": "obra-calidad",
         "token": "10005-2026-000001.0.sin-firma",  # a follow-up link (a made-up one answers its 404)
     }
+
+
+def _rulings_ids(client: TestClient, base: str, headers: dict[str, str]) -> dict[str, str]:
+    """A court, a judge, an audit project and a ruling with its original text and findings, made by the admin
+    (who coordinates the project): the ids of the rulings routes (docs/rulings.md)."""
+
+    def made(response) -> dict:
+        assert response.status_code == 201, response.text
+        return response.json()
+
+    court = made(client.post(f"{base}/courts", headers=headers, json={
+        "name": "Juzgado del documento de la API", "level": "first_instance", "speciality": "civil"}))
+    judge = made(client.post(f"{base}/judges", headers=headers, json={"full_name": "Jueza del Documento"}))
+    project = made(client.post(f"{base}/audit-projects", headers=headers, json={
+        "name": "Auditoría del documento de la API", "period_starts_on": "2025-01-01",
+        "period_ends_on": "2025-12-31"}))
+    ruling = made(client.post(f"{base}/audit-projects/{project['id']}/rulings", headers=headers, json={
+        "court_id": court["id"], "case_number": "DOC-1-2025", "kind": "sentencia", "matter": "civil",
+        "ruled_on": "2025-03-01", "judges": [{"judge_id": judge["id"]}],
+        "text": "SENTENCIA. La demandante Ana Torres Inga, con DNI N° 45678912, pide alimentos."}))
+    return {"court_id": court["id"], "judge_id": judge["id"], "project_id": project["id"],
+            "ruling_id": ruling["id"], "text_id": ruling["original"]["id"]}
 
 
 def validator(spec: dict[str, Any], schema: dict[str, Any]) -> Draft202012Validator:

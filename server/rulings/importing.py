@@ -38,9 +38,18 @@ MAX_BATCH_LINES = 5_000
 
 
 def text_from_upload(content_type: str, data: bytes) -> tuple[str, TextSource]:
-    """The text of an uploaded file: text/plain in UTF-8 (or Latin-1 when it is not UTF-8), or a PDF's text layer."""
+    """The text of an upload: text/plain in UTF-8 (or Latin-1 when it is not UTF-8), a PDF's text layer, or JSON
+    {"text": "..."}."""
     if content_type == "application/pdf":
         return pdf_text(data), TextSource.pdf
+    if content_type == "application/json":  # {"text": "..."}
+        try:
+            value = json.loads(data.decode("utf-8-sig"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise BadRequest("invalid_json") from exc
+        if not isinstance(value, dict) or not isinstance(value.get("text"), str) or set(value) != {"text"}:
+            raise Invalid.for_field("text", "ruling_text_json")
+        return value["text"], TextSource.text
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -93,8 +102,9 @@ def _rows_csv(data: bytes) -> list[tuple[int, Any]]:
     if not reader.fieldnames or "case_number" not in reader.fieldnames:
         raise Invalid("rulings_csv_header")
     rows = []
+    ended = reader.line_num
     for row in reader:
-        line = reader.line_num  # the line where the record ends (a text may span lines)
+        line, ended = ended + 1, reader.line_num  # the line where the record starts (a text may span lines)
         if None in row:
             rows.append((line, Invalid("rulings_csv_extra_fields")))
             continue
@@ -118,6 +128,18 @@ def _rows_jsonl(data: bytes) -> list[tuple[int, Any]]:
             continue
         rows.append((number, value if isinstance(value, dict) else Invalid("rulings_jsonl_line_invalid")))
     return rows
+
+
+def _rows_json(data: bytes) -> list[tuple[int, Any]]:
+    """A JSON array of rulings: each item is reported by its position (1, 2, ...)."""
+    try:
+        value = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BadRequest("invalid_json") from exc
+    if not isinstance(value, list):
+        raise Invalid("rulings_json_not_array")
+    return [(number, item if isinstance(item, dict) else Invalid("rulings_jsonl_line_invalid"))
+            for number, item in enumerate(value, start=1)]
 
 
 def _resolve_names(session: Session, municipality: Municipality, row: dict[str, Any]) -> dict[str, Any]:
@@ -173,10 +195,15 @@ def import_batch(session: Session, *, actor: Actor, municipality: Municipality, 
     duplicate; with another text, a new original version of it."""
     project: AuditProject = service.get_project(session, municipality, project_id)
     service.require_team(session, project, actor, *service.IMPORTERS)
-    rows = _rows_csv(data) if content_type == "text/csv" else _rows_jsonl(data)
+    if content_type == "text/csv":
+        rows = _rows_csv(data)
+    elif content_type == "application/json":
+        rows = _rows_json(data)
+    else:
+        rows = _rows_jsonl(data)
     if len(rows) > MAX_BATCH_LINES:
         raise Invalid("import_too_many_lines", lines=len(rows), limit=MAX_BATCH_LINES)
-    source = TextSource.csv if content_type == "text/csv" else TextSource.jsonl
+    source = {"text/csv": TextSource.csv, "application/json": TextSource.text}.get(content_type, TextSource.jsonl)
     lines: list[ImportLine] = []
     for number, row in rows:
         try:

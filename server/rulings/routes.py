@@ -49,7 +49,7 @@ TAG = "rulings"
 MUNI = "/municipalities/{code}"
 PROJECT = MUNI + "/audit-projects/{project_id:uuid}"
 RULING = MUNI + "/rulings/{ruling_id:uuid}"
-TEXT_TYPES = ("text/plain", "application/pdf")
+TEXT_TYPES = ("text/plain", "application/pdf", "application/json")
 
 
 def _text_view(text: RulingText, *, with_text: bool) -> TextView:
@@ -103,7 +103,8 @@ def list_courts(call: Call) -> list[CourtPublic]:
         return [CourtPublic.model_validate(court) for court in service.list_courts(session, municipality)]
 
 
-@endpoint("GET", MUNI + "/courts/{court_id:uuid}", summary="One court", tag=TAG, response=CourtPublic, errors=(404, 422))
+@endpoint("GET", MUNI + "/courts/{court_id:uuid}", summary="One court", tag=TAG, response=CourtPublic,
+          errors=(404, 422))
 def get_court(call: Call) -> CourtPublic:
     with session_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
@@ -313,14 +314,15 @@ def create_ruling(call: Call) -> Any:
 
 
 @endpoint("POST", PROJECT + "/rulings/import", summary="Import rulings in batch: CSV or JSONL, a report per line",
-          tag=TAG, raw_body=("text/csv", "application/jsonl", "application/x-ndjson"), response=ImportReport,
+          tag=TAG, raw_body=("text/csv", "application/jsonl", "application/x-ndjson", "application/json"),
+          response=ImportReport,
           auth=True, errors=(400, 403, 404, 413, 415, 422))
 def import_rulings(call: Call) -> ImportReport:
     """Each line: accepted, duplicate (same ruling, same text), new_version (same ruling, another text) or error
     (with its line number, field and message). Accepted lines are kept even if others fail. CSV columns:
     case_number, court (name) or court_id, kind, matter, outcome, filed_on, heard_on, ruled_on, judges
     ("name or id[:role]; ..."), parties ("role[:kind]; ..."), text. JSONL: one ruling per line as in the JSON
-    import."""
+    import; JSON: an array of them (reported by position)."""
     with session_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         return importing.import_batch(session, actor=call.actor, municipality=municipality,
@@ -338,7 +340,8 @@ def update_ruling(call: Call) -> RulingView:
         return ruling_view(session, ruling, is_team=True)
 
 
-@endpoint("POST", RULING + "/texts", summary="Upload the ruling's original text: plain text or PDF", tag=TAG,
+@endpoint("POST", RULING + "/texts", summary="Upload the ruling's original text: plain text, PDF or JSON {text}",
+          tag=TAG,
           raw_body=TEXT_TYPES, response=TextView, status=201, auth=True, errors=(400, 403, 404, 413, 415, 422),
           responses={200: "The same canonical text as the latest original: not a new version"})
 def upload_text(call: Call) -> Any:

@@ -51,14 +51,16 @@ PARAMETER_TARGETS = {
     "training_id": "training", "meeting_id": "meeting", "agreement_id": "agreement", "template_id": "form",
     "visit_id": "visit", "observatory_id": "observatory", "accreditation_id": "accreditation",
     "indicator_id": "indicator", "user_id": "user", "device_id": "device", "service_request_id": "complaint",
-    "scheme_id": "scheme", "project_id": "project", "ruling_id": "ruling", "assignment_id": "assignment",
-    "annotation_id": "annotation", "court_id": "court",
+    "court_id": "court", "judge_id": "judge", "project_id": "audit_project", "ruling_id": "ruling",
+    "text_id": "ruling_text",
+    "scheme_id": "scheme", "assignment_id": "assignment", "annotation_id": "annotation",
 }
 SCOPED_TARGETS = {
     ("/committees/", "member_id"): "committee_member",
     ("/observatories/", "member_id"): "observatory_member",
     ("/visits/", "finding_id"): "visit_finding",
     ("/observatories/", "finding_id"): "observatory_finding",
+    ("/rulings/", "finding_id"): "redaction_finding",
 }
 
 
@@ -149,6 +151,21 @@ def _records(client, session, code: str) -> dict[str, str]:
     ids["observatory_finding"] = _ok(client.post(f"{observatory}/findings", headers=staff, json={
         "title": f"Hallazgo de tenencia {code}", "text": f"Texto del hallazgo de tenencia {code}."}),
         "observatory finding")["id"]
+    # rulings (docs/rulings.md): made by the municipality's admin, who coordinates the project they create
+    ids["court"] = _ok(client.post(f"{base}/courts", headers=admin, json={
+        "name": f"Juzgado de tenencia {code}", "level": "first_instance", "speciality": "civil"}), "court")["id"]
+    ids["judge"] = _ok(client.post(f"{base}/judges", headers=admin, json={
+        "full_name": f"Jueza de tenencia {code}"}), "judge")["id"]
+    ids["audit_project"] = _ok(client.post(f"{base}/audit-projects", headers=admin, json={
+        "name": f"Auditoría de tenencia {code}", "period_starts_on": "2025-01-01", "period_ends_on": "2025-12-31"}),
+        "audit project")["id"]
+    ruling = _ok(client.post(f"{base}/audit-projects/{ids['audit_project']}/rulings", headers=admin, json={
+        "court_id": ids["court"], "case_number": f"TEN-{code}-2025", "kind": "sentencia", "matter": "civil",
+        "ruled_on": "2025-03-01", "judges": [{"judge_id": ids["judge"]}],
+        "text": f"Sentencia de tenencia {code}: la demandante Ana Torres Inga, con DNI N° 45678912."}), "ruling")
+    ids["ruling"], ids["ruling_text"] = ruling["id"], ruling["original"]["id"]
+    ids["redaction_finding"] = _ok(client.get(f"{base}/rulings/{ids['ruling']}/findings", headers=admin),
+                                   "findings")[0]["id"]
     ids["user"] = _ok(client.get("/api/v1/auth/me", headers=admin), "me")["id"]
     ids["device"] = next(d["id"] for d in _ok(client.get("/api/v1/auth/devices", headers=admin), "devices")
                          if d["name"] == "tenencia")
@@ -157,24 +174,23 @@ def _records(client, session, code: str) -> dict[str, str]:
 
 
 def _annotation_records(client, base: str, admin: dict, ids: dict, code: str) -> dict[str, str]:
-    """The seed scheme, an audit project with the admin in its team, a published ruling, an assignment of it to
-    the admin and one annotation (server/annotations)."""
+    """The seed scheme, an audit project of its own with the admin in its team, a published ruling in it, an
+    assignment of it to the admin and one annotation (server/annotations). The ids of the project and ruling stay
+    under their own names: the `project_id` and `ruling_id` of every route name the rulings block's records."""
     made: dict[str, str] = {}
     scheme = _ok(client.post(f"{base}/annotation-schemes/seed", headers=admin), "scheme")
     made["scheme"], made["scheme_version"] = scheme["id"], scheme["versions"][0]["id"]
-    court = ids.get("court") or _ok(client.post(f"{base}/courts", headers=admin, json={
-        "name": f"Juzgado de tenencia {code}", "level": "first_instance", "speciality": "civil"}), "court")["id"]
-    project = ids.get("project") or _ok(client.post(f"{base}/audit-projects", headers=admin, json={
-        "name": f"Auditoría de tenencia {code}", "period_starts_on": "2025-01-01", "period_ends_on": "2025-12-31"}),
-        "project")["id"]
-    made["court"], made["project"] = court, project
+    project = _ok(client.post(f"{base}/audit-projects", headers=admin, json={
+        "name": f"Auditoría de anotación de tenencia {code}", "period_starts_on": "2025-01-01",
+        "period_ends_on": "2025-12-31"}), "project")["id"]
+    made["annotation_project"] = project
     _ok(client.put(f"{base}/audit-projects/{project}/team/{ids['user']}", headers=admin,
                    json={"role": "coordinator"}), "team")
     ruling = _ok(client.post(f"{base}/audit-projects/{project}/rulings", headers=admin, json={
-        "court_id": court, "case_number": f"00{code}-2025-ANOT", "kind": "sentencia", "matter": "civil",
+        "court_id": ids["court"], "case_number": f"00{code}-2025-ANOT", "kind": "sentencia", "matter": "civil",
         "ruled_on": "2025-03-03", "text": "se declara fundada la demanda por las razones expuestas en la audiencia."}),
         "ruling")
-    made["ruling"] = ruling["id"]
+    made["annotation_ruling"] = ruling["id"]
     for finding in _ok(client.get(f"{base}/rulings/{ruling['id']}/findings", headers=admin), "findings"):
         _ok(client.post(f"{base}/rulings/{ruling['id']}/findings/{finding['id']}/decision", headers=admin,
                         json={"state": "dismissed", "version": finding.get("version", 1)}), "decision")
@@ -228,6 +244,18 @@ BODIES = {
     "add_observatory_indicator": {"key": "otro", "name": "Otro indicador", "unit": "casos"},
     "record_indicator_observation": {"observed_on": ago(20), "value": "3"},
     "publish_observatory_finding": {"title": "Hallazgo nuevo", "text": "Texto del hallazgo nuevo."},
+    "update_court": {"version": 1, "district": "Distrito cambiado"},
+    "update_judge": {"version": 1, "title": "Juez Titular"},
+    "assign_judge": {"court_id": "{own_court}", "role": "titular", "starts_on": "2025-01-01"},
+    "update_project": {"version": 1, "description": "Editado"},
+    "set_team_member": {"role": "reviewer"},
+    "create_ruling": {"court_id": "{own_court}", "case_number": "TEN-X", "kind": "auto", "matter": "civil",
+                      "ruled_on": "2025-02-01"},
+    "import_rulings": [],
+    "update_ruling": {"version": 2, "outcome": "other"},
+    "upload_text": {"text": "Texto nuevo de la sentencia."},
+    "add_finding": {"text_id": "{own_ruling_text}", "start": 0, "end": 5, "category": "dni"},
+    "decide_finding": {"state": "confirmed", "version": 1},
     "add_scheme_version": {"definition": {"labels": [{"code": "x", "name": {"es": "X"}, "definition": {"es": "X"}}]}},
     "edit_scheme_version": {"definition": {"labels": [{"code": "x", "name": {"es": "X"}, "definition": {"es": "X"}}]}},
     "create_assignments": {"ruling_id": "{own_ruling}", "scheme_version_id": "{own_scheme_version}",
@@ -278,17 +306,26 @@ BODY_IDS = [
         "committee_id": "{own_committee}", "member_id": "{own_committee_member}", "work_id": "{work}",
         "form_version_id": "{own_form_version}", "visited_at": f"{ago(1)}T11:00:00-06:00", "answers": {"a": True}}),
     ("list_visits.committee_id", "GET", "/visits?committee_id={committee}", None),
-    ("create_assignments.ruling_id", "POST", "/audit-projects/{own_project}/assignments", {
+    ("create_ruling.court_id", "POST", "/audit-projects/{own_audit_project}/rulings", {
+        "court_id": "{court}", "case_number": "TEN-Y", "kind": "auto", "matter": "civil", "ruled_on": "2025-02-01"}),
+    ("create_ruling.judges", "POST", "/audit-projects/{own_audit_project}/rulings", {
+        "court_id": "{own_court}", "case_number": "TEN-Z", "kind": "auto", "matter": "civil",
+        "ruled_on": "2025-02-01", "judges": [{"judge_id": "{judge}"}]}),
+    ("assign_judge.court_id", "POST", "/judges/{own_judge}/assignments",
+     {"court_id": "{court}", "role": "titular", "starts_on": "2025-01-01"}),
+    ("add_finding.text_id", "POST", "/rulings/{own_ruling}/findings",
+     {"text_id": "{ruling_text}", "start": 0, "end": 5, "category": "dni"}),
+    ("create_assignments.ruling_id", "POST", "/audit-projects/{own_audit_project}/assignments", {
         "ruling_id": "{ruling}", "scheme_version_id": "{own_scheme_version}", "annotator_ids": ["{own_user}"]}),
-    ("create_assignments.scheme_version_id", "POST", "/audit-projects/{own_project}/assignments", {
+    ("create_assignments.scheme_version_id", "POST", "/audit-projects/{own_audit_project}/assignments", {
         "ruling_id": "{own_ruling}", "scheme_version_id": "{scheme_version}", "annotator_ids": ["{own_user}"]}),
-    ("create_assignments.annotator_ids", "POST", "/audit-projects/{own_project}/assignments", {
+    ("create_assignments.annotator_ids", "POST", "/audit-projects/{own_audit_project}/assignments", {
         "ruling_id": "{own_ruling}", "scheme_version_id": "{own_scheme_version}", "annotator_ids": ["{user}"]}),
     ("start_adjudication.scheme_version_id", "POST", "/rulings/{own_ruling}/adjudication",
      {"scheme_version_id": "{scheme_version}"}),
     ("decide.scheme_version_id", "POST", "/rulings/{own_ruling}/adjudication/decisions",
      {"scheme_version_id": "{scheme_version}", "version": 1}),
-    ("agreement.scheme_version_id", "GET", "/audit-projects/{own_project}/agreement?scheme_version_id="
+    ("agreement.scheme_version_id", "GET", "/audit-projects/{own_audit_project}/agreement?scheme_version_id="
      "{scheme_version}", None),
     ("get_adjudication.scheme_version_id", "GET", "/rulings/{own_ruling}/adjudication?scheme_version_id="
      "{scheme_version}", None),
@@ -296,6 +333,9 @@ BODY_IDS = [
 ]
 
 BULK = {"bulk_transition.ids"}
+# Routes that check the caller's permission (or project team) before the ids of the body: a caller without it is
+# refused with 403 before any lookup, which reveals nothing either.
+ROLE_GATED = {"create_ruling.court_id", "create_ruling.judges", "assign_judge.court_id", "add_finding.text_id"}
 FILTERS = {"list_complaints.work_id"}
 
 
@@ -406,5 +446,6 @@ def test_another_municipalitys_ids_are_not_found(app, client, session, caller: s
                 problems.append(f"{label}: answered {response.status_code}: {response.text[:300]}")
             continue
         problems += [f"{label}: {problem}" for problem in _problems(
-            response, documented=(404, 409, 422), foreign=foreign, sent=path + str(filled), other=other)]
+            response, documented=(403, 404, 409, 422) if label in ROLE_GATED else (404, 409, 422), foreign=foreign,
+            sent=path + str(filled), other=other)]
     assert not problems, f"{len(problems)} of {requests} requests:\n" + "\n".join(problems)

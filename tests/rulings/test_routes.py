@@ -1,0 +1,285 @@
+"""The rulings API as its users see it: courts and judges (public), a judge moving court, projects and their
+teams, importing a ruling, its findings decided by the team, the public version (placeholders, audit log, the
+hook), who sees the original, tenancy and bad input answered with the one error shape."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+
+from server.audit.models import AuditEntry
+from server.rulings import service
+from server.rulings.models import RedactionFinding, RulingText
+from tests.factories import bearer, token_for
+from tests.rulings.conftest import CASE, JUDGE_NAME, MUNI, OTHER_MUNI, World
+from tests.test_app import assert_error_shape
+
+
+def _findings(world: World, ruling_id: str, headers=None) -> list[dict]:
+    response = world.client.get(f"{MUNI}/rulings/{ruling_id}/findings", headers=headers or world.reviewer)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def _decide_all(world: World, ruling_id: str, *, dismiss=lambda f: False) -> None:
+    for finding in _findings(world, ruling_id):
+        state = "dismissed" if dismiss(finding) else "confirmed"
+        response = world.client.post(f"{MUNI}/rulings/{ruling_id}/findings/{finding['id']}/decision",
+                                     headers=world.reviewer, json={"state": state, "version": finding["version"]})
+        assert response.status_code == 200, response.text
+
+
+def test_courts_and_judges_are_public_and_a_judge_moves_court(world: World) -> None:
+    client = world.client
+    courts = client.get(f"{MUNI}/courts").json()
+    assert {"Juzgado de Prueba Primero Civil", "Sala de Prueba Civil"} <= {c["name"] for c in courts}
+    url = f"{MUNI}/judges/{world.judge_id}/assignments"
+    first = client.post(url, headers=world.reviewer, json={"court_id": world.court_id, "role": "titular",
+                                                           "starts_on": "2024-01-01"})
+    assert first.status_code == 201, first.text
+    moved = client.post(url, headers=world.reviewer, json={"court_id": world.other_court_id, "role": "provisional",
+                                                           "starts_on": "2025-07-01"})
+    assert moved.status_code == 201, moved.text
+    judge = client.get(f"{MUNI}/judges/{world.judge_id}").json()  # anonymous
+    assert [(a["court_name"], a["starts_on"], a["ends_on"]) for a in judge["assignments"]] == [
+        ("Juzgado de Prueba Primero Civil", "2024-01-01", "2025-06-30"),
+        ("Sala de Prueba Civil", "2025-07-01", None)]
+    # an assignment inside a closed one overlaps: refused, nothing changed
+    assert_error_shape(client.post(url, headers=world.reviewer, json={
+        "court_id": world.court_id, "role": "titular", "starts_on": "2024-05-01", "ends_on": "2024-06-01"}),
+        409, "assignment_overlap")
+    assert client.get(f"{MUNI}/judges/{world.judge_id}").json()["assignments"] == judge["assignments"]
+    assert_error_shape(client.post(url, headers=world.reviewer, json={
+        "court_id": world.court_id, "role": "titular", "starts_on": "2024-05-01", "ends_on": "2024-04-01"}),
+        422, "validation_error")
+    assert JUDGE_NAME in {j["full_name"] for j in client.get(f"{MUNI}/judges").json()}
+
+
+def test_managing_courts_needs_the_permission_and_the_version(world: World) -> None:
+    client = world.client
+    body = {"name": "Juzgado de Paz de Prueba", "level": "peace", "speciality": "mixed"}
+    assert_error_shape(client.post(f"{MUNI}/courts", json=body), 401, "auth_required")
+    assert_error_shape(client.post(f"{MUNI}/courts", json=body, headers=world.auditor), 403, "forbidden")
+    assert_error_shape(client.post(f"{OTHER_MUNI}/courts", json=body, headers=world.reviewer), 403, "forbidden")
+    assert_error_shape(client.post(f"{MUNI}/courts", json={**body, "name": "Sala de Prueba Civil"},
+                                   headers=world.reviewer), 409, "court_name_taken")
+    assert_error_shape(client.post(f"{MUNI}/courts", json={**body, "level": "galactic"}, headers=world.reviewer),
+                       422, "validation_error")
+    url = f"{MUNI}/courts/{world.court_id}"
+    assert client.patch(url, json={"version": 1, "district": "Distrito Norte"}, headers=world.reviewer).json()[
+        "version"] == 2
+    assert_error_shape(client.patch(url, json={"version": 1, "district": "Otro"}, headers=world.reviewer),
+                       409, "stale_version")
+    assert client.get(url).json()["district"] == "Distrito Norte"
+    assert_error_shape(client.get(f"{OTHER_MUNI}/courts/{world.court_id}"), 404, "court_not_found")
+    assert_error_shape(client.patch(f"{OTHER_MUNI}/judges/{world.judge_id}", json={"version": 1},
+                                    headers=world.other_admin), 404, "judge_not_found")
+
+
+def test_team_roles_follow_the_municipal_roles(world: World, session) -> None:
+    client = world.client
+    team_url = f"{MUNI}/audit-projects/{world.project_id}/team"
+    team = client.get(team_url, headers=world.auditor).json()
+    assert {(m["email"], m["role"]) for m in team} == {("revision@vigia.example", "coordinator"),
+                                                       ("auditor@vigia.example", "auditor")}
+    volunteer = next(u["id"] for u in client.get(f"{MUNI}/users", headers=world.admin).json()
+                     if u["email"] == "voluntaria@vigia.example")
+    assert_error_shape(client.put(f"{team_url}/{volunteer}", json={"role": "auditor"}, headers=world.reviewer),
+                       422, "team_role_not_held")
+    assert_error_shape(client.put(f"{team_url}/{world.ids['auditor_user']}", json={"role": "reviewer"},
+                                  headers=world.reviewer), 422, "team_role_not_held")
+    assert_error_shape(client.put(f"{team_url}/{volunteer}", json={"role": "auditor"}, headers=world.auditor),
+                       403, "audit_team_required")
+    outsider = bearer(token_for(session, "contraloria@vigia.example"))
+    assert_error_shape(client.get(team_url, headers=outsider), 403, "audit_team_required")
+    assert client.get(team_url, headers=world.admin).status_code == 200  # admins manage projects too
+    assert_error_shape(client.get(f"{OTHER_MUNI}/audit-projects/{world.project_id}/team",
+                                  headers=world.other_admin), 404, "audit_project_not_found")
+    project = client.get(f"{MUNI}/audit-projects/{world.project_id}", headers=world.auditor).json()
+    assert project["my_role"] == "auditor" and project["published_rulings"] == 0
+    # a person who loses the municipal role no longer acts in the team, though still listed in it
+    roles = client.put(f"{MUNI}/users/{world.ids['auditor_user']}/roles", headers=world.admin,
+                       json={"roles": ["volunteer"]})
+    assert roles.status_code == 200, roles.text
+    assert_error_shape(client.get(team_url, headers=world.auditor), 403, "audit_team_required")
+    assert client.get(f"{MUNI}/audit-projects/{world.project_id}", headers=world.auditor).json()["my_role"] is None
+
+
+@pytest.fixture
+def published_versions():
+    """What the on_public_version hook receives: (ruling id, previous public number, new public number)."""
+    seen: list[tuple] = []
+
+    def hook(session, ruling, previous, new) -> None:
+        assert session.get(RulingText, new.id) is new  # in the same transaction
+        seen.append((str(ruling.id), previous.number if previous else None, new.number))
+
+    service.on_public_version(hook)
+    yield seen
+    service._PUBLIC_VERSION_HOOKS.remove(hook)
+
+
+def test_import_redact_confirm_publish(world: World, session, published_versions) -> None:
+    client = world.client
+    seen = published_versions
+    ruling = world.import_ruling()
+    assert ruling["state"] == "in_redaction" and ruling["public_text"] is None
+    rid = ruling["id"]
+    original = client.get(f"{MUNI}/rulings/{rid}/texts/{ruling['original']['id']}", headers=world.auditor).json()
+    text = original["text"]
+    assert "\r" not in text and "  \n" not in text and "\n\n\n\n" not in text  # canonical form
+    assert original["number"] == 1 and original["source"] == "text"
+    findings = _findings(world, rid, headers=world.auditor)
+    found = {(f["category"], text[f["start"]:f["end"]]) for f in findings}
+    assert {("dni", "45678912"), ("ruc", "20156570053"), ("email", "mquispe@example.org"),
+            ("case_number", "00962-2019-0-1801-JM-FC-01")} <= found
+    assert any(c == "person_name" and "María Quispe Huamán" in v for c, v in found)
+    assert any(c == "phone" and "987 654 321" in v for c, v in found)
+    assert any(c == "address" and v.startswith("Jr. Huallaga 1940") for c, v in found)
+    assert not any(JUDGE_NAME in v or CASE in v for _, v in found)  # the judge and the own case are public
+    assert ruling["pending_findings"] == len(findings)
+    # the public sees nothing of it yet
+    assert_error_shape(client.get(f"{MUNI}/rulings/{rid}"), 404, "ruling_not_found")
+    assert rid not in {r["id"] for r in client.get(f"{MUNI}/rulings").json()}
+    # publishing while findings are pending
+    error = assert_error_shape(client.post(f"{MUNI}/rulings/{rid}/public-version", headers=world.reviewer),
+                               409, "redaction_unreviewed")
+    assert str(len(findings)) in error["message"]
+    # an auditor marks a missed datum (the word "Constitución" is not personal: just a selection to decide)
+    start = text.index("Constructora Río Tunal")
+    added = client.post(f"{MUNI}/rulings/{rid}/findings", headers=world.auditor, json={
+        "text_id": original["id"], "start": start, "end": start + len("Constructora Río Tunal S.A.C."),
+        "category": "other"})
+    assert added.status_code == 201 and added.json()["detector"] == "person" and added.json()["state"] == "pending"
+    # auditors do not decide
+    assert_error_shape(client.post(f"{MUNI}/rulings/{rid}/findings/{added.json()['id']}/decision",
+                                   headers=world.auditor, json={"state": "confirmed", "version": 1}),
+                       403, "audit_team_required")
+    _decide_all(world, rid, dismiss=lambda f: f["id"] == added.json()["id"])
+    published = client.post(f"{MUNI}/rulings/{rid}/public-version", headers=world.reviewer)
+    assert published.status_code == 201, published.text
+    public = client.get(f"{MUNI}/rulings/{rid}").json()  # anonymous
+    assert public["state"] == "published" and public["original"] is None and public["pending_findings"] is None
+    public_text = public["public_text"]["text"]
+    for secret in ("45678912", "20156570053", "mquispe@example.org", "987 654 321", "Huallaga", "María Quispe",
+                   "00962-2019"):
+        assert secret not in public_text
+    for placeholder in ("[DNI]", "[RUC]", "[CORREO ELECTRÓNICO]", "[TELÉFONO]", "[DIRECCIÓN]", "[NOMBRE]",
+                        "[EXPEDIENTE]"):
+        assert placeholder in public_text
+    assert JUDGE_NAME in public_text and CASE in public_text and "Constructora Río Tunal" in public_text
+    assert public["parties"] == [{"role": "demandante", "kind": "person"}, {"role": "demandado",
+                                                                            "kind": "organisation"}]
+    # the original and the findings stay with the team
+    assert_error_shape(client.get(f"{MUNI}/rulings/{rid}/texts/{original['id']}"), 404, "ruling_text_not_found")
+    assert [t["kind"] for t in client.get(f"{MUNI}/rulings/{rid}/texts").json()] == ["public"]
+    assert_error_shape(client.get(f"{MUNI}/rulings/{rid}/findings"), 401, "auth_required")
+    outsider = bearer(token_for(session, "contraloria@vigia.example"))
+    assert_error_shape(client.get(f"{MUNI}/rulings/{rid}/findings", headers=outsider), 403, "audit_team_required")
+    # publishing again with nothing changed is not a new version
+    again = client.post(f"{MUNI}/rulings/{rid}/public-version", headers=world.reviewer)
+    assert again.status_code == 200 and again.json()["public_text"]["number"] == 1
+    assert seen == [(rid, None, 1)]
+    entry = session.scalars(sa.select(AuditEntry).where(AuditEntry.entity == "ruling",
+                                                        AuditEntry.action == "public_version")).all()[-1]
+    assert str(entry.entity_id) == rid and entry.data["number"] == 1
+    # the texts hold their SHA-256; findings never copy the text
+    stored = session.scalars(sa.select(RulingText).where(RulingText.ruling_id == uuid.UUID(rid))).all()
+    assert {t.kind for t in stored} == {"original", "public"}
+    assert all(len(t.sha256) == 64 for t in stored)
+    assert set(sa.inspect(RedactionFinding).columns.keys()) >= {"start", "end"}
+    assert "text" not in sa.inspect(RedactionFinding).columns.keys()
+    # a second original: a new version to redact; the same text again is not
+    upload = client.post(f"{MUNI}/rulings/{rid}/texts", headers={**world.reviewer, "Content-Type": "text/plain"},
+                         content=(text + "\nNotifíquese al señor Pedro Pablo Cedeño Vera.").encode())
+    assert upload.status_code == 201 and upload.json()["number"] == 2
+    same = client.post(f"{MUNI}/rulings/{rid}/texts", headers={**world.reviewer, "Content-Type": "text/plain"},
+                       content=(text + "\nNotifíquese al señor Pedro Pablo Cedeño Vera.\n\n").encode())
+    assert same.status_code == 200 and same.json()["id"] == upload.json()["id"]
+    _decide_all(world, rid)
+    second = client.post(f"{MUNI}/rulings/{rid}/public-version", headers=world.reviewer)
+    assert second.status_code == 201 and second.json()["public_text"]["number"] == 2
+    assert "Pedro Pablo" not in client.get(f"{MUNI}/rulings/{rid}").json()["public_text"]["text"]
+    assert seen[-1][1:] == (1, 2)
+    assert client.get(f"{MUNI}/audit-projects/{world.project_id}").json()["published_rulings"] == 1
+    judge_rulings = service.rulings_of_judge(session, uuid.UUID(world.judge_id), date(2025, 1, 1), date(2025, 12, 31))
+    assert [str(r.id) for r in judge_rulings] == [rid]
+
+
+def test_findings_are_decided_once_per_version(world: World) -> None:
+    client = world.client
+    ruling = world.import_ruling()
+    finding = _findings(world, ruling["id"])[0]
+    url = f"{MUNI}/rulings/{ruling['id']}/findings/{finding['id']}/decision"
+    assert client.post(url, headers=world.reviewer, json={"state": "confirmed", "version": 1}).json()["version"] == 2
+    assert_error_shape(client.post(url, headers=world.reviewer, json={"state": "dismissed", "version": 1}),
+                       409, "stale_version")
+    assert_error_shape(client.post(url, headers=world.reviewer, json={"state": "maybe", "version": 2}),
+                       422, "validation_error")
+    assert_error_shape(client.post(f"{MUNI}/rulings/{ruling['id']}/findings", headers=world.auditor, json={
+        "text_id": ruling["original"]["id"], "start": 10, "end": 10_000_000, "category": "dni"}),
+        422, "finding_outside_text")
+    assert_error_shape(client.post(f"{OTHER_MUNI}/rulings/{ruling['id']}/findings/{finding['id']}/decision",
+                                   headers=world.other_admin, json={"state": "confirmed", "version": 2}),
+                       404, "ruling_not_found")
+
+
+def test_bad_imports_lose_nothing(world: World) -> None:
+    client = world.client
+    url = f"{MUNI}/audit-projects/{world.project_id}/rulings"
+    ruling = world.import_ruling()
+    assert_error_shape(client.post(url, json=world.ruling_body(), headers=world.reviewer), 409, "ruling_duplicate")
+    resent = client.post(url, json=world.ruling_body(id=ruling["id"]), headers=world.reviewer)
+    assert resent.status_code == 200 and resent.json()["id"] == ruling["id"]  # the same create with its id
+    assert_error_shape(client.post(url, json=world.ruling_body(text="  \n\u200b\n"), headers=world.reviewer),
+                       422, "ruling_text_empty")
+    assert_error_shape(client.post(url, json=world.ruling_body(case_number="X-1", filed_on="2026-01-01"),
+                                   headers=world.reviewer), 422, "validation_error")
+    assert_error_shape(client.post(url, json=world.ruling_body(case_number="X-2", court_id=world.project_id),
+                                   headers=world.reviewer), 422, "court_not_found")
+    assert_error_shape(client.post(url, json=world.ruling_body(
+        case_number="X-3", parties=[{"role": "María Quispe", "kind": "person"}]), headers=world.reviewer),
+        422, "validation_error")  # parties are roles, never names
+    assert_error_shape(client.post(url, content=b'{"court_id": ', headers={**world.reviewer,
+                                                                           "Content-Type": "application/json"}),
+                       400, "invalid_json")
+    assert_error_shape(client.post(url, json=world.ruling_body(case_number="X-4"), headers=world.auditor),
+                       403, "audit_team_required")
+    assert_error_shape(client.post(f"{OTHER_MUNI}/audit-projects/{world.project_id}/rulings",
+                                   json=world.ruling_body(case_number="X-5"), headers=world.other_admin),
+                       404, "audit_project_not_found")
+    listed = client.get(f"{MUNI}/rulings", params={"project_id": world.project_id}, headers=world.reviewer).json()
+    assert [r["case_number"] for r in listed] == [CASE]
+    # with its id, the same create resent is answered with the stored ruling
+    fresh = world.ruling_body(case_number="X-6", id="0192f0b5-0000-7000-8000-00000000ab01")
+    assert client.post(url, json=fresh, headers=world.reviewer).status_code == 201
+    again = client.post(url, json=fresh, headers=world.reviewer)
+    assert again.status_code == 200 and again.json()["id"] == fresh["id"]
+    assert_error_shape(client.post(url, json={**fresh, "matter": "labour"}, headers=world.reviewer),
+                       409, "id_taken")
+
+
+def test_metadata_first_then_upload(world: World) -> None:
+    client = world.client
+    ruling = world.import_ruling(text=None, case_number="00777-2025")
+    assert ruling["state"] == "imported" and ruling["original"] is None
+    url = f"{MUNI}/rulings/{ruling['id']}/texts"
+    assert_error_shape(client.post(url, headers={**world.reviewer, "Content-Type": "text/plain"}, content=b"   \n"),
+                       400, "empty_body")
+    assert_error_shape(client.post(url, headers={**world.reviewer, "Content-Type": "image/png"}, content=b"x"),
+                       415, "unsupported_media_type_of")
+    assert_error_shape(client.post(f"{MUNI}/rulings/{ruling['id']}/public-version", headers=world.reviewer),
+                       409, "ruling_without_text")
+    response = client.post(url, headers={**world.reviewer, "Content-Type": "text/plain"},
+                           content="FALLO: Se declara infundada la demanda de Juan Pérez Soto.".encode("latin-1"))
+    assert response.status_code == 201 and response.json()["source"] == "text"
+    updated = client.get(f"{MUNI}/rulings/{ruling['id']}", headers=world.reviewer).json()
+    assert updated["state"] == "in_redaction" and updated["pending_findings"] >= 1
+    patch = client.patch(f"{MUNI}/rulings/{ruling['id']}", headers=world.reviewer,
+                         json={"version": updated["version"], "outcome": "not_upheld"})
+    assert patch.status_code == 200 and patch.json()["outcome"] == "not_upheld"
+    assert_error_shape(client.patch(f"{MUNI}/rulings/{ruling['id']}", headers=world.reviewer,
+                                    json={"version": updated["version"], "outcome": "upheld"}), 409, "stale_version")
