@@ -171,7 +171,7 @@ def get_assignment(call: Call) -> dict[str, Any]:
 
 @endpoint("POST", ASSIGNMENT + "/annotations", summary="Annotate a span (W3C Web Annotation or short form)", tag=TAG,
           body=AnnotationPayload, response=dict[str, Any], status=201, auth=True, errors=(403, 404, 409),
-          responses={200: "Updated, or the same annotation sent again"})
+          responses={200: "Updated, or the same annotation sent again"}, media_type="application/ld+json")
 def save_annotation(call: Call) -> Any:
     """Answers the annotation as W3C JSON-LD. Send your own `id` to create it offline-safe; send it again with
     `version` (the last one you saw) to change it."""
@@ -184,7 +184,8 @@ def save_annotation(call: Call) -> Any:
 
 
 @endpoint("PUT", ANNOTATION, summary="Change one of my annotations (with the version I last saw)", tag=TAG,
-          body=AnnotationPayload, response=dict[str, Any], auth=True, errors=(403, 404, 409))
+          body=AnnotationPayload, response=dict[str, Any], auth=True, errors=(403, 404, 409),
+          media_type="application/ld+json")
 def update_annotation(call: Call) -> Any:
     data = _annotation_in(call.body.root)
     if data.id is not None and data.id != call.path["annotation_id"]:
@@ -250,7 +251,8 @@ class OptionalVersionQuery(BaseModel):
 
 
 @endpoint("GET", RULING + "/annotations", summary="A ruling's annotations I may see, as a W3C AnnotationPage",
-          tag=TAG, query=OptionalVersionQuery, response=dict[str, Any], auth=True, errors=(403, 404))
+          tag=TAG, query=OptionalVersionQuery, response=dict[str, Any], auth=True, errors=(403, 404),
+          media_type="application/ld+json")
 def ruling_annotations(call: Call) -> Any:
     """Blind: an annotator sees their own until every annotator of the ruling has finished; reviewers see all."""
     with session_scope() as session:
