@@ -235,6 +235,16 @@ def finish_assignment(call: Call) -> service.AssignmentPublic:
         return service.AssignmentPublic.of(row)
 
 
+@endpoint("POST", ASSIGNMENT + "/reopen", summary="Give a finished assignment back to its annotator (reviewers)",
+          tag=TAG, body=service.FinishRequest, response=service.AssignmentPublic, auth=True, errors=(403, 404, 409))
+def reopen_assignment(call: Call) -> service.AssignmentPublic:
+    with session_scope() as session:
+        municipality = municipalities.get_by_code(session, call.path["code"])
+        row = service.reopen(session, actor=call.actor, municipality=municipality,
+                             assignment_id=call.path["assignment_id"], version=call.body.version)
+        return service.AssignmentPublic.of(row)
+
+
 # ------------------------------------------------------------------------------------------------ reading, review
 
 
@@ -350,5 +360,6 @@ def export_doccano(call: Call) -> Response:
 
 routes = [list_schemes, get_scheme, create_scheme, create_seed_scheme, add_scheme_version, edit_scheme_version,
           publish_scheme_version, create_assignments, list_assignments, get_assignment, save_annotation,
-          update_annotation, delete_annotation, set_answers, finish_assignment, ruling_annotations, agreement,
+          update_annotation, delete_annotation, set_answers, finish_assignment, reopen_assignment,
+          ruling_annotations, agreement,
           start_adjudication, get_adjudication, decide, export_w3c, export_doccano]

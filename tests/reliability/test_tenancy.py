@@ -264,6 +264,7 @@ BODIES = {
     "update_annotation": {"start": 0, "end": 2, "label": "apparent_reasoning", "version": 1},
     "set_answers": {"answers": {}, "version": 1},
     "finish_assignment": {},
+    "reopen_assignment": {},
     "start_adjudication": {"scheme_version_id": "{own_scheme_version}"},
     "decide": {"scheme_version_id": "{own_scheme_version}", "version": 1},
 }
