@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, RootModel, ValidationError
 from pydantic import Field as PField
 from starlette.responses import JSONResponse, Response
 
-from server.annotations import exports, review, schemes, service, w3c
+from server.annotations import exports, reading, review, schemes, service, w3c
 from server.annotations.models import AnnotationAssignment, AssignmentKind
 from server.api import Call, endpoint
 from server.db import session_scope
@@ -165,7 +165,7 @@ def list_assignments(call: Call) -> list[service.AssignmentPublic]:
 def get_assignment(call: Call) -> dict[str, Any]:
     with session_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
-        return service.assignment_view(session, actor=call.actor, municipality=municipality,
+        return reading.assignment_view(session, actor=call.actor, municipality=municipality,
                                        assignment_id=call.path["assignment_id"])
 
 
@@ -267,7 +267,7 @@ def ruling_annotations(call: Call) -> Any:
     """Blind: an annotator sees their own until every annotator of the ruling has finished; reviewers see all."""
     with session_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
-        rows = service.visible_annotations(session, actor=call.actor, municipality=municipality,
+        rows = reading.visible_annotations(session, actor=call.actor, municipality=municipality,
                                            ruling_id=call.path["ruling_id"],
                                            scheme_version_id=call.query.scheme_version_id)
         items = [w3c.to_w3c(row, scheme_version_id=assignment.scheme_version_id,

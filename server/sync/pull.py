@@ -184,9 +184,9 @@ def _complaint(session: Session, actor: Actor, municipality: Municipality, entit
 
 def _annotation_assignment(session: Session, actor: Actor, municipality: Municipality, entity_id: uuid.UUID,
                            language: str):
-    from server.annotations import service as annotations
+    from server.annotations import reading
 
-    return annotations.assignment_view(session, actor=actor, municipality=municipality, assignment_id=entity_id)
+    return reading.assignment_view(session, actor=actor, municipality=municipality, assignment_id=entity_id)
 
 
 LOADERS: dict[str, Callable[..., dict[str, Any] | None]] = {
