@@ -1,5 +1,6 @@
 """Annotating rulings: assignments (double, blind annotation), annotations on the latest public text, document
-answers, finishing, who sees what, re-anchoring on a new public version, and the gold the notebooks read.
+answers, finishing and reopening, and re-anchoring on a new public version. Who sees what is in reading.py; the
+gold the notebooks read is in gold.py (and re-exported here: `service.gold_for_rulings`).
 
 Rules (docs/annotations.md): only a published ruling is assigned, to members of its project's team, by a reviewer
 or coordinator (or an admin). A person annotates only their own assignment (403), not after finishing it (409),
@@ -12,8 +13,7 @@ and admins see all.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from server.annotations import schemes
 from server.annotations.anchoring import CONTEXT, ORPHANED, Reanchorer, context, locate
 from server.annotations.definition import check_answers, check_attributes, label_names, missing_required, words
+from server.annotations.gold import GoldSpan, GoldView, gold_for_rulings
 from server.annotations.models import (
     AnchorState,
     Annotation,
@@ -200,17 +201,6 @@ def list_assignments(session: Session, *, actor: Actor, municipality: Municipali
     return list(session.scalars(query.order_by(AnnotationAssignment.created_at, AnnotationAssignment.id)))
 
 
-def _readable(session: Session, actor: Actor, assignment: AnnotationAssignment) -> AuditProject:
-    require_user(actor)
-    project = _project(session, assignment)
-    if assignment.annotator_id == actor.user_id or is_reviewer(session, project, actor):
-        return project
-    rulings.require_team(session, project, actor)
-    if assignment.kind == AssignmentKind.gold and assignment.state == AssignmentState.done:
-        return project  # the finished gold is the team's
-    raise Forbidden("assignment_not_yours")
-
-
 def annotations_of(session: Session, assignment_ids: list[uuid.UUID]) -> list[Annotation]:
     if not assignment_ids:
         return []
@@ -223,35 +213,6 @@ def answers_of(session: Session, assignment_id: uuid.UUID) -> dict[str, Any]:
     rows = session.scalars(sa.select(DocumentAnswer).where(DocumentAnswer.assignment_id == assignment_id)
                            .order_by(DocumentAnswer.question))
     return {row.question: row.value for row in rows if row.value is not None}
-
-
-def assignment_view(session: Session, *, actor: Actor, municipality: Municipality,
-                    assignment_id: uuid.UUID) -> dict[str, Any]:
-    """An assignment as its annotator works on it: the ruling's public text, their annotations and answers, and
-    the days from filing to ruling (for the time-to-ruling question)."""
-    from server.annotations import w3c
-
-    assignment = get_assignment(session, municipality=municipality, assignment_id=assignment_id)
-    _readable(session, actor, assignment)
-    ruling = session.get(Ruling, assignment.ruling_id)
-    text = rulings.latest_text(session, ruling.id, TextKind.public)
-    days = (ruling.ruled_on - ruling.filed_on).days if ruling.filed_on and ruling.ruled_on else None
-    return {
-        "assignment": AssignmentPublic.of(assignment).model_dump(mode="json"),
-        "ruling": {"id": str(ruling.id), "case_number": ruling.case_number,
-                   "kind": str(getattr(ruling.kind, "value", ruling.kind)), "filed_on": _day(ruling.filed_on),
-                   "ruled_on": _day(ruling.ruled_on), "days_to_ruling": days},
-        "text": None if text is None else {"id": str(text.id), "number": text.number, "sha256": text.sha256,
-                                           "text": text.text},
-        "annotations": [w3c.to_w3c(row, scheme_version_id=assignment.scheme_version_id,
-                                   kind=AssignmentKind(assignment.kind).value, context=False)
-                        for row in annotations_of(session, [assignment.id])],
-        "answers": answers_of(session, assignment.id),
-    }
-
-
-def _day(value: date | None) -> str | None:
-    return value.isoformat() if value else None
 
 
 # ------------------------------------------------------------------------------------------------ annotations
@@ -438,36 +399,23 @@ def finish(session: Session, *, actor: Actor, municipality: Municipality, assign
     return assignment
 
 
-# ------------------------------------------------------------------------------------------------ who sees what
-
-
-def visible_annotations(session: Session, *, actor: Actor, municipality: Municipality, ruling_id: uuid.UUID,
-                        scheme_version_id: uuid.UUID | None = None
-                        ) -> list[tuple[Annotation, AnnotationAssignment]]:
-    """The annotations of a ruling the caller may see (team only): reviewers, coordinators and admins all of them;
-    an annotator their own, and the others' once every annotator assignment of that scheme version is done (blind
-    until both finish), and the gold once it is finished."""
-    ruling = rulings.get_ruling(session, municipality, ruling_id)
-    project = session.get(AuditProject, ruling.project_id)
-    rulings.require_team(session, project, actor)
-    query = sa.select(AnnotationAssignment).where(AnnotationAssignment.ruling_id == ruling.id)
-    if scheme_version_id is not None:
-        query = query.where(AnnotationAssignment.scheme_version_id == scheme_version_id)
-    assignments = list(session.scalars(query.order_by(AnnotationAssignment.created_at, AnnotationAssignment.id)))
-    if not is_reviewer(session, project, actor):
-        assignments = [row for row in assignments if _sees(actor, row, assignments)]
-    by_id = {row.id: row for row in assignments}
-    return [(annotation, by_id[annotation.assignment_id]) for annotation in annotations_of(session, list(by_id))]
-
-
-def _sees(actor: Actor, row: AnnotationAssignment, every: list[AnnotationAssignment]) -> bool:
-    if row.annotator_id == actor.user_id:
-        return True
-    if row.kind == AssignmentKind.gold:
-        return row.state == AssignmentState.done
-    peers = [other for other in every if other.kind == AssignmentKind.annotator
-             and other.scheme_version_id == row.scheme_version_id]
-    return all(other.state == AssignmentState.done for other in peers)
+def reopen(session: Session, *, actor: Actor, municipality: Municipality, assignment_id: uuid.UUID,
+           version: int | None = None) -> AnnotationAssignment:
+    """A reviewer or coordinator (or an admin) gives a finished assignment back to its annotator (to place
+    annotations a new public text orphaned, or to finish what was finished too soon). A gold already finished on
+    the ruling is not touched: adjudicate again if needed. Audit-logged; reopening an open one changes nothing."""
+    assignment = get_assignment(session, municipality=municipality, assignment_id=assignment_id, lock=True)
+    rulings.require_team(session, _project(session, assignment), actor, *REVIEWERS)
+    if assignment.state != AssignmentState.done:
+        return assignment
+    if version is not None and version != assignment.version:
+        raise Conflict("assignment_version_stale", current=assignment.version)
+    assignment.state, assignment.finished_at = AssignmentState.in_progress, None
+    assignment.version += 1
+    session.flush()
+    audit.append(session, municipality_id=municipality.id, entity="annotation_assignment", entity_id=assignment.id,
+                 action="reopened", **audit.who(actor), data={"ruling": str(assignment.ruling_id)})
+    return assignment
 
 
 # ------------------------------------------------------------------------------------------------ re-anchoring
@@ -499,59 +447,5 @@ def reanchor_on_public_version(session: Session, ruling: Ruling, previous: Rulin
     session.flush()
 
 
-# ------------------------------------------------------------------------------------------------ gold
-
-
-@dataclass(frozen=True)
-class GoldSpan:
-    start: int
-    end: int
-    label: str
-    exact: str
-    text_id: uuid.UUID
-
-
-@dataclass
-class GoldView:
-    """A ruling's adjudicated annotation: the labels found in it, its spans and the document answers."""
-
-    ruling_id: uuid.UUID
-    scheme_version_id: uuid.UUID
-    labels: set[str] = field(default_factory=set)
-    spans: list[GoldSpan] = field(default_factory=list)
-    answers: dict[str, Any] = field(default_factory=dict)
-    finished_at: datetime | None = None
-
-
-def gold_for_rulings(session: Session, ruling_ids: list[uuid.UUID] | set[uuid.UUID]) -> dict[uuid.UUID, GoldView]:
-    """The finished gold of each ruling that has one (the latest finished if there are several scheme versions):
-    what notebooks are computed from. Rulings without a finished adjudication are absent."""
-    ids = list(ruling_ids)
-    if not ids:
-        return {}
-    golds = session.scalars(sa.select(AnnotationAssignment).where(
-        AnnotationAssignment.ruling_id.in_(ids), AnnotationAssignment.kind == AssignmentKind.gold,
-        AnnotationAssignment.state == AssignmentState.done).order_by(AnnotationAssignment.finished_at,
-                                                                     AnnotationAssignment.id))
-    chosen: dict[uuid.UUID, AnnotationAssignment] = {}
-    for gold in golds:
-        chosen[gold.ruling_id] = gold  # later finished wins
-    views: dict[uuid.UUID, GoldView] = {}
-    by_assignment = {gold.id: gold.ruling_id for gold in chosen.values()}
-    for ruling_id, gold in chosen.items():
-        views[ruling_id] = GoldView(ruling_id=ruling_id, scheme_version_id=gold.scheme_version_id,
-                                    finished_at=gold.finished_at)
-    for row in annotations_of(session, list(by_assignment)):
-        view = views[by_assignment[row.assignment_id]]
-        view.labels.add(row.label)
-        view.spans.append(GoldSpan(start=row.start, end=row.end, label=row.label, exact=row.exact,
-                                   text_id=row.text_id))
-    if by_assignment:
-        for answer in session.scalars(sa.select(DocumentAnswer).where(
-                DocumentAnswer.assignment_id.in_(list(by_assignment)))):
-            if answer.value is not None:
-                views[by_assignment[answer.assignment_id]].answers[answer.question] = answer.value
-    return views
-
-
 scheme_labels = schemes.scheme_labels
+__all__ = ["GoldSpan", "GoldView", "gold_for_rulings", "scheme_labels"]  # what notebooks read here

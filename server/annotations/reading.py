@@ -1,0 +1,87 @@
+"""Reading annotations: an assignment as its annotator works on it, and who sees which annotations of a ruling
+(blind until every annotator finished)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from server.annotations import w3c
+from server.annotations.models import Annotation, AnnotationAssignment, AssignmentKind, AssignmentState
+from server.annotations.service import AssignmentPublic, annotations_of, answers_of, get_assignment, is_reviewer
+from server.auth.actor import Actor, require_user
+from server.errors import Forbidden
+from server.municipalities.models import Municipality
+from server.rulings import service as rulings
+from server.rulings.models import AuditProject, Ruling, TextKind
+
+
+def _readable(session: Session, actor: Actor, assignment: AnnotationAssignment) -> AuditProject:
+    require_user(actor)
+    project = session.get(AuditProject, assignment.project_id)
+    if assignment.annotator_id == actor.user_id or is_reviewer(session, project, actor):
+        return project
+    rulings.require_team(session, project, actor)
+    if assignment.kind == AssignmentKind.gold and assignment.state == AssignmentState.done:
+        return project  # the finished gold is the team's
+    raise Forbidden("assignment_not_yours")
+
+
+def assignment_view(session: Session, *, actor: Actor, municipality: Municipality,
+                    assignment_id: uuid.UUID) -> dict[str, Any]:
+    """An assignment as its annotator works on it: the ruling's public text, their annotations and answers, and
+    the days from filing to ruling (for the time-to-ruling question)."""
+    assignment = get_assignment(session, municipality=municipality, assignment_id=assignment_id)
+    _readable(session, actor, assignment)
+    ruling = session.get(Ruling, assignment.ruling_id)
+    text = rulings.latest_text(session, ruling.id, TextKind.public)
+    days = (ruling.ruled_on - ruling.filed_on).days if ruling.filed_on and ruling.ruled_on else None
+    return {
+        "assignment": AssignmentPublic.of(assignment).model_dump(mode="json"),
+        "ruling": {"id": str(ruling.id), "case_number": ruling.case_number,
+                   "kind": str(getattr(ruling.kind, "value", ruling.kind)), "filed_on": _day(ruling.filed_on),
+                   "ruled_on": _day(ruling.ruled_on), "days_to_ruling": days},
+        "text": None if text is None else {"id": str(text.id), "number": text.number, "sha256": text.sha256,
+                                           "text": text.text},
+        "annotations": [w3c.to_w3c(row, scheme_version_id=assignment.scheme_version_id,
+                                   kind=AssignmentKind(assignment.kind).value, context=False)
+                        for row in annotations_of(session, [assignment.id])],
+        "answers": answers_of(session, assignment.id),
+    }
+
+
+def _day(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def visible_annotations(session: Session, *, actor: Actor, municipality: Municipality, ruling_id: uuid.UUID,
+                        scheme_version_id: uuid.UUID | None = None
+                        ) -> list[tuple[Annotation, AnnotationAssignment]]:
+    """The annotations of a ruling the caller may see (team only): reviewers, coordinators and admins all of them;
+    an annotator their own, and the others' once every annotator assignment of that scheme version is done (blind
+    until both finish), and the gold once it is finished."""
+    ruling = rulings.get_ruling(session, municipality, ruling_id)
+    project = session.get(AuditProject, ruling.project_id)
+    rulings.require_team(session, project, actor)
+    query = sa.select(AnnotationAssignment).where(AnnotationAssignment.ruling_id == ruling.id)
+    if scheme_version_id is not None:
+        query = query.where(AnnotationAssignment.scheme_version_id == scheme_version_id)
+    assignments = list(session.scalars(query.order_by(AnnotationAssignment.created_at, AnnotationAssignment.id)))
+    if not is_reviewer(session, project, actor):
+        assignments = [row for row in assignments if _sees(actor, row, assignments)]
+    by_id = {row.id: row for row in assignments}
+    return [(annotation, by_id[annotation.assignment_id]) for annotation in annotations_of(session, list(by_id))]
+
+
+def _sees(actor: Actor, row: AnnotationAssignment, every: list[AnnotationAssignment]) -> bool:
+    if row.annotator_id == actor.user_id:
+        return True
+    if row.kind == AssignmentKind.gold:
+        return row.state == AssignmentState.done
+    peers = [other for other in every if other.kind == AssignmentKind.annotator
+             and other.scheme_version_id == row.scheme_version_id]
+    return all(other.state == AssignmentState.done for other in peers)
