@@ -39,8 +39,8 @@ class PullQuery(BaseModel):
 
 
 class PullItem(BaseModel):
-    type: str = PField(description="work, form_version, committee, meeting, visit, complaint or "
-                      "survey_version", "assignment (an annotation assignment)")
+    type: str = PField(description="work, form_version, committee, meeting, visit, complaint, survey_version or "
+                                   "assignment (an annotation assignment)")
     id: uuid.UUID
     scope: str = PField(description="works:<code>, forms:<code>, surveys:<code>, committee:<id>, "
                        "committees:<code>, mine or assignments")
