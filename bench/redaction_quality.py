@@ -28,6 +28,16 @@ def load(path: Path = SAMPLE) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
+def from_demo(path: Path) -> list[dict]:
+    """The demo rulings (server/demo/rulings.json: each ruling's personal data labelled on its text) as passages:
+    prose written apart from the sample, a check on text the detector was not tuned on."""
+    demo = json.loads(path.read_text(encoding="utf-8"))
+    judges = {judge["key"]: judge["full_name"] for judge in demo["judges"]}
+    return [{"id": ruling["case_number"], "text": ruling["text"], "own_case_number": ruling["case_number"],
+             "judges": [judges[ref["judge"]] for ref in ruling["judges"]], "spans": ruling["personal_data"]}
+            for ruling in demo["rulings"]]
+
+
 def evaluate(passages: list[dict], *, use_ner: bool = True) -> dict[str, dict[str, float]]:
     """{category: {labelled, recalled, found, true_positives, recall, precision}} plus "ids" and "all"."""
     counts: dict[str, Counter] = {}
@@ -67,11 +77,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rules-only", action="store_true", help="without spaCy: the documented fallback")
     parser.add_argument("--sample", type=Path, default=SAMPLE)
+    parser.add_argument("--demo", type=Path, help="measure on the demo rulings instead (server/demo/rulings.json)")
     args = parser.parse_args()
     use_ner = not args.rules_only
     detector = "patterns + rules" if not use_ner or redaction.ner_model() is None else "patterns + spaCy + rules"
-    result = evaluate(load(args.sample), use_ner=use_ner)
-    print(f"redaction quality on {args.sample.name} ({detector})")
+    passages = from_demo(args.demo) if args.demo else load(args.sample)
+    result = evaluate(passages, use_ner=use_ner)
+    print(f"redaction quality on {(args.demo or args.sample).name}, {len(passages)} texts ({detector})")
     print(f"{'category':<13} {'labelled':>8} {'recall':>7} {'found':>6} {'precision':>9}")
     for category in sorted(result, key=lambda k: (k in {"ids", "all"}, k)):
         r = result[category]

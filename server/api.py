@@ -308,9 +308,10 @@ _ERROR_TEXT = {
 # (server.committees.models.State -> CommitteeState, server.complaints.workflow.State -> ComplaintState).
 _DOMAIN_PREFIX = {"committees": "Committee", "complaints": "Complaint", "inspections": "Inspection",
                   "observatories": "Observatory", "works": "Work", "municipalities": "Municipality",
-                  "media": "Media", "sync": "Sync", "auth": "Auth", "audit": "Audit", "open311": "Open311",
-                  "annotations": "Annotation", "rulings": "Ruling",
-                  "notebooks": "Notebook"}
+                  "media": "Media", "sync": "Sync", "auth": "Auth", "audit": "Audit", "open311": "Open311"}
+_DOMAIN_PREFIX["rulings"] = "Ruling"
+_DOMAIN_PREFIX["annotations"] = "Annotation"
+_DOMAIN_PREFIX["notebooks"] = "Notebook"
 _COMPONENT_NAME = re.compile(r"^[A-Za-z0-9]+(_[A-Za-z0-9]+)*(-Input|-Output)?$")  # no module path (a__b)
 
 

@@ -22,6 +22,7 @@ def assemble() -> None:
         if _assembled:
             return
         from server import api
+        from server.annotations import changes as annotation_changes
         from server.annotations import service as annotations
         from server.auth import anonymous, me
         from server.auth.actor import refuse_anonymous_device, require_user
@@ -44,7 +45,7 @@ def assemble() -> None:
         api.on_caller(api.Caller(resolve=resolve_actor, require=require_user,  # who calls each endpoint
                                  refuse_anonymous_device=refuse_anonymous_device))
         capture.register(*work_changes.PULLABLE, *inspection_changes.PULLABLE, *committee_changes.PULLABLE,
-                         *complaint_changes.PULLABLE, *notebook_changes.PULLABLE)
+                         *complaint_changes.PULLABLE, *annotation_changes.PULLABLE, *notebook_changes.PULLABLE)
         municipalities.on_zones_changed(works.zones_changed)  # zone imports re-link works, refresh their cards
         me.on_memberships("committees", committees.memberships_of)  # /auth/me lists them
         me.on_memberships("observatories", observatories.memberships_of)

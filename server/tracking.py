@@ -24,6 +24,7 @@ class ScopeKind:
     committee = "C"  # one committee's records (scope_id = committee)
     reporter = "R"  # one person's own complaints (scope_id = user)
     surveys = "Q"  # a municipality's published survey questionnaires (scope_id = municipality)
+    annotator = "N"  # one person's own annotation assignments (scope_id = user)
 
 
 Scope = tuple[uuid.UUID, "uuid.UUID | None"]  # (municipality, scope id); no scope id: nobody pulls the record

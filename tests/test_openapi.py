@@ -57,6 +57,7 @@ def demo_ids(client: TestClient, headers: dict[str, str]) -> dict[str, str]:
                                                                                 **headers})
     assert photo.status_code in (200, 201), photo.text
     rulings = _rulings_ids(client, base, headers)
+    rulings |= _annotation_ids(client, base, headers, rulings)
     return {
         **rulings,
         "code": DEMO,
@@ -73,6 +74,32 @@ def demo_ids(client: TestClient, headers: dict[str, str]) -> dict[str, str]:
         "service_code": "obra-calidad",
         "token": "10005-2026-000001.0.sin-firma",  # a follow-up link (a made-up one answers its 404)
     }
+
+
+def _annotation_ids(client: TestClient, base: str, headers: dict[str, str], rulings: dict[str, str]) -> dict[str, str]:
+    """The seed scheme, a published ruling of the project assigned to the admin, and one annotation of it: the ids
+    of the annotation routes (docs/annotations.md)."""
+
+    def made(response) -> dict | list:
+        assert response.status_code in (200, 201), response.text
+        return response.json()
+
+    scheme = made(client.post(f"{base}/annotation-schemes/seed", headers=headers))
+    user = made(client.get("/api/v1/auth/me", headers=headers))["id"]
+    ruling = made(client.post(f"{base}/audit-projects/{rulings['project_id']}/rulings", headers=headers, json={
+        "court_id": rulings["court_id"], "case_number": "DOC-2-2025", "kind": "sentencia", "matter": "civil",
+        "ruled_on": "2025-03-02", "text": "se declara fundada la demanda por las razones expuestas en la audiencia."}))
+    for finding in made(client.get(f"{base}/rulings/{ruling['id']}/findings", headers=headers)):
+        made(client.post(f"{base}/rulings/{ruling['id']}/findings/{finding['id']}/decision", headers=headers,
+                         json={"state": "dismissed", "version": finding.get("version", 1)}))
+    made(client.post(f"{base}/rulings/{ruling['id']}/public-version", headers=headers))
+    assignment = made(client.post(f"{base}/audit-projects/{rulings['project_id']}/assignments", headers=headers,
+                                  json={"ruling_id": ruling["id"], "scheme_version_id": scheme["versions"][0]["id"],
+                                        "annotator_ids": [user]}))[0]
+    annotation = made(client.post(f"{base}/annotation-assignments/{assignment['id']}/annotations", headers=headers,
+                                  json={"start": 0, "end": 19, "label": "apparent_reasoning"}))
+    return {"scheme_id": scheme["id"], "assignment_id": assignment["id"],
+            "annotation_id": annotation["id"].removeprefix("urn:uuid:")}
 
 
 def _rulings_ids(client: TestClient, base: str, headers: dict[str, str]) -> dict[str, str]:

@@ -9,6 +9,7 @@ Cohen's κ example and the `krippendorff` package on random data.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -24,13 +25,21 @@ def cohen_kappa(pairs: Iterable[tuple[Hashable, Hashable]]) -> float | None:
     κ = (p_o − p_e) / (1 − p_e), p_o the share of units where the two agree, p_e the agreement expected from each
     coder's own distribution of values. Units where either value is missing are left out. None when it is
     undefined: no unit, or every unit got one and the same value from both (p_e = 1)."""
-    kept = [(a, b) for a, b in pairs if a is not MISSING and b is not MISSING]
-    n = len(kept)
+    return kappa_of(Counter(pairs))
+
+
+def kappa_of(tally: Mapping[tuple[Hashable, Hashable], int]) -> float | None:
+    """Cohen's κ from how many units got each (first, second) pair of values."""
+    kept = {pair: count for pair, count in tally.items() if pair[0] is not MISSING and pair[1] is not MISSING}
+    n = sum(kept.values())
     if n == 0:
         return None
-    observed = sum(1 for a, b in kept if a == b) / n
-    first = Counter(a for a, _ in kept)
-    second = Counter(b for _, b in kept)
+    observed = sum(count for (a, b), count in kept.items() if a == b) / n
+    first: Counter[Hashable] = Counter()
+    second: Counter[Hashable] = Counter()
+    for (a, b), count in kept.items():
+        first[a] += count
+        second[b] += count
     expected = sum(first[value] * second.get(value, 0) for value in first) / (n * n)
     if expected >= 1:
         return None
@@ -42,17 +51,23 @@ def coincidences(units: Iterable[Sequence[Hashable | None]]) -> dict[tuple[Hasha
 
     Each unit with m ≥ 2 values contributes count(c)·(count(k) − [c = k]) / (m − 1) to o_ck; units with fewer
     than two values are not pairable and contribute nothing."""
+    return coincidences_of(Counter(tuple(unit) for unit in units))
+
+
+def coincidences_of(tally: Mapping[tuple[Hashable | None, ...], int]) -> dict[tuple[Hashable, Hashable], float]:
+    """The coincidence matrix from how many units got each combination of values (units that got the same
+    values contribute the same: they are counted, not walked one by one)."""
     matrix: dict[tuple[Hashable, Hashable], float] = {}
-    for unit in units:
+    for unit, weight in tally.items():
         values = Counter(value for value in unit if value is not MISSING)
         m = sum(values.values())
-        if m < 2:
+        if m < 2 or not weight:
             continue
         for c, n_c in values.items():
             for k, n_k in values.items():
                 pairs = n_c * (n_k - 1) if c == k else n_c * n_k
                 if pairs:
-                    matrix[(c, k)] = matrix.get((c, k), 0.0) + pairs / (m - 1)
+                    matrix[(c, k)] = matrix.get((c, k), 0.0) + weight * pairs / (m - 1)
     return matrix
 
 
@@ -63,7 +78,12 @@ def krippendorff_alpha(units: Iterable[Sequence[Hashable | None]]) -> float | No
     α = 1 − D_o / D_e = 1 − (n − 1) · Σ_{c≠k} o_ck / Σ_{c≠k} n_c·n_k, with o the coincidence matrix and n_c its
     margins (Krippendorff 2011, "Computing Krippendorff's Alpha-Reliability", section C). None when it is
     undefined: fewer than two pairable values, or no variation at all (every value the same, D_e = 0)."""
-    matrix = coincidences(units)
+    return alpha_of(Counter(tuple(unit) for unit in units))
+
+
+def alpha_of(tally: Mapping[tuple[Hashable | None, ...], int]) -> float | None:
+    """Krippendorff's α (nominal) from how many units got each combination of values."""
+    matrix = coincidences_of(tally)
     margins: Counter[Hashable] = Counter()
     for (c, _k), count in matrix.items():
         margins[c] += count
@@ -79,8 +99,13 @@ def krippendorff_alpha(units: Iterable[Sequence[Hashable | None]]) -> float | No
 
 def observed_agreement(pairs: Iterable[tuple[Hashable, Hashable]]) -> float | None:
     """The share of units (both values present) on which two coders agree."""
-    kept = [(a, b) for a, b in pairs if a is not MISSING and b is not MISSING]
-    return sum(1 for a, b in kept if a == b) / len(kept) if kept else None
+    return observed_of(Counter(pairs))
+
+
+def observed_of(tally: Mapping[tuple[Hashable, Hashable], int]) -> float | None:
+    kept = {pair: count for pair, count in tally.items() if pair[0] is not MISSING and pair[1] is not MISSING}
+    total = sum(kept.values())
+    return sum(count for (a, b), count in kept.items() if a == b) / total if total else None
 
 
 # ------------------------------------------------------------------------------------------------ units
@@ -119,6 +144,19 @@ def token_values(units: Sequence[tuple[int, int]], spans: Iterable[Span], label:
             probe += 1
         marked.append(covered)
     return marked
+
+
+def marked(units: Sequence[tuple[int, int]], spans: Iterable[Span], label: str) -> set[int]:
+    """The indices of the tokens one of the spans with `label` overlaps (by bisection: as token_values, without
+    walking the tokens no span touches)."""
+    starts = [start for start, _ in units]
+    ends = [end for _, end in units]
+    found: set[int] = set()
+    for span in spans:
+        if span.label != label or span.end <= span.start:
+            continue
+        found.update(range(bisect_right(ends, span.start), bisect_left(starts, span.end)))
+    return found
 
 
 def _overlap(a: Span, b: Span) -> int:
@@ -183,12 +221,18 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
 
 
-def figure(rows: Sequence[Sequence[Hashable | None]]) -> Figure:
-    """κ over the first two coders of each unit, α over all of them, and the observed agreement."""
-    pairs = [(row[0], row[1]) for row in rows if len(row) >= 2]
-    pairable = [row for row in rows if sum(1 for value in row if value is not MISSING) >= 2]
-    return Figure(units=len(pairable), observed=observed_agreement(pairs), kappa=cohen_kappa(pairs),
-                  alpha=krippendorff_alpha(rows))
+def figure(rows: Sequence[Sequence[Hashable | None]] | Mapping[tuple, int]) -> Figure:
+    """κ over the first two coders of each unit, α over all of them, and the observed agreement; from the rows,
+    or from how many units got each row of values."""
+    tally = rows if isinstance(rows, Mapping) else Counter(tuple(row) for row in rows)
+    pairs: Counter[tuple[Hashable, Hashable]] = Counter()
+    pairable = 0
+    for row, count in tally.items():
+        if len(row) >= 2:
+            pairs[(row[0], row[1])] += count
+        if sum(1 for value in row if value is not MISSING) >= 2:
+            pairable += count
+    return Figure(units=pairable, observed=observed_of(pairs), kappa=kappa_of(pairs), alpha=alpha_of(tally))
 
 
 @dataclass
@@ -218,15 +262,23 @@ def span_agreement(documents: Sequence[Document], labels: Sequence[str]) -> dict
     of that label overlapping the token). κ and α per label over those binary values; the scheme's figure pools
     every (token, label) unit. Plus span matching F1 per label and overall, exact and relaxed (overlap)."""
     per_label: dict[str, dict[str, Any]] = {}
-    pooled: list[list[Hashable | None]] = []
+    pooled: Counter[tuple] = Counter()
     totals = {"exact": 0, "relaxed": 0, "first": 0, "second": 0}
+    units_of: dict[int, list[tuple[int, int]]] = {}
     for label in labels:
-        rows: list[list[Hashable | None]] = []
+        rows: Counter[tuple] = Counter()
         matched_exact = matched_relaxed = count_first = count_second = 0
-        for document in documents:
-            units = tokens(document.text)
-            columns = [token_values(units, spans, label) for spans in document.spans]
-            rows.extend([list(values) for values in zip(*columns)] if columns else [])
+        for index, document in enumerate(documents):
+            if index not in units_of:
+                units_of[index] = tokens(document.text)
+            units = units_of[index]
+            if document.spans:
+                sets = [marked(units, spans, label) for spans in document.spans]
+                touched = set().union(*sets)
+                for token in touched:
+                    rows[tuple(token in chosen for chosen in sets)] += 1
+                if len(units) > len(touched):
+                    rows[(False,) * len(sets)] += len(units) - len(touched)
             if len(document.spans) >= 2:
                 first = [span for span in document.spans[0] if span.label == label]
                 second = [span for span in document.spans[1] if span.label == label]
@@ -234,7 +286,7 @@ def span_agreement(documents: Sequence[Document], labels: Sequence[str]) -> dict
                 matched_relaxed += match_spans(first, second)
                 count_first += len(first)
                 count_second += len(second)
-        pooled.extend(rows)
+        pooled.update(rows)
         entry = figure(rows).as_dict()
         entry["spans"] = [count_first, count_second]
         entry["f1_exact"] = _round(f1(matched_exact, count_first, count_second))
@@ -257,7 +309,7 @@ def document_agreement(documents: Sequence[Document], labels: Sequence[str],
     (yes/no). The scheme's figure pools every (ruling, question) and (ruling, label) unit."""
     per_question: dict[str, dict[str, Any]] = {}
     per_label: dict[str, dict[str, Any]] = {}
-    pooled: list[list[Hashable | None]] = []
+    pooled: list[list[Hashable | None]] = []  # one row per (ruling, question) and (ruling, label): few
     for question in questions:
         rows = [[_hashable(answers.get(question)) for answers in document.answers] for document in documents]
         pooled.extend([[(question, value) if value is not MISSING else MISSING for value in row] for row in rows])

@@ -178,7 +178,8 @@ def check_attributes(label: Label, attributes: dict[str, Any], field: str = "att
             errors.append(_detail(where, N_("annotation_attribute_wrong_type"), attribute=words(attribute.name)))
         elif attribute.kind == AttributeKind.text and (not isinstance(value, str) or len(value) > TEXT_MAX):
             errors.append(_detail(where, N_("annotation_attribute_wrong_type"), attribute=words(attribute.name)))
-        elif attribute.kind == AttributeKind.choice and value not in {option.code for option in attribute.options}:
+        elif attribute.kind == AttributeKind.choice and (not isinstance(value, str) or value not in {
+                option.code for option in attribute.options}):
             errors.append(_detail(where, N_("annotation_attribute_option_unknown"), attribute=words(attribute.name),
                                   value=str(value)[:100]))
     return errors

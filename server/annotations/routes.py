@@ -171,7 +171,7 @@ def get_assignment(call: Call) -> dict[str, Any]:
 
 @endpoint("POST", ASSIGNMENT + "/annotations", summary="Annotate a span (W3C Web Annotation or short form)", tag=TAG,
           body=AnnotationPayload, response=dict[str, Any], status=201, auth=True, errors=(403, 404, 409),
-          responses={200: "Updated, or the same annotation sent again"})
+          responses={200: "Updated, or the same annotation sent again"}, media_type="application/ld+json")
 def save_annotation(call: Call) -> Any:
     """Answers the annotation as W3C JSON-LD. Send your own `id` to create it offline-safe; send it again with
     `version` (the last one you saw) to change it."""
@@ -184,7 +184,8 @@ def save_annotation(call: Call) -> Any:
 
 
 @endpoint("PUT", ANNOTATION, summary="Change one of my annotations (with the version I last saw)", tag=TAG,
-          body=AnnotationPayload, response=dict[str, Any], auth=True, errors=(403, 404, 409))
+          body=AnnotationPayload, response=dict[str, Any], auth=True, errors=(403, 404, 409),
+          media_type="application/ld+json")
 def update_annotation(call: Call) -> Any:
     data = _annotation_in(call.body.root)
     if data.id is not None and data.id != call.path["annotation_id"]:
@@ -234,6 +235,16 @@ def finish_assignment(call: Call) -> service.AssignmentPublic:
         return service.AssignmentPublic.of(row)
 
 
+@endpoint("POST", ASSIGNMENT + "/reopen", summary="Give a finished assignment back to its annotator (reviewers)",
+          tag=TAG, body=service.FinishRequest, response=service.AssignmentPublic, auth=True, errors=(403, 404, 409))
+def reopen_assignment(call: Call) -> service.AssignmentPublic:
+    with session_scope() as session:
+        municipality = municipalities.get_by_code(session, call.path["code"])
+        row = service.reopen(session, actor=call.actor, municipality=municipality,
+                             assignment_id=call.path["assignment_id"], version=call.body.version)
+        return service.AssignmentPublic.of(row)
+
+
 # ------------------------------------------------------------------------------------------------ reading, review
 
 
@@ -250,7 +261,8 @@ class OptionalVersionQuery(BaseModel):
 
 
 @endpoint("GET", RULING + "/annotations", summary="A ruling's annotations I may see, as a W3C AnnotationPage",
-          tag=TAG, query=OptionalVersionQuery, response=dict[str, Any], auth=True, errors=(403, 404))
+          tag=TAG, query=OptionalVersionQuery, response=dict[str, Any], auth=True, errors=(403, 404),
+          media_type="application/ld+json")
 def ruling_annotations(call: Call) -> Any:
     """Blind: an annotator sees their own until every annotator of the ruling has finished; reviewers see all."""
     with session_scope() as session:
@@ -348,5 +360,6 @@ def export_doccano(call: Call) -> Response:
 
 routes = [list_schemes, get_scheme, create_scheme, create_seed_scheme, add_scheme_version, edit_scheme_version,
           publish_scheme_version, create_assignments, list_assignments, get_assignment, save_annotation,
-          update_annotation, delete_annotation, set_answers, finish_assignment, ruling_annotations, agreement,
+          update_annotation, delete_annotation, set_answers, finish_assignment, reopen_assignment,
+          ruling_annotations, agreement,
           start_adjudication, get_adjudication, decide, export_w3c, export_doccano]

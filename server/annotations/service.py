@@ -438,6 +438,25 @@ def finish(session: Session, *, actor: Actor, municipality: Municipality, assign
     return assignment
 
 
+def reopen(session: Session, *, actor: Actor, municipality: Municipality, assignment_id: uuid.UUID,
+           version: int | None = None) -> AnnotationAssignment:
+    """A reviewer or coordinator (or an admin) gives a finished assignment back to its annotator (to place
+    annotations a new public text orphaned, or to finish what was finished too soon). A gold already finished on
+    the ruling is not touched: adjudicate again if needed. Audit-logged; reopening an open one changes nothing."""
+    assignment = get_assignment(session, municipality=municipality, assignment_id=assignment_id, lock=True)
+    rulings.require_team(session, _project(session, assignment), actor, *REVIEWERS)
+    if assignment.state != AssignmentState.done:
+        return assignment
+    if version is not None and version != assignment.version:
+        raise Conflict("assignment_version_stale", current=assignment.version)
+    assignment.state, assignment.finished_at = AssignmentState.in_progress, None
+    assignment.version += 1
+    session.flush()
+    audit.append(session, municipality_id=municipality.id, entity="annotation_assignment", entity_id=assignment.id,
+                 action="reopened", **audit.who(actor), data={"ruling": str(assignment.ruling_id)})
+    return assignment
+
+
 # ------------------------------------------------------------------------------------------------ who sees what
 
 

@@ -88,7 +88,8 @@ CEDULA = re.compile(r"(?P<label>(?i:c[ée]dula(?:\s+de\s+(?:ciudadan[íi]a|ident
                     r"|\bC\.\s?[CI]\.|\bC[CI]\b))"
                     + _NUM_LABEL.replace(r"\s*", _SP)
                     + r"(?P<num>\d{1,3}(?:\.\d{3}){1,3}|\d{9}-\d|\d{6,10})(?![\d])")
-PHONE_LABEL = re.compile(r"(?i:tel[ée]fono|tel[ée]f?\.|\btel\b|celular|cel\.|m[óo]vil|whatsapp|fono|contacto|n[úu]mero)")
+PHONE_LABEL = re.compile(r"(?i:tel[ée]fono|tel[ée]f?\.|\btel\b|celular|cel\.|m[óo]vil|whatsapp|fono|contacto"
+                         r"|n[úu]mero)")
 PHONE = re.compile(r"(?<![\w/.-])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,3}\)[\s.-]?)?\d{2,4}(?:[\s.-]?\d{2,4}){1,3}(?![\w/-])")
 CASE_LONG = re.compile(
     r"(?<![\w-])(?:\d{5}-\d{4}-\d{1,2}-\d{4}-[A-Z]{2}-[A-Z]{2}-\d{2}"  # Peru: 00962-2019-0-1801-JM-FC-01
@@ -132,8 +133,11 @@ NAME_CUE = re.compile(
     r"c[óo]nyuge|esposa|esposo|hij[oa]s?|madre|padre|promovid[oa] por|en contra de|contra|de nombre|"
     r"denunciante|ofendid[oa]|quejos[oa]|tercer[oa]|perito|abogad[oa]|licenciad[oa]|lic\.|ing\.|"
     r"heredero|causante|occis[oa]|finad[oa]|ciudadan[oa]|el\s+(?:ciudadano|se[ñn]or)|ante\s+m[íi]|"
-    r"suscrit[oa]|compareci[óo]|comparece|manifest[óo]|declar[óo]|refiri[óo]|conviviente|concubin[oa])\b)"
-    r"[ \t]*\n?[ \t]*(?:(?:el|la|los|las|don|do[ñn]a|se[ñn]or(?:a)?|sr\.|sra\.)[ \t]+)?")
+    r"suscrit[oa]|compareci[óo]|comparece(?:\s+tambi[ée]n)?|manifest[óo]|declar[óo]|refiri[óo]|conviviente|"
+    r"concubin[oa]|recurrentes?|a nombre de|seguid[oa] por|interpuest[oa] por|solicitante|progenitor(?:a)?|"
+    r"emplazad[oa]|codemandad[oa]|litisconsorte|beneficiari[oa])\b)"
+    r"(?:[ \t]+menor(?:es)?\s+de\s+edad)?[ \t]*,?[ \t]*\n?[ \t]*"
+    r"(?:(?:el|la|los|las|don|do[ñn]a|se[ñn]or(?:a)?|sr\.|sra\.|ciudadan[oa])[ \t]+)?")
 NAME_AFTER_CUE = re.compile(rf"(?:{INVERTED}|{NAME})")
 INVERTED_ANY = re.compile(rf"(?<![\w{_UP}])(?:{INVERTED})")
 NOT_NAME_WORDS = {
@@ -144,13 +148,13 @@ NOT_NAME_WORDS = {
     "barrio", "fiscalía", "fiscalia", "defensoría", "defensoria", "procuraduría", "procuraduria", "sunat", "reniec",
     "instituto", "nacional", "dirección", "direccion", "secretaría", "secretaria", "juez", "jueza", "magistrado",
     "magistrada", "doctor", "doctora", "civil", "penal", "laboral", "familia", "primera", "segunda", "tercera",
-    "primero", "segundo", "tercero", "superior", "suprema", "federal", "sociedad", "empresa", "banco", "caja",
+    "primero", "tercero", "superior", "suprema", "federal", "sociedad", "empresa", "banco", "caja",
     "municipalidad", "gobierno", "regional", "s.a.", "s.a.c.", "cía.", "ltda.", "s.a", "sac", "srl", "s.r.l.",
     "eirl", "e.i.r.l.", "s.a.s.", "regístrese", "registrese", "notifíquese", "notifiquese", "cúmplase", "cumplase",
     "por", "tanto", "lima", "callao", "durango", "quito", "guayaquil", "bogotá", "bogota", "cuenca", "méxico",
     "mexico", "perú", "peru", "ecuador", "colombia", "dni", "ruc", "curp", "rfc", "ine", "cédula", "cedula",
     "fundada", "infundada", "improcedente", "nula", "declara", "declaro", "declárese", "primer", "único", "unico",
-    "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "setiembre", "octubre",
+    "enero", "febrero", "marzo", "abril", "mayo", "junio", "agosto", "septiembre", "setiembre", "octubre",
     "noviembre", "diciembre", "textiles", "constructora", "transportes", "comercial", "industrias", "servicios",
     "inversiones", "corporación", "corporacion", "grupo", "asociación", "asociacion", "cooperativa", "fondo",
     "seguro", "social", "salud", "hospital", "clínica", "clinica", "universidad", "colegio", "escuela",
@@ -158,6 +162,8 @@ NOT_NAME_WORDS = {
     "orgánico", "organico", "procesal", "procesos", "penitenciario", "especializado", "mixto", "paz", "letrado",
     "sentenciador", "colegiado", "unipersonal", "apelaciones", "casación", "casacion", "amparo", "hábeas",
     "habeas", "corpus", "data", "cumplimiento", "nulidad", "resolución", "resolucion", "decreto", "oficio",
+    "ltda", "panificadora", "distribuidora", "minera", "generales", "legislativo", "garantías", "garantias",
+    "jurisdiccionales", "cercado", "palacio", "revueltas", "mirador", "cerro",
 }
 COMPANY_SUFFIX = re.compile(r"^\s*(?:S\.?\s?A\.?(?:\s?C\.?)?|S\.?\s?R\.?\s?L\.?|E\.?I\.?R\.?L\.?|Cía\.|Ltda\.|"
                             r"S\.?\s?A\.?\s?S\.?|S\.?\s?C\.?|A\.?\s?C\.?|S\.? de R\.?L\.?)", re.IGNORECASE)
@@ -220,8 +226,10 @@ def _phones(text: str) -> list[Found]:
         mobile = (len(digits) == 9 and digits[0] == "9") or (len(digits) == 10 and digits[:2] == "09")
         if re.fullmatch(r"(?:19|20)\d{2}", digits[-4:]) and "-" in match.group() and not labelled:
             continue  # 5962-2016: a case number, not a phone
-        if labelled or (mobile and not re.search(r"(?i)(?:dni|ruc|c[ée]dula|c\.[ci]\.)\W*$", before)) or (
-                grouped and len(digits) >= 9 and "." not in match.group() and not re.search(r"[$/]|S/\s*$", before[-4:])):
+        id_label = re.search(r"(?i)(?:dni|ruc|c[ée]dula|c\.[ci]\.)\W*$", before)
+        money = re.search(r"[$/]|S/\s*$", before[-4:])
+        if labelled or (mobile and not id_label) or (
+                grouped and len(digits) >= 9 and "." not in match.group() and not money):
             found.append(Found(match.start(), match.end(), "phone", "pattern"))
     return found
 
@@ -299,6 +307,8 @@ def _clean_name(text: str, start: int, end: int) -> tuple[int, int] | None:
     words = re.findall(r"[\wÁÉÍÓÚÑÜáéíóúñü.]+", span)
     names = [w for w in words if w.lower() not in {"de", "del", "la", "los", "y", "vda.", "viuda"}]
     if len(names) < 2 or len(names) > 7:
+        return None
+    if any(w.endswith(".") or len(w) == 1 for w in names):  # abbreviations: D.N.I., S.A., N.
         return None
     if any(w.lower().strip(".") in NOT_NAME_WORDS or w.lower() in NOT_NAME_WORDS for w in names):
         return None

@@ -103,7 +103,8 @@ def list_courts(call: Call) -> list[CourtPublic]:
         return [CourtPublic.model_validate(court) for court in service.list_courts(session, municipality)]
 
 
-@endpoint("GET", MUNI + "/courts/{court_id:uuid}", summary="One court", tag=TAG, response=CourtPublic, errors=(404, 422))
+@endpoint("GET", MUNI + "/courts/{court_id:uuid}", summary="One court", tag=TAG, response=CourtPublic,
+          errors=(404, 422))
 def get_court(call: Call) -> CourtPublic:
     with session_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])

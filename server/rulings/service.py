@@ -459,8 +459,8 @@ def _clean_text(text: str) -> str:
 
 def find_existing(session: Session, project: AuditProject, data: RulingMetadata) -> Ruling | None:
     return session.scalar(sa.select(Ruling).where(
-        Ruling.project_id == project.id, Ruling.court_id == data.court_id, Ruling.case_number == data.case_number.strip(),
-        Ruling.kind == data.kind, Ruling.ruled_on == data.ruled_on))
+        Ruling.project_id == project.id, Ruling.court_id == data.court_id,
+        Ruling.case_number == data.case_number.strip(), Ruling.kind == data.kind, Ruling.ruled_on == data.ruled_on))
 
 
 def create_ruling(session: Session, *, actor: Actor, municipality: Municipality, project: AuditProject,

@@ -39,11 +39,11 @@ class PullQuery(BaseModel):
 
 
 class PullItem(BaseModel):
-    type: str = PField(description="work, form_version, committee, meeting, visit, complaint or "
-                      "survey_version")
+    type: str = PField(description="work, form_version, committee, meeting, visit, complaint, "
+                                   "assignment (an annotation assignment) or survey_version")
     id: uuid.UUID
     scope: str = PField(description="works:<code>, forms:<code>, surveys:<code>, committee:<id>, "
-                       "committees:<code> or mine")
+                                    "committees:<code>, mine or assignments")
     op: str = PField(description="upsert (data is the record now) or delete (drop it)")
     data: dict[str, Any] | None = None
 
@@ -70,7 +70,7 @@ def scopes_for(session: Session, actor: Actor) -> set[Scope]:
         municipality_ids = set(session.scalars(sa.select(Municipality.id)))
     else:
         municipality_ids = set(actor.roles)
-    scopes: set[Scope] = {Scope(ScopeKind.reporter, actor.user_id)}
+    scopes: set[Scope] = {Scope(ScopeKind.reporter, actor.user_id), Scope(ScopeKind.annotator, actor.user_id)}
     all_committees = set()
     for municipality_id in municipality_ids:
         scopes.add(Scope(ScopeKind.works, municipality_id))
@@ -118,6 +118,8 @@ class _Names:
     def label(self, scope: Scope) -> str:
         if scope.kind == ScopeKind.reporter:
             return "mine"
+        if scope.kind == ScopeKind.annotator:
+            return "assignments"
         if scope.kind == ScopeKind.committee:
             return f"committee:{scope.id}"
         prefix = {ScopeKind.works: "works", ScopeKind.forms: "forms", ScopeKind.surveys: "surveys",
@@ -189,9 +191,17 @@ def _complaint(session: Session, actor: Actor, municipality: Municipality, entit
     return data
 
 
+def _annotation_assignment(session: Session, actor: Actor, municipality: Municipality, entity_id: uuid.UUID,
+                           language: str):
+    from server.annotations import service as annotations
+
+    return annotations.assignment_view(session, actor=actor, municipality=municipality, assignment_id=entity_id)
+
+
 LOADERS: dict[str, Callable[..., dict[str, Any] | None]] = {
     "work": _work, "form_version": _form_version, "committee": _committee, "meeting": _meeting,
-    "visit": _visit, "complaint": _complaint, "survey_version": _survey_version,
+    "visit": _visit, "complaint": _complaint, "assignment": _annotation_assignment,
+    "survey_version": _survey_version,
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections import Counter
 
 import krippendorff
 import numpy as np
@@ -13,7 +14,9 @@ from server.annotations.agreement import (
     Span,
     cohen_kappa,
     document_agreement,
+    figure,
     krippendorff_alpha,
+    marked,
     match_spans,
     span_agreement,
     token_values,
@@ -143,3 +146,25 @@ def test_span_and_document_agreement_by_hand():
     assert documents_level["questions"]["precedents"]["units"] == 1  # one ruling has both answers: a set, any case
     assert documents_level["questions"]["precedents"]["observed"] == 1.0
     assert documents_level["labels"]["apparent"]["observed"] == 0.5  # both marked it in ruling 1, only one in 2
+
+
+def test_marking_by_bisection_equals_walking_every_token():
+    rng = random.Random(7)
+    text = " ".join(rng.choice(["el", "juez", "no", "motivó,", "la", "sentencia.", "(prueba)"]) for _ in range(400))
+    units = tokens(text)
+    for _ in range(50):
+        spans = []
+        for _ in range(rng.randint(0, 8)):
+            start = rng.randrange(0, len(text) - 1)
+            spans.append(Span(start, min(len(text), start + rng.randint(1, 120)), rng.choice("ab")))
+        for label in "ab":
+            walked = {index for index, value in enumerate(token_values(units, spans, label)) if value}
+            assert marked(units, spans, label) == walked
+
+
+def test_counted_rows_give_the_same_figures_as_listed_rows():
+    rows = [("a", "a"), ("a", "b"), ("b", "b"), ("a", "a"), (None, "b"), ("b", "b")]
+    listed = figure(rows)
+    counted = figure(Counter(rows))
+    assert (listed.units, listed.observed, listed.kappa, listed.alpha) == (
+        counted.units, counted.observed, counted.kappa, counted.alpha)

@@ -64,6 +64,8 @@ def test_attributes_and_answers_are_checked_against_the_version():
     problems = check_attributes(incongruent, {"incongruence": "partial", "decisive": "yes", "colour": "red"})
     assert [p["code"] for p in problems] == ["annotation_attribute_unknown", "annotation_attribute_option_unknown",
                                              "annotation_attribute_wrong_type"]
+    odd = check_attributes(incongruent, {"incongruence": ["active"], "decisive": {"yes": True}})
+    assert [p["code"] for p in odd] == ["annotation_attribute_option_unknown", "annotation_attribute_wrong_type"]
     assert check_answers(definition, {"outcome": "upheld", "time_to_ruling_reasonable": False,
                                       "cited_precedents": ["STC 00728-2008-PHC/TC"],
                                       "departs_from_own_precedent": "not_applicable"}) == []

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import date
+
+import sqlalchemy as sa
 
 from server.annotations import service
+from server.audit.models import AuditEntry
 from tests.annotations.conftest import span
 
 
@@ -41,6 +45,9 @@ def answer_and_finish(client, team, who, assignment, answers=ANSWERS):
 
 def test_the_whole_double_annotation_flow(client, session, team):
     first, second = assign(client, team)
+    opened = client.get(team.url(f"/annotation-assignments/{first}"), headers=team.as_(0)).json()
+    assert opened["ruling"]["days_to_ruling"] == (date(2025, 2, 14) - date(2024, 3, 1)).days  # for the dates question
+    assert opened["text"]["text"] == team.text and opened["assignment"]["state"] == "assigned"
     apparent = "limitándose a citar la norma sin explicar por qué se aplica al caso"
     # the first auditor in the W3C model, with a quote selector only (the server finds the place)
     w3c_body = {"@context": "http://www.w3.org/ns/anno.jsonld", "type": "Annotation", "id": f"urn:uuid:{uuid.uuid4()}",
@@ -129,6 +136,12 @@ def test_the_whole_double_annotation_flow(client, session, team):
     assert gold[team.ruling_id].answers["departs_from_own_precedent"] == "yes"
     assert gold[team.ruling_id].answers["outcome"] == "partially_upheld"
     assert service.scheme_labels(session, team.version_id)[0] == "apparent_reasoning"
+    logged = session.scalars(sa.select(AuditEntry.action).where(AuditEntry.entity == "annotation_assignment",
+                                                                AuditEntry.entity_id == uuid.UUID(gold_id))).all()
+    assert sorted(logged) == ["adjudicated", "adjudication_started", "finished"]
+    decision = session.scalar(sa.select(AuditEntry.data).where(AuditEntry.entity_id == uuid.UUID(gold_id),
+                                                               AuditEntry.action == "adjudicated"))
+    assert {item["take"] for item in decision["items"]} == {"agreed", "a", "neither"}
 
     # exports
     collection = client.get(team.url(f"/audit-projects/{team.project_id}/annotations.jsonld"),

@@ -114,6 +114,14 @@ def test_answers_and_finishing(client, team):
     assert client.post(url + "/finish", headers=team.as_(0), json={}).status_code == 200  # again: no change
     assert code(client.put(url + "/answers", headers=team.as_(0), json={"answers": ANSWERS, "version": 4})) == \
         "assignment_done"
+    # a reviewer gives it back; the annotator cannot do that themselves
+    assert client.post(url + "/reopen", headers=team.as_(0), json={}).status_code == 403
+    assert code(client.post(url + "/reopen", headers=team.as_("reviewer"), json={"version": 3})) == \
+        "assignment_version_stale"
+    reopened = client.post(url + "/reopen", headers=team.as_("reviewer"), json={"version": 4})
+    assert reopened.status_code == 200 and reopened.json()["state"] == "in_progress"
+    assert client.put(url + "/answers", headers=team.as_(0), json={"answers": {"outcome": "not_upheld"},
+                                                                     "version": 5}).status_code == 200
 
 
 def test_who_assigns_and_what(client, session, team):

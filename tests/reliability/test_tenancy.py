@@ -182,24 +182,23 @@ def _records(client, session, code: str) -> dict[str, str]:
 
 
 def _annotation_records(client, base: str, admin: dict, ids: dict, code: str) -> dict[str, str]:
-    """The seed scheme, an audit project with the admin in its team, a published ruling, an assignment of it to
-    the admin and one annotation (server/annotations)."""
+    """The seed scheme, an audit project of its own with the admin in its team, a published ruling in it, an
+    assignment of it to the admin and one annotation (server/annotations). The ids of the project and ruling stay
+    under their own names: the `project_id` and `ruling_id` of every route name the rulings block's records."""
     made: dict[str, str] = {}
     scheme = _ok(client.post(f"{base}/annotation-schemes/seed", headers=admin), "scheme")
     made["scheme"], made["scheme_version"] = scheme["id"], scheme["versions"][0]["id"]
-    court = ids.get("court") or _ok(client.post(f"{base}/courts", headers=admin, json={
-        "name": f"Juzgado de tenencia {code}", "level": "first_instance", "speciality": "civil"}), "court")["id"]
-    project = ids.get("audit_project") or ids.get("project") or _ok(client.post(f"{base}/audit-projects", headers=admin, json={
-        "name": f"Auditoría de tenencia {code}", "period_starts_on": "2025-01-01", "period_ends_on": "2025-12-31"}),
-        "project")["id"]
-    made["court"], made["project"] = court, project
+    project = _ok(client.post(f"{base}/audit-projects", headers=admin, json={
+        "name": f"Auditoría de anotación de tenencia {code}", "period_starts_on": "2025-01-01",
+        "period_ends_on": "2025-12-31"}), "project")["id"]
+    made["annotation_project"] = project
     _ok(client.put(f"{base}/audit-projects/{project}/team/{ids['user']}", headers=admin,
                    json={"role": "coordinator"}), "team")
     ruling = _ok(client.post(f"{base}/audit-projects/{project}/rulings", headers=admin, json={
-        "court_id": court, "case_number": f"00{code}-2025-ANOT", "kind": "sentencia", "matter": "civil",
+        "court_id": ids["court"], "case_number": f"00{code}-2025-ANOT", "kind": "sentencia", "matter": "civil",
         "ruled_on": "2025-03-03", "text": "se declara fundada la demanda por las razones expuestas en la audiencia."}),
         "ruling")
-    made["ruling"] = ruling["id"]
+    made["annotation_ruling"] = ruling["id"]
     for finding in _ok(client.get(f"{base}/rulings/{ruling['id']}/findings", headers=admin), "findings"):
         _ok(client.post(f"{base}/rulings/{ruling['id']}/findings/{finding['id']}/decision", headers=admin,
                         json={"state": "dismissed", "version": finding.get("version", 1)}), "decision")
@@ -281,6 +280,7 @@ BODIES = {
     "update_annotation": {"start": 0, "end": 2, "label": "apparent_reasoning", "version": 1},
     "set_answers": {"answers": {}, "version": 1},
     "finish_assignment": {},
+    "reopen_assignment": {},
     "start_adjudication": {"scheme_version_id": "{own_scheme_version}"},
     "decide": {"scheme_version_id": "{own_scheme_version}", "version": 1},
 }
@@ -332,17 +332,17 @@ BODY_IDS = [
      {"court_id": "{court}", "role": "titular", "starts_on": "2025-01-01"}),
     ("add_finding.text_id", "POST", "/rulings/{own_ruling}/findings",
      {"text_id": "{ruling_text}", "start": 0, "end": 5, "category": "dni"}),
-    ("create_assignments.ruling_id", "POST", "/audit-projects/{own_project}/assignments", {
+    ("create_assignments.ruling_id", "POST", "/audit-projects/{own_audit_project}/assignments", {
         "ruling_id": "{ruling}", "scheme_version_id": "{own_scheme_version}", "annotator_ids": ["{own_user}"]}),
-    ("create_assignments.scheme_version_id", "POST", "/audit-projects/{own_project}/assignments", {
+    ("create_assignments.scheme_version_id", "POST", "/audit-projects/{own_audit_project}/assignments", {
         "ruling_id": "{own_ruling}", "scheme_version_id": "{scheme_version}", "annotator_ids": ["{own_user}"]}),
-    ("create_assignments.annotator_ids", "POST", "/audit-projects/{own_project}/assignments", {
+    ("create_assignments.annotator_ids", "POST", "/audit-projects/{own_audit_project}/assignments", {
         "ruling_id": "{own_ruling}", "scheme_version_id": "{own_scheme_version}", "annotator_ids": ["{user}"]}),
     ("start_adjudication.scheme_version_id", "POST", "/rulings/{own_ruling}/adjudication",
      {"scheme_version_id": "{scheme_version}"}),
     ("decide.scheme_version_id", "POST", "/rulings/{own_ruling}/adjudication/decisions",
      {"scheme_version_id": "{scheme_version}", "version": 1}),
-    ("agreement.scheme_version_id", "GET", "/audit-projects/{own_project}/agreement?scheme_version_id="
+    ("agreement.scheme_version_id", "GET", "/audit-projects/{own_audit_project}/agreement?scheme_version_id="
      "{scheme_version}", None),
     ("get_adjudication.scheme_version_id", "GET", "/rulings/{own_ruling}/adjudication?scheme_version_id="
      "{scheme_version}", None),

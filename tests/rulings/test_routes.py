@@ -100,6 +100,12 @@ def test_team_roles_follow_the_municipal_roles(world: World, session) -> None:
                                   headers=world.other_admin), 404, "audit_project_not_found")
     project = client.get(f"{MUNI}/audit-projects/{world.project_id}", headers=world.auditor).json()
     assert project["my_role"] == "auditor" and project["published_rulings"] == 0
+    # a person who loses the municipal role no longer acts in the team, though still listed in it
+    roles = client.put(f"{MUNI}/users/{world.ids['auditor_user']}/roles", headers=world.admin,
+                       json={"roles": ["volunteer"]})
+    assert roles.status_code == 200, roles.text
+    assert_error_shape(client.get(team_url, headers=world.auditor), 403, "audit_team_required")
+    assert client.get(f"{MUNI}/audit-projects/{world.project_id}", headers=world.auditor).json()["my_role"] is None
 
 
 @pytest.fixture
