@@ -46,3 +46,15 @@ def test_published_versions_are_pulled_by_the_team_phones(client, session, backe
     if sqlite:
         items, cursor, _ = pull_all(client, phone, cursor)
         assert [i["id"] for i in items if i["type"] == "survey_version"] == [second["id"]]  # only what changed
+
+
+def test_only_those_who_collect_responses_pull_questionnaires(client, session, backend) -> None:
+    reviewer = bearer(token_for(session, "revision@vigia.example"))
+    survey = client.post(SURVEYS, json={"key": "jueces-scope", "title": "Encuesta", "audience": "judges"},
+                         headers=reviewer).json()
+    client.post(f"{SURVEYS}/{survey['id']}/versions/1/publish", headers=reviewer)
+    if backend.name != "spatialite":
+        return  # the pull serves finished transactions only on PostgreSQL (see the module's docstring)
+    for email, expected in [("voluntaria@vigia.example", False), ("auditor@vigia.example", True)]:
+        items, _, _ = pull_all(client, sign_in(client, email))
+        assert any(i["scope"] == "surveys:10005" for i in items) is expected, email
