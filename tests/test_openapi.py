@@ -58,6 +58,7 @@ def demo_ids(client: TestClient, headers: dict[str, str]) -> dict[str, str]:
     assert photo.status_code in (200, 201), photo.text
     rulings = _rulings_ids(client, base, headers)
     rulings |= _annotation_ids(client, base, headers, rulings)
+    rulings |= _notebook_ids(client, base, headers, rulings)
     return {
         **rulings,
         "code": DEMO,
@@ -74,6 +75,19 @@ def demo_ids(client: TestClient, headers: dict[str, str]) -> dict[str, str]:
         "service_code": "obra-calidad",
         "token": "10005-2026-000001.0.sin-firma",  # a follow-up link (a made-up one answers its 404)
     }
+
+
+def _notebook_ids(client: TestClient, base: str, headers: dict[str, str], rulings: dict[str, str]) -> dict[str, str]:
+    """A notebook of the project's judge (computed by the admin) and a published survey (docs/notebooks.md)."""
+    notebook = client.post(f"{base}/audit-projects/{rulings['project_id']}/notebooks", headers=headers,
+                           json={"judge_id": rulings["judge_id"]})
+    assert notebook.status_code in (200, 201), notebook.text
+    survey = client.post(f"{base}/surveys", headers=headers, json={"key": "doc-encuesta", "title": "Encuesta",
+                                                                   "audience": "court_users"})
+    assert survey.status_code == 201, survey.text
+    published = client.post(f"{base}/surveys/{survey.json()['id']}/versions/1/publish", headers=headers)
+    assert published.status_code == 200, published.text
+    return {"notebook_id": notebook.json()["id"], "survey_id": survey.json()["id"]}
 
 
 def _annotation_ids(client: TestClient, base: str, headers: dict[str, str], rulings: dict[str, str]) -> dict[str, str]:

@@ -122,13 +122,13 @@ def render_html(data: dict[str, Any]) -> str:
 def _figures(figures: dict[str, Any], language: Language, t: Any) -> list[str]:
     e = escape
     parts = [f"<h2>{t('notebook_defects')}</h2><table><thead><tr><th>{t('notebook_col_category')}</th>"
-             f"<th>{t('notebook_col_rulings')}</th><th>{t('notebook_col_rate')}</th><th>{t('notebook_col_ci')}</th>"
-             "</tr></thead><tbody>"]
+             f"<th>{t('notebook_col_rulings')}</th><th>{t('notebook_col_rate')}</th>"
+             f"<th colspan=\"2\">{t('notebook_col_ci')}</th></tr></thead><tbody>"]
     defects = figures["defects"]
     for item in defects["by_label"] + [{"label": None, **defects["any"]}]:
         name = t("notebook_defect_any") if item["label"] is None else e(label("defect", item["label"], language))
         parts.append(f"<tr><td>{name}</td><td class=\"num\">{item['count']} / {item['n']}</td>"
-                     f"<td class=\"num\">{_pct(item['rate'])}</td><td>{_ci(item)} {_ci_bar(item)}</td></tr>")
+                     f"<td class=\"num\">{_pct(item['rate'])}</td><td>{_ci(item)}</td><td>{_ci_bar(item)}</td></tr>")
     parts.append("</tbody></table>")
     time = figures["time_to_ruling"]
     parts.append(f"<h2>{t('notebook_time')}</h2><table><thead><tr><th>{t('notebook_col_median')}</th>"
@@ -141,7 +141,9 @@ def _figures(figures: dict[str, Any], language: Language, t: Any) -> list[str]:
         parts.append(f"<p class=\"muted\">{t('notebook_time_left_out', count=left_out)}</p>")
     consistency = figures["consistency"]
     follows, departs = consistency["follows_modal_outcome"], consistency["departs_by_auditors"]
-    parts.append(f"<h2>{t('notebook_consistency')}</h2><table><tbody>"
+    parts.append(f"<h2>{t('notebook_consistency')}</h2><table><thead><tr><th></th>"
+                 f"<th>{t('notebook_col_rulings')}</th><th>{t('notebook_col_rate')}</th>"
+                 f"<th>{t('notebook_col_ci')}</th></tr></thead><tbody>"
                  f"<tr><th>{t('notebook_follows')}</th><td class=\"num\">{follows['count']} / {follows['n']}</td>"
                  f"<td class=\"num\">{_pct(follows['rate'])}</td><td>{_ci(follows)}</td></tr>"
                  f"<tr><th>{t('notebook_departs')}</th><td class=\"num\">{departs['count']} / {departs['n']}</td>"

@@ -75,7 +75,9 @@ def scopes_for(session: Session, actor: Actor) -> set[Scope]:
     for municipality_id in municipality_ids:
         scopes.add(Scope(ScopeKind.works, municipality_id))
         scopes.add(Scope(ScopeKind.forms, municipality_id))
-        scopes.add(Scope(ScopeKind.surveys, municipality_id))
+        if actor.is_national_admin or actor.has_role(municipality_id, Role.student_auditor, Role.audit_reviewer,
+                                                     Role.admin):
+            scopes.add(Scope(ScopeKind.surveys, municipality_id))  # those who collect survey responses
         if can(actor, "committees.manage", municipality_id):
             scopes.add(Scope("A", municipality_id))
             all_committees.add(municipality_id)

@@ -264,3 +264,15 @@ def test_the_minimum_is_a_setting(client, session, audit, backend, monkeypatch) 
     finally:
         configure_settings(previous)
     assert public["withheld"] is False and public["min_rulings"] == 6 and public["figures"]["n_rulings"] == 6
+
+
+def test_a_notebook_without_adjudicated_rulings_says_so(client, session, audit) -> None:
+    audit.add_ruling(ruled_on=date(2025, 3, 1), filed_on=date(2025, 1, 1), adjudicated=False)
+    notebook = _compute(client, session, audit).json()
+    assert notebook["n_rulings"] == 0 and notebook["figures"]["rulings_without_adjudication"] == 1
+    assert notebook["figures"]["defects"]["any"] == {"count": 0, "n": 0, "rate": None, "ci95": None}
+    assert notebook["figures"]["time_to_ruling"]["median_days"] is None
+    page = client.get(f"{BASE}/notebooks/{notebook['id']}.html", headers=bearer(token_for(session, AUDITOR)))
+    assert page.status_code == 200 and "Versión interna del equipo de auditoría" in page.text
+    rows = client.get(f"{BASE}/notebooks/{notebook['id']}/figures.csv", headers=bearer(token_for(session, AUDITOR)))
+    assert rows.status_code == 200 and "defect_any" in rows.text

@@ -180,3 +180,17 @@ def test_demo_surveys_load_once_and_feed_the_results(client, session, audit) -> 
     results = client.get(f"{BASE}/survey-results", params={"court_id": audit.court}).json()
     assert [r["responses"] for r in results] == [demo_surveys.RESPONSES_PER_COURT]
     assert 0 < results[0]["indices"]["access"]["index"] <= 100
+
+
+def test_an_anonymous_phone_cannot_push_responses(client, session, audit) -> None:
+    survey = _published_courtools(client, session)
+    device_id = str(uuid.uuid4())
+    enrolled = client.post("/api/v1/auth/anonymous-device", json={"device_id": device_id})
+    assert enrolled.status_code == 201, enrolled.text
+    headers = {"Authorization": f"Bearer {enrolled.json()['token']}", "Vigia-Device": device_id}
+    payload = {"id": str(uuid.uuid4()), "version_id": survey["version"]["id"], "court_id": audit.court,
+               "collected_on": "2025-05-14", "answers": {}}
+    result = client.post("/api/v1/sync/push", json={"mutations": [mutation("survey.respond", payload)]},
+                         headers=headers).json()["results"][0]
+    assert result["status"] == "rejected" and result["error"]["code"] == "anonymous_device_forbidden"
+    assert session.get(SurveyResponse, uuid.UUID(payload["id"])) is None
