@@ -37,7 +37,7 @@ def _published(session: Session, actor: Actor, municipality: Municipality, key: 
     if survey is None:
         survey = surveys.create(session, actor=actor, municipality=municipality,
                                 data=SurveyCreate(key=key, title=title, audience=audience))
-        counts["questionnaires"] += 1
+        counts["created"] += 1
     version = session.scalar(sa.select(SurveyVersion).where(SurveyVersion.survey_id == survey.id)
                              .order_by(SurveyVersion.version.desc()).limit(1))
     if version.published_at is None:
@@ -71,11 +71,11 @@ def load(session: Session, *, actor: Actor, municipality: Municipality, court_id
         for number in range(RESPONSES_PER_COURT):
             response_id = uuid.uuid5(NAMESPACE, f"{court_id}-{number}")
             if session.get(SurveyResponse, response_id) is not None:
-                counts["responses_unchanged"] += 1
+                counts["unchanged"] += 1
                 continue
             session.add(SurveyResponse(id=response_id, municipality_id=municipality.id, version_id=court_users.id,
                                        court_id=court_id, answers=_answers(rng, mood),
                                        collected_on=date(YEAR, 2, 1) + timedelta(days=rng.randrange(300))))
-            counts["responses"] += 1
+            counts["created"] += 1
     session.flush()
     return counts
