@@ -70,6 +70,33 @@ def make_ruling(session, reviewer, project, court, case: str, text: str = TEXT):
 
 @pytest.fixture
 def team(session) -> Team:
+    return make_team(session)
+
+
+@pytest.fixture
+def committed_team(backend, tmp_path):
+    """A team made in a committed copy of the demo database, and a client on it: on PostgreSQL a pull serves only
+    changes of finished transactions, which a test's rolled-back transaction never is."""
+    from starlette.testclient import TestClient
+
+    from server import db
+    from server.app import create_app
+    from server.config import configure_settings
+    from tests.conftest import committed_demo_database
+
+    with committed_demo_database(backend.name, tmp_path, backend.settings) as (settings, database):
+        configure_settings(settings)
+        db.configure(database)
+        with database.session_scope() as session:
+            made = make_team(session)
+        try:
+            with TestClient(create_app(settings, database=database), raise_server_exceptions=False) as client:
+                yield made, client
+        finally:
+            configure_settings(backend.settings)
+
+
+def make_team(session) -> Team:
     place = municipality(session)
     reviewer_user = make_user(session, Role.audit_reviewer)
     reviewer = actor(session, reviewer_user.email)

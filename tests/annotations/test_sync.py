@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import uuid
 
-import pytest
-
 from server.annotations.models import Annotation
 from tests.annotations.conftest import span
 from tests.annotations.test_flow import ANSWERS, assign
@@ -58,11 +56,9 @@ def test_annotating_offline(client, session, team):
     assert push(client, phone, finish)[0] == done
 
 
-def test_an_annotator_pulls_their_own_assignments_with_their_annotations(client, team, backend):
-    """In the test's rolled-back transaction: on PostgreSQL a pull serves only finished transactions, so this
-    runs on SQLite; the change log's visibility rule on PostgreSQL is the sync suite's (tests/sync/test_pull.py)."""
-    if backend.name != "spatialite":
-        pytest.skip("a pull inside an open transaction serves nothing on PostgreSQL (see the docstring)")
+def test_an_annotator_pulls_their_own_assignments_with_their_annotations(committed_team):
+    """On a committed database (a pull serves finished transactions only), both backends."""
+    team, client = committed_team
     first, second = assign(client, team)
     phone = sign_in(client, team.auditor_emails[0], password="una-clave-segura")
     items, cursor, _removed = pull_all(client, phone)
