@@ -33,6 +33,9 @@ class NotebookState(str, Enum):
     withdrawn = "withdrawn"  # was published, taken down (the reason is public)
 
 
+i18n.register_words(NotebookState, "notebook_state_")  # "publicado": shown in errors and taken as input
+
+
 class Notebook(IdMixin, table=True):
     """One judge's notebook for one period of an audit project."""
 

@@ -276,3 +276,15 @@ def test_a_notebook_without_adjudicated_rulings_says_so(client, session, audit) 
     assert page.status_code == 200 and "Versión interna del equipo de auditoría" in page.text
     rows = client.get(f"{BASE}/notebooks/{notebook['id']}/figures.csv", headers=bearer(token_for(session, AUDITOR)))
     assert rows.status_code == 200 and "defect_any" in rows.text
+
+
+def test_a_state_to_filter_by_is_named_in_words(client, session, audit) -> None:
+    """?state= lists the states in the reader's words ("borrador, revisado, publicado o retirado"), not the codes,
+    and takes the words a person reads on the page ("publicado")."""
+    wrong = client.get(f"{BASE}/notebooks", params={"state": "archivado"})
+    assert_error_shape(wrong, 422, "validation_error")
+    assert wrong.json()["error"]["details"][0]["message"] == (
+        "Debe ser uno de estos valores: borrador, revisado, publicado o retirado.")
+    english = client.get(f"{BASE}/notebooks", params={"state": "archived"}, headers={"Accept-Language": "en"})
+    assert "draft, reviewed, published or withdrawn" in english.json()["error"]["details"][0]["message"]
+    assert client.get(f"{BASE}/notebooks", params={"state": "publicado"}).status_code == 200

@@ -301,3 +301,18 @@ def test_metadata_first_then_upload(world: World) -> None:
     assert patch.status_code == 200 and patch.json()["outcome"] == "not_upheld"
     assert_error_shape(client.patch(f"{MUNI}/rulings/{ruling['id']}", headers=world.reviewer,
                                     json={"version": updated["version"], "outcome": "upheld"}), 409, "stale_version")
+
+
+def test_a_decision_that_is_neither_lists_the_choices_in_words(world: World) -> None:
+    """The choices of a decision read as words ("confirmado o descartado", "confirmed or dismissed"), never as the
+    codes to a Spanish reader; the words are also taken as input, like every codelist's."""
+    client = world.client
+    ruling = world.import_ruling()
+    finding = _findings(world, ruling["id"])[0]
+    url = f"{MUNI}/rulings/{ruling['id']}/findings/{finding['id']}/decision"
+    spanish = client.post(url, headers=world.reviewer, json={"state": "pending", "version": 1})
+    assert_error_shape(spanish, 422, "validation_error")
+    assert spanish.json()["error"]["details"][0]["message"] == "Debe ser uno de estos valores: confirmado o descartado."
+    english = client.post(url, headers=world.reviewer | {"Accept-Language": "en"},
+                          json={"state": "pending", "version": 1})
+    assert english.json()["error"]["details"][0]["message"] == "Must be one of these values: confirmed or dismissed."
