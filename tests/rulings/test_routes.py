@@ -316,3 +316,25 @@ def test_a_decision_that_is_neither_lists_the_choices_in_words(world: World) -> 
     english = client.post(url, headers=world.reviewer | {"Accept-Language": "en"},
                           json={"state": "pending", "version": 1})
     assert english.json()["error"]["details"][0]["message"] == "Must be one of these values: confirmed or dismissed."
+
+
+def test_an_upload_is_read_only_for_someone_who_may_make_it(world: World) -> None:
+    """Who may upload is decided before the file is read: a stranger's PDF is not parsed (another municipality's
+    admin gets the 404 of an unknown ruling, an auditor the 403), and a broken JSON upload says where it breaks,
+    with no placeholder left in the words."""
+    client = world.client
+    ruling = world.import_ruling()
+    broken_pdf = {"content": b"%PDF-1.4 not really", "headers": {"Content-Type": "application/pdf"}}
+    assert_error_shape(client.post(f"{OTHER_MUNI}/rulings/{ruling['id']}/texts", **broken_pdf | {
+        "headers": world.other_admin | broken_pdf["headers"]}), 404, "ruling_not_found")
+    assert_error_shape(client.post(f"{MUNI}/rulings/{ruling['id']}/texts", **broken_pdf | {
+        "headers": world.other_admin | broken_pdf["headers"]}), 403, "audit_team_required")
+    assert_error_shape(client.post(f"{MUNI}/rulings/{ruling['id']}/texts", **broken_pdf | {
+        "headers": world.auditor | broken_pdf["headers"]}), 403, "audit_team_required")
+    assert_error_shape(client.post(f"{MUNI}/rulings/{ruling['id']}/texts", **broken_pdf | {
+        "headers": world.reviewer | broken_pdf["headers"]}), 422, "pdf_unreadable")
+    broken_json = client.post(f"{MUNI}/rulings/{ruling['id']}/texts", content=b'{"text": "Vistos',
+                              headers=world.reviewer | {"Content-Type": "application/json"})
+    assert_error_shape(broken_json, 400, "invalid_json")
+    message = broken_json.json()["error"]["message"]
+    assert "{" not in message and "línea 1" in message, message
