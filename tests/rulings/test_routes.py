@@ -338,3 +338,16 @@ def test_an_upload_is_read_only_for_someone_who_may_make_it(world: World) -> Non
     assert_error_shape(broken_json, 400, "invalid_json")
     message = broken_json.json()["error"]["message"]
     assert "{" not in message and "línea 1" in message, message
+
+
+def test_a_team_role_not_held_is_named_in_the_readers_words(world: World) -> None:
+    """The role asked for is named as the reader says it («coordinador»), not by its code («coordinator»)."""
+    client = world.client
+    team_url = f"{MUNI}/audit-projects/{world.project_id}/team"
+    auditor = next(m["user_id"] for m in client.get(team_url, headers=world.reviewer).json() if m["role"] == "auditor")
+    spanish = client.put(f"{team_url}/{auditor}", json={"role": "coordinator"}, headers=world.reviewer)
+    assert_error_shape(spanish, 422, "team_role_not_held")
+    assert "«coordinador»" in spanish.json()["error"]["message"], spanish.text
+    english = client.put(f"{team_url}/{auditor}", json={"role": "coordinator"},
+                         headers=world.reviewer | {"Accept-Language": "en"})
+    assert "“coordinator”" in english.json()["error"]["message"], english.text
