@@ -194,3 +194,19 @@ def test_an_anonymous_phone_cannot_push_responses(client, session, audit) -> Non
                          headers=headers).json()["results"][0]
     assert result["status"] == "rejected" and result["error"]["code"] == "anonymous_device_forbidden"
     assert session.get(SurveyResponse, uuid.UUID(payload["id"])) is None
+
+
+def test_a_wrong_answer_names_the_question_as_the_reader_reads_it(client, session, audit) -> None:
+    """The item is named by its text in the reader's language («Me trataron con cortesía y respeto…»), not by its
+    code («courtesy»), which a person collecting responses never sees."""
+    survey = _published_courtools(client, session)
+    items = {item["code"]: item for item in survey["version"]["items"]}
+    headers = bearer(token_for(session, AUDITOR))
+    body = {"version_id": survey["version"]["id"], "court_id": audit.court, "collected_on": "2025-05-14"}
+    for answers, code in (({"courtesy": 6}, "courtesy"), ({"role": "judge"}, "role")):
+        for language in ("es", "en"):
+            answer = client.post(f"{BASE}/survey-responses", json=body | {"id": str(uuid.uuid4()), "answers": answers},
+                                 headers=headers | {"Accept-Language": language})
+            message = assert_error_shape(answer, 422, "survey_answers_invalid")["details"][0]["message"]
+            wanted = items[code]["text"][language].rstrip(". ")
+            assert wanted in message and f"«{code}»" not in message and f"“{code}”" not in message, message
