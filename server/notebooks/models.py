@@ -14,7 +14,7 @@ from enum import Enum
 from typing import Any
 
 import sqlalchemy as sa
-from pydantic import BaseModel, ConfigDict, StrictInt, StrictStr, field_validator
+from pydantic import BaseModel, ConfigDict, field_validator
 from pydantic import Field as PField
 from sqlmodel import Field
 
@@ -219,7 +219,9 @@ class SurveyResponseCreate(Strict):
     version_id: uuid.UUID = PField(description="a published survey version")
     court_id: uuid.UUID
     collected_on: date = PField(description="the day (no time: nothing that helps tell who answered)")
-    answers: dict[str, StrictInt | StrictStr | None] = PField(max_length=100, description=(
+    # Any JSON value here: the service checks each answer against its item and names the question when one is of
+    # the wrong kind (a Likert 4.5, a choice answered 2), one problem per answer.
+    answers: dict[str, Any] = PField(max_length=100, description=(
         "item code -> 1..5 for likert5 items (null: does not apply), an option code for choice items"))
 
 

@@ -207,7 +207,8 @@ def _check_answers(items: list[dict[str, Any]], answers: dict[str, Any]) -> None
         elif item["kind"] == "likert5" and (isinstance(value, bool) or not isinstance(value, int)
                                              or not 1 <= value <= 5):
             errors.append({"field": f"answers.{code}", "code": "survey_answer_likert", "params": {"code": _named(item)}})
-        elif item["kind"] == "choice" and value not in {o["code"] for o in item["options"]}:
+        elif item["kind"] == "choice" and (not isinstance(value, str)
+                                           or value not in {o["code"] for o in item["options"]}):
             errors.append({"field": f"answers.{code}", "code": "survey_answer_option", "params": {"code": _named(item)}})
     for item in items:
         if item.get("required") and answers.get(item["code"]) is None:
