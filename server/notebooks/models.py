@@ -104,6 +104,10 @@ class SurveyAudience(str, Enum):
     judges = "judges"  # jueces
 
 
+i18n.register_words(SurveyAudience, "survey_audience_")  # "usuarios del juzgado", "jueces"
+N_AUDIENCES = (i18n.N_("survey_audience_court_users"), i18n.N_("survey_audience_judges"))
+
+
 class Survey(IdMixin, table=True):
     """A questionnaire of one municipality; its text lives in versions."""
 

@@ -229,3 +229,17 @@ def test_an_answer_of_the_wrong_type_is_one_problem_named_by_its_question(client
         details = assert_error_shape(answer, 422, "survey_answers_invalid")["details"]
         assert [(d["field"], d["code"]) for d in details] == [(field, code)], answers
     assert session.scalar(sa.select(sa.func.count()).select_from(SurveyResponse)) == before
+
+
+def test_an_audience_is_named_in_words(client, session, audit) -> None:
+    """A questionnaire's audience reads as words ("usuarios del juzgado o jueces"), and the words are taken."""
+    headers = bearer(token_for(session, REVIEWER))
+    wrong = client.post(SURVEYS, json={"key": "otra", "title": "Encuesta", "audience": "abogados"}, headers=headers)
+    detail = assert_error_shape(wrong, 422, "validation_error")["details"][0]
+    assert detail["message"] == "Debe ser uno de estos valores: usuarios del juzgado o jueces.", detail
+    english = client.post(SURVEYS, json={"key": "otra", "title": "Encuesta", "audience": "lawyers"},
+                          headers=headers | {"Accept-Language": "en"})
+    assert english.json()["error"]["details"][0]["message"] == "Must be one of these values: court users or judges."
+    taken = client.post(SURVEYS, json={"key": "jueces-2025", "title": "Encuesta a jueces", "audience": "jueces"},
+                        headers=headers)
+    assert taken.status_code == 201 and taken.json()["audience"] == "judges", taken.text
