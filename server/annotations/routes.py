@@ -12,7 +12,7 @@ from starlette.responses import JSONResponse, Response
 
 from server.annotations import exports, reading, review, schemes, service, w3c
 from server.annotations.models import AnnotationAssignment, AssignmentKind
-from server.api import Call, endpoint
+from server.api import BodyValidationError, Call, endpoint
 from server.db import session_scope
 from server.errors import Invalid, NotFound
 from server.municipalities import service as municipalities
@@ -46,9 +46,8 @@ def _annotation_in(payload: dict[str, Any]) -> w3c.AnnotationIn:
     try:
         return w3c.AnnotationIn.model_validate(payload)
     except ValidationError as error:
-        raise Invalid("validation_error", details=[
-            {"field": ".".join(str(part) for part in item["loc"]) or None, "code": "annotation_field_invalid",
-             "params": {"problem": item["msg"]}} for item in error.errors()]) from error
+        # Explained like any other body's fields, in the reader's language (never Pydantic's English).
+        raise BodyValidationError(error) from error
 
 
 def _w3c(session, annotation, status: int = 200) -> JSONResponse:

@@ -238,6 +238,11 @@ def enum_words(codes: list[str], language: Language) -> str | None:
     """The words of a registered enumeration's codes, "queja, denuncia o sugerencia"; None if not registered."""
     prefix = ENUM_WORDS.get(frozenset(codes))
     if prefix is None:
+        # A Literal of some of a registered enumeration's codes (a decision: "confirmed" or "dismissed" of a
+        # finding's states) reads with that enumeration's words, when only one enumeration holds them all.
+        holders = {holder for members, holder in ENUM_WORDS.items() if frozenset(codes) <= members}
+        prefix = holders.pop() if len(holders) == 1 else None
+    if prefix is None:
         return None
     names = [translate(f"{prefix}{code}", language).lower() for code in codes if f"{prefix}{code}" in MESSAGES]
     if len(names) != len(codes):

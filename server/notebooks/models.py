@@ -14,7 +14,7 @@ from enum import Enum
 from typing import Any
 
 import sqlalchemy as sa
-from pydantic import BaseModel, ConfigDict, StrictInt, StrictStr, field_validator
+from pydantic import BaseModel, ConfigDict, field_validator
 from pydantic import Field as PField
 from sqlmodel import Field
 
@@ -31,6 +31,9 @@ class NotebookState(str, Enum):
     reviewed = "reviewed"  # a reviewer checked the figures; ready to publish
     published = "published"  # anyone may read it
     withdrawn = "withdrawn"  # was published, taken down (the reason is public)
+
+
+i18n.register_words(NotebookState, "notebook_state_")  # "publicado": shown in errors and taken as input
 
 
 class Notebook(IdMixin, table=True):
@@ -99,6 +102,10 @@ class NotebookReply(IdMixin, table=True):
 class SurveyAudience(str, Enum):
     court_users = "court_users"  # usuarios del juzgado: partes, abogados, testigos, público
     judges = "judges"  # jueces
+
+
+i18n.register_words(SurveyAudience, "survey_audience_")  # "usuarios del juzgado", "jueces"
+N_AUDIENCES = (i18n.N_("survey_audience_court_users"), i18n.N_("survey_audience_judges"))
 
 
 class Survey(IdMixin, table=True):
@@ -216,7 +223,9 @@ class SurveyResponseCreate(Strict):
     version_id: uuid.UUID = PField(description="a published survey version")
     court_id: uuid.UUID
     collected_on: date = PField(description="the day (no time: nothing that helps tell who answered)")
-    answers: dict[str, StrictInt | StrictStr | None] = PField(max_length=100, description=(
+    # Any JSON value here: the service checks each answer against its item and names the question when one is of
+    # the wrong kind (a Likert 4.5, a choice answered 2), one problem per answer.
+    answers: dict[str, Any] = PField(max_length=100, description=(
         "item code -> 1..5 for likert5 items (null: does not apply), an option code for choice items"))
 
 

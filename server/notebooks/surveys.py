@@ -23,6 +23,7 @@ from server.auth.actor import Actor, authorize, can, require_user
 from server.auth.models import Role
 from server.db import utcnow
 from server.errors import Conflict, Forbidden, Invalid, NotFound
+from server.i18n import Words
 from server.municipalities.models import Municipality
 from server.notebooks import courtools
 from server.notebooks.compute import rate
@@ -186,6 +187,14 @@ def court(session: Session, municipality: Municipality, court_id: uuid.UUID, *, 
         raise Invalid.for_field(field, "court_not_found") from None
 
 
+def _named(item: dict[str, Any]) -> Words:
+    """An item as the person answering reads it (its text in their language, without the final stop), never its
+    code."""
+    text = item.get("text") or {}
+    spanish = (text.get("es") or item["code"]).rstrip(". ")
+    return Words(es=spanish, en=(text.get("en") or spanish).rstrip(". "))
+
+
 def _check_answers(items: list[dict[str, Any]], answers: dict[str, Any]) -> None:
     by_code = {item["code"]: item for item in items}
     errors = []
@@ -197,13 +206,14 @@ def _check_answers(items: list[dict[str, Any]], answers: dict[str, Any]) -> None
             continue
         elif item["kind"] == "likert5" and (isinstance(value, bool) or not isinstance(value, int)
                                              or not 1 <= value <= 5):
-            errors.append({"field": f"answers.{code}", "code": "survey_answer_likert", "params": {"code": code}})
-        elif item["kind"] == "choice" and value not in {o["code"] for o in item["options"]}:
-            errors.append({"field": f"answers.{code}", "code": "survey_answer_option", "params": {"code": code}})
+            errors.append({"field": f"answers.{code}", "code": "survey_answer_likert", "params": {"code": _named(item)}})
+        elif item["kind"] == "choice" and (not isinstance(value, str)
+                                           or value not in {o["code"] for o in item["options"]}):
+            errors.append({"field": f"answers.{code}", "code": "survey_answer_option", "params": {"code": _named(item)}})
     for item in items:
         if item.get("required") and answers.get(item["code"]) is None:
             errors.append({"field": f"answers.{item['code']}", "code": "survey_answer_required",
-                           "params": {"code": item["code"]}})
+                           "params": {"code": _named(item)}})
     if errors:
         raise Invalid("survey_answers_invalid", details=errors)
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from server.auth.actor import Actor
 from server.errors import AppError, BadRequest, Invalid, validation_details
+from server.i18n import json_problem
 from server.municipalities.models import Municipality
 from server.rulings import service
 from server.rulings.models import (
@@ -46,7 +47,7 @@ def text_from_upload(content_type: str, data: bytes) -> tuple[str, TextSource]:
         try:
             value = json.loads(data.decode("utf-8-sig"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise BadRequest("invalid_json") from exc
+            raise BadRequest("invalid_json", reason=json_problem(exc)) from exc
         if not isinstance(value, dict) or not isinstance(value.get("text"), str) or set(value) != {"text"}:
             raise Invalid.for_field("text", "ruling_text_json")
         return value["text"], TextSource.text
@@ -135,7 +136,7 @@ def _rows_json(data: bytes) -> list[tuple[int, Any]]:
     try:
         value = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BadRequest("invalid_json") from exc
+        raise BadRequest("invalid_json", reason=json_problem(exc)) from exc
     if not isinstance(value, list):
         raise Invalid("rulings_json_not_array")
     return [(number, item if isinstance(item, dict) else Invalid("rulings_jsonl_line_invalid"))

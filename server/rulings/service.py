@@ -27,6 +27,7 @@ from server.auth.actor import Actor, authorize, require_user
 from server.auth.models import Role, RoleGrant, User
 from server.db import new_id, utcnow
 from server.errors import Conflict, Forbidden, Invalid, NotFound
+from server.i18n import term
 from server.municipalities.models import Municipality
 from server.rulings import redaction
 from server.rulings.models import (
@@ -412,7 +413,7 @@ def set_team_member(session: Session, *, actor: Actor, municipality: Municipalit
     held = set(session.scalars(sa.select(RoleGrant.role).where(RoleGrant.user_id == user_id,
                                                                  RoleGrant.municipality_id == municipality.id)))
     if not {Role(r) for r in held} & TEAM_ROLE_NEEDS[data.role]:
-        raise Invalid.for_field("role", "team_role_not_held", role=data.role.value)
+        raise Invalid.for_field("role", "team_role_not_held", role=term(f"team_role_{data.role.value}"))
     member = session.scalar(sa.select(AuditTeamMember).where(AuditTeamMember.project_id == project.id,
                                                              AuditTeamMember.user_id == user_id))
     if member is None:

@@ -185,3 +185,28 @@ def test_schemes_are_versioned_and_a_published_version_never_changes(client, tea
     assert seed.status_code == 200 and seed.json()["slug"] == "tc-peru-00728-2008"  # already there
     assert client.get(team.url(f"/annotation-schemes/{uuid.uuid4()}")).status_code == 404
     assert client.get(f"/api/v1/municipalities/{team.other_code}/annotation-schemes/{scheme}").status_code == 404
+
+
+def test_a_short_form_of_the_wrong_shape_is_explained_in_the_readers_language(client, team):
+    """Pydantic's own English ("Input should be…", "Field required") never reaches a Spanish reader, nor Spanish an
+    English one: each field of a short-form annotation is explained like any other body's."""
+    first, _second = assign(client, team)
+    bodies = [{"start": -3, "end": 5, "label": "apparent_reasoning"},
+              {"start": "uno", "end": 5, "label": "apparent_reasoning"},
+              {"start": 0, "end": 5},
+              {"start": 0, "end": 5, "label": "apparent_reasoning", "attributes": [1, 2]},
+              {"start": 0, "end": 5, "label": "apparent_reasoning", "comment": "x" * 10_001}]
+    for body in bodies:
+        spanish = annotate(client, team, 0, first, body)
+        assert spanish.status_code == 422, spanish.text
+        error = spanish.json()["error"]
+        assert error["code"] == "validation_error" and error["details"], error
+        for detail in error["details"]:
+            assert detail["field"] in ("start", "label", "attributes", "comment"), detail
+            assert "Input should" not in detail["message"] and "Field required" not in detail["message"], detail
+            assert "String should" not in detail["message"], detail
+        english = client.post(team.url(f"/annotation-assignments/{first}/annotations"),
+                              headers=team.as_(0) | {"Accept-Language": "en"}, json=body)
+        assert english.json()["error"]["details"][0]["message"] != error["details"][0]["message"]
+    missing = annotate(client, team, 0, first, {"start": 0, "end": 5}).json()["error"]["details"][0]
+    assert missing == {"field": "label", "code": "missing", "message": "Este campo es obligatorio."}

@@ -276,3 +276,31 @@ def test_a_notebook_without_adjudicated_rulings_says_so(client, session, audit) 
     assert page.status_code == 200 and "Versión interna del equipo de auditoría" in page.text
     rows = client.get(f"{BASE}/notebooks/{notebook['id']}/figures.csv", headers=bearer(token_for(session, AUDITOR)))
     assert rows.status_code == 200 and "defect_any" in rows.text
+
+
+def test_a_state_to_filter_by_is_named_in_words(client, session, audit) -> None:
+    """?state= lists the states in the reader's words ("borrador, revisado, publicado o retirado"), not the codes,
+    and takes the words a person reads on the page ("publicado")."""
+    wrong = client.get(f"{BASE}/notebooks", params={"state": "archivado"})
+    assert_error_shape(wrong, 422, "validation_error")
+    assert wrong.json()["error"]["details"][0]["message"] == (
+        "Debe ser uno de estos valores: borrador, revisado, publicado o retirado.")
+    english = client.get(f"{BASE}/notebooks", params={"state": "archived"}, headers={"Accept-Language": "en"})
+    assert "draft, reviewed, published or withdrawn" in english.json()["error"]["details"][0]["message"]
+    assert client.get(f"{BASE}/notebooks", params={"state": "publicado"}).status_code == 200
+
+
+def test_quarters_read_in_the_pages_language(client, session, audit) -> None:
+    """A quarter is "2025-T2" (trimestre) on the Spanish page and "2025-Q2" on the English one: no Spanish
+    abbreviation for an English reader. The JSON and the CSV keep the one key."""
+    twelve_rulings(audit)
+    notebook = _publish(client, session, _compute(client, session, audit).json())
+    url = f"{BASE}/notebooks/{notebook['id']}"
+    quarters = {row["period"] for row in client.get(url).json()["figures"]["line_of_decisions"]["by_quarter"]}
+    assert quarters and all("-T" in quarter for quarter in quarters)
+    spanish = client.get(f"{url}.html").text
+    english = client.get(f"{url}.html", params={"lang": "en"}).text
+    for quarter in quarters:
+        year, number = quarter.split("-T")
+        assert f"<td>{quarter}</td>" in spanish
+        assert f"<td>{year}-Q{number}</td>" in english and f"<td>{quarter}</td>" not in english

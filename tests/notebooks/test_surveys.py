@@ -112,7 +112,7 @@ def test_bad_responses_are_refused_in_words_and_lose_nothing(client, session, au
         error = assert_error_shape(client.post(url, json=body, headers=headers), 422, code)
         assert error["details"][0]["field"] == field, change
     assert_error_shape(client.post(url, json={**good, "id": str(uuid.uuid4()), "answers": {"courtesy": True}},
-                                   headers=headers), 422, "validation_error")
+                                   headers=headers), 422, "survey_answers_invalid")
     draft = client.post(f"{SURVEYS}/{survey['id']}/versions", json={"items": survey["version"]["items"]},
                         headers=bearer(token_for(session, REVIEWER))).json()
     assert_error_shape(client.post(url, json={**good, "id": str(uuid.uuid4()), "version_id": draft["id"]},
@@ -194,3 +194,52 @@ def test_an_anonymous_phone_cannot_push_responses(client, session, audit) -> Non
                          headers=headers).json()["results"][0]
     assert result["status"] == "rejected" and result["error"]["code"] == "anonymous_device_forbidden"
     assert session.get(SurveyResponse, uuid.UUID(payload["id"])) is None
+
+
+def test_a_wrong_answer_names_the_question_as_the_reader_reads_it(client, session, audit) -> None:
+    """The item is named by its text in the reader's language («Me trataron con cortesía y respeto…»), not by its
+    code («courtesy»), which a person collecting responses never sees."""
+    survey = _published_courtools(client, session)
+    items = {item["code"]: item for item in survey["version"]["items"]}
+    headers = bearer(token_for(session, AUDITOR))
+    body = {"version_id": survey["version"]["id"], "court_id": audit.court, "collected_on": "2025-05-14"}
+    for answers, code in (({"courtesy": 6}, "courtesy"), ({"role": "judge"}, "role")):
+        for language in ("es", "en"):
+            answer = client.post(f"{BASE}/survey-responses", json=body | {"id": str(uuid.uuid4()), "answers": answers},
+                                 headers=headers | {"Accept-Language": language})
+            message = assert_error_shape(answer, 422, "survey_answers_invalid")["details"][0]["message"]
+            wanted = items[code]["text"][language].rstrip(". ")
+            assert wanted in message and f"«{code}»" not in message and f"“{code}”" not in message, message
+
+
+def test_an_answer_of_the_wrong_type_is_one_problem_named_by_its_question(client, session, audit) -> None:
+    """4.5, true, a list or an object for a Likert item is one detail on `answers.<item>` naming the question, not
+    two guesses on `answers.<item>.int` and `answers.<item>.str`; a choice answered with a number likewise."""
+    survey = _published_courtools(client, session)
+    headers = bearer(token_for(session, AUDITOR))
+    body = {"version_id": survey["version"]["id"], "court_id": audit.court, "collected_on": "2025-05-14"}
+    before = session.scalar(sa.select(sa.func.count()).select_from(SurveyResponse))
+    for answers, field, code in (({"courtesy": 4.5}, "answers.courtesy", "survey_answer_likert"),
+                                 ({"courtesy": True}, "answers.courtesy", "survey_answer_likert"),
+                                 ({"courtesy": [4]}, "answers.courtesy", "survey_answer_likert"),
+                                 ({"role": {"a": 1}}, "answers.role", "survey_answer_option"),
+                                 ({"role": 2}, "answers.role", "survey_answer_option")):
+        answer = client.post(f"{BASE}/survey-responses", json=body | {"id": str(uuid.uuid4()), "answers": answers},
+                             headers=headers)
+        details = assert_error_shape(answer, 422, "survey_answers_invalid")["details"]
+        assert [(d["field"], d["code"]) for d in details] == [(field, code)], answers
+    assert session.scalar(sa.select(sa.func.count()).select_from(SurveyResponse)) == before
+
+
+def test_an_audience_is_named_in_words(client, session, audit) -> None:
+    """A questionnaire's audience reads as words ("usuarios del juzgado o jueces"), and the words are taken."""
+    headers = bearer(token_for(session, REVIEWER))
+    wrong = client.post(SURVEYS, json={"key": "otra", "title": "Encuesta", "audience": "abogados"}, headers=headers)
+    detail = assert_error_shape(wrong, 422, "validation_error")["details"][0]
+    assert detail["message"] == "Debe ser uno de estos valores: usuarios del juzgado o jueces.", detail
+    english = client.post(SURVEYS, json={"key": "otra", "title": "Encuesta", "audience": "lawyers"},
+                          headers=headers | {"Accept-Language": "en"})
+    assert english.json()["error"]["details"][0]["message"] == "Must be one of these values: court users or judges."
+    taken = client.post(SURVEYS, json={"key": "jueces-2025", "title": "Encuesta a jueces", "audience": "jueces"},
+                        headers=headers)
+    assert taken.status_code == 201 and taken.json()["audience"] == "judges", taken.text

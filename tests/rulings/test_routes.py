@@ -301,3 +301,53 @@ def test_metadata_first_then_upload(world: World) -> None:
     assert patch.status_code == 200 and patch.json()["outcome"] == "not_upheld"
     assert_error_shape(client.patch(f"{MUNI}/rulings/{ruling['id']}", headers=world.reviewer,
                                     json={"version": updated["version"], "outcome": "upheld"}), 409, "stale_version")
+
+
+def test_a_decision_that_is_neither_lists_the_choices_in_words(world: World) -> None:
+    """The choices of a decision read as words ("confirmado o descartado", "confirmed or dismissed"), never as the
+    codes to a Spanish reader; the words are also taken as input, like every codelist's."""
+    client = world.client
+    ruling = world.import_ruling()
+    finding = _findings(world, ruling["id"])[0]
+    url = f"{MUNI}/rulings/{ruling['id']}/findings/{finding['id']}/decision"
+    spanish = client.post(url, headers=world.reviewer, json={"state": "pending", "version": 1})
+    assert_error_shape(spanish, 422, "validation_error")
+    assert spanish.json()["error"]["details"][0]["message"] == "Debe ser uno de estos valores: confirmado o descartado."
+    english = client.post(url, headers=world.reviewer | {"Accept-Language": "en"},
+                          json={"state": "pending", "version": 1})
+    assert english.json()["error"]["details"][0]["message"] == "Must be one of these values: confirmed or dismissed."
+
+
+def test_an_upload_is_read_only_for_someone_who_may_make_it(world: World) -> None:
+    """Who may upload is decided before the file is read: a stranger's PDF is not parsed (another municipality's
+    admin gets the 404 of an unknown ruling, an auditor the 403), and a broken JSON upload says where it breaks,
+    with no placeholder left in the words."""
+    client = world.client
+    ruling = world.import_ruling()
+    broken_pdf = {"content": b"%PDF-1.4 not really", "headers": {"Content-Type": "application/pdf"}}
+    assert_error_shape(client.post(f"{OTHER_MUNI}/rulings/{ruling['id']}/texts", **broken_pdf | {
+        "headers": world.other_admin | broken_pdf["headers"]}), 404, "ruling_not_found")
+    assert_error_shape(client.post(f"{MUNI}/rulings/{ruling['id']}/texts", **broken_pdf | {
+        "headers": world.other_admin | broken_pdf["headers"]}), 403, "audit_team_required")
+    assert_error_shape(client.post(f"{MUNI}/rulings/{ruling['id']}/texts", **broken_pdf | {
+        "headers": world.auditor | broken_pdf["headers"]}), 403, "audit_team_required")
+    assert_error_shape(client.post(f"{MUNI}/rulings/{ruling['id']}/texts", **broken_pdf | {
+        "headers": world.reviewer | broken_pdf["headers"]}), 422, "pdf_unreadable")
+    broken_json = client.post(f"{MUNI}/rulings/{ruling['id']}/texts", content=b'{"text": "Vistos',
+                              headers=world.reviewer | {"Content-Type": "application/json"})
+    assert_error_shape(broken_json, 400, "invalid_json")
+    message = broken_json.json()["error"]["message"]
+    assert "{" not in message and "línea 1" in message, message
+
+
+def test_a_team_role_not_held_is_named_in_the_readers_words(world: World) -> None:
+    """The role asked for is named as the reader says it («coordinador»), not by its code («coordinator»)."""
+    client = world.client
+    team_url = f"{MUNI}/audit-projects/{world.project_id}/team"
+    auditor = next(m["user_id"] for m in client.get(team_url, headers=world.reviewer).json() if m["role"] == "auditor")
+    spanish = client.put(f"{team_url}/{auditor}", json={"role": "coordinator"}, headers=world.reviewer)
+    assert_error_shape(spanish, 422, "team_role_not_held")
+    assert "«coordinador»" in spanish.json()["error"]["message"], spanish.text
+    english = client.put(f"{team_url}/{auditor}", json={"role": "coordinator"},
+                         headers=world.reviewer | {"Accept-Language": "en"})
+    assert "“coordinator”" in english.json()["error"]["message"], english.text
