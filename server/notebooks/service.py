@@ -63,8 +63,14 @@ def _require_manager(session: Session, project: Any, actor: Actor) -> None:
 
 
 def require_manager(session: Session, notebook: Notebook, actor: Actor, municipality: Municipality) -> None:
-    """403 unless the caller is a reviewer or coordinator of the notebook's project (or an administrator)."""
-    _require_manager(session, _rulings().get_project(session, municipality, notebook.project_id), actor)
+    """403 unless the caller is a reviewer or coordinator of the notebook's project (or an administrator); a
+    draft or reviewed notebook is 404 notebook_not_found for whoever is not in the team, as when reading it."""
+    require_user(actor)
+    project = _rulings().get_project(session, municipality, notebook.project_id)
+    if notebook.state not in (NotebookState.published, NotebookState.withdrawn) and not sees_internal(
+            session, project, actor):
+        raise NotFound("notebook_not_found")
+    _require_manager(session, project, actor)
 
 
 def sees_internal(session: Session, project: Any, actor: Actor) -> bool:
@@ -88,6 +94,14 @@ def readable(session: Session, *, actor: Actor, municipality: Municipality, note
     if not internal and notebook.state not in (NotebookState.published, NotebookState.withdrawn):
         raise NotFound("notebook_not_found")
     return notebook, internal
+
+
+def _managed(session: Session, actor: Actor, municipality: Municipality, notebook_id: uuid.UUID,
+             version: int) -> Notebook:
+    """The notebook locked for a workflow step, once the caller may take it (require_manager): before any lock is
+    taken or any version compared."""
+    require_manager(session, get(session, municipality=municipality, notebook_id=notebook_id), actor, municipality)
+    return _locked(session, municipality, notebook_id, version)
 
 
 def _locked(session: Session, municipality: Municipality, notebook_id: uuid.UUID, version: int) -> Notebook:
@@ -210,8 +224,7 @@ def compute_notebook(session: Session, *, actor: Actor, municipality: Municipali
 def review(session: Session, *, actor: Actor, municipality: Municipality, notebook_id: uuid.UUID, version: int,
            note: str | None) -> Notebook:
     """A reviewer checked the figures: draft -> reviewed."""
-    notebook = _locked(session, municipality, notebook_id, version)
-    _require_manager(session, _rulings().get_project(session, municipality, notebook.project_id), actor)
+    notebook = _managed(session, actor, municipality, notebook_id, version)
     if notebook.state != NotebookState.draft:
         raise Conflict("notebook_not_draft")
     notebook.state = NotebookState.reviewed
@@ -227,8 +240,7 @@ def publish(session: Session, *, actor: Actor, municipality: Municipality, noteb
             version: int) -> Notebook:
     """reviewed -> published. Below the minimum number of rulings it is published withheld: the public sees
     that it exists and why its figures are not shown."""
-    notebook = _locked(session, municipality, notebook_id, version)
-    _require_manager(session, _rulings().get_project(session, municipality, notebook.project_id), actor)
+    notebook = _managed(session, actor, municipality, notebook_id, version)
     if notebook.state != NotebookState.reviewed:
         raise Conflict("notebook_not_reviewed")
     notebook.state = NotebookState.published
@@ -246,8 +258,7 @@ def publish(session: Session, *, actor: Actor, municipality: Municipality, noteb
 def withdraw(session: Session, *, actor: Actor, municipality: Municipality, notebook_id: uuid.UUID, version: int,
              reason: str) -> Notebook:
     """published -> withdrawn, with a reason the public reads."""
-    notebook = _locked(session, municipality, notebook_id, version)
-    _require_manager(session, _rulings().get_project(session, municipality, notebook.project_id), actor)
+    notebook = _managed(session, actor, municipality, notebook_id, version)
     if notebook.state != NotebookState.published:
         raise Conflict("notebook_not_published")
     notebook.state = NotebookState.withdrawn

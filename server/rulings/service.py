@@ -583,9 +583,7 @@ def add_original(session: Session, *, actor: Actor, municipality: Municipality, 
                  source: TextSource, detect: bool = True) -> tuple[RulingText, bool]:
     """A new original version (text or PDF upload): (text, created). The same canonical text as the latest
     original is not a new version."""
-    ruling = get_ruling(session, municipality, ruling_id)
-    project = session.get(AuditProject, ruling.project_id)
-    require_team(session, project, actor, *IMPORTERS)
+    ruling, _ = _team_ruling(session, actor, municipality, ruling_id, *IMPORTERS)  # never published: 404 to outsiders
     cleaned = _clean_text(text)
     session.execute(sa.select(Ruling.id).where(Ruling.id == ruling.id).with_for_update())
     latest = latest_text(session, ruling.id, TextKind.original)
@@ -600,8 +598,7 @@ def add_original(session: Session, *, actor: Actor, municipality: Municipality, 
 
 def update_ruling(session: Session, *, actor: Actor, municipality: Municipality, ruling_id: uuid.UUID,
                   data: RulingUpdate) -> Ruling:
-    ruling = get_ruling(session, municipality, ruling_id)
-    require_team(session, session.get(AuditProject, ruling.project_id), actor, *IMPORTERS)
+    ruling, _ = _team_ruling(session, actor, municipality, ruling_id, *IMPORTERS)  # never published: 404 to outsiders
     _stale(ruling, data.version)
     values = data.model_dump(exclude_unset=True, exclude={"version"})
     if "parties" in values:

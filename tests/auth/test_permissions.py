@@ -1,7 +1,10 @@
 """Every protected endpoint × every role, in the municipality, from another municipality, national, anonymous.
 
 The table below is the specification. A new protected endpoint that is not in it fails
-`test_the_matrix_covers_every_protected_endpoint`, so no endpoint ships without its permissions tested."""
+`test_the_matrix_covers_every_protected_endpoint`, so no endpoint ships without its permissions tested. The
+judicial-ruling audit domains (rulings, annotations, notebooks), whose refusals carry their own codes
+(`audit_team_required`, `assignment_not_yours`...), have their matrix in tests/rulings/test_permission_matrix.py;
+together the two cover every protected endpoint, each in exactly one."""
 
 from __future__ import annotations
 
@@ -298,7 +301,13 @@ def test_the_matrix_covers_every_protected_endpoint(app) -> None:
         for route in all_routes(app.routes)
         if isinstance(route, Route) and getattr(route, "operation", None) and route.operation.auth
     }
-    assert protected == set(MATRIX)
+    from tests.rulings.test_permission_matrix import MATRIX as AUDIT_MATRIX
+    from tests.rulings.test_permission_matrix import PUBLIC_ENDPOINTS, endpoint_of
+
+    audit = {endpoint_of(name) for name in AUDIT_MATRIX} - PUBLIC_ENDPOINTS
+    assert not audit & set(MATRIX), "an endpoint is specified in both matrices"
+    assert PUBLIC_ENDPOINTS.isdisjoint(protected), "a protected endpoint belongs in the matrix proper"
+    assert protected == set(MATRIX) | audit
 
 
 def _caller_token(session, caller: str) -> str | None:
