@@ -9,6 +9,8 @@
   minimum counts the characters between the first and the last that are not spaces. The text is stored as sent;
   passwords, secrets and tokens are never looked at (`refuse_blank`).
 
+It also declares `CatalogueLanguage`, the `?lang=` of printable pages: any language with a message catalogue.
+
 `server.api.endpoint()` applies both to every JSON body, query string and path; the sync push applies them to
 each mutation on its own (a mutation that holds one is `rejected`, the others still apply), and the file imports
 to what they parse.
@@ -19,11 +21,15 @@ from __future__ import annotations
 import typing
 from typing import Any
 
+from typing import Annotated
+
 from annotated_types import MinLen
-from pydantic import BaseModel
+from pydantic import AfterValidator, BaseModel
+from pydantic import Field as PField
 from pydantic.fields import FieldInfo
 
-from server.errors import BadRequest, Invalid
+from server import i18n
+from server.errors import BadRequest, Invalid, value_error
 from server.i18n import N_
 
 INT64_MIN = -(2**63)
@@ -170,3 +176,16 @@ def refuse_blank(value: Any, path: str = "", *, skip: Any = ()) -> None:
                 if problem["field"].split(".", 1)[0] not in set(skip)]
     if problems:
         raise Invalid("validation_error", details=problems)
+
+
+def _has_a_catalogue(lang: str | None) -> str | None:
+    if lang is not None and lang not in i18n.TEXTS:
+        raise value_error("language_unknown", value=lang, languages=", ".join(i18n.LANGUAGES))
+    return lang
+
+
+# `lang: CatalogueLanguage = None` on a query: the language of a page's every label and text, refused in words
+# (422 `language_unknown`, listing the languages there are) when no catalogue has it.
+CatalogueLanguage = Annotated[str | None, PField(max_length=20, description=(
+    "language of every label and text: one with a message catalogue, es or en today (default: the "
+    "Accept-Language header, else Spanish)")), AfterValidator(_has_a_catalogue)]

@@ -25,13 +25,14 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from pydantic import BaseModel, field_validator
+from pydantic import BaseModel
 from pydantic import Field as PField
 from sqlalchemy.orm import Session
 
 from server import i18n
 from server.auth.actor import ANONYMOUS, Actor
-from server.errors import Invalid, NotFound, value_error
+from server.errors import Invalid, NotFound
+from server.edge import CatalogueLanguage
 from server.i18n import N_, Language, translate
 from server.inspections.models import ReportQuery, Severity, Visit, VisitFinding, VisitPhoto
 from server.municipalities.models import Municipality
@@ -42,16 +43,7 @@ INTERNAL, PUBLIC = "internal", "public"
 
 
 class CommitteeReportQuery(ReportQuery):
-    lang: str | None = PField(None, max_length=20, description=(
-        "language of every label and text: one with a message catalogue, es or en today (default: the "
-        "Accept-Language header, else Spanish)"))
-
-    @field_validator("lang")
-    @classmethod
-    def _has_a_catalogue(cls, lang: str | None) -> str | None:
-        if lang is not None and lang not in i18n.TEXTS:
-            raise value_error("language_unknown", value=lang, languages=", ".join(i18n.LANGUAGES))
-        return lang
+    lang: CatalogueLanguage = None
 
 
 # ------------------------------------------------------------------------------------------------ public schema

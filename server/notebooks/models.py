@@ -14,13 +14,13 @@ from enum import Enum
 from typing import Any
 
 import sqlalchemy as sa
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict
 from pydantic import Field as PField
 from sqlmodel import Field
 
 from server import i18n
 from server.db import IdMixin, UTCDateTime, utcnow
-from server.errors import value_error
+from server.edge import CatalogueLanguage
 from server.works.models import JSONType
 
 SLUG = r"^[a-z0-9][a-z0-9_-]{0,63}$"
@@ -284,16 +284,7 @@ class ReplyPublic(BaseModel):
 
 
 class LangQuery(Strict):
-    lang: str | None = PField(None, max_length=20, description=(
-        "language of every label and text: one with a message catalogue, es or en today (default: the "
-        "Accept-Language header, else Spanish)"))
-
-    @field_validator("lang")
-    @classmethod
-    def _has_a_catalogue(cls, lang: str | None) -> str | None:
-        if lang is not None and lang not in i18n.TEXTS:
-            raise value_error("language_unknown", value=lang, languages=", ".join(i18n.LANGUAGES))
-        return lang
+    lang: CatalogueLanguage = None
 
 
 class NotebookQuery(LangQuery):
