@@ -125,6 +125,13 @@ class FindingCategory(str, Enum):
     other = "other"
 
 
+class PartyKind(str, Enum):
+    person = "person"
+    organisation = "organisation"
+    state = "state"
+    minor = "minor"
+
+
 class Detector(str, Enum):
     pattern = "pattern"  # regular expressions (with check digits where the identifier has one)
     ner = "ner"  # spaCy es_core_news_sm named entities
@@ -154,6 +161,7 @@ WORDS = [  # the words of the codelists (server/locales), looked up by a name bu
     N_("finding_category_ine_key"), N_("finding_category_cedula_ec"), N_("finding_category_cedula_co"),
     N_("finding_category_phone"), N_("finding_category_email"), N_("finding_category_address"),
     N_("finding_category_case_number"), N_("finding_category_person_name"), N_("finding_category_other"),
+    N_("party_kind_person"), N_("party_kind_organisation"), N_("party_kind_state"), N_("party_kind_minor"),
 ]
 
 i18n.register_words(CourtLevel, "court_level_")
@@ -167,6 +175,7 @@ i18n.register_words(RulingState, "ruling_state_")
 i18n.register_words(TextKind, "text_kind_")
 i18n.register_words(FindingState, "finding_state_")
 i18n.register_words(FindingCategory, "finding_category_")
+i18n.register_words(PartyKind, "party_kind_")
 
 
 # ------------------------------------------------------------------------------------------------ tables
@@ -468,7 +477,7 @@ class TeamMemberView(BaseModel):
 
 class Party(Strict):
     role: str = PField(min_length=2, max_length=40, pattern=PARTY_ROLE, examples=["demandante"])
-    kind: Literal["person", "organisation", "state", "minor"] = "person"
+    kind: PartyKind = PartyKind.person
 
 
 class RulingJudgeRef(Strict):

@@ -351,3 +351,20 @@ def test_a_team_role_not_held_is_named_in_the_readers_words(world: World) -> Non
     english = client.put(f"{team_url}/{auditor}", json={"role": "coordinator"},
                          headers=world.reviewer | {"Accept-Language": "en"})
     assert "“coordinator”" in english.json()["error"]["message"], english.text
+
+
+def test_a_party_kind_that_is_none_lists_the_kinds_in_words(world: World) -> None:
+    """A party's kind reads as words ("persona, organización, Estado o menor de edad"), not codes; words are taken."""
+    client = world.client
+    url = f"{MUNI}/audit-projects/{world.project_id}/rulings"
+    body = world.ruling_body(case_number="X-9", parties=[{"role": "demandante", "kind": "robot"}])
+    spanish = client.post(url, json=body, headers=world.reviewer)
+    assert_error_shape(spanish, 422, "validation_error")
+    assert spanish.json()["error"]["details"][0]["message"] == (
+        "Debe ser uno de estos valores: persona, organización, estado o menor de edad.")
+    english = client.post(url, json=body, headers=world.reviewer | {"Accept-Language": "en"})
+    assert english.json()["error"]["details"][0]["message"] == (
+        "Must be one of these values: person, organisation, state or minor.")
+    taken = client.post(url, json=world.ruling_body(case_number="X-10", parties=[
+        {"role": "demandante", "kind": "organización"}]), headers=world.reviewer)
+    assert taken.status_code == 201 and taken.json()["parties"][0]["kind"] == "organisation", taken.text
