@@ -368,3 +368,30 @@ def test_a_party_kind_that_is_none_lists_the_kinds_in_words(world: World) -> Non
     taken = client.post(url, json=world.ruling_body(case_number="X-10", parties=[
         {"role": "demandante", "kind": "organización"}]), headers=world.reviewer)
     assert taken.status_code == 201 and taken.json()["parties"][0]["kind"] == "organisation", taken.text
+
+
+def test_a_party_role_is_a_codelist_so_a_name_in_lower_case_is_refused(world: World) -> None:
+    """A party's role is one of the procedural roles (demandante, imputado, quejoso…), never free text: a name in
+    lower case is refused; the Spanish or English words (and the feminine forms) are taken and stored as codes."""
+    client = world.client
+    url = f"{MUNI}/audit-projects/{world.project_id}/rulings"
+    named = client.post(url, json=world.ruling_body(case_number="X-11", parties=[
+        {"role": "juan pérez gómez", "kind": "person"}]), headers=world.reviewer)
+    detail = assert_error_shape(named, 422, "validation_error")["details"][0]
+    assert detail["field"] == "parties.0.role" and "demandante, demandado" in detail["message"], detail
+    assert "ministerio público" in detail["message"] and "ministerio_publico" not in detail["message"], detail
+    taken = client.post(url, json=world.ruling_body(case_number="X-12", parties=[
+        {"role": "Demandada", "kind": "organisation"}, {"role": "appellant"}, {"role": "Ministerio Público"}]),
+        headers=world.reviewer)
+    assert taken.status_code == 201, taken.text
+    assert [party["role"] for party in taken.json()["parties"]] == ["demandado", "apelante", "ministerio_publico"]
+
+
+def test_the_demo_parties_have_roles_of_the_codelist() -> None:
+    import json
+
+    from server.rulings.models import PartyRole
+    from server.fixtures import DEFAULT_PATH
+    document = json.loads((DEFAULT_PATH / "rulings.json").read_text("utf-8"))
+    roles = {party["role"] for ruling in document["rulings"] for party in ruling["parties"]}
+    assert roles and roles <= {role.value for role in PartyRole}, roles
