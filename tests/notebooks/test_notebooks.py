@@ -304,3 +304,17 @@ def test_quarters_read_in_the_pages_language(client, session, audit) -> None:
         year, number = quarter.split("-T")
         assert f"<td>{quarter}</td>" in spanish
         assert f"<td>{year}-Q{number}</td>" in english and f"<td>{quarter}</td>" not in english
+
+
+def test_a_notebook_is_computed_within_its_project_period_only(client, session, audit) -> None:
+    """A period outside the project's (1900–9999) is refused in words naming the project's period."""
+    before = session.query(Notebook).count()
+    wide = _compute(client, session, audit, period_starts_on="1900-01-01", period_ends_on="9999-12-31")
+    detail = assert_error_shape(wide, 422, "notebook_period_outside_project")["details"][0]
+    assert detail["field"] == "period_starts_on", detail
+    assert "del 1 de enero de 2025 al 31 de diciembre de 2025" in detail["message"], detail
+    late = _compute(client, session, audit, period_starts_on="2025-06-01", period_ends_on="2026-01-31")
+    assert assert_error_shape(late, 422, "notebook_period_outside_project")["details"][0]["field"] == "period_ends_on"
+    assert session.query(Notebook).count() == before
+    assert _compute(client, session, audit, period_starts_on="2025-06-01",
+                    period_ends_on="2025-12-31").status_code == 201

@@ -262,3 +262,14 @@ def test_an_item_section_and_kind_are_named_in_words(client, session, audit) -> 
     taken = client.post(SURVEYS, json={"key": "jueces-x", "title": "Encuesta", "audience": "judges", "items": [
         item | {"section": "trato justo", "kind": "escala de 1 a 5"}]}, headers=headers)
     assert taken.status_code == 201, taken.text
+
+
+def test_results_since_after_until_are_refused_in_words(client, session, audit) -> None:
+    wrong = client.get(f"{BASE}/survey-results", params={"since": "2025-12-31", "until": "2025-01-01"})
+    detail = assert_error_shape(wrong, 422, "survey_results_period_reversed")["details"][0]
+    assert detail["field"] == "until" and detail["message"] == (
+        "La fecha «hasta» (until) es anterior a la fecha «desde» (since)."), detail
+    english = client.get(f"{BASE}/survey-results", params={"since": "2025-12-31", "until": "2025-01-01"},
+                         headers={"Accept-Language": "en"})
+    assert english.json()["error"]["details"][0]["message"] == "The “until” date is before the “since” date."
+    assert client.get(f"{BASE}/survey-results", params={"since": "2025-01-01", "until": "2025-01-01"}).status_code == 200
