@@ -510,9 +510,9 @@ def create_ruling(session: Session, *, actor: Actor, municipality: Municipality,
     session.flush()
     if cleaned is not None:
         _add_original(session, actor, municipality, ruling, cleaned, source, detect=detect)
+    # The log is public and the ruling is not yet: ids and hashes only, never its case number (docs/audit-log.md).
     audit.append(session, municipality_id=municipality.id, entity="ruling", entity_id=ruling.id, action="imported",
-                 **audit.who(actor), data={"project_id": str(project.id), "case_number": ruling.case_number,
-                                           "source": source.value})
+                 **audit.who(actor), data={"project_id": str(project.id)})
     return ruling, True
 
 
@@ -594,7 +594,7 @@ def add_original(session: Session, *, actor: Actor, municipality: Municipality, 
     added = _add_original(session, actor, municipality, ruling, cleaned, source, detect=detect)
     audit.append(session, municipality_id=municipality.id, entity="ruling", entity_id=ruling.id,
                  action="original_added", **audit.who(actor),
-                 data={"text_id": str(added.id), "number": added.number, "sha256": added.sha256})
+                 data={"text_id": str(added.id), "sha256": added.sha256})  # an original is never public
     return added, True
 
 

@@ -395,3 +395,20 @@ def test_the_demo_parties_have_roles_of_the_codelist() -> None:
     document = json.loads((DEFAULT_PATH / "rulings.json").read_text("utf-8"))
     roles = {party["role"] for ruling in document["rulings"] for party in ruling["parties"]}
     assert roles and roles <= {role.value for role in PartyRole}, roles
+
+
+def test_the_public_audit_log_shows_nothing_of_an_unpublished_ruling_but_ids_and_hashes(world: World) -> None:
+    """An imported ruling that is not published leaves ids and hashes in the public log, never its case number;
+    the chain still verifies."""
+    client = world.client
+    ruling = world.import_ruling(case_number="00999-2025-0-1001-JR-CI-09")
+    added = client.post(f"{MUNI}/rulings/{ruling['id']}/texts", json={"text": "VISTOS: otro texto de la sentencia. "
+                        "CONSIDERANDO: que el juzgado no motivó su decisión. FALLO: fundada."}, headers=world.reviewer)
+    assert added.status_code == 201, added.text
+    page = client.get(f"{MUNI}/audit/entries", params={"after_seq": 0, "limit": 1000})
+    assert page.status_code == 200, page.text
+    mine = [item for item in page.json()["items"] if item["entity_id"] == ruling["id"]]
+    assert [item["action"] for item in mine] == ["imported", "original_added"], mine
+    assert "00999-2025" not in page.text
+    assert set(mine[0]["data"]) == {"project_id"} and set(mine[1]["data"]) == {"text_id", "sha256"}, mine
+    assert client.get(f"{MUNI}/audit/verify").json()["ok"] is True
