@@ -181,3 +181,15 @@ def test_a_kind_in_a_scheme_definition_is_named_in_words(client, team):
     assert sorted(d["message"] for d in english.json()["error"]["details"]) == [
         "Must be one of these values: choice, several choices, number, date, text, yes/no or list.",
         "Must be one of these values: choice, yes/no or text."]
+
+
+def test_the_openapi_document_declares_both_json_types_for_an_annotation(client):
+    """An annotation is taken as application/json or application/ld+json, and the OpenAPI document says both."""
+    spec = client.get("/openapi.json").json()
+    paths = spec["paths"]
+    post = paths["/api/v1/municipalities/{code}/annotation-assignments/{assignment_id}/annotations"]["post"]
+    assert sorted(post["requestBody"]["content"]) == ["application/json", "application/ld+json"]
+    put = paths["/api/v1/municipalities/{code}/annotations/{annotation_id}"]["put"]
+    assert sorted(put["requestBody"]["content"]) == ["application/json", "application/ld+json"]
+    schemes = paths["/api/v1/municipalities/{code}/annotation-schemes"]["post"]
+    assert list(schemes["requestBody"]["content"]) == ["application/json"]
