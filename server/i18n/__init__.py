@@ -124,12 +124,12 @@ def megabytes(size: object) -> str:
 
 
 def grouped(number: object, language: Language) -> str:
-    """A whole number with its thousands separated as the reader writes them: "2 000 000" (Spanish, a no-break
+    """A whole number with its thousands separated as the reader writes them: "2 000 000" (Spanish, a narrow no-break
     space, from five digits: "4000"), "2,000,000" (English); anything else as it is."""
     if isinstance(number, bool) or not isinstance(number, int):
         return str(number)
     if language == "es":
-        return f"{number:,}".replace(",", "\u00a0") if abs(number) >= 10_000 else str(number)
+        return f"{number:,}".replace(",", "\u202f") if abs(number) >= 10_000 else str(number)
     return f"{number:,}"
 
 
