@@ -54,6 +54,7 @@ class Operation:
     query: type[BaseModel] | None = None
     response: Any = None
     status: int = 200
+    body_types: tuple[str, ...] = ("application/json",)
     auth: bool = False
     anonymous_device: bool = False
     errors: tuple[int, ...] = ()
@@ -202,6 +203,7 @@ def endpoint(
     summary: str,
     tag: str,
     body: type[BaseModel] | None = None,
+    body_types: tuple[str, ...] = ("application/json",),
     raw_body: tuple[str, ...] = (),
     query: type[BaseModel] | None = None,
     response: Any = None,
@@ -221,6 +223,8 @@ def endpoint(
     `raw_body=("text/csv", "application/json")` hands the handler `RawBody(content_type, data)` instead of a
     parsed model (file imports), up to MAX_IMPORT_BYTES, or up to `max_bytes(settings)` when given
     (`max_bytes=lambda settings: settings.max_photo_bytes`). `max_bytes` also raises the limit of a JSON body.
+    `body_types` are the JSON media types a `body` is declared with in the OpenAPI document (any JSON type is
+    accepted: `("application/json", "application/ld+json")` for a W3C annotation).
     `media_type` is what a handler that returns its own Response answers (a CSV or GeoJSON download, a page);
     `responses={200: "Already there"}` declares other successes, with the same body as `status` (none for 204
     and 304)."""
@@ -237,6 +241,7 @@ def endpoint(
             query=query,
             response=response,
             status=status,
+            body_types=body_types,
             auth=auth,
             anonymous_device=anonymous_device,
             errors=errors,
@@ -447,7 +452,8 @@ def openapi_document(routes: list[Any], *, title: str, version: str) -> dict[str
         if op.body is not None:
             operation["requestBody"] = {
                 "required": True,
-                "content": {"application/json": {"schema": schema_for(f"{index}:body", "validation")}},
+                "content": {media: {"schema": schema_for(f"{index}:body", "validation")}
+                            for media in op.body_types},
             }
         elif op.raw_body:
             operation["requestBody"] = {

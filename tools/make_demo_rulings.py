@@ -731,7 +731,7 @@ def write_family(r: Ruling) -> None:
     child = Party(rng)
     r.case_number = fresh_case_number(rng, 90, 1400, [r.filed_on.year])
     r.parties = [{"role": "promovente", "kind": "person"}, {"role": "demandado", "kind": "person"},
-                 {"role": "menor de edad", "kind": "minor"}]
+                 {"role": "beneficiario", "kind": "minor"}]
     subject = r.case_type = rng.choice(["alimentos", "custodia"])
     if r.kind == "auto":
         r.outcome = rng.choice(["other", "inadmissible"])
@@ -833,7 +833,7 @@ def write_labour(r: Ruling) -> None:
     manager = Party(rng)
     company = ids.company(rng, "MX")
     r.case_number = fresh_case_number(rng, 20, 600, [r.filed_on.year])
-    r.parties = [{"role": "actor", "kind": "person"}, {"role": "demandada", "kind": "organisation"}]
+    r.parties = [{"role": "actor", "kind": "person"}, {"role": "demandado", "kind": "organisation"}]
     if r.kind == "auto":
         r.outcome = "inadmissible"
         r.add(f"{r.court['name'].upper()}\nEXPEDIENTE LABORAL: {r.case_number}\n\nVictoria de Durango, Durango, a "
@@ -914,8 +914,8 @@ def write_criminal(r: Ruling) -> None:
     r.case_number = fresh_case_number(rng, 30, 800, [r.filed_on.year])
     crime = rng.choice(["robo con violencia", "violencia familiar", "lesiones"] if r.kind == "sentencia" else
                        ["lesiones", "abuso de confianza", "daño en las cosas"])
-    r.parties = [{"role": "acusado", "kind": "person"}, {"role": "víctima", "kind": "person"},
-                 {"role": "ministerio público", "kind": "state"}]
+    r.parties = [{"role": "acusado", "kind": "person"}, {"role": "victima", "kind": "person"},
+                 {"role": "ministerio_publico", "kind": "state"}]
     if r.kind == "auto":
         r.outcome = "dismissed"
         r.add(f"{r.court['name'].upper()}\nCAUSA PENAL: {r.case_number}\n\nVictoria de Durango, Durango, a "

@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 from pydantic import Field as PField
 
-from server.i18n import N_, Words
+from server.i18n import N_, Words, register_words
 
 CODE = r"^[a-z0-9][a-z0-9_-]{0,63}$"
 TEXT_MAX = 4_000
@@ -41,6 +41,10 @@ class AttributeKind(str, Enum):
     choice = "choice"
     boolean = "boolean"
     text = "text"
+
+
+# The kinds of attributes and questions share their words ("opción", "sí o no", "texto"…): "value_kind_" + code.
+register_words(AttributeKind, "value_kind_")
 
 
 class Attribute(Strict):
@@ -70,6 +74,11 @@ class QuestionKind(str, Enum):
     text = "text"
     boolean = "boolean"
     list = "list"  # a list of short texts (e.g. the precedents a ruling cites)
+
+
+register_words(QuestionKind, "value_kind_")
+VALUE_KINDS = (N_("value_kind_choice"), N_("value_kind_multi"), N_("value_kind_number"), N_("value_kind_date"),
+               N_("value_kind_text"), N_("value_kind_boolean"), N_("value_kind_list"))
 
 
 class Question(Strict):

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import sqlalchemy as sa
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
 from pydantic import Field as PField
 from sqlalchemy.orm import Session
 
@@ -135,6 +135,8 @@ class ItemDecision(BaseModel):
     label: str | None = PField(None, max_length=64)
     attributes: dict[str, Any] = PField(default_factory=dict)
     comment: str | None = PField(None, max_length=w3c.COMMENT_MAX)
+
+    _comment = field_validator("comment", mode="before")(w3c.no_blank_comment)
 
 
 class AnswerDecision(BaseModel):

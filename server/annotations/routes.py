@@ -26,6 +26,7 @@ ASSIGNMENT = "/municipalities/{code}/annotation-assignments/{assignment_id:uuid}
 ANNOTATION = "/municipalities/{code}/annotations/{annotation_id:uuid}"
 RULING = "/municipalities/{code}/rulings/{ruling_id:uuid}"
 JSONLD = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
+JSON_TYPES = ("application/json", "application/ld+json")  # what an annotation may be sent as (OpenAPI)
 
 
 def _number(call: Call) -> int:
@@ -169,7 +170,8 @@ def get_assignment(call: Call) -> dict[str, Any]:
 
 
 @endpoint("POST", ASSIGNMENT + "/annotations", summary="Annotate a span (W3C Web Annotation or short form)", tag=TAG,
-          body=AnnotationPayload, response=dict[str, Any], status=201, auth=True, errors=(403, 404, 409),
+          body=AnnotationPayload, body_types=JSON_TYPES, response=dict[str, Any], status=201, auth=True,
+          errors=(403, 404, 409),
           responses={200: "Updated, or the same annotation sent again"}, media_type="application/ld+json")
 def save_annotation(call: Call) -> Any:
     """Answers the annotation as W3C JSON-LD. Send your own `id` to create it offline-safe; send it again with
@@ -183,7 +185,7 @@ def save_annotation(call: Call) -> Any:
 
 
 @endpoint("PUT", ANNOTATION, summary="Change one of my annotations (with the version I last saw)", tag=TAG,
-          body=AnnotationPayload, response=dict[str, Any], auth=True, errors=(403, 404, 409),
+          body=AnnotationPayload, body_types=JSON_TYPES, response=dict[str, Any], auth=True, errors=(403, 404, 409),
           media_type="application/ld+json")
 def update_annotation(call: Call) -> Any:
     data = _annotation_in(call.body.root)

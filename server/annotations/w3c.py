@@ -15,13 +15,21 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from pydantic import Field as PField
 
 from server.errors import Invalid
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 COMMENT_MAX = 10_000
+
+
+def no_blank_comment(value: Any) -> Any:
+    """A comment without its surrounding spaces; a blank one (spaces only) is no comment (None), never stored."""
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    return value
 
 
 class AnnotationIn(BaseModel):
@@ -39,8 +47,10 @@ class AnnotationIn(BaseModel):
     suffix: str | None = PField(None, max_length=200)
     label: str = PField(min_length=1, max_length=64)
     attributes: dict[str, Any] = PField(default_factory=dict)
-    comment: str | None = PField(None, max_length=COMMENT_MAX)
+    comment: str | None = PField(None, max_length=COMMENT_MAX, description="blank (spaces only): no comment")
     version: int | None = PField(None, ge=1, description="base version (required to change an existing one)")
+
+    _comment = field_validator("comment", mode="before")(no_blank_comment)
 
 
 def _urn(value: uuid.UUID) -> str:

@@ -123,14 +123,31 @@ def megabytes(size: object) -> str:
     return f"{tenths // 10} MB" if tenths % 10 == 0 else f"{tenths / 10:.1f} MB"
 
 
+def grouped(number: object, language: Language) -> str:
+    """A whole number with its thousands separated as the reader writes them: "2 000 000" (Spanish, a narrow no-break
+    space, from five digits: "4000"), "2,000,000" (English); anything else as it is."""
+    if isinstance(number, bool) or not isinstance(number, int):
+        return str(number)
+    if language == "es":
+        return f"{number:,}".replace(",", "\u202f") if abs(number) >= 10_000 else str(number)
+    return f"{number:,}"
+
+
 class _Formatter(string.Formatter):
-    """str.format with two specs of our own: `{limit:MB}` shows a size in bytes as megabytes, and
+    """str.format with three specs of our own: `{limit:MB}` shows a size in bytes as megabytes, `{limit:n}` a
+    whole number with its thousands separated in the reader's language (2 000 000, 2,000,000), and
     `{count:elemento|elementos}` picks the singular when the number is 1 (the number itself goes in its own
     placeholder: "al menos {count} {count:elemento|elementos}")."""
+
+    def __init__(self, language: Language = DEFAULT_LANGUAGE) -> None:
+        super().__init__()
+        self.language = language
 
     def format_field(self, value: Any, format_spec: str) -> str:
         if format_spec == "MB":
             return megabytes(value)
+        if format_spec == "n":
+            return grouped(value, self.language)
         if "|" in format_spec:
             one, many = format_spec.split("|", 1)
             return one if _is_one(value) else many
@@ -145,6 +162,7 @@ def _is_one(value: Any) -> bool:
 
 
 FORMATTER = _Formatter()
+FORMATTERS: dict[str, _Formatter] = {}
 
 
 def fill(template: str, language: Language = DEFAULT_LANGUAGE, /, **params: object) -> str:
@@ -153,7 +171,8 @@ def fill(template: str, language: Language = DEFAULT_LANGUAGE, /, **params: obje
     resolved = {key: value.in_(language) if isinstance(value, (Words, Term)) else value
                 for key, value in params.items()}
     try:
-        return FORMATTER.format(template, **resolved)
+        formatter = FORMATTERS.get(language) or FORMATTERS.setdefault(language, _Formatter(language))
+        return formatter.format(template, **resolved)
     except (KeyError, IndexError, ValueError):
         return template
 

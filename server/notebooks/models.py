@@ -171,6 +171,12 @@ class ItemSection(str, Enum):
     other = "other"
 
 
+i18n.register_words(ItemKind, "item_kind_")  # "escala de 1 a 5", "opción"
+i18n.register_words(ItemSection, "item_section_")  # "acceso", "imparcialidad"
+N_ITEMS = (i18n.N_("item_kind_likert5"), i18n.N_("item_kind_choice"), i18n.N_("item_section_access"),
+           i18n.N_("item_section_fairness"), i18n.N_("item_section_other"))
+
+
 class ItemOption(Strict):
     code: str = PField(pattern=SLUG)
     text: Words

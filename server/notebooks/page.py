@@ -138,7 +138,7 @@ def _figures(figures: dict[str, Any], language: Language, t: Any) -> list[str]:
     parts.append("</tbody></table>")
     time = figures["time_to_ruling"]
     parts.append(f"<h2>{t('notebook_time')}</h2><table><thead><tr><th>{t('notebook_col_median')}</th>"
-                 f"<th>{t('notebook_col_p90')}</th><th>{t('notebook_col_n')}</th></tr></thead><tbody><tr>"
+                 f"<th>{t('notebook_col_p90')}</th><th>{t('notebook_col_timed')}</th></tr></thead><tbody><tr>"
                  f"<td class=\"num\">{e(_days(time['median_days'], language))}</td>"
                  f"<td class=\"num\">{e(_days(time['p90_days'], language))}</td>"
                  f"<td class=\"num\">{time['n']}</td></tr></tbody></table>")

@@ -21,7 +21,7 @@ from server.auth.actor import Actor, require_user
 from server.config import get_settings
 from server.db import utcnow
 from server.errors import AppError, Conflict, Invalid, NotFound
-from server.i18n import Language, translate
+from server.i18n import Language, Term, term, translate
 from server.municipalities.models import Municipality
 from server.notebooks import compute
 from server.notebooks import replies as reply_versions
@@ -186,6 +186,11 @@ def compute_notebook(session: Session, *, actor: Actor, municipality: Municipali
     ends_on = data.period_ends_on or project.period_ends_on
     if ends_on < starts_on:
         raise Invalid.for_field("period_ends_on", "notebook_period_reversed")
+    # Within the project's period only: its rulings were gathered for that period (1900–9999 is not a period).
+    for field, day in (("period_starts_on", starts_on), ("period_ends_on", ends_on)):
+        if not project.period_starts_on <= day <= project.period_ends_on:
+            raise Invalid.for_field(field, "notebook_period_outside_project", since=_date_term(project.period_starts_on),
+                                    until=_date_term(project.period_ends_on))
     figures = build_figures(session, project_id=project.id, judge_id=judge.id, starts_on=starts_on,
                             ends_on=ends_on)
     notebook = session.scalar(sa.select(Notebook).where(
@@ -311,6 +316,11 @@ def list_(session: Session, *, actor: Actor, municipality: Municipality, state: 
         if internal or notebook.state in (NotebookState.published, NotebookState.withdrawn):
             out.append((notebook, internal))
     return out
+
+
+def _date_term(day: date) -> Term:
+    """A date in the reader's words ("1 de enero de 2025"), for a message's parameter."""
+    return term("report_date", day=day.day, month=term(f"report_month_{day.month}"), year=day.year)
 
 
 def _date(day: date, language: Language) -> str:

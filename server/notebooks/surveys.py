@@ -288,6 +288,8 @@ def results(session: Session, *, municipality: Municipality, court_ids: list[uui
              .where(SurveyResponse.municipality_id == municipality.id))
     if court_ids is not None:
         query = query.where(SurveyResponse.court_id.in_(court_ids))
+    if since is not None and until is not None and since > until:
+        raise Invalid.for_field("until", "survey_results_period_reversed")
     if since is not None:
         query = query.where(SurveyResponse.collected_on >= since)
     if until is not None:

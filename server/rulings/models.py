@@ -125,6 +125,47 @@ class FindingCategory(str, Enum):
     other = "other"
 
 
+class PartyRole(str, Enum):
+    """A party's procedural role in Peru, Mexico, Ecuador and Colombia (never a name: docs/rulings.md)."""
+
+    demandante = "demandante"
+    demandado = "demandado"
+    actor = "actor"
+    promovente = "promovente"
+    accionante = "accionante"
+    accionado = "accionado"
+    quejoso = "quejoso"
+    autoridad_responsable = "autoridad_responsable"
+    tercero_interesado = "tercero_interesado"
+    imputado = "imputado"
+    acusado = "acusado"
+    procesado = "procesado"
+    sentenciado = "sentenciado"
+    agraviado = "agraviado"
+    victima = "victima"
+    denunciante = "denunciante"
+    denunciado = "denunciado"
+    querellante = "querellante"
+    tercero_civil = "tercero_civil"
+    ministerio_publico = "ministerio_publico"
+    fiscalia = "fiscalia"
+    procuraduria = "procuraduria"
+    defensoria_publica = "defensoria_publica"
+    apelante = "apelante"
+    apelado = "apelado"
+    recurrente = "recurrente"
+    recurrido = "recurrido"
+    beneficiario = "beneficiario"
+    tercero = "tercero"
+
+
+class PartyKind(str, Enum):
+    person = "person"
+    organisation = "organisation"
+    state = "state"
+    minor = "minor"
+
+
 class Detector(str, Enum):
     pattern = "pattern"  # regular expressions (with check digits where the identifier has one)
     ner = "ner"  # spaCy es_core_news_sm named entities
@@ -154,6 +195,16 @@ WORDS = [  # the words of the codelists (server/locales), looked up by a name bu
     N_("finding_category_ine_key"), N_("finding_category_cedula_ec"), N_("finding_category_cedula_co"),
     N_("finding_category_phone"), N_("finding_category_email"), N_("finding_category_address"),
     N_("finding_category_case_number"), N_("finding_category_person_name"), N_("finding_category_other"),
+    N_("party_kind_person"), N_("party_kind_organisation"), N_("party_kind_state"), N_("party_kind_minor"),
+    N_("party_role_demandante"), N_("party_role_demandado"), N_("party_role_actor"), N_("party_role_promovente"),
+    N_("party_role_accionante"), N_("party_role_accionado"), N_("party_role_quejoso"),
+    N_("party_role_autoridad_responsable"), N_("party_role_tercero_interesado"), N_("party_role_imputado"),
+    N_("party_role_acusado"), N_("party_role_procesado"), N_("party_role_sentenciado"), N_("party_role_agraviado"),
+    N_("party_role_victima"), N_("party_role_denunciante"), N_("party_role_denunciado"),
+    N_("party_role_querellante"), N_("party_role_tercero_civil"), N_("party_role_ministerio_publico"),
+    N_("party_role_fiscalia"), N_("party_role_procuraduria"), N_("party_role_defensoria_publica"),
+    N_("party_role_apelante"), N_("party_role_apelado"), N_("party_role_recurrente"), N_("party_role_recurrido"),
+    N_("party_role_beneficiario"), N_("party_role_tercero"),
 ]
 
 i18n.register_words(CourtLevel, "court_level_")
@@ -167,6 +218,13 @@ i18n.register_words(RulingState, "ruling_state_")
 i18n.register_words(TextKind, "text_kind_")
 i18n.register_words(FindingState, "finding_state_")
 i18n.register_words(FindingCategory, "finding_category_")
+i18n.register_words(PartyKind, "party_kind_")
+# The feminine forms are taken too ("demandada"); "Ministerio Público" and "víctima" are their words already.
+i18n.register_words(PartyRole, "party_role_", aliases={
+    "demandada": "demandado", "accionada": "accionado", "quejosa": "quejoso", "imputada": "imputado",
+    "acusada": "acusado", "procesada": "procesado", "sentenciada": "sentenciado", "agraviada": "agraviado",
+    "denunciada": "denunciado", "apelada": "apelado", "recurrida": "recurrido", "beneficiaria": "beneficiario",
+    "fiscal": "fiscalia"})
 
 
 # ------------------------------------------------------------------------------------------------ tables
@@ -326,7 +384,7 @@ class RedactionFinding(IdMixin, SQLModel, table=True):
 
 # ------------------------------------------------------------------------------------------------ input and views
 
-PARTY_ROLE = r"^[a-záéíóúüñ]+(?:[ _][a-záéíóúüñ]+){0,3}$"  # a role in lower case (demandante), never a name
+JUDGE_ROLE = r"^[a-záéíóúüñ]+(?:[ _][a-záéíóúüñ]+){0,3}$"  # a judge's role in lower case (ponente)
 
 
 class Strict(BaseModel):
@@ -467,13 +525,13 @@ class TeamMemberView(BaseModel):
 
 
 class Party(Strict):
-    role: str = PField(min_length=2, max_length=40, pattern=PARTY_ROLE, examples=["demandante"])
-    kind: Literal["person", "organisation", "state", "minor"] = "person"
+    role: PartyRole = PField(examples=["demandante"], description="a procedural role of the codelist, never a name")
+    kind: PartyKind = PartyKind.person
 
 
 class RulingJudgeRef(Strict):
     judge_id: uuid.UUID
-    role: str = PField("ponente", min_length=2, max_length=32, pattern=PARTY_ROLE)
+    role: str = PField("ponente", min_length=2, max_length=32, pattern=JUDGE_ROLE)
 
 
 class RulingMetadata(Strict):

@@ -500,7 +500,7 @@ def create_ruling(session: Session, *, actor: Actor, municipality: Municipality,
     ruling = Ruling(id=data.id or new_id(), municipality_id=municipality.id, project_id=project.id, court_id=court.id,
                     case_number=data.case_number.strip(), kind=data.kind, matter=data.matter, outcome=data.outcome,
                     filed_on=data.filed_on, heard_on=data.heard_on, ruled_on=data.ruled_on,
-                    parties=[p.model_dump() for p in data.parties], created_by=actor.user_id)
+                    parties=[p.model_dump(mode="json") for p in data.parties], created_by=actor.user_id)
     ruling, created = client_ids.insert(session, ruling, data, ignore=ignore,
                                         expected={"project_id": project.id, "municipality_id": municipality.id},
                                         taken=Conflict("ruling_duplicate", case_number=ruling.case_number))
@@ -510,9 +510,9 @@ def create_ruling(session: Session, *, actor: Actor, municipality: Municipality,
     session.flush()
     if cleaned is not None:
         _add_original(session, actor, municipality, ruling, cleaned, source, detect=detect)
+    # The log is public and the ruling is not yet: ids and hashes only, never its case number (docs/audit-log.md).
     audit.append(session, municipality_id=municipality.id, entity="ruling", entity_id=ruling.id, action="imported",
-                 **audit.who(actor), data={"project_id": str(project.id), "case_number": ruling.case_number,
-                                           "source": source.value})
+                 **audit.who(actor), data={"project_id": str(project.id)})
     return ruling, True
 
 
@@ -592,7 +592,7 @@ def add_original(session: Session, *, actor: Actor, municipality: Municipality, 
     added = _add_original(session, actor, municipality, ruling, cleaned, source, detect=detect)
     audit.append(session, municipality_id=municipality.id, entity="ruling", entity_id=ruling.id,
                  action="original_added", **audit.who(actor),
-                 data={"text_id": str(added.id), "number": added.number, "sha256": added.sha256})
+                 data={"text_id": str(added.id), "sha256": added.sha256})  # an original is never public
     return added, True
 
 
@@ -602,7 +602,7 @@ def update_ruling(session: Session, *, actor: Actor, municipality: Municipality,
     _stale(ruling, data.version)
     values = data.model_dump(exclude_unset=True, exclude={"version"})
     if "parties" in values:
-        values["parties"] = values["parties"] or []
+        values["parties"] = [party.model_dump(mode="json") for party in data.parties or []]
     if "matter" in values and values["matter"] is None:
         raise Invalid.for_field("matter", "validation_error")
     for name in ("filed_on", "heard_on"):

@@ -162,3 +162,34 @@ def test_the_whole_double_annotation_flow(client, session, team):
     assert team.text[start:end] and label in {"apparent_reasoning", "insufficient_reasoning"}
     assert client.get(team.url(f"/audit-projects/{team.project_id}/annotations.doccano.jsonl"),
                       headers=team.as_(0)).status_code == 403
+
+
+def test_a_kind_in_a_scheme_definition_is_named_in_words(client, team):
+    """The kinds of an attribute or a question read as words ("opción, sí/no o texto"), not codes."""
+    definition = {"labels": [{"code": "x", "name": {"es": "X"}, "definition": {"es": "Y"},
+                              "attributes": [{"code": "a", "name": {"es": "A"}, "kind": "colour"}]}],
+                  "questions": [{"code": "q", "text": {"es": "Q"}, "kind": "colour"}]}
+    body = {"slug": "otro", "name": "Otro", "definition": definition}
+    wrong = client.post(team.url("/annotation-schemes"), json=body, headers=team.as_("reviewer"))
+    assert wrong.status_code == 422, wrong.text
+    messages = sorted(d["message"] for d in wrong.json()["error"]["details"])
+    assert messages == [
+        "Debe ser uno de estos valores: opción, sí/no o texto.",
+        "Debe ser uno de estos valores: opción, varias opciones, número, fecha, texto, sí/no o lista."], messages
+    english = client.post(team.url("/annotation-schemes"), json=body,
+                          headers=team.as_("reviewer") | {"Accept-Language": "en"})
+    assert sorted(d["message"] for d in english.json()["error"]["details"]) == [
+        "Must be one of these values: choice, several choices, number, date, text, yes/no or list.",
+        "Must be one of these values: choice, yes/no or text."]
+
+
+def test_the_openapi_document_declares_both_json_types_for_an_annotation(client):
+    """An annotation is taken as application/json or application/ld+json, and the OpenAPI document says both."""
+    spec = client.get("/openapi.json").json()
+    paths = spec["paths"]
+    post = paths["/api/v1/municipalities/{code}/annotation-assignments/{assignment_id}/annotations"]["post"]
+    assert sorted(post["requestBody"]["content"]) == ["application/json", "application/ld+json"]
+    put = paths["/api/v1/municipalities/{code}/annotations/{annotation_id}"]["put"]
+    assert sorted(put["requestBody"]["content"]) == ["application/json", "application/ld+json"]
+    schemes = paths["/api/v1/municipalities/{code}/annotation-schemes"]["post"]
+    assert list(schemes["requestBody"]["content"]) == ["application/json"]

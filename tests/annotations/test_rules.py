@@ -210,3 +210,19 @@ def test_a_short_form_of_the_wrong_shape_is_explained_in_the_readers_language(cl
         assert english.json()["error"]["details"][0]["message"] != error["details"][0]["message"]
     missing = annotate(client, team, 0, first, {"start": 0, "end": 5}).json()["error"]["details"][0]
     assert missing == {"field": "label", "code": "missing", "message": "Este campo es obligatorio."}
+
+
+def test_a_blank_comment_is_stored_as_no_comment(client, session, team):
+    """A comment of spaces only is no comment (null, no commenting body); a comment loses its surrounding spaces."""
+    first, _second = assign(client, team)
+    blank = annotate(client, team, 0, first, span(team, "acreditó el vínculo laboral", "external_justification",
+                                                  comment="   \n\t "))
+    assert blank.status_code == 201, blank.text
+    assert [body for body in blank.json()["body"] if body.get("purpose") == "commenting"] == []
+    stored = session.get(Annotation, uuid.UUID(blank.json()["id"].rsplit(":", 1)[-1]))
+    assert stored.comment is None
+    padded = annotate(client, team, 0, first, span(team, "boletas de pago", "external_justification",
+                                                   comment="  Sin valorar el contrato  "))
+    assert padded.status_code == 201, padded.text
+    assert [body["value"] for body in padded.json()["body"] if body.get("purpose") == "commenting"] == [
+        "Sin valorar el contrato"]

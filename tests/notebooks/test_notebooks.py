@@ -304,3 +304,37 @@ def test_quarters_read_in_the_pages_language(client, session, audit) -> None:
         year, number = quarter.split("-T")
         assert f"<td>{quarter}</td>" in spanish
         assert f"<td>{year}-Q{number}</td>" in english and f"<td>{quarter}</td>" not in english
+
+
+def test_a_notebook_is_computed_within_its_project_period_only(client, session, audit) -> None:
+    """A period outside the project's (1900–9999) is refused in words naming the project's period."""
+    before = session.query(Notebook).count()
+    wide = _compute(client, session, audit, period_starts_on="1900-01-01", period_ends_on="9999-12-31")
+    detail = assert_error_shape(wide, 422, "notebook_period_outside_project")["details"][0]
+    assert detail["field"] == "period_starts_on", detail
+    assert "del 1 de enero de 2025 al 31 de diciembre de 2025" in detail["message"], detail
+    late = _compute(client, session, audit, period_starts_on="2025-06-01", period_ends_on="2026-01-31")
+    assert assert_error_shape(late, 422, "notebook_period_outside_project")["details"][0]["field"] == "period_ends_on"
+    assert session.query(Notebook).count() == before
+    assert _compute(client, session, audit, period_starts_on="2025-06-01",
+                    period_ends_on="2025-12-31").status_code == 201
+
+
+def test_the_withheld_message_and_the_time_column_read_well(client, session, audit) -> None:
+    """The withheld CSV message is two sentences (no capital after a colon), and the time table's count column says
+    what it counts (rulings measured from filing to ruling), not "Respuestas o resoluciones"."""
+    for month in range(1, 7):
+        audit.add_ruling(ruled_on=date(2025, month, 10), filed_on=date(2025, 1, 1),
+                         labels=("insufficient_reasoning",))
+    notebook = _publish(client, session, _compute(client, session, audit).json())
+    withheld = client.get(f"{BASE}/notebooks/{notebook['id']}/figures.csv")
+    message = assert_error_shape(withheld, 409, "notebook_withheld")["message"]
+    assert message.startswith("Las cifras de este cuaderno no son públicas. Este cuaderno no muestra"), message
+    english = client.get(f"{BASE}/notebooks/{notebook['id']}/figures.csv", headers={"Accept-Language": "en"})
+    assert english.json()["error"]["message"].startswith("This notebook's figures are not public. This notebook")
+    page = client.get(f"{BASE}/notebooks/{notebook['id']}.html", headers=bearer(token_for(session, REVIEWER)))
+    assert "Resoluciones medidas (días de la presentación a la resolución)" in page.text, page.text
+    assert "Respuestas o resoluciones</th></tr></thead><tbody><tr><td class=\"num\">" not in page.text
+    english_page = client.get(f"{BASE}/notebooks/{notebook['id']}.html", params={"lang": "en"},
+                              headers=bearer(token_for(session, REVIEWER)))
+    assert "Rulings measured (days from filing to ruling)" in english_page.text

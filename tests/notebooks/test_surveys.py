@@ -243,3 +243,33 @@ def test_an_audience_is_named_in_words(client, session, audit) -> None:
     taken = client.post(SURVEYS, json={"key": "jueces-2025", "title": "Encuesta a jueces", "audience": "jueces"},
                         headers=headers)
     assert taken.status_code == 201 and taken.json()["audience"] == "judges", taken.text
+
+
+def test_an_item_section_and_kind_are_named_in_words(client, session, audit) -> None:
+    """A survey item's section and kind read as words, not codes, and the words are taken."""
+    headers = bearer(token_for(session, REVIEWER))
+    item = {"code": "q1", "text": {"es": "¿Le atendieron?"}, "section": "speed", "kind": "stars"}
+    wrong = client.post(SURVEYS, json={"key": "otra", "title": "Encuesta", "audience": "judges", "items": [item]},
+                        headers=headers)
+    messages = sorted(d["message"] for d in assert_error_shape(wrong, 422, "validation_error")["details"])
+    assert messages == ["Debe ser uno de estos valores: acceso, trato justo u otra.",
+                        "Debe ser uno de estos valores: escala de 1 a 5 u opción."], messages
+    english = client.post(SURVEYS, json={"key": "otra", "title": "Encuesta", "audience": "judges", "items": [item]},
+                          headers=headers | {"Accept-Language": "en"})
+    assert sorted(d["message"] for d in english.json()["error"]["details"]) == [
+        "Must be one of these values: 1-to-5 scale or choice.",
+        "Must be one of these values: access, fairness or other."]
+    taken = client.post(SURVEYS, json={"key": "jueces-x", "title": "Encuesta", "audience": "judges", "items": [
+        item | {"section": "trato justo", "kind": "escala de 1 a 5"}]}, headers=headers)
+    assert taken.status_code == 201, taken.text
+
+
+def test_results_since_after_until_are_refused_in_words(client, session, audit) -> None:
+    wrong = client.get(f"{BASE}/survey-results", params={"since": "2025-12-31", "until": "2025-01-01"})
+    detail = assert_error_shape(wrong, 422, "survey_results_period_reversed")["details"][0]
+    assert detail["field"] == "until" and detail["message"] == (
+        "La fecha «hasta» (until) es anterior a la fecha «desde» (since)."), detail
+    english = client.get(f"{BASE}/survey-results", params={"since": "2025-12-31", "until": "2025-01-01"},
+                         headers={"Accept-Language": "en"})
+    assert english.json()["error"]["details"][0]["message"] == "The “until” date is before the “since” date."
+    assert client.get(f"{BASE}/survey-results", params={"since": "2025-01-01", "until": "2025-01-01"}).status_code == 200

@@ -351,3 +351,64 @@ def test_a_team_role_not_held_is_named_in_the_readers_words(world: World) -> Non
     english = client.put(f"{team_url}/{auditor}", json={"role": "coordinator"},
                          headers=world.reviewer | {"Accept-Language": "en"})
     assert "“coordinator”" in english.json()["error"]["message"], english.text
+
+
+def test_a_party_kind_that_is_none_lists_the_kinds_in_words(world: World) -> None:
+    """A party's kind reads as words ("persona, organización, Estado o menor de edad"), not codes; words are taken."""
+    client = world.client
+    url = f"{MUNI}/audit-projects/{world.project_id}/rulings"
+    body = world.ruling_body(case_number="X-9", parties=[{"role": "demandante", "kind": "robot"}])
+    spanish = client.post(url, json=body, headers=world.reviewer)
+    assert_error_shape(spanish, 422, "validation_error")
+    assert spanish.json()["error"]["details"][0]["message"] == (
+        "Debe ser uno de estos valores: persona, organización, estado o menor de edad.")
+    english = client.post(url, json=body, headers=world.reviewer | {"Accept-Language": "en"})
+    assert english.json()["error"]["details"][0]["message"] == (
+        "Must be one of these values: person, organisation, state or minor.")
+    taken = client.post(url, json=world.ruling_body(case_number="X-10", parties=[
+        {"role": "demandante", "kind": "organización"}]), headers=world.reviewer)
+    assert taken.status_code == 201 and taken.json()["parties"][0]["kind"] == "organisation", taken.text
+
+
+def test_a_party_role_is_a_codelist_so_a_name_in_lower_case_is_refused(world: World) -> None:
+    """A party's role is one of the procedural roles (demandante, imputado, quejoso…), never free text: a name in
+    lower case is refused; the Spanish or English words (and the feminine forms) are taken and stored as codes."""
+    client = world.client
+    url = f"{MUNI}/audit-projects/{world.project_id}/rulings"
+    named = client.post(url, json=world.ruling_body(case_number="X-11", parties=[
+        {"role": "juan pérez gómez", "kind": "person"}]), headers=world.reviewer)
+    detail = assert_error_shape(named, 422, "validation_error")["details"][0]
+    assert detail["field"] == "parties.0.role" and "demandante, demandado" in detail["message"], detail
+    assert "ministerio público" in detail["message"] and "ministerio_publico" not in detail["message"], detail
+    taken = client.post(url, json=world.ruling_body(case_number="X-12", parties=[
+        {"role": "Demandada", "kind": "organisation"}, {"role": "appellant"}, {"role": "Ministerio Público"}]),
+        headers=world.reviewer)
+    assert taken.status_code == 201, taken.text
+    assert [party["role"] for party in taken.json()["parties"]] == ["demandado", "apelante", "ministerio_publico"]
+
+
+def test_the_demo_parties_have_roles_of_the_codelist() -> None:
+    import json
+
+    from server.rulings.models import PartyRole
+    from server.fixtures import DEFAULT_PATH
+    document = json.loads((DEFAULT_PATH / "rulings.json").read_text("utf-8"))
+    roles = {party["role"] for ruling in document["rulings"] for party in ruling["parties"]}
+    assert roles and roles <= {role.value for role in PartyRole}, roles
+
+
+def test_the_public_audit_log_shows_nothing_of_an_unpublished_ruling_but_ids_and_hashes(world: World) -> None:
+    """An imported ruling that is not published leaves ids and hashes in the public log, never its case number;
+    the chain still verifies."""
+    client = world.client
+    ruling = world.import_ruling(case_number="00999-2025-0-1001-JR-CI-09")
+    added = client.post(f"{MUNI}/rulings/{ruling['id']}/texts", json={"text": "VISTOS: otro texto de la sentencia. "
+                        "CONSIDERANDO: que el juzgado no motivó su decisión. FALLO: fundada."}, headers=world.reviewer)
+    assert added.status_code == 201, added.text
+    page = client.get(f"{MUNI}/audit/entries", params={"after_seq": 0, "limit": 1000})
+    assert page.status_code == 200, page.text
+    mine = [item for item in page.json()["items"] if item["entity_id"] == ruling["id"]]
+    assert [item["action"] for item in mine] == ["imported", "original_added"], mine
+    assert "00999-2025" not in page.text
+    assert set(mine[0]["data"]) == {"project_id"} and set(mine[1]["data"]) == {"text_id", "sha256"}, mine
+    assert client.get(f"{MUNI}/audit/verify").json()["ok"] is True

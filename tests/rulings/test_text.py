@@ -29,3 +29,19 @@ def test_the_same_ruling_typed_or_extracted_has_one_identity() -> None:
     assert canonical(canonical(pasted)) == canonical(pasted)  # idempotent
     assert sha256("José") == hashlib.sha256("José".encode()).hexdigest()
     assert sha256(canonical("a\r\nb")) == sha256(canonical("a\nb  "))
+
+
+def test_the_size_limit_of_a_text_reads_with_thousands_separated() -> None:
+    """"2000000 caracteres" is hard to read: 2 000 000 (Spanish, a narrow no-break space) and 2,000,000 (English)."""
+    from server.i18n import fill, translate, validation_text
+    from server.rulings.service import MAX_TEXT_CHARS
+    assert translate("ruling_text_too_large", "es", limit=MAX_TEXT_CHARS) == (
+        "El texto de la sentencia pasa de 2\u202f000\u202f000 caracteres.")
+    assert translate("ruling_text_too_large", "en", limit=MAX_TEXT_CHARS) == (
+        "The ruling's text is longer than 2,000,000 characters.")
+    assert fill(validation_text("string_too_long", "es"), "es", max_length=2_000_000) == (
+        "Debe tener como máximo 2\u202f000\u202f000 caracteres.")
+    assert fill(validation_text("string_too_long", "en"), "en", max_length=2_000_000) == (
+        "Must have at most 2,000,000 characters.")
+    assert fill(validation_text("string_too_long", "es"), "es", max_length=4000) == (
+        "Debe tener como máximo 4000 caracteres.")  # four digits are not split in Spanish
