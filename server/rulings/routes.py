@@ -350,8 +350,7 @@ def upload_text(call: Call) -> Any:
     with session_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         # Who may upload is decided before the file is read: nobody else makes the server parse a PDF.
-        ruling = service.get_ruling(session, municipality, call.path["ruling_id"])
-        service.require_team(session, session.get(AuditProject, ruling.project_id), call.actor, *service.IMPORTERS)
+        service.require_importer(session, actor=call.actor, municipality=municipality, ruling_id=call.path["ruling_id"])
         text, source = importing.text_from_upload(call.body.content_type, call.body.data)
         added, created = service.add_original(session, actor=call.actor, municipality=municipality,
                                               ruling_id=call.path["ruling_id"], text=text, source=source)

@@ -579,6 +579,12 @@ def _carry_over(session: Session, old: RulingText, new: RulingText, added: list[
     session.flush()
 
 
+def require_importer(session: Session, *, actor: Actor, municipality: Municipality, ruling_id: uuid.UUID) -> Ruling:
+    """Raise unless `actor` may add an original to the ruling (a never-published ruling: 404 to outsiders), before
+    anything they send is read."""
+    return _team_ruling(session, actor, municipality, ruling_id, *IMPORTERS)[0]
+
+
 def add_original(session: Session, *, actor: Actor, municipality: Municipality, ruling_id: uuid.UUID, text: str,
                  source: TextSource, detect: bool = True) -> tuple[RulingText, bool]:
     """A new original version (text or PDF upload): (text, created). The same canonical text as the latest

@@ -319,8 +319,9 @@ def test_a_decision_that_is_neither_lists_the_choices_in_words(world: World) -> 
 
 
 def test_an_upload_is_read_only_for_someone_who_may_make_it(world: World) -> None:
-    """Who may upload is decided before the file is read: a stranger's PDF is not parsed (another municipality's
-    admin gets the 404 of an unknown ruling, an auditor the 403), and a broken JSON upload says where it breaks,
+    """Who may upload is decided before the file is read: a stranger's PDF is not parsed (an outsider, such as
+    another municipality's admin, gets the 404 of an unknown ruling, since it was never published; an auditor of
+    the team the 403), and a broken JSON upload says where it breaks,
     with no placeholder left in the words."""
     client = world.client
     ruling = world.import_ruling()
@@ -328,7 +329,7 @@ def test_an_upload_is_read_only_for_someone_who_may_make_it(world: World) -> Non
     assert_error_shape(client.post(f"{OTHER_MUNI}/rulings/{ruling['id']}/texts", **broken_pdf | {
         "headers": world.other_admin | broken_pdf["headers"]}), 404, "ruling_not_found")
     assert_error_shape(client.post(f"{MUNI}/rulings/{ruling['id']}/texts", **broken_pdf | {
-        "headers": world.other_admin | broken_pdf["headers"]}), 403, "audit_team_required")
+        "headers": world.other_admin | broken_pdf["headers"]}), 404, "ruling_not_found")  # never published
     assert_error_shape(client.post(f"{MUNI}/rulings/{ruling['id']}/texts", **broken_pdf | {
         "headers": world.auditor | broken_pdf["headers"]}), 403, "audit_team_required")
     assert_error_shape(client.post(f"{MUNI}/rulings/{ruling['id']}/texts", **broken_pdf | {
