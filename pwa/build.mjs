@@ -1,6 +1,7 @@
 // Build the field app into dist/: content-hashed JS and CSS (esbuild), index.html, sw.js with the precache list,
 // manifest.webmanifest and PNG icons drawn here. Fails when the gzip size budget is exceeded:
 //   first screen (index.html + entry JS + its static imports + CSS) ≤ 80 KB, everything cached offline ≤ 250 KB.
+//   desk (/mesa: the first screen's files + the desk shell + the queue + the desk CSS) ≤ 120 KB.
 import { build, transform } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync, readdirSync, statSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { gzipSync, deflateSync } from 'node:zlib';
 
 export const BUDGET_FIRST = 80 * 1024;
 export const BUDGET_OFFLINE = 250 * 1024;
+export const BUDGET_DESK = 120 * 1024; // the desk (/mesa): shell + the queue, with the field app's entry
 const THEME = '#0b5d3b';
 const here = new URL('.', import.meta.url).pathname;
 const dist = join(here, 'dist');
@@ -87,8 +89,11 @@ export async function run() {
     readFileSync(join(here, 'node_modules/leaflet/dist/leaflet.css'), 'utf8') + '\n' + readFileSync(join(here, 'src/screens/map.css'), 'utf8'),
     { loader: 'css', minify: true, legalComments: 'none' })).code;
   const mapCssName = hashed('map.css', Buffer.from(mapCss));
+  // the desk's stylesheet, linked by the desk's shell when /mesa opens (same reason as the map's)
+  const deskCss = (await transform(readFileSync(join(here, 'src/desk/desk.css'), 'utf8'), { loader: 'css', minify: true, legalComments: 'none' })).code;
+  const deskCssName = hashed('desk.css', Buffer.from(deskCss));
   const result = await build({
-    define: { __MAP_CSS__: JSON.stringify(`/assets/${mapCssName}`) },
+    define: { __MAP_CSS__: JSON.stringify(`/assets/${mapCssName}`), __DESK_CSS__: JSON.stringify(`/assets/${deskCssName}`) },
     entryPoints: { app: join(here, 'src/main.jsx') },
     bundle: true,
     splitting: true,
@@ -106,9 +111,10 @@ export async function run() {
     logLevel: 'warning',
   });
   writeFileSync(join(dist, 'assets', mapCssName), mapCss);
+  writeFileSync(join(dist, 'assets', deskCssName), deskCss);
   const outputs = result.metafile.outputs;
   const url = (path) => '/' + relative(dist, join(here, path)).split('\\').join('/');
-  const entry = Object.keys(outputs).find((path) => outputs[path].entryPoint && path.endsWith('.js'));
+  const entry = Object.keys(outputs).find((path) => outputs[path].entryPoint === 'src/main.jsx' && path.endsWith('.js'));
   const css = outputs[entry].cssBundle;
 
   // the first screen: the entry and every chunk it imports statically (not the screens loaded on demand)
@@ -119,6 +125,22 @@ export async function run() {
     for (const imp of outputs[path].imports || []) if (imp.kind === 'import-statement' && !imp.external) walk(imp.path);
   };
   walk(entry);
+
+  // the desk (src/desk/, opened at /mesa) is for desks with a network: its own chunks are not precached for the
+  // field app's offline use. Its first screen (the queue) has its own budget.
+  const deskOnly = (path) => {
+    const inputs = Object.keys(outputs[path].inputs || {});
+    return inputs.length > 0 && inputs.every((i) => i.startsWith('src/desk/'));
+  };
+  const moduleOf = (source) => Object.keys(outputs).find((p) => outputs[p].entryPoint === source && p.endsWith('.js'));
+  const deskFirst = new Set(first);
+  const walkFrom = (path) => {
+    if (!path || deskFirst.has(path)) return;
+    deskFirst.add(path);
+    for (const imp of outputs[path].imports || []) if (imp.kind === 'import-statement' && !imp.external) walkFrom(imp.path);
+  };
+  walkFrom(moduleOf('src/desk/shell.jsx'));
+  walkFrom(moduleOf('src/desk/queue.jsx'));
 
   const iconFiles = {};
   for (const size of [192, 512]) {
@@ -164,7 +186,10 @@ ${preloads}
 
   // everything the app needs offline, by hashed name (index.html and the manifest change name with nothing:
   // the service worker's own bytes change with this list, so a new build is a new worker)
-  const precache = ['/index.html', '/manifest.webmanifest', ...files(join(dist, 'assets')).map((p) => '/' + relative(dist, p))].sort();
+  const deskFiles = new Set(Object.keys(outputs).filter(deskOnly).map(url));
+  deskFiles.add(`/assets/${deskCssName}`);
+  const precache = ['/index.html', '/manifest.webmanifest', ...files(join(dist, 'assets')).map((p) => '/' + relative(dist, p))]
+    .filter((p) => !deskFiles.has(p)).sort();
   const version = createHash('sha256').update(precache.join('\n') + html).digest('hex').slice(0, 12);
   await build({
     entryPoints: [join(here, 'src/sw.js')],
@@ -181,16 +206,20 @@ ${preloads}
   const size = (p) => gz(readFileSync(join(dist, p)));
   const firstBytes = size('index.html') + [...first, css].reduce((sum, p) => sum + gz(readFileSync(join(here, p))), 0);
   const offlineBytes = [...precache, '/sw.js'].reduce((sum, p) => sum + size(p.slice(1)), 0);
-  const report = { version, first_screen_gzip: firstBytes, offline_gzip: offlineBytes, budget_first: BUDGET_FIRST, budget_offline: BUDGET_OFFLINE, files: precache.length + 1 };
+  const deskBytes = size('index.html') + gz(Buffer.from(deskCss)) + [...deskFirst, css].reduce((sum, p) => sum + gz(readFileSync(join(here, p))), 0);
+  const report = { version, first_screen_gzip: firstBytes, offline_gzip: offlineBytes, desk_first_screen_gzip: deskBytes,
+    budget_first: BUDGET_FIRST, budget_offline: BUDGET_OFFLINE, budget_desk: BUDGET_DESK, files: precache.length + 1 };
   writeFileSync(join(dist, 'build.json'), JSON.stringify(report, null, 1));
   console.log(`vigía app ${version}: first screen ${(firstBytes / 1024).toFixed(1)} KB gzip (≤ ${BUDGET_FIRST / 1024}), `
-    + `offline ${(offlineBytes / 1024).toFixed(1)} KB gzip (≤ ${BUDGET_OFFLINE / 1024}), ${precache.length + 1} files`);
+    + `offline ${(offlineBytes / 1024).toFixed(1)} KB gzip (≤ ${BUDGET_OFFLINE / 1024}), ${precache.length + 1} files; `
+    + `desk first screen ${(deskBytes / 1024).toFixed(1)} KB gzip (≤ ${BUDGET_DESK / 1024})`);
   const over = [];
   // Leaflet is for the map only: it must never be pulled into the first screen by a static import
   const heavy = [...first].filter((p) => Object.keys(outputs[p].inputs || {}).some((i) => i.includes('node_modules/leaflet/')));
   if (heavy.length) over.push(`Leaflet is in the first screen (${heavy.join(', ')}): import src/screens/map.jsx dynamically`);
   if (firstBytes > BUDGET_FIRST) over.push(`first screen ${firstBytes} B > ${BUDGET_FIRST} B`);
   if (offlineBytes > BUDGET_OFFLINE) over.push(`offline app ${offlineBytes} B > ${BUDGET_OFFLINE} B`);
+  if (deskBytes > BUDGET_DESK) over.push(`desk first screen ${deskBytes} B > ${BUDGET_DESK} B`);
   if (over.length) {
     console.error('size budget exceeded: ' + over.join('; '));
     process.exit(1);

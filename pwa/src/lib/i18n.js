@@ -5,6 +5,19 @@ import en from './texts/en.js';
 const catalogues = { es, en };
 let current = es;
 
+/**
+ * addTexts({es: {...}, en: {...}}): texts of a screen loaded on demand (the desk's screens keep theirs beside them,
+ * so the field app's first screen does not carry them). A key already there is an error: two screens, one key.
+ */
+export function addTexts(texts) {
+  for (const lang of Object.keys(catalogues)) {
+    for (const [key, text] of Object.entries(texts[lang] || {})) {
+      if (key in catalogues[lang] && catalogues[lang][key] !== text) throw new Error(`text key used twice: ${key}`);
+      catalogues[lang][key] = text;
+    }
+  }
+}
+
 export function setLanguage(lang) {
   current = catalogues[lang] || es;
   if (typeof document !== 'undefined') document.documentElement.lang = current.lang;

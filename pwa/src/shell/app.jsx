@@ -38,8 +38,20 @@ function UpdateBanner({ ctx }) {
   );
 }
 
+// The desk (/mesa/…): comptrollers, coordinators and administrators; its own layout, loaded only when opened.
+function DeskRoot({ ctx }) {
+  const [Desk, setDesk] = useState(null);
+  useEffect(() => { import('../desk/shell.jsx').then((m) => setDesk(() => m.Desk)); }, []);
+  return Desk ? <Desk ctx={ctx} /> : <p class="muted" aria-busy="true">…</p>;
+}
+
 export function App({ ctx }) {
   const path = usePath();
+  if (path === '/mesa' || path.startsWith('/mesa/')) return <DeskRoot ctx={ctx} />;
+  return <FieldApp ctx={ctx} path={path} />;
+}
+
+function FieldApp({ ctx, path }) {
   const online = useOnline();
   const main = useRef(null);
   const first = useRef(true);
