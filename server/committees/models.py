@@ -4,6 +4,7 @@ trainings, meetings and agreements. The request and response schemas are in `ser
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
 from typing import Any
@@ -42,6 +43,30 @@ TRANSITIONS: dict[State, frozenset[State]] = {
     State.concluded: frozenset(),
     State.dissolved: frozenset(),
 }
+
+
+@dataclass(frozen=True)
+class Need:
+    """What a lifecycle step asks for: a field of the transition's body and whether it is required."""
+
+    field: str  # on, document, photo_id, registration_number, reason
+    required: bool
+    kind: str  # date, text, photo: how a screen asks for it
+
+
+# What each step needs (docs/committees.md, Lifecycle): service.transition checks the required ones in this order,
+# and GET /committees/vocabulary shows them with their labels, so the screens and the rule cannot drift apart.
+STEP_NEEDS: dict[State, tuple[Need, ...]] = {
+    State.constituted: (Need("on", True, "date"), Need("document", True, "text"), Need("photo_id", False, "photo")),
+    State.registered: (Need("on", True, "date"), Need("registration_number", True, "text"),
+                       Need("photo_id", True, "photo"), Need("document", False, "text")),
+    State.active: (Need("on", True, "date"),),
+    State.concluded: (Need("on", True, "date"), Need("document", True, "text"), Need("photo_id", False, "photo")),
+    State.dissolved: (Need("on", True, "date"), Need("reason", True, "text")),
+}
+# The refusal when a required field is missing (422 naming the field).
+MISSING_NEED = {"document": "committee_document_required", "registration_number": "committee_registration_required",
+                "photo_id": "committee_certificate_required", "reason": "committee_reason_required"}
 
 
 class MemberRole(str, Enum):
@@ -215,4 +240,18 @@ LOOKED_UP = (
     N_("committee_to_constituted"), N_("committee_to_dissolved"), N_("committee_to_draft"),
     N_("committee_to_registered"), N_("member_role_chair"), N_("member_role_member_at_large"),
     N_("member_role_secretary"), N_("member_role_social_comptroller"), N_("sex_F"), N_("sex_M"), N_("sex_X"),
+    # the vocabulary (GET /committees/vocabulary): states as a heading shows them, each step's button, its hint,
+    # and the label of each field it asks for
+    N_("committee_state_draft"), N_("committee_state_constituted"), N_("committee_state_registered"),
+    N_("committee_state_active"), N_("committee_state_concluded"), N_("committee_state_dissolved"),
+    N_("committee_step_constituted"), N_("committee_step_registered"), N_("committee_step_active"),
+    N_("committee_step_concluded"), N_("committee_step_dissolved"),
+    N_("committee_step_constituted_help"), N_("committee_step_registered_help"), N_("committee_step_active_help"),
+    N_("committee_step_concluded_help"), N_("committee_step_dissolved_help"),
+    N_("committee_need_constituted_on"), N_("committee_need_constituted_document"),
+    N_("committee_need_constituted_photo_id"), N_("committee_need_registered_on"),
+    N_("committee_need_registered_registration_number"), N_("committee_need_registered_photo_id"),
+    N_("committee_need_registered_document"), N_("committee_need_active_on"), N_("committee_need_concluded_on"),
+    N_("committee_need_concluded_document"), N_("committee_need_concluded_photo_id"),
+    N_("committee_need_dissolved_on"), N_("committee_need_dissolved_reason"),
 )

@@ -47,6 +47,7 @@ class TransitionCreate(Strict):
 
     to: State
     on: date
+    version: int | None = PField(None, ge=1, description="The committee's version you read: a stale one is 409")
     document: str | None = PField(None, min_length=3, max_length=4000)
     photo_id: uuid.UUID | None = None
     registration_number: str | None = PField(None, min_length=1, max_length=80)
@@ -86,6 +87,9 @@ class CommitteeSummary(BaseModel):
     registration_number: str | None
     works: list[WorkRef]
     members: int
+    women: int = PField(0, description="Women among the members active today (the parity report's count)")
+    chair_is_woman: bool | None = PField(None, description="Whether a woman holds the chair (null: vacant)")
+    secretary_is_woman: bool | None = PField(None, description="Whether a woman holds the secretary (null: vacant)")
 
 
 class CommitteePublic(CommitteeSummary):
@@ -260,3 +264,38 @@ class ParityReport(BaseModel):
     secretary_is_woman: bool | None = None
     chairs_held_by_women: int = 0
     secretaries_held_by_women: int = 0
+
+
+# ------------------------------------------------------------------------------------------------ vocabulary
+
+
+class Label(BaseModel):
+    code: str
+    label: str = PField(description="In the reader's language (Accept-Language)")
+
+
+class StepNeed(BaseModel):
+    field: str = PField(description="The field of the transition's body: on, document, photo_id, "
+                                    "registration_number or reason")
+    label: str
+    required: bool
+    kind: str = PField(description="date, text or photo (a photo is uploaded first through /photos)")
+
+
+class Step(BaseModel):
+    to: State
+    from_states: list[State] = PField(description="The states this step may be taken from")
+    label: str = PField(description="The button's words")
+    help: str
+    needs: list[StepNeed]
+
+
+class Vocabulary(BaseModel):
+    """The committees' words in the reader's language, and the lifecycle with what each step needs."""
+
+    states: list[Label]
+    kinds: list[Label]
+    roles: list[Label]
+    sexes: list[Label]
+    agreement_statuses: list[Label]
+    steps: list[Step]

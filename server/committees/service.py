@@ -4,7 +4,6 @@ lifecycle, and show them in the public register (names only where members consen
 from __future__ import annotations
 
 import uuid
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -17,11 +16,17 @@ from server.audit import service as audit
 from server.auth.actor import Actor, authorize, can
 from server.auth.models import Role
 from server.committees.models import (
+    MISSING_NEED,
+    STEP_NEEDS,
     TRANSITIONS,
     Committee,
     CommitteeEvent,
     CommitteeWork,
+    AgreementStatus,
+    Kind,
     Member,
+    MemberRole,
+    Sex,
     State,
 )
 from server.committees.schemas import (
@@ -31,8 +36,12 @@ from server.committees.schemas import (
     CommitteeSummary,
     CommitteeUpdate,
     EventPublic,
+    Label,
     MemberListed,
+    Step,
+    StepNeed,
     TransitionCreate,
+    Vocabulary,
     WorkRef,
 )
 from server.db import new_id, utcnow
@@ -257,6 +266,9 @@ def transition(session: Session, *, actor: Actor, municipality: Municipality, co
     dissolved from any step before the end), with the step's date and document."""
     authorize(actor, "committees.manage", municipality.id)
     committee = get(session, municipality=municipality, committee_id=committee_id)
+    if data.version is not None and data.version != committee.version:
+        raise Conflict("stale_version", current=committee.version, sent=data.version,
+                       extra={"current": {"version": committee.version, "state": committee.state}})
     current, target = State(committee.state), data.to
     if target not in TRANSITIONS[current]:
         raise Conflict("committee_already_in_state" if target == current else "committee_transition_not_allowed",
@@ -269,19 +281,11 @@ def transition(session: Session, *, actor: Actor, municipality: Municipality, co
         CommitteeEvent.committee_id == committee.id, CommitteeEvent.to_state != State.draft.value))
     if last is not None and data.on < last:
         raise Invalid.for_field("on", "committee_date_before_previous_step", previous=last.isoformat())
-    document = data.document
     photo_id = photo(session, municipality, data.photo_id, "photo_id")
-    if target in (State.constituted, State.concluded) and not document:
-        raise Invalid.for_field("document", "committee_document_required")
-    if target == State.registered:
-        if not data.registration_number:
-            raise Invalid.for_field("registration_number", "committee_registration_required")
-        if data.photo_id is None:
-            raise Invalid.for_field("photo_id", "committee_certificate_required")
-    if target == State.dissolved:
-        if not data.reason:
-            raise Invalid.for_field("reason", "committee_reason_required")
-        document = data.reason
+    for need in STEP_NEEDS[target]:  # what the step needs, in the order the vocabulary shows it
+        if need.required and need.field in MISSING_NEED and not getattr(data, need.field):
+            raise Invalid.for_field(need.field, MISSING_NEED[need.field])
+    document = data.reason if target == State.dissolved else data.document
     if target == State.registered:
         taken = session.scalar(sa.select(Committee.id).where(
             Committee.municipality_id == municipality.id, Committee.registration_number == data.registration_number,
@@ -332,21 +336,29 @@ def active_members_filter(on: date) -> sa.ColumnElement[bool]:
     return sa.and_(Member.start_on <= on, sa.or_(Member.end_on.is_(None), Member.end_on > on))
 
 
-def _member_counts(session: Session, committee_ids: list[uuid.UUID], on: date) -> Counter[uuid.UUID]:
+def _active_rows(session: Session, committee_ids: list[uuid.UUID], on: date) -> dict[uuid.UUID, list[tuple[str, str]]]:
+    """(sex, role) of each committee's members active on `on`."""
+    found: dict[uuid.UUID, list[tuple[str, str]]] = {committee_id: [] for committee_id in committee_ids}
     if not committee_ids:
-        return Counter()
-    rows = session.execute(
-        sa.select(Member.committee_id, sa.func.count())
-        .where(Member.committee_id.in_(committee_ids), active_members_filter(on))
-        .group_by(Member.committee_id)
-    )
-    return Counter(dict(rows.all()))
+        return found
+    rows = session.execute(sa.select(Member.committee_id, Member.sex, Member.role)
+                           .where(Member.committee_id.in_(committee_ids), active_members_filter(on)))
+    for committee_id, sex, role in rows:
+        found[committee_id].append((sex, role))
+    return found
 
 
-def _summary_fields(committee: Committee, works_: list[WorkRef], members: int) -> dict[str, Any]:
+def _holds(rows: list[tuple[str, str]], role: MemberRole) -> bool | None:
+    sexes = {sex for sex, held in rows if held == role.value}
+    return (Sex.female.value in sexes) if sexes else None
+
+
+def _summary_fields(committee: Committee, works_: list[WorkRef], active: list[tuple[str, str]]) -> dict[str, Any]:
     return {"id": committee.id, "name": committee.name, "kind": committee.kind, "program": committee.program,
             "state": committee.state, "registration_number": committee.registration_number, "works": works_,
-            "members": members}
+            "members": len(active), "women": sum(1 for sex, _ in active if sex == Sex.female.value),
+            "chair_is_woman": _holds(active, MemberRole.chair),
+            "secretary_is_woman": _holds(active, MemberRole.secretary)}
 
 
 def _visible(actor: Actor, municipality: Municipality) -> sa.ColumnElement[bool]:
@@ -365,8 +377,8 @@ def list_(session: Session, *, actor: Actor, municipality: Municipality, query: 
             sa.select(CommitteeWork.committee_id).where(CommitteeWork.work_id == query.work_id)))
     committees = list(session.scalars(statement.order_by(Committee.name)))
     ids = [committee.id for committee in committees]
-    linked, counts = _works_of(session, ids), _member_counts(session, ids, today_in(municipality))
-    return [CommitteeSummary(**_summary_fields(c, linked[c.id], counts[c.id])) for c in committees]
+    linked, active = _works_of(session, ids), _active_rows(session, ids, today_in(municipality))
+    return [CommitteeSummary(**_summary_fields(c, linked[c.id], active[c.id])) for c in committees]
 
 
 def _timeline(session: Session, actor: Actor, municipality: Municipality,
@@ -395,7 +407,8 @@ def public(session: Session, *, actor: Actor, municipality: Municipality, commit
     events = sorted(session.scalars(sa.select(CommitteeEvent).where(CommitteeEvent.committee_id == committee.id)),
                     key=lambda event: (LIFECYCLE.index(State(event.to_state)), event.at))
     return CommitteePublic(
-        **_summary_fields(committee, _works_of(session, [committee.id])[committee.id], len(members)),
+        **_summary_fields(committee, _works_of(session, [committee.id])[committee.id],
+                          [(m.sex, m.role) for m in members]),
         service_area=geo.to_geojson(committee.service_area),
         timeline=_timeline(session, actor, municipality, events),
         active_members=[MemberListed(name=m.full_name if m.consent_public else ANONYMOUS_MEMBER, role=m.role,
@@ -404,3 +417,25 @@ def public(session: Session, *, actor: Actor, municipality: Municipality, commit
         created_at=committee.created_at,
         updated_at=committee.updated_at,
     )
+
+
+# ------------------------------------------------------------------------------------------------ vocabulary
+
+
+def vocabulary(language: str) -> Vocabulary:
+    """The words of states, kinds, roles, sexes and agreement statuses, and every lifecycle step with its button,
+    its hint and the labels of the fields it asks for (STEP_NEEDS, the rule transition() applies)."""
+
+    def labels(enum: Any, prefix: str) -> list[Label]:
+        return [Label(code=item.value, label=i18n.translate(f"{prefix}{item.value}", language)) for item in enum]
+
+    steps = [Step(to=target, from_states=[state for state in State if target in TRANSITIONS[state]],
+                  label=i18n.translate(f"committee_step_{target.value}", language),
+                  help=i18n.translate(f"committee_step_{target.value}_help", language),
+                  needs=[StepNeed(field=need.field, required=need.required, kind=need.kind,
+                                  label=i18n.translate(f"committee_need_{target.value}_{need.field}", language))
+                         for need in needs])
+             for target, needs in STEP_NEEDS.items()]
+    return Vocabulary(states=labels(State, "committee_state_"), kinds=labels(Kind, "committee_kind_"),
+                      roles=labels(MemberRole, "member_role_"), sexes=labels(Sex, "sex_"),
+                      agreement_statuses=labels(AgreementStatus, "agreement_"), steps=steps)
