@@ -43,7 +43,11 @@ class CommitteeUpdate(Strict):
 class TransitionCreate(Strict):
     """A lifecycle step. `document`: the founding minutes (constituted), the certificate (registered), the
     closing minutes (concluded); `reason` for dissolved; `registration_number` and the certificate's
-    `photo_id` for registered."""
+    `photo_id` for registered. GET /committees/vocabulary lists what each step needs, with its labels."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"to": "constituted", "on": "2026-12-01", "version": 1,
+         "document": "Acta de la asamblea vecinal del 1 de diciembre de 2026, firmada por 9 personas."}]})
 
     to: State
     on: date
