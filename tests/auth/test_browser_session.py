@@ -112,3 +112,19 @@ def test_the_cookie_signs_in_every_endpoint_and_the_session_is_a_device_marked_c
 def test_a_named_browser_keeps_its_name(client) -> None:
     browser = Browser(client, open_session(client, device_name="Laptop de Contraloría"))
     assert browser.body["device"]["name"] == "Laptop de Contraloría"
+
+
+def test_sign_out_with_the_csrf_token_revokes_the_session_and_clears_both_cookies(client, database) -> None:
+    browser = sign_in(client)
+    device_id = browser.body["device"]["id"]
+    refused = browser.post("/api/v1/auth/session/end", csrf=None)
+    assert assert_error_shape(refused, 403, "csrf_failed")["message"].startswith("La solicitud no se aceptó")
+    assert browser.get("/api/v1/auth/me").status_code == 200  # still signed in
+    ended = browser.post("/api/v1/auth/session/end")
+    assert ended.status_code == 204, ended.text
+    cleared = set_cookies(ended)
+    assert cleared["vigia_session"]["value"] == "" and cleared["vigia_csrf"]["value"] == ""
+    assert 'max-age=0' in cleared["vigia_session"]["raw"] and "httponly" in cleared["vigia_session"]["raw"]
+    gone = assert_error_shape(browser.get("/api/v1/auth/me"), 401, "token_revoked")
+    assert "sesión" in gone["message"]
+    assert _device(database, __import__("uuid").UUID(device_id)).revoked_at is not None
