@@ -617,7 +617,7 @@ function AgreementRow({ desk, committee, agreement, words, names, onChanged }) {
   };
   const owner = agreement.owner_member_id ? names.get(agreement.owner_member_id) : agreement.owner_text;
   return (
-    <tr class={agreement.overdue ? 'overdue' : undefined} data-status={agreement.status}>
+    <tr class={agreement.overdue ? 'overdue' : undefined} data-status={agreement.status} data-id={agreement.id}>
       <td>{agreement.text}<ErrorBox error={error} /></td>
       <td>{owner || <span class="muted">{t('cmt_agreement_owner_none')}</span>}</td>
       <td>{agreement.due_on ? formatDay(agreement.due_on) : <span class="muted">{t('cmt_agreement_no_due')}</span>}</td>
@@ -689,7 +689,7 @@ function ParityTable({ report, words, caption }) {
   const sexes = (words?.sexes || []).map((s) => s.code);
   return (
     <table class="cmt-parity">
-      <caption>{caption}</caption>
+      <caption class="visually-hidden">{caption}</caption>
       <thead><tr><th scope="col">{t('cmt_parity_role')}</th>
         {sexes.map((s) => <th scope="col">{word(words, 'sexes', s)}</th>)}<th scope="col">{t('cmt_parity_total')}</th></tr></thead>
       <tbody>
