@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from server.api import Call, endpoint
-from server.committees import activities, members, parity, service
+from server.committees import activities, members, parity, service, vocabulary
 from server.committees.schemas import (
     AgreementCreate,
     AgreementPublic,
@@ -57,7 +57,7 @@ def _private(session, call: Call, member) -> MemberPrivate:
 def committee_vocabulary(call: Call) -> Vocabulary:
     """Labels in the reader's language (Accept-Language) for every code the committee endpoints answer, and the
     lifecycle: each step, the states it may be taken from, its button and the fields it asks for."""
-    return service.vocabulary(call.language)
+    return vocabulary.vocabulary(call.language)
 
 
 @endpoint("GET", BASE, summary="The public register of committees", tag=TAG, query=CommitteeQuery,
@@ -274,7 +274,8 @@ def record_training_attendance(call: Call) -> TrainingPublic:
                                             training_id=call.path["training_id"], data=call.body)
 
 
-routes = [committee_vocabulary, list_committees, municipality_parity, list_overdue_agreements, list_municipality_trainings, add_committee_training,
+routes = [committee_vocabulary,
+          list_committees, municipality_parity, list_overdue_agreements, list_municipality_trainings, add_committee_training,
           record_training_attendance, get_committee, committee_parity, create_committee, update_committee,
           transition_committee, list_committee_members, add_committee_member, sign_commitment_letter,
           end_committee_member, replace_committee_member, list_committee_meetings, add_committee_meeting,

@@ -22,8 +22,6 @@ from server.committees.models import (
     Committee,
     CommitteeEvent,
     CommitteeWork,
-    AgreementStatus,
-    Kind,
     Member,
     MemberRole,
     Sex,
@@ -36,12 +34,8 @@ from server.committees.schemas import (
     CommitteeSummary,
     CommitteeUpdate,
     EventPublic,
-    Label,
     MemberListed,
-    Step,
-    StepNeed,
     TransitionCreate,
-    Vocabulary,
     WorkRef,
 )
 from server.db import new_id, utcnow
@@ -418,24 +412,3 @@ def public(session: Session, *, actor: Actor, municipality: Municipality, commit
         updated_at=committee.updated_at,
     )
 
-
-# ------------------------------------------------------------------------------------------------ vocabulary
-
-
-def vocabulary(language: str) -> Vocabulary:
-    """The words of states, kinds, roles, sexes and agreement statuses, and every lifecycle step with its button,
-    its hint and the labels of the fields it asks for (STEP_NEEDS, the rule transition() applies)."""
-
-    def labels(enum: Any, prefix: str) -> list[Label]:
-        return [Label(code=item.value, label=i18n.translate(f"{prefix}{item.value}", language)) for item in enum]
-
-    steps = [Step(to=target, from_states=[state for state in State if target in TRANSITIONS[state]],
-                  label=i18n.translate(f"committee_step_{target.value}", language),
-                  help=i18n.translate(f"committee_step_{target.value}_help", language),
-                  needs=[StepNeed(field=need.field, required=need.required, kind=need.kind,
-                                  label=i18n.translate(f"committee_need_{target.value}_{need.field}", language))
-                         for need in needs])
-             for target, needs in STEP_NEEDS.items()]
-    return Vocabulary(states=labels(State, "committee_state_"), kinds=labels(Kind, "committee_kind_"),
-                      roles=labels(MemberRole, "member_role_"), sexes=labels(Sex, "sex_"),
-                      agreement_statuses=labels(AgreementStatus, "agreement_"), steps=steps)

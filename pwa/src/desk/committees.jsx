@@ -3,8 +3,8 @@
 // Data: GET …/committees (with state/kind filters), GET …/committees/agreements/overdue, GET …/committees/parity,
 // GET /committees/vocabulary (the words). docs/committees.md, "The coordinator's desk".
 import { useMemo, useState } from 'preact/hooks';
-import { addTexts, t } from '../lib/i18n.js';
-import { Link } from '../shell/hooks.jsx';
+import { addTexts, language, t } from '../lib/i18n.js';
+import { Link, useRefresh } from '../shell/hooks.jsx';
 import { Dialog, ErrorBox, Loading, useLoad } from './ui.jsx';
 import { percent, vocabulary, word } from './committees_words.js';
 import texts from './texts/committees.js';
@@ -114,7 +114,9 @@ export default function Committees({ desk }) {
   const [text, setText] = useState('');
   const [overdueOnly, setOverdueOnly] = useState(false);
   const [registering, setRegistering] = useState(false);
-  const words = useLoad(() => vocabulary(desk), [desk.muni]);
+  // the desk's shell does not re-render on a language switch: this screen follows it itself (texts and words)
+  useRefresh(desk.ctx, (what) => 'language' in what);
+  const words = useLoad(() => vocabulary(desk), [desk.muni, language()]);
   const list = useLoad(() => desk.muniApi('GET', '/committees', { query: { state, kind } }), [desk.muni, state, kind]);
   const overdue = useLoad(() => desk.muniApi('GET', '/committees/agreements/overdue'), [desk.muni]);
   const parity = useLoad(() => desk.muniApi('GET', '/committees/parity'), [desk.muni]);

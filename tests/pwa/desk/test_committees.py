@@ -25,7 +25,9 @@ DEMO_COMMITTEE = "0192f100-0001-7000-8000-000000000001"  # active; Joaquín Sala
 DEMO_NAME = "Comité de Contraloría Social de la obra OP-2025-001"
 DRAFT_NAME = "Comité de Contraloría Social de la obra OP-2026-034"
 LEAVING = "Gerardo Olvera Rangel"  # its social comptroller
+MARKET = "Comité de vigilancia del mercado de Gómez Palacio"
 AGREEMENT = "Solicitar a la Dirección de Obras Públicas el calendario de colado de la losa"
+RECORD = "Renunció por cambio de domicilio; la asamblea del 5 de diciembre eligió a quien entra."
 MINUTES = "Reunión extraordinaria para revisar la losa del tercer tramo. Se acordó pedir el calendario."
 
 
@@ -107,9 +109,9 @@ def test_a_coordinator_works_a_committee_from_the_desk(desk, phone, app_server) 
     new_row = page.locator("table.cmt-agreements tr").filter(has_text=AGREEMENT)
     expect(new_row).to_contain_text("Joaquín Salas Ibarra")
     expect(new_row).to_contain_text("Pendiente")
-    stored = _one(database, "SELECT a.due_on, a.status, m.full_name, mt.minutes, mt.place_description FROM agreements a "
-                            "JOIN committee_members m ON m.id = a.owner_member_id JOIN meetings mt ON mt.id = a.meeting_id "
-                            "WHERE a.text = :text", text=AGREEMENT)
+    stored = _one(database, "SELECT a.due_on, a.status, m.full_name, mt.minutes, mt.place_description "
+                            "FROM agreements a JOIN committee_members m ON m.id = a.owner_member_id "
+                            "JOIN meetings mt ON mt.id = a.meeting_id WHERE a.text = :text", text=AGREEMENT)
     assert stored is not None
     assert str(stored[0]) == "2027-01-15" and stored[1] == "pending" and stored[2] == "Joaquín Salas Ibarra"
     assert stored[3] == MINUTES and stored[4] == "Casa ejidal de la colonia"
@@ -131,7 +133,7 @@ def test_a_coordinator_works_a_committee_from_the_desk(desk, phone, app_server) 
     leaving = members.locator("tbody tr").filter(has=page.locator("th", has_text=re.compile("^" + LEAVING)))
     leaving.get_by_role("button", name="Sustituir").click()
     dialog = page.get_by_role("dialog", name=f"Sustituir a {LEAVING}")
-    dialog.get_by_label("Acta de sustitución").fill("Renunció por cambio de domicilio; la asamblea del 5 de diciembre eligió a quien entra.")
+    dialog.get_by_label("Acta de sustitución").fill(RECORD)
     dialog.get_by_label("Nombre completo").fill("Lucía Herrera Montoya")
     dialog.get_by_label("Sexo").select_option(label="Mujer")
     expect(dialog.get_by_label("Cargo")).to_have_value("social_comptroller")  # the leaving member's role
@@ -148,7 +150,7 @@ def test_a_coordinator_works_a_committee_from_the_desk(desk, phone, app_server) 
                               "FROM committee_members n JOIN committee_members o ON o.full_name = :old "
                               "WHERE n.full_name = 'Lucía Herrera Montoya'", old=LEAVING)
     assert _id(replaced[0]) == _id(replaced[1]) and replaced[2] == replaced[3]
-    assert replaced[4].startswith("Renunció por cambio de domicilio") and replaced[5] == "F"
+    assert replaced[4] == RECORD and replaced[5] == "F"
 
     # the printable reports, for the period chosen
     page.get_by_label("Desde").fill("2026-01-01")
@@ -182,7 +184,8 @@ def test_a_coordinator_works_a_committee_from_the_desk(desk, phone, app_server) 
     expect(page.get_by_role("status").filter(has_text="El comité quedó «Constituido».")).to_be_visible()
     expect(page.locator("ol.cmt-stepper [aria-current=step]")).to_contain_text("Constituido")
     expect(page.get_by_role("button", name="Registrar", exact=True)).to_be_visible()  # the next step now
-    moved = _one(database, "SELECT c.state, e.document FROM committees c JOIN committee_events e ON e.committee_id = c.id "
+    moved = _one(database, "SELECT c.state, e.document FROM committees c "
+                           "JOIN committee_events e ON e.committee_id = c.id "
                            "WHERE c.name = :n AND e.to_state = 'constituted'", n=DRAFT_NAME)
     assert moved == ("constituted", "Acta de la asamblea vecinal: 11 personas eligieron al comité.")
 
@@ -226,13 +229,17 @@ def test_a_coordinator_sees_nothing_of_another_municipality(desk, app_server) ->
     expect(page.get_by_role("status").filter(has_text="0 comités")).to_be_visible()  # Durango's are not here
     page.get_by_role("button", name="Registrar comité").click()
     dialog = page.get_by_role("dialog", name="Registrar comité")
-    dialog.get_by_label("Nombre del comité").fill("Comité de vigilancia del mercado de Gómez Palacio")
+    dialog.get_by_label("Nombre del comité").fill(MARKET)
     dialog.get_by_label("Tipo de comité").select_option(label="Comité de programa social")
     dialog.get_by_label("Programa que vigila").fill("Rehabilitación de mercados")
     dialog.get_by_role("button", name="Registrar", exact=True).click()
-    expect(page.get_by_role("heading", name="Comité de vigilancia del mercado de Gómez Palacio", level=1)).to_be_visible()
+    expect(page.get_by_role("heading", name=MARKET, level=1)).to_be_visible()
     expect(page.locator("ol.cmt-stepper [aria-current=step]")).to_contain_text("Borrador")
     other = page.url.rsplit("/", 1)[1]
+    page.get_by_role("button", name="Switch to English").click()  # the server's words follow the language
+    expect(page.locator("ol.cmt-stepper [aria-current=step]")).to_contain_text("Draft")
+    expect(page.get_by_role("button", name="Constitute")).to_be_visible()
+    expect(page.get_by_role("heading", name="Lifecycle")).to_be_visible()
     page.context.clear_cookies()
 
     durango = desk.browser.new_context(base_url=app_server[0], viewport=LAPTOP, locale="es-MX", bypass_csp=True)
