@@ -192,16 +192,29 @@ function AgreementForm({ desk, committee, meeting, active, onDone, onClose }) {
 
 function AgreementRow({ desk, committee, agreement, words, names, onChanged }) {
   const { error, busy, send } = useSend();
-  const move = async (status) => {
-    const done = await send(() => desk.muniApi('PATCH', `/committees/${committee.id}/agreements/${agreement.id}`, { body: { status } }));
-    if (done) onChanged();
+  const [due, setDue] = useState(null); // null: not changing the due date; a string: the date being typed
+  const patch = async (body) => {
+    const done = await send(() => desk.muniApi('PATCH', `/committees/${committee.id}/agreements/${agreement.id}`, { body }));
+    if (done) { setDue(null); onChanged(); }
   };
+  const move = (status) => patch({ status });
+  const dueId = `cmt-due-${agreement.id}`;
   const owner = agreement.owner_member_id ? names.get(agreement.owner_member_id) : agreement.owner_text;
   return (
     <tr class={agreement.overdue ? 'overdue' : undefined} data-status={agreement.status} data-id={agreement.id}>
       <td>{agreement.text}<ErrorBox error={error} /></td>
       <td>{owner || <span class="muted">{t('cmt_agreement_owner_none')}</span>}</td>
-      <td>{agreement.due_on ? formatDay(agreement.due_on) : <span class="muted">{t('cmt_agreement_no_due')}</span>}</td>
+      <td>{agreement.due_on ? formatDay(agreement.due_on) : <span class="muted">{t('cmt_agreement_no_due')}</span>}
+        {agreement.status === 'pending' && (due === null
+          ? <div><button type="button" class="link" onClick={() => setDue(agreement.due_on || '')}>{t('cmt_agreement_change_due')}{hidden(agreement.text)}</button></div>
+          : (
+            <form class="cmt-due" onSubmit={(e) => { e.preventDefault(); patch({ due_on: due || null }); }}>
+              <label for={dueId}>{t('cmt_agreement_new_due')}</label>
+              <input id={dueId} type="date" value={due} onInput={(e) => setDue(e.currentTarget.value)} />
+              <button type="submit" disabled={busy}>{t('cmt_save')}</button>
+              <button type="button" class="link" onClick={() => setDue(null)}>{t('desk_cancel')}</button>
+            </form>
+          ))}</td>
       <td>{word(words, 'agreement_statuses', agreement.status)}
         {agreement.overdue && <> <span class="badge overdue">{t('cmt_agreement_overdue')}</span></>}</td>
       <td>{agreement.status === 'pending' ? (

@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from tests.pwa.conftest import nav, sign_in
+from tests.pwa.conftest import camera_photo, nav, sign_in
 from tests.pwa.desk.conftest import LAPTOP, PHONE, desk_sign_in, serious_violations
 from tests.pwa.test_offline_filing import first_visit
 
@@ -23,6 +23,7 @@ pytestmark = pytest.mark.timeout(240)
 COORDINATOR = "coordinacion@vigia.example"
 DEMO_COMMITTEE = "0192f100-0001-7000-8000-000000000001"  # active; Joaquín Salas Ibarra (comite@) is its secretary
 DEMO_NAME = "Comité de Contraloría Social de la obra OP-2025-001"
+CONSTITUTED = "0192f100-0001-7000-8000-000000000010"  # a constituted demo committee (OP-2025-022)
 DRAFT_NAME = "Comité de Contraloría Social de la obra OP-2026-034"
 LEAVING = "Gerardo Olvera Rangel"  # its social comptroller
 MARKET = "Comité de vigilancia del mercado de Gómez Palacio"
@@ -118,6 +119,12 @@ def test_a_coordinator_works_a_committee_from_the_desk(desk, phone, app_server) 
     attended = _one(database, "SELECT count(*) FROM meeting_attendance ma JOIN meetings mt ON mt.id = ma.meeting_id "
                               "WHERE mt.minutes = :minutes", minutes=MINUTES)
     assert attended[0] == 2
+    new_row.get_by_role("button", name="Cambiar fecha").click()
+    new_row.get_by_label("Nueva fecha límite").fill("2027-02-01")
+    new_row.get_by_role("button", name="Guardar").click()
+    expect(new_row).to_contain_text("2027")
+    expect(new_row.get_by_label("Nueva fecha límite")).to_have_count(0)
+    assert str(_one(database, "SELECT due_on FROM agreements WHERE text = :t", t=AGREEMENT)[0]) == "2027-02-01"
 
     # an overdue demo agreement marked done
     late = page.locator("table.cmt-agreements tr.overdue").first
@@ -258,3 +265,28 @@ def test_a_coordinator_sees_nothing_of_another_municipality(desk, app_server) ->
         assert all(item["id"] != other for item in listed)  # a draft is not in the public register
     finally:
         durango.close()
+
+
+def test_registering_a_committee_uploads_the_certificates_scan(desk, app_server, tmp_path) -> None:
+    """The registration step asks for the number and the certificate's photo; the scan is uploaded when picked
+    (through /photos, with the session's CSRF token) and the step records it."""
+    _, database = app_server
+    page = desk.new_page()
+    desk_sign_in(page, COORDINATOR, then=f"/mesa/comites/{CONSTITUTED}")
+    expect(page.locator("ol.cmt-stepper [aria-current=step]")).to_contain_text("Constituido")
+    page.get_by_role("button", name="Registrar", exact=True).click()
+    dialog = page.get_by_role("dialog", name=re.compile("^Registrar"))
+    expect(dialog).to_contain_text("suba la foto de la constancia de registro")  # the step's hint
+    dialog.get_by_label("Número de registro *").fill("CS-DGO-2026-099")
+    scan = tmp_path / "constancia.jpg"
+    scan.write_bytes(camera_photo(800, 600))
+    dialog.get_by_label("Foto de la constancia de registro *").set_input_files(str(scan))
+    expect(dialog.get_by_text("Foto lista.")).to_be_visible()
+    dialog.get_by_role("button", name="Registrar", exact=True).click()
+    expect(page.get_by_role("status").filter(has_text="El comité quedó «Registrado».")).to_be_visible()
+    expect(page.get_by_text("Número de registro: CS-DGO-2026-099")).to_be_visible()
+    expect(page.get_by_role("button", name="Poner en funciones")).to_be_visible()
+    row = _one(database, "SELECT c.registration_number, e.photo_id FROM committees c "
+                         "JOIN committee_events e ON e.committee_id = c.id "
+                         "WHERE e.to_state = 'registered' AND c.registration_number = 'CS-DGO-2026-099'")
+    assert row is not None and row[1] is not None
