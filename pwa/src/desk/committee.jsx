@@ -6,7 +6,7 @@
 // report (internal and public) for a chosen period. Edits send the version read; a stale one shows both versions.
 import { useState } from 'preact/hooks';
 import { addTexts, formatDay, language, t } from '../lib/i18n.js';
-import { Link, useRefresh } from '../shell/hooks.jsx';
+import { Link } from '../shell/hooks.jsx';
 import { Dialog, ErrorBox, Loading, StaleComparison, useLoad } from './ui.jsx';
 import { percent, todayIn, vocabulary, word } from './committees_words.js';
 import { CommitteeForm } from './committees.jsx';
@@ -269,8 +269,6 @@ export default function Committee({ desk, params }) {
   const id = params.id;
   const [notice, setNotice] = useState('');
   const [version, setVersion] = useState(0);
-  // the desk's shell does not re-render on a language switch: this screen follows it itself (texts and words)
-  useRefresh(desk.ctx, (what) => 'language' in what);
   const words = useLoad(() => vocabulary(desk), [desk.muni, language()]);
   const committee = useLoad(() => desk.muniApi('GET', `/committees/${id}`), [desk.muni, id]);
   const members = useLoad(() => desk.muniApi('GET', `/committees/${id}/members`), [desk.muni, id]);

@@ -4,7 +4,7 @@
 // GET /committees/vocabulary (the words). docs/committees.md, "The coordinator's desk".
 import { useMemo, useState } from 'preact/hooks';
 import { addTexts, language, t } from '../lib/i18n.js';
-import { Link, useRefresh } from '../shell/hooks.jsx';
+import { Link } from '../shell/hooks.jsx';
 import { Dialog, ErrorBox, Loading, useLoad } from './ui.jsx';
 import { percent, vocabulary, word } from './committees_words.js';
 import texts from './texts/committees.js';
@@ -114,8 +114,6 @@ export default function Committees({ desk }) {
   const [text, setText] = useState('');
   const [overdueOnly, setOverdueOnly] = useState(false);
   const [registering, setRegistering] = useState(false);
-  // the desk's shell does not re-render on a language switch: this screen follows it itself (texts and words)
-  useRefresh(desk.ctx, (what) => 'language' in what);
   const words = useLoad(() => vocabulary(desk), [desk.muni, language()]);
   const list = useLoad(() => desk.muniApi('GET', '/committees', { query: { state, kind } }), [desk.muni, state, kind]);
   const overdue = useLoad(() => desk.muniApi('GET', '/committees/agreements/overdue'), [desk.muni]);
