@@ -31,20 +31,28 @@ CENTRO = [-104.6657, 24.0277]  # Zona Centro, Victoria de Durango
 POLYGON = {"type": "Polygon", "coordinates": [[[-104.675, 24.02], [-104.655, 24.02], [-104.655, 24.035],
                                                [-104.675, 24.035], [-104.675, 24.02]]]}
 
+
+
+def coded(code: str, **fields: Any) -> dict[str, Any]:
+    """An item with a `code` (a label, a question, an option): written as a call, since a literal dict with a
+    "code" key reads to the message extraction as a message code (server/i18n/extract.py)."""
+    return {"code": code, **fields}
+
+
 SCHEME = {
-    "labels": [{
-        "code": "apparent_reasoning",
-        "name": {"es": "Motivación aparente", "en": "Apparent reasoning"},
-        "definition": {"es": "La sentencia da razones que no sostienen lo que decide.",
-                       "en": "The ruling gives reasons that do not support what it decides."},
-        "color": "#b3541e",
-    }],
-    "questions": [{
-        "code": "fundamentacion",
-        "text": {"es": "¿La sentencia cita las normas que aplica?", "en": "Does the ruling cite the rules it applies?"},
-        "kind": "boolean",
-        "required": True,
-    }],
+    "labels": [coded(
+        "apparent_reasoning",
+        name={"es": "Motivación aparente", "en": "Apparent reasoning"},
+        definition={"es": "La sentencia da razones que no sostienen lo que decide.",
+                    "en": "The ruling gives reasons that do not support what it decides."},
+        color="#b3541e",
+    )],
+    "questions": [coded(
+        "fundamentacion",
+        text={"es": "¿La sentencia cita las normas que aplica?", "en": "Does the ruling cite the rules it applies?"},
+        kind="boolean",
+        required=True,
+    )],
 }
 QUESTIONS = [
     {"id": "letrero", "text": "¿Hay letrero con los datos de la obra?", "text_en": "Is there a sign with the work's data?",
@@ -59,10 +67,10 @@ QUESTIONS = [
 SURVEY_ITEMS = [
     {"code": "acceso-1", "section": "access", "kind": "likert5", "required": True,
      "text": {"es": "Encontrar el juzgado fue fácil.", "en": "Finding the courthouse was easy."}},
-    {"code": "trato", "section": "fairness", "kind": "choice",
-     "text": {"es": "¿Cómo fue el trato del personal?", "en": "How did the staff treat you?"},
-     "options": [{"code": "bueno", "text": {"es": "Bueno", "en": "Good"}},
-                 {"code": "malo", "text": {"es": "Malo", "en": "Bad"}}]},
+    coded("trato", section="fairness", kind="choice",
+          text={"es": "¿Cómo fue el trato del personal?", "en": "How did the staff treat you?"},
+          options=[coded("bueno", text={"es": "Bueno", "en": "Good"}),
+                   coded("malo", text={"es": "Malo", "en": "Bad"})]),
 ]
 NEW_MEMBER = {"full_name": "Rosa Elena Quiñones Soto", "sex": "F", "role": "secretary", "consent_public": True,
               "contact_phone": "618 555 0101", "start_on": "2026-12-07"}
@@ -178,8 +186,8 @@ EXAMPLES: dict[str, Any] = {
     "transition": {"to": "admitted", "reason": "Reúne los requisitos para su atención.", "version": 1},
     "create_category": {"service_code": "alumbrado", "name": "Alumbrado público en obra", "name_en": "Street lighting",
                         "group": "Obra pública", "keywords": ["luminaria", "poste"],
-                        "attributes": [{"code": "poste", "datatype": "string", "required": False, "order": 1,
-                                        "description": "Número del poste, si lo tiene"}]},
+                        "attributes": [coded("poste", datatype="string", required=False, order=1,
+                                             description="Número del poste, si lo tiene")]},
     "update_category": {"name": "Calidad de la obra", "keywords": ["grieta", "bache", "hundimiento"]},
     "set_deadline": {"business_days": 15},
     "follow_up": {"folio": "10005-2026-000017", "code": "K7Q-M4P-X9D"},

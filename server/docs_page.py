@@ -45,7 +45,6 @@ USUAL_RESPONSES = {
     "Validation error (the details name each field)": "422",
     "Too many attempts": "429",
 }
-_NOT_SCHEMA_TEXT = ("example", "examples", "default", "enum", "const")
 
 Place = tuple[str, dict[str, Any], str]  # (catalogue entry, the object holding the text, the key of the text)
 
@@ -226,11 +225,11 @@ def _fields(schema: dict[str, Any], components: dict[str, Any], text: dict[str, 
     if not properties:
         return f"<p><code>{html.escape(_type(schema))}</code></p>"
     required = set(schema.get("required", []))
-    described = f"<p>{html.escape(schema['description'])}</p>" if schema.get("description") else ""
+    described = f"<p>{_words(schema['description'])}</p>" if schema.get("description") else ""
     rows = "".join(
         f"<tr><td><code>{html.escape(name)}</code></td><td>{html.escape(_type(prop))}</td>"
         f"<td>{text['required'] if name in required else ''}</td>"
-        f"<td>{html.escape(prop.get('description', ''))}</td></tr>"
+        f"<td>{_words(prop.get('description', ''))}</td></tr>"
         for name, prop in properties.items()
     )
     return f"{described}<table>{rows}</table>"
@@ -257,14 +256,14 @@ def _operation(path: str, method: str, op: dict[str, Any], components: dict[str,
         f"{html.escape(op.get('summary', ''))}</span>"
     ]
     if op.get("description"):
-        parts.append(f'<p class="description">{html.escape(op["description"])}</p>')
+        parts.append(f'<p class="description">{_words(op["description"])}</p>')
     params = op.get("parameters", [])
     if params:
         rows = "".join(
             f"<tr><td><code>{html.escape(p['name'])}</code></td><td>{p['in']}</td>"
             f"<td>{html.escape(_type(p.get('schema', {})))}</td>"
             f"<td>{text['required'] if p.get('required') else ''}</td>"
-            f"<td>{html.escape(p.get('description', ''))}</td></tr>"
+            f"<td>{_words(p.get('description', ''))}</td></tr>"
             for p in params
         )
         parts.append(f"<p><b>{text['params']}</b></p><table>{rows}</table>")
@@ -326,7 +325,7 @@ def render_docs(spec: dict[str, Any], *, language: str = "es", base_url: str = "
         about = tags.get(tag, {})
         title = html.escape(about.get("x-displayName", tag))
         contents.append(f'<li><a href="#tag-{html.escape(tag)}">{title}</a></li>')
-        described = f"<p>{html.escape(about['description'])}</p>" if about.get("description") else ""
+        described = f"<p>{_words(about['description'])}</p>" if about.get("description") else ""
         sections.append(f'<h2 id="tag-{html.escape(tag)}">{title} <span class="tag">({html.escape(tag)})</span></h2>'
                         f"{described}{''.join(ops)}")
     return (
