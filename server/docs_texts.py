@@ -103,8 +103,47 @@ def _write(path: Path, catalog: Any, write_po: Any) -> None:
     path.write_bytes(buffer.getvalue())
 
 
-def main() -> int:
-    for line in sync_english():
+def fill_translations(path: Path, language: str = "es", locales: Path = LOCALES) -> list[str]:
+    """Write the texts of a JSON file `{entry: {"en": English, "<language>": text}}` (both as the catalogues hold
+    them: braces doubled) into `language`'s catalogue,
+    for the entries that are empty or fuzzy there and whose English is still the code's (a merge of branches that
+    each added endpoints: the translations made on one side for the entries the merge brings). Returns what was
+    left out, in words."""
+    import json
+
+    from babel.messages.pofile import read_po, write_po
+
+    wanted = json.loads(path.read_text(encoding="utf-8"))
+    texts = english_texts()
+    target = locales / language / "LC_MESSAGES" / "vigia.po"
+    with target.open("rb") as source:
+        catalog = read_po(source, locale=language)
+    skipped = []
+    for entry, given in wanted.items():
+        message = catalog.get(entry)
+        if message is None or texts.get(entry) != given["en"]:
+            skipped.append(f"{entry}: not in the document, or its English changed since")
+            continue
+        if message.string and not message.fuzzy:
+            continue
+        message.string = given[language]
+        message.flags.discard("fuzzy")
+    _write(target, catalog, write_po)
+    return skipped
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m server.docs_texts`: the English from the code (./dev.sh messages runs it);
+    `python -m server.docs_texts --fill FILE.json [--language es]`: translations made elsewhere, then
+    `./dev.sh messages` to compile."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m server.docs_texts")
+    parser.add_argument("--fill", type=Path)
+    parser.add_argument("--language", default="es")
+    arguments = parser.parse_args(argv)
+    lines = fill_translations(arguments.fill, arguments.language) if arguments.fill else sync_english()
+    for line in lines:
         print(line, file=sys.stderr)
     return 0
 

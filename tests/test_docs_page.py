@@ -339,3 +339,45 @@ def test_the_served_document_is_the_one_the_catalogues_are_extracted_from(client
     served = client.get("/openapi.json").json()
     assert served == json.loads(json.dumps(english_document()))
     assert all(unescape(text) for text in english_texts().values())
+
+
+# ------------------------------------------------------------------------------------------------ ./dev.sh messages
+
+def _catalogue(path) -> Any:
+    from babel.messages.pofile import read_po
+
+    with path.open("rb") as source:
+        return read_po(source)
+
+
+def test_a_changed_english_marks_the_spanish_to_review(tmp_path) -> None:
+    """`python -m server.docs_texts` (run by ./dev.sh messages) writes the code's English into the English
+    catalogue; where it differs from what was there (the English changed in the code), the Spanish of that entry
+    is marked fuzzy, which tests/test_catalogues.py reports until a translator has reviewed it."""
+    import shutil
+
+    from server.docs_texts import LOCALES, fill_translations, sync_english
+    from tests.test_catalogues import problems
+
+    shutil.copytree(LOCALES, tmp_path / "locales", ignore=shutil.ignore_patterns("*.mo"))
+    english_po = tmp_path / "locales" / "en" / "LC_MESSAGES" / "vigia.po"
+    spanish_po = tmp_path / "locales" / "es" / "LC_MESSAGES" / "vigia.po"
+    english_po.write_text(english_po.read_text().replace('msgstr "Register a work"', 'msgstr "Create a work"'))
+    assert sync_english(tmp_path / "locales") == [
+        "api_summary:create_work: the English changed, the other languages are marked fuzzy"]
+    assert _catalogue(english_po).get("api_summary:create_work").string == "Register a work"
+    spanish = _catalogue(spanish_po)
+    assert spanish.get("api_summary:create_work").fuzzy
+    found = problems(["api_summary:create_work"], spanish, spanish, "es")
+    assert "es: api_summary:create_work is fuzzy (a guess to review): 'Registrar una obra'" in found
+    assert not spanish.get("api_summary:update_work").fuzzy  # the others untouched
+    assert sync_english(tmp_path / "locales") == []  # and a second run changes nothing
+    # translations made on another branch fill it back (only while the English is the one they translated)
+    given = tmp_path / "given.json"
+    given.write_text(json.dumps({"api_summary:create_work": {"en": "Register a work", "es": "Dar de alta una obra"},
+                                 "api_summary:update_work": {"en": "Change a work", "es": "Cambiar una obra"}}))
+    assert fill_translations(given, "es", tmp_path / "locales") == [
+        "api_summary:update_work: not in the document, or its English changed since"]
+    spanish = _catalogue(spanish_po)
+    assert spanish.get("api_summary:create_work").string == "Dar de alta una obra"
+    assert not spanish.get("api_summary:create_work").fuzzy
