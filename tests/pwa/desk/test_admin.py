@@ -64,6 +64,21 @@ def test_the_administrator_sets_up_complaints_users_zones_and_works(desk, app_se
             "SELECT g.role FROM role_grants g JOIN users u ON u.id = g.user_id "
             "WHERE u.email = 'voluntaria@vigia.example' ORDER BY g.role")).scalars().all()
     assert roles == ["committee_coordinator", "volunteer"]
+    # and a person without an account gets one, with a role here
+    access = page.locator("form", has=page.get_by_role("heading", name="Dar acceso a una persona"))
+    access.get_by_label("Correo electrónico").fill("nueva.vocal@vigia.example")
+    access.get_by_label("Nombre").fill("Marisol Nevárez")
+    access.get_by_label("Contraseña inicial (opcional)").fill("una-clave-larga-2026")
+    access.get_by_label("Integrante de comité").check()
+    access.get_by_role("button", name="Dar acceso").click()
+    expect(page.get_by_role("status")).to_have_text(
+        "Acceso dado a Marisol Nevárez (nueva.vocal@vigia.example): Integrante de comité.")
+    expect(page.locator("tr[data-email='nueva.vocal@vigia.example']")).to_contain_text("Integrante de comité")
+    with database.session_scope() as session:
+        granted = session.execute(sa.text(
+            "SELECT u.full_name, g.role FROM role_grants g JOIN users u ON u.id = g.user_id "
+            "WHERE u.email = 'nueva.vocal@vigia.example'")).all()
+    assert [tuple(row) for row in granted] == [("Marisol Nevárez", "committee_member")]
 
     # Categories: add one; it is offered at once in the public list
     _section(page, "Categorías")
@@ -81,6 +96,15 @@ def test_the_administrator_sets_up_complaints_users_zones_and_works(desk, app_se
             "SELECT c.name, c.name_en, c.active FROM complaint_categories c JOIN municipalities m "
             "ON m.id = c.municipality_id WHERE m.code = '10005' AND c.service_code = 'baches'")).one()
     assert (stored[0], stored[1], bool(stored[2])) == ("Baches en obra reciente", "Potholes in a recent work", True)
+    sugerencia = page.locator("tr[data-code='sugerencia']")
+    sugerencia.get_by_role("button", name=re.compile("^Retirar")).click()
+    expect(page.get_by_role("status")).to_contain_text("retirada: ya no se ofrece para quejas nuevas")
+    expect(sugerencia).to_contain_text("Retirada")
+    with database.session_scope() as session:
+        active = session.execute(sa.text(
+            "SELECT c.active FROM complaint_categories c JOIN municipalities m ON m.id = c.municipality_id "
+            "WHERE m.code = '10005' AND c.service_code = 'sugerencia'")).scalar_one()
+    assert not active
 
     # Deadlines: suggestions get 20 business days
     _section(page, "Plazos")
