@@ -195,6 +195,12 @@ def test_the_administrator_sets_up_complaints_users_zones_and_works(desk, app_se
             "WHERE m.code = '10005' AND w.identifier LIKE 'OP-2026-9%'")).scalars().all()
     assert numbers == ["OP-2026-901"]
 
+    # the same desk in English: sections, roles and results in words
+    page.get_by_role("button", name="Switch to English").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Administration: Works")
+    page.get_by_role("navigation", name="Administration sections").get_by_role("link", name="Users").click()
+    expect(page.locator("tr[data-email='contraloria@vigia.example']")).to_contain_text("Municipal comptroller")
+
 
 def _question_card(page, n: int):
     return page.locator("li.question-editor").nth(n)
