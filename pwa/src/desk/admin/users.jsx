@@ -129,9 +129,8 @@ export default function Users({ desk }) {
                     </td>
                     <td>{user.is_active ? t('admin_users_active') : t('admin_users_inactive')}</td>
                     <td>{editing !== user.id && (
-                      <button type="button" onClick={() => setEditing(user.id)}>
-                        {t('admin_users_change_roles', { name: user.full_name })}
-                      </button>
+                      <button type="button" onClick={() => setEditing(user.id)}
+                        aria-label={t('admin_users_change_roles', { name: user.full_name })}>{t('admin_users_change')}</button>
                     )}</td>
                   </tr>
                 ))}
