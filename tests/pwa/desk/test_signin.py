@@ -221,3 +221,40 @@ def test_pages_of_another_origin_cannot_act_with_the_session(desk, app_server, t
     page.reload()
     expect(page.get_by_role("navigation", name="Secciones de la mesa")).to_be_visible()
     assert "vigia_session" in {cookie["name"] for cookie in desk.cookies()}
+
+
+# ------------------------------------------------------------------------------------------------ plain http elsewhere
+
+
+@pytest.fixture
+def named_server(backend, tmp_path, served_dist):
+    """The demo served to the name vigia.test as well (ALLOWED_HOSTS), with the default Secure cookie."""
+    from tests.live import served_demo
+
+    with served_demo(backend, tmp_path, vigia_pwa_dir=served_dist,
+                     allowed_hosts=["127.0.0.1", "vigia.test"]) as served:
+        yield served
+
+
+def test_plain_http_on_another_address_says_the_session_was_not_kept(chromium, named_server) -> None:
+    """http://vigia.test (resolved to loopback by the browser, as a LAN address would be) is not a secure context:
+    Chromium drops the Secure cookie, and the sign-in says why in words instead of sending the person back to the
+    form without a word."""
+    from tests.pwa.conftest import CHROMIUM
+
+    base_url, _ = named_server
+    named = base_url.replace("127.0.0.1", "vigia.test")
+    browser = chromium.browser_type.launch(executable_path=CHROMIUM, headless=True, args=[
+        "--no-sandbox", "--disable-dev-shm-usage", "--host-resolver-rules=MAP vigia.test 127.0.0.1"])
+    try:
+        context = browser.new_context(base_url=named, viewport=LAPTOP, locale="es-MX")
+        page = context.new_page()
+        page.goto("/mesa/entrar")
+        assert page.evaluate("window.isSecureContext") is False
+        page.get_by_label("Correo electrónico").fill(EMAIL)
+        page.get_by_label("Contraseña").fill(PASSWORD)
+        page.get_by_role("button", name="Entrar").click()
+        expect(page.get_by_role("alert")).to_contain_text("este navegador no guardó la sesión")
+        assert [cookie["name"] for cookie in context.cookies()] == []
+    finally:
+        browser.close()
