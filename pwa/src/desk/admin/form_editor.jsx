@@ -5,7 +5,7 @@
 // beside the question they name. docs/inspections.md, "The checklist editor".
 import { useEffect, useState } from 'preact/hooks';
 import { addTexts, formatDate, t } from '../../lib/i18n.js';
-import { Link, useRefresh } from '../../shell/hooks.jsx';
+import { Link } from '../../shell/hooks.jsx';
 import { Question as FieldQuestion, visible } from '../../screens/committee.jsx';
 import { Dialog, ErrorBox, Loading, useLoad } from '../ui.jsx';
 import texts from '../texts/admin.js';
@@ -234,7 +234,6 @@ export default function FormEditor({ desk, params }) {
   const [notice, setNotice] = useState('');
   const [busy, setBusy] = useState(false);
   const [confirming, setConfirming] = useState(false);
-  useRefresh(desk.ctx, (what) => 'language' in what); // the shell does not re-render on a language switch
   const draft = template && template.versions.find((v) => !v.published_at);
   const newest = template && newestPublished(template);
 

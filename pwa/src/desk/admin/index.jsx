@@ -3,7 +3,7 @@
 // zonas, obras. docs/pwa.md, "Administration".
 import { useEffect, useState } from 'preact/hooks';
 import { addTexts, t } from '../../lib/i18n.js';
-import { Link, useRefresh } from '../../shell/hooks.jsx';
+import { Link } from '../../shell/hooks.jsx';
 import { Loading } from '../ui.jsx';
 import texts from '../texts/admin.js';
 
@@ -35,7 +35,6 @@ export default function Admin({ desk, params }) {
   const slug = params.section || SECTIONS[0].slug;
   const section = SECTIONS.find((s) => s.slug === slug);
   const [Section, setSection] = useState(null);
-  useRefresh(desk.ctx, (what) => 'language' in what); // the shell does not re-render on a language switch
   useEffect(() => {
     let live = true;
     setSection(null);
