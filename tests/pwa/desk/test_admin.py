@@ -247,6 +247,15 @@ def test_a_new_checklist_version_with_a_conditional_question_reaches_the_committ
     expect(preview.get_by_label(f"{WHERE} *")).to_be_visible()
     _axe_clean(page, "editor de cédula, 1280")
 
+    # reordered before the question it depends on, the server names the problem beside it; moved back, it is fine
+    where.get_by_role("button", name=f"Subir la pregunta {existing + 2}").click()
+    moved = _question_card(page, existing)
+    expect(moved.get_by_label("Pregunta (español)")).to_have_value(WHERE)
+    page.get_by_role("button", name="Guardar borrador").click()
+    expect(moved.get_by_role("alert")).to_contain_text("depende de «la-obra-tiene-bano-para-los-trabajadores»")
+    moved.get_by_role("button", name=f"Bajar la pregunta {existing + 1}").click()
+    expect(_question_card(page, existing + 1).get_by_label("Pregunta (español)")).to_have_value(WHERE)
+
     # a problem the server finds shows beside its question: a choice without options
     page.get_by_role("button", name="Agregar una pregunta").click()
     broken = _question_card(page, existing + 2)

@@ -71,7 +71,9 @@ function ConditionEditor({ item, index, items, change }) {
         <div class="condition-fields">
           <label for={`${prefix}-cond-question`}>{t('admin_editor_condition_question')}</label>
           <select id={`${prefix}-cond-question`} value={item.show_if.question} onChange={(e) => chooseTarget(e.currentTarget.value)}>
-            {!target && <option value={item.show_if.question}>{item.show_if.question}</option>}
+            {!targets.some((other) => other.id === item.show_if.question) && (
+              <option value={item.show_if.question}>{target ? target.text : item.show_if.question}</option>
+            )}
             {targets.map((other) => <option value={other.id}>{other.text || other.id}</option>)}
           </select>
           {valueControl}
