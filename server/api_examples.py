@@ -196,6 +196,9 @@ EXAMPLES: dict[str, Any] = {
     "set_publication_rule": {"text_public_at_once": True},
     "add_template": {"state": "resolved", "title": "Reparación hecha",
                      "body": "La dirección de obras reparó el tramo señalado. Gracias por su reporte."},
+    "update_template": {"state": "inadmissible", "title": "Improcedente por competencia",
+                        "body": "El asunto no es de la competencia del municipio; puede presentarlo ante la Secretaría "
+                                "de la Función Pública del estado."},
     "withdraw": {"complaint_id": COMPLAINT, "reason": "La empresa ya reparó la banqueta."},
     "edit": {"version": 1, "priority": "high", "category": "obra-calidad"},
     "merge": {"duplicate_of": OTHER_COMPLAINT, "reason": "Es el mismo tramo de banqueta.", "version": 1},

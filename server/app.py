@@ -27,6 +27,7 @@ from server.annotations import routes as annotation_routes
 from server.audit import routes as audit_routes
 from server.auth import routes as auth_routes
 from server.committees import routes as committee_routes
+from server.complaints import configuration_routes as complaint_configuration_routes
 from server.complaints import routes as complaint_routes
 from server.complaints import stats_routes
 from server.config import Settings, configure_settings, get_settings
@@ -53,6 +54,7 @@ API_ROUTES = [
     *work_routes.routes,
     *exchange_routes.routes,
     *complaint_routes.routes,
+    *complaint_configuration_routes.routes,
     *stats_routes.routes,
     *media_routes.routes,
     *audit_routes.routes,

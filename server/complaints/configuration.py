@@ -1,4 +1,5 @@
-"""A municipality's complaint set-up (administrators): categories, their extra questions, and the terms."""
+"""A municipality's complaint set-up (administrators): categories, their extra questions, the terms, and the
+response templates' edits."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from server.complaints.models import (
     DeadlineRule,
     DeadlineUpdate,
     Kind,
+    ResponseTemplate,
+    TemplateCreate,
 )
 from server.errors import Conflict, NotFound
 from server.municipalities.models import Municipality
@@ -30,6 +33,15 @@ def create_category(session: Session, *, actor: Actor, municipality: Municipalit
     except sa.exc.IntegrityError as exc:
         raise Conflict("category_exists", code=data.service_code) from exc
     return category
+
+
+def all_categories(session: Session, *, actor: Actor, municipality: Municipality) -> list[Category]:
+    """Every category, retired ones too (the public list shows only the active ones), for the administrator."""
+    authorize(actor, "complaints.configure", municipality.id)
+    return list(session.scalars(
+        sa.select(Category).where(Category.municipality_id == municipality.id)
+        .order_by(Category.active.desc(), Category.group, Category.service_code)
+    ))
 
 
 def update_category(session: Session, *, actor: Actor, municipality: Municipality, service_code: str,
@@ -66,3 +78,28 @@ def set_deadline(session: Session, *, actor: Actor, municipality: Municipality, 
         rule.business_days = data.business_days
     session.flush()
     return deadlines(session, municipality=municipality)
+
+
+def _template(session: Session, municipality: Municipality, template_id) -> ResponseTemplate:
+    template = session.get(ResponseTemplate, template_id)
+    if template is None or template.municipality_id != municipality.id:
+        raise NotFound("template_not_found")
+    return template
+
+
+def update_template(session: Session, *, actor: Actor, municipality: Municipality, template_id,
+                    data: TemplateCreate) -> ResponseTemplate:
+    """Replace a template's state, title and text. Answers already given keep the words they were given with
+    (a transition copies the template's text into the complaint's public answer)."""
+    authorize(actor, "complaints.triage", municipality.id)
+    template = _template(session, municipality, template_id)
+    template.state, template.title, template.body = data.state, data.title, data.body
+    session.flush()
+    return template
+
+
+def delete_template(session: Session, *, actor: Actor, municipality: Municipality, template_id) -> None:
+    """Remove a template; nothing refers to it once an answer was given with it."""
+    authorize(actor, "complaints.triage", municipality.id)
+    session.delete(_template(session, municipality, template_id))
+    session.flush()

@@ -130,6 +130,9 @@ class Question(Strict):
     id: str = PField(pattern=SLUG)
     text: str = PField(min_length=1, max_length=1_000, description="Spanish")
     text_en: str | None = PField(None, max_length=1_000)
+    help: str | None = PField(None, max_length=1_000, description=(
+        "Spanish: a line under the question telling how to answer it (what to look at, where)"))
+    help_en: str | None = PField(None, max_length=1_000)
     kind: QuestionKind
     required: bool = False
     options: list[Option] = PField(default_factory=list, max_length=100)

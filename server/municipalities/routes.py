@@ -140,7 +140,8 @@ def import_zones(call: Call) -> ZoneImportReport:
     except (ValueError, UnicodeDecodeError) as exc:
         raise BadRequest("invalid_json", reason=str(exc)) from exc
     with session_scope() as session:
-        return service.import_zones(session, actor=call.actor, code=call.path["code"], collection=collection)
+        return service.import_zones(session, actor=call.actor, code=call.path["code"], collection=collection,
+                                    language=call.language)
 
 
 @endpoint("GET", BASE + "/users", summary="Accounts with roles in this municipality", tag=TAG,

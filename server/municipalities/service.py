@@ -154,10 +154,11 @@ def on_zones_changed(hook: ZonesChanged) -> None:
         _zones_changed.append(hook)
 
 
-def import_zones(session: Session, *, actor: Actor, code: str, collection: Any) -> ZoneImportReport:
+def import_zones(session: Session, *, actor: Actor, code: str, collection: Any,
+                 language: str = "es") -> ZoneImportReport:
     """Create or update zones from a GeoJSON FeatureCollection, matched by `properties.code`. Each feature
-    gets a result; a bad one is rejected with its reasons and the others still import. What depends on zones
-    (works' links to them, through `on_zones_changed`) follows in the same transaction."""
+    gets a result; a bad one is rejected with its reasons (in `language`) and the others still import. What
+    depends on zones (works' links to them, through `on_zones_changed`) follows in the same transaction."""
     municipality = get_by_code(session, code)
     authorize(actor, "municipality.manage", municipality.id)
     if not isinstance(collection, dict) or collection.get("type") != "FeatureCollection" or not isinstance(
@@ -185,8 +186,8 @@ def import_zones(session: Session, *, actor: Actor, code: str, collection: Any) 
             rows.append(ZoneImportRow(row=number, code=zone_code, result=result))
         except AppError as error:
             rows.append(ZoneImportRow(row=number, code=zone_code or None, result="rejected",
-                                      errors=error.rendered_details("es") or [{"code": error.code,
-                                                                               "message": error.message("es")}]))
+                                      errors=error.rendered_details(language) or [
+                                          {"code": error.code, "message": error.message(language)}]))
     if changed:
         for hook in _zones_changed:
             hook(session, municipality=municipality, zones=changed)

@@ -46,6 +46,20 @@ def _target_complaint(client, session, photo: str = "") -> str:
     return str(filed.complaint.id)
 
 
+def _target_template(client, session) -> str:
+    import sqlalchemy as sa
+
+    from server.complaints.models import ResponseTemplate
+    from tests.factories import municipality
+
+    template = ResponseTemplate(municipality_id=municipality(session).id, state="resolved", title="De la matriz",
+                                body="Texto de la matriz")
+    session.add(template)
+    session.flush()
+    assert session.scalar(sa.select(ResponseTemplate.id).where(ResponseTemplate.id == template.id))
+    return str(template.id)
+
+
 def _fill(value, **names):
     if isinstance(value, str):
         return value.format(**names) if "{" in value else value
@@ -203,6 +217,12 @@ MATRIX = {
                                   "/api/v1/municipalities/10005/complaints/{target_complaint}/photos/{target_photo}"
                                   "/redactions", {"rectangles": [{"x": 0, "y": 0, "width": 8, "height": 8}]}, STAFF),
     "list_templates": ("GET", "/api/v1/municipalities/10005/complaints/templates", None, STAFF),
+    "list_all_categories": ("GET", "/api/v1/municipalities/10005/complaints/categories/all", None, ADMINS),
+    # a response template made for the test (_target_template)
+    "update_template": ("PUT", "/api/v1/municipalities/10005/complaints/templates/{target_template}",
+                        {"state": "resolved", "title": "Otra", "body": "Texto de la plantilla"}, STAFF),
+    "delete_template": ("DELETE", "/api/v1/municipalities/10005/complaints/templates/{target_template}", None,
+                        STAFF),
     # publication policy (docs/privacy.md): moderators decide, administrators set what is public at once
     "moderate_complaint": ("POST", "/api/v1/municipalities/10005/complaints/{target_complaint}/moderation",
                            {"version": 1, "text": "approve", "reason": "Sin datos personales"}, STAFF),
@@ -346,6 +366,7 @@ def test_permission(client, session, name: str, caller: str) -> None:
         target_work=_target_work(client, session) if "{target_work}" in template else "",
         target_photo=(photo := _target_photo(client, session) if "{target_photo}" in template else ""),
         target_complaint=(complaint := _target_complaint(client, session, photo)),
+        target_template=_target_template(client, session) if "{target_template}" in template else "",
     )
     response = client.request(method, path, json=_fill(body, target_complaint=complaint, **inspection), headers=headers)
     if _allowed(caller, roles):

@@ -62,6 +62,7 @@ SCOPED_TARGETS = {
     ("/visits/", "finding_id"): "visit_finding",
     ("/observatories/", "finding_id"): "observatory_finding",
     ("/rulings/", "finding_id"): "redaction_finding",
+    ("/complaints/templates/", "template_id"): "response_template",
 }
 
 
@@ -125,6 +126,9 @@ def _records(client, session, code: str) -> dict[str, str]:
         "held_on": ago(4), "minutes": f"Minuta de tenencia {code}"}), "meeting")["id"]
     ids["agreement"] = _ok(client.post(f"{committee}/meetings/{ids['meeting']}/agreements", headers=staff, json={
         "text": f"Acuerdo de tenencia {code}"}), "agreement")["id"]
+    ids["response_template"] = _ok(client.post(f"{base}/complaints/templates", headers=staff, json={
+        "state": "resolved", "title": f"Plantilla de tenencia {code}", "body": f"Respuesta de tenencia {code}."}),
+        "response template")["id"]
     ids["training"] = _ok(client.post(f"{base}/committees/trainings", headers=staff, json={
         "topic": f"Capacitación de tenencia {code}", "held_on": ago(5), "trainer": "Contraloría"}), "training")["id"]
     form = _ok(client.post(f"{base}/forms", headers=staff, json={
@@ -243,6 +247,7 @@ BODIES = {
     "update_committee_agreement": {"status": "done"},
     "add_form_version": {"questions": ONE_QUESTION},
     "edit_form_version": {"questions": ONE_QUESTION},
+    "update_template": {"state": "resolved", "title": "Plantilla cambiada", "body": "Texto cambiado."},
     "finding_complaint": {"category": "obra-calidad"},
     "update_observatory": {"version": 1, "description": "Editada"},
     "add_observatory_member": {"full_name": "Integrante Nueva"},

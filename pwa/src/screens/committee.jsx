@@ -31,6 +31,12 @@ function optionLabel(o) {
   return language() === 'en' && o.label_en ? o.label_en : o.label;
 }
 
+/** The question's help line (how to answer it), if the checklist gives one. */
+function hint(q) {
+  const text = language() === 'en' && q.help_en ? q.help_en : q.help;
+  return text ? <p class="help">{text}</p> : null;
+}
+
 /** Problems with the answers, each in words that name the question (never its id). */
 export function problems(questions, answers) {
   const shown = visible(questions, answers);
@@ -53,7 +59,8 @@ export function problems(questions, answers) {
   return out;
 }
 
-function Question({ q, value, set, addPhoto }) {
+/** One question as the committee member sees it (the desk's checklist editor previews with this same component). */
+export function Question({ q, value, set, addPhoto }) {
   const id = `q-${q.id}`;
   const name = label(q) + (q.required ? ' *' : '');
   if (q.kind === 'yes_no' || q.kind === 'single_choice') {
@@ -61,6 +68,7 @@ function Question({ q, value, set, addPhoto }) {
     return (
       <fieldset class="question">
         <legend>{name}</legend>
+        {hint(q)}
         {options.map((o) => (
           <label class="check"><input type="radio" name={id} checked={value === o.key} onChange={() => set(o.key)} /> {q.kind === 'yes_no' ? o.label : optionLabel(o)}</label>
         ))}
@@ -72,6 +80,7 @@ function Question({ q, value, set, addPhoto }) {
     return (
       <fieldset class="question">
         <legend>{name}</legend>
+        {hint(q)}
         {q.options.map((o) => (
           <label class="check"><input type="checkbox" checked={chosen.includes(o.key)}
             onChange={(e) => set(e.currentTarget.checked ? [...chosen, o.key] : chosen.filter((k) => k !== o.key))} /> {optionLabel(o)}</label>
@@ -83,6 +92,7 @@ function Question({ q, value, set, addPhoto }) {
     return (
       <div class="question">
         <label for={id}>{name}</label>
+        {hint(q)}
         <input id={id} type="file" accept="image/*" onChange={(e) => addPhoto(e.currentTarget.files?.[0]).then((p) => p && set(p.id))} />
         {value && <p class="help">{t('photo_taken')}</p>}
       </div>
@@ -98,6 +108,7 @@ function Question({ q, value, set, addPhoto }) {
     return (
       <div class="question">
         <p class="label-like">{name}</p>
+        {hint(q)}
         <button type="button" onClick={take}>{t('point_take')}</button>
         {value && <p class="help">{value.coordinates[1].toFixed(5)}, {value.coordinates[0].toFixed(5)}</p>}
       </div>
@@ -111,6 +122,7 @@ function Question({ q, value, set, addPhoto }) {
   return (
     <div class="question">
       <label for={id}>{name}</label>
+      {hint(q)}
       {q.kind === 'text'
         ? <textarea id={id} rows="3" maxLength={4000} value={value || ''} onInput={read} />
         : <input id={id} type={type} inputMode={q.kind === 'number' ? 'decimal' : undefined} min={q.min ?? undefined} max={q.max ?? undefined}

@@ -1,0 +1,22 @@
+"""A zones import's per-feature report reads in the reader's language (the desk shows it as it comes)."""
+
+from __future__ import annotations
+
+from tests.factories import bearer, token_for
+
+PATH = "/api/v1/municipalities/10005/zones/import"
+NO_NAME = {"type": "FeatureCollection", "features": [
+    {"type": "Feature", "properties": {"code": "10005-X"},
+     "geometry": {"type": "Polygon", "coordinates": [[[-104.8, 23.9], [-104.79, 23.9], [-104.79, 23.91],
+                                                      [-104.8, 23.9]]]}}]}
+
+
+def test_the_reasons_of_a_refused_feature_follow_accept_language(client, session) -> None:
+    headers = bearer(token_for(session, "admin@vigia.example"))
+    spanish = client.post(PATH, json=NO_NAME, headers=headers).json()["rows"][0]
+    english = client.post(PATH, json=NO_NAME, headers={**headers, "Accept-Language": "en"}).json()["rows"][0]
+    assert spanish["result"] == english["result"] == "rejected"
+    assert spanish["errors"][0]["code"] == english["errors"][0]["code"] == "zone_needs_code_and_name"
+    assert spanish["errors"][0]["message"] != english["errors"][0]["message"]
+    assert spanish["errors"][0]["message"] == "Cada zona necesita properties.code y properties.name."
+    assert english["errors"][0]["message"] == "Every zone needs properties.code and properties.name."
