@@ -8,39 +8,15 @@ import { addTexts, formatBytes, formatDate, formatDay, t } from '../lib/i18n.js'
 import { Link } from '../shell/hooks.jsx';
 import { Dialog, ErrorBox, Loading, StaleComparison, useLoad } from './ui.jsx';
 import texts from './texts/complaint.js';
+import { attributeRows, editRows, kindLabel, priorityLabel, termText } from './complaint_words.js';
 
 addTexts(texts);
 
 const PRIORITIES = ['low', 'normal', 'high', 'urgent'];
 const OUTCOMES = ['upheld', 'not_upheld'];
 
-const kindLabel = (kind) => t('complaint_kind_' + kind);
-const priorityLabel = (priority) => (priority ? t('complaint_priority_' + priority) : null);
 const isStale = (error) => error && error.status === 409 && error.code === 'stale_version';
 const savedRecord = (error) => (error && error.details && error.details[0] && error.details[0].current) || null;
-
-/** The term in words: days left, due today, overdue by n, or paused. */
-export function termText(complaint) {
-  const left = complaint.business_days_left;
-  if (left === null || left === undefined) return t('complaint_term_paused');
-  if (left < 0) return t('complaint_overdue', { n: -left });
-  if (left === 0) return t('complaint_due_today');
-  return t('complaint_days_left', { n: left });
-}
-
-/** Rows for StaleComparison after a refused edit: what the person sent beside what is saved now, in words. */
-export function editRows(mine, saved, names) {
-  const person = (id) => (id ? names.user(id) : t('complaint_unassigned'));
-  const work = (id) => (id ? names.work(id) : t('complaint_work_none'));
-  return [
-    [t('complaint_assignee'), person(mine.assignee_id), person(saved.assignee_id)],
-    [t('complaint_priority'), priorityLabel(mine.priority), priorityLabel(saved.priority)],
-    [t('complaint_category'), names.category(mine.category), saved.category_name],
-    [t('complaint_work'), work(mine.work_id), work(saved.work_id)],
-    [t('complaint_state'), mine.state_label, saved.state_label],
-    [t('complaint_version'), mine.version, saved.version],
-  ];
-}
 
 function useShortcuts(handlers) {
   const ref = useRef(handlers);
@@ -134,7 +110,7 @@ export default function ComplaintScreen({ desk, params }) {
             {c.public_description && <><h3>{t('complaint_public_version')}</h3><p class="complaint-text">{c.public_description}</p></>}
             {c.attributes && Object.keys(c.attributes).length > 0 && (
               <><h3>{t('complaint_attributes')}</h3>
-                <dl class="facts">{Object.entries(c.attributes).map(([k, v]) => <div><dt>{k}</dt><dd>{String(v)}</dd></div>)}</dl></>
+                <dl class="facts">{attributeRows(c, categories.data || []).map(([k, v]) => <div><dt>{k}</dt><dd>{v}</dd></div>)}</dl></>
             )}
             {c.public_answer && (
               <><h3>{t('complaint_public_answer')}</h3>
@@ -320,6 +296,7 @@ function Place({ c }) {
 }
 
 function Photos({ desk, c }) {
+  const [broken, setBroken] = useState({});
   const photos = useLoad(() => (c.photos.length ? desk.muniApi('GET', `/complaints/${c.id}/photos`) : Promise.resolve([])), [c.id, c.photos.join()]);
   return (
     <section aria-labelledby="c-photos">
@@ -333,7 +310,8 @@ function Photos({ desk, c }) {
           const copy = photo.variants && (photo.variants['320'] || Object.values(photo.variants)[0]);
           return (
             <li class="evidence">
-              {copy ? <img src={copy.url} width={copy.width} height={copy.height} alt={t('complaint_photo_alt', { n: i + 1 })} loading="lazy" />
+              {copy && !broken[photo.id] ? <img src={copy.url} width={copy.width} height={copy.height} alt={t('complaint_photo_alt', { n: i + 1 })} loading="lazy"
+                                                onError={() => setBroken((old) => ({ ...old, [photo.id]: true }))} />
                 : <p class="muted">{t('complaint_photo_pending_copy')}</p>}
               <dl class="facts">
                 <div><dt>{t('complaint_sha256')}</dt><dd><code class="hash">{evidence.sha256}</code></dd></div>
