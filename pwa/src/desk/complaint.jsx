@@ -72,6 +72,7 @@ export default function ComplaintScreen({ desk, params }) {
     n: () => noteBox.current && noteBox.current.focus(),
     e: () => editBox.current && editBox.current.focus(),
     u: () => desk.navigate('/mesa/quejas'),
+    '?': () => { const help = document.querySelector('details.shortcuts'); if (help) { help.open = !help.open; help.querySelector('summary').focus(); } },
     ...Object.fromEntries((complaint ? complaint.moves : []).slice(0, 9).map((move, i) => [String(i + 1), () => setMoving(move)])),
   });
 
@@ -134,6 +135,7 @@ export default function ComplaintScreen({ desk, params }) {
             <ul>
               <li>{t('complaint_shortcut_moves')}</li><li>{t('complaint_shortcut_assign')}</li>
               <li>{t('complaint_shortcut_note')}</li><li>{t('complaint_shortcut_edit')}</li><li>{t('complaint_shortcut_back')}</li>
+              <li>{t('complaint_shortcut_help')}</li>
             </ul>
           </details>
         </div>

@@ -114,6 +114,7 @@ export default {
     complaint_shortcut_note: 'n: escribir una nota privada',
     complaint_shortcut_edit: 'e: ir a asignación y prioridad',
     complaint_shortcut_back: 'u: volver a la bandeja',
+    complaint_shortcut_help: '?: mostrar u ocultar esta lista',
   },
   en: {
     complaint_title: 'Complaint {folio}',
@@ -228,5 +229,6 @@ export default {
     complaint_shortcut_note: 'n: write a private note',
     complaint_shortcut_edit: 'e: go to assignment and priority',
     complaint_shortcut_back: 'u: back to the queue',
+    complaint_shortcut_help: '?: show or hide this list',
   },
 };
