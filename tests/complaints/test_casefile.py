@@ -222,3 +222,18 @@ def test_likely_duplicates_are_near_of_the_same_category_and_can_be_merged(clien
     assert near["id"] not in [d["complaint"]["id"] for d in client.get(f"{BASE}/{here['id']}/duplicates",
                                                                        headers=headers).json()]
     assert client.get(f"{BASE}/{here['id']}/duplicates").status_code == 401
+
+
+def test_a_work_is_linked_and_unlinked_with_the_version(client, session) -> None:
+    from tests.factories import make_work
+
+    headers = staff(session)
+    work = make_work(session, title="Banqueta de la calle Negrete")
+    filed = file(client)
+    url = f"{BASE}/{filed['id']}"
+    linked = client.patch(url, headers=headers, json={"version": 1, "work_id": str(work.id)})
+    assert linked.status_code == 200 and linked.json()["work_id"] == str(work.id)
+    unlinked = client.patch(url, headers=headers, json={"version": 2, "unlink_work": True})
+    assert unlinked.status_code == 200, unlinked.text
+    assert (unlinked.json()["work_id"], unlinked.json()["version"]) == (None, 3)
+    assert client.patch(url, headers=headers, json={"version": 3, "unlink_work": True}).json()["version"] == 3

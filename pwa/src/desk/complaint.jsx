@@ -39,7 +39,9 @@ export default function ComplaintScreen({ desk, params }) {
   const id = params.id;
   const main = useLoad(() => desk.muniApi('GET', `/complaints/${id}`), [id, desk.muni]);
   const [complaint, setComplaint] = useState(null);
-  useEffect(() => { if (main.data) setComplaint(main.data); }, [main.data]);
+  // a fresh read keeps the linked work's title already fetched (LinkedWork fetches it again only when it changes)
+  const keepWork = (next) => (old) => ({ ...next, _work: old && old._work && old._work.id === next.work_id ? old._work : null });
+  useEffect(() => { if (main.data) setComplaint(keepWork(main.data)); }, [main.data]);
   const users = useLoad(() => desk.muniApi('GET', '/users').catch(() => []), [desk.muni]);
   const categories = useLoad(() => desk.muniApi('GET', '/complaints/categories'), [desk.muni]);
   const [status, setStatus] = useState('');
@@ -59,12 +61,8 @@ export default function ComplaintScreen({ desk, params }) {
     return found ? found.name : code;
   };
 
-  const reload = async () => {
-    setStale(null);
-    const fresh = await main.reload();
-    if (fresh) setComplaint(fresh);
-  };
-  const updated = (next, message) => { setComplaint(next); setStale(null); setStatus(message); };
+  const reload = () => { setStale(null); return main.reload(); };
+  const updated = (next, message) => { setComplaint(keepWork(next)); setStale(null); setStatus(message); };
 
   const assignMe = () => editBox.current && editBox.current.assignMe();
   useShortcuts({
@@ -127,7 +125,7 @@ export default function ComplaintScreen({ desk, params }) {
           <Reporter c={c} />
           <LinkedWork desk={desk} c={c} onWork={(work) => setComplaint((old) => ({ ...old, _work: work }))} />
           <Handling handle={editBox} desk={desk} c={c} staffUsers={staffUsers} categories={categories.data || []} names={names}
-                    onSaved={(next) => updated({ ...next, _work: next.work_id === c.work_id ? c._work : null }, t('complaint_saved'))}
+                    onSaved={(next) => updated(next, t('complaint_saved'))}
                     onStale={(rows) => setStale({ rows })} />
           <Notes desk={desk} c={c} userName={userName} inputRef={noteBox} onAdded={() => setStatus(t('complaint_note_added'))} />
           <details class="shortcuts">
@@ -142,7 +140,7 @@ export default function ComplaintScreen({ desk, params }) {
       </div>
       {moving && (
         <MoveDialog desk={desk} c={c} move={moving} onClose={() => setMoving(null)}
-                    onDone={(next) => { setMoving(null); updated({ ...next, _work: c._work }, t('complaint_moved', { state: next.state_label })); }}
+                    onDone={(next) => { setMoving(null); updated(next, t('complaint_moved', { state: next.state_label })); }}
                     onStale={(saved) => {
                       setMoving(null);
                       setStale({ rows: [[t('complaint_state'), moving.to_label, saved.state_label], ...editRows(c, saved, names).slice(0, 4),

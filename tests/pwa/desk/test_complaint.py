@@ -182,3 +182,14 @@ def test_the_complaint_screen_on_a_phone(desk, app_server) -> None:
     expect(page.locator(".complaint-map.leaflet-container")).to_be_visible()
     assert serious_violations(page) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    # linking a work nearby: its public page is one link away
+    works = page.get_by_label("Obra vinculada")
+    expect(works.locator("option")).not_to_have_count(1)  # the demo has works within 1 km
+    work_id = works.locator("option").nth(1).get_attribute("value")
+    works.select_option(work_id)
+    page.get_by_role("button", name="Guardar cambios").click()
+    expect(page.get_by_role("status")).to_have_text("Cambios guardados.")
+    expect(page.get_by_role("link", name="Ver la página pública de la obra")).to_have_attribute(
+        "href", f"/publico/10005/obras/{work_id}")
+    with database.session_scope() as session:
+        assert str(session.get(Complaint, uuid.UUID(complaint_id)).work_id) == work_id
