@@ -183,7 +183,7 @@ def test_the_complaint_screen_on_a_phone(desk, app_server) -> None:
     assert serious_violations(page) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     # linking a work nearby: its public page is one link away
-    works = page.get_by_label("Obra vinculada")
+    works = page.get_by_role("combobox", name="Obra vinculada")
     expect(works.locator("option")).not_to_have_count(1)  # the demo has works within 1 km
     work_id = works.locator("option").nth(1).get_attribute("value")
     works.select_option(work_id)
