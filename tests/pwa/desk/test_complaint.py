@@ -193,3 +193,16 @@ def test_the_complaint_screen_on_a_phone(desk, app_server) -> None:
         "href", f"/publico/10005/obras/{work_id}")
     with database.session_scope() as session:
         assert str(session.get(Complaint, uuid.UUID(complaint_id)).work_id) == work_id
+
+
+def test_the_complaint_screen_reads_in_english_when_asked(desk, app_server) -> None:
+    _, database = app_server
+    complaint_id, folio, _ = _demo_complaint(database)
+    page = desk.new_page()
+    desk_sign_in(page, EMAIL, then=f"/mesa/quejas/{complaint_id}")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Queja {folio}")
+    page.get_by_role("button", name=re.compile("English|idioma|language", re.I)).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Complaint {folio}")
+    expect(page.locator(".complaint-head")).to_contain_text("Received")  # the server's label, asked again in English
+    expect(page.locator(".move-list button").nth(1)).to_contain_text("Admit")
+    expect(page.locator(".timeline")).to_contain_text("Filed")
