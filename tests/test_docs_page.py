@@ -330,7 +330,13 @@ def test_the_served_document_is_the_one_the_catalogues_are_extracted_from(client
     """./dev.sh messages extracts from server.docs_texts.english_document(): it must be what /openapi.json serves,
     or an operation could escape the catalogues."""
     served = client.get("/openapi.json").json()
-    assert served == json.loads(json.dumps(english_document()))
+    extracted = json.loads(json.dumps(english_document()))
+    names = {op["operationId"] for _, _, op in _operations(served)}
+    known = {op["operationId"] for _, _, op in _operations(extracted)}
+    assert names == known, (f"served but not extracted: {sorted(names - known)}; extracted but not served: "
+                            f"{sorted(known - names)} (server.docs_texts.english_document builds the document from "
+                            "server.app's route lists: mount new routes there)")
+    assert served == extracted
     assert all(unescape(text) for text in english_texts().values())
 
 
