@@ -565,7 +565,8 @@ def openapi_document(routes: list[Any], *, title: str, version: str) -> dict[str
             "Accept-Language prefers English.",
         },
         "tags": [{"name": tag, **({"x-displayName": TAGS[tag][0], "description": TAGS[tag][1]} if tag in TAGS else {})}
-                 for tag in sorted({t for methods in paths.values() for op in methods.values() for t in op.get("tags", [])})],
+                 for tag in sorted({name for methods in paths.values() for op in methods.values()
+                                    for name in op.get("tags", [])})],
         "paths": dict(sorted(paths.items())),
         "components": {
             "schemas": dict(sorted(schemas.items())),

@@ -55,8 +55,8 @@ SCHEME = {
     )],
 }
 QUESTIONS = [
-    {"id": "letrero", "text": "¿Hay letrero con los datos de la obra?", "text_en": "Is there a sign with the work's data?",
-     "kind": "yes_no", "required": True},
+    {"id": "letrero", "text": "¿Hay letrero con los datos de la obra?",
+     "text_en": "Is there a sign with the work's data?", "kind": "yes_no", "required": True},
     {"id": "letrero_termino", "text": "¿Qué fecha de término indica el letrero?", "kind": "date",
      "show_if": {"question": "letrero", "equals": True}},
     {"id": "avance", "text": "Avance físico que se observa (%)", "kind": "number", "min": 0, "max": 100},
@@ -97,11 +97,11 @@ WORK_BODY = {
 EXAMPLES: dict[str, Any] = {
     # auth
     "anonymous_device": {"device_id": "1f6e2b7c-3d4a-4e5b-9c6d-7e8f9a0b1c2d"},
-    "login": {"email": "contraloria@vigia.example", "password": "vigia-demo-2026", "device_name": "Script de la contraloría",
-              "device_id": "0f0e2a43-5f1e-4d8f-9e49-3f1f6d1c2b77"},
+    "login": {"email": "contraloria@vigia.example", "password": "vigia-demo-2026",
+              "device_name": "Script de la contraloría", "device_id": "0f0e2a43-5f1e-4d8f-9e49-3f1f6d1c2b77"},
     # municipalities
     "update_municipality": {"name": "Durango", "timezone": "America/Monterrey"},
-    "add_holiday": {"day": "2027-02-01", "name": "Día de la Constitución"},
+    "add_holiday": {"day": "2027-04-30", "name": "Día del Niño (acuerdo de cabildo)"},
     "add_user": {"email": "auditoria.nueva@vigia.example", "full_name": "Marisol Gallegos Ruiz",
                  "password": "una-clave-larga-2026", "roles": ["comptroller"]},
     "set_roles": {"roles": ["comptroller", "committee_coordinator"]},
@@ -172,8 +172,8 @@ EXAMPLES: dict[str, Any] = {
     "add_committee_member": {**NEW_MEMBER, "contact_email": "rosa.quinones@correo.example"},
     "sign_commitment_letter": {"on": "2026-12-07"},
     "end_committee_member": {"end_on": "2026-12-07"},
-    "replace_committee_member": {"document": "Acta de sustitución del 7 de diciembre de 2026: renuncia por cambio de domicilio.",
-                                 "new": NEW_MEMBER},
+    "replace_committee_member": {"document": "Acta de sustitución del 7 de diciembre de 2026: renuncia por cambio "
+                                             "de domicilio.", "new": NEW_MEMBER},
     "transition_committee": {"to": "concluded", "on": "2026-12-07",
                              "document": "Acta de cierre firmada por los integrantes al entregar la obra."},
     # complaints
@@ -225,19 +225,21 @@ EXAMPLES: dict[str, Any] = {
     "update_observatory": {"version": 1, "description": "Seguimiento ciudadano de las obras del FISM y de su calidad."},
     "revoke_accreditation": {"reason": "La persona dejó de pertenecer al observatorio."},
     "publish_observatory_finding": {"title": "Robos a casa habitación a la baja",
-                                    "text": "Las carpetas por robo a casa habitación bajaron 12 % entre junio y octubre.",
+                                    "text": "Las carpetas por robo a casa habitación bajaron 12 % entre junio y "
+                                            "octubre.",
                                     "evidence_links": [{"url": "https://fiscalia.durango.gob.mx/estadistica"}],
                                     "published_on": "2026-12-07"},
     "add_observatory_indicator": {"key": "alumbrado_funcionando", "name": "Luminarias funcionando",
                                   "unit": "% de luminarias", "description": "Recorrido nocturno mensual."},
     "record_indicator_observation": {"observed_on": "2026-11-30", "value": "131", "source": "official",
                                      "reference": "Fiscalía General del Estado, informe mensual"},
-    "add_observatory_member": {"full_name": "Jorge Alberto Villarreal Ochoa", "contact_email": "jorge.villarreal@correo.example",
-                               "consent_public": True},
+    "add_observatory_member": {"full_name": "Jorge Alberto Villarreal Ochoa",
+                               "contact_email": "jorge.villarreal@correo.example", "consent_public": True},
     "accredit_observatory_member": {"number": "OC-DGO-2026-031", "issuer": "Contraloría Municipal de Durango",
                                     "valid_from": "2026-12-07", "valid_to": "2027-12-06"},
     # photos
-    "moderate_photo": {"decision": "approve_with_blackout", "rectangles": [{"x": 40, "y": 200, "width": 90, "height": 30}],
+    "moderate_photo": {"decision": "approve_with_blackout",
+                       "rectangles": [{"x": 40, "y": 200, "width": 90, "height": 30}],
                        "public_version": 1, "reason": "Placa de un vehículo visible."},
     "redact_photo": {"rectangles": [{"x": 40, "y": 200, "width": 90, "height": 30}], "public_version": 1},
     # works
@@ -267,7 +269,8 @@ FILE_EXAMPLES: dict[str, dict[str, str]] = {
         "Recursos propios,24.0277,-104.6657\n")},
     "import_rulings": {"text/csv": (
         "case_number,court,kind,matter,outcome,ruled_on,text\n"
-        '845/2026,Juzgado Segundo de lo Familiar,sentencia,family,upheld,2026-10-01,"SENTENCIA. Vistos los autos..."\n')},
+        '845/2026,Juzgado Segundo de lo Familiar,sentencia,family,upheld,2026-10-01,'
+        '"SENTENCIA. Vistos los autos..."\n')},
     "upload_text": {"text/plain": "SENTENCIA. Victoria de Durango, a 15 de septiembre de 2026. Vistos los autos..."},
     "import_zones": {"application/json": (
         '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"code": "10005-Z99", '

@@ -306,7 +306,8 @@ def _start_here(text: dict[str, str], language: str, base: str) -> str:
         f'<h3 id="start-{key}">{html.escape(title)}</h3>' + "".join(f"<p>{_words(p)}</p>" for p in paragraphs) + extra
         for key, title, paragraphs, extra in sections
     )
-    return f'<section id="start" aria-labelledby="start-title"><h2 id="start-title">{text["start"]}</h2>{body}</section>'
+    return (f'<section id="start" aria-labelledby="start-title"><h2 id="start-title">{text["start"]}</h2>'
+            f"{body}</section>")
 
 
 def render_docs(spec: dict[str, Any], *, language: str = "es", base_url: str = "http://127.0.0.1:8000") -> str:

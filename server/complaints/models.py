@@ -265,6 +265,7 @@ class ComplaintEdit(Strict):
     category: str | None = PField(None, max_length=40)
     work_id: uuid.UUID | None = None
     unassign: bool = False
+    unlink_work: bool = PField(False, description="true: the complaint is no longer linked to a work")
 
 
 class TransitionCreate(Strict):
@@ -359,12 +360,35 @@ class CategoryPublic(BaseModel):
 
 
 class UpdatePublic(BaseModel):
-    kind: str
+    kind: str = PField(description="transition, information (the reporter added some), merge")
+    label: str = PField("", description="what happened, in words in the reader's language (\"Admitida\")")
     from_state: str | None
+    from_label: str | None = PField(None, description="the state it left, in words")
     to_state: str | None
+    to_label: str | None = PField(None, description="the state it reached, in words")
     text: str | None
     by_reporter: bool
     at: datetime
+
+
+class Move(BaseModel):
+    """A workflow move the reader may make now, as the desk shows it (a button)."""
+
+    move: str = PField(description=(
+        "ask_clarification, mark_received, admit, declare_inadmissible, refer, investigate, extend, resolve, "
+        "close, reopen"))
+    label: str = PField(description="the move in words (\"Pedir aclaración\")")
+    to_state: State
+    to_label: str = PField(description="the state it leads to, in words")
+    reason_required: bool = PField(description="a reason is required (it stays private; the log keeps a commitment)")
+    public_answer: Literal["required", "optional"] = PField(description=(
+        "required: the reporter is owed a public answer (a template may fill it); optional: one is accepted"))
+    fields: list[str] = PField(description="what else it asks for: outcome, referred_to, extension_days")
+
+
+class ReporterAccount(BaseModel):
+    full_name: str
+    email: str
 
 
 class ComplaintPublic(BaseModel):
@@ -407,9 +431,20 @@ class ComplaintPublic(BaseModel):
 class ComplaintStaff(ComplaintPublic):
     """The comptroller's view: adds the reporter, assignment, priority, deadlines and version."""
 
-    reporter_id: uuid.UUID | None
+    reporter_id: uuid.UUID | None = PField(description=(
+        "the reporter's account: only for the comptroller handling the complaint (its assignee), else null"))
+    reporter: ReporterAccount | None = PField(None, description=(
+        "the reporter's account name and email: only for the comptroller handling the complaint, else null"))
     anonymous: bool
-    contact: Contact | None
+    contact: Contact | None = PField(description=(
+        "the contact the reporter gave: only for the comptroller handling the complaint (its assignee), else null"))
+    reporter_visible: bool = PField(False, description=(
+        "true: you handle this complaint (you are its assignee), so `reporter_id`, `reporter` and `contact` are "
+        "shown; false: they are withheld (null) whatever the reporter gave"))
+    contact_given: bool = PField(False, description=(
+        "the reporter left contact details or filed signed in (whether or not you may see them)"))
+    moves: list[Move] = PField(default_factory=list, description=(
+        "the workflow moves you may make from the current state (docs/complaints.md)"))
     confidential: bool
     public_description: str | None = PField(description="the public version of the text a moderator wrote")
     photo_publication: dict[str, Publication] = PField(description="each photo's publication, by photo id")

@@ -6,11 +6,11 @@ from datetime import datetime
 
 from pydantic import BaseModel
 from pydantic import Field as PField
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 
 from server import limits
 from server.api import Call, endpoint
-from server.complaints import configuration, intake, moderation, service, triage
+from server.complaints import casefile, configuration, intake, moderation, service, triage
 from server.complaints.models import (
     BulkResult,
     BulkTransition,
@@ -233,7 +233,8 @@ def edit(call: Call) -> ComplaintStaff:
         municipality = _municipality(session, call)
         complaint = triage.edit(session, actor=call.actor, municipality=municipality,
                                 complaint_id=call.path["complaint_id"], data=call.body, language=call.language)
-        return service.staff_view(session, complaint, municipality=municipality, language=call.language)
+        return service.staff_view(session, complaint, municipality=municipality, language=call.language,
+                                  actor=call.actor)
 
 
 @endpoint("POST", ONE + "/transitions", summary="Move a complaint along the workflow, with a reason", tag=TAG,
@@ -243,7 +244,8 @@ def transition(call: Call) -> ComplaintStaff:
         municipality = _municipality(session, call)
         complaint = triage.transition(session, actor=call.actor, municipality=municipality,
                                       complaint_id=call.path["complaint_id"], data=call.body, language=call.language)
-        return service.staff_view(session, complaint, municipality=municipality, language=call.language)
+        return service.staff_view(session, complaint, municipality=municipality, language=call.language,
+                                  actor=call.actor)
 
 
 @endpoint("POST", BASE + "/bulk-transitions", summary="The same move for many complaints (each on its own)",
@@ -279,7 +281,8 @@ def merge(call: Call) -> ComplaintStaff:
         municipality = _municipality(session, call)
         complaint = triage.merge(session, actor=call.actor, municipality=municipality,
                                  complaint_id=call.path["complaint_id"], data=call.body, language=call.language)
-        return service.staff_view(session, complaint, municipality=municipality, language=call.language)
+        return service.staff_view(session, complaint, municipality=municipality, language=call.language,
+                                  actor=call.actor)
 
 
 @endpoint("GET", BASE + "/templates", summary="Response templates", tag=TAG, query=TemplateQuery,
@@ -364,7 +367,8 @@ def moderate_complaint(call: Call) -> ComplaintStaff:
         complaint = moderation.moderate(session, actor=call.actor, municipality=municipality,
                                         complaint_id=call.path["complaint_id"], data=call.body,
                                         language=call.language)
-        return service.staff_view(session, complaint, municipality=municipality, language=call.language)
+        return service.staff_view(session, complaint, municipality=municipality, language=call.language,
+                                  actor=call.actor)
 
 
 @endpoint("GET", BASE + "/publication", summary="Which kinds of complaint have their text public at once", tag=TAG,
@@ -389,6 +393,45 @@ def set_publication_rule(call: Call) -> list[PublicationRulePublic]:
                                    data=call.body)
 
 
+@endpoint("GET", ONE + "/photos", summary="A complaint's photos as evidence: copies, SHA-256, camera data, original (staff)",
+          tag=TAG, response=list[casefile.StaffPhoto], auth=True, errors=(403, 404))
+def staff_photos(call: Call) -> list[casefile.StaffPhoto]:
+    """Comptrollers and administrators: each photo's record with its copies (before publication too), its
+    evidence (SHA-256 of the file received, capture time, GPS position, camera, black boxes) and `original_url`,
+    the file exactly as received."""
+    base = f"/api/v1/municipalities/{call.path['code']}/complaints/{call.path['complaint_id']}"
+    with session_scope() as session:
+        return casefile.photos(session, actor=call.actor, municipality=_municipality(session, call),
+                               complaint_id=call.path["complaint_id"], base=base)
+
+
+@endpoint("GET", ONE + "/photos/{photo_id:uuid}/original",
+          summary="The original of a complaint's photo, byte for byte as received (staff)", tag=TAG, auth=True,
+          errors=(403, 404), media_type="application/octet-stream")
+def staff_photo_original(call: Call) -> Response:
+    """Its SHA-256 is the evidence's `sha256` (also in the `X-Content-SHA256` header); it keeps the camera's
+    metadata (place, time), so it is never cached and is sent as an attachment."""
+    with session_scope() as session:
+        data, content_type, sha256 = casefile.original(
+            session, actor=call.actor, municipality=_municipality(session, call),
+            complaint_id=call.path["complaint_id"], photo_id=call.path["photo_id"])
+    extension = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}.get(content_type, "heic")
+    return Response(data, media_type=content_type, headers={
+        "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff",
+        "Content-Disposition": f'attachment; filename="{sha256}.{extension}"', "X-Content-SHA256": sha256})
+
+
+@endpoint("GET", ONE + "/duplicates", summary="Likely duplicates of a complaint (staff)", tag=TAG,
+          response=list[casefile.Duplicate], auth=True, errors=(403, 404))
+def staff_duplicates(call: Call) -> list[casefile.Duplicate]:
+    """Same category, within 250 m of its exact point, received within 30 days of it, neither withdrawn nor
+    merged: the rule of the filing's suggestions, nearest first. Merge one with `POST …/{id}/merge`."""
+    with session_scope() as session:
+        return casefile.duplicates(session, actor=call.actor, municipality=_municipality(session, call),
+                                   complaint_id=call.path["complaint_id"], language=call.language)
+
+
 routes = [list_categories, create_category, update_category, list_deadlines, set_deadline, redact_photo_of_complaint, suggestions, file_complaint, list_public, list_mine, get_complaint, support, follow_up, follow_up_link, follow_up_by_link,
           add_information, withdraw, queue, edit, transition, bulk_transition, list_notes, add_note, merge,
-          list_templates, add_template, moderate_complaint, list_publication_rules, set_publication_rule]
+          list_templates, add_template, moderate_complaint, list_publication_rules, set_publication_rule,
+          staff_photos, staff_photo_original, staff_duplicates]

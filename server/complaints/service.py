@@ -28,12 +28,15 @@ from server.complaints.models import (
     ComplaintUpdate,
     Contact,
     Kind,
+    Move,
+    ReporterAccount,
     UpdatePublic,
 )
 from server.complaints.workflow import State
 from server.config import get_settings
+from server.i18n import N_, translate
 from server.db import utcnow
-from server.errors import NotFound
+from server.errors import Conflict, NotFound
 from server.municipalities import service as municipalities
 from server.municipalities.models import Municipality, Zone
 
@@ -186,13 +189,34 @@ def _fields(complaint: Complaint, category: Category, zone: Zone | None, photos:
         "due_on": complaint.due_on,
         "overdue": deadlines.is_overdue(complaint, day),
         "updates": [
-            UpdatePublic(kind=u.kind, from_state=u.from_state, to_state=u.to_state, text=update_text(u),
+            UpdatePublic(kind=u.kind, label=update_label(u, language), from_state=u.from_state,
+                         from_label=_state_label(u.from_state, language), to_state=u.to_state,
+                         to_label=_state_label(u.to_state, language), text=update_text(u),
                          by_reporter=u.by_reporter, at=u.at)
             for u in updates
         ],
         "created_at": complaint.created_at,
         "updated_at": complaint.updated_at,
     }
+
+
+def _state_label(state: str | None, language: str) -> str | None:
+    return workflow.label(State(state), language) if state else None
+
+
+UPDATE_LABELS = {"information": N_("update_information"), "merge": N_("update_merge")}
+
+
+def update_label(update: ComplaintUpdate, language: str) -> str:
+    """A timeline entry in words: the state a move reached ("Admitida"), or what happened ("La persona que la
+    presentó agregó información")."""
+    if update.kind in UPDATE_LABELS:
+        return translate(UPDATE_LABELS[update.kind], language)
+    if update.from_state is None and update.to_state == State.received.value:
+        return translate(N_("update_filed"), language)
+    if update.to_state:
+        return workflow.label(State(update.to_state), language)
+    return update.kind
 
 
 def public_views(session: Session, complaints: list[Complaint], *, municipality: Municipality,
@@ -217,30 +241,56 @@ def reporter_view(session: Session, complaint: Complaint, *, municipality: Munic
     return ComplaintPublic(**_views(session, [complaint], municipality, language, REPORTER)[0])
 
 
-def staff_view(session: Session, complaint: Complaint, *, municipality: Municipality,
-               language: str) -> ComplaintStaff:
-    return staff_views(session, [complaint], municipality=municipality, language=language)[0]
+def staff_view(session: Session, complaint: Complaint, *, municipality: Municipality, language: str,
+               actor: Actor | None = None) -> ComplaintStaff:
+    return staff_views(session, [complaint], municipality=municipality, language=language, actor=actor)[0]
 
 
-def staff_views(session: Session, complaints: list[Complaint], *, municipality: Municipality,
-                language: str) -> list[ComplaintStaff]:
-    """The comptroller's view: everything, with the reporter, contact, moderation and deadlines."""
+def handles(actor: Actor | None, complaint: Complaint, municipality: Municipality) -> bool:
+    """Whether `actor` is the comptroller handling the complaint: its assignee, still staff of the
+    municipality. Only they see who filed it and how to reach them (docs/complaints.md, "Who sees the
+    reporter")."""
+    return (actor is not None and actor.is_authenticated and complaint.assignee_id is not None
+            and complaint.assignee_id == actor.user_id and is_staff(actor, municipality))
+
+
+def staff_views(session: Session, complaints: list[Complaint], *, municipality: Municipality, language: str,
+                actor: Actor | None = None) -> list[ComplaintStaff]:
+    """The comptroller's view: everything, with moderation, deadlines and the moves allowed now. The reporter
+    (account and contact) only for the comptroller handling each complaint (`handles`); without an `actor`
+    (lists, 409 bodies) never."""
+    from server.auth.models import User
+
     day = deadlines.term_day(session, municipality)
     photos = publication.photos_of(session, [c.id for c in complaints])
     originals = publication.originals_of(session, [c.id for c in complaints])
+    visible = {c.id for c in complaints if handles(actor, c, municipality)}
+    reporter_ids = {c.reporter_id for c in complaints if c.id in visible and c.reporter_id and not c.anonymous}
+    accounts = {u.id: u for u in session.scalars(sa.select(User).where(User.id.in_(reporter_ids)))} \
+        if reporter_ids else {}
     views = []
     for complaint, fields in zip(complaints, _views(session, complaints, municipality, language, STAFF),
                                  strict=True):
-        contact = None
-        if complaint.contact_name or complaint.contact_email or complaint.contact_phone:
+        shown = complaint.id in visible
+        given = bool(complaint.contact_name or complaint.contact_email or complaint.contact_phone)
+        # An anonymous complaint names no account (one filed by an anonymous device has one, of the phone).
+        reporter_id = None if complaint.anonymous else complaint.reporter_id
+        contact = account = None
+        if shown and given:
             contact = Contact(name=complaint.contact_name, email=complaint.contact_email,
                               phone=complaint.contact_phone)
+        if shown and reporter_id in accounts:
+            account = ReporterAccount(full_name=accounts[reporter_id].full_name, email=accounts[reporter_id].email)
         views.append(ComplaintStaff(
             **fields,
-            # An anonymous complaint names no account (one filed by an anonymous device has one, of the phone).
-            reporter_id=None if complaint.anonymous else complaint.reporter_id,
+            reporter_id=reporter_id if shown else None,
+            reporter=account,
             anonymous=complaint.anonymous,
             contact=contact,
+            reporter_visible=shown,
+            contact_given=given or reporter_id is not None,
+            moves=[Move(**move) for move in workflow.moves_for(State(complaint.state), workflow.STAFF,
+                                                               extended=complaint.extended, language=language)],
             confidential=complaint.confidential,
             public_description=complaint.public_description,
             photo_publication={str(photo_id): state for photo_id, state in photos[complaint.id]},
@@ -258,6 +308,20 @@ def staff_views(session: Session, complaints: list[Complaint], *, municipality: 
     return views
 
 
+def check_version(session: Session, complaint: Complaint, sent: int | None, *, municipality: Municipality,
+                  language: str) -> None:
+    """A stale write (the `version` read is not the one saved now) is `409 stale_version`, carrying the record as
+    saved now, so the desk shows both versions field by field: in `error.details[0].current` and, as before,
+    `error.current`. The saved record is the staff view without the reporter (whoever sent it)."""
+    if sent is None or sent == complaint.version:
+        return
+    current = staff_view(session, complaint, municipality=municipality, language=language).model_dump(mode="json")
+    raise Conflict("stale_version", current=complaint.version, sent=sent,
+                   details=[{"field": "version", "code": "stale_version", "current": current,
+                             "params": {"current": complaint.version, "sent": sent}}],
+                   extra={"current": current})
+
+
 def is_reporter(actor: Actor, complaint: Complaint) -> bool:
     return actor.is_authenticated and complaint.reporter_id is not None and complaint.reporter_id == actor.user_id
 
@@ -267,7 +331,7 @@ def view_for(session: Session, complaint: Complaint, *, actor: Actor, municipali
     """The staff view for the municipality's comptrollers, the reporter's for its signed-in reporter, the public
     view for everyone else."""
     if is_staff(actor, municipality):
-        return staff_view(session, complaint, municipality=municipality, language=language)
+        return staff_view(session, complaint, municipality=municipality, language=language, actor=actor)
     if is_reporter(actor, complaint):
         return reporter_view(session, complaint, municipality=municipality, language=language)
     return public_view(session, complaint, municipality=municipality, language=language)

@@ -38,10 +38,7 @@ from server.municipalities.models import Municipality, Zone
 
 def _check_version(session: Session, complaint: Complaint, version: int | None, municipality: Municipality,
                    language: str) -> None:
-    if version is not None and version != complaint.version:
-        current = service.staff_view(session, complaint, municipality=municipality, language=language)
-        raise Conflict("stale_version", current=complaint.version, sent=version,
-                       extra={"current": current.model_dump(mode="json")})
+    service.check_version(session, complaint, version, municipality=municipality, language=language)
 
 
 # ------------------------------------------------------------------------------------------------ queue
@@ -135,6 +132,9 @@ def edit(session: Session, *, actor: Actor, municipality: Municipality, complain
         if category.id != complaint.category_id:
             changes["category"] = category.service_code
             complaint.category_id = category.id
+    if data.unlink_work and data.work_id is None and complaint.work_id is not None:
+        complaint.work_id = None
+        changes["work_id"] = None
     if data.work_id is not None and data.work_id != complaint.work_id:
         from server.works import service as works
 

@@ -223,6 +223,12 @@ MATRIX = {
                         {"state": "resolved", "title": "Otra", "body": "Texto de la plantilla"}, STAFF),
     "delete_template": ("DELETE", "/api/v1/municipalities/10005/complaints/templates/{target_template}", None,
                         STAFF),
+    # one complaint on the desk (docs/complaints.md, "A complaint for staff")
+    "staff_photos": ("GET", "/api/v1/municipalities/10005/complaints/{target_complaint}/photos", None, STAFF),
+    "staff_photo_original": ("GET", "/api/v1/municipalities/10005/complaints/{target_complaint}/photos/"
+                             "{target_photo}/original", None, STAFF),
+    "staff_duplicates": ("GET", "/api/v1/municipalities/10005/complaints/{target_complaint}/duplicates", None,
+                         STAFF),
     # publication policy (docs/privacy.md): moderators decide, administrators set what is public at once
     "moderate_complaint": ("POST", "/api/v1/municipalities/10005/complaints/{target_complaint}/moderation",
                            {"version": 1, "text": "approve", "reason": "Sin datos personales"}, STAFF),

@@ -40,6 +40,10 @@ def test_the_comptroller_sees_the_contact_as_given_whichever_parts_were_given(cl
     for given in ({"email": "solo.correo@correo.example"}, {"phone": "618 555 0101"},
                   {"name": "Rosaura Gámiz", "email": "rg@correo.example", "phone": "618 555 0102"}, {}):
         filed = client.post(BASE, json=complaint_body(anonymous=True, contact=given or None)).json()["complaint"]
+        me = client.get("/api/v1/auth/me", headers=staff).json()["id"]  # the contact: only to who handles it
+        assert client.patch(f"{BASE}/{filed['id']}", headers=staff,
+                            json={"version": 1,
+                                  "assignee_id": me}).status_code == 200
         seen = client.get(f"{BASE}/{filed['id']}", headers=staff).json()
         expected = {"name": None, "email": None, "phone": None, **given} if given else None
         assert seen["contact"] == expected

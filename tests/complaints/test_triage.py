@@ -97,6 +97,10 @@ def test_the_staff_view_shows_the_reporter_and_the_public_view_does_not(client, 
     headers = bearer(token_for(session, "voluntaria@vigia.example"))
     filed = client.post(BASE, json=complaint_body(contact={"name": "Rosa Elena", "phone": "618 123 4567"}),
                         headers=headers).json()["complaint"]
+    me = auth.get_by_email(session, "contraloria@vigia.example")
+    version = client.get(f"{BASE}/{filed['id']}", headers=staff(session)).json()["version"]
+    assert client.patch(f"{BASE}/{filed['id']}", headers=staff(session),  # the reporter: only to who handles it
+                        json={"version": version, "assignee_id": str(me.id)}).status_code == 200
     seen_by_staff = client.get(f"{BASE}/{filed['id']}", headers=staff(session)).json()
     volunteer = auth.get_by_email(session, "voluntaria@vigia.example")
     assert seen_by_staff["reporter_id"] == str(volunteer.id)
