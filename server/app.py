@@ -28,7 +28,7 @@ from server.audit import routes as audit_routes
 from server.auth import routes as auth_routes
 from server.committees import routes as committee_routes
 from server.complaints import routes as complaint_routes
-from server.complaints import stats_routes
+from server.complaints import moderation_routes, stats_routes
 from server.config import Settings, configure_settings, get_settings
 from server.docs_page import render_docs
 from server.errors import AppError, Conflict, Unavailable, error_payload, validation_details
@@ -54,6 +54,7 @@ API_ROUTES = [
     *exchange_routes.routes,
     *complaint_routes.routes,
     *stats_routes.routes,
+    *moderation_routes.routes,
     *media_routes.routes,
     *audit_routes.routes,
     *committee_routes.routes,
