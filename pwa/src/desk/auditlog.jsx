@@ -11,8 +11,9 @@ addTexts(texts);
 const PAGE = 50;
 const ENTITIES = ['complaint', 'photo', 'complaint_configuration', 'work', 'committee', 'visit', 'meeting', 'training',
   'form_version', 'accreditation', 'ruling', 'notebook'];
-const ACTIONS = ['created', 'edited', 'transitioned', 'assigned', 'noted', 'merged', 'moderated', 'redacted', 'published',
-  'withheld', 'publication_rule_set', 'updated'];
+const ACTIONS = ['created', 'edited', 'transitioned', 'assigned', 'note_added', 'merged', 'moderated', 'redacted',
+  'photo_redacted', 'published', 'withheld', 'publication_rule_set', 'information_added', 'supported', 'meeting_recorded',
+  'member_replaced', 'updated', 'imported'];
 
 /** A code in words when the texts know it, else the code with its underscores as spaces. */
 export function words(prefix, code) {
@@ -104,18 +105,16 @@ export default function AuditLog({ desk }) {
       <Verify desk={desk} />
       <h2>{t('auditlog_entries')}</h2>
       <form class="toolbar" onSubmit={apply} aria-label={t('auditlog_filters')}>
-        <label>{t('auditlog_filter_entity')}
-          <select value={form.entity} onChange={set('entity')}>
+        <label for="audit-entity">{t('auditlog_filter_entity')}</label>
+          <select id="audit-entity" value={form.entity} onChange={set('entity')}>
             <option value="">{t('auditlog_any')}</option>
             {ENTITIES.map((code) => <option value={code}>{words('auditlog_entity_', code)}</option>)}
           </select>
-        </label>
-        <label>{t('auditlog_filter_action')}
-          <select value={form.action} onChange={set('action')}>
+        <label for="audit-action">{t('auditlog_filter_action')}</label>
+          <select id="audit-action" value={form.action} onChange={set('action')}>
             <option value="">{t('auditlog_any')}</option>
             {ACTIONS.map((code) => <option value={code}>{words('auditlog_action_', code)}</option>)}
           </select>
-        </label>
         <label>{t('auditlog_filter_record')}
           <input type="text" value={form.entity_id} onInput={set('entity_id')} size={20} placeholder="UUID" />
         </label>
@@ -128,7 +127,7 @@ export default function AuditLog({ desk }) {
         <>
           <p class="muted">{t('auditlog_chain_head', { seq: data.head.seq })}</p>
           {data.items.length === 0 ? <p>{t('auditlog_none')}</p> : (
-            <div class="table-wrap">
+            <div class="table-wrap" tabIndex={0} role="region" aria-label={t('auditlog_table')}>
               <table>
                 <caption class="visually-hidden">{t('auditlog_table')}</caption>
                 <thead>

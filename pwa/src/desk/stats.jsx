@@ -37,7 +37,7 @@ function Figure({ id, label, value, detail, definition }) {
 
 function CountTable({ caption, head, rows }) {
   return (
-    <div class="table-wrap">
+    <div class="table-wrap" tabIndex={0} role="region" aria-label={caption}>
       <table>
         <caption>{caption}</caption>
         <thead><tr>{head.map((h, i) => <th scope="col" class={i ? 'num' : undefined}>{h}</th>)}</tr></thead>
