@@ -15,6 +15,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from server.complaints.fixtures import synthetic_photo
+from server.complaints.models import ComplaintPhoto
 from server.media.models import Photo
 from server.media.storage import get_storage, sha256_hex
 from tests.pwa.desk.conftest import PASSWORD, PHONE, desk_sign_in, serious_violations
@@ -71,6 +72,7 @@ def test_a_comptroller_blacks_out_a_photo_previews_and_publishes_it(desk, app_se
     expect(page.get_by_role("button", name="Rectángulo 1", exact=False)).to_have_count(0)
 
     # the mouse's way: drag over the top-left part of the photo (the sky)
+    photo.scroll_into_view_if_needed()
     area = photo.bounding_box()
     page.mouse.move(area["x"] + area["width"] * 0.05, area["y"] + area["height"] * 0.05)
     page.mouse.down()
@@ -87,8 +89,8 @@ def test_a_comptroller_blacks_out_a_photo_previews_and_publishes_it(desk, app_se
     page.wait_for_function("document.querySelector('.moderation-preview img').naturalWidth > 0")
     expect(page.get_by_text("Así la verá el público (1 rectángulo negro)")).to_be_visible()
     with database.session_scope() as session:  # a preview is not a publication
-        photo_id = session.scalar(sa.text("SELECT photo_id FROM complaint_photos WHERE complaint_id = :c")
-                                  .bindparams(sa.bindparam("c", type_=sa.Uuid())), {"c": uuid.UUID(complaint_id)})
+        photo_id = session.scalar(sa.select(ComplaintPhoto.photo_id).where(
+            ComplaintPhoto.complaint_id == uuid.UUID(complaint_id)))
         stored = session.get(Photo, photo_id)
         assert stored.publication == "pending" and len(stored.redactions) == 1
         (rectangle,) = stored.redactions
