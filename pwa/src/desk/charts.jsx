@@ -1,22 +1,7 @@
 // Hand-written SVG charts for the desk: horizontal bars (a count per category or zone) and columns per month,
 // stacked (answered on time, late, not decided). Labelled axes, an accessible name and description, no library.
 // The same numbers always go in a table beside the chart (the screen's job).
-
-/** A round top for an axis: 1, 2, 5 × 10^k at or above `max` (at least 1). */
-export function niceMax(max) {
-  if (!(max > 0)) return 1;
-  const power = 10 ** Math.floor(Math.log10(max));
-  for (const step of [1, 2, 5, 10]) if (step * power >= max) return step * power;
-  return 10 * power;
-}
-
-/** Tick values from 0 to `top`, about `count` of them, whole numbers. */
-export function ticks(top, count = 4) {
-  const step = Math.max(1, Math.ceil(top / count));
-  const found = [];
-  for (let value = 0; value <= top; value += step) found.push(value);
-  return found;
-}
+import { niceMax, ticks } from './scale.js';
 
 export function BarChart({ id, title, description, rows, axisLabel, format = String }) {
   // rows: [{label, value}]
