@@ -7,13 +7,13 @@ export function BarChart({ id, title, description, rows, axisLabel, format = Str
   // rows: [{label, value}]
   const barHeight = 26;
   const gap = 8;
-  const labelWidth = 190;
-  const width = 640;
+  const labelWidth = 240;
+  const width = 700;
   const plot = width - labelWidth - 60;
   const top = niceMax(Math.max(0, ...rows.map((r) => r.value)));
   const height = rows.length * (barHeight + gap) + 50;
   const x = (value) => labelWidth + (value / top) * plot;
-  const short = (text) => (text.length > 26 ? text.slice(0, 25) + '…' : text);
+  const short = (text) => (text.length > 30 ? text.slice(0, 29) + '…' : text);
   return (
     <svg class="chart" viewBox={`0 0 ${width} ${height}`} role="img" aria-labelledby={`${id}-t ${id}-d`}
          preserveAspectRatio="xMinYMin meet">

@@ -263,6 +263,7 @@ export default function Moderation({ desk }) {
       <ErrorBox error={error} onRetry={reload} />
       {loading && !data ? <Loading /> : data && (
         <div class="moderation-layout">
+          <div class="moderation-queue">
           <ol class="moderation-list" start={offset + 1} aria-label={t('moderation_list')}>
             {data.items.map((item) => (
               <li class={open === key(item) ? 'current' : undefined}>
@@ -281,6 +282,7 @@ export default function Moderation({ desk }) {
               <button type="button" disabled={offset + PAGE >= data.total} onClick={() => setOffset(offset + PAGE)}>{t('moderation_newer')}</button>
             </div>
           )}
+          </div>
           {chosen && (chosen.type === 'photo'
             ? <LoosePhotoReview desk={desk} item={chosen} onDone={finish} key={open} />
             : <ComplaintReview desk={desk} item={chosen} onDone={finish} key={open} />)}
