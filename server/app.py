@@ -29,7 +29,7 @@ from server.auth import routes as auth_routes
 from server.committees import routes as committee_routes
 from server.complaints import configuration_routes as complaint_configuration_routes
 from server.complaints import routes as complaint_routes
-from server.complaints import stats_routes
+from server.complaints import moderation_routes, stats_routes
 from server.config import Settings, configure_settings, get_settings
 from server.docs_page import localized, render_docs
 from server.errors import AppError, Conflict, Unavailable, error_payload, validation_details
@@ -56,6 +56,7 @@ API_ROUTES = [
     *complaint_routes.routes,
     *complaint_configuration_routes.routes,
     *stats_routes.routes,
+    *moderation_routes.routes,
     *media_routes.routes,
     *audit_routes.routes,
     *committee_routes.routes,

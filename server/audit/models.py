@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 import sqlalchemy as sa
@@ -80,6 +80,11 @@ class BrokenLink(BaseModel):
     expected: str | int | None = PField(description="What the chain says should be there")
     found: str | int | None = PField(description="What is there")
     message: str = PField(description="The same, in words")
+    at: str | None = PField(None, description=(
+        "When the entry found broken says it was written (as stored, ISO 8601 UTC), if there is one at that "
+        "position"))
+    entity: str | None = PField(None, description="What that entry says it is about (complaint, photo...)")
+    action: str | None = PField(None, description="What that entry says happened")
 
 
 class VerifyReport(BaseModel):
@@ -114,9 +119,18 @@ class AuditEntryQuery(BaseModel):
     entity_id: uuid.UUID | None = None
     after_seq: int = PField(0, ge=0, description="Entries after this position (the previous page's next_after_seq)")
     limit: int = PField(100, ge=1, le=1000)
+    action: str | None = PField(None, pattern=r"^[a-z][a-z0-9_]{0,39}$", description="e.g. transitioned")
+    since: date | None = PField(None, description="entries written on or after this day (the municipality's time)")
+    until: date | None = PField(None, description="entries written on or before this day (the municipality's time)")
+    order: Literal["asc", "desc"] = PField("asc", description=(
+        "asc: chain order (to verify); desc: newest first, paged with before_seq"))
+    before_seq: int | None = PField(None, ge=1, description=(
+        "order=desc: entries before this position (the previous page's next_before_seq)"))
 
 
 class AuditPage(BaseModel):
     items: list[AuditEntryPublic]
     next_after_seq: int | None = PField(description="Pass as ?after_seq= for the next page; null on the last page")
+    next_before_seq: int | None = PField(None, description=(
+        "order=desc: pass as ?before_seq= for the next (older) page; null on the last page"))
     head: ChainHead = PField(description="The chain's head when this page was read")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -124,16 +125,31 @@ def entries(
     entity_id: uuid.UUID | None = None,
     after_seq: int | None = None,
     limit: int = 100,
+    action: str | None = None,
+    since: datetime | None = None,
+    before: datetime | None = None,
+    newest_first: bool = False,
+    before_seq: int | None = None,
 ) -> list[AuditEntry]:
-    """Entries in chain order, optionally only those about one entity, after a position (for paging)."""
+    """Entries in chain order (or newest first), optionally only those about one entity, of one action, written
+    from `since` until before `before`, after a position (or before one, newest first) for paging."""
     query = sa.select(AuditEntry).where(AuditEntry.municipality_id == municipality_id)
     if entity is not None:
         query = query.where(AuditEntry.entity == entity)
     if entity_id is not None:
         query = query.where(AuditEntry.entity_id == entity_id)
+    if action is not None:
+        query = query.where(AuditEntry.action == action)
+    if since is not None:
+        query = query.where(AuditEntry.at >= since)
+    if before is not None:
+        query = query.where(AuditEntry.at < before)
     if after_seq:
         query = query.where(AuditEntry.seq > after_seq)
-    return list(session.scalars(query.order_by(AuditEntry.seq).limit(limit)))
+    if before_seq:
+        query = query.where(AuditEntry.seq < before_seq)
+    order = AuditEntry.seq.desc() if newest_first else AuditEntry.seq
+    return list(session.scalars(query.order_by(order).limit(limit)))
 
 
 def public(entry: AuditEntry) -> AuditEntryPublic:
@@ -162,8 +178,12 @@ def verify(session: Session, *, municipality_id: uuid.UUID, batch_size: int = VE
 
     def broken(seq: int, reason: str, expected: Any, found: Any, code: str | None = None, **params: Any) -> BrokenLink:
         message = translate(code or f"audit_{reason}", language, seq=seq, expected=expected, found=found, **params)
+        # What the entry at that position says of itself (its time, record and action), if there is one there.
+        there = session.execute(sa.select(_entries.c.at, _entries.c.entity, _entries.c.action).where(
+            _entries.c.municipality_id == municipality_id, _entries.c.seq == seq)).one_or_none()
         return BrokenLink(seq=seq, reason=reason, expected=expected, found=found,  # type: ignore[arg-type]
-                          message=message)
+                          message=message, at=chain.timestamp(there.at) if there else None,
+                          entity=there.entity if there else None, action=there.action if there else None)
 
     columns = [_entries.c[name] for name in (*chain.CANONICAL_FIELDS, "hash")]
     last_seq, prev = 0, GENESIS

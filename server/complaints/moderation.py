@@ -17,8 +17,17 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from server.auth.actor import Actor, authorize
-from server.complaints import publication, service
+from server.complaints import publication, service, workflow
+from server.complaints.moderation_models import (
+    ItemType,
+    ModerationComplaint,
+    ModerationCounts,
+    ModerationItem,
+    ModerationQuery,
+    ModerationQueue,
+)
 from server.complaints.models import (
+    Category,
     Complaint,
     ComplaintNote,
     ComplaintPhoto,
@@ -30,8 +39,9 @@ from server.complaints.models import (
     PublicationRuleUpdate,
 )
 from server.errors import Conflict, Invalid, NotFound
-from server.media.models import Publication
-from server.municipalities.models import Municipality
+from server.i18n import translate
+from server.media.models import Photo, Publication
+from server.municipalities.models import Municipality, Zone
 
 OUTCOME = {Decision.approve: Publication.published, Decision.approve_with_blackout: Publication.published,
            Decision.keep_private: Publication.withheld}
@@ -101,6 +111,95 @@ def moderate(session: Session, *, actor: Actor, municipality: Municipality, comp
 def photo_complaints(session: Session, *, photo_id: uuid.UUID) -> list[uuid.UUID]:
     """The complaints a photo belongs to (their moderation decides it, not the photo's own endpoint)."""
     return list(session.scalars(sa.select(ComplaintPhoto.complaint_id).where(ComplaintPhoto.photo_id == photo_id)))
+
+
+# ------------------------------------------------------------------------------------------------ the queue
+
+
+def _pending_complaints(municipality: Municipality) -> list:
+    return [*service.base_filters(municipality, kind=[], category=[], work_id=None),
+            publication.awaiting_moderation()]
+
+
+def _pending_photos(municipality: Municipality) -> list:
+    # A complaint's photo is decided with its complaint (listed there, or never when the complaint is restricted).
+    of_complaint = sa.exists().where(ComplaintPhoto.photo_id == Photo.id)
+    return [Photo.municipality_id == municipality.id, Photo.publication == Publication.pending.value,
+            sa.not_(of_complaint)]
+
+
+def pending(session: Session, *, actor: Actor, municipality: Municipality, query: ModerationQuery,
+            language: str = "es") -> ModerationQueue:
+    """Everything that waits for a moderator before the public may see it, oldest first: complaints whose text
+    or a photo waits (docs/privacy.md), and photos that are no complaint's (visits, committees)."""
+    from server.media import service as media
+
+    authorize(actor, "photos.moderate", municipality.id)
+    complaints = sa.select(sa.literal(ItemType.complaint.value).label("type"), Complaint.id.label("id"),
+                           Complaint.created_at.label("at")).where(*_pending_complaints(municipality))
+    photos = sa.select(sa.literal(ItemType.photo.value).label("type"), Photo.id.label("id"),
+                       Photo.created_at.label("at")).where(*_pending_photos(municipality))
+    chosen = {None: [complaints, photos], ItemType.complaint: [complaints], ItemType.photo: [photos]}[query.type]
+    union = sa.union_all(*chosen).subquery() if len(chosen) > 1 else chosen[0].subquery()
+    total = session.scalar(sa.select(sa.func.count()).select_from(union)) or 0
+    rows = session.execute(sa.select(union.c.type, union.c.id, union.c.at)
+                           .order_by(union.c.at, union.c.id).offset(query.offset).limit(query.limit)).all()
+
+    def as_uuid(value):
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+
+    complaint_ids = [as_uuid(row.id) for row in rows if row.type == ItemType.complaint.value]
+    found = {c.id: c for c in session.scalars(sa.select(Complaint).where(Complaint.id.in_(complaint_ids)))}
+    photos_of = publication.photos_of(session, complaint_ids)
+    items = []
+    for row in rows:
+        if row.type == ItemType.photo.value:
+            photo = media.get(session, municipality=municipality, photo_id=as_uuid(row.id))
+            items.append(ModerationItem(type=ItemType.photo, waiting_since=photo.created_at,
+                                        photo=media.public(photo, municipality=municipality)))
+            continue
+        complaint = found[as_uuid(row.id)]
+        shown = [media.public(media.get(session, municipality=municipality, photo_id=photo_id),
+                              municipality=municipality) for photo_id, _ in photos_of[complaint.id]]
+        items.append(ModerationItem(
+            type=ItemType.complaint, waiting_since=complaint.created_at,
+            text_pending=complaint.text_publication == Publication.pending.value,
+            pending_photos=[photo_id for photo_id, state in photos_of[complaint.id]
+                            if state == Publication.pending.value],
+            complaint=_for_moderator(session, complaint, shown, language)))
+    return ModerationQueue(items=items, total=total, counts=_counts(session, municipality))
+
+
+def _for_moderator(session: Session, complaint: Complaint, photos: list, language: str) -> ModerationComplaint:
+    category = session.get(Category, complaint.category_id)
+    zone = session.get(Zone, complaint.zone_id) if complaint.zone_id else None
+    return ModerationComplaint(
+        id=complaint.id, folio=complaint.folio, kind=complaint.kind,
+        kind_label=translate(f"kind_{Kind(complaint.kind).value}", language),
+        category_name=((category.name_en or category.name) if language == "en" else category.name)
+        if category else "",
+        zone=zone.name if zone else None, state=complaint.state,
+        state_label=workflow.label(workflow.State(complaint.state), language),
+        restricted=publication.restricted(complaint), description=complaint.description,
+        text_publication=complaint.text_publication, public_description=complaint.public_description,
+        photos=photos, received_on=complaint.received_on, version=complaint.version)
+
+
+def _counts(session: Session, municipality: Municipality) -> ModerationCounts:
+    def count(query) -> int:
+        return session.scalar(query) or 0
+
+    waiting = _pending_complaints(municipality)
+    complaints = count(sa.select(sa.func.count()).select_from(Complaint).where(*waiting))
+    texts = count(sa.select(sa.func.count()).select_from(Complaint).where(
+        *waiting, Complaint.text_publication == Publication.pending.value))
+    complaint_photos = count(sa.select(sa.func.count()).select_from(ComplaintPhoto)
+                             .join(Photo, Photo.id == ComplaintPhoto.photo_id)
+                             .where(ComplaintPhoto.complaint_id.in_(sa.select(Complaint.id).where(*waiting)),
+                                    Photo.publication == Publication.pending.value))
+    photos = count(sa.select(sa.func.count()).select_from(Photo).where(*_pending_photos(municipality)))
+    return ModerationCounts(total=complaints + photos, complaints=complaints, texts=texts,
+                            complaint_photos=complaint_photos, photos=photos)
 
 
 # ------------------------------------------------------------------------------------------------ configuration

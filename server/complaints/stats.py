@@ -37,12 +37,16 @@ from server.complaints.stats_models import (
 )
 from server.complaints.workflow import State
 from server.errors import Invalid, NotFound
-from server.i18n import translate
+from server.i18n import N_, translate
 from server.municipalities.models import Municipality, Zone
 
 # A resolution stands while the complaint is resolved or closed; a reopened complaint is being worked on again
 # (it keeps the date of its previous resolution until the next one, so that date alone does not say "resolved").
 SETTLED_STATES = frozenset({State.resolved, State.closed})
+# The figures whose definition sits in `definitions` (the others carry their own `definition`).
+DEFINED = ("total", "open", "overdue", "by_category", "by_zone", "monthly")
+LOOKED_UP = (N_("stats_def_total"), N_("stats_def_open"), N_("stats_def_overdue"), N_("stats_def_by_category"),
+             N_("stats_def_by_zone"), N_("stats_def_monthly"))
 
 
 def statistics(session: Session, *, municipality: Municipality, since: date | None, until: date | None,
@@ -67,6 +71,8 @@ def statistics(session: Session, *, municipality: Municipality, since: date | No
     return ComplaintStats(
         municipality=municipality.code, since=since, until=until, as_of=today,
         total=sum(states.values()),
+        open=sum(states.get(state.value, 0) for state in workflow.OPEN_STATES),
+        definitions={figure: translate(f"stats_def_{figure}", language) for figure in DEFINED},
         by_state=[StateCount(state=state, label=workflow.label(state, language), count=states.get(state.value, 0))
                   for state in State],
         by_kind=[KindCount(kind=kind, label=translate(f"kind_{kind.value}", language),

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator
 from pydantic import Field as PField
@@ -33,6 +33,11 @@ IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 class StatsQuery(Strict):
     since: IsoDate | None = PField(None, description="first day of receipt counted (YYYY-MM-DD), inclusive")
     until: IsoDate | None = PField(None, description="last day of receipt counted (YYYY-MM-DD), inclusive")
+
+
+class StatsCsvQuery(StatsQuery):
+    lang: Literal["es", "en"] | None = PField(None, description=(
+        "language of the headers and labels; without it, Accept-Language (Spanish by default)"))
 
 
 class StateCount(BaseModel):
@@ -131,6 +136,11 @@ class ComplaintStats(BaseModel):
     as_of: date = PField(description="today in the municipality: what `overdue`, `late` and `pending` are "
                                      "measured against")
     total: int
+    open: int = PField(description="of those, still open now (Open311 `open`: received, waiting for "
+                                   "clarification, admitted, under investigation, extended, reopened)")
+    definitions: dict[str, str] = PField(default_factory=dict, description=(
+        "what `total`, `open`, `overdue`, `by_category`, `by_zone` and `monthly` count, in the caller's language "
+        "(the other figures carry their own `definition`)"))
     by_state: list[StateCount] = PField(description="every state, zeros included")
     by_kind: list[KindCount] = PField(description="every kind, zeros included")
     by_category: list[CategoryCount] = PField(description="categories with complaints, most first")

@@ -110,6 +110,20 @@ def moderate_photo(call: Call) -> PhotoPublic:
         return service.public(photo, municipality=municipality)
 
 
+@endpoint("GET", PHOTO + "/staff", summary="The photo for moderators, without its black boxes (JPEG, no metadata)",
+          tag=TAG, auth=True, errors=(403, 404), media_type="image/jpeg")
+def photo_staff_copy(call: Call) -> Response:
+    """Comptrollers and administrators of the municipality: the photo upright, 1280 px on its long side at most,
+    without the black boxes the public copies carry, so a moderator sees what is under them and draws the boxes
+    again (in pixels of the photo's `width` × `height`: scale by the copy's size). No metadata; never cached."""
+    with session_scope() as session:
+        municipality = municipalities.get_by_code(session, call.path["code"])
+        data = service.staff_copy(session, actor=call.actor, municipality=municipality,
+                                  photo_id=call.path["photo_id"])
+    return Response(data, media_type="image/jpeg", headers={"Cache-Control": "private, no-store",
+                                                            "X-Content-Type-Options": "nosniff"})
+
+
 @endpoint("GET", PHOTO + "/{variant}", summary="A public copy of a photo (JPEG, no metadata)", tag=TAG,
           query=VariantQuery, errors=(404, 409), media_type="image/jpeg", responses={304: "Not modified (ETag)"})
 def photo_variant(call: Call) -> Response:
@@ -142,4 +156,4 @@ def photo_variant(call: Call) -> Response:
     return Response(data, media_type="image/jpeg", headers=headers)
 
 
-routes = [upload_photo, get_photo, photo_evidence, redact_photo, moderate_photo, photo_variant]
+routes = [upload_photo, get_photo, photo_evidence, photo_staff_copy, redact_photo, moderate_photo, photo_variant]

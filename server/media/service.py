@@ -213,6 +213,19 @@ def evidence(session: Session, *, actor: Actor, municipality: Municipality, phot
     )
 
 
+STAFF_COPY_SIDE = 1280  # the staff copy moderators draw black boxes on: as large as the largest public copy
+
+
+def staff_copy(session: Session, *, actor: Actor, municipality: Municipality, photo_id: uuid.UUID) -> bytes:
+    """For moderators: the photo upright, at most 1280 px on its long side, WITHOUT its black boxes (they draw
+    the boxes on it, in the same pixels scaled), and like every copy without metadata. Made on request from the
+    original, never stored: it shows what the public copies hide."""
+    authorize(actor, "photos.moderate", municipality.id)
+    photo = get(session, municipality=municipality, photo_id=photo_id)
+    original = get_storage().get_original(photo.sha256)
+    return images.render_variants(original, sizes=[STAFF_COPY_SIDE], redactions=[])[STAFF_COPY_SIDE]
+
+
 def note_original(session: Session, *, photo_id: uuid.UUID, original_sha256: str) -> None:
     """Keep the hash of the camera's original that a phone declared for a photo it downscaled (the first one
     declared stays: the same copy declared again from another original does not rewrite the evidence)."""

@@ -113,4 +113,5 @@ def test_the_endpoints_need_no_account_and_are_documented(client) -> None:
         operation = spec["paths"]["/api/v1/municipalities/{code}/audit" + path]["get"]
         assert "security" not in operation and operation["tags"] == ["audit"]
     params = {p["name"] for p in spec["paths"]["/api/v1/municipalities/{code}/audit/entries"]["get"]["parameters"]}
-    assert params == {"code", "entity", "entity_id", "after_seq", "limit"}
+    assert params == {"code", "entity", "entity_id", "after_seq", "limit", "action", "since", "until", "order",
+                      "before_seq"}

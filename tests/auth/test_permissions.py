@@ -236,6 +236,8 @@ MATRIX = {
                              {"text_public_at_once": True}, ADMINS),
     "moderate_photo": ("POST", "/api/v1/municipalities/10005/photos/{insp_photo}/moderation",
                        {"decision": "approve", "reason": "Sin rostros ni placas"}, STAFF),
+    "moderation_queue": ("GET", "/api/v1/municipalities/10005/moderation", None, STAFF),
+    "photo_staff_copy": ("GET", "/api/v1/municipalities/10005/photos/{target_photo}/staff", None, STAFF),
     "add_template": ("POST", "/api/v1/municipalities/10005/complaints/templates",
                      {"state": "resolved", "title": "Otra", "body": "Texto de la plantilla"}, STAFF),
     # observatories (server/demo/observatories.json: the security observatory, where the demo citizen comptroller

@@ -378,7 +378,7 @@ def test_the_figures_are_public_and_carry_no_personal_data(client, history: Hist
     assert set(response.json()) == {
         "municipality", "since", "until", "as_of", "total", "by_state", "by_kind", "by_category", "by_zone",
         "by_work", "time_to_first_response", "time_to_resolution", "answered_on_time", "resolved_on_time",
-        "overdue", "monthly"}
+        "overdue", "monthly", "open", "definitions"}
     operation = client.get("/openapi.json").json()["paths"]["/api/v1/municipalities/{code}/complaints/stats"]["get"]
     assert "security" not in operation
     assert {p["name"] for p in operation["parameters"]} == {"code", "since", "until"}
