@@ -88,9 +88,11 @@ class Page:
     municipality: str | None = None  # plain text: the site's name in the header
 
 
-def layout(page: Page, *, language: Language, base_url: str) -> str:
-    """The whole document."""
-    canonical = base_url + url(page.path, language)
+def layout(page: Page, *, language: Language, base_url: str, explicit: bool = True) -> str:
+    """The whole document. `explicit`: the address named the language (?lang=); a page whose language came from
+    Accept-Language is its own canonical address, so that search engines (which send none) see the address
+    without ?lang as the Spanish page and each ?lang=… as its translation."""
+    canonical = base_url + (url(page.path, language) if explicit else page.path)
     other = "en" if language == "es" else "es"
     alternates = "".join(
         f'<link rel="alternate" hreflang="{code}" href="{e(base_url + url(page.path, code))}">' for code in LANGUAGES)
@@ -122,7 +124,7 @@ def layout(page: Page, *, language: Language, base_url: str) -> str:
         f'<meta property="og:site_name" content="{e(site)}"><meta property="og:locale" content="{OG_LOCALE[language]}">'
         f'<meta property="og:locale:alternate" content="{OG_LOCALE[other]}">'
         '<meta name="twitter:card" content="summary">'
-        '<meta name="theme-color" content="#0b4f6c">'
+        '<meta name="theme-color" content="#0b4f6c"><link rel="icon" href="data:,">'
         f'<link rel="stylesheet" href="{STYLESHEET_PATH}"></head><body>'
         f'<a class="skip" href="#contenido">{t("page_skip", language)}</a>'
         f'<header class="site"><a class="brand" href="{e(url(home, language))}">{brand}</a>'

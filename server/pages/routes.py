@@ -11,7 +11,7 @@ import hashlib
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime, parsedate_to_datetime
 from threading import Lock
 from typing import Any
@@ -47,29 +47,33 @@ def _base_url(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
 
-class _FirstSeen:
-    """When this process first served each version of a page (by its ETag): its Last-Modified. A page changes
-    when its records change and also with the day (overdue, stalled), so no record's date alone says when the page
-    last changed; the first time its exact content was served does, and a restart can only make it later (never a
-    304 for a changed page). Bounded: the oldest versions are forgotten first."""
+class _Versions:
+    """When each page (its address and language) last changed, as this process saw it: its Last-Modified. A page
+    changes when its records change and also with the day (overdue, stalled), so no record's date alone says
+    when; the moment its content (its ETag) first differed from what the same address served before does. A new
+    version is stamped at least a second after the one it replaces (HTTP dates count whole seconds), so a copy
+    revalidated with If-Modified-Since is never taken for a newer one; a restart can only make dates later (a full
+    answer, never a wrong 304). Bounded: the least recently served pages are forgotten first."""
 
-    def __init__(self, size: int = 20_000) -> None:
-        self.size, self.seen, self.lock = size, OrderedDict[str, datetime](), Lock()
+    def __init__(self, size: int = 50_000) -> None:
+        self.size, self.lock = size, Lock()
+        self.seen: OrderedDict[tuple[str, str], tuple[str, datetime]] = OrderedDict()
 
-    def __call__(self, etag: str) -> datetime:
+    def __call__(self, key: tuple[str, str], etag: str) -> datetime:
         with self.lock:
-            when = self.seen.get(etag)
-            if when is None:
-                when = datetime.now(timezone.utc).replace(microsecond=0)
-                self.seen[etag] = when
-                while len(self.seen) > self.size:
-                    self.seen.popitem(last=False)
-            else:
-                self.seen.move_to_end(etag)
-            return when
+            now = datetime.now(timezone.utc).replace(microsecond=0)
+            known = self.seen.get(key)
+            if known is None or known[0] != etag:
+                since = now if known is None else max(now, known[1] + timedelta(seconds=1))
+                known = (etag, since)
+            self.seen[key] = known
+            self.seen.move_to_end(key)
+            while len(self.seen) > self.size:
+                self.seen.popitem(last=False)
+            return known[1]
 
 
-FIRST_SEEN = _FirstSeen()
+VERSIONS = _Versions()
 
 
 def _headers(request: Request) -> dict[str, str]:
@@ -96,7 +100,7 @@ def cached(request: Request, body: str, media_type: str, *, language: Language |
     """The answer with its validators; 304 without a body when the client's copy is this one."""
     data = body.encode("utf-8")
     etag = '"' + hashlib.sha256(data).hexdigest()[:32] + '"'
-    modified = FIRST_SEEN(etag)
+    modified = VERSIONS((str(request.url.path) + "?" + request.url.query, language or ""), etag)
     headers = {**_headers(request), "ETag": etag, "Last-Modified": format_datetime(modified, usegmt=True),
                "Cache-Control": CACHE if status == 200 else "no-cache", "Vary": "Accept-Language"}
     if language is not None:
@@ -139,7 +143,8 @@ def page(render: Callable[..., Page], *params: str, municipal_page: bool = True)
             if error.status not in (404, 422):
                 raise
             result = _error_page(language, request.url.path)
-        html = layout(result, language=language, base_url=_base_url(request))
+        html = layout(result, language=language, base_url=_base_url(request),
+                      explicit="lang" in request.query_params)
         return cached(request, html, "text/html; charset=utf-8", language=language, status=result.status)
 
     return handler
