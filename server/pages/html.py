@@ -151,8 +151,9 @@ def table(caption: str, headers: list[str], rows: list[list[str]], *, numeric: s
     body = "".join("<tr>" + "".join(
         (f'<th scope="row">{cell}</th>' if i == 0 else f'<td{" class=num" if i in numeric else ""}>{cell}</td>')
         for i, cell in enumerate(row)) + "</tr>" for row in rows)
-    return (f'<div class="scroll"><table><caption>{caption}</caption><thead><tr>{head}</tr></thead>'
-            f"<tbody>{body}</tbody></table></div>")
+    # a wide table scrolls inside its box on a phone: the box takes the keyboard's focus, named by the caption
+    return (f'<div class="scroll" tabindex="0" role="region" aria-label="{caption}"><table>'
+            f"<caption>{caption}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
 
 
 def definitions(pairs: list[tuple[str, str]]) -> str:

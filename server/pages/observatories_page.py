@@ -29,7 +29,8 @@ def listing(where: Where) -> Page:
     found = tracking.summaries(where.session, municipality=where.municipality)
     items = "".join(
         f'<li><h2><a href="{e(url(f"{where.home}/observatorios/{o.id}", lang))}">{e(o.name)}</a></h2>'
-        f'<p class="muted">{e(theme(o.theme, lang))} · {e(t("page_observatory_counts", members=o.accredited_members, findings=o.findings))}</p>'
+        f'<p class="muted">{e(theme(o.theme, lang))} · '
+        f'{e(t("page_observatory_counts", members=o.accredited_members, findings=o.findings))}</p>'
         + (f"<p>{e(o.description)}</p>" if o.description else "") + "</li>" for o in found)
     body = (f"<h1>{e(t('page_observatories_title'))}</h1><p>{e(t('page_observatories_intro'))}</p>"
             + (f'<ul class="cards">{items}</ul>' if items else f"<p>{e(t('page_observatories_none'))}</p>"))

@@ -8,7 +8,6 @@ observatory is a 404 page in words. Pages are not API: they are left out of /ope
 from __future__ import annotations
 
 import hashlib
-import uuid
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
@@ -27,7 +26,7 @@ from server.errors import AppError
 from server.i18n import DEFAULT_LANGUAGE, Language, negotiate
 from server.pages import committees_page, complaint_page, municipal, observatories_page, sitemap, stats_page
 from server.pages import works_page
-from server.pages.common import Where, where
+from server.pages.common import where
 from server.pages.html import LANGUAGES, PREFIX, STYLESHEET, STYLESHEET_HASH, Page, e, layout, url
 
 CACHE = "public, max-age=300"  # five minutes: a shared page stays fresh enough, and a revalidation is cheap

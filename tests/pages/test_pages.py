@@ -13,7 +13,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from tests.factories import CENTRO, bearer, complaint_body, token_for
+from tests.factories import bearer, complaint_body, token_for
 from tests.pages.markup import problems
 
 HOME = "/publico/10005"
@@ -56,7 +56,8 @@ def test_a_work_page_says_what_where_how_far_and_what_is_wrong_in_both_languages
     committees = client.get(f"{API}/committees", params={"work_id": work["id"]}).json()
     progress = client.get(f"{API}/works/{work['id']}/progress").json()
     filed = client.post(f"{API}/complaints", json=complaint_body(
-        anonymous=True, work_id=work["id"], description="La banqueta nueva de esta obra ya está agrietada frente a la escuela."))
+        anonymous=True, work_id=work["id"],
+        description="La banqueta nueva de esta obra ya está agrietada frente a la escuela."))
     assert filed.status_code == 201, filed.text
     folio = filed.json()["complaint"]["folio"]
 
@@ -139,7 +140,8 @@ def test_a_complaint_page_shows_only_what_the_publication_policy_allows(client, 
 def test_what_is_not_there_is_a_404_page_in_words(client, path) -> None:
     answer = client.get(path)
     assert answer.status_code == 404 and answer.headers["content-type"].startswith("text/html")
-    assert "No encontramos esta página" in text_of(answer.text) and '<meta name="robots" content="noindex">' in answer.text
+    assert "No encontramos esta página" in text_of(answer.text)
+    assert '<meta name="robots" content="noindex">' in answer.text
     assert not problems(answer.text)
     english = client.get(path, headers={"Accept-Language": "en-GB,en;q=0.9"})
     assert english.status_code == 404 and "We could not find this page" in text_of(english.text)
