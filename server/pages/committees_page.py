@@ -86,8 +86,7 @@ def _report(where: Where, data: Any, committee_id: uuid.UUID) -> str:
     t, lang = where.words, where.language
     meetings = data.meetings
     findings = sum(item.count for item in data.findings_by_severity)
-    facts = definitions([
-        (e(t("page_report_period")), e(data.period.text)),
+    facts = f'<p class="muted">{e(data.period.text)}</p>' + definitions([
         (e(t("page_report_visits")), str(len(data.visits))),
         (e(t("page_report_findings")), str(findings)),
         (e(t("page_report_meetings")), str(meetings.count)),

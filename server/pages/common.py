@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from server.i18n import Language, translate
 from server.municipalities import service as municipalities
 from server.pages.html import PREFIX
@@ -17,7 +15,7 @@ class Where:
     """A page's municipality and reader: the session to read with, the municipality (through its service) and the
     language every word is in."""
 
-    session: Session
+    session: Any  # the request's session (server.db.session_scope), handed to the services
     municipality: Any
     language: Language
 
@@ -40,7 +38,7 @@ class Where:
         return [(self.name, self.home if more else None), *more]
 
 
-def where(session: Session, code: str, language: Language) -> Where:
+def where(session: Any, code: str, language: Language) -> Where:
     """The municipality with this code (404 `municipality_not_found` otherwise)."""
     return Where(session=session, municipality=municipalities.get_by_code(session, code), language=language)
 
