@@ -84,7 +84,7 @@ def _not_modified(request: Request, etag: str, modified: datetime) -> bool:
     offered = request.headers.get("if-none-match")
     if offered is not None:
         tags = [tag.strip().removeprefix("W/") for tag in offered.split(",")]
-        return "*" in tags or etag in tags
+        return "*" in tags or etag.removeprefix("W/") in tags
     since = request.headers.get("if-modified-since")
     if since:
         try:
@@ -98,7 +98,8 @@ def cached(request: Request, body: str, media_type: str, *, language: Language |
            status: int = 200) -> Response:
     """The answer with its validators; 304 without a body when the client's copy is this one."""
     data = body.encode("utf-8")
-    etag = '"' + hashlib.sha256(data).hexdigest()[:32] + '"'
+    # weak: the same page may travel gzipped or not (GZipMiddleware), equal in meaning, not byte for byte
+    etag = 'W/"' + hashlib.sha256(data).hexdigest()[:32] + '"'
     modified = VERSIONS((str(request.url.path) + "?" + request.url.query, language or ""), etag)
     headers = {**_headers(request), "ETag": etag, "Last-Modified": format_datetime(modified, usegmt=True),
                "Cache-Control": CACHE if status == 200 else "no-cache", "Vary": "Accept-Language"}

@@ -90,3 +90,23 @@ def test_every_public_page_passes_axe_on_a_phone(reader, section) -> None:
         first.click()
         expect(page.get_by_role("heading", level=1)).to_be_visible()
         assert serious_violations(page) == []
+
+
+def test_the_committee_screen_links_its_public_report(reader, app_server) -> None:
+    from tests.pwa.conftest import sign_in
+
+    page = reader.new_page()
+    first_visit(page)
+    sign_in(page, "comite@vigia.example")
+    page.get_by_role("navigation").get_by_role("link", name="Mi comité").click()
+    chosen = page.get_by_label("Comité", exact=True)
+    expect(chosen).to_be_visible()
+    committee_id = chosen.input_value()
+    name = chosen.locator("option:checked").inner_text()
+    link = page.get_by_role("link", name="Informe público del comité")
+    expect(link).to_have_attribute("href", f"/publico/{DEMO}/comites/{committee_id}")
+    link.click()
+    page.wait_for_url(f"**/publico/{DEMO}/comites/{committee_id}")
+    expect(page.get_by_role("heading", level=1)).to_have_text(name)
+    expect(page.get_by_role("heading", name="Informe público")).to_be_visible()
+    assert serious_violations(page) == []
