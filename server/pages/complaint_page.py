@@ -8,6 +8,7 @@ from typing import Any
 from server.complaints import public as complaints
 from server.complaints.workflow import State
 from server.complaints.workflow import label as state_label
+from server.config import get_settings
 from server.i18n import N_
 from server.pages.common import Where, capital, label
 from server.pages.html import Page, day, definitions, e, section, url
@@ -61,9 +62,11 @@ def render(where: Where, folio: str) -> Page:
         reason = "page_text_withheld" if view.text_publication.value == "withheld" else "page_text_pending"
         text = f'<p class="muted">{e(t(reason))}</p>'
     if view.photos:
+        sizes = get_settings().photo_variants  # the public copies there are (the smallest shown, the largest linked)
+        photos = f"/api/v1/municipalities/{where.code}/photos"
         text += '<ul class="photos">' + "".join(
-            f'<li><a href="/api/v1/municipalities/{e(where.code)}/photos/{photo}/1280">'
-            f'<img src="/api/v1/municipalities/{e(where.code)}/photos/{photo}/320" width="320" height="240" '
+            f'<li><a href="{e(photos)}/{photo}/{sizes[-1]}">'
+            f'<img src="{e(photos)}/{photo}/{sizes[0]}" width="{sizes[0]}" height="{sizes[0] * 3 // 4}" '
             f'loading="lazy" alt="{e(t("page_complaint_photo", n=i + 1))}"></a></li>'
             for i, photo in enumerate(view.photos)) + "</ul>"
     parts.append(section(e(t("page_complaint_text")), text, ident="texto"))

@@ -500,7 +500,8 @@ def test_the_public_sees_only_what_a_moderator_published(live, committed_databas
             assert PUBLISHED_TEXT in body and BLACKOUT_PUBLIC in body and "24.028" in body
             assert f"/photos/{p['approved']}/1280?v=1" in body
         # the public pages show the same: the published text, and under the work only what is not restricted
-        assert PUBLISHED_TEXT in reader.body(f"/publico/10005/quejas/{c['published']['folio']}")
+        published_page = reader.body(f"/publico/10005/quejas/{c['published']['folio']}")
+        assert PUBLISHED_TEXT in published_page and f"/photos/{p['approved']}/320" in published_page
         assert reader.status(f"/publico/10005/quejas/{c['denuncia']['folio']}") == 200
         work_page = reader.body(f"/publico/10005/obras/{c['published']['work_id']}")
         assert c["published"]["folio"] in work_page and c["pending"]["folio"] in work_page
