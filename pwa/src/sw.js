@@ -1,6 +1,7 @@
 // The service worker: precache the built files by their content-hashed names, serve the app shell offline,
 // and nothing clever. The API is never cached here (answers may be personal): the page keeps what it needs
-// in IndexedDB. The public pages (/publico/…) go to the network too. A new version waits until the page asks it to take over ("Actualizar").
+// in IndexedDB. The public pages (/publico/…) go to the network too. A new version waits until the page asks it
+// to take over ("Actualizar").
 /* global __PRECACHE__, __VERSION__ */
 const CACHE = `vigia-app-${__VERSION__}`;
 const PRECACHE = __PRECACHE__;
