@@ -17,7 +17,7 @@ from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from server import pwa
@@ -151,6 +151,10 @@ def page(render: Callable[..., Page], *params: str, municipal_page: bool = True)
 
 
 async def not_found(request: Request) -> Response:
+    path = request.url.path
+    if path.endswith("/") and path != "/":  # /publico/10005/ is /publico/10005
+        query = f"?{request.url.query}" if request.url.query else ""
+        return RedirectResponse(path.rstrip("/") + query, status_code=308)
     language = language_of(request)
     html = layout(_error_page(language, request.url.path), language=language, base_url=_base_url(request))
     return cached(request, html, "text/html; charset=utf-8", language=language, status=404)

@@ -147,6 +147,12 @@ def test_what_is_not_there_is_a_404_page_in_words(client, path) -> None:
     assert english.status_code == 404 and "We could not find this page" in text_of(english.text)
 
 
+def test_an_address_with_a_trailing_slash_leads_to_the_page(client) -> None:
+    answer = client.get(f"{HOME}/comites/?lang=en", follow_redirects=False)
+    assert answer.status_code == 308 and answer.headers["location"] == f"{HOME}/comites?lang=en"
+    assert client.get("/publico/").status_code == 200
+
+
 def test_another_municipalitys_records_are_not_shown_under_this_one(client) -> None:
     work = client.get(f"{API}/works", params={"limit": 1}).json()["items"][0]
     complaint = client.get(f"{API}/complaints/public", params={"limit": 1}).json()[0]
