@@ -41,6 +41,7 @@ from server.municipalities import routes as municipality_routes
 from server.notebooks import routes as notebook_routes
 from server.observatories import routes as observatory_routes
 from server.open311 import routes as open311_routes
+from server.pages import routes as pages_routes
 from server.rulings import routes as ruling_routes
 from server.sync import routes as sync_routes
 from server.works import exchange_routes
@@ -295,6 +296,7 @@ def create_app(settings: Settings | None = None, *, database: db.Database | None
             Route("/docs", docs, methods=["GET"], include_in_schema=False),
             *open311_routes.routes,  # /open311/v2/: Open311 GeoReport v2, with its own formats and errors
             api,
+            *pages_routes.routes,  # /publico/…, /sitemap.xml, /robots.txt: the public pages (server/pages)
             pwa.route(settings),  # the field app at / (server/pwa.py): last, it takes every other GET
         ],
         middleware=middleware,

@@ -1,9 +1,9 @@
 """The field app (`pwa/`, docs/pwa.md) served at `/`: its built files, and index.html for the app's own routes.
 
 The build (`cd pwa && npm ci && npm run build`) writes `pwa/dist/`: index.html, content-hashed scripts and styles,
-`sw.js`, `manifest.webmanifest` and icons. Any GET that is not the API, the API document, Open311 or the health
-check is the app's: an existing file is sent as it is, anything else gets index.html and the app's router shows
-the screen (`/seguimiento`, `/quejas/...`). Without a build, a short Spanish page says how to make one.
+`sw.js`, `manifest.webmanifest` and icons. Any GET that is not the API, the API document, Open311, the public
+pages (server/pages: /publico, /sitemap.xml, /robots.txt) or the health check is the app's: an existing file is sent
+as it is, anything else gets index.html and the app's router shows the screen (`/seguimiento`, `/quejas/...`). Without a build, a short Spanish page says how to make one.
 
 Caching: index.html, `sw.js` and every file whose name carries no content hash are `no-cache` (revalidated each
 time, so a new version is seen at once); hashed files never change under their name and are `immutable`. Every
@@ -27,7 +27,7 @@ from starlette.routing import Route
 from server.config import Settings
 
 # Paths that belong to the server, never to the app: an unknown path under them is a 404 in the error shape.
-RESERVED = ("api", "docs", "openapi.json", "open311", "healthz")
+RESERVED = ("api", "docs", "openapi.json", "open311", "healthz", "publico", "sitemap.xml", "robots.txt")
 NO_CACHE = "no-cache"
 IMMUTABLE = "public, max-age=31536000, immutable"
 # esbuild's content hash: 8 characters of upper-case base32 after a dash ("app-5XJ2KMHT.js"); or anything

@@ -1,6 +1,7 @@
 // The service worker: precache the built files by their content-hashed names, serve the app shell offline,
 // and nothing clever. The API is never cached here (answers may be personal): the page keeps what it needs
-// in IndexedDB. A new version waits until the page asks it to take over ("Actualizar").
+// in IndexedDB. The public pages (/publico/…) go to the network too. A new version waits until the page asks it
+// to take over ("Actualizar").
 /* global __PRECACHE__, __VERSION__ */
 const CACHE = `vigia-app-${__VERSION__}`;
 const PRECACHE = __PRECACHE__;
@@ -28,6 +29,9 @@ self.addEventListener('fetch', (event) => {
   if (url.origin !== self.location.origin) return;
   if (url.pathname.startsWith('/api/') || url.pathname === '/docs' || url.pathname.startsWith('/docs/')
       || url.pathname === '/openapi.json') return; // network only, never stored
+  // the public pages are the server's own HTML (server/pages), never the app shell: network only
+  if (url.pathname === '/publico' || url.pathname.startsWith('/publico/') || url.pathname === '/sitemap.xml'
+      || url.pathname === '/robots.txt') return;
   if (request.mode === 'navigate') {
     // every app route is the same shell; the shell of this version is in the cache
     event.respondWith(caches.match(SHELL, { cacheName: CACHE }).then((hit) => hit || fetch(request)));

@@ -23,6 +23,7 @@ transactions.
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -199,7 +200,22 @@ def scan_urls(live, complaints: list[dict], photo_ids: list[str]) -> list[str]:
                     urls.append(url + _query_for(url))
     for complaint in complaints:
         urls.append(f"/api/v1/municipalities/10005/audit/entries?entity=complaint&entity_id={complaint['id']}")
+    urls += public_pages(live, complaints)
     return list(dict.fromkeys(urls))
+
+
+def public_pages(live, complaints: list[dict]) -> list[str]:
+    """The public pages (server/pages, docs/public-pages.md), in Spanish and English: every page the municipality's
+    sitemap lists that is not one record's (front page, statistics, registers, open data), each complaint's page
+    by folio and the pages of the works they name, one committee's and one observatory's page, and the sitemaps."""
+    home = "/publico/10005"
+    listed = re.findall(r"<loc>http://testserver(/publico/10005[^<]*)</loc>", live.get(f"{home}/sitemap.xml").text)
+    pages = [path for path in listed if not re.search(r"/(obras|quejas|comites|observatorios)/", path)]
+    pages += [f"{home}/quejas/{complaint['folio']}" for complaint in complaints]
+    pages += [f"{home}/obras/{work}" for work in dict.fromkeys(c["work_id"] for c in complaints if c.get("work_id"))]
+    pages += [next(path for path in listed if "/comites/" in path), next(path for path in listed if "/observatorios/" in path)]
+    assert f"{home}/estadisticas" in pages and f"{home}/datos" in pages, listed[:10]
+    return [*pages, *(f"{page}?lang=en" for page in pages), "/sitemap.xml", f"{home}/sitemap.xml"]
 
 
 def _concrete(path: str, values: dict[str, str]) -> str:
@@ -288,6 +304,7 @@ def test_nobody_but_the_municipalitys_staff_learns_who_filed_a_complaint(live, c
     assert f"{BASE}/stats" in urls and f"{BASE}/mine" in urls and BASE in urls
     assert "/api/v1/municipalities/10005/audit/entries" in urls and "/api/v1/municipalities/10005/audit/verify" in urls
     assert any(url.endswith("works/export.csv") for url in urls)
+    assert f"/publico/10005/quejas/{named['folio']}" in urls and "/publico/10005/estadisticas?lang=en" in urls
     for response_format in ("json", "xml"):
         assert f"/open311/v2/requests.{response_format}?jurisdiction_id=10005" in urls
         assert f"/open311/v2/requests/{open311['folio']}.{response_format}?jurisdiction_id=10005" in urls
@@ -482,6 +499,16 @@ def test_the_public_sees_only_what_a_moderator_published(live, committed_databas
             body = reader.body(f"/open311/v2/requests.{response_format}?jurisdiction_id=10005")
             assert PUBLISHED_TEXT in body and BLACKOUT_PUBLIC in body and "24.028" in body
             assert f"/photos/{p['approved']}/1280?v=1" in body
+        # the public pages show the same: the published text, and under the work only what is not restricted
+        published_page = reader.body(f"/publico/10005/quejas/{c['published']['folio']}")
+        assert PUBLISHED_TEXT in published_page and f"/photos/{p['approved']}/320" in published_page
+        assert reader.status(f"/publico/10005/quejas/{c['denuncia']['folio']}") == 200
+        work_page = reader.body(f"/publico/10005/obras/{c['published']['work_id']}")
+        assert c["published"]["folio"] in work_page and c["pending"]["folio"] in work_page
+        assert c["denuncia"]["folio"] not in work_page and c["confidential"]["folio"] not in work_page
+        listed_by_work = {item["folio"] for item in json.loads(live.get(
+            f"{BASE}/public", params={"work_id": c["published"]["work_id"], "limit": 200}).text)}
+        assert c["published"]["folio"] in listed_by_work and c["denuncia"]["folio"] not in listed_by_work
         # ... and every photo a moderator did not publish is 404, its record and its copies
         for photo_name, photo_id in p.items():
             for suffix in ("", "/320", "/1280"):

@@ -404,11 +404,19 @@ def _problems(response, *, documented: tuple[int, ...], foreign: dict[str, str],
     allowed = {404, *documented} & {403, 404, 409, 422} if documented else {404}
     if status not in allowed:
         found.append(f"answered {status}, documented {sorted(documented)}")
-    try:
-        data = response.json()
-    except ValueError:
-        return [*found, f"answered {status} without JSON: {response.text[:200]}"]
-    if isinstance(data, list):  # Open311's own error shape
+    if response.headers.get("content-type", "").startswith("text/html"):
+        # the public pages (server/pages: /publico/{code}/obras/{id}…) answer their 404 page in words
+        if "No encontramos esta página" not in response.text:
+            found.append(f"answered {status} without the 404 page: {response.text[:200]}")
+        data = None
+    else:
+        try:
+            data = response.json()
+        except ValueError:
+            return [*found, f"answered {status} without JSON: {response.text[:200]}"]
+    if data is None:
+        pass
+    elif isinstance(data, list):  # Open311's own error shape
         if not (data and {"code", "description"} <= set(data[0])):
             found.append(f"not Open311's error shape: {data}")
     elif not (isinstance(data, dict) and isinstance(data.get("error"), dict) and data["error"].get("code")):

@@ -5,7 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { t, language, formatDay } from '../lib/i18n.js';
 import { preparePhoto } from '../lib/photo.js';
 import { uuid } from '../sync/engine.js';
-import { currentPosition, categories } from './near.jsx';
+import { currentPosition, categories, PublicLink } from './near.jsx';
 import { Link, useRefresh } from '../shell/hooks.jsx';
 
 const DRAFT = 'visit';
@@ -317,6 +317,10 @@ export function Committee({ ctx }) {
         <select id="committee" value={committee.id} onChange={(e) => change({ committee_id: e.currentTarget.value, work_id: '' })}>
           {committees.map((c) => <option value={c.id}>{c.name}</option>)}
         </select>
+        {session.user.roles?.[0]?.municipality_code && (
+          <PublicLink path={`/publico/${encodeURIComponent(session.user.roles[0].municipality_code)}/comites/${committee.id}`}
+            title={committee.name} label={t('public_report')} />
+        )}
         <label for="visit-work">{t('work')}</label>
         <select id="visit-work" value={draft.work_id} onChange={(e) => change({ work_id: e.currentTarget.value })}>
           {committee.works.map((w) => <option value={w.id}>{w.identifier} · {w.title}</option>)}

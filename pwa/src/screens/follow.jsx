@@ -4,6 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { t, formatDay, formatDate, formatBytes } from '../lib/i18n.js';
 import { preparePhoto } from '../lib/photo.js';
 import { useRefresh } from '../shell/hooks.jsx';
+import { PublicLink } from './near.jsx';
 
 /** A short text sent as an action (information for the comptroller, the reason to withdraw). */
 function TextAction({ id, title, label, button, onSend, initial = '', min = 3 }) {
@@ -95,6 +96,11 @@ function InfoAction({ id, button, onSend }) {
 /** The photos of an add_information as the payload declares them and as the outbox keeps them. */
 function declared(photos) {
   return photos.map((p) => ({ id: p.id, sha256: p.sha256, original_sha256: p.original_sha256 }));
+}
+
+/** The complaint's public page (server-rendered, what anyone may read of it): /publico/{municipality}/quejas/{folio}. */
+export function complaintPage(folio, municipality = null) {
+  return `/publico/${encodeURIComponent(municipality || folio.split('-')[0])}/quejas/${encodeURIComponent(folio)}`;
 }
 
 export function Follow({ ctx }) {
@@ -234,6 +240,7 @@ export function Follow({ ctx }) {
                 <p class="label"><span class="folio">{c.folio}</span> · {c.category_name || c.category}</p>
                 <p>{t('follow_state')}: {c.state_label || c.state}{c.due_on && ` · ${t('follow_due')}: ${formatDay(c.due_on)}`}</p>
                 {c.public_answer && <p>{c.public_answer}</p>}
+                <PublicLink path={complaintPage(c.folio)} title={c.folio} />
                 {pending.filter((item) => item.payload.complaint_id === c.id && item.state !== 'sent').map((item) => (
                   <p class="pending" data-state={item.state}>
                     <span class={`state ${item.state}`}>{t('state_' + item.state)}</span> {item.label.split(':')[0]}
@@ -276,6 +283,7 @@ export function Follow({ ctx }) {
                 onSend={async (reason) => (await act('withdraw', { reason })) === true} />
             </>
           )}
+          <PublicLink path={complaintPage(result.folio, where)} title={result.folio} />
           {acted && <p role="status">{acted}</p>}
           {result.updates?.length > 0 && (
             <>

@@ -113,6 +113,28 @@ function WorkPeople({ ctx, code, work }) {
   );
 }
 
+/** The public page's address and a button that shares it (the phone's share sheet, else the clipboard). */
+export function PublicLink({ path, title, label = t('public_page') }) {
+  const [said, setSaid] = useState(null);
+  const share = async () => {
+    const url = new URL(path, location.origin).href;
+    try {
+      if (navigator.share) { await navigator.share({ title, url }); return; }
+      await navigator.clipboard.writeText(url);
+      setSaid(t('public_share_copied'));
+    } catch (error) {
+      if (error?.name !== 'AbortError') setSaid(t('public_share_failed', { url }));
+    }
+  };
+  return (
+    <p class="public-link">
+      <a href={path}>{label}</a>
+      <button type="button" class="link" onClick={share}>{t('public_share')}</button>
+      {said && <span role="status" class="muted">{said}</span>}
+    </p>
+  );
+}
+
 export function WorkCard({ work, open = false, onMap, ctx = null, code = null }) {
   const p = work.progress || {};
   const [opened, setOpened] = useState(open);
@@ -144,6 +166,7 @@ export function WorkCard({ work, open = false, onMap, ctx = null, code = null })
         {work.risks?.length ? <ul>{work.risks.map((risk) => <li class={`risk ${risk.severity}`}>{risk.message}</li>)}</ul>
           : <p>{t('no_risks')}</p>}
         {opened && <WorkPeople ctx={ctx} code={code} work={work} />}
+        {code && <PublicLink path={`/publico/${encodeURIComponent(code)}/obras/${work.id}`} title={work.title} />}
         <Link class="button" href={`/quejas/nueva?obra=${work.id}`}>{t('complain_about')}</Link>
       </details>
     </li>

@@ -228,4 +228,10 @@ export default {
   info_photos_need_phone: 'Photos go only with complaints made from this phone; send the text without photos.',
   edit_description: 'Correct the description',
   edit_description_label: 'Description (if the complaint has moved on, it is added as information)',
+  // public pages (/publico/…, server-rendered): links from the app
+  public_page: 'See the public page',
+  public_report: "The committee's public report",
+  public_share: 'Share',
+  public_share_copied: 'Link copied: paste it wherever you want to share it.',
+  public_share_failed: 'Could not copy. The link is: {url}',
 };

@@ -233,4 +233,10 @@ export default {
   info_photos_need_phone: 'Las fotos se envían solo con las quejas hechas desde este teléfono; envíe el texto sin fotos.',
   edit_description: 'Corregir la descripción',
   edit_description_label: 'Descripción (si la queja ya avanzó, se agrega como información)',
+  // public pages (/publico/…, server-rendered): links from the app
+  public_page: 'Ver página pública',
+  public_report: 'Informe público del comité',
+  public_share: 'Compartir',
+  public_share_copied: 'Enlace copiado: péguelo donde quiera compartirlo.',
+  public_share_failed: 'No se pudo copiar. El enlace es: {url}',
 };

@@ -1,0 +1,223 @@
+"""The public pages' routes (docs/public-pages.md): /publico/…, /sitemap.xml, /robots.txt.
+
+Every page: Spanish, or English with ?lang=en (else Accept-Language); the strict Content-Security-Policy of the
+field app (no script at all, one stylesheet); short public caching (Cache-Control max-age=300) with an ETag and a
+Last-Modified, so a revalidation answers 304 without the body; an unknown municipality, work, folio, committee or
+observatory is a 404 page in words. Pages are not API: they are left out of /openapi.json, as /docs is."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime, parsedate_to_datetime
+from threading import Lock
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from server import pwa
+from server.db import session_scope
+from server.errors import AppError
+from server.i18n import DEFAULT_LANGUAGE, Language, negotiate
+from server.pages import committees_page, complaint_page, municipal, observatories_page, sitemap, stats_page
+from server.pages import works_page
+from server.pages.common import where
+from server.pages.html import LANGUAGES, PREFIX, STYLESHEET, STYLESHEET_HASH, Page, e, layout, url
+
+CACHE = "public, max-age=300"  # five minutes: a shared page stays fresh enough, and a revalidation is cheap
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+def language_of(request: Request) -> Language:
+    """?lang=es|en first (a shared link keeps its language), else the browser's Accept-Language, else Spanish."""
+    chosen = request.query_params.get("lang")
+    if chosen in LANGUAGES:
+        return chosen
+    negotiated = negotiate(request.headers.get("accept-language"))
+    return negotiated if negotiated in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def _base_url(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+class _Versions:
+    """When each page (its address and language) last changed, as this process saw it: its Last-Modified. A page
+    changes when its records change and also with the day (overdue, stalled), so no record's date alone says
+    when; the moment its content (its ETag) first differed from what the same address served before does. A new
+    version is stamped at least a second after the one it replaces (HTTP dates count whole seconds), so a copy
+    revalidated with If-Modified-Since is never taken for a newer one; a restart can only make dates later (a full
+    answer, never a wrong 304). Bounded: the least recently served pages are forgotten first."""
+
+    def __init__(self, size: int = 50_000) -> None:
+        self.size, self.lock = size, Lock()
+        self.seen: OrderedDict[tuple[str, str], tuple[str, datetime]] = OrderedDict()
+
+    def __call__(self, key: tuple[str, str], etag: str) -> datetime:
+        with self.lock:
+            now = datetime.now(timezone.utc).replace(microsecond=0)
+            known = self.seen.get(key)
+            if known is None or known[0] != etag:
+                since = now if known is None else max(now, known[1] + timedelta(seconds=1))
+                known = (etag, since)
+            self.seen[key] = known
+            self.seen.move_to_end(key)
+            while len(self.seen) > self.size:
+                self.seen.popitem(last=False)
+            return known[1]
+
+
+VERSIONS = _Versions()
+
+
+def _headers(request: Request) -> dict[str, str]:
+    return {"Content-Security-Policy": pwa.content_security_policy(request.app.state.settings),
+            "X-Content-Type-Options": "nosniff", "Referrer-Policy": "strict-origin-when-cross-origin"}
+
+
+def _not_modified(request: Request, etag: str, modified: datetime) -> bool:
+    offered = request.headers.get("if-none-match")
+    if offered is not None:
+        tags = [tag.strip().removeprefix("W/") for tag in offered.split(",")]
+        return "*" in tags or etag.removeprefix("W/") in tags
+    since = request.headers.get("if-modified-since")
+    if since:
+        try:
+            return modified <= parsedate_to_datetime(since)
+        except (TypeError, ValueError):
+            return False
+    return False
+
+
+def cached(request: Request, body: str, media_type: str, *, language: Language | None = None,
+           status: int = 200) -> Response:
+    """The answer with its validators; 304 without a body when the client's copy is this one."""
+    data = body.encode("utf-8")
+    # weak: the same page may travel gzipped or not (GZipMiddleware), equal in meaning, not byte for byte
+    etag = 'W/"' + hashlib.sha256(data).hexdigest()[:32] + '"'
+    modified = VERSIONS((str(request.url.path) + "?" + request.url.query, language or ""), etag)
+    headers = {**_headers(request), "ETag": etag, "Last-Modified": format_datetime(modified, usegmt=True),
+               "Cache-Control": CACHE if status == 200 else "no-cache", "Vary": "Accept-Language"}
+    if language is not None:
+        headers["Content-Language"] = language
+    if status == 200 and _not_modified(request, etag, modified):
+        return Response(status_code=304, headers=headers)
+    return Response(data, status_code=status, media_type=media_type, headers=headers)
+
+
+def _error_page(language: Language, path: str) -> Page:
+    from server.i18n import translate
+
+    return Page(path=path, title=translate("page_not_found_title", language),
+                description=translate("page_not_found_title", language), status=404,
+                body=(f"<h1>{e(translate('page_not_found_title', language))}</h1>"
+                      f"<p>{e(translate('page_not_found_text', language))}</p>"
+                      f'<p><a href="{e(url(PREFIX, language))}">{e(translate("page_not_found_back", language))}</a>'
+                      "</p>"))
+
+
+def page(render: Callable[..., Page], *params: str, municipal_page: bool = True) -> Callable[[Request], Any]:
+    """A route handler: the language, the page rendered in one read-only session (in the thread pool, as the
+    services are synchronous), the 404 page in words when a record is not there."""
+
+    def run(code: str | None, values: list[Any], language: Language) -> Page:
+        with session_scope() as session:
+            if municipal_page:
+                return render(where(session, code or "", language), *values)
+            return render(session, language)
+
+    async def handler(request: Request) -> Response:
+        language = language_of(request)
+        path_params = request.path_params
+        values = [path_params[name] for name in params]
+        try:
+            if any("\x00" in str(value) for value in path_params.values()):
+                raise AppError("route_not_found", status=404)
+            result = await run_in_threadpool(run, path_params.get("code"), values, language)
+        except AppError as error:
+            if error.status not in (404, 422):
+                raise
+            result = _error_page(language, request.url.path)
+        html = layout(result, language=language, base_url=_base_url(request),
+                      explicit="lang" in request.query_params)
+        return cached(request, html, "text/html; charset=utf-8", language=language, status=result.status)
+
+    return handler
+
+
+async def not_found(request: Request) -> Response:
+    path = request.url.path
+    if path.endswith("/") and path != "/":  # /publico/10005/ is /publico/10005
+        query = f"?{request.url.query}" if request.url.query else ""
+        return RedirectResponse(path.rstrip("/") + query, status_code=308)
+    language = language_of(request)
+    html = layout(_error_page(language, request.url.path), language=language, base_url=_base_url(request))
+    return cached(request, html, "text/html; charset=utf-8", language=language, status=404)
+
+
+async def stylesheet(request: Request) -> Response:
+    """The one stylesheet, under its content hash: cached for a year. An old hash (a page cached across an upgrade)
+    gets today's stylesheet, revalidated each time."""
+    current = request.path_params["hash"] == STYLESHEET_HASH
+    headers = {**_headers(request), "Cache-Control": IMMUTABLE if current else "no-cache",
+               "ETag": f'"{STYLESHEET_HASH}"'}
+    if request.headers.get("if-none-match", "").strip().removeprefix("W/") == f'"{STYLESHEET_HASH}"':
+        return Response(status_code=304, headers=headers)
+    return Response(STYLESHEET, media_type="text/css; charset=utf-8", headers=headers)
+
+
+async def sitemap_index(request: Request) -> Response:
+    def run() -> str:
+        with session_scope() as session:
+            return sitemap.index(session, _base_url(request))
+
+    return cached(request, await run_in_threadpool(run), "application/xml")
+
+
+async def municipal_sitemap(request: Request) -> Response:
+    def run() -> str | None:
+        with session_scope() as session:
+            try:
+                return sitemap.urlset(where(session, request.path_params["code"], DEFAULT_LANGUAGE),
+                                      _base_url(request))
+            except AppError as error:
+                if error.status != 404:
+                    raise
+                return None
+
+    body = await run_in_threadpool(run)
+    if body is None:
+        return await not_found(request)
+    return cached(request, body, "application/xml")
+
+
+async def robots(request: Request) -> Response:
+    return cached(request, sitemap.robots(_base_url(request)), "text/plain; charset=utf-8")
+
+
+
+
+ONE = PREFIX + "/{code}"
+routes = [
+    Route("/robots.txt", robots, methods=["GET"]),
+    Route("/sitemap.xml", sitemap_index, methods=["GET"]),
+    Route(PREFIX, page(municipal.everywhere, municipal_page=False), methods=["GET"]),
+    Route(PREFIX + "/estilo-{hash}.css", stylesheet, methods=["GET"]),
+    Route(ONE, page(municipal.front), methods=["GET"]),
+    Route(ONE + "/sitemap.xml", municipal_sitemap, methods=["GET"]),
+    Route(ONE + "/obras/{work_id:uuid}", page(works_page.render, "work_id"), methods=["GET"]),
+    Route(ONE + "/quejas/{folio}", page(complaint_page.render, "folio"), methods=["GET"]),
+    Route(ONE + "/comites", page(committees_page.register), methods=["GET"]),
+    Route(ONE + "/comites/{committee_id:uuid}", page(committees_page.one, "committee_id"), methods=["GET"]),
+    Route(ONE + "/observatorios", page(observatories_page.listing), methods=["GET"]),
+    Route(ONE + "/observatorios/{observatory_id:uuid}", page(observatories_page.one, "observatory_id"),
+          methods=["GET"]),
+    Route(ONE + "/estadisticas", page(stats_page.render), methods=["GET"]),
+    Route(ONE + "/datos", page(municipal.open_data), methods=["GET"]),
+    Route(PREFIX + "/{rest:path}", not_found, methods=["GET"]),
+]
