@@ -54,6 +54,13 @@ class Settings(BaseSettings):
     password_time_cost: int = Field(3, ge=1)
     login_max_failures: int = Field(5, ge=1)
     login_lockout_minutes: int = Field(15, ge=1)
+    # Browser sessions (the desk, docs/api.md "Browser sessions"): the cookie is Secure unless this says otherwise
+    # (browsers keep Secure cookies from http://127.0.0.1 and http://localhost too; set it to false only to serve
+    # plain http on another address); a session ends after this many hours whatever happens, and after this many
+    # minutes without a request (a shared office laptop left open).
+    session_cookie_secure: bool = True
+    session_hours: int = Field(10, ge=1, le=24 * 30)
+    session_idle_minutes: int = Field(30, ge=1)
     # The anonymous follow-up (folio + secret code, docs/complaints.md): wrong codes allowed per client address and
     # per folio in each window, counted in the database so every web worker shares them.
     follow_up_max_failures_per_address: int = Field(20, ge=1)

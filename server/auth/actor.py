@@ -23,6 +23,11 @@ class Actor:
     # A phone enrolled without an account (server/auth/anonymous.py): only the sync endpoints, and only anonymous
     # filing and its follow-ups (server/sync/intents.py).
     anonymous_device: bool = False
+    # Signed in with the browser session's cookie (docs/api.md, "Browser sessions"), not a bearer token.
+    browser_session: bool = False
+    # Anonymous because the session cookie sent had ended: why (token_expired, token_revoked, token_invalid), so
+    # that an endpoint that needs someone signed in says so in those words.
+    session_problem: str | None = None
 
     @property
     def is_authenticated(self) -> bool:
@@ -59,7 +64,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
 
 def require_user(actor: Actor) -> Actor:
     if not actor.is_authenticated:
-        raise Unauthorized("auth_required")
+        raise Unauthorized(actor.session_problem or "auth_required")
     return actor
 
 

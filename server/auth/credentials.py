@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import secrets
@@ -13,6 +14,8 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from server.config import get_settings
 
 TOKEN_PREFIX = "vg_"
+# A browser session's token (the HttpOnly cookie, never a bearer token): docs/api.md, "Browser sessions".
+SESSION_PREFIX = "vgs_"
 
 
 @lru_cache(maxsize=4)
@@ -58,6 +61,30 @@ def needs_rehash(password_hash: str) -> bool:
 def new_token() -> str:
     """256 random bits, URL-safe, with a prefix that secret scanners can recognise."""
     return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+def new_session_token() -> str:
+    """A browser session's token: 256 random bits, accepted only from the session cookie."""
+    return SESSION_PREFIX + secrets.token_urlsafe(32)
+
+
+def is_session_token(token: str) -> bool:
+    return token.startswith(SESSION_PREFIX)
+
+
+def csrf_token_for(session_token: str) -> str:
+    """The session's CSRF token: HMAC-SHA256 of the session token keyed with SECRET_KEY. Bound to the session (a
+    new session, a new token), never stored, and worthless without the HttpOnly session cookie beside it."""
+    key = get_settings().secret_key.encode()
+    digest = hmac.new(key, b"csrf:" + session_token.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def csrf_matches(session_token: str, offered: str | None) -> bool:
+    """Whether `offered` is the session's CSRF token (compared in constant time)."""
+    if not offered:
+        return False
+    return hmac.compare_digest(csrf_token_for(session_token).encode(), offered.encode("utf-8", "replace"))
 
 
 def token_digest(token: str) -> str:

@@ -1,14 +1,14 @@
-"""Bearer tokens on requests: who is calling."""
+"""Who is calling: a bearer token (`Authorization`), else the browser session's cookie (server/auth/browser.py)."""
 
 from __future__ import annotations
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import HTTPConnection
 
-from server.auth import service
+from server.auth import browser, service
 from server.auth.actor import ANONYMOUS, Actor
 from server.db import session_scope
-from server.errors import Unauthorized
+from server.errors import AppError, Unauthorized
 
 
 def bearer_token(connection: HTTPConnection) -> str | None:
@@ -26,12 +26,33 @@ def _authenticate(token: str) -> Actor:
         return service.authenticate(session=session, token=token)
 
 
+def _authenticate_browser(token: str) -> Actor:
+    """The actor behind a session cookie; one whose session has ended is anonymous, with the reason kept (a
+    public page still answers; one that needs someone signed in says the session expired)."""
+    try:
+        with session_scope() as session:
+            return service.authenticate(session=session, token=token, browser=True)
+    except AppError as error:
+        if error.status != 401:
+            raise
+        return Actor(session_problem=error.code)
+
+
 async def resolve_actor(connection: HTTPConnection) -> Actor:
-    """The caller, once per request (kept on request.state for the access log)."""
+    """The caller, once per request (kept on request.state for the access log). A bearer token decides alone;
+    without one, the session cookie does, and a request that changes something must then carry the session's
+    CSRF token and come from this origin (403 `csrf_failed` otherwise)."""
     cached = getattr(connection.state, "actor", None)
     if cached is not None:
         return cached
     token = bearer_token(connection)
-    actor = ANONYMOUS if token is None else await run_in_threadpool(_authenticate, token)
+    if token is not None:
+        actor = await run_in_threadpool(_authenticate, token)
+    elif (cookie := browser.session_cookie(connection)) is not None:
+        actor = await run_in_threadpool(_authenticate_browser, cookie)
+        if actor.is_authenticated:
+            browser.check_csrf(connection, cookie)
+    else:
+        actor = ANONYMOUS
     connection.state.actor = actor
     return actor

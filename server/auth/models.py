@@ -123,6 +123,18 @@ class LoginCreate(BaseModel):
     )
 
 
+class BrowserSessionCreate(BaseModel):
+    """Sign in from a browser (the desk): the session travels in an HttpOnly cookie, never in this answer."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    email: Email
+    password: str = PField(min_length=1, max_length=256)
+    device_name: str | None = PField(
+        None, min_length=1, max_length=120, examples=["Laptop de la oficina de Contraloría"],
+        description="how this browser shows in the list of devices (default: the browser and system it reports)")
+
+
 class AnonymousDeviceCreate(BaseModel):
     """A phone asking to file anonymous complaints offline: its own id and nothing about its owner."""
 
@@ -165,6 +177,10 @@ class DevicePublic(BaseModel):
     last_seen_at: datetime | None
     last_sync_at: datetime | None = None
     revoked_at: datetime | None
+    current: bool = PField(False, description="the device (or browser session) making this request")
+    active: bool = PField(True, description="it still holds a session that has not ended, expired or been revoked")
+    session_expires_at: datetime | None = PField(
+        None, description="when its session ends if unused (a browser session's end moves with each request)")
 
 
 class SessionPublic(BaseModel):

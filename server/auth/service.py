@@ -5,13 +5,21 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from server.auth.actor import ANONYMOUS, Actor, authorize
-from server.auth.credentials import hash_password, needs_rehash, new_token, token_digest, verify_password
+from server.auth.credentials import (
+    hash_password,
+    is_session_token,
+    needs_rehash,
+    new_session_token,
+    new_token,
+    token_digest,
+    verify_password,
+)
 from server.auth.models import (
     AccessToken,
     Device,
@@ -35,6 +43,7 @@ from server.municipalities.models import Municipality
 
 LAST_SEEN_RESOLUTION = timedelta(minutes=5)
 SYNC_RESOLUTION = timedelta(minutes=1)
+SESSION_SLIDE_RESOLUTION = timedelta(minutes=1)
 
 
 # ------------------------------------------------------------------------------------------------ accounts
@@ -131,6 +140,27 @@ def _open_session(session: Session, *, user: User, device: Device, days: int | N
     )
 
 
+def session_ends_at(created_at: datetime) -> datetime:
+    """The latest a browser session opened then can last (SESSION_HOURS), however busy it is."""
+    return created_at + timedelta(hours=get_settings().session_hours)
+
+
+def _open_browser_session(session: Session, *, user: User, device: Device) -> BrowserSession:
+    """A browser session: its token lives only in the HttpOnly cookie. Its record's `expires_at` slides forward
+    with each request (SESSION_IDLE_MINUTES after the last one), never past SESSION_HOURS after sign-in."""
+    settings = get_settings()
+    now = utcnow()
+    token = new_session_token()
+    ends_at = session_ends_at(now)
+    record = AccessToken(digest=token_digest(token), user_id=user.id, device_id=device.id, created_at=now,
+                         expires_at=min(ends_at, now + timedelta(minutes=settings.session_idle_minutes)),
+                         last_used_at=now)
+    device.last_seen_at = now
+    session.add(record)
+    session.flush()
+    return BrowserSession(token=token, user_id=user.id, device_id=device.id, ends_at=ends_at)
+
+
 def _device_for(session: Session, *, user: User, name: str, device_id: uuid.UUID | None) -> Device:
     if device_id is not None:
         device = session.get(Device, device_id)
@@ -145,6 +175,16 @@ def _device_for(session: Session, *, user: User, name: str, device_id: uuid.UUID
     session.add(device)
     session.flush()
     return device
+
+
+@dataclass(frozen=True)
+class BrowserSession:
+    """A browser session just opened: the token goes in the cookie, never in a body."""
+
+    token: str
+    user_id: uuid.UUID
+    device_id: uuid.UUID
+    ends_at: datetime
 
 
 @dataclass(frozen=True)
@@ -186,9 +226,12 @@ def claim_login(session: Session, *, data: LoginCreate) -> LoginAttempt:
     return LoginAttempt(user.id)
 
 
-def finish_login(session: Session, *, attempt: LoginAttempt, data: LoginCreate) -> SessionPublic | AppError:
+def finish_login(
+    session: Session, *, attempt: LoginAttempt, data: LoginCreate, browser: bool = False
+) -> SessionPublic | BrowserSession | AppError:
     """Step two: check the password of a claimed attempt and open a session bound to a named device. The
-    answer never says whether the email exists. A wrong password is returned as an error, not raised."""
+    answer never says whether the email exists. A wrong password is returned as an error, not raised.
+    `browser=True` opens a browser session (a new device of its own, its token for the cookie)."""
     user = session.get(User, attempt.user_id) if attempt.user_id is not None else None
     if not verify_password(data.password, user.password_hash if user else None) or user is None:
         return Unauthorized("login_failed")
@@ -198,6 +241,11 @@ def finish_login(session: Session, *, attempt: LoginAttempt, data: LoginCreate) 
     user.locked_until = None
     if user.password_hash and needs_rehash(user.password_hash):
         user.password_hash = hash_password(data.password)
+    if browser:
+        device = Device(user_id=user.id, name=data.device_name)
+        session.add(device)
+        session.flush()
+        return _open_browser_session(session, user=user, device=device)
     device = _device_for(session, user=user, name=data.device_name, device_id=data.device_id)
     return _open_session(session, user=user, device=device)
 
@@ -224,10 +272,14 @@ def issue_token(session: Session, *, email: str, device_name: str, days: int | N
     return _open_session(session, user=user, device=device, days=days).token
 
 
-def authenticate(session: Session, *, token: str | None) -> Actor:
-    """The actor behind a bearer token; anonymous without one; 401 for a wrong, expired or revoked one."""
+def authenticate(session: Session, *, token: str | None, browser: bool = False) -> Actor:
+    """The actor behind a bearer token (or, `browser=True`, a browser session's cookie); anonymous without one;
+    401 for a wrong, expired or revoked one. Each kind is accepted only where it belongs: a browser session's
+    token is not a bearer token, nor a bearer token a session cookie."""
     if not token:
         return ANONYMOUS
+    if is_session_token(token) != browser:
+        raise Unauthorized("token_invalid")
     now = utcnow()
     row = session.execute(
         sa.select(AccessToken, Device, User)
@@ -244,7 +296,16 @@ def authenticate(session: Session, *, token: str | None) -> Actor:
         raise Unauthorized("token_expired")
     if not user.is_active:
         raise Unauthorized("account_disabled")
-    if record.last_used_at is None or now - record.last_used_at > LAST_SEEN_RESOLUTION:
+    if browser:
+        # idle expiry: each request moves the end to SESSION_IDLE_MINUTES from now (written at most once a
+        # minute), never past SESSION_HOURS after sign-in
+        idle_end = min(session_ends_at(record.created_at),
+                       now + timedelta(minutes=get_settings().session_idle_minutes))
+        if idle_end - record.expires_at > SESSION_SLIDE_RESOLUTION:
+            record.expires_at = idle_end
+            record.last_used_at = now
+            device.last_seen_at = now
+    elif record.last_used_at is None or now - record.last_used_at > LAST_SEEN_RESOLUTION:
         record.last_used_at = now
         device.last_seen_at = now
     roles: dict[uuid.UUID, set[Role]] = defaultdict(set)
@@ -261,6 +322,7 @@ def authenticate(session: Session, *, token: str | None) -> Actor:
         device_id=device.id,
         token_id=record.id,
         anonymous_device=user.is_anonymous_device,
+        browser_session=browser,
     )
 
 
@@ -268,6 +330,14 @@ def logout(session: Session, *, actor: Actor) -> None:
     record = session.get(AccessToken, actor.token_id)
     if record is not None and record.revoked_at is None:
         record.revoked_at = utcnow()
+
+
+def end_browser_session(session: Session, *, actor: Actor) -> None:
+    """Sign out of a browser session: its token and its device end together (the device was the session)."""
+    logout(session, actor=actor)
+    device = session.get(Device, actor.device_id) if actor.device_id else None
+    if device is not None and device.revoked_at is None and actor.browser_session:
+        device.revoked_at = utcnow()
 
 
 def mark_synced(session: Session, *, device_id: uuid.UUID) -> None:
@@ -279,9 +349,24 @@ def mark_synced(session: Session, *, device_id: uuid.UUID) -> None:
         sa.or_(Device.last_sync_at.is_(None), Device.last_sync_at < now - SYNC_RESOLUTION)).values(last_sync_at=now))
 
 
+def _device_public(session: Session, device: Device, *, actor: Actor) -> DevicePublic:
+    now = utcnow()
+    live = session.scalar(
+        sa.select(sa.func.max(AccessToken.expires_at)).where(
+            AccessToken.device_id == device.id, AccessToken.revoked_at.is_(None), AccessToken.expires_at > now))
+    public = DevicePublic.model_validate(device)
+    return public.model_copy(update={
+        "current": device.id == actor.device_id,
+        "active": device.revoked_at is None and live is not None,
+        "session_expires_at": live if device.revoked_at is None else None,
+    })
+
+
 def list_devices(session: Session, *, actor: Actor) -> list[DevicePublic]:
+    """The caller's devices, oldest first; the one making this request has `current`, the ones still holding a
+    session that has not ended `active`."""
     rows = session.scalars(sa.select(Device).where(Device.user_id == actor.user_id).order_by(Device.created_at))
-    return [DevicePublic.model_validate(row) for row in rows]
+    return [_device_public(session, row, actor=actor) for row in rows]
 
 
 def revoke_device(session: Session, *, actor: Actor, device_id: uuid.UUID) -> DevicePublic:
@@ -297,7 +382,7 @@ def revoke_device(session: Session, *, actor: Actor, device_id: uuid.UUID) -> De
         .where(AccessToken.device_id == device.id, AccessToken.revoked_at.is_(None))
         .values(revoked_at=now)
     )
-    return DevicePublic.model_validate(device)
+    return _device_public(session, device, actor=actor)
 
 
 # ------------------------------------------------------------------------------------------------ staff
