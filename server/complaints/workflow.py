@@ -105,6 +105,71 @@ LABELS = {
 }
 
 
+# ------------------------------------------------------------------------------------------------ moves
+# A move is a transition named as the person making it says it ("Admitir", "Pedir aclaración"): one code per
+# target state. The desk shows a button per move allowed from the current state (`moves`), the queue's bulk
+# moves and the vocabulary use the same codes and words.
+
+MOVES: dict[State, str] = {
+    State.needs_clarification: "ask_clarification",
+    State.received: "mark_received",  # the clarification arrived another way
+    State.admitted: "admit",
+    State.inadmissible: "declare_inadmissible",
+    State.referred: "refer",
+    State.under_investigation: "investigate",
+    State.extended: "extend",
+    State.resolved: "resolve",
+    State.closed: "close",
+    State.reopened: "reopen",
+    State.withdrawn: "withdraw",
+}
+MOVE_TARGETS = {code: state for state, code in MOVES.items()}
+MOVE_LABELS = {
+    "ask_clarification": N_("move_ask_clarification"),
+    "mark_received": N_("move_mark_received"),
+    "admit": N_("move_admit"),
+    "declare_inadmissible": N_("move_declare_inadmissible"),
+    "refer": N_("move_refer"),
+    "investigate": N_("move_investigate"),
+    "extend": N_("move_extend"),
+    "resolve": N_("move_resolve"),
+    "close": N_("move_close"),
+    "reopen": N_("move_reopen"),
+    "withdraw": N_("move_withdraw"),
+}
+# Moves that owe the reporter a public answer (server/complaints/triage.py refuses them without one); every other
+# staff move accepts one.
+ANSWER_REQUIRED = frozenset({State.needs_clarification, State.inadmissible, State.referred, State.resolved})
+# What else a move asks for, besides the reason (always) and the public answer.
+MOVE_FIELDS: dict[State, tuple[str, ...]] = {
+    State.resolved: ("outcome",),
+    State.referred: ("referred_to",),
+    State.extended: ("extension_days",),
+}
+
+
+def move_label(code: str, language: str) -> str:
+    return translate(MOVE_LABELS[code], language)
+
+
+def moves_for(current: State, actor: Actor, *, extended: bool = False, language: str = "es") -> list[dict]:
+    """The moves `actor` may make from `current`, in the workflow's order, each as the desk shows it: its code and
+    label, the state it leads to and that state's label, whether a reason is required (always, for staff) and
+    whether a public answer is required or only accepted. A complaint already extended offers no extension."""
+    moves = []
+    for target, who in TRANSITIONS.get(current, {}).items():
+        if actor not in who or (target == State.extended and extended):
+            continue
+        code = MOVES[target]
+        moves.append({
+            "move": code, "label": move_label(code, language), "to_state": target.value,
+            "to_label": label(target, language), "reason_required": actor != SYSTEM,
+            "public_answer": "required" if target in ANSWER_REQUIRED else "optional",
+            "fields": list(MOVE_FIELDS.get(target, ())),
+        })
+    return moves
+
+
 def allowed(current: State, target: State, actor: Actor) -> bool:
     return actor in TRANSITIONS.get(current, {}).get(target, frozenset())
 
