@@ -56,56 +56,56 @@ function Filters({ filters, words, lists, onApply, onClear, searchRef }) {
         <p id="queue-search-hint" class="muted small">{t('queue_search_hint')}</p>
       </div>
       <div class="toolbar">
-        <label>{t('queue_state')}
-          <select name="state">
+        <div class="field"><label for="queue-f-1">{t('queue_state')}</label>
+          <select id="queue-f-1" name="state">
             <option value="">{t('queue_state_default')}</option>
             <Options words={words.states} value={one('state')} />
           </select>
-        </label>
-        <label>{t('queue_kind')}
-          <select name="kind"><option value="">{t('queue_any')}</option><Options words={words.kinds} value={one('kind')} /></select>
-        </label>
-        <label>{t('queue_category')}
-          <select name="category">
+        </div>
+        <div class="field"><label for="queue-f-2">{t('queue_kind')}</label>
+          <select id="queue-f-2" name="kind"><option value="">{t('queue_any')}</option><Options words={words.kinds} value={one('kind')} /></select>
+        </div>
+        <div class="field"><label for="queue-f-3">{t('queue_category')}</label>
+          <select id="queue-f-3" name="category">
             <option value="">{t('queue_any')}</option>
             {lists.categories.map((c) => <option value={c.service_code} selected={one('category') === c.service_code}>{c.name}</option>)}
           </select>
-        </label>
-        <label>{t('queue_zone')}
-          <select name="zone">
+        </div>
+        <div class="field"><label for="queue-f-4">{t('queue_zone')}</label>
+          <select id="queue-f-4" name="zone">
             <option value="">{t('queue_any')}</option>
             {lists.zones.map((z) => <option value={z.code} selected={one('zone') === z.code}>{z.name}</option>)}
           </select>
-        </label>
-        <label>{t('queue_work')}
-          <select name="work_id">
+        </div>
+        <div class="field"><label for="queue-f-5">{t('queue_work')}</label>
+          <select id="queue-f-5" name="work_id">
             <option value="">{t('queue_any')}</option>
             {lists.works.map((w) => <option value={w.id} selected={filters.work_id === w.id}>{w.identifier ? `${w.identifier} · ${w.title}` : w.title}</option>)}
           </select>
-        </label>
-        <label>{t('queue_assignee')}
-          <select name="assignee">
+        </div>
+        <div class="field"><label for="queue-f-6">{t('queue_assignee')}</label>
+          <select id="queue-f-6" name="assignee">
             <option value="">{t('queue_any')}</option>
             <option value="me" selected={filters.assignee === 'me'}>{t('queue_me')}</option>
             <option value="unassigned" selected={filters.assignee === 'unassigned'}>{t('queue_unassigned')}</option>
             {lists.staff.map((u) => <option value={u.id} selected={filters.assignee === u.id}>{u.full_name}</option>)}
           </select>
-        </label>
-        <label>{t('queue_anonymous')}
-          <select name="anonymous">
+        </div>
+        <div class="field"><label for="queue-f-7">{t('queue_anonymous')}</label>
+          <select id="queue-f-7" name="anonymous">
             <option value="">{t('queue_any')}</option>
             <option value="true" selected={filters.anonymous === 'true'}>{t('queue_anonymous_yes')}</option>
             <option value="false" selected={filters.anonymous === 'false'}>{t('queue_anonymous_no')}</option>
           </select>
-        </label>
-        <label>{t('queue_order')}
-          <select name="order">
+        </div>
+        <div class="field"><label for="queue-f-8">{t('queue_order')}</label>
+          <select id="queue-f-8" name="order">
             <option value="due">{t('queue_order_due')}</option>
             <option value="-received" selected={filters.order === '-received'}>{t('queue_order_received_desc')}</option>
             <option value="received" selected={filters.order === 'received'}>{t('queue_order_received')}</option>
             <option value="priority" selected={filters.order === 'priority'}>{t('queue_order_priority')}</option>
           </select>
-        </label>
+        </div>
       </div>
       <label class="check"><input type="checkbox" name="include_closed" defaultChecked={filters.include_closed === 'true'} /> {t('queue_include_closed')}</label>
       <div class="toolbar">
@@ -172,30 +172,30 @@ function MoveDialog({ desk, open, rows, words, onClose, onDone }) {
     <Dialog title={t('queue_move_title', { n: rows.length })} open={open} onClose={onClose}>
       {moves.length === 0 ? <p>{t('queue_move_none')}</p> : (
         <form onSubmit={submit} class="queue-move">
-          <label>{t('queue_move')}
-            <select name="move" value={move.code} onChange={(e) => setCode(e.currentTarget.value)}>
+          <div class="field"><label for="queue-f-9">{t('queue_move')}</label>
+            <select id="queue-f-9" name="move" value={move.code} onChange={(e) => setCode(e.currentTarget.value)}>
               {moves.map((m) => <option value={m.code}>{m.label} ({t('queue_move_can', { can: m.can, n: rows.length })})</option>)}
             </select>
-          </label>
+          </div>
           <label>{t('desk_reason')} {t('desk_required')}
             <textarea name="reason" required minLength={3} rows={2} aria-describedby="queue-reason-hint" />
           </label>
           <p id="queue-reason-hint" class="muted small">{t('queue_reason_hint')}</p>
           {templates.length > 0 && (
-            <label>{t('queue_template')}
-              <select name="template_id">
+            <div class="field"><label for="queue-f-10">{t('queue_template')}</label>
+              <select id="queue-f-10" name="template_id">
                 <option value="">{t('queue_template_none')}</option>
                 {templates.map((tpl) => <option value={tpl.id}>{tpl.title}</option>)}
               </select>
-            </label>
+            </div>
           )}
           <label>{move.public_answer === 'required' ? t('queue_public_answer_required') : t('queue_public_answer')}
             <textarea name="public_answer" rows={3} />
           </label>
           {move.fields.includes('outcome') && (
-            <label>{t('queue_outcome')}
-              <select name="outcome" required>{words.outcomes.map((o) => <option value={o.code}>{o.label}</option>)}</select>
-            </label>
+            <div class="field"><label for="queue-f-11">{t('queue_outcome')}</label>
+              <select id="queue-f-11" name="outcome" required>{words.outcomes.map((o) => <option value={o.code}>{o.label}</option>)}</select>
+            </div>
           )}
           {move.fields.includes('referred_to') && <label>{t('queue_referred_to')}<input name="referred_to" required /></label>}
           {move.fields.includes('extension_days') && <label>{t('queue_extension_days')}<input name="extension_days" type="number" min="1" max="60" /></label>}
@@ -299,28 +299,34 @@ export default function Queue({ desk }) {
     load(false);
   };
 
+  // The latest state for the key handler, registered once: a key pressed before effects run again must not see
+  // an older row or selection.
+  const live = useRef({});
+  live.current = { rows, current, chosen, dialog, assignToMe };
   useEffect(() => {
     const onKey = (event) => {
-      if (dialog) return;
+      const now = live.current;
+      if (now.dialog) return;
       const action = shortcut(event);
       if (!action) return;
       const onLink = event.target && (event.target.tagName === 'A' || event.target.tagName === 'BUTTON');
       if (action === 'open' && onLink) return; // the focused link or button does it
       event.preventDefault();
-      const last = rows.length - 1;
-      if (action === 'next' && rows.length) { const i = Math.min(current + 1, last); setCurrent(i); focusRow(i); }
-      if (action === 'previous' && rows.length) { const i = Math.max(current - 1, 0); setCurrent(i); focusRow(i); }
-      if (action === 'open' && rows[current]) desk.navigate(`${BASE}/${rows[current].id}`);
-      if (action === 'select' && rows[current]) toggle(rows[current].id);
+      const last = now.rows.length - 1;
+      const go = (index) => { now.current = index; setCurrent(index); focusRow(index); };
+      if (action === 'next' && now.rows.length) go(Math.min(now.current + 1, last));
+      if (action === 'previous' && now.rows.length) go(Math.max(now.current - 1, 0));
+      if (action === 'open' && now.rows[now.current]) desk.navigate(`${BASE}/${now.rows[now.current].id}`);
+      if (action === 'select' && now.rows[now.current]) toggle(now.rows[now.current].id);
       if (action === 'search') searchRef.current?.focus();
-      if (action === 'move' && chosen.length) setDialog('move');
-      if (action === 'assign') assignToMe();
+      if (action === 'move' && now.chosen.length) setDialog('move');
+      if (action === 'assign') now.assignToMe();
       if (action === 'clear') setSelected(new Set());
       if (action === 'help') setDialog('help');
     };
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
-  });
+  }, []);
 
   if (words.error) return <ErrorBox error={words.error} onRetry={words.reload} />;
   if (!words.data) return <Loading />;
@@ -333,7 +339,7 @@ export default function Queue({ desk }) {
       <p class="muted small">{t('queue_shortcuts_hint')}{' '}
         <button type="button" class="link" onClick={() => setDialog('help')}>{t('queue_shortcuts')}</button></p>
       <Filters filters={filters} words={vocabulary} lists={lists.data || { categories: [], zones: [], works: [], staff: [] }}
-               onApply={apply} onClear={() => desk.navigate(BASE)} searchRef={searchRef} key={search + (lists.data ? '+' : '')} />
+               onApply={apply} onClear={() => desk.navigate(BASE)} searchRef={searchRef} key={search} />
       <Chips counts={page.counts} filters={filters} words={vocabulary}
              onChoose={(code) => apply(code ? toggleState(filters, code) : { state: [] })} />
       <ErrorBox error={error} onRetry={() => load(false)} />
@@ -346,7 +352,7 @@ export default function Queue({ desk }) {
       )}
       {chosen.length > 0 && (
         <div class="queue-bulk toolbar" role="region" aria-label={t('queue_selected', { n: chosen.length })}>
-          <strong>{chosen.length} {t('queue_selected', { n: chosen.length })}</strong>
+          <strong>{t('queue_selected', { n: chosen.length })}</strong>
           <button type="button" onClick={() => setDialog('move')}>{t('queue_move_selected')}</button>
           <button type="button" class="secondary" onClick={assignToMe}>{t('queue_assign_selected')}</button>
           <button type="button" class="link" onClick={() => setSelected(new Set())}>{t('queue_clear_selection')}</button>
@@ -376,7 +382,7 @@ export default function Queue({ desk }) {
                   <td><input type="checkbox" aria-label={t('queue_select_row', { folio: row.folio })}
                              checked={selected.has(row.id)} onChange={() => toggle(row.id)} /></td>
                   <td data-label={t('queue_folio')}>
-                    <Link class="queue-open" href={`${BASE}/${row.id}`} onFocus={() => setCurrent(index)}>{row.folio}</Link>
+                    <Link class="queue-open" href={`${BASE}/${row.id}`} onFocus={() => { live.current.current = index; setCurrent(index); }}>{row.folio}</Link>
                   </td>
                   <td data-label={t('queue_category')}>{row.category_name}</td>
                   <td data-label={t('queue_kind')}>{row.kind_label}</td>
