@@ -181,11 +181,15 @@ def queue(session: Session, *, actor: Actor, municipality: Municipality, query: 
     else:
         total = session.scalar(sa.select(sa.func.count()).select_from(Complaint).where(*conditions)) or 0
     keys = _keys(query.order)
-    statement = sa.select(Complaint, *[key.expression for key in keys]).where(*conditions)
-    if query.cursor:
-        statement = statement.where(_after(keys, _decode(query.cursor, query.order, keys)))
-    ordering = [key.expression.desc() if key.descending else key.expression for key in keys]
-    rows = session.execute(statement.order_by(*ordering).offset(query.offset).limit(query.limit + 1)).all()
+    values = _decode(query.cursor, query.order, keys) if query.cursor else None
+    if query.order == "due" and not query.offset:
+        rows = _due_page(session, conditions, keys, values, query.limit)
+    else:
+        statement = sa.select(Complaint, *[key.expression for key in keys]).where(*conditions)
+        if values:
+            statement = statement.where(_after(keys, values))
+        ordering = [key.expression.desc() if key.descending else key.expression for key in keys]
+        rows = session.execute(statement.order_by(*ordering).offset(query.offset).limit(query.limit + 1)).all()
     more = len(rows) > query.limit
     rows = rows[:query.limit]
     complaints = [row[0] for row in rows]
@@ -195,6 +199,29 @@ def queue(session: Session, *, actor: Actor, municipality: Municipality, query: 
         counts=counts,
         next_cursor=_encode(query.order, tuple(rows[-1][1:])) if more and rows else None,
     )
+
+
+def _due_page(session: Session, conditions: list[Any], keys: list[Key], values: list[Any] | None,
+              limit: int) -> list[Any]:
+    """The default order's page, read in two parts: the complaints whose term runs, by due date, then the rest.
+    Each part is in the order of the index on (municipality, due date, id), so a page reads about its own rows
+    (plus the complaints that share the last due date) however deep it is, instead of sorting the whole queue."""
+    rest = keys[1:]
+    rows: list[Any] = []
+    first = values[0] if values else 0
+    for bucket in (0, 1):
+        if bucket < first:
+            continue
+        running = Complaint.state.in_(RUNNING)
+        where = [*conditions, running if bucket == 0 else sa.not_(running)]
+        if values and bucket == first:  # the due date bound lets both databases start the index scan there
+            where += [Complaint.due_on >= values[1], _after(rest, values[1:])]
+        statement = sa.select(Complaint, sa.literal(bucket, sa.Integer), *[key.expression for key in rest])
+        rows += session.execute(statement.where(*where).order_by(*[key.expression for key in rest])
+                                .limit(limit + 1 - len(rows))).all()
+        if len(rows) > limit:
+            break
+    return rows
 
 
 def items(session: Session, complaints: list[Complaint], *, actor: Actor, municipality: Municipality,
