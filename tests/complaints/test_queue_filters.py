@@ -174,7 +174,7 @@ def test_keyset_pages_neither_repeat_nor_skip_with_equal_due_dates(client, sessi
         whole = [item["id"] for item in get(client, session, q=word, order=order)["items"]]
         assert sorted(whole) == sorted(c["id"] for c in filed)
         seen, cursor = [], None
-        while True:
+        for _ in range(10):  # a cursor that does not move on fails here instead of looping
             params = {"q": word, "order": order, "limit": 3, **({"cursor": cursor} if cursor else {})}
             page = client.get(BASE, headers=headers, params=params).json()
             seen += [item["id"] for item in page["items"]]
@@ -244,3 +244,26 @@ def test_the_vocabulary_in_spanish_and_english(client) -> None:
     received = next(state for state in words["states"] if state["code"] == "received")
     assert received["open"] and received["term_runs"] and "admit" in received["moves"]
     assert "withdraw" not in moves  # only the reporter withdraws
+
+
+def test_keyset_pages_across_running_and_paused_terms(client, session) -> None:
+    """The default order reads complaints whose term runs, then the rest: a page may hold both, and a cursor may
+    sit in either part."""
+    word = "ciruelo"
+    filed = [file(client, description=f"Bache profundo junto al {word} número {n}.") for n in range(5)]
+    for complaint in filed[:2]:
+        moved = client.post(f"{BASE}/{complaint['id']}/transitions", headers=staff(session), json={
+            "to": "needs_clarification", "reason": "Falta la calle", "public_answer": "¿En qué calle está?"})
+        assert moved.status_code == 200
+    whole = get(client, session, q=word)["items"]
+    assert [item["state"] for item in whole] == ["received"] * 3 + ["needs_clarification"] * 2
+    for limit in (1, 2, 3, 4):
+        seen, cursor = [], None
+        for _ in range(10):  # a cursor that does not move on fails here instead of looping
+            params = {"q": word, "limit": limit, **({"cursor": cursor} if cursor else {})}
+            page = client.get(BASE, headers=staff(session), params=params).json()
+            seen += [item["id"] for item in page["items"]]
+            cursor = page["next_cursor"]
+            if cursor is None:
+                break
+        assert seen == [item["id"] for item in whole], limit
