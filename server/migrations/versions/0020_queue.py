@@ -27,9 +27,9 @@ def _fold(text: str) -> str:
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('complaints', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('search_text', sa.Text(), nullable=False, server_default=''))
-        batch_op.create_index('ix_complaints_queue_due', ['municipality_id', 'due_on', 'id'], unique=False)
+    # plain ALTER TABLE on both databases: a batch would copy the table, which SpatiaLite refuses for this one
+    op.add_column('complaints', sa.Column('search_text', sa.Text(), nullable=False, server_default=''))
+    op.create_index('ix_complaints_queue_due', 'complaints', ['municipality_id', 'due_on', 'id'], unique=False)
     connection = op.get_bind()
     complaints = sa.table('complaints', sa.column('id', sa.Uuid()), sa.column('description', sa.Text()),
                           sa.column('search_text', sa.Text()))
@@ -42,6 +42,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('complaints', schema=None) as batch_op:
-        batch_op.drop_index('ix_complaints_queue_due')
-        batch_op.drop_column('search_text')
+    op.drop_index('ix_complaints_queue_due', table_name='complaints')
+    op.drop_column('complaints', 'search_text')
