@@ -64,7 +64,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
 
 def require_user(actor: Actor) -> Actor:
     if not actor.is_authenticated:
-        raise Unauthorized(actor.session_problem or "auth_required")
+        if actor.session_problem:  # a browser session that has ended: say how
+            raise Unauthorized(actor.session_problem)
+        raise Unauthorized("auth_required")
     return actor
 
 

@@ -126,7 +126,9 @@ class LoginCreate(BaseModel):
 class BrowserSessionCreate(BaseModel):
     """Sign in from a browser (the desk): the session travels in an HttpOnly cookie, never in this answer."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"email": "contraloria@vigia.example", "password": "vigia-demo-2026",
+         "device_name": "Laptop de la oficina de Contraloría"}]})
 
     email: Email
     password: str = PField(min_length=1, max_length=256)

@@ -2,8 +2,8 @@
 // Signed in with the browser session (cookie + CSRF, docs/api.md); the menu shows what the person's roles in the
 // chosen municipality open; each screen is loaded on demand (routes.js). Nothing here is kept for offline use.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { addTexts, t } from '../lib/i18n.js';
-import { Link, navigate, usePath } from '../shell/hooks.jsx';
+import { addTexts, language, t } from '../lib/i18n.js';
+import { Link, navigate, usePath, useRefresh } from '../shell/hooks.jsx';
 import { api } from './api.js';
 import { home, match, routes } from './routes.js';
 import { ErrorBox, Loading } from './ui.jsx';
@@ -46,6 +46,8 @@ function Screen({ desk, path }) {
 
 export function Desk({ ctx }) {
   const path = usePath();
+  // a change of language re-renders the desk and reloads the screen (the server's labels come in that language)
+  useRefresh(ctx, (what) => 'language' in what);
   const [me, setMe] = useState(undefined); // undefined: asking; null: not signed in
   const [error, setError] = useState(null);
   const [municipalities, setMunicipalities] = useState([]);
@@ -127,7 +129,7 @@ export function Desk({ ctx }) {
       <main id="main" ref={main} class="desk-main">
         {roles.length === 0 && !path.startsWith('/mesa/sesiones')
           ? <p role="alert">{t('desk_no_roles')}</p>
-          : <Screen desk={desk} path={path} key={chosen} />}
+          : <Screen desk={desk} path={path} key={`${chosen}:${language()}`} />}
       </main>
     </div>
   );

@@ -38,7 +38,11 @@ export default function SignIn({ desk }) {
       const session = await desk.api('POST', '/auth/session', { body: { email, password } });
       setIdle(session.idle_minutes);
       setPassword('');
-      await desk.signedIn();
+      if (!(await desk.signedIn())) {
+        // signed in, yet the next request came without the cookie: this browser refused a Secure cookie over http
+        setError({ status: 0, code: 'cookie_refused', message: t('auth_cookie_refused'), details: [] });
+        return;
+      }
       desk.navigate(nextPath(location.search));
     } catch (failure) {
       setError(failure);
