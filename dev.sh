@@ -146,10 +146,15 @@ compile_messages() {
 update_messages() {
   # The codes marked in the code extracted to the template, and every language's catalogue brought up to it:
   # new codes arrive empty for the translators, codes gone from the code leave (docs/translating.md).
-  "$VENV/bin/pybabel" -q extract -F babel.cfg -o server/locales/vigia.pot --no-wrap --no-location --sort-output \
+  # Run through this checkout's Python (cwd first on sys.path), so the extraction reads this worktree's code: the
+  # API document's texts are extracted by building the document (server/docs_texts.py).
+  "$VENV/bin/python" -c 'from babel.messages.frontend import main; main()' -q extract -F babel.cfg -o server/locales/vigia.pot --no-wrap --no-location --sort-output \
     --project=Vigía --version=0.1 --copyright-holder="Vigía's contributors" server
   "$VENV/bin/pybabel" -q update -i server/locales/vigia.pot -d server/locales -D vigia --no-wrap \
     --no-fuzzy-matching --ignore-obsolete
+  # The API document's English goes from the code into the English catalogue; a changed English marks the other
+  # languages' texts of that entry fuzzy, to review (docs/translating.md, "The API reference").
+  "$VENV/bin/python" -m server.docs_texts
   # Babel stamps the extraction time in every catalogue's header: a constant instead, so that two branches that
   # both update the catalogues differ only in their messages.
   sed -i 's/^"POT-Creation-Date: .*\\n"$/"POT-Creation-Date: 2026-01-01 00:00+0000\\n"/' \

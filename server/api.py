@@ -8,6 +8,7 @@ synchronous and open their own session), and serialises the result. The same dec
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 import typing
@@ -23,6 +24,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from server import edge
+from server.api_examples import EXAMPLES, FILE_EXAMPLES
 from server.errors import AppError, BadRequest, ErrorResponse, TooLarge
 from server.i18n import json_problem, negotiate, term
 
@@ -309,6 +311,54 @@ _ERROR_TEXT = {
 }
 
 
+# Every tag of the document: its name for people and what its operations are for (English: the source of the
+# catalogue's `api_tag_name:<tag>` and `api_tag:<tag>`, in Spanish in server/locales/es; docs/api.md, "Adding an
+# endpoint"). A tag used by an operation but missing here fails tests/test_docs_page.py.
+TAGS: dict[str, tuple[str, str]] = {
+    "auth": ("Accounts and sessions",
+             "Sign in (a bearer token for apps and scripts, a cookie session for the browser), who am I, devices "
+             "and their revocation, password changes."),
+    "municipalities": ("Municipalities",
+                       "The municipalities Vigía serves, which one a point is in, their zones, users and roles, "
+                       "holidays and settings."),
+    "works": ("Public works",
+              "Works and their contracts, progress by source, risk signals, search by place and text, imports "
+              "(OC4IDS, CSV) and exports (OC4IDS, GeoJSON, CSV)."),
+    "complaints": ("Complaints",
+                   "Complaints, reports, information requests and suggestions: filing them (also anonymously), "
+                   "the public list, the comptroller's queue and workflow, categories, deadlines, templates and "
+                   "statistics."),
+    "committees": ("Social oversight committees",
+                   "Committees, their lifecycle with its documents, members and replacements, trainings, meetings "
+                   "with agreements, the public register and the committee report."),
+    "inspections": ("Inspections",
+                    "Checklist forms and their versions, inspection visits to works with answers, findings and "
+                    "photos."),
+    "observatories": ("Citizen observatories",
+                      "Observatories, their members and accreditations, indicators and findings."),
+    "photos": ("Photos",
+               "Uploading photos, their sizes for the screen, their evidence (SHA-256, EXIF) and moderation "
+               "before they are public."),
+    "sync": ("Offline sync",
+             "What the field app uses to work without a connection: pull of changes, push of mutations with their "
+             "own ids, resumable photo uploads (tus)."),
+    "audit": ("Audit log",
+              "The append-only, hash-chained log of every change: browse it and verify the chain."),
+    "rulings": ("Court rulings",
+                "Courts, judges, audit projects and rulings: texts, anonymisation findings and the public version."),
+    "annotations": ("Annotations",
+                    "Annotation schemes, assignments and W3C Web Annotations of rulings, agreement between "
+                    "annotators and exports."),
+    "notebooks": ("Judges' notebooks and surveys",
+                  "Each judge's notebook of figures, its review, publication and replies, and the court users' "
+                  "surveys."),
+    "open311": ("Open311",
+                "Open311 GeoReport v2 at /open311/v2: services and service requests for existing Open311 "
+                "apps, with Open311's own formats and errors."),
+    "system": ("System", "The health of this process, for load balancers and monitoring."),
+}
+
+
 # The domain folder of a model names it in the document when two domains use the same class name
 # (server.committees.models.State -> CommitteeState, server.complaints.workflow.State -> ComplaintState).
 _DOMAIN_PREFIX = {"committees": "Committee", "complaints": "Complaint", "inspections": "Inspection",
@@ -497,7 +547,8 @@ def openapi_document(routes: list[Any], *, title: str, version: str) -> dict[str
         extra = getattr(route, "openapi", None)
         if extra:
             for method, operation in extra.items():
-                paths.setdefault(route.path, {})[method] = operation
+                paths.setdefault(route.path, {})[method] = copy.deepcopy(operation)
+    _add_examples(paths, schemas)
     # A query model is written out as parameters; its component stays only if something else refers to it.
     for ref in query_models - {""}:
         name = ref.rsplit("/", 1)[-1]
@@ -513,6 +564,9 @@ def openapi_document(routes: list[Any], *, title: str, version: str) -> dict[str
             '{"error": {"code", "message", "details", "request_id"}}; messages are in Spanish unless '
             "Accept-Language prefers English.",
         },
+        "tags": [{"name": tag, **({"x-displayName": TAGS[tag][0], "description": TAGS[tag][1]} if tag in TAGS else {})}
+                 for tag in sorted({name for methods in paths.values() for op in methods.values()
+                                    for name in op.get("tags", [])})],
         "paths": dict(sorted(paths.items())),
         "components": {
             "schemas": dict(sorted(schemas.items())),
@@ -525,6 +579,33 @@ def openapi_document(routes: list[Any], *, title: str, version: str) -> dict[str
             },
         },
     }
+
+
+def _add_examples(paths: dict[str, dict[str, Any]], schemas: dict[str, Any]) -> None:
+    """An example on each request body: the operation's own (server/api_examples.py, by operationId), else the
+    first of the body model's `examples` (`json_schema_extra={"examples": [...]}`). An uploaded file's example is
+    given per media type (FILE_EXAMPLES); a binary file (a photo, tus bytes) has none."""
+    for methods in paths.values():
+        for operation in methods.values():
+            body = operation.get("requestBody")
+            if not body:
+                continue
+            name = operation.get("operationId", "")
+            for media, content in body.get("content", {}).items():
+                if "example" in content:
+                    continue
+                schema = content.get("schema", {})
+                if media in FILE_EXAMPLES.get(name, {}):
+                    content["example"] = FILE_EXAMPLES[name][media]
+                elif schema.get("format") == "binary":
+                    continue
+                elif name in EXAMPLES:
+                    content["example"] = copy.deepcopy(EXAMPLES[name])
+                else:
+                    ref = schema.get("$ref", "")
+                    own = schemas.get(ref.rsplit("/", 1)[-1], {}) if ref.startswith("#/components/schemas/") else schema
+                    if own.get("examples"):
+                        content["example"] = copy.deepcopy(own["examples"][0])
 
 
 def _flatten(routes: list[Any], prefix: str = "") -> list[Any]:

@@ -30,7 +30,7 @@ from server.committees import routes as committee_routes
 from server.complaints import routes as complaint_routes
 from server.complaints import stats_routes
 from server.config import Settings, configure_settings, get_settings
-from server.docs_page import render_docs
+from server.docs_page import localized, render_docs
 from server.errors import AppError, Conflict, Unavailable, error_payload, validation_details
 from server.i18n import N_, negotiate, translate
 from server.inspections import routes as inspection_routes
@@ -244,18 +244,26 @@ def create_app(settings: Settings | None = None, *, database: db.Database | None
     api = Mount("/api/v1", routes=API_ROUTES)
     spec_cache: dict[str, Any] = {}
 
-    def spec() -> dict[str, Any]:
-        if "doc" not in spec_cache:
-            spec_cache["doc"] = openapi_document(app.routes, title="Vigía API", version=__version__)
-        return spec_cache["doc"]
+    def spec(language: str = "en") -> dict[str, Any]:
+        """The API document, English by default (the code's own words), or in another catalogue's language."""
+        if "en" not in spec_cache:
+            spec_cache["en"] = openapi_document(app.routes, title="Vigía API", version=__version__)
+        if language not in spec_cache:
+            spec_cache[language] = localized(spec_cache["en"], language)
+        return spec_cache[language]
 
     async def openapi(request: Request) -> Response:
-        return JSONResponse(spec())
+        # English unless ?lang= names another catalogue: one URL, one document, whatever the client's
+        # Accept-Language (code generators, validators, caches; docs/api.md, "The API document").
+        chosen = request.query_params.get("lang")
+        return JSONResponse(spec(chosen if chosen in i18n.TEXTS else "en"))
 
     async def docs(request: Request) -> Response:
         chosen = request.query_params.get("lang")
         language = chosen if chosen in i18n.TEXTS else _language(request)
-        return HTMLResponse(render_docs(spec(), language=language))
+        base = str(request.base_url).rstrip("/")
+        return HTMLResponse(render_docs(spec(language), language=language, base_url=base),
+                            headers={"Vary": "Accept-Language"})
 
     middleware = [Middleware(GZipMiddleware, minimum_size=1000)]
     if settings.cors_origins:

@@ -44,7 +44,10 @@ PROTOCOL_NAMES = {"api_key", "jurisdiction_id", "service_code", "start_date", "e
 
 
 def _entries() -> list[tuple[str, dict[str, str]]]:
-    return sorted(MESSAGES.items()) + sorted((f"validation:{kind}", texts) for kind, texts in VALIDATION_MESSAGES.items())
+    # The API reference's texts (/docs, /openapi.json: `api_…`, `docs_page_…`) name fields, parameters and headers
+    # as a caller must send them; tests/test_docs_page.py reads their Spanish for English words instead.
+    return sorted((code, texts) for code, texts in MESSAGES.items() if not code.startswith(("api_", "docs_page_"))) \
+        + sorted((f"validation:{kind}", texts) for kind, texts in VALIDATION_MESSAGES.items())
 
 
 ENTRIES = _entries()
