@@ -64,7 +64,7 @@ def test_the_demo_tells_the_same_story_on_any_day(client, session) -> None:
     """What the comptroller sees on opening the demo: something due soon, something overdue, something answered
     on time, something waiting for the reporter, whatever day the demo was loaded."""
     headers = bearer(token_for(session, "contraloria@vigia.example"))
-    items = client.get("/api/v1/municipalities/10005/complaints?limit=200", headers=headers).json()["items"]
+    items = client.get("/api/v1/municipalities/10005/complaints?limit=200&include_closed=true", headers=headers).json()["items"]
     assert len(items) >= 12
     due_soon = [i for i in items if i["business_days_left"] is not None and 0 <= i["business_days_left"] <= 10]
     overdue = [i for i in items if i["overdue"]]

@@ -145,7 +145,20 @@ def business_days_left(session: Session, municipality: Municipality, complaint: 
         return None
     day = day or term_day(session, municipality)
     low, high = sorted((day.working_day, complaint.due_on))
-    return business_days_between(day.working_day, complaint.due_on, holidays(session, municipality, low, high))
+    return business_days_between(day.working_day, complaint.due_on, _holidays_around(session, municipality, day,
+                                                                                      low, high))
+
+
+def _holidays_around(session: Session, municipality: Municipality, day: TermDay, low: date, high: date) -> set[date]:
+    """The holidays from `low` to `high`: those of two years either side of the working day are read once per
+    transaction (a page of the queue asks for fifty complaints' terms), any other span from the database."""
+    start, end = day.working_day - timedelta(days=730), day.working_day + timedelta(days=730)
+    if not (start <= low and high <= end):
+        return holidays(session, municipality, low, high)
+    key = ("holidays_around", municipality.id, day.working_day)
+    if key not in session.info:
+        session.info[key] = holidays(session, municipality, start, end)
+    return {holiday for holiday in session.info[key] if low <= holiday <= high}
 
 
 def is_overdue(complaint: Complaint, day: TermDay) -> bool:

@@ -8,17 +8,19 @@ from enum import Enum
 from typing import Any, Literal
 
 import sqlalchemy as sa
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator, model_validator
 from pydantic import Field as PField
 from sqlmodel import Field, SQLModel
 
 from server import i18n
 from server.complaints.workflow import Outcome, State
 from server.db import IdMixin, SoftDeleteMixin, TimestampMixin, UTCDateTime, utcnow
+from server.errors import value_error
 from server.geo import LonLat, geometry_column
 from server.i18n import N_
 from server.media.models import Decision, Publication, Rectangle
 from server.works.models import JSONType
+from server.works.service import fold
 
 
 class Kind(str, Enum):
@@ -101,6 +103,9 @@ class Complaint(IdMixin, TimestampMixin, SoftDeleteMixin, table=True):
         sa.UniqueConstraint("municipality_id", "folio", name="uq_complaints_muni_folio"),
         sa.Index("ix_complaints_queue", "municipality_id", "state", "due_on"),
         sa.Index("ix_complaints_reporter", "reporter_id"),
+        # The desk's queue in its default order (server/complaints/queue.py): a municipality's complaints by due
+        # date, so a page (and the next one, from its keyset cursor) reads a few index entries, not the table.
+        sa.Index("ix_complaints_queue_due", "municipality_id", "due_on", "id"),
     )
 
     municipality_id: uuid.UUID = Field(foreign_key="municipalities.id", index=True, ondelete="CASCADE")
@@ -108,6 +113,9 @@ class Complaint(IdMixin, TimestampMixin, SoftDeleteMixin, table=True):
     kind: Kind = Field(sa_type=sa.String(24))
     category_id: uuid.UUID = Field(foreign_key="complaint_categories.id")
     description: str = Field(sa_type=sa.Text)
+    # The description in lower case without accents, for the queue's search on both databases ("credito" finds
+    # "Crédito"); kept by the mapper whenever the description is written (`_fold_description` below).
+    search_text: str = Field(default="", sa_type=sa.Text)
     location: Any = Field(default=None, sa_column=geometry_column("POINT", nullable=True))
     accuracy_m: float | None = None
     address: str | None = Field(default=None, max_length=500)
@@ -144,6 +152,14 @@ class Complaint(IdMixin, TimestampMixin, SoftDeleteMixin, table=True):
     text_publication: Publication = Field(default=Publication.pending, sa_type=sa.String(12))
     public_description: str | None = Field(default=None, sa_type=sa.Text)
     version: int = Field(default=1)
+
+
+@sa.event.listens_for(Complaint, "before_insert")
+@sa.event.listens_for(Complaint, "before_update")
+def _fold_description(mapper: Any, connection: Any, complaint: Complaint) -> None:
+    """Every write of a complaint through the ORM keeps `search_text` in step with its description."""
+    if complaint.search_text == "" or sa.inspect(complaint).attrs.description.history.has_changes():
+        complaint.search_text = fold(complaint.description or "")
 
 
 class FolioCounter(SQLModel, table=True):
@@ -483,39 +499,86 @@ class Suggestions(BaseModel):
     duplicates: list[ComplaintPublic] = PField(description="same category, within 250 m, last 30 days")
 
 
+QUEUE_ORDERS = ("due", "-received", "received", "priority")
+
+
 class QueueQuery(Strict):
-    state: list[State] = PField(default_factory=list)
+    """The desk's queue (docs/complaints.md, "The queue"). Lists repeat the parameter (?state=a&state=b)."""
+
+    state: list[State] = PField(default_factory=list, description=(
+        "only these states; any state given shows closed ones too"))
+    include_closed: bool = PField(False, description=(
+        "false (the default): without `state`, complaints whose Open311 status is closed (inadmissible, referred, "
+        "resolved, closed, withdrawn) are left out"))
     kind: list[Kind] = PField(default_factory=list)
-    category: list[str] = PField(default_factory=list)
+    category: list[str] = PField(default_factory=list, description="categories' service_code")
     work_id: uuid.UUID | None = None
-    zone: list[str] = PField(default_factory=list)
-    assignee_id: uuid.UUID | None = None
+    zone: list[str] = PField(default_factory=list, description="zones' code")
+    assignee: str | None = PField(None, max_length=36, description=(
+        "`me` (the caller), `unassigned` (nobody), or a staff member's id"))
+    assignee_id: uuid.UUID | None = PField(None, description="the same as assignee=<id>")
     unassigned: bool | None = None
+    anonymous: bool | None = PField(None, description="true: only anonymous complaints; false: only signed ones")
     overdue: bool | None = None
     due_within_days: int | None = PField(None, ge=0, le=365, description="business days")
-    q: str | None = PField(None, min_length=2, max_length=200)
+    q: str | None = PField(None, min_length=1, max_length=200, description=(
+        "a folio, whole or its beginning (10005-2026-0000), or its number alone (17); or words of the "
+        "description, in any case and with or without accents (every word must appear)"))
     publication: Literal["pending"] | None = PField(None, description=(
         "pending: complaints with text or photos a moderator has not reviewed yet"))
-    order: str = PField("due", description="due (overdue first), -received, received, priority")
+    order: str = PField("due", description=(
+        "due (the default: overdue first, then due soonest, then those whose term does not run), -received, "
+        "received, priority"))
     limit: int = PField(50, ge=1, le=200)
-    offset: int = PField(0, ge=0, le=100_000)
+    cursor: str | None = PField(None, max_length=400, description=(
+        "the `next_cursor` of the page before: the next page (keyset: stable while complaints come and go)"))
+    offset: int = PField(0, ge=0, le=100_000, description="older clients; prefer `cursor`")
     counts: bool = PField(True, description=(
         "true (the default): the answer carries `counts`, complaints per state with the same filters except "
-        "state; false: `counts` is null and the count is not made (paging on, the tabs already counted)"))
+        "state and include_closed; false: `counts` is null and the count is not made (paging on)"))
 
-    @model_validator(mode="after")
-    def _order(self) -> QueueQuery:
-        if self.order not in ("due", "-received", "received", "priority"):
-            raise ValueError("orden desconocido; use due, -received, received o priority")
-        return self
+    @field_validator("order")
+    @classmethod
+    def _order(cls, value: str) -> str:
+        if value not in QUEUE_ORDERS:
+            raise value_error("order_unknown", value=value, codes=", ".join(QUEUE_ORDERS))
+        return value
+
+    @field_validator("assignee")
+    @classmethod
+    def _assignee(cls, value: str | None) -> str | None:
+        if value is None or value in ("me", "unassigned"):
+            return value
+        try:
+            return str(uuid.UUID(value))
+        except ValueError:
+            raise value_error("queue_assignee_unknown", value=value) from None
+
+    @field_validator("offset")
+    @classmethod
+    def _not_both(cls, value: int, info: ValidationInfo) -> int:
+        if value and info.data.get("cursor"):
+            raise value_error("queue_cursor_or_offset")
+        return value
+
+
+class QueueItem(ComplaintStaff):
+    """A row of the queue: the staff view plus the words and names the desk shows."""
+
+    kind_label: str
+    priority_label: str
+    zone_code: str | None
+    assignee_name: str | None = PField(description="the assigned staff member's name")
+    assigned_to_me: bool
 
 
 class QueuePage(BaseModel):
-    items: list[ComplaintStaff]
-    total: int
+    items: list[QueueItem]
+    total: int = PField(description="complaints matching every filter")
     counts: dict[str, int] | None = PField(description=(
-        "complaints per state with the same filters except state, every state listed (zeros too); null when "
-        "asked with counts=false"))
+        "complaints per state with the same filters except state and include_closed, every state listed in "
+        "workflow order (zeros too), so every tab can be chosen; null when asked with counts=false"))
+    next_cursor: str | None = PField(None, description="send it as `cursor` for the next page; null: no more")
 
 
 class PublicQuery(Strict):

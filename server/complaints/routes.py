@@ -10,7 +10,8 @@ from starlette.responses import JSONResponse, Response
 
 from server import limits
 from server.api import Call, endpoint
-from server.complaints import casefile, configuration, intake, moderation, service, triage
+from server.complaints import casefile, configuration, intake, moderation, service, triage, vocabulary
+from server.complaints import queue as complaint_queue
 from server.complaints.models import (
     BulkResult,
     BulkTransition,
@@ -218,12 +219,15 @@ def follow_up_by_link(call: Call) -> JSONResponse:
 # ------------------------------------------------------------------------------------------------ staff
 
 
-@endpoint("GET", BASE, summary="The triage queue (overdue first), with counts per state", tag=TAG,
-          query=QueueQuery, response=QueuePage, auth=True, errors=(403, 404))
+@endpoint("GET", BASE, summary="The triage queue (overdue first), with counts per state and keyset pages", tag=TAG,
+          query=QueueQuery, response=QueuePage, auth=True, errors=(403, 404, 422))
 def queue(call: Call) -> QueuePage:
+    """Staff only. Closed complaints are left out unless `state` or `include_closed=true` asks for them; `counts`
+    has every state with the same filters (so a closed state's tab can be chosen). For the next page send
+    `next_cursor` back as `cursor` (docs/complaints.md, "The queue")."""
     with session_scope() as session:
-        return triage.queue(session, actor=call.actor, municipality=_municipality(session, call), query=call.query,
-                            language=call.language)
+        return complaint_queue.queue(session, actor=call.actor, municipality=_municipality(session, call),
+                                     query=call.query, language=call.language)
 
 
 @endpoint("PATCH", ONE, summary="Priority, assignment, category, linked work (send the version you read)",
@@ -429,9 +433,18 @@ def staff_duplicates(call: Call) -> list[casefile.Duplicate]:
     with session_scope() as session:
         return casefile.duplicates(session, actor=call.actor, municipality=_municipality(session, call),
                                    complaint_id=call.path["complaint_id"], language=call.language)
+@endpoint("GET", "/complaints/vocabulary", summary="The words of complaints: states, kinds, priorities, moves",
+          tag=TAG, response=vocabulary.Vocabulary)
+def complaint_vocabulary(call: Call) -> JSONResponse:
+    """Public. Each state, kind, priority, outcome and workflow move as a code with its label in the reader's
+    language (`Accept-Language`), for screens that must never show a code such as `admitted` or `high`. The
+    same for everyone: it may be cached (an hour), per language."""
+    words = vocabulary.vocabulary(call.language)
+    return JSONResponse(words.model_dump(mode="json"), headers={
+        "Cache-Control": "public, max-age=3600", "Vary": "Accept-Language", "Content-Language": call.language})
 
 
 routes = [list_categories, create_category, update_category, list_deadlines, set_deadline, redact_photo_of_complaint, suggestions, file_complaint, list_public, list_mine, get_complaint, support, follow_up, follow_up_link, follow_up_by_link,
           add_information, withdraw, queue, edit, transition, bulk_transition, list_notes, add_note, merge,
           list_templates, add_template, moderate_complaint, list_publication_rules, set_publication_rule,
-          staff_photos, staff_photo_original, staff_duplicates]
+          staff_photos, staff_photo_original, staff_duplicates, complaint_vocabulary]

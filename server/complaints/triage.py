@@ -1,4 +1,4 @@
-"""The comptroller's desk: the queue, assignment and priority, transitions with reasons and public answers,
+"""The comptroller's desk (its queue: server/complaints/queue.py): assignment and priority, transitions with reasons and public answers,
 private notes, merging duplicates, response templates and categories."""
 
 from __future__ import annotations
@@ -12,9 +12,8 @@ from sqlalchemy.orm import Session
 
 from server import i18n
 from server.auth.actor import Actor, authorize
-from server.complaints import deadlines, publication, service, workflow
+from server.complaints import deadlines, service, workflow
 from server.complaints.models import (
-    PRIORITY_RANK,
     BulkResult,
     BulkTransition,
     Category,
@@ -24,8 +23,6 @@ from server.complaints.models import (
     ComplaintUpdate,
     MergeCreate,
     NoteCreate,
-    QueuePage,
-    QueueQuery,
     ResponseTemplate,
     TemplateCreate,
     TransitionCreate,
@@ -33,7 +30,7 @@ from server.complaints.models import (
 from server.complaints.workflow import State
 from server.db import utcnow
 from server.errors import AppError, Conflict, Invalid, NotFound
-from server.municipalities.models import Municipality, Zone
+from server.municipalities.models import Municipality
 
 
 def _check_version(session: Session, complaint: Complaint, version: int | None, municipality: Municipality,
@@ -41,67 +38,8 @@ def _check_version(session: Session, complaint: Complaint, version: int | None, 
     service.check_version(session, complaint, version, municipality=municipality, language=language)
 
 
-# ------------------------------------------------------------------------------------------------ queue
-
-
-def _queue_filters(session: Session, municipality: Municipality, query: QueueQuery) -> list[Any]:
-    day = deadlines.term_day(session, municipality)
-    running = [state.value for state in workflow.RUNNING_STATES]
-    conditions = service.base_filters(municipality, kind=query.kind, category=query.category,
-                                      work_id=query.work_id)
-    if query.zone:
-        conditions.append(Complaint.zone_id.in_(
-            sa.select(Zone.id).where(Zone.municipality_id == municipality.id, Zone.code.in_(query.zone))))
-    if query.assignee_id is not None:
-        conditions.append(Complaint.assignee_id == query.assignee_id)
-    if query.unassigned is not None:
-        conditions.append(Complaint.assignee_id.is_(None) if query.unassigned else Complaint.assignee_id.is_not(None))
-    if query.overdue is not None:
-        overdue = sa.and_(Complaint.state.in_(running), Complaint.due_on < day.working_day)
-        conditions.append(overdue if query.overdue else sa.not_(overdue))
-    if query.due_within_days is not None:
-        limit = deadlines.add_business_days(session, municipality, day.working_day, query.due_within_days)
-        conditions.append(sa.and_(Complaint.state.in_(running), Complaint.due_on <= limit))
-    if query.publication == "pending":
-        conditions.append(publication.awaiting_moderation())
-    if query.q:
-        for word in query.q.split():
-            pattern = "%" + word.replace("%", "").replace("_", "") + "%"
-            conditions.append(sa.or_(Complaint.description.ilike(pattern), Complaint.folio.ilike(pattern)))
-    return conditions
-
-
-def queue(session: Session, *, actor: Actor, municipality: Municipality, query: QueueQuery,
-          language: str) -> QueuePage:
-    """The triage queue. By default what runs against a deadline comes first, overdue at the top."""
-    authorize(actor, "complaints.triage", municipality.id)
-    conditions = _queue_filters(session, municipality, query)
-    counts = None
-    if query.counts:  # the desk's tabs: every state, zeros too, whatever state is chosen
-        found = dict(session.execute(
-            sa.select(Complaint.state, sa.func.count()).where(*conditions).group_by(Complaint.state)).all())
-        counts = {state.value: found.get(state.value, 0) for state in State}
-    if query.state:
-        conditions.append(Complaint.state.in_([state.value for state in query.state]))
-    running = [state.value for state in workflow.RUNNING_STATES]
-    priority_rank = sa.case({p.value: rank for p, rank in PRIORITY_RANK.items()}, value=Complaint.priority, else_=9)
-    orders = {
-        "due": (sa.case((Complaint.state.in_(running), 0), else_=1), Complaint.due_on, priority_rank,
-                Complaint.received_on, Complaint.id),
-        "-received": (Complaint.received_on.desc(), Complaint.created_at.desc(), Complaint.id.desc()),
-        "received": (Complaint.received_on, Complaint.created_at, Complaint.id),
-        "priority": (priority_rank, Complaint.due_on, Complaint.id),
-    }
-    total = session.scalar(sa.select(sa.func.count()).select_from(Complaint).where(*conditions))
-    rows = session.scalars(
-        sa.select(Complaint).where(*conditions).order_by(*orders[query.order]).offset(query.offset)
-        .limit(query.limit)
-    ).all()
-    return QueuePage(
-        items=service.staff_views(session, list(rows), municipality=municipality, language=language),
-        total=total or 0,
-        counts=counts,
-    )
+# ------------------------------------------------------------------------------------------------ reads
+# (the queue itself: server/complaints/queue.py)
 
 
 def get_for_staff(session: Session, *, actor: Actor, municipality: Municipality,

@@ -1,9 +1,10 @@
-"""The queue's `counts` parameter (docs/complaints.md, Deadlines): the desk's tabs, complaints per state with the
-same filters except state, every state listed; asked for by default, left out with counts=false."""
+"""The queue's `counts` parameter (docs/complaints.md, The queue): the desk's tabs, complaints per state with the
+same filters except state (and include_closed), every state listed; asked for by default, left out with
+counts=false."""
 
 from __future__ import annotations
 
-from server.complaints.workflow import State
+from server.complaints.workflow import OPEN_STATES, State
 from tests.factories import bearer, token_for
 from tests.test_app import assert_error_shape
 
@@ -17,7 +18,7 @@ def _get(client, session, query: str) -> dict:
 
 
 def test_counts_true_gives_every_state_with_the_same_filters_except_state(client, session) -> None:
-    page = _get(client, session, "counts=true&limit=200")
+    page = _get(client, session, "counts=true&include_closed=true&limit=200")
     counts = page["counts"]
     assert list(counts) == [state.value for state in State]  # every state, in workflow order, zeros too
     assert sum(counts.values()) == page["total"] == len(page["items"]) == 16
@@ -29,6 +30,11 @@ def test_counts_true_gives_every_state_with_the_same_filters_except_state(client
     received = _get(client, session, "counts=true&state=received&limit=200")
     assert received["counts"] == counts
     assert received["total"] == counts["received"] == len(received["items"]) >= 1
+    # The default view leaves closed complaints out of the list, not out of the counts: their tabs can be chosen.
+    default = _get(client, session, "counts=true&limit=200")
+    assert default["counts"] == counts
+    assert default["total"] == len(default["items"]) == sum(counts[state.value] for state in OPEN_STATES) < 16
+    assert {item["state"] for item in default["items"]} <= {state.value for state in OPEN_STATES}
     # Other filters narrow the counts too.
     overdue = _get(client, session, "counts=true&overdue=true&limit=200")
     assert sum(overdue["counts"].values()) == overdue["total"] == sum(1 for i in page["items"] if i["overdue"]) >= 1
@@ -38,7 +44,7 @@ def test_counts_true_gives_every_state_with_the_same_filters_except_state(client
 def test_counts_are_there_by_default_and_left_out_when_not_wanted(client, session) -> None:
     default = _get(client, session, "limit=5")
     assert default["counts"] == _get(client, session, "counts=true&limit=5")["counts"]
-    assert sum(default["counts"].values()) == default["total"]
+    assert sum(default["counts"][state.value] for state in OPEN_STATES) == default["total"]
     paging = _get(client, session, "counts=false&limit=5&offset=5")
     assert paging["counts"] is None
     assert paging["total"] == default["total"] and len(paging["items"]) == 5
