@@ -219,6 +219,7 @@ def test_a_new_checklist_version_with_a_conditional_question_reaches_the_committ
     expect(page).to_have_url(re.compile(f"/mesa/admin/formularios/{GENERAL_FORM}$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Cédula de vigilancia de obra pública: versión 2")
     cards = page.locator("li.question-editor")
+    expect(cards.first).to_be_visible()  # count() does not wait for the draft's questions to be drawn
     existing = cards.count()
     assert existing > 10
 
