@@ -70,7 +70,7 @@ def render(where: Where) -> Page:
         parts.append(section(e(title), f"<figure>{chart}</figure>" + table(
             e(title), [e(t("page_col_name")), e(t("page_col_count"))],
             [[e(name), str(count)] for name, count in items], numeric={1}), ident=ident))
-    parts.append(f'<p><a href="{e(url(f"/api/v1/municipalities/{where.code}/complaints/stats", lang))}">'
+    parts.append(f'<p><a href="{e(f"/api/v1/municipalities/{where.code}/complaints/stats")}">'
                  f'{e(t("page_stats_json"))}</a></p>')
     return Page(path=f"{where.home}/estadisticas", title=t("page_stats_title_in", municipality=where.name),
                 description=t("page_stats_description", total=figures.total, share=share, municipality=where.name),

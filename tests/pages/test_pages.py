@@ -304,3 +304,16 @@ def test_the_pages_read_the_domains_through_their_services_only() -> None:
         for forbidden in ("import sqlalchemy", "from sqlalchemy", "sqlmodel", "session.execute", "session.scalar",
                           "session.get(", ".select("):
             assert forbidden not in text, f"{source.name} uses {forbidden!r}"
+
+
+@pytest.mark.parametrize("lang", ["", "?lang=en"])
+def test_every_link_of_the_front_statistics_and_data_pages_leads_somewhere(client, lang) -> None:
+    """A reader of the English pages follows their links too: the API's addresses take no ?lang (the API answers
+    an unknown query parameter with 422), only the pages' own addresses carry it."""
+    for path in (HOME, f"{HOME}/estadisticas", f"{HOME}/datos"):
+        html, _ = page(client, path + lang)
+        for link in sorted(set(re.findall(r'href="(/[^"]*)"', html))):
+            link = link.replace("&amp;", "&")
+            if link.startswith("/api/"):
+                assert "lang=" not in link, (path, link)
+            assert client.get(link).status_code == 200, (path + lang, link)
