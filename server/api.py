@@ -276,10 +276,17 @@ def endpoint(
             )
             result = await run_in_threadpool(handler, call)
             if isinstance(result, Response):
-                return result
-            if status == 204:
-                return Response(status_code=204)
-            return JSONResponse(_dump(result), status_code=status)
+                response = result
+            elif status == 204:
+                response = Response(status_code=204)
+            else:
+                response = JSONResponse(_dump(result), status_code=status)
+            if getattr(actor, "browser_session", False) and "cache-control" not in response.headers:
+                # Signed in by the cookie: what it answers may be for this person only (a staff view, their
+                # devices). Unlike a request with Authorization, a shared cache may store the answer to a request
+                # with a cookie, and the desk's laptops are shared: neither may keep it.
+                response.headers["Cache-Control"] = "private, no-store"
+            return response
 
         run.__name__ = handler.__name__
         route = Route(path, run, methods=[method], name=handler.__name__)

@@ -340,3 +340,17 @@ def test_signing_in_again_in_the_same_browser_ends_the_previous_session(client, 
     assert second.get("/api/v1/auth/me").json()["email"] == "admin@vigia.example"
     assert_error_shape(first.get("/api/v1/auth/me"), 401, "token_revoked")
     assert _device(database, uuid.UUID(first.body["device"]["id"])).revoked_at is not None
+
+
+def test_what_the_cookie_reads_is_kept_by_no_cache(client) -> None:
+    """A shared cache may store the answer to a request with a cookie (not one with Authorization), and the desk
+    runs on shared laptops: a staff view read with the session cookie says `no-store`; what says otherwise on
+    purpose (the vocabulary, the same for everyone) keeps its own Cache-Control."""
+    browser = sign_in(client)
+    complaint = _a_complaint(browser)
+    for path in ("/api/v1/auth/me", "/api/v1/auth/devices", "/api/v1/municipalities/10005/complaints",
+                 f"/api/v1/municipalities/10005/complaints/{complaint}"):
+        answer = browser.get(path)
+        assert answer.status_code == 200 and answer.headers.get("cache-control") == "private, no-store", path
+    assert browser.get("/api/v1/complaints/vocabulary").headers["cache-control"] == "public, max-age=3600"
+    assert "cache-control" not in client.get("/api/v1/municipalities/10005/works", headers={"Cookie": ""}).headers
