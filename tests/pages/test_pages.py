@@ -172,6 +172,10 @@ def test_the_register_pages_read_in_both_languages(client) -> None:
     assert f"{API}/committees/{one['id']}/public-report.html" in html
     for member in entry["active_members"]:
         assert member["name"] in words
+    meetings = client.get(f"{API}/committees/{one['id']}/public-report").json()["meetings"]
+    # the public report's numbers, in words that agree with any count ("1 cumplidos" did not)
+    assert (f"Acuerdos {meetings['agreements']} (cumplidos: {meetings['agreements_done']}; "
+            f"vencidos: {meetings['agreements_overdue']})") in words
     _, words = page(client, f"{HOME}/comites/{one['id']}?lang=en")
     assert "Public report" in words and "Printable version" in words
 
