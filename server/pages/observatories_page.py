@@ -87,7 +87,9 @@ def _findings(where: Where, findings: list[Any]) -> str:
         evidence = []
         for link in finding.evidence_links:
             if link.get("url"):
-                evidence.append(f'<li><a href="{e(link["url"])}" rel="noopener">{e(link["url"])}</a></li>')
+                # written by citizen comptrollers: the site's standing goes to none of them (ugc, nofollow)
+                evidence.append(f'<li><a href="{e(link["url"])}" rel="nofollow ugc noopener">'
+                                f'{e(link["url"])}</a></li>')
             elif link.get("kind") == "work":
                 target = url(f"{where.home}/obras/{link['id']}", lang)
                 evidence.append(f'<li><a href="{e(target)}">{e(t("page_evidence_work"))}</a></li>')

@@ -184,8 +184,11 @@ def test_the_register_pages_read_in_both_languages(client) -> None:
     assert "Observatorios ciudadanos" in words and all(o["name"] in words for o in observatories)
     published = next(o for o in observatories if o["findings"])
     view = client.get(f"{API}/observatories/{published['id']}").json()
-    _, words = page(client, f"{HOME}/observatorios/{published['id']}")
+    html, words = page(client, f"{HOME}/observatorios/{published['id']}")
     assert "Hallazgos publicados" in words and all(f["title"] in words for f in view["findings"])
+    # links that citizen comptrollers wrote lend this site's standing to no one (rel="ugc nofollow")
+    outside = re.findall(r'<a href="(https?://[^"]+)"([^>]*)>', html)
+    assert outside and all('rel="nofollow ugc noopener"' in attributes for _, attributes in outside), outside
     _, words = page(client, f"{HOME}/observatorios/{published['id']}?lang=en")
     assert "Published findings" in words
 
