@@ -67,11 +67,13 @@ def pct(value: float | None, language: Language) -> str:
 
 
 def url(path: str, language: Language, **query: Any) -> str:
-    """A page's address in a language: Spanish has no ?lang (the canonical one), English ?lang=en."""
+    """A page's address in a language: Spanish has no ?lang (the canonical one), English ?lang=en. A fragment
+    stays last (`/publico/10005?lang=en#obras`): after it, ?lang would be part of the fragment, never sent."""
+    path, hash_, fragment = path.partition("#")
     params = {key: value for key, value in query.items() if value is not None}
     if language != DEFAULT_LANGUAGE:
         params["lang"] = language
-    return path + ("?" + urlencode(params) if params else "")
+    return path + ("?" + urlencode(params) if params else "") + hash_ + fragment
 
 
 @dataclass
@@ -134,7 +136,8 @@ def layout(page: Page, *, language: Language, base_url: str, explicit: bool = Tr
         f'<footer class="site"><p>{t("page_footer", language)}</p><p>'
         + (f'<a href="{e(url(home + "/datos", language))}">{t("page_data_title", language)}</a> · '
            if home != PREFIX else "")
-        + f'<a href="/">{t("page_open_app", language)}</a> · <a href="/docs">{t("page_api", language)}</a></p>'
+        + f'<a href="/">{t("page_open_app", language)}</a> · '
+        f'<a href="{e(url("/docs", language))}">{t("page_api", language)}</a></p>'
         "</footer></body></html>"
     )
 

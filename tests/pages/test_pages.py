@@ -324,3 +324,15 @@ def test_every_link_of_the_front_statistics_and_data_pages_leads_somewhere(clien
             if link.startswith("/api/"):
                 assert "lang=" not in link, (path, link)
             assert client.get(link).status_code == 200, (path + lang, link)
+
+
+def test_the_english_pages_links_stay_in_english(client) -> None:
+    """?lang=en before a fragment, or the fragment swallows it (the work page's breadcrumb led to the Spanish
+    front page), and the footer's API reference in English too."""
+    work = client.get(f"{API}/works", params={"limit": 1}).json()["items"][0]
+    html, _ = page(client, f"{HOME}/obras/{work['id']}?lang=en")
+    links = set(re.findall(r'href="([^"]+)"', html.replace("&amp;", "&")))
+    assert f"{HOME}?lang=en#obras" in links and not [link for link in links if re.search(r"#[^?]*\?", link)]
+    assert "/docs?lang=en" in links
+    html, _ = page(client, f"{HOME}/obras/{work['id']}")
+    assert f'href="{HOME}#obras"' in html and 'href="/docs"' in html
