@@ -290,6 +290,8 @@ def test_docs_is_spanish_by_default_and_english_on_request(client) -> None:
     # an entry whose English changed is fuzzy until reviewed, and a fuzzy entry is not used: the queue's summary
     # (changed by the desk-queue merge) read in English at /docs
     assert "La bandeja de atención (vencidas primero)" in page and "The triage queue" not in page
+    # GET …/complaints/{id} answers anyone (the public view): its summary no longer says it is for the staff only
+    assert "Una queja: la vista pública, o más para quien la reportó y para la contraloría" in page
 
 
 def test_start_here_explains_the_api_and_its_first_request_runs(client) -> None:

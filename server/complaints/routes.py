@@ -110,7 +110,7 @@ def list_mine(call: Call) -> list[ComplaintPublic]:
         return mine(session, actor=call.actor, municipality=_municipality(session, call), language=call.language)
 
 
-@endpoint("GET", ONE, summary="One complaint (the staff view for the municipality's comptrollers)", tag=TAG,
+@endpoint("GET", ONE, summary="One complaint: the public view, or more for its reporter and the comptrollers", tag=TAG,
           response=ComplaintPublic, errors=(404,))
 def get_complaint(call: Call) -> ComplaintPublic:
     """The public view (docs/privacy.md) for anyone; the whole complaint, without staff fields, for its signed-in
