@@ -52,7 +52,7 @@ def render(where: Where) -> Page:
     chart = svg.monthly_chart(months[-24:], (t("page_stats_received_legend"), t("page_stats_on_time_legend"),
                                              t("page_stats_late_legend")),
                               title=t("page_stats_monthly"), description=t("page_stats_monthly_description"),
-                              ident="mensual")
+                              ident="mensual", month_names=tuple(t(f"report_month_{n}") for n in range(1, 13)))
     rows = [[e(m), str(r), str(o), str(late)] for m, r, o, late in months]
     parts.append(section(e(t("page_stats_monthly")), (f"<figure>{chart}</figure>" if chart else "") + table(
         e(t("page_stats_monthly_caption")), [e(t("page_col_month")), e(t("page_col_received")),

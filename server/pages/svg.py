@@ -202,16 +202,17 @@ def bar_chart(items: list[tuple[str, float]], *, title: str, description: str, i
 
 
 def monthly_chart(months: list[tuple[str, int, int, int]], labels: tuple[str, str, str], *, title: str,
-                  description: str, ident: str) -> str:
+                  description: str, ident: str, month_names: tuple[str, ...] | None = None) -> str:
     """Per month: the complaints received (outline), and of them answered on time (solid) and late (hatched by
-    dash), stacked; the legend names the three."""
+    dash), stacked; the legend names the three. Each month is labelled by its short name (`month_names`, January
+    first), with the year under the first month and under each January: "26-06" read as the 26th of June."""
     if not months:
         return ""
     top = max(max(received, on_time + late) for _, received, on_time, late in months) or 1
     width, left, plot_h, base = 320.0, 26.0, 140.0, 8.0
     slot = (width - left - 4) / len(months)
     bar = max(min(slot * 0.7, 28), 3)
-    height = base + plot_h + 20 + 3 * 16 + 4
+    height = base + plot_h + 20 + 11 + 3 * 16 + 4
 
     def h(value: int) -> float:
         return value / top * plot_h
@@ -228,12 +229,17 @@ def monthly_chart(months: list[tuple[str, int, int, int]], labels: tuple[str, st
                      'fill="#1b7f3b"/>')
         parts.append(f'<rect x="{x0:.1f}" y="{floor - h(on_time) - h(late):.1f}" width="{bar:.1f}" '
                      f'height="{h(late):.1f}" fill="#b42318"/>')
+        year, _, number = month.partition("-")
         if len(months) <= 12 or i % max(len(months) // 6, 1) == 0:
+            name = month_names[int(number) - 1][:3] if month_names and number.isdigit() else month
             parts.append(f'<text x="{x0 + bar / 2:.1f}" y="{floor + 13:.0f}" font-size="9" text-anchor="middle" '
-                         f'fill="#333">{e(month[2:])}</text>')
+                         f'fill="#333">{e(name)}</text>')
+        if month_names and (i == 0 or number == "01"):
+            parts.append(f'<text x="{x0 + bar / 2:.1f}" y="{floor + 24:.0f}" font-size="9" text-anchor="middle" '
+                         f'fill="#333">{e(year)}</text>')
     legend = [("none", "#444"), ("#1b7f3b", None), ("#b42318", None)]
     for row, ((fill, stroke), label) in enumerate(zip(legend, labels, strict=True)):
-        ly = base + plot_h + 34 + row * 16
+        ly = base + plot_h + 45 + row * 16
         outline = f' stroke="{stroke}" stroke-width="1"' if stroke else ""
         parts.append(f'<rect x="{left}" y="{ly - 10:.0f}" width="14" height="10" fill="{fill}"{outline}/>'
                      f'<text x="{left + 20}" y="{ly:.0f}" font-size="11" fill="#222">{e(label)}</text>')

@@ -225,6 +225,18 @@ def test_the_statistics_page_shows_the_apis_figures(client) -> None:
     assert f"{share} % answered within the term (unanswered overdue ones count as late)" in words
 
 
+def test_the_monthly_chart_names_its_months_so_that_no_one_reads_a_day(client) -> None:
+    """The chart's months were "26-06" (read as the 26th of June): now the month's short name, and the year under
+    the first month and each January."""
+    first = client.get(f"{API}/complaints/stats").json()["monthly"][0]["month"]
+    for lang, june in (("", "jun"), ("?lang=en", "Jun")):
+        html, _ = page(client, f"{HOME}/estadisticas{lang}")
+        chart = re.search(r'<svg[^>]*aria-labelledby="mensual[^"]*".*?</svg>', html, re.S).group(0)
+        ticks = re.findall(r'text-anchor="middle" fill="#333">([^<]+)</text>', chart)
+        assert first[:4] in ticks and not [tick for tick in ticks if re.fullmatch(r"\d\d-\d\d", tick)], ticks
+        assert june in ticks or first[5:] != "06", ticks
+
+
 def test_each_page_has_its_title_description_canonical_open_graph_and_one_stylesheet(client) -> None:
     work = client.get(f"{API}/works", params={"limit": 1}).json()["items"][0]
     path = f"{HOME}/obras/{work['id']}"
