@@ -266,8 +266,12 @@ def create_app(settings: Settings | None = None, *, database: db.Database | None
         chosen = request.query_params.get("lang")
         language = chosen if chosen in i18n.TEXTS else _language(request)
         base = str(request.base_url).rstrip("/")
-        return HTMLResponse(render_docs(spec(language), language=language, base_url=base),
-                            headers={"Vary": "Accept-Language"})
+        # No script, one inline stylesheet: nothing else may run or load, nor the page be framed (clickjacking).
+        return HTMLResponse(render_docs(spec(language), language=language, base_url=base), headers={
+            "Vary": "Accept-Language", "X-Content-Type-Options": "nosniff",
+            "Referrer-Policy": "strict-origin-when-cross-origin",
+            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
+                                       "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"})
 
     middleware = [Middleware(GZipMiddleware, minimum_size=1000)]
     if settings.cors_origins:

@@ -385,3 +385,13 @@ def test_a_changed_english_marks_the_spanish_to_review(tmp_path) -> None:
     spanish = _catalogue(spanish_po)
     assert spanish.get("api_summary:create_work").string == "Dar de alta una obra"
     assert not spanish.get("api_summary:create_work").fuzzy
+
+
+def test_docs_runs_no_script_and_cannot_be_framed(client) -> None:
+    """The reference had none of the headers the public pages carry: a strict policy (its one inline stylesheet
+    only), nosniff, and no framing."""
+    answer = client.get("/docs")
+    policy = answer.headers["content-security-policy"]
+    assert "default-src 'none'" in policy and "frame-ancestors 'none'" in policy and "script-src" not in policy
+    assert answer.headers["x-content-type-options"] == "nosniff"
+    assert "<script" not in answer.text and answer.text.count("<style") == 1
