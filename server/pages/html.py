@@ -59,7 +59,9 @@ def number(value: float | int | None, language: Language, decimals: int = 0) -> 
 def money(value: Decimal | float | None, currency: str, language: Language) -> str:
     if value is None:
         return "—"
-    return f"${number(value, language, 2)} {e(currency)}"
+    # "$" is the peso's (and the dollar's) sign; a sol is not "$1 000,00 PEN": other currencies go by their code.
+    sign = "$" if currency in ("MXN", "USD") else ""
+    return f"{sign}{number(value, language, 2)} {e(currency)}"
 
 
 def pct(value: float | None, language: Language) -> str:

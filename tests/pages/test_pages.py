@@ -348,3 +348,11 @@ def test_the_english_pages_links_stay_in_english(client) -> None:
     assert "/docs?lang=en" in links
     html, _ = page(client, f"{HOME}/obras/{work['id']}")
     assert f'href="{HOME}#obras"' in html and 'href="/docs"' in html
+
+
+def test_amounts_carry_the_dollar_sign_only_for_pesos_and_dollars() -> None:
+    from server.pages.html import money
+
+    assert money(2750000, "MXN", "es") == "$2\u202f750\u202f000,00 MXN"
+    assert money(2750000, "MXN", "en") == "$2,750,000.00 MXN"
+    assert money(1500, "PEN", "es") == "1500,00 PEN"  # a Peruvian municipality's soles were "$1500,00 PEN"
