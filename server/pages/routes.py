@@ -221,3 +221,7 @@ routes = [
     Route(ONE + "/datos", page(municipal.open_data), methods=["GET"]),
     Route(PREFIX + "/{rest:path}", not_found, methods=["GET"]),
 ]
+# HTML pages for people, not operations of the API: like /docs, they are not in /openapi.json (docs/public-pages.md
+# lists them; tests/complaints/test_privacy.py reads them beside the API's GET routes).
+for _route in routes:
+    _route.include_in_schema = False
