@@ -206,3 +206,19 @@ def test_the_complaint_screen_reads_in_english_when_asked(desk, app_server) -> N
     expect(page.locator(".complaint-head")).to_contain_text("Received")  # the server's label, asked again in English
     expect(page.locator(".move-list button").nth(1)).to_contain_text("Admit")
     expect(page.locator(".timeline")).to_contain_text("Filed")
+
+
+def test_a_double_click_on_add_note_adds_one_note(desk, app_server) -> None:
+    """QA: a double click on «Agregar nota» sent the note twice (two private notes, two audit entries)."""
+    _, database = app_server
+    complaint_id, _, _ = _demo_complaint(database)
+    text = f"Nota de doble clic {uuid.uuid4().hex[:8]}"
+    page = desk.new_page()
+    desk_sign_in(page, EMAIL, then=f"/mesa/quejas/{complaint_id}")
+    page.get_by_label("Nueva nota privada").fill(text)
+    page.get_by_role("button", name="Agregar nota").dblclick()
+    expect(page.locator(".notes")).to_contain_text(text)
+    page.wait_for_timeout(1000)
+    with database.session_scope() as session:
+        saved = session.scalars(sa.select(ComplaintNote.text).where(ComplaintNote.text == text)).all()
+    assert len(saved) == 1
