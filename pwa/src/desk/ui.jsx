@@ -19,13 +19,18 @@ export function useLoad(fetcher, deps) {
   return { ...state, reload };
 }
 
+const SIGNED_OUT = ['auth_required', 'token_expired', 'token_revoked', 'token_invalid']; // not login_failed
+
 /** The server's message (already in the reader's language), or a network message; details name the fields. */
 export function ErrorBox({ error, onRetry }) {
   if (!error) return null;
-  const message = error.code === 'network' ? t('desk_error_network') : error.message;
+  // A session that ended mid-form (401): say in words that what was typed is still here, and how to go on.
+  const signedOut = error.status === 401 && SIGNED_OUT.includes(error.code);
+  const message = error.code === 'network' ? t('desk_error_network') : signedOut ? t('desk_error_signed_out') : error.message;
   return (
     <div class="problem" role="alert">
       <p>{message}</p>
+      {signedOut && <p><a href="/mesa/entrar" target="_blank" rel="noopener">{t('desk_error_sign_in_again')}</a></p>}
       {error.details && error.details.length > 0 && (
         <ul>{error.details.map((d) => <li>{d.message || d.msg || JSON.stringify(d)}</li>)}</ul>
       )}

@@ -222,3 +222,31 @@ def test_a_double_click_on_add_note_adds_one_note(desk, app_server) -> None:
     with database.session_scope() as session:
         saved = session.scalars(sa.select(ComplaintNote.text).where(ComplaintNote.text == text)).all()
     assert len(saved) == 1
+
+
+def test_a_session_that_ends_mid_note_says_so_and_keeps_the_text(desk, app_server) -> None:
+    """QA: when the session ended while a note was being typed, «Agregar nota» only said «Inicie sesión para
+    continuar.», leaving people to reload (and lose the text). Now it says the text is kept and how to go on, and
+    the note saves once they have signed in again in another tab."""
+    _, database = app_server
+    complaint_id, _, _ = _demo_complaint(database)
+    text = f"Nota escrita durante mucho tiempo {uuid.uuid4().hex[:8]}"
+    page = desk.new_page()
+    desk_sign_in(page, EMAIL, then=f"/mesa/quejas/{complaint_id}")
+    page.get_by_label("Nueva nota privada").fill(text)
+    desk.clear_cookies()  # the session ends (idle timeout, or signed out elsewhere)
+    page.get_by_role("button", name="Agregar nota").click()
+    problem = page.locator("section[aria-labelledby=c-notes] [role=alert]")
+    expect(problem).to_contain_text("Su sesión terminó")
+    expect(problem).to_contain_text("Lo que escribió sigue en esta pantalla")
+    expect(page.get_by_label("Nueva nota privada")).to_have_value(text)
+    with page.context.expect_page() as opened:
+        problem.get_by_role("link", name="Entrar de nuevo en otra pestaña").click()
+    other = opened.value
+    other.get_by_label("Correo electrónico").fill(EMAIL)
+    other.get_by_label("Contraseña").fill(PASSWORD)
+    other.get_by_role("button", name="Entrar").click()
+    expect(other.get_by_role("navigation", name="Secciones de la mesa")).to_be_visible()
+    page.bring_to_front()
+    page.get_by_role("button", name="Agregar nota").click()
+    expect(page.locator(".notes")).to_contain_text(text)
