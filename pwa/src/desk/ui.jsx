@@ -26,7 +26,9 @@ export function ErrorBox({ error, onRetry }) {
   if (!error) return null;
   // A session that ended mid-form (401): say in words that what was typed is still here, and how to go on.
   const signedOut = error.status === 401 && SIGNED_OUT.includes(error.code);
-  const message = error.code === 'network' ? t('desk_error_network') : signedOut ? t('desk_error_signed_out') : error.message;
+  // an id edited by hand in the address reaches no API route: the API's words would confuse; say it of the desk
+  const message = error.code === 'network' ? t('desk_error_network') : signedOut ? t('desk_error_signed_out')
+    : error.code === 'route_not_found' ? t('desk_not_found') : error.message;
   return (
     <div class="problem" role="alert">
       <p>{message}</p>
@@ -34,7 +36,7 @@ export function ErrorBox({ error, onRetry }) {
       {error.details && error.details.length > 0 && (
         <ul>{error.details.map((d) => <li>{d.message || d.msg || JSON.stringify(d)}</li>)}</ul>
       )}
-      {onRetry && <button type="button" onClick={onRetry}>{t('desk_retry')}</button>}
+      {onRetry && error.status !== 404 && <button type="button" onClick={onRetry}>{t('desk_retry')}</button>}
     </div>
   );
 }

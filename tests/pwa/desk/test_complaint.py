@@ -250,3 +250,19 @@ def test_a_session_that_ends_mid_note_says_so_and_keeps_the_text(desk, app_serve
     page.bring_to_front()
     page.get_by_role("button", name="Agregar nota").click()
     expect(page.locator(".notes")).to_contain_text(text)
+
+
+def test_an_id_edited_by_hand_says_the_address_does_not_exist_on_the_desk(desk, app_server) -> None:
+    """QA: /mesa/quejas/zzz (and a committee's or a checklist's) said «Esa dirección no existe en la API.» with a
+    «Reintentar» button that could only fail again."""
+    page = desk.new_page()
+    desk_sign_in(page, "admin@vigia.example")
+    for path in ("/mesa/quejas/zzz", "/mesa/comites/zzz", "/mesa/admin/formularios/zzz",
+                 "/mesa/quejas/0192f000-0000-7000-8000-00000000ffff"):
+        page.goto(path)
+        problem = page.locator("main [role=alert]").first
+        expect(problem).to_be_visible()
+        assert "API" not in problem.inner_text(), path
+        expect(page.get_by_role("button", name="Reintentar")).to_have_count(0)
+    page.goto("/mesa/quejas/zzz")
+    expect(page.locator("main [role=alert]").first).to_contain_text("Esta dirección no existe en la mesa de trabajo.")
