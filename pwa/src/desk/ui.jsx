@@ -21,8 +21,9 @@ export function useLoad(fetcher, deps) {
 
 const SIGNED_OUT = ['auth_required', 'token_expired', 'token_revoked', 'token_invalid']; // not login_failed
 
-/** The server's message (already in the reader's language), or a network message; details name the fields. */
-export function ErrorBox({ error, onRetry }) {
+/** The server's message (already in the reader's language), or a network message; details name the fields.
+ * labels: {field: its label on screen}, so that two «cannot be empty» say which field each is about. */
+export function ErrorBox({ error, onRetry, labels }) {
   if (!error) return null;
   // A session that ended mid-form (401): say in words that what was typed is still here, and how to go on.
   const signedOut = error.status === 401 && SIGNED_OUT.includes(error.code);
@@ -34,7 +35,7 @@ export function ErrorBox({ error, onRetry }) {
       <p>{message}</p>
       {signedOut && <p><a href="/mesa/entrar" target="_blank" rel="noopener">{t('desk_error_sign_in_again')}</a></p>}
       {error.details && error.details.length > 0 && (
-        <ul>{error.details.map((d) => <li>{d.message || d.msg || JSON.stringify(d)}</li>)}</ul>
+        <ul>{error.details.map((d) => <li>{labels && labels[d.field] ? `${labels[d.field]}: ` : ''}{d.message || d.msg || JSON.stringify(d)}</li>)}</ul>
       )}
       {onRetry && error.status !== 404 && <button type="button" onClick={onRetry}>{t('desk_retry')}</button>}
     </div>
