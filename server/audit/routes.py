@@ -10,6 +10,7 @@ from server.api import Call, endpoint
 from server.audit import service
 from server.audit.models import AuditEntryQuery, AuditPage, VerifyReport
 from server.db import session_scope
+from server.errors import Invalid
 from server.municipalities import service as municipalities
 
 TAG = "audit"
@@ -29,7 +30,7 @@ def verify_log(call: Call) -> VerifyReport:
 
 
 @endpoint("GET", BASE + "/entries", summary="Audit log entries with their hashes", tag=TAG, query=AuditEntryQuery,
-          response=AuditPage, errors=(404,))
+          response=AuditPage, errors=(404, 422))
 def list_entries(call: Call) -> AuditPage:
     """In chain order. Without filters, the pages (`after_seq` = the previous page's `next_after_seq`) are the
     whole chain, to recompute as docs/audit-log.md shows; `entity` and `entity_id` narrow it to one record's
@@ -37,6 +38,9 @@ def list_entries(call: Call) -> AuditPage:
     (each entry's hash can still be checked, but not the links between them). `order=desc` lists the newest
     first, paged with `before_seq` = the previous page's `next_before_seq`."""
     query: AuditEntryQuery = call.query
+    if query.since and query.until and query.until < query.since:  # said, not an empty page that looks like "none"
+        raise Invalid.for_field("until", "until_before_since", since=query.since.isoformat(),
+                                until=query.until.isoformat())
     with session_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         zone = ZoneInfo(municipality.timezone)

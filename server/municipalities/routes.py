@@ -14,6 +14,7 @@ from server.auth import service as auth
 from server.auth.models import RolesUpdate, UserCreate, UserPublic
 from server.db import session_scope
 from server.errors import BadRequest, Invalid, NotFound
+from server.i18n import json_problem
 from server.municipalities import service
 from server.municipalities.models import (
     HolidayCreate,
@@ -137,8 +138,8 @@ def import_zones(call: Call) -> ZoneImportReport:
     re-linked to the zones they touch."""
     try:
         collection = json.loads(call.body.data)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise BadRequest("invalid_json", reason=str(exc)) from exc
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:  # in words, not the parser's English
+        raise BadRequest("invalid_json", reason=json_problem(exc)) from exc
     with session_scope() as session:
         return service.import_zones(session, actor=call.actor, code=call.path["code"], collection=collection,
                                     language=call.language)

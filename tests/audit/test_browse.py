@@ -67,3 +67,15 @@ def test_the_demo_chain_is_intact_until_a_row_is_changed_in_the_database(client,
     assert broken["ok"] is False and broken["checked"] == 4
     assert broken["first_broken"]["seq"] == 5 and broken["first_broken"]["at"] is not None
     assert date.fromisoformat(broken["first_broken"]["at"][:10]) <= date.today() + timedelta(days=1)
+
+
+def test_a_period_that_ends_before_it_starts_is_refused_in_words(client, session) -> None:
+    """QA: the desk's audit log with «Desde» after «Hasta» listed nothing, as if nothing had happened."""
+    log(session, count=1)
+    url = BASE.format(code="99101") + "/entries"
+    reversed_ = client.get(url, params={"since": "2026-12-01", "until": "2026-01-01"}, headers={"Accept-Language": "es"})
+    assert reversed_.status_code == 422
+    problem = reversed_.json()["error"]["details"][0]
+    assert (problem["field"], problem["code"]) == ("until", "until_before_since")
+    assert problem["message"] == "La fecha final (2026-01-01) es anterior a la inicial (2026-12-01)."
+    assert client.get(url, params={"since": "2026-01-01", "until": "2026-01-01"}).status_code == 200

@@ -187,6 +187,7 @@ function EditDetails({ desk, committee, words, reload, notify }) {
 function ParityTable({ report, words, caption }) {
   const sexes = (words?.sexes || []).map((s) => s.code);
   return (
+    <div class="table-wrap" tabIndex={0} role="region" aria-label={caption}>{/* scrolls by itself on a phone */}
     <table class="cmt-parity">
       <caption class="visually-hidden">{caption}</caption>
       <thead><tr><th scope="col">{t('cmt_parity_role')}</th>
@@ -202,6 +203,7 @@ function ParityTable({ report, words, caption }) {
         <tr class="total"><th scope="row">{t('cmt_parity_total')}</th>{sexes.map((s) => <td>{report.by_sex[s] || 0}</td>)}<td>{report.members}</td></tr>
       </tbody>
     </table>
+    </div>
   );
 }
 

@@ -423,8 +423,13 @@ function Notes({ desk, c, userName, inputRef, onAdded }) {
   const notes = useLoad(() => desk.muniApi('GET', `/complaints/${c.id}/notes`), [c.id]);
   const [text, setText] = useState('');
   const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const sending = useRef(false); // a double click must not add the note twice (state updates land too late)
   const add = async (event) => {
     event.preventDefault();
+    if (sending.current) return;
+    sending.current = true;
+    setBusy(true);
     setError(null);
     try {
       await desk.muniApi('POST', `/complaints/${c.id}/notes`, { body: { text } });
@@ -433,6 +438,9 @@ function Notes({ desk, c, userName, inputRef, onAdded }) {
       onAdded();
     } catch (failure) {
       setError(failure);
+    } finally {
+      sending.current = false;
+      setBusy(false);
     }
   };
   return (
@@ -452,7 +460,7 @@ function Notes({ desk, c, userName, inputRef, onAdded }) {
           <textarea ref={inputRef} required maxLength={10000} rows={3} value={text} onInput={(e) => setText(e.target.value)} aria-keyshortcuts="n" />
         </label>
         <ErrorBox error={error} />
-        <button type="submit">{t('complaint_note_add')}</button>
+        <button type="submit" disabled={busy}>{t('complaint_note_add')}</button>
       </form>
     </section>
   );

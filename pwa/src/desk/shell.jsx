@@ -12,6 +12,7 @@ import texts from './texts/shell.js';
 addTexts(texts);
 
 const MUNI_KEY = 'vigia.desk.municipality';
+const SIGNED_OUT_KEY = 'vigia.desk.signed-out'; // set on «Salir»: the other open tabs clear their screens too
 
 function linkStylesheet() {
   // the desk's stylesheet, its own hashed file (build.mjs), linked once when the desk opens
@@ -63,6 +64,11 @@ export function Desk({ ctx }) {
   );
   useEffect(() => { loadMe(); }, []);
   useEffect(() => {
+    const signedOutElsewhere = (event) => { if (event.key === SIGNED_OUT_KEY) setMe(null); };
+    window.addEventListener('storage', signedOutElsewhere);
+    return () => window.removeEventListener('storage', signedOutElsewhere);
+  }, []);
+  useEffect(() => {
     api('GET', '/municipalities').then((list) => setMunicipalities(list.items || list), () => {});
   }, []);
 
@@ -86,6 +92,7 @@ export function Desk({ ctx }) {
     signedIn: () => loadMe(),
     async signOut() {
       try { await api('POST', '/auth/session/end'); } catch { /* the cookie goes either way */ }
+      try { localStorage.setItem(SIGNED_OUT_KEY, String(Date.now())); } catch { /* storage refused: this tab only */ }
       setMe(null);
       navigate('/mesa/entrar');
     },

@@ -19,17 +19,25 @@ export function useLoad(fetcher, deps) {
   return { ...state, reload };
 }
 
-/** The server's message (already in the reader's language), or a network message; details name the fields. */
-export function ErrorBox({ error, onRetry }) {
+const SIGNED_OUT = ['auth_required', 'token_expired', 'token_revoked', 'token_invalid']; // not login_failed
+
+/** The server's message (already in the reader's language), or a network message; details name the fields.
+ * labels: {field: its label on screen}, so that two «cannot be empty» say which field each is about. */
+export function ErrorBox({ error, onRetry, labels }) {
   if (!error) return null;
-  const message = error.code === 'network' ? t('desk_error_network') : error.message;
+  // A session that ended mid-form (401): say in words that what was typed is still here, and how to go on.
+  const signedOut = error.status === 401 && SIGNED_OUT.includes(error.code);
+  // an id edited by hand in the address reaches no API route: the API's words would confuse; say it of the desk
+  const message = error.code === 'network' ? t('desk_error_network') : signedOut ? t('desk_error_signed_out')
+    : error.code === 'route_not_found' ? t('desk_not_found') : error.message;
   return (
     <div class="problem" role="alert">
       <p>{message}</p>
+      {signedOut && <p><a href="/mesa/entrar" target="_blank" rel="noopener">{t('desk_error_sign_in_again')}</a></p>}
       {error.details && error.details.length > 0 && (
-        <ul>{error.details.map((d) => <li>{d.message || d.msg || JSON.stringify(d)}</li>)}</ul>
+        <ul>{error.details.map((d) => <li>{labels && labels[d.field] ? `${labels[d.field]}: ` : ''}{d.message || d.msg || JSON.stringify(d)}</li>)}</ul>
       )}
-      {onRetry && <button type="button" onClick={onRetry}>{t('desk_retry')}</button>}
+      {onRetry && error.status !== 404 && <button type="button" onClick={onRetry}>{t('desk_retry')}</button>}
     </div>
   );
 }

@@ -339,3 +339,31 @@ def test_a_new_checklist_version_with_a_conditional_question_reaches_the_committ
     answers = row[1] if isinstance(row[1], dict) else json.loads(row[1])
     assert answers["la-obra-tiene-bano-para-los-trabajadores"] is True
     assert answers[questions[-1]["id"]] == "Junto a la caseta de la entrada norte."
+
+
+def test_blank_fields_are_named_in_the_problem(desk, app_server) -> None:
+    """QA: a template whose title and text were only spaces listed «Debe tener al menos 1 carácter.» twice,
+    without saying which field each was about (same in the users' and categories' forms)."""
+    page = desk.new_page()
+    desk_sign_in(page, "admin@vigia.example", then="/mesa/admin/plantillas")
+    form = page.locator("form", has=page.get_by_role("heading", name="Agregar una plantilla"))
+    form.get_by_label("Título").fill("   ")
+    form.get_by_label("Texto de la respuesta").fill("   ")
+    form.get_by_role("button", name="Agregar").click()
+    problem = form.get_by_role("alert")
+    expect(problem.locator("li")).to_have_text([re.compile(r"^Título: \S"), re.compile(r"^Texto de la respuesta: \S")])
+
+
+def test_a_refused_zone_is_explained_without_a_json_path(desk, app_server, tmp_path) -> None:
+    """QA: a zone without a name was refused with «features.0.properties: Cada zona necesita …» (a JSON path)."""
+    nameless = tmp_path / "sin-nombre.geojson"
+    nameless.write_text(json.dumps({"type": "FeatureCollection", "features": [{
+        "type": "Feature", "properties": {"code": "QA-1", "name": "   "},
+        "geometry": {"type": "Polygon", "coordinates": [[[-104.66, 24.02], [-104.65, 24.02], [-104.65, 24.03],
+                                                         [-104.66, 24.02]]]}}]}))
+    page = desk.new_page()
+    desk_sign_in(page, "admin@vigia.example", then="/mesa/admin/zonas")
+    page.get_by_label("Archivo").set_input_files(str(nameless))
+    page.get_by_role("button", name="Importar").click()
+    reasons = page.locator("ul.reasons li")
+    expect(reasons).to_have_text("Cada zona necesita properties.code y properties.name.")

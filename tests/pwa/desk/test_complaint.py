@@ -206,3 +206,63 @@ def test_the_complaint_screen_reads_in_english_when_asked(desk, app_server) -> N
     expect(page.locator(".complaint-head")).to_contain_text("Received")  # the server's label, asked again in English
     expect(page.locator(".move-list button").nth(1)).to_contain_text("Admit")
     expect(page.locator(".timeline")).to_contain_text("Filed")
+
+
+def test_a_double_click_on_add_note_adds_one_note(desk, app_server) -> None:
+    """QA: a double click on «Agregar nota» sent the note twice (two private notes, two audit entries)."""
+    _, database = app_server
+    complaint_id, _, _ = _demo_complaint(database)
+    text = f"Nota de doble clic {uuid.uuid4().hex[:8]}"
+    page = desk.new_page()
+    desk_sign_in(page, EMAIL, then=f"/mesa/quejas/{complaint_id}")
+    page.get_by_label("Nueva nota privada").fill(text)
+    page.get_by_role("button", name="Agregar nota").dblclick()
+    expect(page.locator(".notes")).to_contain_text(text)
+    page.wait_for_timeout(1000)
+    with database.session_scope() as session:
+        saved = session.scalars(sa.select(ComplaintNote.text).where(ComplaintNote.text == text)).all()
+    assert len(saved) == 1
+
+
+def test_a_session_that_ends_mid_note_says_so_and_keeps_the_text(desk, app_server) -> None:
+    """QA: when the session ended while a note was being typed, «Agregar nota» only said «Inicie sesión para
+    continuar.», leaving people to reload (and lose the text). Now it says the text is kept and how to go on, and
+    the note saves once they have signed in again in another tab."""
+    _, database = app_server
+    complaint_id, _, _ = _demo_complaint(database)
+    text = f"Nota escrita durante mucho tiempo {uuid.uuid4().hex[:8]}"
+    page = desk.new_page()
+    desk_sign_in(page, EMAIL, then=f"/mesa/quejas/{complaint_id}")
+    page.get_by_label("Nueva nota privada").fill(text)
+    desk.clear_cookies()  # the session ends (idle timeout, or signed out elsewhere)
+    page.get_by_role("button", name="Agregar nota").click()
+    problem = page.locator("section[aria-labelledby=c-notes] [role=alert]")
+    expect(problem).to_contain_text("Su sesión terminó")
+    expect(problem).to_contain_text("Lo que escribió sigue en esta pantalla")
+    expect(page.get_by_label("Nueva nota privada")).to_have_value(text)
+    with page.context.expect_page() as opened:
+        problem.get_by_role("link", name="Entrar de nuevo en otra pestaña").click()
+    other = opened.value
+    other.get_by_label("Correo electrónico").fill(EMAIL)
+    other.get_by_label("Contraseña").fill(PASSWORD)
+    other.get_by_role("button", name="Entrar").click()
+    expect(other.get_by_role("navigation", name="Secciones de la mesa")).to_be_visible()
+    page.bring_to_front()
+    page.get_by_role("button", name="Agregar nota").click()
+    expect(page.locator(".notes")).to_contain_text(text)
+
+
+def test_an_id_edited_by_hand_says_the_address_does_not_exist_on_the_desk(desk, app_server) -> None:
+    """QA: /mesa/quejas/zzz (and a committee's or a checklist's) said «Esa dirección no existe en la API.» with a
+    «Reintentar» button that could only fail again."""
+    page = desk.new_page()
+    desk_sign_in(page, "admin@vigia.example")
+    for path in ("/mesa/quejas/zzz", "/mesa/comites/zzz", "/mesa/admin/formularios/zzz",
+                 "/mesa/quejas/0192f000-0000-7000-8000-00000000ffff"):
+        page.goto(path)
+        problem = page.locator("main [role=alert]").first
+        expect(problem).to_be_visible()
+        assert "API" not in problem.inner_text(), path
+        expect(page.get_by_role("button", name="Reintentar")).to_have_count(0)
+    page.goto("/mesa/quejas/zzz")
+    expect(page.locator("main [role=alert]").first).to_contain_text("Esta dirección no existe en la mesa de trabajo.")

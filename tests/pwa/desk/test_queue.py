@@ -164,3 +164,15 @@ def test_another_municipalitys_comptroller_sees_none_of_durangos_complaints(desk
     answer = page.request.get("/api/v1/municipalities/10005/complaints")  # with this browser's session
     assert answer.status == 403 and "10005-" not in answer.text()
     assert serious_violations(page) == []
+
+
+def test_every_column_of_the_queue_fits_a_laptop(desk, app_server) -> None:
+    """QA: at 1280×800 the queue's table was 131 px wider than its box: «Prioridad» sat out of sight behind a
+    sideways scroll and «Responsable» was cut."""
+    page = desk.new_page()
+    desk_sign_in(page, "contraloria@vigia.example", then="/mesa/quejas")
+    expect(page.locator(".queue-table tbody tr").first).to_be_visible()
+    wrap = page.locator(".queue-table").locator("xpath=..")
+    assert wrap.evaluate("box => box.scrollWidth <= box.clientWidth")
+    right = page.get_by_role("columnheader", name="Prioridad").evaluate("th => th.getBoundingClientRect().right")
+    assert right <= 1280

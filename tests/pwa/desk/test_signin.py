@@ -258,3 +258,18 @@ def test_plain_http_on_another_address_says_the_session_was_not_kept(chromium, n
         assert [cookie["name"] for cookie in context.cookies()] == []
     finally:
         browser.close()
+
+
+def test_signing_out_clears_the_other_open_tabs(desk, app_server) -> None:
+    """QA: after «Salir» in one tab, another tab kept showing a complaint (who filed it, private notes) until
+    someone touched it."""
+    first = desk.new_page()
+    desk_sign_in(first, "contraloria@vigia.example", then="/mesa/quejas")
+    expect(first.locator(".queue-table tbody tr").first).to_be_visible()
+    second = desk.new_page()
+    second.goto("/mesa/quejas")
+    expect(second.get_by_role("button", name="Salir")).to_be_visible()
+    second.get_by_role("button", name="Salir").click()
+    expect(second.get_by_label("Contraseña")).to_be_visible()
+    expect(first.get_by_label("Contraseña")).to_be_visible()
+    expect(first.locator(".queue-table")).to_have_count(0)

@@ -56,7 +56,8 @@ function CategoryForm({ desk, category, onDone, onCancel }) {
       <label for={`${prefix}-keywords`}>{t('admin_cat_keywords')} {t('admin_optional')}</label>
       <input id={`${prefix}-keywords`} value={form.keywords} onInput={set('keywords')} aria-describedby={`${prefix}-keywords-help`} />
       <p id={`${prefix}-keywords-help`} class="help">{t('admin_cat_keywords_help')}</p>
-      <ErrorBox error={error} />
+      <ErrorBox error={error} labels={{ service_code: t('admin_cat_code'), name: t('admin_cat_name'), name_en: t('admin_cat_name_en'),
+                                        group: t('admin_cat_group'), description: t('admin_cat_description'), keywords: t('admin_cat_keywords') }} />
       <div class="toolbar">
         <button type="submit" class="primary" disabled={busy}>{busy ? t('admin_saving') : editing ? t('admin_save') : t('admin_add')}</button>
         {onCancel && <button type="button" onClick={onCancel}>{t('desk_cancel')}</button>}

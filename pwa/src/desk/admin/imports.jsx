@@ -8,7 +8,10 @@ const RESULTS = ['created', 'updated', 'unchanged', 'rejected'];
 
 /** "monto: Monto no válido: 12abc (…)" — the column named, then the server's words. */
 export function reason(error) {
-  return error.field ? t('admin_field_named', { field: error.field, message: error.message }) : error.message;
+  // a zones file's reasons name their place as a JSON path ("features.0.properties"): the row already says which
+  // element and the message names the properties; keep only a member such as "geometry", or nothing
+  const field = (error.field || '').replace(/^features\.\d+(\.properties)?\.?/, '');
+  return field ? t('admin_field_named', { field, message: error.message }) : error.message;
 }
 
 export function ImportReport({ report, file, rowLabel, codeLabel, codeOf, extra }) {

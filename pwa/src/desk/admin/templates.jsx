@@ -40,7 +40,7 @@ function TemplateForm({ desk, template, onDone, onCancel }) {
       <input id={`${prefix}-name`} required maxLength={200} value={form.title} onInput={set('title')} />
       <label for={`${prefix}-body`}>{t('admin_tpl_body')}</label>
       <textarea id={`${prefix}-body`} required rows="5" maxLength={10000} value={form.body} onInput={set('body')} />
-      <ErrorBox error={error} />
+      <ErrorBox error={error} labels={{ state: t('admin_tpl_state'), title: t('admin_tpl_title'), body: t('admin_tpl_body') }} />
       <div class="toolbar">
         <button type="submit" class="primary" disabled={busy}>{busy ? t('admin_saving') : editing ? t('admin_save') : t('admin_add')}</button>
         {onCancel && <button type="button" onClick={onCancel}>{t('desk_cancel')}</button>}

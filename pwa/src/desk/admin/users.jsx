@@ -81,7 +81,7 @@ function AddUser({ desk, onAdded }) {
       <p id="new-user-password-help" class="help">{t('admin_users_password_help')}</p>
       <RoleChecks legend={t('admin_users_roles')} chosen={form.roles} onChange={(roles) => setForm({ ...form, roles })} idPrefix="new-user" />
       {problem && <p class="problem" role="alert">{problem}</p>}
-      <ErrorBox error={error} />
+      <ErrorBox error={error} labels={{ email: t('admin_users_email'), full_name: t('admin_users_name'), password: t('admin_users_password'), roles: t('admin_users_roles') }} />
       <button type="submit" class="primary" disabled={busy}>{busy ? t('admin_saving') : t('admin_users_give')}</button>
     </form>
   );
