@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from server.committees.models import Committee, CommitteeWork
 from tests.factories import complaint_body
+from tests.pwa.conftest import wait_until
 from tests.pwa.test_offline_filing import first_visit
 
 pytestmark = pytest.mark.timeout(150)
@@ -42,7 +43,17 @@ def test_a_work_card_shows_its_committee_and_complaints_and_keeps_them_offline(p
     base_url, database = app_server
     page = phone.new_page()
     first_visit(page)
-    listed = page.locator("ul.works > li").evaluate_all("items => items.map((item) => item.dataset.work)")
+
+    def listed_now() -> list[str]:
+        return page.locator("ul.works > li").evaluate_all("items => items.map((item) => item.dataset.work)")
+
+    # the list may still be drawing when its first card shows: wait for a work with a committee in it
+    with database.session_scope() as session:
+        with_committee = {str(work_id) for (work_id,) in session.execute(
+            sa.select(CommitteeWork.work_id).join(Committee, Committee.id == CommitteeWork.committee_id)
+            .where(Committee.state != "draft")).all()}
+    wait_until(page, lambda: with_committee & set(listed_now()), what="a work with a committee in the list")
+    listed = listed_now()
     watched, committees = _watched(database, listed)
     complained = next(work_id for work_id in listed if work_id != watched)
     folios = [_complain_about(base_url, complained, text)["folio"] for text in (
