@@ -38,7 +38,7 @@ from server.complaints.models import (
     PublicationRulePublic,
     PublicationRuleUpdate,
 )
-from server.errors import Conflict, Invalid, NotFound
+from server.errors import Invalid, NotFound
 from server.i18n import translate
 from server.media.models import Photo, Publication
 from server.municipalities.models import Municipality, Zone
@@ -61,10 +61,7 @@ def moderate(session: Session, *, actor: Actor, municipality: Municipality, comp
     # Locked (PostgreSQL; SQLite serialises writers) before the version is compared: of two moderators at once,
     # the second reads the first one's version and is refused, never silently overwritten.
     complaint = service.get(session, municipality=municipality, complaint_id=complaint_id, lock=True)
-    if data.version != complaint.version:
-        current = service.staff_view(session, complaint, municipality=municipality, language=language)
-        raise Conflict("stale_version", current=complaint.version, sent=data.version,
-                       extra={"current": current.model_dump(mode="json")})
+    service.check_version(session, complaint, data.version, municipality=municipality, language=language)
     hidden = publication.restricted(complaint)
     logged: dict[str, object] = {}
     if data.text is not None:

@@ -132,6 +132,8 @@ def test_a_stale_decision_is_refused_with_what_changed(client, session) -> None:
                       text="keep_private")
     error = assert_error_shape(second, 409, "stale_version")
     assert error["current"]["text_publication"] == "published"  # the second moderator sees the first decision
+    # the same 409 as a stale edit or move (service.check_version): the saved record in the details too
+    assert error["details"][0]["current"] == error["current"]
     assert public(client, complaint)["description"] is not None
 
 
