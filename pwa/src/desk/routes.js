@@ -4,6 +4,8 @@
 export const STAFF = ['comptroller', 'admin'];
 export const COORDINATION = ['committee_coordinator', 'admin'];
 export const ADMIN = ['admin'];
+// The judicial-ruling audit's reviewers (audit reviewers; administrators hold rulings.manage too).
+export const AUDIT = ['audit_reviewer', 'admin'];
 
 export const routes = [
   { path: '/mesa/entrar', load: () => import('./signin.jsx'), open: true },
@@ -17,6 +19,12 @@ export const routes = [
   { path: '/mesa/admin', load: () => import('./admin/index.jsx'), roles: ADMIN, nav: 'desk_nav_admin' },
   { path: '/mesa/admin/:section', load: () => import('./admin/index.jsx'), roles: ADMIN },
   { path: '/mesa/admin/formularios/:id', load: () => import('./admin/form_editor.jsx'), roles: ADMIN },
+  { path: '/mesa/auditoria', load: () => import('./audit/projects.jsx'), roles: AUDIT, nav: 'desk_nav_audit_rulings' },
+  { path: '/mesa/auditoria/proyectos/:id', load: () => import('./audit/projects.jsx'), roles: AUDIT },
+  { path: '/mesa/auditoria/resoluciones/:id/anonimizacion', load: () => import('./audit/redaction.jsx'), roles: AUDIT },
+  { path: '/mesa/auditoria/proyectos/:id/concordancia', load: () => import('./audit/agreement.jsx'), roles: AUDIT },
+  { path: '/mesa/auditoria/resoluciones/:id/adjudicacion', load: () => import('./audit/adjudication.jsx'), roles: AUDIT },
+  { path: '/mesa/auditoria/proyectos/:id/cuadernos', load: () => import('./audit/notebooks.jsx'), roles: AUDIT },
   { path: '/mesa/sesiones', load: () => import('./sessions.jsx'), roles: null, nav: 'desk_nav_sessions' },
 ];
 

@@ -12,17 +12,21 @@ const lazy = {
   '/comite': () => import('../screens/committee.jsx').then((m) => m.Committee),
 };
 
+// The auditors' workspace (/auditoria, /auditoria/<assignment id>): its own chunk, loaded only on these screens.
+const loadAudit = () => import('../audit/workspace.jsx').then((m) => m.Audit);
+const loaderOf = (path) => (path === '/auditoria' || path.startsWith('/auditoria/') ? loadAudit : lazy[path]);
+
 function Screen({ ctx, path }) {
   const [Loaded, setLoaded] = useState(null);
   useEffect(() => {
     let live = true;
     setLoaded(null);
-    const load = lazy[path];
+    const load = loaderOf(path);
     if (load) load().then((component) => live && setLoaded(() => component));
     return () => { live = false; };
   }, [path]);
-  if (!lazy[path]) return <Near ctx={ctx} />;
-  return Loaded ? <Loaded ctx={ctx} /> : <p class="muted" aria-busy="true">…</p>;
+  if (!loaderOf(path)) return <Near ctx={ctx} />;
+  return Loaded ? <Loaded ctx={ctx} path={path} /> : <p class="muted" aria-busy="true">…</p>;
 }
 
 function UpdateBanner({ ctx }) {
