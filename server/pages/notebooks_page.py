@@ -290,7 +290,8 @@ def _replies(where: Where, data: dict[str, Any], path: str) -> str:
     for reply in reversed(replies):  # the newest first; every earlier version stays
         when = day(datetime.fromisoformat(reply["created_at"]), lang)
         heading = t("notebook_reply_heading", number=reply["number"], signed=reply["signed_as"])
-        parts.append(f'<article class="reply"><h3>{e(heading)}</h3><p class="muted"><time datetime="{e(reply["created_at"])}">{e(when)}</time></p>'
+        parts.append(f'<article class="reply"><h3>{e(heading)}</h3><p class="muted">'
+                     f'<time datetime="{e(reply["created_at"])}">{e(when)}</time></p>'
                      f"<blockquote>{_paragraphs(reply['text'])}</blockquote></article>")
     if not replies:
         parts.append(f"<p>{e(t('notebook_no_reply'))}</p>")

@@ -298,11 +298,11 @@ def interval_chart(items: list[tuple[str, float | None, tuple[float, float] | No
     its label and its words only."""
     if not items:
         return ""
-    width, plot_w, row, top = 320.0, 200.0, 34.0, 14.0
+    width, left, plot_w, row, top = 320.0, 12.0, 196.0, 34.0, 14.0
     height = top + row * len(items) + 4
 
     def x(value: float) -> float:
-        return 4 + value * plot_w
+        return left + value * plot_w
 
     parts = []
     for tick in (0, 0.25, 0.5, 0.75, 1):
@@ -311,7 +311,7 @@ def interval_chart(items: list[tuple[str, float | None, tuple[float, float] | No
                      f'fill="#333">{tick * 100:.0f}%</text>')
     for i, (label, rate, interval, shown) in enumerate(items):
         y0 = top + i * row
-        parts.append(f'<text x="4" y="{y0 + 11:.0f}" font-size="11" fill="#222">{e(label)}</text>')
+        parts.append(f'<text x="{left:.0f}" y="{y0 + 11:.0f}" font-size="11" fill="#222">{e(label)}</text>')
         y = y0 + 22
         if interval is not None:
             low, high = interval
@@ -319,5 +319,5 @@ def interval_chart(items: list[tuple[str, float | None, tuple[float, float] | No
                          f'M{x(high):.1f} {y - 4:.0f}v8" stroke="#44546a" stroke-width="2" fill="none"/>')
         if rate is not None:
             parts.append(f'<circle cx="{x(rate):.1f}" cy="{y:.0f}" r="4.5" fill="#0b4f6c"/>')
-        parts.append(f'<text x="{plot_w + 12:.0f}" y="{y + 4:.0f}" font-size="10" fill="#222">{e(shown)}</text>')
+        parts.append(f'<text x="{left + plot_w + 10:.0f}" y="{y + 4:.0f}" font-size="10" fill="#222">{e(shown)}</text>')
     return _svg(width, height, title, description, "".join(parts), ident=ident)
