@@ -242,6 +242,8 @@ async def _form_values(request: Request) -> dict[str, str] | tuple[int, str]:
                           encoding="utf-8", errors="strict")
     except (UnicodeDecodeError, ValueError):
         return 400, "page_form_not_a_form"
+    if any("\x00" in value for values in fields.values() for value in values):
+        return 400, "page_form_not_a_form"  # no text holds a NUL (PostgreSQL refuses one)
     return {name: values[0] for name, values in fields.items() if values}
 
 
@@ -254,6 +256,8 @@ async def reply_form(request: Request) -> Response:
     path = request.url.path
     base = _base_url(request)
     explicit = "lang" in request.query_params
+    if "\x00" in code:
+        return await not_found(request)
 
     def show(result: Page, *, store: bool) -> Response:
         html = layout(result, language=language, base_url=base, explicit=explicit)

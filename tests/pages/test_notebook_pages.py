@@ -110,10 +110,18 @@ def test_withheld_withdrawn_and_unpublished_notebooks(client, session, audit) ->
     assert answer.status_code == 404 and "No encontramos esta página" in answer.text
     assert f"{HOME}/cuadernos/{draft['id']}" not in client.get(f"{HOME}/sitemap.xml").text
     assert "Elena Prueba" not in client.get(f"{HOME}/cuadernos").text
+    assert client.get(f"{HOME}/cuadernos/{draft['id']}/responder").status_code == 404
     headers = bearer(token_for(session, REVIEWER))
     reviewed = client.post(f"{BASE}/notebooks/{draft['id']}/review", json={"version": draft["version"]},
                            headers=headers).json()
     assert client.get(f"{HOME}/cuadernos/{draft['id']}").status_code == 404
+    html, words = page(client, f"{HOME}/cuadernos/{draft['id']}/responder")  # the judge may be invited already
+    assert "Responder al cuaderno" in words and "Elena Prueba" not in html  # but nothing of it is public yet
+    secret = client.post(f"{BASE}/notebooks/{draft['id']}/reply-invitations", json={}, headers=headers).json()["secret"]
+    sent = client.post(f"{HOME}/cuadernos/{draft['id']}/responder", data={**REPLY, "secret": secret},
+                       follow_redirects=False)
+    assert sent.status_code == 303 and sent.headers["location"].endswith("/responder?enviada=1")
+    assert "Recibimos su respuesta." in page(client, sent.headers["location"])[1]
 
     published = client.post(f"{BASE}/notebooks/{draft['id']}/publish", json={"version": reviewed["version"]},
                             headers=headers).json()
@@ -122,7 +130,7 @@ def test_withheld_withdrawn_and_unpublished_notebooks(client, session, audit) ->
     html, words = page(client, f"{HOME}/cuadernos/{draft['id']}")
     assert public["withheld_reason"] in words
     assert "<svg" not in html and "Motivación insuficiente" not in words and "Línea de decisiones" not in words
-    assert "Respuesta de la persona juzgadora" in words  # the reply has its place all the same
+    assert "Respuesta de la persona juzgadora" in words and "Adjunto las constancias." in words  # beside it
     assert "Sin cifras públicas" in page(client, f"{HOME}/cuadernos")[1]
 
     withdrawn = client.post(f"{BASE}/notebooks/{draft['id']}/withdraw",
@@ -163,6 +171,9 @@ def test_the_judge_replies_through_the_form_page(client, session, audit) -> None
     assert as_json.status_code == 415
     huge = client.post(form, data={**REPLY, "secret": secret, "text": "á" * 100_000}, follow_redirects=False)
     assert huge.status_code == 413 and "demasiado largo" in text_of(huge.text)
+    nul = client.post(form, data={**REPLY, "secret": secret, "text": "Un texto con \x00 dentro."},
+                      follow_redirects=False)
+    assert nul.status_code == 400 and "no es el formulario de esta página" in text_of(nul.text)
     assert client.get(f"{BASE}/notebooks/{notebook['id']}").json()["replies"] == []  # nothing of that published
 
     sent = client.post(form, data={**REPLY, "secret": secret}, headers={"Origin": "http://testserver"},
