@@ -85,6 +85,9 @@ def test_a_published_notebook_reads_as_its_public_json_in_both_languages(client,
     assert f'href="/api/v1/municipalities/10005/notebooks/{notebook["id"]}/figures.csv"' in html
     assert "ruling_ids" not in html and "Cifras cotejadas" not in html
 
+    for link in sorted(set(re.findall(r'href="(/[^"#]*)', html))):  # every link of the page leads somewhere
+        assert client.get(link.replace("&amp;", "&")).status_code == 200, link
+
     html, words = page(client, f"{path}?lang=en")
     assert '<html lang="en">' in html and "<h1>Mtra. Elena Prueba Sánchez</h1>" in html
     for heading in ("Line of decisions over time", "The judge's reply", "What these figures say and do not say",
