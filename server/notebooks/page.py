@@ -47,7 +47,7 @@ WORDS = (
 )
 
 
-def _quarter(key: str, language: Language) -> str:
+def quarter(key: str, language: Language) -> str:
     """A quarter's key ("2025-T2", trimestre) as the page's reader writes it ("2025-Q2" in English)."""
     year, _, number = key.partition("-T")
     return translate("notebook_quarter", language, year=year, number=number) if number.isdigit() else key
@@ -168,7 +168,7 @@ def _figures(figures: dict[str, Any], language: Language, t: Any) -> list[str]:
                      f"</th><th>{t('notebook_col_matter')}</th><th>{t('notebook_col_outcome')}</th>"
                      f"<th>{t('notebook_col_rulings')}</th></tr></thead><tbody>")
         for row in line["by_quarter"]:
-            parts.append(f"<tr><td>{e(_quarter(row['period'], language))}</td><td>{e(label('matter', row['matter'], language))}</td>"
+            parts.append(f"<tr><td>{e(quarter(row['period'], language))}</td><td>{e(label('matter', row['matter'], language))}</td>"
                          f"<td>{e(label('outcome', row['outcome'], language))}</td>"
                          f"<td class=\"num\">{row['count']}</td></tr>")
         parts.append("</tbody></table>")

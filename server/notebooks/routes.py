@@ -179,8 +179,9 @@ def invite_reply(call: Call) -> InvitationPublic:
         invitation, secret = service.invite(session, actor=call.actor, municipality=municipality,
                                             notebook_id=call.path["notebook_id"], data=call.body)
         return InvitationPublic(id=invitation.id, notebook_id=invitation.notebook_id, secret=secret,
-                                reply_url=f"/api/v1/municipalities/{municipality.code}/notebooks/"
-                                          f"{invitation.notebook_id}/replies",
+                                # the public form page the judge replies on (server/pages, no account, no script)
+                                reply_url=f"/publico/{municipality.code}/cuadernos/{invitation.notebook_id}"
+                                          "/responder",
                                 expires_at=invitation.expires_at)
 
 

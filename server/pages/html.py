@@ -10,7 +10,7 @@ from decimal import Decimal
 from html import escape
 from importlib import resources
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from server.i18n import DEFAULT_LANGUAGE, Language, translate
 
@@ -90,6 +90,8 @@ class Page:
     og_type: str = "website"
     status: int = 200
     municipality: str | None = None  # plain text: the site's name in the header
+    share: bool = False  # show the page's address to copy or send ("Compartir", no script)
+    index: bool = True  # False: noindex (a form, not something to find)
 
 
 def layout(page: Page, *, language: Language, base_url: str, explicit: bool = True) -> str:
@@ -103,7 +105,7 @@ def layout(page: Page, *, language: Language, base_url: str, explicit: bool = Tr
     alternates += f'<link rel="alternate" hreflang="x-default" href="{e(base_url + url(page.path, "es"))}">'
     site = translate("page_site_name", language)
     head_title = f"{page.title} · {site}"
-    robots = '<meta name="robots" content="noindex">' if page.status != 200 else ""
+    robots = '<meta name="robots" content="noindex">' if page.status != 200 or not page.index else ""
     crumbs = ""
     if page.crumbs:
         items = []
@@ -134,7 +136,7 @@ def layout(page: Page, *, language: Language, base_url: str, explicit: bool = Tr
         f'<header class="site"><a class="brand" href="{e(url(home, language))}">{brand}</a>'
         f'<a class="lang" href="{e(url(page.path, other))}" hreflang="{other}" lang="{other}">'
         f'{t("page_language_switch", other)}</a></header>'
-        f'{crumbs}<main id="contenido">{page.body}</main>'
+        f'{crumbs}<main id="contenido">{page.body}{_share(page, base_url + url(page.path, language), language)}</main>'
         f'<footer class="site"><p>{t("page_footer", language)}</p><p>'
         + (f'<a href="{e(url(home + "/datos", language))}">{t("page_data_title", language)}</a> · '
            if home != PREFIX else "")
@@ -142,6 +144,17 @@ def layout(page: Page, *, language: Language, base_url: str, explicit: bool = Tr
         f'<a href="{e(url("/docs", language))}">{t("page_api", language)}</a></p>'
         "</footer></body></html>"
     )
+
+
+def _share(page: Page, address: str, language: Language) -> str:
+    """Sharing without a script: the page's address, in full, to copy (it is selected with one tap on a phone, and
+    printed on paper), and a link that opens the reader's mail with it."""
+    if not page.share:
+        return ""
+    mail = "mailto:?" + urlencode({"subject": page.title, "body": address}, quote_via=quote)
+    return (f'<aside class="share" aria-labelledby="compartir"><h2 id="compartir">{t("page_share_title", language)}'
+            f'</h2><p>{t("page_share_text", language)}</p><p class="address"><a href="{e(address)}">{e(address)}</a>'
+            f'</p><p class="actions"><a href="{e(mail)}">{t("page_share_email", language)}</a></p></aside>')
 
 
 def section(title: str, body: str, *, ident: str) -> str:

@@ -50,6 +50,7 @@ def front(where: Where) -> Page:
     links = [("estadisticas", "page_stats_title", N_("page_front_stats")),
              ("comites", "page_committees_title", N_("page_front_committees")),
              ("observatorios", "page_observatories_title", N_("page_front_observatories")),
+             ("cuadernos", "page_notebooks_title", N_("page_front_notebooks")),
              ("datos", "page_data_title", N_("page_front_data"))]
     nav = "".join(f'<li><a href="{e(url(f"{where.home}/{path}", lang))}">{e(t(title))}</a> '
                   f'<span class="muted">{e(t(about))}</span></li>' for path, title, about in links)

@@ -14,18 +14,20 @@ from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime, parsedate_to_datetime
 from threading import Lock
 from typing import Any
+from urllib.parse import parse_qs
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from server import pwa
+from server.auth.browser import check_origin
 from server.db import session_scope
 from server.errors import AppError
-from server.i18n import DEFAULT_LANGUAGE, Language, negotiate
+from server.i18n import DEFAULT_LANGUAGE, N_, Language, negotiate
 from server.pages import committees_page, complaint_page, municipal, observatories_page, sitemap, stats_page
-from server.pages import works_page
+from server.pages import notebooks_page, works_page
 from server.pages.common import where
 from server.pages.html import LANGUAGES, PREFIX, STYLESHEET, STYLESHEET_HASH, Page, e, layout, url
 
@@ -200,6 +202,108 @@ async def robots(request: Request) -> Response:
     return cached(request, sitemap.robots(_base_url(request)), "text/plain; charset=utf-8")
 
 
+# The judge's reply form (docs/public-pages.md, "The reply form"): an ordinary HTML form, POSTed to its own address.
+FORM_TYPE = "application/x-www-form-urlencoded"
+FORM_MOST_BYTES = 256 * 1024  # a reply of 20,000 characters, every one a percent-encoded accented letter, fits
+NO_STORE = "no-store"
+FORM_REFUSALS = (N_("page_form_other_origin"), N_("page_form_not_a_form"), N_("page_form_too_large"))
+
+
+def _refused(language: Language, path: str, status: int, text_code: str) -> Page:
+    """A form that could not be read at all, in words (not the JSON error of the API: a person sent it)."""
+    from server.i18n import translate
+
+    title = translate("page_form_refused_title", language)
+    return Page(path=path, title=title, description=title, status=status,
+                body=(f"<h1>{e(title)}</h1><p>{e(translate(text_code, language))}</p>"
+                      f'<p><a href="{e(url(path, language))}">{e(translate("page_form_back", language))}</a></p>'))
+
+
+async def _form_values(request: Request) -> dict[str, str] | tuple[int, str]:
+    """The form's fields (the first value of each), or (status, the words' code) when it cannot be taken: from
+    another site (the browser says so in Origin or Sec-Fetch-Site), not a form, or too large (413 before reading
+    more than the limit)."""
+    try:
+        check_origin(request)
+    except AppError:
+        return 403, "page_form_other_origin"
+    if request.headers.get("content-type", "").split(";")[0].strip().lower() != FORM_TYPE:
+        return 415, "page_form_not_a_form"
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > FORM_MOST_BYTES:
+        return 413, "page_form_too_large"
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > FORM_MOST_BYTES:
+            return 413, "page_form_too_large"
+    try:
+        fields = parse_qs(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False, max_num_fields=20,
+                          encoding="utf-8", errors="strict")
+    except (UnicodeDecodeError, ValueError):
+        return 400, "page_form_not_a_form"
+    if any("\x00" in value for values in fields.values() for value in values):
+        return 400, "page_form_not_a_form"  # no text holds a NUL (PostgreSQL refuses one)
+    return {name: values[0] for name, values in fields.items() if values}
+
+
+async def reply_form(request: Request) -> Response:
+    """GET: the form (cached like any page); POST: the reply through the notebooks' service, then 303 to the
+    notebook's page where it shows, or the form again with what was typed (never the key) and what is wrong.
+    A POST's answer is never stored by any cache."""
+    language = language_of(request)
+    code, notebook_id = request.path_params["code"], request.path_params["notebook_id"]
+    path = request.url.path
+    base = _base_url(request)
+    explicit = "lang" in request.query_params
+    if "\x00" in code:
+        return await not_found(request)
+
+    def show(result: Page, *, store: bool) -> Response:
+        html = layout(result, language=language, base_url=base, explicit=explicit)
+        if store:
+            return cached(request, html, "text/html; charset=utf-8", language=language, status=result.status)
+        return HTMLResponse(html, status_code=result.status, headers={
+            **_headers(request), "Cache-Control": NO_STORE, "Content-Language": language})
+
+    if request.method != "POST":
+        sent = request.query_params.get("enviada") == "1"
+
+        def render() -> Page:
+            with session_scope() as session:
+                return notebooks_page.reply_page(where(session, code, language), notebook_id,
+                                                 notebooks_page.ReplyForm(sent=sent))
+        try:
+            return show(await run_in_threadpool(render), store=True)
+        except AppError as error:
+            if error.status not in (404, 422):
+                raise
+            return show(_error_page(language, path), store=True)
+
+    values = await _form_values(request)
+    if isinstance(values, tuple):
+        return show(_refused(language, path, *values), store=False)
+
+    def submit() -> Page | str:
+        with session_scope() as session:
+            place = where(session, code, language)
+            result = notebooks_page.submit_reply(place, notebook_id, values)
+            if isinstance(result, str):
+                return result
+        # the form again, read after the failed attempt's transaction ended
+        with session_scope() as session:
+            return notebooks_page.reply_page(where(session, code, language), notebook_id, result)
+    try:
+        outcome = await run_in_threadpool(submit)
+    except AppError as error:
+        if error.status not in (404, 422):
+            raise
+        return show(_error_page(language, path), store=False)
+    if isinstance(outcome, str):
+        return RedirectResponse(outcome, status_code=303, headers={**_headers(request), "Cache-Control": NO_STORE})
+    return show(outcome, store=False)
+
+
 
 
 ONE = PREFIX + "/{code}"
@@ -218,6 +322,9 @@ routes = [
     Route(ONE + "/observatorios/{observatory_id:uuid}", page(observatories_page.one, "observatory_id"),
           methods=["GET"]),
     Route(ONE + "/estadisticas", page(stats_page.render), methods=["GET"]),
+    Route(ONE + "/cuadernos", page(notebooks_page.listing), methods=["GET"]),
+    Route(ONE + "/cuadernos/{notebook_id:uuid}", page(notebooks_page.one, "notebook_id"), methods=["GET"]),
+    Route(ONE + "/cuadernos/{notebook_id:uuid}/responder", reply_form, methods=["GET", "POST"]),
     Route(ONE + "/datos", page(municipal.open_data), methods=["GET"]),
     Route(PREFIX + "/{rest:path}", not_found, methods=["GET"]),
 ]

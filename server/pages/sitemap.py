@@ -12,6 +12,7 @@ from server.committees.schemas import CommitteeQuery
 from server.complaints import public as complaints
 from server.municipalities import service as municipalities
 from server.observatories import tracking
+from server.pages import notebooks_page
 from server.pages.common import Where
 from server.pages.html import PREFIX
 from server.works import search
@@ -37,7 +38,7 @@ def paths(where: Where) -> list[tuple[str, datetime | None]]:
     home = where.home
     found: list[tuple[str, datetime | None]] = [
         (home, None), (f"{home}/estadisticas", None), (f"{home}/comites", None), (f"{home}/observatorios", None),
-        (f"{home}/datos", None)]
+        (f"{home}/cuadernos", None), (f"{home}/datos", None)]
     for work in search.all_matching(where.session, municipality=where.municipality, query=WorkQuery()):
         found.append((f"{home}/obras/{work.id}", work.updated_at))
     for committee in committees.list_(where.session, actor=ANONYMOUS, municipality=where.municipality,
@@ -45,6 +46,8 @@ def paths(where: Where) -> list[tuple[str, datetime | None]]:
         found.append((f"{home}/comites/{committee.id}", None))
     for observatory in tracking.summaries(where.session, municipality=where.municipality):
         found.append((f"{home}/observatorios/{observatory.id}", observatory.updated_at))
+    for notebook_id, changed in notebooks_page.public_ids(where):  # published and withdrawn, as the public reads
+        found.append((f"{home}/cuadernos/{notebook_id}", changed))
     for folio, updated in complaints.folios(where.session, municipality=where.municipality,
                                             limit=max(MOST - len(found), 0)):
         found.append((f"{home}/quejas/{folio}", updated))

@@ -244,3 +244,80 @@ def monthly_chart(months: list[tuple[str, int, int, int]], labels: tuple[str, st
         parts.append(f'<rect x="{left}" y="{ly - 10:.0f}" width="14" height="10" fill="{fill}"{outline}/>'
                      f'<text x="{left + 20}" y="{ly:.0f}" font-size="11" fill="#222">{e(label)}</text>')
     return _svg(width, height, title, description, "".join(parts), ident=ident)
+
+
+# Outcomes and other categories stacked in one column: colours with at least 3:1 contrast on white, each segment
+# parted from the next by a white line, and named in the legend (the table beside the chart has every number).
+PALETTE = ("#0b4f6c", "#b42318", "#1b7f3b", "#8a4b00", "#7b2d8e", "#44546a", "#9a3412", "#00708a", "#5c4d00")
+
+
+def stacked_columns(columns: list[tuple[str, dict[str, int]]], series: list[tuple[str, str]], *, title: str,
+                    description: str, ident: str) -> str:
+    """One column per period (its label under it), stacked by series (`series`: (key, words), bottom first), the
+    total above each column; a legend names every series by its colour and words."""
+    if not columns or not series:
+        return ""
+    totals = [sum(values.get(key, 0) for key, _ in series) for _, values in columns]
+    top = max(totals) or 1
+    width, left, base, plot_h = 320.0, 26.0, 16.0, 140.0
+    slot = (width - left - 4) / len(columns)
+    bar = max(min(slot * 0.6, 36), 4)
+    legend_top = base + plot_h + 22
+    height = legend_top + len(series) * 16 + 4
+    floor = base + plot_h
+    parts = [f'<path d="M{left} {floor:.0f}H{width - 4:.0f}" stroke="#555" stroke-width="1"/>',
+             f'<text x="{left - 4}" y="{base + 4:.0f}" font-size="10" text-anchor="end" fill="#333">{top}</text>',
+             f'<text x="{left - 4}" y="{floor:.0f}" font-size="10" text-anchor="end" fill="#333">0</text>']
+    for i, ((name, values), total) in enumerate(zip(columns, totals, strict=True)):
+        x0 = left + i * slot + (slot - bar) / 2
+        y = floor
+        for j, (key, _) in enumerate(series):
+            count = values.get(key, 0)
+            if not count:
+                continue
+            h = count / top * plot_h
+            y -= h
+            parts.append(f'<rect x="{x0:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{h:.1f}" '
+                         f'fill="{PALETTE[j % len(PALETTE)]}" stroke="#fff" stroke-width="1"/>')
+        parts.append(f'<text x="{x0 + bar / 2:.1f}" y="{y - 3:.1f}" font-size="10" text-anchor="middle" '
+                     f'fill="#222">{total}</text>')
+        if len(columns) <= 8 or i % max(len(columns) // 6, 1) == 0:
+            parts.append(f'<text x="{x0 + bar / 2:.1f}" y="{floor + 13:.0f}" font-size="9" text-anchor="middle" '
+                         f'fill="#333">{e(name)}</text>')
+    for j, (_, words) in enumerate(series):
+        ly = legend_top + j * 16 + 10
+        parts.append(f'<rect x="{left}" y="{ly - 10:.0f}" width="14" height="10" fill="{PALETTE[j % len(PALETTE)]}"/>'
+                     f'<text x="{left + 20}" y="{ly:.0f}" font-size="11" fill="#222">{e(words)}</text>')
+    return _svg(width, height, title, description, "".join(parts), ident=ident)
+
+
+def interval_chart(items: list[tuple[str, float | None, tuple[float, float] | None, str]], *, title: str,
+                   description: str, ident: str) -> str:
+    """Rates on a 0–100 % scale: per item its label, a dot at the rate and a line with end caps over its
+    confidence interval, and the value in words (`value_text`) beside it. An item without a rate (n = 0) shows
+    its label and its words only."""
+    if not items:
+        return ""
+    width, left, plot_w, row, top = 320.0, 12.0, 196.0, 34.0, 14.0
+    height = top + row * len(items) + 4
+
+    def x(value: float) -> float:
+        return left + value * plot_w
+
+    parts = []
+    for tick in (0, 0.25, 0.5, 0.75, 1):
+        parts.append(f'<path d="M{x(tick):.1f} {top - 2:.0f}V{height - 4:.0f}" stroke="#dbe3e0" stroke-width="1"/>'
+                     f'<text x="{x(tick):.1f}" y="{top - 4:.0f}" font-size="9" text-anchor="middle" '
+                     f'fill="#333">{tick * 100:.0f}%</text>')
+    for i, (label, rate, interval, shown) in enumerate(items):
+        y0 = top + i * row
+        parts.append(f'<text x="{left:.0f}" y="{y0 + 11:.0f}" font-size="11" fill="#222">{e(label)}</text>')
+        y = y0 + 22
+        if interval is not None:
+            low, high = interval
+            parts.append(f'<path d="M{x(low):.1f} {y - 4:.0f}v8M{x(low):.1f} {y:.0f}H{x(high):.1f}'
+                         f'M{x(high):.1f} {y - 4:.0f}v8" stroke="#44546a" stroke-width="2" fill="none"/>')
+        if rate is not None:
+            parts.append(f'<circle cx="{x(rate):.1f}" cy="{y:.0f}" r="4.5" fill="#0b4f6c"/>')
+        parts.append(f'<text x="{left + plot_w + 10:.0f}" y="{y + 4:.0f}" font-size="10" fill="#222">{e(shown)}</text>')
+    return _svg(width, height, title, description, "".join(parts), ident=ident)

@@ -163,7 +163,7 @@ def test_the_judge_replies_once_per_invitation_and_versions_are_kept(client, ses
     invited = client.post(f"{url}/reply-invitations", json={"days": 10}, headers=headers)
     assert invited.status_code == 201, invited.text
     secret = invited.json()["secret"]
-    assert invited.json()["reply_url"].endswith(f"/notebooks/{notebook['id']}/replies")
+    assert invited.json()["reply_url"] == f"/publico/10005/cuadernos/{notebook['id']}/responder"
     stored = session.scalars(sa.select(ReplyInvitation).where(
         ReplyInvitation.notebook_id == uuid.UUID(notebook["id"]))).one()
     assert secret not in stored.secret_hash and len(stored.secret_hash) == 64

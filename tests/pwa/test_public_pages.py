@@ -79,7 +79,7 @@ def test_the_public_work_and_complaint_pages_open_from_the_field_app(reader, app
     assert serious_violations(page) == []
 
 
-@pytest.mark.parametrize("section", ["estadisticas", "comites", "observatorios", "datos"])
+@pytest.mark.parametrize("section", ["estadisticas", "comites", "observatorios", "cuadernos", "datos"])
 def test_every_public_page_passes_axe_on_a_phone(reader, section) -> None:
     page = reader.new_page()
     page.goto(f"/publico/{DEMO}/{section}")
@@ -90,6 +90,31 @@ def test_every_public_page_passes_axe_on_a_phone(reader, section) -> None:
         first.click()
         expect(page.get_by_role("heading", level=1)).to_be_visible()
         assert serious_violations(page) == []
+
+
+def test_a_judge_replies_to_a_notebook_on_a_phone_with_no_script(reader) -> None:
+    """The demo's published notebook (its charts drawn on the server) and the reply form: what is wrong is said in
+    words beside the fields, the key is not shown back, and axe-core finds nothing serious on either page."""
+    page = reader.new_page()
+    page.goto(f"/publico/{DEMO}/cuadernos")
+    shown = page.locator("ul.cards li li").filter(has_not_text="Sin cifras públicas")  # not the withheld one
+    shown.get_by_role("link").first.click()
+    expect(page.get_by_role("heading", name="Línea de decisiones en el tiempo")).to_be_visible()
+    expect(page.get_by_role("img", name="Resoluciones por trimestre, apiladas por sentido del fallo")).to_be_visible()
+    expect(page.get_by_role("heading", name="Respuesta de la persona juzgadora")).to_be_visible()
+    assert page.evaluate("document.scripts.length") == 0
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert serious_violations(page) == []
+    page.get_by_role("link", name="¿Es usted la persona juzgadora? Responda con su clave").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Responder al cuaderno")
+    page.get_by_label("Clave de respuesta", exact=True).fill("vgr_" + "z" * 43)
+    page.get_by_label("Firma", exact=True).fill("Juez de prueba, titular")
+    page.get_by_label("Respuesta", exact=True).fill("Una respuesta que no llegará a publicarse.")
+    page.get_by_role("button", name="Enviar respuesta").click()
+    expect(page.get_by_role("alert")).to_contain_text("La clave de la invitación no es válida para este cuaderno.")
+    expect(page.get_by_label("Firma", exact=True)).to_have_value("Juez de prueba, titular")
+    expect(page.get_by_label("Clave de respuesta", exact=True)).to_have_value("")
+    assert serious_violations(page) == []
 
 
 def test_the_committee_screen_links_its_public_report(reader, app_server) -> None:
