@@ -64,7 +64,7 @@ function SideText({ side, name, text, items, labels, idPrefix }) {
   }
   const label = (code) => labels.find((l) => l.code === code) || { name: { es: code }, color: '#888888' };
   return (
-    <section aria-labelledby={`${idPrefix}-h`} class="adj-side">
+    <section aria-labelledby={`${idPrefix}-h`} class="adj-side" id={`${idPrefix}-text`}>
       <h2 id={`${idPrefix}-h`}>{t(side === 'a' ? 'adj_annotator_a' : 'adj_annotator_b')}</h2>
       <p class="muted">{name || t('adj_annotator_unknown')} · {t('adj_side_count', { n: spans.length })}</p>
       <RulingText text={text} spans={spans} idPrefix={idPrefix} containerRef={ref}
@@ -165,6 +165,20 @@ export default function Adjudication({ desk, params }) {
     }
   };
 
+  /** Scroll both texts to the item; the keyboard focus goes to the first side that marked it. */
+  const showInText = (item) => {
+    let focused = false;
+    for (const side of SIDES) {
+      const span = (item.sides[side] || [])[0];
+      const container = document.querySelector(`#adj-${side}-text [data-ruling-text]`);
+      if (!span || !container) continue;
+      if (!focused) { focusSpan(container, span.id); focused = true; } else {
+        const mark = container.querySelector(`mark[data-span-id="${CSS.escape(span.id)}"]`);
+        if (mark) mark.scrollIntoView({ block: 'center' });
+      }
+    }
+  };
+
   const caseNumber = info ? info.ruling.case_number : '';
   const done = (data && data.gold && data.gold.state === 'done') || finished;
   const items = data ? data.items : [];
@@ -237,10 +251,7 @@ export default function Adjudication({ desk, params }) {
                       <button type="button" disabled={busy || done} aria-pressed={decided[item.key] === choice ? 'true' : 'false'}
                               onClick={() => take(item, choice, t(key))}>{t(key)}</button>
                     ))}
-                    <button type="button" class="link" onClick={() => {
-                      const first = (item.sides.a[0] || item.sides.b[0]);
-                      if (first) focusSpan(document.querySelector(`[data-span-id="${first.id}"]`)?.closest('[data-ruling-text]'), first.id);
-                    }}>{t('adj_show_in_text')}</button>
+                    <button type="button" class="link" onClick={() => showInText(item)}>{t('adj_show_in_text')}</button>
                   </div>
                 </li>
               ))}

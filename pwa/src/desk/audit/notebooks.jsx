@@ -80,7 +80,7 @@ function Notebook({ desk, notebook, onChanged, onStale }) {
   };
   const invite = () => step('reply-invitations', { days: Number(days) || 30 }, (answer) => setInvitation(answer));
   const headId = `nb-${notebook.id}`;
-  const visible = notebook.state === 'published' || notebook.state === 'withdrawn';
+  const visible = notebook.state === 'published' || notebook.state === 'withdrawn'; // the public page exists
   return (
     <li class="stat" aria-labelledby={headId} data-notebook={notebook.id}>
       <h3 id={headId}>{notebook.judge.full_name}</h3>
@@ -91,7 +91,8 @@ function Notebook({ desk, notebook, onChanged, onStale }) {
       <p data-figure="n_rulings">{t('nb_n_rulings', { n: notebook.n_rulings })}</p>
       <p>{notebook.withheld
         ? <><strong>{t('nb_withheld')}</strong> {notebook.withheld_reason}</>
-        : t('nb_shown', { min: notebook.min_rulings })}</p>
+        : notebook.state === 'withdrawn' ? t('nb_shown_withdrawn')
+          : t(visible ? 'nb_shown_now' : 'nb_shown', { min: notebook.min_rulings })}</p>
       <p class="small muted">
         {t('nb_computed', { when: formatDate(notebook.computed_at) })}
         {notebook.reviewed_at ? ' · ' + t('nb_reviewed', { when: formatDate(notebook.reviewed_at) }) : ''}
