@@ -121,11 +121,11 @@ def test_the_reviewer_reads_agreement_adjudicates_and_publishes_a_notebook(desk,
     expect(page.get_by_role("status")).to_have_text(f"Guardado: {names['external_justification']}, Tomar A.")
     expect(item).to_contain_text("En el oro")
 
-    # meanwhile the gold changes elsewhere (the same decision sent again from the API): the desk's version is stale
+    # meanwhile the gold changes elsewhere (a document answer decided from the API): the desk's version is stale
     view = reviewer("GET", f"/rulings/{ruling['id']}/adjudication", params={"scheme_version_id": case["version"]})
-    key = next(i["key"] for i in view["items"] if not i["agreed"])
     reviewer("POST", f"/rulings/{ruling['id']}/adjudication/decisions", json={
-        "scheme_version_id": case["version"], "version": view["gold"]["version"], "items": [{"key": key, "take": "a"}]})
+        "scheme_version_id": case["version"], "version": view["gold"]["version"],
+        "answers": [{"question": "cited_precedents", "take": "a"}]})
     page.get_by_role("button", name="Aceptar las coincidencias").click()
     expect(page.get_by_role("status")).to_contain_text("Alguien cambió esta adjudicación")
     page.get_by_role("button", name="Aceptar las coincidencias").click()
