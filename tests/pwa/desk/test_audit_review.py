@@ -60,8 +60,10 @@ def two_finished_no_gold(base_url: str) -> dict:
                   if r["case_number"] == CASE)
     text = reviewer("GET", f"/rulings/{ruling['id']}")["public_text"]["text"]
     rows = reviewer("GET", f"/audit-projects/{project['id']}/assignments", params={"ruling_id": ruling["id"]})
-    first, second = sorted((r for r in rows if r["kind"] == "annotator"), key=lambda r: r["created_at"])
     assert not [r for r in rows if r["kind"] == "gold"]
+    first, second = (next(r for r in api("GET", f"/audit-projects/{project['id']}/assignments",
+                                         params={"ruling_id": ruling["id"], "mine": "true"}) if r["kind"] == "annotator")
+                     for api in (one, two))
     if first["state"] == "done":
         reviewer("POST", f"/annotation-assignments/{first['id']}/reopen", json={})
     annotate(one, first["id"], text, AGREED, "insufficient_reasoning")
@@ -72,8 +74,11 @@ def two_finished_no_gold(base_url: str) -> dict:
         "outcome": "acquittal", "time_to_ruling_reasonable": True, "departs_from_own_precedent": "yes"}})
     one("POST", f"/annotation-assignments/{first['id']}/finish", json={})
     two("POST", f"/annotation-assignments/{second['id']}/finish", json={})
+    view = reviewer("GET", f"/rulings/{ruling['id']}/adjudication", params={"scheme_version_id": first["scheme_version_id"]})
+    side_a = next(a for a in view["annotators"] if a["side"] == "a")["assignment_id"]
+    # what "Tomar A" puts in the gold: the sentence of whoever is A (the assignments' order decides it)
     return {"reviewer": reviewer, "project": project, "ruling": ruling, "text": text,
-            "version": first["scheme_version_id"]}
+            "version": first["scheme_version_id"], "a_marked": SENTENCE if side_a == first["id"] else SHORTER}
 
 
 def test_the_reviewer_reads_agreement_adjudicates_and_publishes_a_notebook(desk, app_server) -> None:
@@ -114,7 +119,7 @@ def test_the_reviewer_reads_agreement_adjudicates_and_publishes_a_notebook(desk,
     expect(disagreements).to_have_count(1)
     item = disagreements.first
     expect(item).to_contain_text(names["external_justification"])
-    expect(item).to_contain_text(f"«{SHORTER}»")
+    expect(item).to_contain_text(f"«{SHORTER}»")  # B's or A's, beside the other's whole sentence
     expect(item).to_contain_text("Aún no está en el oro")
     assert serious_violations(page) == []
     item.get_by_role("button", name="Tomar A").click()
@@ -138,7 +143,7 @@ def test_the_reviewer_reads_agreement_adjudicates_and_publishes_a_notebook(desk,
         spans = session.scalars(sa.select(Annotation).where(Annotation.assignment_id == gold.id,
                                                             Annotation.deleted_at.is_(None))).all()
         assert gold.state == "done"
-        assert sorted((s.label, s.exact) for s in spans) == [("external_justification", SENTENCE),
+        assert sorted((s.label, s.exact) for s in spans) == [("external_justification", case["a_marked"]),
                                                             ("insufficient_reasoning", AGREED)]
     page.set_viewport_size(PHONE)  # on a phone the two annotators are stacked, A above B
     a_box = page.get_by_role("heading", name="Anotador A", level=2).bounding_box()
