@@ -225,6 +225,9 @@ export default function Adjudication({ desk, params }) {
             {t('adj_progress', { in_gold: inGold, items: items.length, open: disagreements.length, agreed: agreed.length })}
           </p>
 
+          {disagreements.length > 0 && !done && (
+            <p><a href="#adj-disagreements">{t('adj_skip_to_disagreements', { n: disagreements.length })}</a></p>
+          )}
           <div class="adj-sides" style={{ display: 'grid', gap: '1rem', gridTemplateColumns: 'repeat(auto-fit, minmax(min(100%, 24rem), 1fr))', alignItems: 'start' }}>
             {SIDES.map((side) => (
               <SideText side={side} name={name(side)} text={info.ruling.public_text ? info.ruling.public_text.text : ''}
@@ -233,7 +236,7 @@ export default function Adjudication({ desk, params }) {
           </div>
           <p class="stat-definition">{t('adj_marks_explained')}</p>
 
-          <h2 id="adj-disagreements">{t('adj_disagreements')}</h2>
+          <h2 id="adj-disagreements" tabIndex={-1}>{t('adj_disagreements')}</h2>
           {disagreements.length === 0 ? <p>{t('adj_no_disagreements')}</p> : (
             <ul aria-labelledby="adj-disagreements" class="adj-items" style={{ listStyle: 'none', padding: 0 }}>
               {disagreements.map((item) => (
