@@ -49,15 +49,15 @@ function Invitation({ invitation, notebook, code }) {
   );
 }
 
-function Notebook({ desk, notebook, onChanged, onStale }) {
+function Notebook({ desk, notebook, onChanged, onStale, invitation, onInvited, reloading }) {
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState(null);
   const [withdrawing, setWithdrawing] = useState(false);
   const [reason, setReason] = useState('');
   const [days, setDays] = useState('30');
-  const [invitation, setInvitation] = useState(null);
   const code = desk.muni;
   const step = async (action, body, after) => {
+    if (busy || reloading) return null;
     setBusy(true);
     setFailure(null);
     try {
@@ -78,7 +78,7 @@ function Notebook({ desk, notebook, onChanged, onStale }) {
     const done = await step('withdraw', { version: notebook.version, reason: reason.trim() });
     if (done) { setWithdrawing(false); setReason(''); }
   };
-  const invite = () => step('reply-invitations', { days: Number(days) || 30 }, (answer) => setInvitation(answer));
+  const invite = () => step('reply-invitations', { days: Number(days) || 30 }, (answer) => onInvited(notebook.id, answer));
   const headId = `nb-${notebook.id}`;
   const visible = notebook.state === 'published' || notebook.state === 'withdrawn'; // the public page exists
   return (
@@ -160,6 +160,10 @@ export default function Notebooks({ desk, params }) {
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState(null);
   const [notice, setNotice] = useState('');
+  // each step answers the notebook as it is now: shown at once, without waiting for the list (a click right after
+  // "Publicar" acts on the published notebook); an invitation's key lives here, so a newer list keeps it on screen
+  const [fresh, setFresh] = useState({});
+  const [invitations, setInvitations] = useState({});
 
   const project = base.data && base.data.project;
   const judges = base.data ? base.data.judges : [];
@@ -181,15 +185,16 @@ export default function Notebooks({ desk, params }) {
       setBusy(false);
     }
   };
-  const changed = async (notebook, action) => {
-    await list.reload();
+  const changed = (notebook, action) => {
+    setFresh((old) => ({ ...old, [notebook.id]: notebook }));
     setNotice(t(`nb_done_${action}`, { judge: notebook.judge.full_name }));
   };
+  const invited = (id, invitation) => setInvitations((old) => ({ ...old, [id]: invitation }));
   const stale = async () => {
     await list.reload();
     setNotice(t('nb_stale'));
   };
-  const notebooks = list.data || [];
+  const notebooks = (list.data || []).map((n) => (fresh[n.id] && fresh[n.id].version >= n.version ? fresh[n.id] : n));
   return (
     <section class="audit-notebooks">
       <h1 tabIndex={-1}>{t('nb_title')}</h1>
@@ -230,7 +235,8 @@ export default function Notebooks({ desk, params }) {
       {list.loading && !list.data ? <Loading /> : notebooks.length === 0 ? <p>{t('nb_none')}</p> : (
         <ul aria-labelledby="nb-list" style={{ listStyle: 'none', padding: 0, display: 'grid', gap: '.75rem' }}>
           {notebooks.map((notebook) => (
-            <Notebook key={`${notebook.id}:${notebook.version}`} desk={desk} notebook={notebook} onChanged={changed} onStale={stale} />
+            <Notebook key={notebook.id} desk={desk} notebook={notebook} onChanged={changed} onStale={stale}
+                      invitation={invitations[notebook.id]} onInvited={invited} reloading={list.loading} />
           ))}
         </ul>
       )}
