@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from server.annotations.models import Annotation, AnnotationAssignment
+from server.annotations.models import Annotation, AnnotationAssignment, DocumentAnswer
 from tests.pwa.desk.conftest import PHONE, desk_sign_in, serious_violations
 
 pytestmark = pytest.mark.timeout(240)
@@ -135,6 +135,10 @@ def test_the_reviewer_reads_agreement_adjudicates_and_publishes_a_notebook(desk,
     expect(page.get_by_role("status")).to_contain_text("Alguien cambió esta adjudicación")
     page.get_by_role("button", name="Aceptar las coincidencias").click()
     expect(page.get_by_role("status")).to_have_text("Guardado: las coincidencias están en el oro.")
+    cited = page.get_by_role("row").filter(has_text="Precedentes y jurisprudencia")  # A cites one, B none
+    expect(cited.get_by_role("cell").nth(2)).to_have_text("tesis 1a. CCXXXVIII/2013 (10a.)")  # the API took A's
+    cited.get_by_role("button", name="Ninguna").click()
+    expect(cited.get_by_role("cell").nth(2)).to_have_text("Aún no está en el oro")
     page.get_by_role("button", name="Terminar la adjudicación").click()
     expect(page.get_by_role("status")).to_contain_text("Adjudicación terminada")
     with database.session_scope() as session:
@@ -143,6 +147,9 @@ def test_the_reviewer_reads_agreement_adjudicates_and_publishes_a_notebook(desk,
         spans = session.scalars(sa.select(Annotation).where(Annotation.assignment_id == gold.id,
                                                             Annotation.deleted_at.is_(None))).all()
         assert gold.state == "done"
+        answers = dict(session.execute(sa.select(DocumentAnswer.question, DocumentAnswer.value).where(
+            DocumentAnswer.assignment_id == gold.id)).all())
+        assert answers == {"outcome": "acquittal", "time_to_ruling_reasonable": True, "departs_from_own_precedent": "yes"}
         assert sorted((s.label, s.exact) for s in spans) == [("external_justification", case["a_marked"]),
                                                             ("insufficient_reasoning", AGREED)]
     page.set_viewport_size(PHONE)  # on a phone the two annotators are stacked, A above B

@@ -138,11 +138,26 @@ export default function Adjudication({ desk, params }) {
     { [item.key]: choice },
   );
   const acceptAgreed = () => send({ accept_agreed: true }, t('adj_saved_agreed'));
-  const takeAnswer = (answer, side) => send(
-    { answers: [{ question: answer.question, take: side }] },
-    t('adj_saved_answer', { question: words((questions.find((q) => q.code === answer.question) || {}).text) || answer.question,
-      choice: t(side === 'a' ? 'adj_take_a' : 'adj_take_b') }),
-  );
+  /** An answer decided: A's or B's; "Ambas" for a list or several options (the items of both, once each);
+   * "Ninguna" leaves the gold without an answer (a required question then stops the finish, in words). */
+  const takeAnswer = (answer, side) => {
+    let decision = { question: answer.question, take: side };
+    if (side === 'neither') decision = { question: answer.question, take: 'own', value: null };
+    if (side === 'both') {
+      const all = [...(answer.values.a || []), ...(answer.values.b || [])];
+      const seen = new Set();
+      decision = { question: answer.question, take: 'own', value: all.filter((v) => {
+        const k = String(v).trim().toLowerCase();
+        if (seen.has(k)) return false;
+        seen.add(k);
+        return true;
+      }) };
+    }
+    const key = { a: 'adj_take_a', b: 'adj_take_b', both: 'adj_take_both', neither: 'adj_take_neither' }[side];
+    return send({ answers: [decision] },
+      t('adj_saved_answer', { question: words((questions.find((q) => q.code === answer.question) || {}).text) || answer.question,
+        choice: t(key) }));
+  };
   const finish = async () => {
     setBusy(true);
     setFailure(null);
@@ -300,6 +315,10 @@ export default function Adjudication({ desk, params }) {
                           <span role="group" aria-label={t('adj_decide', { label: text })} class="toolbar">
                             <button type="button" disabled={busy || done} onClick={() => takeAnswer(answer, 'a')}>{t('adj_take_a')}</button>
                             <button type="button" disabled={busy || done} onClick={() => takeAnswer(answer, 'b')}>{t('adj_take_b')}</button>
+                            {question && (question.kind === 'list' || question.kind === 'multi') && (
+                              <button type="button" disabled={busy || done} onClick={() => takeAnswer(answer, 'both')}>{t('adj_take_both')}</button>
+                            )}
+                            <button type="button" disabled={busy || done} onClick={() => takeAnswer(answer, 'neither')}>{t('adj_take_neither')}</button>
                           </span>
                         )}
                       </td>
