@@ -81,6 +81,28 @@ def two_finished_no_gold(base_url: str) -> dict:
             "version": first["scheme_version_id"], "a_marked": SENTENCE if side_a == first["id"] else SHORTER}
 
 
+def a_label_nobody_used(base_url: str, reviewer: Api, project: dict) -> str:
+    """A published scheme of one label, and a demo ruling both auditors finished with it without marking anything:
+    its agreement has no variation (κ and α undefined). The version's id."""
+    scheme = reviewer("POST", "/annotation-schemes", json={"slug": "prueba-sin-variacion", "name": "Esquema de prueba",
+                      "definition": {"labels": [{"code": "rare", "name": {"es": "Etiqueta rara"},
+                                                 "definition": {"es": "Nadie la usa."}}]}})
+    version = reviewer("POST", f"/annotation-schemes/{scheme['id']}/versions/1/publish")["id"]
+    ruling = next(r for r in reviewer("GET", "/rulings", params={"project_id": project["id"]})
+                  if r["case_number"] == "1434/2024")
+    team = {person["email"]: person["user_id"] for person in reviewer("GET", f"/audit-projects/{project['id']}/team")}
+    reviewer("POST", f"/audit-projects/{project['id']}/assignments", 201, json={
+        "ruling_id": ruling["id"], "scheme_version_id": version,
+        "annotator_ids": [team["auditor@vigia.example"], team["auditora2@vigia.example"]]})
+    for email in ("auditor@vigia.example", "auditora2@vigia.example"):
+        api = Api(base_url, email)
+        mine = next(r for r in api("GET", f"/audit-projects/{project['id']}/assignments",
+                                   params={"ruling_id": ruling["id"], "mine": "true"})
+                    if r["scheme_version_id"] == version)
+        api("POST", f"/annotation-assignments/{mine['id']}/finish", json={})
+    return version
+
+
 def test_the_reviewer_reads_agreement_adjudicates_and_publishes_a_notebook(desk, app_server) -> None:
     base_url, database = app_server
     case = two_finished_no_gold(base_url)
@@ -109,6 +131,15 @@ def test_the_reviewer_reads_agreement_adjudicates_and_publishes_a_notebook(desk,
     expect(whole).to_contain_text(f"{figures['span']['scheme']['units']:,} unidades")
     expect(page.get_by_role("img", name="κ y α por etiqueta (nivel de fragmento)")).to_be_visible()
     assert serious_violations(page) == []
+    # a version where nobody used the label: no variation, said in words (never 0)
+    a_label_nobody_used(base_url, reviewer, project)
+    page.reload()
+    page.get_by_label("Versión del esquema").select_option(label="Esquema de prueba — versión 1 (2 asignaciones en el proyecto)")
+    expect(page.get_by_role("status")).to_have_text(re.compile("Sobre 1 resolución terminada"))
+    rare = table.get_by_role("row", name="Etiqueta rara").first
+    for cell in ("kappa", "alpha"):
+        expect(rare.locator(f"[data-figure={cell}]")).to_have_text("sin variación")
+    expect(rare.locator("[data-figure=f1]")).to_have_text("sin fragmentos que comparar")
 
     # adjudication: both annotators side by side, the one disagreement, take A, accept the agreed, finish
     page.goto(f"/mesa/auditoria/resoluciones/{ruling['id']}/adjudicacion")

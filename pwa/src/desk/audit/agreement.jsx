@@ -63,7 +63,8 @@ function Row({ head, fig, f1, spans, kind }) {
       <td class="num" data-figure="kappa">{kappa}</td>
       <td class="num" data-figure="alpha">{alpha}</td>
       <td class="num" data-figure="f1">{f1 === undefined ? t('agr_f1_not_applicable')
-        : t('agr_f1_cell', { exact: figureText(f1.exact, 1), relaxed: figureText(f1.relaxed, 1) })}</td>
+        : f1.exact === null || f1.exact === undefined ? t('agr_f1_no_spans')
+          : t('agr_f1_cell', { exact: number(f1.exact), relaxed: number(f1.relaxed) })}</td>
       <td class="num">{t('agr_units_cell', { n: new Intl.NumberFormat(language() === 'es' ? 'es-MX' : 'en').format(fig.units) })}
         {spans ? <><br /><span class="small">{t('agr_spans_cell', { a: spans[0], b: spans[1] })}</span></> : null}</td>
       <td>{fig.kappa !== null && fig.kappa !== undefined ? reading(fig.kappa) : t('agr_no_reading')}</td>
