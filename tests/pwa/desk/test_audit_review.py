@@ -78,7 +78,8 @@ def two_finished_no_gold(base_url: str) -> dict:
     side_a = next(a for a in view["annotators"] if a["side"] == "a")["assignment_id"]
     # what "Tomar A" puts in the gold: the sentence of whoever is A (the assignments' order decides it)
     return {"reviewer": reviewer, "project": project, "ruling": ruling, "text": text,
-            "version": first["scheme_version_id"], "a_marked": SENTENCE if side_a == first["id"] else SHORTER}
+            "version": first["scheme_version_id"], "a_marked": SENTENCE if side_a == first["id"] else SHORTER,
+            "first_side": "a" if side_a == first["id"] else "b"}
 
 
 def a_label_nobody_used(base_url: str, reviewer: Api, project: dict) -> str:
@@ -161,13 +162,13 @@ def test_the_reviewer_reads_agreement_adjudicates_and_publishes_a_notebook(desk,
     view = reviewer("GET", f"/rulings/{ruling['id']}/adjudication", params={"scheme_version_id": case["version"]})
     reviewer("POST", f"/rulings/{ruling['id']}/adjudication/decisions", json={
         "scheme_version_id": case["version"], "version": view["gold"]["version"],
-        "answers": [{"question": "cited_precedents", "take": "a"}]})
+        "answers": [{"question": "cited_precedents", "take": case["first_side"]}]})
     page.get_by_role("button", name="Aceptar las coincidencias").click()
     expect(page.get_by_role("status")).to_contain_text("Alguien cambió esta adjudicación")
     page.get_by_role("button", name="Aceptar las coincidencias").click()
     expect(page.get_by_role("status")).to_have_text("Guardado: las coincidencias están en el oro.")
     cited = page.get_by_role("row").filter(has_text="Precedentes y jurisprudencia")  # A cites one, B none
-    expect(cited.get_by_role("cell").nth(2)).to_have_text("tesis 1a. CCXXXVIII/2013 (10a.)")  # the API took A's
+    expect(cited.get_by_role("cell").nth(2)).to_have_text("tesis 1a. CCXXXVIII/2013 (10a.)")  # the API took the first auditor's
     cited.get_by_role("button", name="Ninguna").click()
     expect(cited.get_by_role("cell").nth(2)).to_have_text("Aún no está en el oro")
     page.get_by_role("button", name="Terminar la adjudicación").click()
