@@ -206,8 +206,10 @@ def test_the_reviewer_reads_agreement_adjudicates_and_publishes_a_notebook(desk,
     card = page.get_by_role("listitem").filter(has=page.get_by_role("heading", name=judge))
     expect(card.locator("[data-figure=n_rulings]")).to_have_text(f"{notebook['n_rulings']} resoluciones adjudicadas")
     assert serious_violations(page) == []
+    card.get_by_label("Nota de la revisión (interna, opcional)").fill("Cifras cotejadas con el oro.")
     card.get_by_role("button", name="Marcar revisado").click()
     expect(card).to_contain_text("Revisado")
+    expect(card).to_contain_text("Nota de la revisión (interna): Cifras cotejadas con el oro.")
     card.get_by_role("button", name="Publicar").click()
     expect(card).to_contain_text("Publicado")
     expect(card).to_contain_text(notebook["withheld_reason"] or "El público ve sus cifras")

@@ -55,6 +55,7 @@ function Notebook({ desk, notebook, onChanged, onStale, invitation, onInvited, r
   const [withdrawing, setWithdrawing] = useState(false);
   const [reason, setReason] = useState('');
   const [days, setDays] = useState('30');
+  const [note, setNote] = useState('');
   const code = desk.muni;
   const step = async (action, body, after) => {
     if (busy || reloading) return null;
@@ -89,6 +90,9 @@ function Notebook({ desk, notebook, onChanged, onStale, invitation, onInvited, r
         {notebook.period.text}
       </p>
       <p data-figure="n_rulings">{t('nb_n_rulings', { n: notebook.n_rulings })}</p>
+      {notebook.figures && notebook.figures.rulings_without_adjudication > 0 && (
+        <p class="small">{t('nb_without_gold', { n: notebook.figures.rulings_without_adjudication, total: notebook.figures.rulings_in_period })}</p>
+      )}
       <p>{notebook.withheld
         ? <><strong>{t('nb_withheld')}</strong> {notebook.withheld_reason}</>
         : notebook.state === 'withdrawn' ? t('nb_shown_withdrawn')
@@ -99,6 +103,7 @@ function Notebook({ desk, notebook, onChanged, onStale, invitation, onInvited, r
         {notebook.published_at ? ' · ' + t('nb_published', { when: formatDate(notebook.published_at) }) : ''}
         {notebook.withdrawn_at ? ' · ' + t('nb_withdrawn', { when: formatDate(notebook.withdrawn_at) }) : ''}
       </p>
+      {notebook.review_note && <p class="small">{t('nb_review_note_saved')}: {notebook.review_note}</p>}
       {notebook.withdrawn_reason && <p>{t('nb_withdrawn_reason')}: {notebook.withdrawn_reason}</p>}
       {notebook.replies && notebook.replies.length > 0 && <p>{t('nb_replies', { n: notebook.replies.length })}</p>}
       <p>
@@ -109,7 +114,12 @@ function Notebook({ desk, notebook, onChanged, onStale, invitation, onInvited, r
       <ErrorBox error={failure} />
       <div class="toolbar">
         {notebook.state === 'draft' && (
-          <button type="button" disabled={busy} onClick={() => step('review', { version: notebook.version })}>{t('nb_review')}</button>
+          <>
+            <label>{t('nb_review_note')}{' '}
+              <input type="text" maxLength={4000} value={note} onInput={(e) => setNote(e.target.value)} />
+            </label>
+            <button type="button" disabled={busy} onClick={() => step('review', { version: notebook.version, note: note.trim() || null })}>{t('nb_review')}</button>
+          </>
         )}
         {notebook.state === 'reviewed' && (
           <button type="button" disabled={busy} onClick={() => step('publish', { version: notebook.version })}>{t('nb_publish')}</button>
