@@ -139,7 +139,7 @@ function RulingGroup({ group, rulings, assignments, people }) {
   return (
     <section aria-labelledby={id}>
       <h3 id={id}>{t('audit_group_count', { title, n: rulings.length })}</h3>
-      <div style={{ overflowX: 'auto' }}>
+      <Folded folded={group === 'adjudicated' && rulings.length > 3} summary={t('audit_show_rulings', { n: rulings.length })}>
         <table>
           <thead><tr>
             <th scope="col">{t('audit_col_case')}</th><th scope="col">{t('audit_col_court')}</th>
@@ -177,9 +177,15 @@ function RulingGroup({ group, rulings, assignments, people }) {
             })}
           </tbody>
         </table>
-      </div>
+      </Folded>
     </section>
   );
+}
+
+/** A wide table in a box that scrolls sideways; a long list of finished work folded away until asked for. */
+function Folded({ folded, summary, children }) {
+  const box = <div style={{ overflowX: 'auto' }}>{children}</div>;
+  return folded ? <details><summary>{summary}</summary>{box}</details> : box;
 }
 
 function Project({ desk, id }) {
@@ -238,7 +244,7 @@ function Project({ desk, id }) {
           <section aria-labelledby="audit-assignments-title">
             <h2 id="audit-assignments-title">{t('audit_assignments_title')}</h2>
             {data.assignments.length === 0 ? <p>{t('audit_assignments_none')}</p> : (
-              <div style={{ overflowX: 'auto' }}>
+              <Folded folded={data.assignments.length > 12} summary={t('audit_show_assignments', { n: data.assignments.length })}>
                 <table>
                   <thead><tr>
                     <th scope="col">{t('audit_col_case')}</th><th scope="col">{t('audit_col_annotator')}</th>
@@ -258,7 +264,7 @@ function Project({ desk, id }) {
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </Folded>
             )}
           </section>
         </>
