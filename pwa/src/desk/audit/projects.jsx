@@ -161,7 +161,7 @@ function RulingGroup({ group, rulings, assignments, people }) {
                     {mine.length > 0 && (
                       <ul class="small" style={{ margin: 0, paddingLeft: '1rem' }}>
                         {mine.map((a) => (
-                          <li>{t('audit_assignment_line', { name: (people.get(a.annotator_id) || {}).full_name || t('audit_unknown_person'), state: t('audit_assignment_' + a.state) })}
+                          <li>{t('audit_assignment_line', { name: (a.annotator_name || (people.get(a.annotator_id) || {}).full_name) || t('audit_unknown_person'), state: t('audit_assignment_' + a.state) })}
                             {a.kind === 'gold' ? ` (${t('audit_kind_gold')})` : ''}</li>
                         ))}
                       </ul>
@@ -218,6 +218,7 @@ function Project({ desk, id }) {
   const rulingCase = new Map((data ? data.rulings : []).map((r) => [r.id, r.case_number]));
   const versionName = new Map(versions.map((v) => [v.id, t('audit_assign_scheme_option', { name: v.schemeName, n: v.number })]));
   const p = project.data;
+  const hasCounts = data && data.assignments.some((a) => a.annotation_count !== undefined);
   return (
     <>
       <p><Link href="/mesa/auditoria">{t('audit_project_back')}</Link></p>
@@ -250,16 +251,18 @@ function Project({ desk, id }) {
                     <th scope="col">{t('audit_col_case')}</th><th scope="col">{t('audit_col_annotator')}</th>
                     <th scope="col">{t('audit_col_kind')}</th><th scope="col">{t('audit_col_scheme')}</th>
                     <th scope="col">{t('audit_col_state')}</th>
+                    {hasCounts && <th scope="col">{t('audit_col_annotations')}</th>}
                   </tr></thead>
                   <tbody>
                     {[...data.assignments].sort((a, b) => (rulingCase.get(a.ruling_id) || '').localeCompare(rulingCase.get(b.ruling_id) || '')
                       || (a.created_at || '').localeCompare(b.created_at || '')).map((a) => (
                       <tr>
                         <th scope="row">{rulingCase.get(a.ruling_id) || a.ruling_id}</th>
-                        <td>{(people.get(a.annotator_id) || {}).full_name || t('audit_unknown_person')}</td>
+                        <td>{(a.annotator_name || (people.get(a.annotator_id) || {}).full_name) || t('audit_unknown_person')}</td>
                         <td>{t('audit_kind_' + a.kind)}</td>
-                        <td>{versionName.get(a.scheme_version_id) || '—'}</td>
+                        <td>{versionName.get(a.scheme_version_id) || (a.scheme_name ? t('audit_assign_scheme_option', { name: a.scheme_name, n: a.scheme_version_number }) : '—')}</td>
                         <td>{t('audit_assignment_' + a.state)}</td>
+                        {hasCounts && <td>{a.annotation_count ?? '—'}</td>}
                       </tr>
                     ))}
                   </tbody>
