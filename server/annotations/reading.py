@@ -61,6 +61,7 @@ def assignment_view(session: Session, *, actor: Actor, municipality: Municipalit
     annotations = annotations_of(session, [assignment.id])
     return {
         "assignment": AssignmentPublic.of(assignment).model_dump(mode="json"),
+        "municipality_code": municipality.code,
         "project": {"id": str(project.id), "name": project.name},
         "scheme": _scheme(session, assignment.scheme_version_id),
         "ruling": {"id": str(ruling.id), "case_number": ruling.case_number, "kind": kind,

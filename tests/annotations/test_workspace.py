@@ -42,6 +42,7 @@ def test_an_assignment_carries_its_scheme_project_court_and_judges(client, sessi
     assert [q["code"] for q in view["scheme"]["definition"]["questions"]][:1] == ["outcome"]
     project = client.get(team.url(f"/audit-projects/{team.project_id}"), headers=team.as_(0)).json()
     assert view["project"] == {"id": str(team.project_id), "name": project["name"]}
+    assert view["municipality_code"] == team.code
     ruling = view["ruling"]
     assert ruling["court"]["name"].startswith("Juzgado Laboral ")
     assert [judge["full_name"] for judge in ruling["judges"]] == ["Rosa Elvira Quispe Mamani"]
