@@ -95,6 +95,7 @@ function Preview({ desk, rulingId, generation }) {
             : (
               <>
                 {data.pending > 0 && <p>{t('audit_redaction_preview_pending', { n: data.pending })}</p>}
+                {data.changed === false && <p>{t('audit_redaction_preview_unchanged')}</p>}
                 <RulingText text={data.text || ''} spans={spans} label={t('audit_redaction_preview_label')} idPrefix="preview"
                             describe={(span) => t('audit_redaction_placeholder', { text: span.placeholder || (span.category ? categoryWords(span.category) : '') })}
                             look={() => ({ color: '#555555', pattern: 'solid' })} />
