@@ -1,9 +1,10 @@
 """The judicial audit's projects and redaction at the desk (/mesa/auditoria…) in Chromium, on both databases
 (docs/pwa.md, "Judicial audit: projects and redaction"): revision@ opens the demo project, reviews the personal
 data of the demo ruling 343/2025 (in redaction): dismisses what is not personal data, confirms the rest (one of them
-decided meanwhile by someone else: the 409 is shown in words and decided again), marks by selection a name the
-detector missed, is refused publishing while anything is pending, previews and publishes; the public text in the
-database has the placeholders. Then assigns the newly published ruling to the two demo auditors. axe-core finds no
+decided meanwhile by someone else: the 409 is shown in words and decided again; one under another category),
+reaches the findings from the text with the keyboard, marks by selection a name the detector missed, is refused
+publishing while anything is pending, previews and publishes; the public text in the database has the
+placeholders. Then assigns the newly published ruling to the two demo auditors. axe-core finds no
 serious or critical violation on these screens. A student auditor does not see the menu entry."""
 
 from __future__ import annotations
@@ -91,6 +92,15 @@ def test_a_reviewer_redacts_publishes_and_assigns_a_ruling(desk, app_server) -> 
         ordered = sorted(found, key=lambda f: (f["start"], f["end"]))
         return items.nth(ordered.index(finding))
 
+    # the keyboard: from the text, Tab reaches the highlights in order; Enter goes to the finding's entry
+    original_text.focus()
+    page.keyboard.press("Tab")
+    first_mark = original_text.get_by_role("button").first
+    expect(first_mark).to_be_focused()
+    expect(first_mark).to_have_accessible_description(re.compile(r"^nombre de persona, pendiente$"))
+    page.keyboard.press("Enter")
+    expect(items.first).to_be_focused()
+
     # not personal data: dismissed (the text it covers is shown, read from the original in the browser)
     for finding in wrong:
         item = item_of(finding)
@@ -127,6 +137,8 @@ def test_a_reviewer_redacts_publishes_and_assigns_a_ruling(desk, app_server) -> 
     expect(item_of(first)).to_contain_text("· descartado")
     assert serious_violations(page) == []
 
+    phone = next(f for f in found if f["category"] == "phone")  # confirmed under another category
+    item_of(phone).get_by_label("Categoría").select_option(label="otro dato personal")
     for finding in found:
         if finding in wrong:
             continue
@@ -139,6 +151,8 @@ def test_a_reviewer_redacts_publishes_and_assigns_a_ruling(desk, app_server) -> 
                                       .where(RedactionFinding.text_id == original_id)).all())
     assert {states[f["id"]] for f in wrong} == {"dismissed"}
     assert {states[f["id"]] for f in found if f not in wrong} == {"confirmed"}
+    with database.session_scope() as session:
+        assert session.get(RedactionFinding, phone["id"]).category == "other"
 
     # the preview: the text as it would be published, every confirmed datum replaced
     expect(page.get_by_role("heading", name="Vista previa de la versión pública", level=2)).to_be_visible()
@@ -153,7 +167,7 @@ def test_a_reviewer_redacts_publishes_and_assigns_a_ruling(desk, app_server) -> 
     with database.session_scope() as session:
         public = session.scalar(sa.select(RulingText.text).where(RulingText.ruling_id == ruling_id, RulingText.kind == "public"))
         assert session.get(Ruling, ruling_id).state == "published"
-    assert "[NOMBRE]" in public and "[RFC]" in public and "[CURP]" in public
+    assert "[NOMBRE]" in public and "[RFC]" in public and "[CURP]" in public and "[DATO PERSONAL]" in public
     assert "OLVERA GURROLA" not in public and "OEGJ0304225P9" not in public
     for finding in wrong:  # dismissed: left as it was
         assert text[finding["start"]:finding["end"]] in public
