@@ -264,7 +264,7 @@ export default function Redaction({ desk, params }) {
             <section aria-labelledby="audit-findings-title">
               <h2 id="audit-findings-title">{t('audit_redaction_findings')}</h2>
               {findings.length === 0 ? <p>{t('audit_redaction_findings_none')}</p> : (
-                <ol style={{ listStyle: 'none', padding: '0 0.25rem', margin: 0, maxHeight: 'calc(70vh + 12rem)', overflowY: 'auto' }}>
+                <ol style={{ position: 'relative', listStyle: 'none', padding: '0 0.25rem', margin: 0, maxHeight: 'calc(70vh + 12rem)', overflowY: 'auto' }}>
                   {findings.map((finding, index) => (
                     <Finding finding={finding} n={index + 1} quote={quoteOf(finding)} busy={busy} stale={stale[finding.id]}
                              onDecide={decide} onShow={showInText}
