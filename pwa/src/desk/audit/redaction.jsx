@@ -74,11 +74,13 @@ function Finding({ finding, n, quote, onDecide, onShow, busy, stale, onKeep }) {
 
 function Preview({ desk, rulingId, generation }) {
   const [state, setState] = useState({ loading: true });
+  const asked = useRef(0); // only the latest question's answer is shown (decisions in a row ask again and again)
   const load = () => {
+    const mine = ++asked.current;
     setState((old) => ({ ...old, loading: true }));
     desk.muniApi('GET', `/rulings/${rulingId}/public-version/preview`).then(
-      (data) => setState({ data }),
-      (error) => setState({ error }),
+      (data) => { if (mine === asked.current) setState({ data }); },
+      (error) => { if (mine === asked.current) setState({ error }); },
     );
   };
   useEffect(load, [generation]);
