@@ -193,5 +193,6 @@ def test_a_reviewer_redacts_publishes_and_assigns_a_ruling(desk, app_server) -> 
 
     # a student auditor works in the field app: the desk shows no judicial audit entry
     page.get_by_role("button", name="Salir").click()
+    expect(page.get_by_label("Correo electrónico")).to_be_visible()  # the session ended before signing in again
     desk_sign_in(page, "auditor@vigia.example")
     expect(page.get_by_role("navigation", name="Secciones de la mesa").get_by_role("link", name="Auditoría judicial")).to_have_count(0)
