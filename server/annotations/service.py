@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict
 from pydantic import Field as PField
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from server.annotations import schemes
 from server.annotations.anchoring import CONTEXT, ORPHANED, Reanchorer, context, locate
@@ -435,12 +436,25 @@ def finish(session: Session, *, actor: Actor, municipality: Municipality, assign
         raise Conflict("annotations_orphaned")
     assignment.state, assignment.finished_at = AssignmentState.done, utcnow()
     assignment.version += 1
+    _touch_peers(session, assignment)
     session.flush()
     audit.append(session, municipality_id=municipality.id, entity="annotation_assignment", entity_id=assignment.id,
                  action="finished", **audit.who(actor),
                  data={"ruling": str(assignment.ruling_id), "kind": AssignmentKind(assignment.kind).value,
                        "annotations": len(annotations_of(session, [assignment.id]))})
     return assignment
+
+
+def _touch_peers(session: Session, assignment: AnnotationAssignment) -> None:
+    """The other annotators' assignments of the ruling and scheme version are served again to their phones (their
+    `peers_done` may have changed), their own columns unchanged."""
+    if assignment.kind != AssignmentKind.annotator:
+        return
+    for peer in session.scalars(sa.select(AnnotationAssignment).where(
+            AnnotationAssignment.ruling_id == assignment.ruling_id,
+            AnnotationAssignment.scheme_version_id == assignment.scheme_version_id,
+            AnnotationAssignment.kind == AssignmentKind.annotator, AnnotationAssignment.id != assignment.id)):
+        flag_modified(peer, "state")
 
 
 def reopen(session: Session, *, actor: Actor, municipality: Municipality, assignment_id: uuid.UUID,
@@ -456,6 +470,7 @@ def reopen(session: Session, *, actor: Actor, municipality: Municipality, assign
         raise Conflict("assignment_version_stale", current=assignment.version)
     assignment.state, assignment.finished_at = AssignmentState.in_progress, None
     assignment.version += 1
+    _touch_peers(session, assignment)
     session.flush()
     audit.append(session, municipality_id=municipality.id, entity="annotation_assignment", entity_id=assignment.id,
                  action="reopened", **audit.who(actor), data={"ruling": str(assignment.ruling_id)})
@@ -471,6 +486,11 @@ def reanchor_on_public_version(session: Session, ruling: Ruling, previous: Rulin
     new one (anchored / moved), or flagged orphaned and left on its old text (never silently moved)."""
     if previous is None:
         return
+    # Every assignment of the ruling is served again to its annotator's phone with the new text, annotations or not
+    # (its own columns do not change: the change log sees the record touched).
+    for assignment in session.scalars(sa.select(AnnotationAssignment)
+                                      .where(AnnotationAssignment.ruling_id == ruling.id)):
+        flag_modified(assignment, "state")
     rows = list(session.scalars(sa.select(Annotation).where(Annotation.ruling_id == ruling.id,
                                                             Annotation.text_id == previous.id,
                                                             Annotation.deleted_at.is_(None))))

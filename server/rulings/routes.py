@@ -62,10 +62,7 @@ def _text_view(text: RulingText, *, with_text: bool) -> TextView:
 
 
 def _finding_view(finding: RedactionFinding) -> FindingView:
-    return FindingView(id=finding.id, text_id=finding.text_id, start=finding.start, end=finding.end,
-                       category=finding.category, detector=finding.detector, state=finding.state,
-                       decided_by=finding.decided_by, decided_at=finding.decided_at, reason=finding.reason,
-                       version=finding.version)
+    return service.finding_view(finding)
 
 
 def ruling_view(session: Any, ruling: Ruling, *, is_team: bool, with_public_text: bool = True) -> RulingView:

@@ -43,6 +43,7 @@ from server.rulings.models import (
     FindingCreate,
     FindingDecision,
     FindingState,
+    FindingView,
     Judge,
     JudgeAssignment,
     JudgeCreate,
@@ -729,6 +730,13 @@ def add_finding(session: Session, *, actor: Actor, municipality: Municipality, r
     return finding
 
 
+def finding_view(finding: RedactionFinding) -> FindingView:
+    return FindingView(id=finding.id, text_id=finding.text_id, start=finding.start, end=finding.end,
+                       category=finding.category, detector=finding.detector, state=finding.state,
+                       decided_by=finding.decided_by, decided_at=finding.decided_at, reason=finding.reason,
+                       version=finding.version)
+
+
 def decide_finding(session: Session, *, actor: Actor, municipality: Municipality, ruling_id: uuid.UUID,
                    finding_id: uuid.UUID, data: FindingDecision) -> RedactionFinding:
     """Confirm or dismiss (reviewers and coordinators of the project, and admins). A decision may be changed
@@ -741,7 +749,12 @@ def decide_finding(session: Session, *, actor: Actor, municipality: Municipality
     latest = latest_text(session, ruling.id, TextKind.original)
     if latest is None or latest.id != text.id:
         raise Conflict("finding_superseded")
-    _stale(finding, data.version)
+    if data.version != finding.version:  # the desk shows what was decided meanwhile, beside what it sent
+        current = finding_view(finding).model_dump(mode="json")
+        raise Conflict("stale_version", current=finding.version, sent=data.version,
+                       details=[{"field": "version", "code": "stale_version", "current": current,
+                                 "params": {"current": finding.version, "sent": data.version}}],
+                       extra={"current": current})
     finding.state = FindingState(data.state)
     if data.category is not None:
         finding.category = data.category

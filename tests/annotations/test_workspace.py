@@ -140,3 +140,31 @@ def test_the_pull_serves_the_whole_assignment(committed_team):
     assert [item["id"] for item in changed] == [first]
     assert changed[0]["data"]["answers"] == {"outcome": "upheld"} and changed[0]["data"]["assignment"]["version"] == 2
     assert str(uuid.UUID(changed[0]["data"]["scheme"]["id"]))
+
+
+def test_the_pull_serves_an_assignment_again_when_its_peers_finish_or_its_text_changes(committed_team):
+    """Nothing of the assignment itself changed, yet what the phone shows did: the others finished (peers_done),
+    or the ruling has a new public text (with no annotation to re-anchor)."""
+    team, client = committed_team
+    first, second = assign(client, team)
+    answer_and_finish(client, team, 0, first)
+    phone = sign_in(client, team.auditor_emails[0], password="una-clave-segura")
+    items, cursor, _removed = pull_all(client, phone)
+    assert [item["data"]["peers_done"] for item in items if item["type"] == "assignment"] == [False]
+    answer_and_finish(client, team, 1, second)
+    again, cursor, _removed = pull_all(client, phone, cursor)
+    assert [(item["id"], item["data"]["peers_done"]) for item in again if item["type"] == "assignment"] == [
+        (first, True)]
+    reviewer = team.as_("reviewer")
+    uploaded = client.post(team.url(f"/rulings/{team.ruling_id}/texts"), headers=reviewer | {
+        "Content-Type": "text/plain"}, content=(TEXT + "\n\nNotifíquese.").encode())
+    assert uploaded.status_code in (200, 201), uploaded.text
+    for finding in client.get(team.url(f"/rulings/{team.ruling_id}/findings"), headers=reviewer).json():
+        client.post(team.url(f"/rulings/{team.ruling_id}/findings/{finding['id']}/decision"), headers=reviewer,
+                    json={"state": "dismissed", "version": finding["version"]})
+    published = client.post(team.url(f"/rulings/{team.ruling_id}/public-version"), headers=reviewer)
+    assert published.status_code == 201, published.text
+    third, _cursor, _removed = pull_all(client, phone, cursor)
+    served = [item for item in third if item["type"] == "assignment"]
+    assert [item["id"] for item in served] == [first]
+    assert served[0]["data"]["text"]["number"] == 2 and served[0]["data"]["text"]["text"].endswith("Notifíquese.")
