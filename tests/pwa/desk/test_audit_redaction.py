@@ -174,7 +174,8 @@ def test_a_reviewer_redacts_publishes_and_assigns_a_ruling(desk, app_server) -> 
 
     # the project: the ruling is published and not assigned; assigned to the two demo auditors
     page.get_by_role("link", name="Volver al proyecto").click()
-    expect(page.get_by_role("heading", name="Publicadas, sin asignar (1)")).to_be_visible()
+    waiting = page.get_by_role("region", name=re.compile(r"^Publicadas, sin asignar"))
+    expect(waiting.get_by_role("rowheader", name=CASE, exact=True)).to_be_visible()
     form = page.get_by_role("form", name="Asignar")
     form.get_by_label("Resolución publicada").select_option(label=CASE)
     form.get_by_label("Primer auditor").select_option(label=AUDITORS["auditor@vigia.example"])

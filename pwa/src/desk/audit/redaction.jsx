@@ -171,7 +171,10 @@ export default function Redaction({ desk, params }) {
     } catch (problem) {
       if (problem.code === 'stale_version') {
         setStale((old) => ({ ...old, [finding.id]: { state, category: category || finding.category } }));
-        await loadFindings().catch(setFailure);
+        // the finding as saved now comes with the refusal (error.details[0].current); else it is read again
+        const current = problem.details && problem.details[0] && problem.details[0].current;
+        if (current && current.id === finding.id) setFindings((list) => list.map((f) => (f.id === current.id ? current : f)));
+        else await loadFindings().catch(setFailure);
         requestAnimationFrame(() => document.getElementById(`finding-${finding.id}`)?.focus());
       } else if (problem.code === 'finding_superseded') {
         setNotice(t('audit_redaction_superseded'));
