@@ -30,6 +30,11 @@ export function standing(ruling, assignments) {
   return version ? { group: 'ready', version, adjudicating: gold.length > 0 } : { group: 'annotating' };
 }
 
+/** The annotator's name: from the reviewers' list of assignments, else from the team. */
+function annotatorName(assignment, people) {
+  return assignment.annotator_name || (people.get(assignment.annotator_id) || {}).full_name || t('audit_unknown_person');
+}
+
 function ProjectList({ desk }) {
   const { data, error, loading, reload } = useLoad(() => desk.muniApi('GET', '/audit-projects'), [desk.muni]);
   return (
@@ -161,14 +166,16 @@ function RulingGroup({ group, rulings, assignments, people }) {
                     {mine.length > 0 && (
                       <ul class="small" style={{ margin: 0, paddingLeft: '1rem' }}>
                         {mine.map((a) => (
-                          <li>{t('audit_assignment_line', { name: (a.annotator_name || (people.get(a.annotator_id) || {}).full_name) || t('audit_unknown_person'), state: t('audit_assignment_' + a.state) })}
+                          <li>{t('audit_assignment_line', { name: annotatorName(a, people), state: t('audit_assignment_' + a.state) })}
                             {a.kind === 'gold' ? ` (${t('audit_kind_gold')})` : ''}</li>
                         ))}
                       </ul>
                     )}
                   </td>
                   <td>
-                    {group === 'in_redaction' && <Link href={`/mesa/auditoria/resoluciones/${ruling.id}/anonimizacion`} aria-describedby={undefined}>{t('audit_review_data')}</Link>}
+                    {group === 'in_redaction' && (
+                      <Link href={`/mesa/auditoria/resoluciones/${ruling.id}/anonimizacion`}>{t('audit_review_data')}</Link>
+                    )}
                     {group === 'ready' && <Link href={adjudication}>{t('audit_adjudicate')}</Link>}
                     {group === 'adjudicated' && <Link href={adjudication}>{t('audit_see_adjudication')}</Link>}
                   </td>
@@ -258,9 +265,10 @@ function Project({ desk, id }) {
                       || (a.created_at || '').localeCompare(b.created_at || '')).map((a) => (
                       <tr>
                         <th scope="row">{rulingCase.get(a.ruling_id) || a.ruling_id}</th>
-                        <td>{(a.annotator_name || (people.get(a.annotator_id) || {}).full_name) || t('audit_unknown_person')}</td>
+                        <td>{annotatorName(a, people)}</td>
                         <td>{t('audit_kind_' + a.kind)}</td>
-                        <td>{versionName.get(a.scheme_version_id) || (a.scheme_name ? t('audit_assign_scheme_option', { name: a.scheme_name, n: a.scheme_version_number }) : '—')}</td>
+                        <td>{versionName.get(a.scheme_version_id)
+                          || (a.scheme_name ? t('audit_assign_scheme_option', { name: a.scheme_name, n: a.scheme_version_number }) : '—')}</td>
                         <td>{t('audit_assignment_' + a.state)}</td>
                         {hasCounts && <td>{a.annotation_count ?? '—'}</td>}
                       </tr>

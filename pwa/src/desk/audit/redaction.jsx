@@ -29,6 +29,12 @@ const look = (finding) => ({ color: COLORS[finding.category] || COLORS.other, pa
 const byStart = (a, b) => a.start - b.start || a.end - b.end;
 const short = (quote) => (quote.length > 80 ? quote.slice(0, 77) + '…' : quote);
 
+/** A finding's entry in the list: its category's colour and its state's pattern down its left edge. */
+function entryStyle(finding) {
+  const line = finding.state === 'dismissed' ? 'dotted' : PATTERN[finding.state];
+  return { borderLeft: `6px ${line} ${COLORS[finding.category] || COLORS.other}`, padding: '0.4rem 0.75rem', margin: '0.5rem 0', background: '#fff' };
+}
+
 function Finding({ finding, n, quote, onDecide, onShow, busy, stale, onKeep }) {
   const [category, setCategory] = useState(finding.category);
   useEffect(() => setCategory(finding.category), [finding.category, finding.version]);
@@ -37,7 +43,7 @@ function Finding({ finding, n, quote, onDecide, onShow, busy, stale, onKeep }) {
     : t('audit_redaction_by_detector', { detector: t('audit_detector_' + finding.detector) });
   return (
     <li id={`finding-${finding.id}`} class={`audit-finding audit-finding-${finding.state}`} tabIndex={-1}
-        aria-labelledby={head} style={{ borderLeft: `6px ${PATTERN[finding.state] === 'struck' ? 'dotted' : PATTERN[finding.state]} ${COLORS[finding.category] || '#7f7f7f'}`, padding: '0.4rem 0.75rem', margin: '0.5rem 0', background: '#fff' }}>
+        aria-labelledby={head} style={entryStyle(finding)}>
       <p id={head}><strong>{t('audit_redaction_finding', { n, category: categoryWords(finding.category), state: stateWords(finding.state) })}</strong></p>
       <p><mark style={markStyle(look(finding))}>{quote}</mark></p>
       <p class="muted small">{detector}{finding.decided_at ? ' · ' + t('audit_redaction_decided', { when: formatDate(finding.decided_at) }) : ''}</p>
@@ -226,7 +232,10 @@ export default function Redaction({ desk, params }) {
     <>
       <p><Link href={`/mesa/auditoria/proyectos/${ruling.project_id}`}>{t('audit_redaction_back')}</Link></p>
       <h1 tabIndex="-1">{t('audit_redaction_title', { case: ruling.case_number })}</h1>
-      <p class="muted">{t('audit_redaction_meta', { court: ruling.court_name, kind: t('audit_kind_' + ruling.kind), date: formatDay(ruling.ruled_on), state: t('audit_ruling_' + ruling.state) })}</p>
+      <p class="muted">{t('audit_redaction_meta', {
+        court: ruling.court_name, kind: t('audit_kind_' + ruling.kind), date: formatDay(ruling.ruled_on),
+        state: t('audit_ruling_' + ruling.state),
+      })}</p>
       <p>{t('audit_redaction_intro')}</p>
       {ruling.public_text && <p>{t('audit_redaction_current_public', { n: ruling.public_text.number, when: formatDate(ruling.public_text.created_at) })}{' '}
         <Link href={`/mesa/auditoria/proyectos/${ruling.project_id}`}>{t('audit_redaction_to_project')}</Link></p>}
@@ -242,9 +251,10 @@ export default function Redaction({ desk, params }) {
               <details>
                 <summary>{t('audit_redaction_legend')}</summary>
                 <ul class="small">
-                  <li><mark style={markStyle({ color: COLORS.person_name, pattern: 'dashed' })}>{t('audit_finding_pending')}</mark>: {t('audit_redaction_legend_pending')}</li>
-                  <li><mark style={markStyle({ color: COLORS.person_name, pattern: 'double' })}>{t('audit_finding_confirmed')}</mark>: {t('audit_redaction_legend_confirmed')}</li>
-                  <li><mark style={markStyle({ color: COLORS.person_name, pattern: 'struck' })}>{t('audit_finding_dismissed')}</mark>: {t('audit_redaction_legend_dismissed')}</li>
+                  {Object.entries(PATTERN).map(([state, pattern]) => (
+                    <li><mark style={markStyle({ color: COLORS.person_name, pattern })}>{stateWords(state)}</mark>
+                      : {t('audit_redaction_legend_' + state)}</li>
+                  ))}
                 </ul>
               </details>
               <RulingText text={text} spans={findings} label={t('audit_redaction_text_label')} idPrefix="finding-span"
@@ -253,7 +263,9 @@ export default function Redaction({ desk, params }) {
               <section aria-labelledby="audit-mark-title" style={{ marginTop: '1rem' }}>
                 <h3 id="audit-mark-title">{t('audit_redaction_mark_title')}</h3>
                 <p class="muted small">{t('audit_redaction_mark_help')}</p>
-                <p aria-live="polite" class="small">{selection ? t('audit_redaction_selection', { quote: short(selection.quote) }) : t('audit_redaction_selection_none')}</p>
+                <p aria-live="polite" class="small">
+                  {selection ? t('audit_redaction_selection', { quote: short(selection.quote) }) : t('audit_redaction_selection_none')}
+                </p>
                 <div class="toolbar">
                   <label>
                     {t('audit_redaction_mark_category')}
