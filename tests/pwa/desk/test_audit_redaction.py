@@ -4,8 +4,9 @@ data of the demo ruling 343/2025 (in redaction): dismisses what is not personal 
 decided meanwhile by someone else: the 409 is shown in words and decided again; one under another category),
 reaches the findings from the text with the keyboard, marks by selection a name the detector missed, is refused
 publishing while anything is pending, previews and publishes; the public text in the database has the
-placeholders. Then assigns the newly published ruling to the two demo auditors. axe-core finds no
-serious or critical violation on these screens. A student auditor does not see the menu entry."""
+placeholders. Then assigns the newly published ruling to the two demo auditors. axe-core finds no serious or
+critical violation on these screens; the project reads in English too. A student auditor does not see the menu
+entry."""
 
 from __future__ import annotations
 
@@ -194,6 +195,12 @@ def test_a_reviewer_redacts_publishes_and_assigns_a_ruling(desk, app_server) -> 
     assigned_row = annotating.get_by_role("row").filter(has=page.get_by_role("rowheader", name=CASE, exact=True))
     expect(assigned_row).to_contain_text(f"{AUDITORS['auditor@vigia.example']}: asignada")
     assert serious_violations(page) == []
+    page.get_by_role("button", name="Switch to English").click()  # English is there too
+    expect(page.get_by_role("form", name="Assign").get_by_label("First auditor")).to_be_visible()
+    being_annotated = page.get_by_role("region", name=re.compile(r"^Being annotated"))
+    expect(being_annotated).to_contain_text(f"{AUDITORS['auditor@vigia.example']}: assigned")
+    page.get_by_role("button", name="Cambiar a español").click()
+    expect(page.get_by_role("form", name="Asignar")).to_be_visible()
 
     # a student auditor works in the field app: the desk shows no judicial audit entry
     page.get_by_role("button", name="Salir").click()
