@@ -80,6 +80,12 @@ export function selectionOffsets(container, text, { trim = true } = {}) {
   return { start: map.toPoints(start), end: map.toPoints(end), quote: text.slice(start, end) };
 }
 
+// the text keeps its line breaks and scrolls in its own box (focusable, so a keyboard scrolls it too)
+const TEXT_BOX = {
+  whiteSpace: 'pre-wrap', overflowWrap: 'anywhere', lineHeight: 1.7, maxHeight: '70vh', overflowY: 'auto',
+  padding: '0.75rem', border: '1px solid #767676', borderRadius: '4px', background: '#fff', color: '#111',
+};
+
 /**
  * <RulingText text={…} spans={[{id, start, end, …}]} label="Texto de la resolución" describe={(span) => 'DNI,
  * pendiente'} look={(span) => ({color, pattern})} onActivate={(span) => …} activeId={id} containerRef={ref}
@@ -120,8 +126,7 @@ export function RulingText({ text, spans, label, describe, look, onActivate, act
   });
   return (
     <div class={'ruling-text' + (className ? ' ' + className : '')}>
-      <div role="region" aria-label={label} tabIndex={0}
-           style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere', lineHeight: 1.7, maxHeight: '70vh', overflowY: 'auto', padding: '0.75rem', border: '1px solid #767676', borderRadius: '4px', background: '#fff', color: '#111' }}>
+      <div role="region" aria-label={label} tabIndex={0} style={TEXT_BOX}>
         <div ref={containerRef} data-ruling-text="">{marks}</div>
       </div>
       <div hidden>
