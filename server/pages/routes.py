@@ -280,6 +280,15 @@ async def reply_form(request: Request) -> Response:
                 raise
             return show(_error_page(language, path), store=True)
 
+    def known() -> None:  # an unknown notebook (or another municipality's) is the 404 page, whatever was sent
+        with session_scope() as session:
+            notebooks_page.reply_page(where(session, code, language), notebook_id, notebooks_page.ReplyForm())
+    try:
+        await run_in_threadpool(known)
+    except AppError as error:
+        if error.status not in (404, 422):
+            raise
+        return show(_error_page(language, path), store=False)
     values = await _form_values(request)
     if isinstance(values, tuple):
         return show(_refused(language, path, *values), store=False)
