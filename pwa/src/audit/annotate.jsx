@@ -1,0 +1,668 @@
+// Annotate one assignment (/auditoria/<id>): the ruling's public text, selection and highlighting with
+// @recogito/text-annotator (imported only here: this module is its own chunk, loaded on demand and precached), the
+// label panel, my annotations (edit, delete, moved, orphaned ones placed again), the document questions and finish.
+// Every save is an outbox mutation (annotation.save / annotation.delete / assignment.answers / assignment.finish):
+// the screen shows the local state at once and the server's refusals in words. Blind: the others' annotations only
+// show once every annotator has finished (the server answers only mine before that).
+//
+// Offsets: the text is rendered as plain text nodes (in chunks cut after a line break) so the container's text
+// content is exactly the canonical text; DOM offsets are UTF-16 units, the server's are code points (lib/spans.js).
+import { Component } from 'preact';
+import { useEffect, useMemo, useRef, useState, useCallback } from 'preact/hooks';
+import { createTextAnnotator, createRenderer } from '@recogito/text-annotator';
+import { t, language } from '../lib/i18n.js';
+import { offsets } from '../lib/spans.js';
+import { uuid } from '../sync/engine.js';
+import { Link, useOnline } from '../shell/hooks.jsx';
+import { useAssignments, courtOf, schemeLine } from './workspace.jsx';
+import { labelsOf, words, missingAnswers, baseVersion, context } from './model.js';
+
+const CHUNK = 2000; // UTF-16 units per rendered block, cut after a line break
+
+/** The text cut into blocks after line breaks: [{start, text}] whose texts joined give the text back. */
+export function chunksOf(text, size = CHUNK) {
+  const out = [];
+  let start = 0;
+  while (start < text.length) {
+    let end = Math.min(text.length, start + size);
+    if (end < text.length) {
+      const nl = text.indexOf('\n', end);
+      end = nl === -1 ? text.length : nl + 1;
+      while (end < text.length && text[end] === '\n') end++;
+    }
+    out.push({ start, text: text.slice(start, end) });
+    start = end;
+  }
+  return out;
+}
+
+/** The ruling's text: one text node per block, never re-rendered while the text is the same. */
+class RulingText extends Component {
+  shouldComponentUpdate(next) { return next.text !== this.props.text; }
+  render({ text, setNode }) {
+    return (
+      <div class="ruling-text" ref={setNode} lang="es">
+        {chunksOf(text).map((b) => <div class="block" data-start={b.start} key={b.start}>{b.text}</div>)}
+      </div>
+    );
+  }
+}
+
+/** UTF-16 offsets of a DOM range inside the container (clipped to it), or null. */
+export function rangeOffsets(container, range) {
+  if (!range || !container.contains(range.commonAncestorContainer) && !range.intersectsNode(container)) return null;
+  const at = (node, offset) => {
+    if (node.nodeType === Node.TEXT_NODE && node.parentElement?.dataset.start !== undefined && container.contains(node)) {
+      return Number(node.parentElement.dataset.start) + offset;
+    }
+    const pre = document.createRange();
+    pre.setStart(container, 0);
+    if (!container.contains(node)) {
+      // outside: before the container counts as 0, after it as the end
+      return (container.compareDocumentPosition(node) & Node.DOCUMENT_POSITION_PRECEDING) ? 0 : container.textContent.length;
+    }
+    pre.setEnd(node, offset);
+    return pre.toString().length;
+  };
+  const start = at(range.startContainer, range.startOffset);
+  const end = at(range.endContainer, range.endOffset);
+  return end > start ? { start, end } : null;
+}
+
+/** A DOM range for UTF-16 offsets in the container (blocks found by their start). */
+export function rangeAt(container, start, end) {
+  const blocks = container.children;
+  const find = (units, isEnd) => {
+    let lo = 0; let hi = blocks.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (Number(blocks[mid].dataset.start) < units || (!isEnd && Number(blocks[mid].dataset.start) === units)) lo = mid; else hi = mid - 1;
+    }
+    const block = blocks[lo];
+    const node = block.firstChild;
+    return [node, Math.min(units - Number(block.dataset.start), node ? node.length : 0)];
+  };
+  const range = document.createRange();
+  const [sNode, sOff] = find(start, false);
+  const [eNode, eOff] = find(end, true);
+  if (!sNode || !eNode) return null;
+  range.setStart(sNode, sOff);
+  range.setEnd(eNode, eOff);
+  return range;
+}
+
+/** Leading and trailing white space left out of a selected span (as INCEpTION does). */
+function trimmed(text, start, end) {
+  while (start < end && /\s/.test(text[start])) start++;
+  while (end > start && /\s/.test(text[end - 1])) end--;
+  return end > start ? { start, end } : null;
+}
+
+// ------------------------------------------------------------------ highlights (CSS Custom Highlight API)
+
+let sheet = null;
+/** One ::highlight rule per label, in the scheme's colours (a constructed style sheet: the app's CSP allows no
+ * inline <style>). */
+function labelStyles(labels) {
+  if (typeof CSSStyleSheet === 'undefined' || !document.adoptedStyleSheets) return;
+  const rules = labels.map((label, i) => {
+    const color = /^#[0-9a-f]{6}$/i.test(label.color || '') ? label.color : null;
+    return color ? `::highlight(vigia-l${i}) { background-color: ${color}40; text-decoration: underline ${color}; text-decoration-thickness: 2px; }` : '';
+  }).join('\n');
+  if (!sheet) { sheet = new CSSStyleSheet(); document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet]; }
+  sheet.replaceSync(rules);
+}
+
+/** The library's renderer with our painter: one named highlight per label, one for the passage being labelled. */
+function painterFactory(nameOf) {
+  return (container, state, viewport) => {
+    let names = new Set();
+    const painter = {
+      destroy() { names.forEach((n) => CSS.highlights.delete(n)); names = new Set(); },
+      setVisible() {},
+      redraw(highlights) {
+        if (typeof CSS === 'undefined' || !CSS.highlights) return;
+        const groups = new Map();
+        const ids = [];
+        for (const h of highlights) {
+          const name = h.state?.selected ? 'vigia-focus' : nameOf(h.annotation.id);
+          ids.push(h.annotation.id);
+          const ranges = h.annotation.target.selector.map((s) => s.range).filter(Boolean);
+          if (!groups.has(name)) groups.set(name, []);
+          groups.get(name).push(...ranges);
+        }
+        for (const n of names) if (!groups.has(n)) CSS.highlights.delete(n);
+        for (const [n, ranges] of groups) CSS.highlights.set(n, new Highlight(...ranges));
+        names = new Set(groups.keys());
+        container.dispatchEvent(new CustomEvent('vigia:painted', { detail: ids }));
+      },
+    };
+    return createRenderer(painter, container, state, viewport);
+  };
+}
+
+// ------------------------------------------------------------------ pieces
+
+function Quote({ text }) {
+  const short = text.length > 240 ? `${text.slice(0, 160)} … ${text.slice(-60)}` : text;
+  return <q class="quote">{short}</q>;
+}
+
+function Attribute({ attr, value, set, idp }) {
+  const name = words(attr.name, language());
+  const id = `${idp}-${attr.code}`;
+  if (attr.kind === 'boolean') {
+    return <label class="check" for={id}><input id={id} type="checkbox" checked={value === true} onChange={(e) => set(e.currentTarget.checked)} /> {name}</label>;
+  }
+  if (attr.kind === 'choice') {
+    return (
+      <div class="question">
+        <label for={id}>{name}</label>
+        <select id={id} value={value ?? ''} onChange={(e) => set(e.currentTarget.value || null)}>
+          <option value="">—</option>
+          {(attr.options || []).map((o) => <option value={o.code}>{words(o.name, language())}</option>)}
+        </select>
+      </div>
+    );
+  }
+  return (
+    <div class="question">
+      <label for={id}>{name}</label>
+      <input id={id} type="text" maxLength={500} value={value ?? ''} onInput={(e) => set(e.currentTarget.value)} />
+    </div>
+  );
+}
+
+function Panel({ draft, setDraft, labels, save, cancel, problem }) {
+  const heading = useRef(null);
+  useEffect(() => { heading.current?.focus(); }, [draft.key]);
+  const chosen = labels.find((l) => l.code === draft.label);
+  return (
+    <section class="panel" role="dialog" aria-labelledby="panel-title" aria-modal="false">
+      <h2 id="panel-title" tabIndex={-1} ref={heading}>{t('audit_panel')}</h2>
+      <p class="selected-quote"><Quote text={draft.exact} /></p>
+      <fieldset>
+        <legend>{t('audit_label')}</legend>
+        {labels.map((label, i) => (
+          <div class="label-choice">
+            <label class="check" for={`lab-${label.code}`}>
+              <input type="radio" id={`lab-${label.code}`} name="label" value={label.code} checked={draft.label === label.code}
+                     aria-describedby={`def-${label.code}`} onChange={() => setDraft({ ...draft, label: label.code })} />
+              <span class={`swatch l${i}`} aria-hidden="true" />
+              {words(label.name, language())}
+            </label>
+            <p class="help" id={`def-${label.code}`}>{words(label.definition, language())}</p>
+            {(label.examples || []).length > 0 && (
+              <details class="examples">
+                <summary>{t('audit_examples')}</summary>
+                <ul>{label.examples.map((e) => <li>{words(e, language())}</li>)}</ul>
+              </details>
+            )}
+          </div>
+        ))}
+      </fieldset>
+      {chosen && (chosen.attributes || []).length > 0 && (
+        <fieldset>
+          <legend>{t('audit_attributes')}</legend>
+          {chosen.attributes.map((attr) => (
+            <Attribute attr={attr} idp="attr" value={draft.attributes[attr.code]}
+                       set={(value) => setDraft({ ...draft, attributes: { ...draft.attributes, [attr.code]: value } })} />
+          ))}
+        </fieldset>
+      )}
+      <label for="annotation-comment">{t('audit_comment')}</label>
+      <textarea id="annotation-comment" rows="3" maxLength={10000} value={draft.comment}
+                onInput={(e) => setDraft({ ...draft, comment: e.currentTarget.value })} />
+      {problem && <p class="problem" role="alert">{problem}</p>}
+      <div class="actions">
+        <button type="button" class="primary" onClick={save}>{t('audit_save')}</button>
+        <button type="button" onClick={cancel}>{t('audit_cancel')}</button>
+      </div>
+    </section>
+  );
+}
+
+function Question({ q, value, set }) {
+  const name = words(q.text, language());
+  const id = `q-${q.code}`;
+  const required = q.required ? <span class="muted"> {t('audit_required')}</span> : null;
+  const options = q.kind === 'boolean'
+    ? [{ code: true, name: t('audit_yes') }, { code: false, name: t('audit_no') }]
+    : (q.options || []).map((o) => ({ code: o.code, name: words(o.name, language()) }));
+  if (q.kind === 'choice' || q.kind === 'boolean') {
+    return (
+      <fieldset class="question">
+        <legend>{name}{required}</legend>
+        {options.map((o) => (
+          <label class="check"><input type="radio" name={id} checked={value === o.code} onChange={() => set(o.code)} /> {o.name}</label>
+        ))}
+      </fieldset>
+    );
+  }
+  if (q.kind === 'multi') {
+    const chosen = Array.isArray(value) ? value : [];
+    return (
+      <fieldset class="question">
+        <legend>{name}{required}</legend>
+        {options.map((o) => (
+          <label class="check"><input type="checkbox" checked={chosen.includes(o.code)}
+            onChange={(e) => set(e.currentTarget.checked ? [...chosen, o.code] : chosen.filter((c) => c !== o.code))} /> {o.name}</label>
+        ))}
+      </fieldset>
+    );
+  }
+  if (q.kind === 'list') {
+    const lines = Array.isArray(value) ? value.join('\n') : (value ?? '');
+    return (
+      <div class="question">
+        <label for={id}>{name}</label>{required}
+        <p class="help" id={`${id}-help`}>{t('audit_list_help')}</p>
+        <textarea id={id} rows="3" aria-describedby={`${id}-help`} value={lines}
+                  onInput={(e) => set(e.currentTarget.value.split('\n'))} />
+      </div>
+    );
+  }
+  const type = q.kind === 'number' ? 'number' : q.kind === 'date' ? 'date' : 'text';
+  return (
+    <div class="question">
+      <label for={id}>{name}</label>{required}
+      {q.kind === 'text'
+        ? <textarea id={id} rows="3" maxLength={4000} value={value ?? ''} onInput={(e) => set(e.currentTarget.value)} />
+        : <input id={id} type={type} min={q.min ?? undefined} max={q.max ?? undefined} inputMode={q.kind === 'number' ? 'decimal' : undefined}
+                 value={value ?? ''} onInput={(e) => {
+                   const raw = e.currentTarget.value;
+                   set(q.kind === 'number' ? (raw === '' ? null : Number(raw)) : (raw || null));
+                 }} />}
+    </div>
+  );
+}
+
+/** Answers as the server takes them: lists without empty lines, empty values as null (clears the answer). */
+function cleanAnswers(questions, answers) {
+  const out = {};
+  for (const q of questions) {
+    if (!(q.code in answers)) continue;
+    let value = answers[q.code];
+    if (q.kind === 'list') value = (Array.isArray(value) ? value : []).map((s) => s.trim()).filter(Boolean);
+    if (value === '' || (Array.isArray(value) && value.length === 0) || (typeof value === 'number' && !Number.isFinite(value))) value = null;
+    out[q.code] = value;
+  }
+  return out;
+}
+
+function Others({ ctx, v, session, code }) {
+  const online = useOnline();
+  const [state, setState] = useState(null);
+  const done = v.assignment.state === 'done';
+  useEffect(() => {
+    if (!done || !online || !code) return;
+    let live = true;
+    ctx.api('GET', `/api/v1/municipalities/${encodeURIComponent(code)}/rulings/${v.assignment.ruling_id}/annotations`
+      + `?scheme_version_id=${v.assignment.scheme_version_id}`, { session })
+      .then(({ data }) => live && setState({ items: (data?.items || []) }))
+      .catch((error) => live && setState({ error: error.message }));
+    return () => { live = false; };
+  }, [done, online, code]);
+  const peersDone = v.peers_done ?? v.assignment.peers_done;
+  if (!done) return <p class="muted blind">{t('audit_blind')}</p>;
+  if (!online) return peersDone ? <section><h2>{t('audit_others')}</h2><p class="muted">{t('audit_others_offline')}</p></section> : null;
+  if (!state) return null;
+  if (state.error) return <p class="problem">{t('audit_others_error', { message: state.error })}</p>;
+  const me = session.user.id;
+  const others = state.items.filter((a) => {
+    const creator = String(a.creator?.id || '').replace(/^urn:uuid:/, '');
+    return creator !== me && a.vigia?.kind !== 'gold';
+  });
+  if (!others.length && !peersDone) return <p class="muted blind">{t('audit_blind')}</p>;
+  const labels = labelsOf(v.scheme);
+  const people = [...new Set(others.map((a) => String(a.creator?.id || '')))];
+  return (
+    <section aria-labelledby="others-title">
+      <h2 id="others-title">{t('audit_others')}</h2>
+      {!others.length && <p class="muted">{t('audit_others_none')}</p>}
+      {people.map((person, i) => (
+        <>
+          <h3>{t('audit_annotator', { n: i + 1 })}</h3>
+          <ul class="annotations">
+            {others.filter((a) => String(a.creator?.id || '') === person).map((a) => {
+              const sel = (a.target?.selector || []).find((s) => s.type === 'TextQuoteSelector') || {};
+              const label = labels.get(a.vigia?.label);
+              return <li class="card"><strong>{label ? words(label.name, language()) : a.vigia?.label}</strong> <Quote text={sel.exact || ''} /></li>;
+            })}
+          </ul>
+        </>
+      ))}
+    </section>
+  );
+}
+
+// ------------------------------------------------------------------ the screen
+
+export function Annotate({ ctx, id }) {
+  const { loading, session, views } = useAssignments(ctx);
+  useEffect(() => {
+    const main = document.getElementById('main');
+    main?.classList.add('wide');
+    return () => main?.classList.remove('wide');
+  }, []);
+  if (loading) return <p aria-busy="true">…</p>;
+  if (!session) return <section><h1 tabIndex={-1}>{t('audit_mine')}</h1><p>{t('audit_signin')} <Link href="/entrar">{t('nav_signin')}</Link></p></section>;
+  const v = views.find((x) => x.assignment.id === id);
+  if (!v) return <section><h1 tabIndex={-1}>{t('audit_not_found')}</h1><p><Link href="/auditoria">{t('audit_back')}</Link></p></section>;
+  return <Workspace ctx={ctx} v={v} session={session} />;
+}
+
+function municipalityOf(v, session) {
+  return v.municipality_code || v.assignment.municipality_code || v.municipality?.code
+    || (session.user.roles || []).find((g) => ['student_auditor', 'audit_reviewer'].includes(g.role))?.municipality_code
+    || session.user.roles?.[0]?.municipality_code;
+}
+
+function Workspace({ ctx, v, session }) {
+  const text = v.text?.text ?? '';
+  const map = useMemo(() => offsets(text), [text]);
+  const points = useMemo(() => Array.from(text), [text]);
+  const labelList = v.scheme?.definition?.labels || [];
+  const labels = useMemo(() => labelsOf(v.scheme), [v.scheme]);
+  const questions = v.scheme?.definition?.questions || [];
+  const code = municipalityOf(v, session);
+  const done = v.state === 'done';
+  const [node, setNode] = useState(null);
+  const anno = useRef(null);
+  const labelOf = useRef(new Map()); // lib annotation id → highlight name
+  const shown = useRef(new Map()); // lib annotation id → what it shows (start:end:highlight)
+  const temp = useRef(null); // the library's own annotation for a mouse/touch selection being labelled
+  const [draft, setDraft] = useState(null);
+  const [problem, setProblem] = useState(null);
+  const [status, setStatus] = useState(null);
+  const [answers, setAnswers] = useState(v.answers);
+  const [answersDirty, setAnswersDirty] = useState(false);
+  const [finishProblem, setFinishProblem] = useState(null);
+  const current = useRef(v);
+  current.current = v;
+  const owner = session.user.id;
+
+  useEffect(() => { if (!answersDirty) setAnswers(v.answers); }, [v.answers]);
+  useEffect(() => { labelStyles(labelList); }, [v.scheme]);
+
+  const openDraft = useCallback((units, from = {}) => {
+    const span = trimmed(text, units.start, units.end);
+    if (!span) { setProblem(null); setStatus(t('audit_select_first')); return; }
+    setProblem(null);
+    setDraft({ key: uuid(), id: from.id || null, start: map.toPoints(span.start), end: map.toPoints(span.end),
+      exact: text.slice(span.start, span.end), label: from.label || null, attributes: { ...(from.attributes || {}) },
+      comment: from.comment || '' });
+  }, [text, map]);
+
+  // the library: selection (mouse, touch, keyboard) and highlights
+  useEffect(() => {
+    if (!node) return undefined;
+    const annotator = createTextAnnotator(node, {
+      renderer: painterFactory((annotationId) => labelOf.current.get(annotationId) || 'vigia-new'),
+      annotatingEnabled: !done,
+    });
+    anno.current = annotator;
+    annotator.on('createAnnotation', (created) => {
+      const range = created.target?.selector?.[0]?.range;
+      const units = range && rangeOffsets(node, range);
+      if (!units) return;
+      if (temp.current && temp.current !== created.id) annotator.removeAnnotation(temp.current);
+      temp.current = created.id;
+      openDraft(units);
+    });
+    annotator.on('clickAnnotation', (clicked) => {
+      const a = current.current.annotations.find((x) => x.id === clicked.id);
+      if (a && current.current.state !== 'done') edit(a);
+    });
+    syncHighlights(true);
+    return () => { annotator.destroy(); anno.current = null; };
+  }, [node]);
+  useEffect(() => { anno.current?.setAnnotatingEnabled(!done); }, [done]);
+
+  const dropTemp = () => {
+    if (temp.current && anno.current) { try { anno.current.removeAnnotation(temp.current); } catch { /* gone */ } }
+    temp.current = null;
+  };
+
+  function libAnnotation(a) {
+    const start = map.toUnits(a.start); const end = map.toUnits(a.end);
+    const range = rangeAt(node, start, end);
+    return { id: a.id, bodies: [], target: { annotation: a.id, selector: [{ quote: text.slice(start, end), start, end, range }] } };
+  }
+
+  /** Bring the library's annotations in line with mine (only what changed). */
+  function syncHighlights(all = false) {
+    const annotator = anno.current;
+    if (!annotator || !node) return;
+    const wanted = current.current.annotations.filter((a) => a.start != null && a.end != null && a.end <= points.length);
+    const held = shown.current;
+    const next = new Map();
+    for (const a of wanted) {
+      const i = labelList.findIndex((l) => l.code === a.label);
+      const name = `vigia-l${i < 0 ? 'x' : i}`;
+      const key = `${a.start}:${a.end}:${name}`;
+      next.set(a.id, key);
+      if (!all && held.get(a.id) === key && annotator.getAnnotationById(a.id)) continue;
+      labelOf.current.set(a.id, name);
+      if (annotator.getAnnotationById(a.id)) annotator.removeAnnotation(a.id);
+      annotator.addAnnotation(libAnnotation(a));
+    }
+    for (const id of held.keys()) if (!next.has(id) && id !== temp.current && annotator.getAnnotationById(id)) annotator.removeAnnotation(id);
+    shown.current = next;
+  }
+  useEffect(() => { syncHighlights(); }, [v.annotations]);
+
+  const labelSelection = () => {
+    const selection = window.getSelection();
+    const range = selection && selection.rangeCount ? selection.getRangeAt(0) : null;
+    const units = range && node && rangeOffsets(node, range);
+    if (!units) { setStatus(t('audit_select_first')); return; }
+    openDraft(units);
+  };
+
+  function edit(a) {
+    setProblem(null);
+    setDraft({ key: uuid(), id: a.id, start: a.start, end: a.end, exact: a.exact, label: a.label,
+      attributes: { ...a.attributes }, comment: a.comment || '' });
+  }
+
+  const labelName = (code) => words(labels.get(code)?.name, language()) || code;
+  const caseNumber = v.ruling?.case_number || '';
+
+  async function enqueue(intent, payload, what) {
+    await ctx.engine.enqueue({ intent, municipality: code, payload, owner, label: `${caseNumber}: ${what}` });
+  }
+
+  function overlapOf(d) {
+    return current.current.annotations.find((a) => a.id !== d.id && a.label === d.label && a.start < d.end && a.end > d.start);
+  }
+
+  async function saveDraft() {
+    const d = draft;
+    if (!d.label) { setProblem(t('audit_choose_label')); return; }
+    const other = overlapOf(d);
+    if (other) { setProblem(t('audit_overlaps', { label: labelName(d.label) })); return; }
+    const label = labels.get(d.label);
+    const allowed = new Set((label?.attributes || []).map((x) => x.code));
+    const attributes = Object.fromEntries(Object.entries(d.attributes).filter(([k, value]) => allowed.has(k) && value !== null && value !== '' && value !== undefined));
+    const existing = [...current.current.annotations, ...current.current.orphans].find((a) => a.id === d.id);
+    const id = d.id || uuid();
+    const payload = { assignment_id: v.assignment.id, id, start: d.start, end: d.end, exact: d.exact,
+      ...context(points, d.start, d.end), label: d.label, attributes, comment: d.comment.trim() || null };
+    const base = baseVersion(existing);
+    if (base) payload.base_version = base;
+    // highlighted at once, before the phone's database is written
+    dropTemp();
+    if (anno.current && node) {
+      const name = `vigia-l${labelList.findIndex((l) => l.code === d.label)}`;
+      labelOf.current.set(id, name);
+      if (anno.current.getAnnotationById(id)) anno.current.removeAnnotation(id);
+      anno.current.addAnnotation(libAnnotation({ id, start: d.start, end: d.end }));
+      shown.current.set(id, `${d.start}:${d.end}:${name}`);
+    }
+    setDraft(null);
+    window.getSelection()?.removeAllRanges();
+    await enqueue('annotation.save', payload, labelName(d.label));
+    setStatus(t('audit_saved'));
+  }
+
+  async function remove(a) {
+    if (anno.current?.getAnnotationById(a.id)) anno.current.removeAnnotation(a.id);
+    if (draft?.id === a.id) setDraft(null);
+    await enqueue('annotation.delete', { annotation_id: a.id }, `${t('audit_delete')} ${labelName(a.label)}`);
+    setStatus(`${t('audit_deleted')} ${t('audit_saved')}`);
+  }
+
+  async function place(a) {
+    const selection = window.getSelection();
+    const range = selection && selection.rangeCount ? selection.getRangeAt(0) : null;
+    const units = range && node && rangeOffsets(node, range);
+    const span = units && trimmed(text, units.start, units.end);
+    if (!span) { setStatus(t('audit_select_first')); return; }
+    const start = map.toPoints(span.start); const end = map.toPoints(span.end);
+    const payload = { assignment_id: v.assignment.id, id: a.id, start, end, exact: text.slice(span.start, span.end),
+      ...context(points, start, end), label: a.label, attributes: a.attributes || {}, comment: a.comment || null };
+    const base = baseVersion(a);
+    if (base) payload.base_version = base;
+    selection.removeAllRanges();
+    await enqueue('annotation.save', payload, `${t('audit_place')}: ${labelName(a.label)}`);
+    setStatus(t('audit_saved'));
+  }
+
+  async function saveAnswers() {
+    const clean = cleanAnswers(questions, answers);
+    await enqueue('assignment.answers', { assignment_id: v.assignment.id, answers: clean }, t('audit_questions'));
+    setAnswersDirty(false);
+    setStatus(t('audit_answers_saved'));
+  }
+
+  async function finish() {
+    const missing = missingAnswers(v.scheme, v.answers, language());
+    if (missing.length) { setFinishProblem(t('audit_finish_missing', { questions: missing.map((m) => `«${m}»`).join(', ') })); return; }
+    if (v.orphans.length) { setFinishProblem(t('audit_finish_orphans', { n: v.orphans.length })); return; }
+    setFinishProblem(null);
+    await enqueue('assignment.finish', { assignment_id: v.assignment.id }, t('audit_finish'));
+    setStatus(t('audit_finished_pending'));
+  }
+
+  const r = v.ruling || {};
+  const judges = (r.judges || v.judges || []).map((j) => (typeof j === 'string' ? j : j.name)).filter(Boolean);
+  const matter = r.matter ? words(r.matter.name ?? r.matter, language()) : '';
+  const days = r.days_to_ruling;
+  return (
+    <div class="annotate">
+      <p class="crumbs"><Link href="/auditoria">{t('audit_back')}</Link></p>
+      <h1 tabIndex={-1}>{caseNumber}</h1>
+      <dl class="facts">
+        {courtOf(v) && <><dt>{t('audit_court')}</dt><dd>{courtOf(v)}</dd></>}
+        {judges.length > 0 && <><dt>{t('audit_judges')}</dt><dd>{judges.join(', ')}</dd></>}
+        {matter && <><dt>{t('audit_matter')}</dt><dd>{matter}</dd></>}
+        {v.project?.name && <><dt>{t('audit_project')}</dt><dd>{words(v.project.name, language())}</dd></>}
+        <dt>{t('audit_scheme')}</dt><dd>{schemeLine(v)}</dd>
+      </dl>
+      <div class="audit-layout">
+        <section class="text-side" aria-labelledby="text-title">
+          <h2 id="text-title">{t('audit_text')}</h2>
+          {v.text ? <RulingText text={text} setNode={setNode} /> : <p class="muted">{t('audit_no_text')}</p>}
+          {!done && v.text && (
+            <div class="select-bar">
+              <button type="button" class="primary" onMouseDown={(e) => e.preventDefault()} onClick={labelSelection}>{t('audit_label_selection')}</button>
+            </div>
+          )}
+        </section>
+        <div class="side">
+          <div role="status" class="status">{status && <p class={status === t('audit_saved') ? 'saved' : 'note'}>{status}{status === t('audit_saved') && v.local === 0 ? ` · ${t('audit_synced')}` : ''}</p>}</div>
+          {v.rejected.length > 0 && (
+            <ul class="rejected" role="alert">
+              {v.rejected.map((item) => (
+                <li class="card">
+                  <strong>{item.label}</strong>
+                  <p class="problem">{t('audit_rejected', { message: item.message || item.code })}</p>
+                  <button type="button" onClick={() => ctx.engine.remove(item.id)}>{t('audit_dismiss')}</button>
+                </li>
+              ))}
+            </ul>
+          )}
+          {draft && !done && <Panel draft={draft} setDraft={setDraft} labels={labelList} problem={problem}
+                                    save={saveDraft} cancel={() => { dropTemp(); setDraft(null); }} />}
+          {done && <p class="note">{v.finishedHere ? t('audit_finished_pending') : t('audit_readonly')}</p>}
+          {v.orphans.length > 0 && (
+            <section aria-labelledby="orphans-title" class="orphans">
+              <h2 id="orphans-title">{t('audit_orphans')}</h2>
+              <p class="help">{t('audit_orphans_help')}</p>
+              <ul class="annotations">
+                {v.orphans.map((a) => (
+                  <li class="card orphan">
+                    <strong>{labelName(a.label)}</strong>
+                    <p><span class="muted">{t('audit_old_quote')}: </span><Quote text={a.exact} /></p>
+                    {a.comment && <p class="comment">{a.comment}</p>}
+                    {!done && (
+                      <div class="actions">
+                        <button type="button" onMouseDown={(e) => e.preventDefault()} onClick={() => place(a)}>{t('audit_place')}</button>
+                        <button type="button" onClick={() => remove(a)}>{t('audit_delete')}</button>
+                      </div>
+                    )}
+                  </li>
+                ))}
+              </ul>
+            </section>
+          )}
+          <section aria-labelledby="mine-title">
+            <h2 id="mine-title">{t('audit_mine_list')}</h2>
+            {v.annotations.length === 0 && <p class="muted">{t('audit_no_annotations')}</p>}
+            <ul class="annotations">
+              {v.annotations.map((a) => {
+                const i = labelList.findIndex((l) => l.code === a.label);
+                return (
+                  <li class="card annotation" data-id={a.id}>
+                    <p class="label-line">
+                      <span class={`swatch l${i}`} aria-hidden="true" />
+                      <strong>{labelName(a.label)}</strong>
+                      {a.anchorState === 'moved' && <span class="badge moved" title={t('audit_moved_help')}>{t('audit_moved')}</span>}
+                      {a.local === 'waiting' && <span class="muted"> · {t('audit_pending')}</span>}
+                    </p>
+                    <p><Quote text={a.exact} /></p>
+                    {Object.entries(a.attributes || {}).length > 0 && (
+                      <p class="muted">{Object.entries(a.attributes).map(([k, value]) => {
+                        const attr = (labels.get(a.label)?.attributes || []).find((x) => x.code === k);
+                        const opt = (attr?.options || []).find((o) => o.code === value);
+                        const shown = value === true ? t('audit_yes') : value === false ? t('audit_no') : opt ? words(opt.name, language()) : String(value);
+                        return `${attr ? words(attr.name, language()) : k}: ${shown}`;
+                      }).join(' · ')}</p>
+                    )}
+                    {a.comment && <p class="comment">{a.comment}</p>}
+                    {!done && (
+                      <div class="actions">
+                        <button type="button" onClick={() => edit(a)}>{t('audit_edit')}</button>
+                        <button type="button" onClick={() => remove(a)}>{t('audit_delete')}</button>
+                      </div>
+                    )}
+                  </li>
+                );
+              })}
+            </ul>
+          </section>
+          {questions.length > 0 && (
+            <section aria-labelledby="questions-title" class="questions">
+              <h2 id="questions-title">{t('audit_questions')}</h2>
+              {days != null && <p class="help">{t('audit_days', { n: days })}</p>}
+              <fieldset disabled={done} class="plain">
+                {questions.map((q) => (
+                  <Question q={q} value={answers[q.code]} set={(value) => { setAnswersDirty(true); setAnswers({ ...answers, [q.code]: value }); }} />
+                ))}
+              </fieldset>
+              {!done && <button type="button" onClick={saveAnswers}>{t('audit_save_answers')}</button>}
+            </section>
+          )}
+          {!done && (
+            <section class="finish">
+              {finishProblem && <p class="problem" role="alert">{finishProblem}</p>}
+              <button type="button" class="primary" onClick={finish}>{t('audit_finish')}</button>
+            </section>
+          )}
+          <Others ctx={ctx} v={v} session={session} code={code} />
+        </div>
+      </div>
+    </div>
+  );
+}
