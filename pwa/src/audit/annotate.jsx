@@ -179,10 +179,10 @@ function Panel({ draft, setDraft, labels, save, cancel, problem }) {
   const chosen = labels.find((l) => l.code === draft.label);
   return (
     <section class="panel" role="dialog" aria-labelledby="panel-title" aria-modal="false">
-      <h2 id="panel-title" tabIndex={-1} ref={heading}>{t('audit_panel')}</h2>
+      <h2 id="panel-title" tabIndex={-1} ref={heading}>{t('ws_panel')}</h2>
       <p class="selected-quote"><Quote text={draft.exact} /></p>
       <fieldset>
-        <legend>{t('audit_label')}</legend>
+        <legend>{t('ws_label')}</legend>
         {labels.map((label, i) => (
           <div class="label-choice">
             <label class="check" for={`lab-${label.code}`}>
@@ -194,7 +194,7 @@ function Panel({ draft, setDraft, labels, save, cancel, problem }) {
             <p class="help" id={`def-${label.code}`}>{words(label.definition, language())}</p>
             {(label.examples || []).length > 0 && (
               <details class="examples">
-                <summary>{t('audit_examples')}</summary>
+                <summary>{t('ws_examples')}</summary>
                 <ul>{label.examples.map((e) => <li>{words(e, language())}</li>)}</ul>
               </details>
             )}
@@ -203,20 +203,20 @@ function Panel({ draft, setDraft, labels, save, cancel, problem }) {
       </fieldset>
       {chosen && (chosen.attributes || []).length > 0 && (
         <fieldset>
-          <legend>{t('audit_attributes')}</legend>
+          <legend>{t('ws_attributes')}</legend>
           {chosen.attributes.map((attr) => (
             <Attribute attr={attr} idp="attr" value={draft.attributes[attr.code]}
                        set={(value) => setDraft({ ...draft, attributes: { ...draft.attributes, [attr.code]: value } })} />
           ))}
         </fieldset>
       )}
-      <label for="annotation-comment">{t('audit_comment')}</label>
+      <label for="annotation-comment">{t('ws_comment')}</label>
       <textarea id="annotation-comment" rows="3" maxLength={10000} value={draft.comment}
                 onInput={(e) => setDraft({ ...draft, comment: e.currentTarget.value })} />
       {problem && <p class="problem" role="alert">{problem}</p>}
       <div class="actions">
-        <button type="button" class="primary" onClick={save}>{t('audit_save')}</button>
-        <button type="button" onClick={cancel}>{t('audit_cancel')}</button>
+        <button type="button" class="primary" onClick={save}>{t('ws_save')}</button>
+        <button type="button" onClick={cancel}>{t('ws_cancel')}</button>
       </div>
     </section>
   );
@@ -225,9 +225,9 @@ function Panel({ draft, setDraft, labels, save, cancel, problem }) {
 function Question({ q, value, set }) {
   const name = words(q.text, language());
   const id = `q-${q.code}`;
-  const required = q.required ? <span class="muted"> {t('audit_required')}</span> : null;
+  const required = q.required ? <span class="muted"> {t('ws_required')}</span> : null;
   const options = q.kind === 'boolean'
-    ? [{ code: true, name: t('audit_yes') }, { code: false, name: t('audit_no') }]
+    ? [{ code: true, name: t('ws_yes') }, { code: false, name: t('ws_no') }]
     : (q.options || []).map((o) => ({ code: o.code, name: words(o.name, language()) }));
   if (q.kind === 'choice' || q.kind === 'boolean') {
     return (
@@ -256,7 +256,7 @@ function Question({ q, value, set }) {
     return (
       <div class="question">
         <label for={id}>{name}</label>{required}
-        <p class="help" id={`${id}-help`}>{t('audit_list_help')}</p>
+        <p class="help" id={`${id}-help`}>{t('ws_list_help')}</p>
         <textarea id={id} rows="3" aria-describedby={`${id}-help`} value={lines}
                   onInput={(e) => set(e.currentTarget.value.split('\n'))} />
       </div>
@@ -304,25 +304,25 @@ function Others({ ctx, v, session, code }) {
     return () => { live = false; };
   }, [done, online, code]);
   const peersDone = v.peers_done ?? v.assignment.peers_done;
-  if (!done) return <p class="muted blind">{t('audit_blind')}</p>;
-  if (!online) return peersDone ? <section><h2>{t('audit_others')}</h2><p class="muted">{t('audit_others_offline')}</p></section> : null;
+  if (!done) return <p class="muted blind">{t('ws_blind')}</p>;
+  if (!online) return peersDone ? <section><h2>{t('ws_others')}</h2><p class="muted">{t('ws_others_offline')}</p></section> : null;
   if (!state) return null;
-  if (state.error) return <p class="problem">{t('audit_others_error', { message: state.error })}</p>;
+  if (state.error) return <p class="problem">{t('ws_others_error', { message: state.error })}</p>;
   const me = session.user.id;
   const others = state.items.filter((a) => {
     const creator = String(a.creator?.id || '').replace(/^urn:uuid:/, '');
     return creator !== me && a.vigia?.kind !== 'gold';
   });
-  if (!others.length && !peersDone) return <p class="muted blind">{t('audit_blind')}</p>;
+  if (!others.length && !peersDone) return <p class="muted blind">{t('ws_blind')}</p>;
   const labels = labelsOf(v.scheme);
   const people = [...new Set(others.map((a) => String(a.creator?.id || '')))];
   return (
     <section aria-labelledby="others-title">
-      <h2 id="others-title">{t('audit_others')}</h2>
-      {!others.length && <p class="muted">{t('audit_others_none')}</p>}
+      <h2 id="others-title">{t('ws_others')}</h2>
+      {!others.length && <p class="muted">{t('ws_others_none')}</p>}
       {people.map((person, i) => (
         <>
-          <h3>{t('audit_annotator', { n: i + 1 })}</h3>
+          <h3>{t('ws_annotator', { n: i + 1 })}</h3>
           <ul class="annotations">
             {others.filter((a) => String(a.creator?.id || '') === person).map((a) => {
               const sel = (a.target?.selector || []).find((s) => s.type === 'TextQuoteSelector') || {};
@@ -346,15 +346,15 @@ export function Annotate({ ctx, id }) {
     return () => main?.classList.remove('wide');
   }, []);
   if (loading) return <p aria-busy="true">…</p>;
-  if (!session) return <section><h1 tabIndex={-1}>{t('audit_mine')}</h1><p>{t('audit_signin')} <Link href="/entrar">{t('nav_signin')}</Link></p></section>;
+  if (!session) return <section><h1 tabIndex={-1}>{t('ws_mine')}</h1><p>{t('ws_signin')} <Link href="/entrar">{t('nav_signin')}</Link></p></section>;
   const v = views.find((x) => x.assignment.id === id);
-  if (!v) return <section><h1 tabIndex={-1}>{t('audit_not_found')}</h1><p><Link href="/auditoria">{t('audit_back')}</Link></p></section>;
+  if (!v) return <section><h1 tabIndex={-1}>{t('ws_not_found')}</h1><p><Link href="/auditoria">{t('ws_back')}</Link></p></section>;
   return <Workspace ctx={ctx} v={v} session={session} />;
 }
 
 function municipalityOf(v, session) {
   return v.municipality_code || v.assignment.municipality_code || v.municipality?.code
-    || (session.user.roles || []).find((g) => ['student_auditor', 'audit_reviewer'].includes(g.role))?.municipality_code
+    || (session.user.roles || []).find((g) => ['student_auditor', 'ws_reviewer'].includes(g.role))?.municipality_code
     || session.user.roles?.[0]?.municipality_code;
 }
 
@@ -387,7 +387,7 @@ function Workspace({ ctx, v, session }) {
 
   const openDraft = useCallback((units, from = {}) => {
     const span = trimmed(text, units.start, units.end);
-    if (!span) { setProblem(null); setStatus(t('audit_select_first')); return; }
+    if (!span) { setProblem(null); setStatus(t('ws_select_first')); return; }
     setProblem(null);
     setDraft({ key: uuid(), id: from.id || null, start: map.toPoints(span.start), end: map.toPoints(span.end),
       exact: text.slice(span.start, span.end), label: from.label || null, attributes: { ...(from.attributes || {}) },
@@ -456,7 +456,7 @@ function Workspace({ ctx, v, session }) {
     const selection = window.getSelection();
     const range = selection && selection.rangeCount ? selection.getRangeAt(0) : null;
     const units = range && node && rangeOffsets(node, range);
-    if (!units) { setStatus(t('audit_select_first')); return; }
+    if (!units) { setStatus(t('ws_select_first')); return; }
     openDraft(units);
   };
 
@@ -479,9 +479,9 @@ function Workspace({ ctx, v, session }) {
 
   async function saveDraft() {
     const d = draft;
-    if (!d.label) { setProblem(t('audit_choose_label')); return; }
+    if (!d.label) { setProblem(t('ws_choose_label')); return; }
     const other = overlapOf(d);
-    if (other) { setProblem(t('audit_overlaps', { label: labelName(d.label) })); return; }
+    if (other) { setProblem(t('ws_overlaps', { label: labelName(d.label) })); return; }
     const label = labels.get(d.label);
     const allowed = new Set((label?.attributes || []).map((x) => x.code));
     const attributes = Object.fromEntries(Object.entries(d.attributes).filter(([k, value]) => allowed.has(k) && value !== null && value !== '' && value !== undefined));
@@ -503,14 +503,14 @@ function Workspace({ ctx, v, session }) {
     setDraft(null);
     window.getSelection()?.removeAllRanges();
     await enqueue('annotation.save', payload, labelName(d.label));
-    setStatus(t('audit_saved'));
+    setStatus(t('ws_saved'));
   }
 
   async function remove(a) {
     if (anno.current?.getAnnotationById(a.id)) anno.current.removeAnnotation(a.id);
     if (draft?.id === a.id) setDraft(null);
-    await enqueue('annotation.delete', { annotation_id: a.id }, `${t('audit_delete')} ${labelName(a.label)}`);
-    setStatus(`${t('audit_deleted')} ${t('audit_saved')}`);
+    await enqueue('annotation.delete', { annotation_id: a.id }, `${t('ws_delete')} ${labelName(a.label)}`);
+    setStatus(`${t('ws_deleted')} ${t('ws_saved')}`);
   }
 
   async function place(a) {
@@ -518,31 +518,31 @@ function Workspace({ ctx, v, session }) {
     const range = selection && selection.rangeCount ? selection.getRangeAt(0) : null;
     const units = range && node && rangeOffsets(node, range);
     const span = units && trimmed(text, units.start, units.end);
-    if (!span) { setStatus(t('audit_select_first')); return; }
+    if (!span) { setStatus(t('ws_select_first')); return; }
     const start = map.toPoints(span.start); const end = map.toPoints(span.end);
     const payload = { assignment_id: v.assignment.id, id: a.id, start, end, exact: text.slice(span.start, span.end),
       ...context(points, start, end), label: a.label, attributes: a.attributes || {}, comment: a.comment || null };
     const base = baseVersion(a);
     if (base) payload.base_version = base;
     selection.removeAllRanges();
-    await enqueue('annotation.save', payload, `${t('audit_place')}: ${labelName(a.label)}`);
-    setStatus(t('audit_saved'));
+    await enqueue('annotation.save', payload, `${t('ws_place')}: ${labelName(a.label)}`);
+    setStatus(t('ws_saved'));
   }
 
   async function saveAnswers() {
     const clean = cleanAnswers(questions, answers);
-    await enqueue('assignment.answers', { assignment_id: v.assignment.id, answers: clean }, t('audit_questions'));
+    await enqueue('assignment.answers', { assignment_id: v.assignment.id, answers: clean }, t('ws_questions'));
     setAnswersDirty(false);
-    setStatus(t('audit_answers_saved'));
+    setStatus(t('ws_answers_saved'));
   }
 
   async function finish() {
     const missing = missingAnswers(v.scheme, v.answers, language());
-    if (missing.length) { setFinishProblem(t('audit_finish_missing', { questions: missing.map((m) => `«${m}»`).join(', ') })); return; }
-    if (v.orphans.length) { setFinishProblem(t('audit_finish_orphans', { n: v.orphans.length })); return; }
+    if (missing.length) { setFinishProblem(t('ws_finish_missing', { questions: missing.map((m) => `«${m}»`).join(', ') })); return; }
+    if (v.orphans.length) { setFinishProblem(t('ws_finish_orphans', { n: v.orphans.length })); return; }
     setFinishProblem(null);
-    await enqueue('assignment.finish', { assignment_id: v.assignment.id }, t('audit_finish'));
-    setStatus(t('audit_finished_pending'));
+    await enqueue('assignment.finish', { assignment_id: v.assignment.id }, t('ws_finish'));
+    setStatus(t('ws_finished_pending'));
   }
 
   const r = v.ruling || {};
@@ -551,55 +551,55 @@ function Workspace({ ctx, v, session }) {
   const days = r.days_to_ruling;
   return (
     <div class="annotate">
-      <p class="crumbs"><Link href="/auditoria">{t('audit_back')}</Link></p>
+      <p class="crumbs"><Link href="/auditoria">{t('ws_back')}</Link></p>
       <h1 tabIndex={-1}>{caseNumber}</h1>
       <dl class="facts">
-        {courtOf(v) && <><dt>{t('audit_court')}</dt><dd>{courtOf(v)}</dd></>}
-        {judges.length > 0 && <><dt>{t('audit_judges')}</dt><dd>{judges.join(', ')}</dd></>}
-        {matter && <><dt>{t('audit_matter')}</dt><dd>{matter}</dd></>}
-        {v.project?.name && <><dt>{t('audit_project')}</dt><dd>{words(v.project.name, language())}</dd></>}
-        <dt>{t('audit_scheme')}</dt><dd>{schemeLine(v)}</dd>
+        {courtOf(v) && <><dt>{t('ws_court')}</dt><dd>{courtOf(v)}</dd></>}
+        {judges.length > 0 && <><dt>{t('ws_judges')}</dt><dd>{judges.join(', ')}</dd></>}
+        {matter && <><dt>{t('ws_matter')}</dt><dd>{matter}</dd></>}
+        {v.project?.name && <><dt>{t('ws_project')}</dt><dd>{words(v.project.name, language())}</dd></>}
+        <dt>{t('ws_scheme')}</dt><dd>{schemeLine(v)}</dd>
       </dl>
       <div class="audit-layout">
         <section class="text-side" aria-labelledby="text-title">
-          <h2 id="text-title">{t('audit_text')}</h2>
-          {v.text ? <RulingText text={text} setNode={setNode} /> : <p class="muted">{t('audit_no_text')}</p>}
+          <h2 id="text-title">{t('ws_text')}</h2>
+          {v.text ? <RulingText text={text} setNode={setNode} /> : <p class="muted">{t('ws_no_text')}</p>}
           {!done && v.text && (
             <div class="select-bar">
-              <button type="button" class="primary" onMouseDown={(e) => e.preventDefault()} onClick={labelSelection}>{t('audit_label_selection')}</button>
+              <button type="button" class="primary" onMouseDown={(e) => e.preventDefault()} onClick={labelSelection}>{t('ws_label_selection')}</button>
             </div>
           )}
         </section>
         <div class="side">
-          <div role="status" class="status">{status && <p class={status === t('audit_saved') ? 'saved' : 'note'}>{status}{status === t('audit_saved') && v.local === 0 ? ` · ${t('audit_synced')}` : ''}</p>}</div>
+          <div role="status" class="status">{status && <p class={status === t('ws_saved') ? 'saved' : 'note'}>{status}{status === t('ws_saved') && v.local === 0 ? ` · ${t('ws_synced')}` : ''}</p>}</div>
           {v.rejected.length > 0 && (
             <ul class="rejected" role="alert">
               {v.rejected.map((item) => (
                 <li class="card">
                   <strong>{item.label}</strong>
-                  <p class="problem">{t('audit_rejected', { message: item.message || item.code })}</p>
-                  <button type="button" onClick={() => ctx.engine.remove(item.id)}>{t('audit_dismiss')}</button>
+                  <p class="problem">{t('ws_rejected', { message: item.message || item.code })}</p>
+                  <button type="button" onClick={() => ctx.engine.remove(item.id)}>{t('ws_dismiss')}</button>
                 </li>
               ))}
             </ul>
           )}
           {draft && !done && <Panel draft={draft} setDraft={setDraft} labels={labelList} problem={problem}
                                     save={saveDraft} cancel={() => { dropTemp(); setDraft(null); }} />}
-          {done && <p class="note">{v.finishedHere ? t('audit_finished_pending') : t('audit_readonly')}</p>}
+          {done && <p class="note">{v.finishedHere ? t('ws_finished_pending') : t('ws_readonly')}</p>}
           {v.orphans.length > 0 && (
             <section aria-labelledby="orphans-title" class="orphans">
-              <h2 id="orphans-title">{t('audit_orphans')}</h2>
-              <p class="help">{t('audit_orphans_help')}</p>
+              <h2 id="orphans-title">{t('ws_orphans')}</h2>
+              <p class="help">{t('ws_orphans_help')}</p>
               <ul class="annotations">
                 {v.orphans.map((a) => (
                   <li class="card orphan">
                     <strong>{labelName(a.label)}</strong>
-                    <p><span class="muted">{t('audit_old_quote')}: </span><Quote text={a.exact} /></p>
+                    <p><span class="muted">{t('ws_old_quote')}: </span><Quote text={a.exact} /></p>
                     {a.comment && <p class="comment">{a.comment}</p>}
                     {!done && (
                       <div class="actions">
-                        <button type="button" onMouseDown={(e) => e.preventDefault()} onClick={() => place(a)}>{t('audit_place')}</button>
-                        <button type="button" onClick={() => remove(a)}>{t('audit_delete')}</button>
+                        <button type="button" onMouseDown={(e) => e.preventDefault()} onClick={() => place(a)}>{t('ws_place')}</button>
+                        <button type="button" onClick={() => remove(a)}>{t('ws_delete')}</button>
                       </div>
                     )}
                   </li>
@@ -608,8 +608,8 @@ function Workspace({ ctx, v, session }) {
             </section>
           )}
           <section aria-labelledby="mine-title">
-            <h2 id="mine-title">{t('audit_mine_list')}</h2>
-            {v.annotations.length === 0 && <p class="muted">{t('audit_no_annotations')}</p>}
+            <h2 id="mine-title">{t('ws_mine_list')}</h2>
+            {v.annotations.length === 0 && <p class="muted">{t('ws_no_annotations')}</p>}
             <ul class="annotations">
               {v.annotations.map((a) => {
                 const i = labelList.findIndex((l) => l.code === a.label);
@@ -618,23 +618,23 @@ function Workspace({ ctx, v, session }) {
                     <p class="label-line">
                       <span class={`swatch l${i}`} aria-hidden="true" />
                       <strong>{labelName(a.label)}</strong>
-                      {a.anchorState === 'moved' && <span class="badge moved" title={t('audit_moved_help')}>{t('audit_moved')}</span>}
-                      {a.local === 'waiting' && <span class="muted"> · {t('audit_pending')}</span>}
+                      {a.anchorState === 'moved' && <span class="badge moved" title={t('ws_moved_help')}>{t('ws_moved')}</span>}
+                      {a.local === 'waiting' && <span class="muted"> · {t('ws_pending')}</span>}
                     </p>
                     <p><Quote text={a.exact} /></p>
                     {Object.entries(a.attributes || {}).length > 0 && (
                       <p class="muted">{Object.entries(a.attributes).map(([k, value]) => {
                         const attr = (labels.get(a.label)?.attributes || []).find((x) => x.code === k);
                         const opt = (attr?.options || []).find((o) => o.code === value);
-                        const shown = value === true ? t('audit_yes') : value === false ? t('audit_no') : opt ? words(opt.name, language()) : String(value);
+                        const shown = value === true ? t('ws_yes') : value === false ? t('ws_no') : opt ? words(opt.name, language()) : String(value);
                         return `${attr ? words(attr.name, language()) : k}: ${shown}`;
                       }).join(' · ')}</p>
                     )}
                     {a.comment && <p class="comment">{a.comment}</p>}
                     {!done && (
                       <div class="actions">
-                        <button type="button" onClick={() => edit(a)}>{t('audit_edit')}</button>
-                        <button type="button" onClick={() => remove(a)}>{t('audit_delete')}</button>
+                        <button type="button" onClick={() => edit(a)}>{t('ws_edit')}</button>
+                        <button type="button" onClick={() => remove(a)}>{t('ws_delete')}</button>
                       </div>
                     )}
                   </li>
@@ -644,20 +644,20 @@ function Workspace({ ctx, v, session }) {
           </section>
           {questions.length > 0 && (
             <section aria-labelledby="questions-title" class="questions">
-              <h2 id="questions-title">{t('audit_questions')}</h2>
-              {days != null && <p class="help">{t('audit_days', { n: days })}</p>}
+              <h2 id="questions-title">{t('ws_questions')}</h2>
+              {days != null && <p class="help">{t('ws_days', { n: days })}</p>}
               <fieldset disabled={done} class="plain">
                 {questions.map((q) => (
                   <Question q={q} value={answers[q.code]} set={(value) => { setAnswersDirty(true); setAnswers({ ...answers, [q.code]: value }); }} />
                 ))}
               </fieldset>
-              {!done && <button type="button" onClick={saveAnswers}>{t('audit_save_answers')}</button>}
+              {!done && <button type="button" onClick={saveAnswers}>{t('ws_save_answers')}</button>}
             </section>
           )}
           {!done && (
             <section class="finish">
               {finishProblem && <p class="problem" role="alert">{finishProblem}</p>}
-              <button type="button" class="primary" onClick={finish}>{t('audit_finish')}</button>
+              <button type="button" class="primary" onClick={finish}>{t('ws_finish')}</button>
             </section>
           )}
           <Others ctx={ctx} v={v} session={session} code={code} />

@@ -50,7 +50,7 @@ export function courtOf(v) {
 export function schemeLine(v) {
   const s = v.scheme || {};
   const number = s.number ?? s.version ?? s.version_number;
-  return [words(s.name, language()), number != null ? t('audit_version', { n: number }) : ''].filter(Boolean).join(' · ');
+  return [words(s.name, language()), number != null ? t('ws_version', { n: number }) : ''].filter(Boolean).join(' · ');
 }
 
 function Item({ v }) {
@@ -63,9 +63,9 @@ function Item({ v }) {
         <span class="scheme">{schemeLine(v)}</span>
       </Link>
       <p class="meta">
-        <span>{t('audit_annotations_n', { n })}</span>
-        {v.orphans.length > 0 && <span class="problem">{t('audit_orphans')}: {v.orphans.length}</span>}
-        {v.local > 0 && <span>{t('audit_pending')}</span>}
+        <span>{t('ws_annotations_n', { n })}</span>
+        {v.orphans.length > 0 && <span class="problem">{t('ws_orphans')}: {v.orphans.length}</span>}
+        {v.local > 0 && <span>{t('ws_pending')}</span>}
       </p>
     </li>
   );
@@ -77,8 +77,8 @@ function Assignments({ ctx }) {
   if (!session) {
     return (
       <section>
-        <h1 tabIndex={-1}>{t('audit_mine')}</h1>
-        <p>{t('audit_signin')} <Link href="/entrar">{t('nav_signin')}</Link></p>
+        <h1 tabIndex={-1}>{t('ws_mine')}</h1>
+        <p>{t('ws_signin')} <Link href="/entrar">{t('nav_signin')}</Link></p>
       </section>
     );
   }
@@ -86,15 +86,15 @@ function Assignments({ ctx }) {
   const order = (list) => list.sort((a, b) => String(a.ruling?.case_number).localeCompare(String(b.ruling?.case_number)));
   return (
     <section class="audit-list">
-      <h1 tabIndex={-1}>{t('audit_mine')}</h1>
-      {views.length === 0 && <p class="muted">{t('audit_empty')}</p>}
-      {[['assigned', 'audit_to_read'], ['in_progress', 'audit_annotating'], ['done', 'audit_done']].map(([key, title]) => (
+      <h1 tabIndex={-1}>{t('ws_mine')}</h1>
+      {views.length === 0 && <p class="muted">{t('ws_empty')}</p>}
+      {[['assigned', 'ws_to_read'], ['in_progress', 'ws_annotating'], ['done', 'ws_done']].map(([key, title]) => (
         <section aria-labelledby={`audit-${key}`}>
           <h2 id={`audit-${key}`}>{t(title)}</h2>
-          {by[key].length ? <ul class="assignments">{order(by[key]).map((v) => <Item v={v} />)}</ul> : <p class="muted">{t('audit_none')}</p>}
+          {by[key].length ? <ul class="assignments">{order(by[key]).map((v) => <Item v={v} />)}</ul> : <p class="muted">{t('ws_none')}</p>}
         </section>
       ))}
-      <button type="button" onClick={() => ctx.syncNow?.()}>{t('audit_refresh')}</button>
+      <button type="button" onClick={() => ctx.syncNow?.()}>{t('ws_refresh')}</button>
     </section>
   );
 }

@@ -69,13 +69,16 @@ function FieldApp({ ctx, path }) {
   }, [path]);
   const other = t('lang') === 'es' ? 'en' : 'es';
   // the auditors' workspace for the audit team (its texts live in its own chunk; this one word lives here)
-  const auditor = Boolean(session?.user?.roles?.some((grant) => AUDIT_ROLES.includes(grant.role)));
+  const roles = session?.user?.roles || [];
+  const auditor = roles.some((grant) => AUDIT_ROLES.includes(grant.role));
+  // an account of the audit team only has no committee: its place in the bar goes to "Auditoría" (6 fit at 360 px)
+  const committee = session && !(auditor && roles.every((grant) => AUDIT_ROLES.includes(grant.role)));
   const nav = [
     ['/', t('nav_near')],
     ['/quejas/nueva', t('nav_new')],
     ['/bandeja', t('nav_outbox')],
     ['/seguimiento', t('nav_follow')],
-    ...(session ? [['/comite', t('committee_title')]] : []),
+    ...(committee ? [['/comite', t('committee_title')]] : []),
     ...(auditor ? [['/auditoria', t('lang') === 'en' ? 'Audit' : 'Auditoría']] : []),
     ['/entrar', session ? t('nav_account') : t('nav_signin')],
   ];
@@ -96,7 +99,7 @@ function FieldApp({ ctx, path }) {
            style={nav.length > 6 ? { gridTemplateColumns: `repeat(${nav.length}, minmax(0, 1fr))` } : undefined}>
         {nav.map(([href, label]) => (
           <Link href={href} aria-current={path === href || (href === '/auditoria' && path.startsWith('/auditoria/')) ? 'page' : undefined}
-                style={nav.length > 6 ? { fontSize: '.72rem', padding: '.25rem .1rem', overflowWrap: 'anywhere' } : undefined}>{label}</Link>
+                style={nav.length > 6 ? { fontSize: '.7rem', padding: '.25rem .1rem' } : undefined}>{label}</Link>
         ))}
       </nav>
     </>
