@@ -13,9 +13,9 @@ import { createTextAnnotator, createRenderer } from '@recogito/text-annotator';
 import { t, language } from '../lib/i18n.js';
 import { offsets } from '../lib/spans.js';
 import { uuid } from '../sync/engine.js';
-import { Link, useOnline } from '../shell/hooks.jsx';
-import { useAssignments, courtOf, schemeLine } from './workspace.jsx';
-import { labelsOf, words, missingAnswers, baseVersion, context } from './model.js';
+import { Link, useOnline, useRefresh } from '../shell/hooks.jsx';
+import { courtOf, schemeLine } from './workspace.jsx';
+import { view, labelsOf, words, missingAnswers, baseVersion, context } from './model.js';
 
 const CHUNK = 2000; // UTF-16 units per rendered block, cut after a line break
 
@@ -139,6 +139,14 @@ function painterFactory(nameOf) {
     };
     return createRenderer(painter, container, state, viewport);
   };
+}
+
+/** Highlight a just-saved span at once (the library's renderer redraws everything on its next frame). */
+function paintNow(container, id, name, range) {
+  if (typeof CSS === 'undefined' || !CSS.highlights || !range) return;
+  const held = CSS.highlights.get(name);
+  if (held) held.add(range); else CSS.highlights.set(name, new Highlight(range));
+  container.dispatchEvent(new CustomEvent('vigia:painted', { detail: [id] }));
 }
 
 // ------------------------------------------------------------------ pieces
@@ -336,10 +344,79 @@ function Others({ ctx, v, session, code }) {
   );
 }
 
+/** One of my annotations in the list: re-rendered only when it changes. */
+class AnnotationItem extends Component {
+  shouldComponentUpdate(next) { return next.a !== this.props.a || next.done !== this.props.done || next.labels !== this.props.labels; }
+  render({ a, done, labels, labelList, act }) {
+    const i = labelList.findIndex((l) => l.code === a.label);
+    const label = labels.get(a.label);
+    return (
+      <li class="card annotation" data-id={a.id}>
+        <p class="label-line">
+          <span class={`swatch l${i}`} aria-hidden="true" />
+          <strong>{label ? words(label.name, language()) : a.label}</strong>
+          {a.anchorState === 'moved' && <span class="badge moved" title={t('ws_moved_help')}>{t('ws_moved')}</span>}
+          {a.local === 'waiting' && <span class="muted"> · {t('ws_pending')}</span>}
+        </p>
+        <p><Quote text={a.exact} /></p>
+        {Object.entries(a.attributes || {}).length > 0 && (
+          <p class="muted">{Object.entries(a.attributes).map(([k, value]) => {
+            const attr = (label?.attributes || []).find((x) => x.code === k);
+            const opt = (attr?.options || []).find((o) => o.code === value);
+            const shown = value === true ? t('ws_yes') : value === false ? t('ws_no') : opt ? words(opt.name, language()) : String(value);
+            return `${attr ? words(attr.name, language()) : k}: ${shown}`;
+          }).join(' · ')}</p>
+        )}
+        {a.comment && <p class="comment">{a.comment}</p>}
+        {!done && (
+          <div class="actions">
+            <button type="button" onClick={() => act.edit(a)}>{t('ws_edit')}</button>
+            <button type="button" onClick={() => act.remove(a)}>{t('ws_delete')}</button>
+          </div>
+        )}
+      </li>
+    );
+  }
+}
+
+/** The document questions: re-rendered only when the answers (or the questions) change. */
+class Questions extends Component {
+  shouldComponentUpdate(next) { return next.answers !== this.props.answers || next.questions !== this.props.questions || next.done !== this.props.done; }
+  render({ questions, answers, done, act }) {
+    return (
+      <fieldset disabled={done} class="plain">
+        {questions.map((q) => <Question q={q} value={answers[q.code]} set={(value) => act.answer(q.code, value)} />)}
+      </fieldset>
+    );
+  }
+}
+
 // ------------------------------------------------------------------ the screen
 
+/** This assignment as pulled (one record), this user's outbox and the last sync run, read again on every change. */
+function useAssignment(ctx, id) {
+  const [state, setState] = useState({ loading: true });
+  const version = useRefresh(ctx, (what) => 'records' in what || 'outbox' in what || 'session' in what || 'run' in what);
+  useEffect(() => {
+    let live = true;
+    (async () => {
+      const session = await ctx.engine.userSession();
+      if (!session) { if (live) setState({ loading: false, session: null }); return; }
+      const owner = session.user.id;
+      const [record, outbox, lastRun] = await Promise.all([
+        ctx.db.get('records', `${owner}|assignment:${id}`),
+        ctx.db.getAllFromIndex('outbox', 'owner', owner),
+        ctx.db.get('meta', 'sync:last'),
+      ]);
+      if (live) setState((held) => ({ loading: false, session, data: record?.data, outbox, lastRun, held }));
+    })();
+    return () => { live = false; };
+  }, [version, id]);
+  return state;
+}
+
 export function Annotate({ ctx, id }) {
-  const { loading, session, views } = useAssignments(ctx);
+  const { loading, session, data, outbox, lastRun } = useAssignment(ctx, id);
   useEffect(() => {
     const main = document.getElementById('main');
     main?.classList.add('wide');
@@ -347,9 +424,8 @@ export function Annotate({ ctx, id }) {
   }, []);
   if (loading) return <p aria-busy="true">…</p>;
   if (!session) return <section><h1 tabIndex={-1}>{t('ws_mine')}</h1><p>{t('ws_signin')} <Link href="/entrar">{t('nav_signin')}</Link></p></section>;
-  const v = views.find((x) => x.assignment.id === id);
-  if (!v) return <section><h1 tabIndex={-1}>{t('ws_not_found')}</h1><p><Link href="/auditoria">{t('ws_back')}</Link></p></section>;
-  return <Workspace ctx={ctx} v={v} session={session} />;
+  if (!data?.assignment) return <section><h1 tabIndex={-1}>{t('ws_not_found')}</h1><p><Link href="/auditoria">{t('ws_back')}</Link></p></section>;
+  return <Workspace ctx={ctx} data={data} outbox={outbox} lastRun={lastRun} session={session} />;
 }
 
 function municipalityOf(v, session) {
@@ -358,7 +434,21 @@ function municipalityOf(v, session) {
     || session.user.roles?.[0]?.municipality_code;
 }
 
-function Workspace({ ctx, v, session }) {
+function Workspace({ ctx, data, outbox, lastRun, session }) {
+  // what was just saved shows at once, before the phone's database is read again (then the outbox holds it)
+  const [extra, setExtra] = useState([]);
+  const v = useMemo(() => {
+    const held = new Set(outbox.map((item) => `${item.intent}|${JSON.stringify(item.payload)}`));
+    const fresh = extra.filter((item) => !held.has(`${item.intent}|${JSON.stringify(item.payload)}`));
+    return view(data, fresh.length ? [...outbox, ...fresh] : outbox, lastRun);
+  }, [data, outbox, lastRun, extra]);
+  useEffect(() => { // once the outbox holds them, they are no longer extra
+    if (!extra.length) return;
+    const held = new Set(outbox.map((item) => `${item.intent}|${JSON.stringify(item.payload)}`));
+    if (extra.some((item) => held.has(`${item.intent}|${JSON.stringify(item.payload)}`))) {
+      setExtra((list) => list.filter((item) => !held.has(`${item.intent}|${JSON.stringify(item.payload)}`)));
+    }
+  }, [outbox]);
   const text = v.text?.text ?? '';
   const map = useMemo(() => offsets(text), [text]);
   const points = useMemo(() => Array.from(text), [text]);
@@ -375,6 +465,7 @@ function Workspace({ ctx, v, session }) {
   const [draft, setDraft] = useState(null);
   const [problem, setProblem] = useState(null);
   const [status, setStatus] = useState(null);
+  const [savedId, setSavedId] = useState(null); // the last annotation written to the outbox (the benchmark waits for it)
   const [answers, setAnswers] = useState(v.answers);
   const [answersDirty, setAnswersDirty] = useState(false);
   const [finishProblem, setFinishProblem] = useState(null);
@@ -467,10 +558,22 @@ function Workspace({ ctx, v, session }) {
   }
 
   const labelName = (code) => words(labels.get(code)?.name, language()) || code;
+  // the handlers the memoised pieces call (a stable object: the pieces re-render only when their data changes)
+  const act = useRef({}).current;
+  act.edit = (a) => edit(a);
+  act.remove = (a) => remove(a);
+  act.answer = (code, value) => { setAnswersDirty(true); setAnswers((held) => ({ ...held, [code]: value })); };
   const caseNumber = v.ruling?.case_number || '';
 
   async function enqueue(intent, payload, what) {
-    await ctx.engine.enqueue({ intent, municipality: code, payload, owner, label: `${caseNumber}: ${what}` });
+    const item = { intent, payload, state: 'waiting', seq: Number.MAX_SAFE_INTEGER - 1000 + extra.length };
+    setExtra((list) => [...list, item]);
+    try {
+      await ctx.engine.enqueue({ intent, municipality: code, payload, owner, label: `${caseNumber}: ${what}` });
+    } catch (error) {
+      setExtra((list) => list.filter((x) => x !== item));
+      throw error;
+    }
   }
 
   function overlapOf(d) {
@@ -497,13 +600,16 @@ function Workspace({ ctx, v, session }) {
       const name = `vigia-l${labelList.findIndex((l) => l.code === d.label)}`;
       labelOf.current.set(id, name);
       if (anno.current.getAnnotationById(id)) anno.current.removeAnnotation(id);
-      anno.current.addAnnotation(libAnnotation({ id, start: d.start, end: d.end }));
+      const made = libAnnotation({ id, start: d.start, end: d.end });
+      anno.current.addAnnotation(made);
       shown.current.set(id, `${d.start}:${d.end}:${name}`);
+      paintNow(node, id, name, made.target.selector[0].range);
     }
     setDraft(null);
     window.getSelection()?.removeAllRanges();
     await enqueue('annotation.save', payload, labelName(d.label));
     setStatus(t('ws_saved'));
+    setSavedId(id);
   }
 
   async function remove(a) {
@@ -571,7 +677,7 @@ function Workspace({ ctx, v, session }) {
           )}
         </section>
         <div class="side">
-          <div role="status" class="status">{status && <p class={status === t('ws_saved') ? 'saved' : 'note'}>{status}{status === t('ws_saved') && v.local === 0 ? ` · ${t('ws_synced')}` : ''}</p>}</div>
+          <div role="status" class="status" data-saved={savedId || undefined}>{status && <p class={status === t('ws_saved') ? 'saved' : 'note'}>{status}{status === t('ws_saved') && v.local === 0 ? ` · ${t('ws_synced')}` : ''}</p>}</div>
           {v.rejected.length > 0 && (
             <ul class="rejected" role="alert">
               {v.rejected.map((item) => (
@@ -611,46 +717,14 @@ function Workspace({ ctx, v, session }) {
             <h2 id="mine-title">{t('ws_mine_list')}</h2>
             {v.annotations.length === 0 && <p class="muted">{t('ws_no_annotations')}</p>}
             <ul class="annotations">
-              {v.annotations.map((a) => {
-                const i = labelList.findIndex((l) => l.code === a.label);
-                return (
-                  <li class="card annotation" data-id={a.id}>
-                    <p class="label-line">
-                      <span class={`swatch l${i}`} aria-hidden="true" />
-                      <strong>{labelName(a.label)}</strong>
-                      {a.anchorState === 'moved' && <span class="badge moved" title={t('ws_moved_help')}>{t('ws_moved')}</span>}
-                      {a.local === 'waiting' && <span class="muted"> · {t('ws_pending')}</span>}
-                    </p>
-                    <p><Quote text={a.exact} /></p>
-                    {Object.entries(a.attributes || {}).length > 0 && (
-                      <p class="muted">{Object.entries(a.attributes).map(([k, value]) => {
-                        const attr = (labels.get(a.label)?.attributes || []).find((x) => x.code === k);
-                        const opt = (attr?.options || []).find((o) => o.code === value);
-                        const shown = value === true ? t('ws_yes') : value === false ? t('ws_no') : opt ? words(opt.name, language()) : String(value);
-                        return `${attr ? words(attr.name, language()) : k}: ${shown}`;
-                      }).join(' · ')}</p>
-                    )}
-                    {a.comment && <p class="comment">{a.comment}</p>}
-                    {!done && (
-                      <div class="actions">
-                        <button type="button" onClick={() => edit(a)}>{t('ws_edit')}</button>
-                        <button type="button" onClick={() => remove(a)}>{t('ws_delete')}</button>
-                      </div>
-                    )}
-                  </li>
-                );
-              })}
+              {v.annotations.map((a) => <AnnotationItem key={a.id} a={a} done={done} labels={labels} labelList={labelList} act={act} />)}
             </ul>
           </section>
           {questions.length > 0 && (
             <section aria-labelledby="questions-title" class="questions">
               <h2 id="questions-title">{t('ws_questions')}</h2>
               {days != null && <p class="help">{t('ws_days', { n: days })}</p>}
-              <fieldset disabled={done} class="plain">
-                {questions.map((q) => (
-                  <Question q={q} value={answers[q.code]} set={(value) => { setAnswersDirty(true); setAnswers({ ...answers, [q.code]: value }); }} />
-                ))}
-              </fieldset>
+              <Questions questions={questions} answers={answers} done={done} act={act} />
               {!done && <button type="button" onClick={saveAnswers}>{t('ws_save_answers')}</button>}
             </section>
           )}
