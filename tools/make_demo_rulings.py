@@ -99,6 +99,12 @@ PLAN = ([("bracamontes", "civil-1", "civil", "sentencia")] * 10 + [("bracamontes
 # Imported at the end of the year and still in redaction: (judge, court, matter, kind, ruled on).
 IN_REDACTION = [("escarzaga", "laboral", "labour", "sentencia", date(2025, 12, 2)),
                 ("fuentes", "enjuiciamiento", "criminal", "sentencia", date(2025, 12, 4))]
+# Published and waiting for the team (the auditors' workspace, issue 18): "to_read" ones assigned to both student
+# auditors, who have not opened them yet; a "published" one not assigned at all (the reviewer assigns it). Judges
+# with no demo notebook, so the notebooks' figures stay as they are. (judge, court, matter, kind, ruled on, stage)
+WAITING = [("cisneros", "enjuiciamiento", "criminal", "sentencia", date(2025, 11, 14), "to_read"),
+           ("escarzaga", "laboral", "labour", "sentencia", date(2025, 11, 26), "to_read"),
+           ("najera", "civil-1", "civil", "sentencia", date(2025, 4, 22), "published")]
 # How often each judge's rulings carry a passage of each defect (the notebook shows these differences).
 DEFECT_RATES = {
     "bracamontes": {"apparent_reasoning": 0.25, "internal_reasoning": 0.1, "external_justification": 0.15,
@@ -239,7 +245,9 @@ class Ruling:
         self.parties: list[dict] = []
         self.number = number
         self.case_type = ""
-        self.stage = "adjudicated"  # in_redaction: just imported; annotating: the second auditor has not finished
+        # in_redaction: just imported; annotating: the second auditor has not finished; to_read: assigned, not
+        # opened; published: not assigned
+        self.stage = "adjudicated"
         self.target = rng.randint(620, 950) if kind == "auto" else rng.choice([rng.randint(700, 1150),
                                                                               rng.randint(1000, 1600)])
 
@@ -1108,22 +1116,32 @@ def main() -> None:
         WRITERS[matter](r)
         r.stage = "in_redaction"
         rulings.append(r)
+    # And the rulings waiting for the team, with their own stream too.
+    waiting = random.Random(SEED + 11)
+    for number, (judge, court, matter, kind, ruled, stage) in enumerate(WAITING, len(plan) + len(IN_REDACTION) + 1):
+        r = Ruling(waiting, number, judge, court, matter, kind, ruled)
+        r.heard_on = ruled - timedelta(days=waiting.randint(3, 30))
+        r.filed_on = r.heard_on - timedelta(days=waiting.randint(90, 300))
+        WRITERS[matter](r)
+        r.stage = stage
+        rulings.append(r)
     rulings.sort(key=lambda r: r.ruled_on)
     annotating = max((r for r in rulings if r.judge["key"] == "fuentes" and r.kind == "sentencia"
-                      and r.stage != "in_redaction"),
+                      and r.stage == "adjudicated"),
                      key=lambda r: r.ruled_on)
     annotating.stage = "annotating"
     out_rulings = []
     agreement = Counter()
     for r in rulings:
         text, personal = parse("\n\n".join(r.paragraphs))
-        if r.stage == "in_redaction":
+        if r.stage in ("in_redaction", "to_read", "published"):  # nothing annotated yet
+            assert r.stage == "in_redaction" or 600 <= len(text.split()) <= 2500, (r.case_number, len(text.split()))
             out_rulings.append({
                 "case_number": r.case_number, "kind": r.kind, "matter": r.matter, "outcome": r.outcome,
                 "court": r.court["key"], "judges": [{"judge": r.judge["key"], "role": "ponente"}],
                 "filed_on": r.filed_on.isoformat(), "heard_on": r.heard_on.isoformat(),
                 "ruled_on": r.ruled_on.isoformat(), "parties": r.parties, "words": len(text.split()),
-                "stage": "in_redaction", "text": text, "personal_data": personal})
+                "stage": r.stage, "text": text, "personal_data": personal})
             continue
         words = len(text.split())
         assert 600 <= words <= 2500, (r.case_number, r.matter, r.kind, words)

@@ -2,7 +2,8 @@
 server/rulings/fixtures.py): the seed annotation scheme, and for each demo ruling the two student auditors'
 finished assignments (their annotations, placed by quote on the ruling's public text, and their document answers)
 and the reviewer's finished adjudication (gold), which is what the notebooks read. One ruling (stage "annotating")
-shows work in progress: its second auditor has not finished, so it has no gold yet.
+shows work in progress: its second auditor has not finished, so it has no gold yet. Rulings at stage "to_read" are
+assigned to both auditors, not opened yet; the one at stage "published" is not assigned (the reviewer assigns it).
 
 The scheme comes through the schemes service. The assignments, annotations and answers are written as rows (the
 same rows the service writes, checked against the scheme version's labels and questions), because taking 34
@@ -56,13 +57,15 @@ def load(session: Session, path: Path, report: dict[str, Counter[str]], calendar
     definition = schemes.definition_of(session, version.id)
     labels = {label.code for label in definition.labels}
     project_id = ruling_fixtures.project_id(code, document)
-    emails = {reviewer_email, *(email for item in document["rulings"] for email in item.get("annotations", {}))}
+    auditors = [m["email"] for m in document["project"]["team"] if m["role"] == "auditor"]
+    emails = {reviewer_email, *auditors,
+              *(email for item in document["rulings"] for email in item.get("annotations", {}))}
     users = {email: ruling_fixtures.actor(session, email).user_id for email in emails}
 
     counts: Counter[str] = Counter()
     for item in document["rulings"]:
-        if item.get("stage") == "in_redaction":
-            continue  # not published yet: nothing to annotate
+        if item.get("stage") in ("in_redaction", "published"):
+            continue  # not published yet, or published and not assigned: nothing to annotate
         ruling_id = ruling_fixtures.ruling_id(code, item)
         if session.scalar(sa.select(AnnotationAssignment.id).where(AnnotationAssignment.ruling_id == ruling_id)
                           .limit(1)) is not None:
@@ -72,14 +75,16 @@ def load(session: Session, path: Path, report: dict[str, Counter[str]], calendar
         assert text is not None, f"demo ruling {item['case_number']} has no public text"
         ruled = datetime.combine(datetime.fromisoformat(item["ruled_on"]).date(), time(17, 0), timezone.utc)
 
-        def assignment(user: uuid.UUID, kind: AssignmentKind, days: int, done: bool = True) -> AnnotationAssignment:
+        def assignment(user: uuid.UUID, kind: AssignmentKind, days: int, done: bool = True,
+                       opened: bool = True) -> AnnotationAssignment:
+            state = (AssignmentState.done if done else
+                     AssignmentState.in_progress if opened else AssignmentState.assigned)
             row = AnnotationAssignment(
                 id=ruling_fixtures.demo_id(code, "annotation-assignment", str(ruling_id), str(user), kind.value),
                 municipality_id=municipality.id, project_id=project_id, ruling_id=ruling_id, annotator_id=user,
-                scheme_version_id=version.id, kind=kind,
-                state=AssignmentState.done if done else AssignmentState.in_progress,
+                scheme_version_id=version.id, kind=kind, state=state,
                 finished_at=ruled + timedelta(days=days) if done else None, created_by=users[reviewer_email],
-                created_at=ruled + timedelta(days=7), version=3 if done else 2)
+                created_at=ruled + timedelta(days=7), version=3 if done else 2 if opened else 1)
             session.add(row)
             session.flush()  # before its annotations and answers (no ORM relationship orders them)
             return row
@@ -107,6 +112,11 @@ def load(session: Session, path: Path, report: dict[str, Counter[str]], calendar
             session.add_all(DocumentAnswer(assignment_id=row.id, question=question, value=value,
                                            modified=row.finished_at) for question, value in given.items())
 
+        if item.get("stage") == "to_read":  # assigned to both auditors, who have not opened it yet
+            for email in auditors:
+                assignment(users[email], AssignmentKind.annotator, 0, done=False, opened=False)
+            counts["to read"] += 1
+            continue
         # "annotating": the second auditor has annotated part of the ruling and not finished; no gold yet
         halfway = item.get("stage") == "annotating"
         made: list[Annotation] = []

@@ -150,14 +150,16 @@ def create_assignments(call: Call) -> list[service.AssignmentPublic]:
 
 
 @endpoint("GET", PROJECT + "/assignments", summary="The project's assignments (an auditor's own; all for reviewers)",
-          tag=TAG, query=AssignmentQuery, response=list[service.AssignmentPublic], auth=True, errors=(403, 404))
-def list_assignments(call: Call) -> list[service.AssignmentPublic]:
+          tag=TAG, query=AssignmentQuery, response=list[service.AssignmentListed], auth=True, errors=(403, 404))
+def list_assignments(call: Call) -> list[service.AssignmentListed]:
+    """Each with the annotator's name and e-mail, the ruling's case number, the scheme's name and version number
+    and the count of live annotations."""
     with session_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         rows = service.list_assignments(session, actor=call.actor, municipality=municipality,
                                         project_id=call.path["project_id"], ruling_id=call.query.ruling_id,
                                         mine=call.query.mine)
-        return [service.AssignmentPublic.of(row) for row in rows]
+        return service.listed(session, rows)
 
 
 @endpoint("GET", ASSIGNMENT, summary="An assignment with the ruling's public text, my annotations and answers",
@@ -166,7 +168,7 @@ def get_assignment(call: Call) -> dict[str, Any]:
     with session_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         return reading.assignment_view(session, actor=call.actor, municipality=municipality,
-                                       assignment_id=call.path["assignment_id"])
+                                       assignment_id=call.path["assignment_id"], language=call.language)
 
 
 @endpoint("POST", ASSIGNMENT + "/annotations", summary="Annotate a span (W3C Web Annotation or short form)", tag=TAG,
@@ -221,7 +223,8 @@ def set_answers(call: Call) -> dict[str, Any]:
     with session_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         assignment = service.set_answers(session, actor=call.actor, municipality=municipality,
-                                         assignment_id=call.path["assignment_id"], data=call.body)
+                                         assignment_id=call.path["assignment_id"], answers=call.body.answers,
+                                         version=call.body.version)
         return {"assignment": service.AssignmentPublic.of(assignment).model_dump(mode="json"),
                 "answers": service.answers_of(session, assignment.id)}
 

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict
 from pydantic import Field as PField
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from server.annotations import schemes
 from server.annotations.anchoring import CONTEXT, ORPHANED, Reanchorer, context, locate
@@ -29,6 +30,8 @@ from server.annotations.models import (
     AnchorState,
     Annotation,
     AnnotationAssignment,
+    AnnotationScheme,
+    AnnotationSchemeVersion,
     AssignmentKind,
     AssignmentState,
     DocumentAnswer,
@@ -37,6 +40,7 @@ from server.annotations.models import (
 from server.annotations.w3c import AnnotationIn
 from server.audit import service as audit
 from server.auth.actor import Actor, require_user
+from server.auth.models import User
 from server.db import utcnow
 from server.errors import Conflict, Forbidden, Invalid, NotFound
 from server.municipalities.models import Municipality
@@ -73,6 +77,45 @@ class AssignmentPublic(BaseModel):
         return cls(id=row.id, project_id=row.project_id, ruling_id=row.ruling_id, annotator_id=row.annotator_id,
                    scheme_version_id=row.scheme_version_id, kind=row.kind, state=row.state,
                    finished_at=row.finished_at, created_at=row.created_at, version=row.version)
+
+
+class AssignmentListed(AssignmentPublic):
+    """An assignment in a project's list, with what a reviewer's screen shows beside it."""
+
+    annotator_name: str | None
+    annotator_email: str | None
+    case_number: str
+    scheme_name: str
+    scheme_version_number: int
+    annotation_count: int = PField(description="live annotations (not deleted)")
+
+
+def listed(session: Session, rows: list[AnnotationAssignment]) -> list[AssignmentListed]:
+    """The rows with their annotator's name and e-mail, the ruling's case number, the scheme's name and version
+    number, and how many live annotations each has (four queries whatever the number of rows)."""
+    if not rows:
+        return []
+    people = {row.id: (row.full_name, row.email) for row in session.execute(
+        sa.select(User.id, User.full_name, User.email).where(User.id.in_({r.annotator_id for r in rows})))}
+    cases = dict(session.execute(sa.select(Ruling.id, Ruling.case_number)
+                                 .where(Ruling.id.in_({r.ruling_id for r in rows}))).all())
+    versions = {row.id: (row.name, row.number) for row in session.execute(
+        sa.select(AnnotationSchemeVersion.id, AnnotationScheme.name, AnnotationSchemeVersion.number)
+        .join(AnnotationScheme, AnnotationScheme.id == AnnotationSchemeVersion.scheme_id)
+        .where(AnnotationSchemeVersion.id.in_({r.scheme_version_id for r in rows})))}
+    counts = dict(session.execute(sa.select(Annotation.assignment_id, sa.func.count())
+                                  .where(Annotation.assignment_id.in_([r.id for r in rows]),
+                                         Annotation.deleted_at.is_(None))
+                                  .group_by(Annotation.assignment_id)).all())
+    out = []
+    for row in rows:
+        name, email = people.get(row.annotator_id, (None, None))
+        scheme_name, number = versions[row.scheme_version_id]
+        out.append(AssignmentListed(**AssignmentPublic.of(row).model_dump(), annotator_name=name,
+                                    annotator_email=email, case_number=cases[row.ruling_id],
+                                    scheme_name=scheme_name, scheme_version_number=number,
+                                    annotation_count=counts.get(row.id, 0)))
+    return out
 
 
 class AnswersUpdate(BaseModel):
@@ -339,18 +382,20 @@ def delete_annotation(session: Session, *, actor: Actor, municipality: Municipal
 
 
 def set_answers(session: Session, *, actor: Actor, municipality: Municipality, assignment_id: uuid.UUID,
-                data: AnswersUpdate) -> AnnotationAssignment:
-    """Answer (or clear, with null) document-level questions of my assignment, with its version last seen."""
+                answers: dict[str, Any], version: int | None) -> AnnotationAssignment:
+    """Answer (or clear, with null) document-level questions of my assignment; the others keep their answers.
+    With `version` (the assignment's version last seen; the API always sends it, the sync intent may not) a
+    stale one answers 409 with the current version."""
     assignment = get_assignment(session, municipality=municipality, assignment_id=assignment_id, lock=True)
     _own(actor, assignment)
     _open(assignment)
-    if data.version != assignment.version:
+    if version is not None and version != assignment.version:
         raise Conflict("assignment_version_stale", current=assignment.version)
     definition = schemes.definition_of(session, assignment.scheme_version_id)
-    problems = check_answers(definition, data.answers)
+    problems = check_answers(definition, answers)
     if problems:
         raise Invalid("answers_invalid", details=problems)
-    write_answers(session, assignment, data.answers)
+    write_answers(session, assignment, answers)
     assignment.version += 1
     _touch(assignment)
     session.flush()
@@ -391,12 +436,25 @@ def finish(session: Session, *, actor: Actor, municipality: Municipality, assign
         raise Conflict("annotations_orphaned")
     assignment.state, assignment.finished_at = AssignmentState.done, utcnow()
     assignment.version += 1
+    _touch_peers(session, assignment)
     session.flush()
     audit.append(session, municipality_id=municipality.id, entity="annotation_assignment", entity_id=assignment.id,
                  action="finished", **audit.who(actor),
                  data={"ruling": str(assignment.ruling_id), "kind": AssignmentKind(assignment.kind).value,
                        "annotations": len(annotations_of(session, [assignment.id]))})
     return assignment
+
+
+def _touch_peers(session: Session, assignment: AnnotationAssignment) -> None:
+    """The other annotators' assignments of the ruling and scheme version are served again to their phones (their
+    `peers_done` may have changed), their own columns unchanged."""
+    if assignment.kind != AssignmentKind.annotator:
+        return
+    for peer in session.scalars(sa.select(AnnotationAssignment).where(
+            AnnotationAssignment.ruling_id == assignment.ruling_id,
+            AnnotationAssignment.scheme_version_id == assignment.scheme_version_id,
+            AnnotationAssignment.kind == AssignmentKind.annotator, AnnotationAssignment.id != assignment.id)):
+        flag_modified(peer, "state")
 
 
 def reopen(session: Session, *, actor: Actor, municipality: Municipality, assignment_id: uuid.UUID,
@@ -412,6 +470,7 @@ def reopen(session: Session, *, actor: Actor, municipality: Municipality, assign
         raise Conflict("assignment_version_stale", current=assignment.version)
     assignment.state, assignment.finished_at = AssignmentState.in_progress, None
     assignment.version += 1
+    _touch_peers(session, assignment)
     session.flush()
     audit.append(session, municipality_id=municipality.id, entity="annotation_assignment", entity_id=assignment.id,
                  action="reopened", **audit.who(actor), data={"ruling": str(assignment.ruling_id)})
@@ -427,6 +486,11 @@ def reanchor_on_public_version(session: Session, ruling: Ruling, previous: Rulin
     new one (anchored / moved), or flagged orphaned and left on its old text (never silently moved)."""
     if previous is None:
         return
+    # Every assignment of the ruling is served again to its annotator's phone with the new text, annotations or not
+    # (its own columns do not change: the change log sees the record touched).
+    for assignment in session.scalars(sa.select(AnnotationAssignment)
+                                      .where(AnnotationAssignment.ruling_id == ruling.id)):
+        flag_modified(assignment, "state")
     rows = list(session.scalars(sa.select(Annotation).where(Annotation.ruling_id == ruling.id,
                                                             Annotation.text_id == previous.id,
                                                             Annotation.deleted_at.is_(None))))

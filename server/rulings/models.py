@@ -584,6 +584,36 @@ class TextView(BaseModel):
     text: str | None = PField(None, description="The text itself (originals: the project's team only)")
 
 
+class TextRef(BaseModel):
+    id: uuid.UUID
+    number: int
+    sha256: str
+
+
+class PlaceholderSpan(BaseModel):
+    start: int = PField(description="where the placeholder starts in the preview's text (code points)")
+    end: int
+    category: FindingCategory
+    placeholder: str = PField(examples=["[DNI]"])
+    original_start: int = PField(description="the span of the original it replaces (code points)")
+    original_end: int
+
+
+class PublicVersionPreview(BaseModel):
+    """The public version as publishing would make it now."""
+
+    ruling_id: uuid.UUID
+    case_number: str
+    text: str = PField(description="the latest original with every confirmed finding replaced by its placeholder")
+    spans: list[PlaceholderSpan]
+    pending: int = PField(description="findings still to decide (publishing answers 409 while there are any)")
+    confirmed: int
+    original: TextRef
+    latest_public: TextRef | None = PField(description="the latest public version, if any")
+    changed: bool = PField(description="publishing now would make a new public version (its text differs from the "
+                                       "latest one's, or it comes from a newer original)")
+
+
 class JudgeRef(BaseModel):
     id: uuid.UUID
     full_name: str

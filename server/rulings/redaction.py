@@ -425,9 +425,27 @@ def _merge_names(names: list[Found]) -> list[Found]:
     return merged
 
 
+@dataclass(frozen=True)
+class Placed:
+    """A placeholder in a redacted text: [start, end) there, and the span [original_start, original_end) of the
+    original it replaces (code points both)."""
+
+    start: int
+    end: int
+    category: str
+    placeholder: str
+    original_start: int
+    original_end: int
+
+
 def redact(text: str, spans: Iterable[tuple[int, int, str]]) -> str:
     """`text` with each span replaced by its category's Spanish placeholder; overlapping spans become one (the
     placeholder of the first)."""
+    return redact_placed(text, spans)[0]
+
+
+def redact_placed(text: str, spans: Iterable[tuple[int, int, str]]) -> tuple[str, list[Placed]]:
+    """`redact`, and where each placeholder landed in the redacted text."""
     merged: list[list[Any]] = []
     for start, end, category in sorted(spans):
         if merged and start < merged[-1][1]:
@@ -435,10 +453,16 @@ def redact(text: str, spans: Iterable[tuple[int, int, str]]) -> str:
         else:
             merged.append([start, end, category])
     out = []
+    placed = []
     position = 0
+    length = 0
     for start, end, category in merged:
         out.append(text[position:start])
-        out.append(PLACEHOLDERS.get(category, PLACEHOLDERS["other"]))
+        length += start - position
+        placeholder = PLACEHOLDERS.get(category, PLACEHOLDERS["other"])
+        out.append(placeholder)
+        placed.append(Placed(length, length + len(placeholder), category, placeholder, start, end))
+        length += len(placeholder)
         position = end
     out.append(text[position:])
-    return "".join(out)
+    return "".join(out), placed

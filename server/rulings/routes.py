@@ -32,6 +32,8 @@ from server.rulings.models import (
     ProjectCreate,
     ProjectPublic,
     ProjectUpdate,
+    PlaceholderSpan,
+    PublicVersionPreview,
     RedactionFinding,
     Ruling,
     RulingCreate,
@@ -42,6 +44,7 @@ from server.rulings.models import (
     TeamMemberSet,
     TeamMemberView,
     TextKind,
+    TextRef,
     TextView,
 )
 
@@ -59,10 +62,7 @@ def _text_view(text: RulingText, *, with_text: bool) -> TextView:
 
 
 def _finding_view(finding: RedactionFinding) -> FindingView:
-    return FindingView(id=finding.id, text_id=finding.text_id, start=finding.start, end=finding.end,
-                       category=finding.category, detector=finding.detector, state=finding.state,
-                       decided_by=finding.decided_by, decided_at=finding.decided_at, reason=finding.reason,
-                       version=finding.version)
+    return service.finding_view(finding)
 
 
 def ruling_view(session: Any, ruling: Ruling, *, is_team: bool, with_public_text: bool = True) -> RulingView:
@@ -438,7 +438,27 @@ def publish(call: Call) -> Any:
     return JSONResponse(view.model_dump(mode="json"), status_code=200)
 
 
+@endpoint("GET", RULING + "/public-version/preview", summary="Preview the public version as it would be published "
+          "now (reviewer or coordinator)", tag=TAG, response=PublicVersionPreview, auth=True,
+          errors=(403, 404, 409, 422))
+def preview_public_version(call: Call) -> PublicVersionPreview:
+    """The latest original with every confirmed finding replaced by its placeholder, exactly as `POST
+    …/public-version` would make it (pending findings stay as they are and are counted), with where each
+    placeholder is in that text. 409 ruling_without_text before an original is uploaded."""
+    with session_scope() as session:
+        municipality = municipalities.get_by_code(session, call.path["code"])
+        ruling, original, redacted, latest = service.preview(session, actor=call.actor, municipality=municipality,
+                                                             ruling_id=call.path["ruling_id"])
+        return PublicVersionPreview(
+            ruling_id=ruling.id, case_number=ruling.case_number, text=redacted.text,
+            spans=[PlaceholderSpan(**vars(item)) for item in redacted.placed], pending=redacted.pending,
+            confirmed=len(redacted.confirmed), original=TextRef(id=original.id, number=original.number,
+                                                                sha256=original.sha256),
+            latest_public=TextRef(id=latest.id, number=latest.number, sha256=latest.sha256) if latest else None,
+            changed=service.is_new_public_text(latest, original, redacted.text))
+
+
 routes = [list_courts, get_court, create_court, update_court, list_judges, get_judge, create_judge, update_judge,
           assign_judge, list_projects, get_project, create_project, update_project, get_team, set_team_member,
           remove_team_member, list_rulings, get_ruling, create_ruling, import_rulings, update_ruling, upload_text,
-          list_texts, get_text, list_findings, add_finding, decide_finding, publish]
+          list_texts, get_text, list_findings, add_finding, decide_finding, publish, preview_public_version]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -42,6 +43,7 @@ from server.rulings.models import (
     FindingCreate,
     FindingDecision,
     FindingState,
+    FindingView,
     Judge,
     JudgeAssignment,
     JudgeCreate,
@@ -728,6 +730,13 @@ def add_finding(session: Session, *, actor: Actor, municipality: Municipality, r
     return finding
 
 
+def finding_view(finding: RedactionFinding) -> FindingView:
+    return FindingView(id=finding.id, text_id=finding.text_id, start=finding.start, end=finding.end,
+                       category=finding.category, detector=finding.detector, state=finding.state,
+                       decided_by=finding.decided_by, decided_at=finding.decided_at, reason=finding.reason,
+                       version=finding.version)
+
+
 def decide_finding(session: Session, *, actor: Actor, municipality: Municipality, ruling_id: uuid.UUID,
                    finding_id: uuid.UUID, data: FindingDecision) -> RedactionFinding:
     """Confirm or dismiss (reviewers and coordinators of the project, and admins). A decision may be changed
@@ -740,7 +749,12 @@ def decide_finding(session: Session, *, actor: Actor, municipality: Municipality
     latest = latest_text(session, ruling.id, TextKind.original)
     if latest is None or latest.id != text.id:
         raise Conflict("finding_superseded")
-    _stale(finding, data.version)
+    if data.version != finding.version:  # the desk shows what was decided meanwhile, beside what it sent
+        current = finding_view(finding).model_dump(mode="json")
+        raise Conflict("stale_version", current=finding.version, sent=data.version,
+                       details=[{"field": "version", "code": "stale_version", "current": current,
+                                 "params": {"current": finding.version, "sent": data.version}}],
+                       extra={"current": current})
     finding.state = FindingState(data.state)
     if data.category is not None:
         finding.category = data.category
@@ -755,6 +769,46 @@ def decide_finding(session: Session, *, actor: Actor, municipality: Municipality
 # ------------------------------------------------------------------------------------------------ publishing
 
 
+@dataclass(frozen=True)
+class Redacted:
+    """An original with its confirmed findings replaced by placeholders: what publishing it now would give."""
+
+    text: str
+    placed: list[redaction.Placed]
+    confirmed: list[tuple[int, int, str]]
+    pending: int
+
+
+def redact_original(session: Session, original: RulingText) -> Redacted:
+    """The original with every confirmed span replaced by its placeholder (pending and dismissed ones left as they
+    are), where each placeholder landed, and how many findings are still pending. Publishing and its preview both
+    read it."""
+    rows = list(session.scalars(sa.select(RedactionFinding).where(RedactionFinding.text_id == original.id)))
+    pending = sum(1 for f in rows if f.state == FindingState.pending)
+    confirmed = [(f.start, f.end, FindingCategory(f.category).value) for f in rows
+                 if f.state == FindingState.confirmed]
+    text, placed = redaction.redact_placed(original.text, confirmed)
+    return Redacted(text=text, placed=placed, confirmed=confirmed, pending=pending)
+
+
+def is_new_public_text(previous: RulingText | None, original: RulingText, public_text: str) -> bool:
+    """Whether publishing `public_text` made from `original` is a new public version: the same text from the same
+    original as the latest public version is not."""
+    return previous is None or previous.sha256 != sha256(public_text) or previous.derived_from != original.id
+
+
+def preview(session: Session, *, actor: Actor, municipality: Municipality,
+            ruling_id: uuid.UUID) -> tuple[Ruling, RulingText, Redacted, RulingText | None]:
+    """What `publish` would make now (reviewers and coordinators of the project, and admins): the ruling, its
+    latest original, the redacted text, and the latest public version. 409 ruling_without_text without an
+    original; pending findings do not stop a preview (they are counted)."""
+    ruling, _ = _team_ruling(session, actor, municipality, ruling_id, *DECIDERS)
+    original = latest_text(session, ruling.id, TextKind.original)
+    if original is None:
+        raise Conflict("ruling_without_text")
+    return ruling, original, redact_original(session, original), latest_text(session, ruling.id, TextKind.public)
+
+
 def publish(session: Session, *, actor: Actor, municipality: Municipality,
             ruling_id: uuid.UUID) -> tuple[RulingText, bool]:
     """A public version of the latest original: every confirmed span replaced by its bracketed Spanish
@@ -765,16 +819,13 @@ def publish(session: Session, *, actor: Actor, municipality: Municipality,
     original = latest_text(session, ruling.id, TextKind.original)
     if original is None:
         raise Conflict("ruling_without_text")
-    rows = list(session.scalars(sa.select(RedactionFinding).where(RedactionFinding.text_id == original.id)))
-    pending = sum(1 for f in rows if f.state == FindingState.pending)
-    if pending:
-        raise Conflict("redaction_unreviewed", pending=pending)
-    confirmed = [(f.start, f.end, FindingCategory(f.category).value) for f in rows
-                 if f.state == FindingState.confirmed]
-    public_text = redaction.redact(original.text, confirmed)
+    redacted = redact_original(session, original)
+    if redacted.pending:
+        raise Conflict("redaction_unreviewed", pending=redacted.pending)
+    confirmed, public_text = redacted.confirmed, redacted.text
     previous = latest_text(session, ruling.id, TextKind.public)
     digest = sha256(public_text)
-    if previous is not None and previous.sha256 == digest and previous.derived_from == original.id:
+    if not is_new_public_text(previous, original, public_text):
         return previous, False
     new = RulingText(ruling_id=ruling.id, kind=TextKind.public, number=(previous.number + 1) if previous else 1,
                      text=public_text, sha256=digest, source=TextSource.redaction, derived_from=original.id,

@@ -200,6 +200,16 @@ class SyncAssignmentFinish(Strict):
     base_version: int | None = PField(None, ge=1, description="the assignment's version the app last saw")
 
 
+class SyncAssignmentAnswers(Strict):
+    """Answers to the document-level questions, as `PUT …/annotation-assignments/{id}/answers`: they merge with
+    the ones already stored (null clears one)."""
+
+    assignment_id: uuid.UUID
+    answers: dict[str, Any] = PField(description="question code → value (null clears it)")
+    base_version: int | None = PField(None, ge=1, description="the assignment's version the app last saw; "
+                                      "leave it out to merge with whatever is stored")
+
+
 def annotation_save(session: Session, ctx: Context, data: SyncAnnotationSave) -> Outcome:
     from server.annotations import service as annotations
 
@@ -227,6 +237,15 @@ def assignment_finish(session: Session, ctx: Context, data: SyncAssignmentFinish
     return Outcome("annotation_assignment", row.id, data={"state": "done", "version": row.version})
 
 
+def assignment_answers(session: Session, ctx: Context, data: SyncAssignmentAnswers) -> Outcome:
+    from server.annotations import service as annotations
+
+    row = annotations.set_answers(session, actor=ctx.actor, municipality=ctx.municipality,
+                                  assignment_id=data.assignment_id, answers=data.answers, version=data.base_version)
+    return Outcome("annotation_assignment", row.id, data={"version": row.version,
+                                                          "answers": annotations.answers_of(session, row.id)})
+
+
 @dataclass(frozen=True)
 class Intent:
     schema: type[BaseModel]
@@ -244,6 +263,7 @@ INTENTS: dict[str, Intent] = {
     "survey.respond": Intent(SurveyResponseCreate, survey_respond),
     "annotation.save": Intent(SyncAnnotationSave, annotation_save),
     "annotation.delete": Intent(SyncAnnotationDelete, annotation_delete),
+    "assignment.answers": Intent(SyncAssignmentAnswers, assignment_answers),
     "assignment.finish": Intent(SyncAssignmentFinish, assignment_finish),
 }
 

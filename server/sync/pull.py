@@ -197,7 +197,8 @@ def _annotation_assignment(session: Session, actor: Actor, municipality: Municip
                            language: str):
     from server.annotations import reading
 
-    return reading.assignment_view(session, actor=actor, municipality=municipality, assignment_id=entity_id)
+    return reading.assignment_view(session, actor=actor, municipality=municipality, assignment_id=entity_id,
+                                   language=language)
 
 
 LOADERS: dict[str, Callable[..., dict[str, Any] | None]] = {

@@ -274,9 +274,9 @@ def test_the_demo_project_shows_each_stage_of_the_work(client, session) -> None:
     reviewer = bearer(token_for(session, REVIEWER))
     projects = _ok(client.get(f"{MUNI}/audit-projects", headers=reviewer))
     demo = next(p for p in projects if p["name"].startswith("Auditoría social de sentencias"))
-    assert demo["published_rulings"] == 34 and demo["my_role"] == "reviewer"
+    assert demo["published_rulings"] == 37 and demo["my_role"] == "reviewer"
     public = _ok(client.get(f"{MUNI}/rulings", params={"project_id": demo["id"]}))  # without signing in
-    assert len(public) == 34 and Counter(r["matter"] for r in public).keys() == {"civil", "family", "labour",
+    assert len(public) == 37 and Counter(r["matter"] for r in public).keys() == {"civil", "family", "labour",
                                                                                 "criminal"}
     one = _ok(client.get(f"{MUNI}/rulings/{public[0]['id']}"))
     assert "[NOMBRE]" in one["public_text"]["text"]
@@ -285,9 +285,15 @@ def test_the_demo_project_shows_each_stage_of_the_work(client, session) -> None:
                                                                           "state": "in_redaction"}))
     assert len(waiting) == 2 and all(r["pending_findings"] > 0 for r in waiting)
     assert client.get(f"{MUNI}/rulings/{waiting[0]['id']}").status_code == 404
-    # and one ruling whose second auditor has not finished
+    # one ruling whose second auditor has not finished, two both auditors have still to read, one not assigned
     assignments = _ok(client.get(f"{MUNI}/audit-projects/{demo['id']}/assignments", headers=reviewer))
-    assert Counter(a["state"] for a in assignments) == Counter({"done": 33 * 3 + 1, "in_progress": 1})
+    assert Counter(a["state"] for a in assignments) == Counter({"done": 33 * 3 + 1, "in_progress": 1, "assigned": 4})
+    to_read = {a["case_number"] for a in assignments if a["state"] == "assigned"}
+    assert len(to_read) == 2 and {a["annotator_email"] for a in assignments if a["state"] == "assigned"} == {
+        AUDITOR_A, AUDITOR_B}
+    assigned = {a["ruling_id"] for a in assignments}
+    waiting = [r for r in public if r["id"] not in assigned]
+    assert [r["case_number"] for r in waiting] == ["1158/2024"]  # the reviewer assigns it (the e2e test does)
     scheme = next(s for s in _ok(client.get(f"{MUNI}/annotation-schemes", headers=reviewer))
                   if s["slug"] == "tc-peru-00728-2008")
     version_id = next(v["id"] for v in scheme["versions"] if v["state"] == "published")
@@ -314,7 +320,7 @@ def test_demo_texts_carry_their_personal_data_only_where_marked() -> None:
     import json
 
     document = json.loads((DEFAULT_PATH / "rulings.json").read_text("utf-8"))
-    assert 32 <= len(document["rulings"]) <= 36
+    assert 32 <= len(document["rulings"]) <= 40
     for item in document["rulings"]:
         text = item["text"]
         assert 600 <= len(text.split()) <= 2500

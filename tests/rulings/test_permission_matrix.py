@@ -90,10 +90,14 @@ def _project(session) -> Any:
 
 
 def _published_ruling(session) -> Any:
+    """A published ruling with annotation work done on it (not one of those still waiting for the team)."""
+    from server.annotations.models import AnnotationAssignment, AssignmentState
     from server.rulings.models import Ruling, RulingState
 
+    worked = sa.select(AnnotationAssignment.ruling_id).where(AnnotationAssignment.state == AssignmentState.done)
     return session.scalar(sa.select(Ruling).where(Ruling.project_id == _project(session).id,
-                                                  Ruling.state == RulingState.published).order_by(Ruling.id))
+                                                  Ruling.state == RulingState.published, Ruling.id.in_(worked))
+                          .order_by(Ruling.id))
 
 
 def _ruling_in_redaction(session) -> Any:
@@ -115,7 +119,7 @@ def _open_assignment(session) -> Any:
 
     return session.scalar(sa.select(AnnotationAssignment).where(
         AnnotationAssignment.annotator_id == _user(session, SECOND_AUDITOR),
-        AnnotationAssignment.state != AssignmentState.done))
+        AnnotationAssignment.state == AssignmentState.in_progress))  # not those still to read
 
 
 def _t_project(session, client) -> dict[str, str]:
@@ -355,6 +359,10 @@ MATRIX: dict[str, tuple] = {
                        {"state": "confirmed", "version": "{finding_version}"}, unpublished(DECIDE)),
     # a published ruling whose latest original is already public: 200, nothing changed
     "publish": ("POST", MUNI + "/rulings/{published}/public-version", None, DECIDE),
+    "preview_public_version": ("GET", MUNI + "/rulings/{redaction}/public-version/preview", None,
+                               unpublished(DECIDE)),
+    "preview_public_version (published ruling)": ("GET", MUNI + "/rulings/{published}/public-version/preview",
+                                                  None, DECIDE),
     # ---- annotations (docs/annotations.md)
     "create_scheme": ("POST", MUNI + "/annotation-schemes",
                       {"slug": "matriz", "name": "Esquema de la matriz", "definition": "{definition}"}, MANAGE),

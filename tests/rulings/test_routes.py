@@ -233,8 +233,10 @@ def test_findings_are_decided_once_per_version(world: World) -> None:
     finding = _findings(world, ruling["id"])[0]
     url = f"{MUNI}/rulings/{ruling['id']}/findings/{finding['id']}/decision"
     assert client.post(url, headers=world.reviewer, json={"state": "confirmed", "version": 1}).json()["version"] == 2
-    assert_error_shape(client.post(url, headers=world.reviewer, json={"state": "dismissed", "version": 1}),
-                       409, "stale_version")
+    stale = assert_error_shape(client.post(url, headers=world.reviewer, json={"state": "dismissed", "version": 1}),
+                               409, "stale_version")
+    # what was decided meanwhile comes with the refusal, for the desk to show beside what it sent
+    assert stale["details"][0]["current"]["state"] == "confirmed" and stale["details"][0]["current"]["version"] == 2
     assert_error_shape(client.post(url, headers=world.reviewer, json={"state": "maybe", "version": 2}),
                        422, "validation_error")
     assert_error_shape(client.post(f"{MUNI}/rulings/{ruling['id']}/findings", headers=world.auditor, json={
