@@ -15,7 +15,7 @@ import { offsets } from '../lib/spans.js';
 import { uuid } from '../sync/engine.js';
 import { Link, useOnline, useRefresh } from '../shell/hooks.jsx';
 import { courtOf, schemeLine } from './workspace.jsx';
-import { view, labelsOf, words, missingAnswers, baseVersion, context } from './model.js';
+import { view, stable, labelsOf, words, missingAnswers, baseVersion, context } from './model.js';
 
 const CHUNK = 2000; // UTF-16 units per rendered block, cut after a line break
 
@@ -183,7 +183,7 @@ function Attribute({ attr, value, set, idp }) {
 
 function Panel({ draft, setDraft, labels, save, cancel, problem }) {
   const heading = useRef(null);
-  useEffect(() => { heading.current?.focus(); }, [draft.key]);
+  useEffect(() => { heading.current?.focus({ preventScroll: true }); }, [draft.key]);
   const chosen = labels.find((l) => l.code === draft.label);
   return (
     <section class="panel" role="dialog" aria-labelledby="panel-title" aria-modal="false">
@@ -396,22 +396,27 @@ class Questions extends Component {
 /** This assignment as pulled (one record), this user's outbox and the last sync run, read again on every change. */
 function useAssignment(ctx, id) {
   const [state, setState] = useState({ loading: true });
-  const version = useRefresh(ctx, (what) => 'records' in what || 'outbox' in what || 'session' in what || 'run' in what);
+  const pulled = useRefresh(ctx, (what) => 'records' in what || 'session' in what);
+  const local = useRefresh(ctx, (what) => 'outbox' in what || 'run' in what);
+  const record = useRef({ key: null, data: null });
   useEffect(() => {
     let live = true;
     (async () => {
       const session = await ctx.engine.userSession();
       if (!session) { if (live) setState({ loading: false, session: null }); return; }
       const owner = session.user.id;
-      const [record, outbox, lastRun] = await Promise.all([
-        ctx.db.get('records', `${owner}|assignment:${id}`),
+      const key = `${owner}|assignment:${id}|${pulled}`;
+      // the record (the ruling's whole text) is read again only when a pull or the session changed it
+      const [data, outbox, lastRun] = await Promise.all([
+        record.current.key === key ? record.current.data : ctx.db.get('records', `${owner}|assignment:${id}`).then((r) => r?.data),
         ctx.db.getAllFromIndex('outbox', 'owner', owner),
         ctx.db.get('meta', 'sync:last'),
       ]);
-      if (live) setState((held) => ({ loading: false, session, data: record?.data, outbox, lastRun, held }));
+      record.current = { key, data };
+      if (live) setState({ loading: false, session, data, outbox, lastRun });
     })();
     return () => { live = false; };
-  }, [version, id]);
+  }, [pulled, local, id]);
   return state;
 }
 
@@ -437,10 +442,17 @@ function municipalityOf(v, session) {
 function Workspace({ ctx, data, outbox, lastRun, session }) {
   // what was just saved shows at once, before the phone's database is read again (then the outbox holds it)
   const [extra, setExtra] = useState([]);
+  const last = useRef(null);
   const v = useMemo(() => {
     const held = new Set(outbox.map((item) => `${item.intent}|${JSON.stringify(item.payload)}`));
     const fresh = extra.filter((item) => !held.has(`${item.intent}|${JSON.stringify(item.payload)}`));
-    return view(data, fresh.length ? [...outbox, ...fresh] : outbox, lastRun);
+    const next = view(data, fresh.length ? [...outbox, ...fresh] : outbox, lastRun);
+    // unchanged annotations keep their objects: their list items are not drawn again
+    next.annotations = stable(last.current?.annotations, next.annotations);
+    next.orphans = stable(last.current?.orphans, next.orphans);
+    if (last.current && JSON.stringify(last.current.answers) === JSON.stringify(next.answers)) next.answers = last.current.answers;
+    last.current = next;
+    return next;
   }, [data, outbox, lastRun, extra]);
   useEffect(() => { // once the outbox holds them, they are no longer extra
     if (!extra.length) return;
@@ -474,7 +486,8 @@ function Workspace({ ctx, data, outbox, lastRun, session }) {
   const owner = session.user.id;
 
   useEffect(() => { if (!answersDirty) setAnswers(v.answers); }, [v.answers]);
-  useEffect(() => { labelStyles(labelList); }, [v.scheme]);
+  const colours = labelList.map((l) => l.color || '').join();
+  useEffect(() => { labelStyles(labelList); }, [colours]); // a new style sheet restyles the whole text: only when they change
 
   const openDraft = useCallback((units, from = {}) => {
     const span = trimmed(text, units.start, units.end);
@@ -652,8 +665,8 @@ function Workspace({ ctx, data, outbox, lastRun, session }) {
   }
 
   const r = v.ruling || {};
-  const judges = (r.judges || v.judges || []).map((j) => (typeof j === 'string' ? j : j.name)).filter(Boolean);
-  const matter = r.matter ? words(r.matter.name ?? r.matter, language()) : '';
+  const judges = (r.judges || []).map((j) => (typeof j === 'string' ? j : j.full_name || j.name)).filter(Boolean);
+  const matter = r.matter_name || (r.matter ? words(r.matter.name ?? r.matter, language()) : '');
   const days = r.days_to_ruling;
   return (
     <div class="annotate">

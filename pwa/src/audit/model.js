@@ -143,3 +143,26 @@ export function groups(views) {
   for (const v of views) (out[v.state] || out.assigned).push(v);
   return out;
 }
+
+const same = (a, b) => {
+  for (const key of Object.keys(a)) {
+    if (a[key] === b[key]) continue;
+    if (typeof a[key] === 'object' && a[key] && b[key] && JSON.stringify(a[key]) === JSON.stringify(b[key])) continue;
+    return false;
+  }
+  return Object.keys(a).length === Object.keys(b).length;
+};
+
+/** The list with the previous list's objects kept where nothing changed (so what shows them need not redraw). */
+export function stable(previous, next) {
+  if (!previous) return next;
+  const held = new Map(previous.map((a) => [a.id, a]));
+  let changed = previous.length !== next.length;
+  const out = next.map((a, i) => {
+    const old = held.get(a.id);
+    if (old && same(old, a)) { if (previous[i] !== old) changed = true; return old; }
+    changed = true;
+    return a;
+  });
+  return changed ? out : previous;
+}

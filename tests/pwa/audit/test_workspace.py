@@ -63,8 +63,8 @@ def test_an_auditor_annotates_offline_and_the_server_holds_exactly_that(auditor_
     for section in ("Por leer", "Anotando", "Terminadas"):
         expect(page.get_by_role("heading", name=section, level=2)).to_be_visible()
     to_read = page.get_by_role("region", name="Por leer").get_by_role("link", name=a.case_number)
-    # TMP expect(to_read).to_contain_text("Esquema del taller")
-    # TMP expect(to_read).to_contain_text("versión 1")
+    expect(to_read).to_contain_text("Esquema del taller")
+    expect(to_read).to_contain_text("versión 1")
     assert serious_violations(page) == []
 
     to_read.click()
