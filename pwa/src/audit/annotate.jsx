@@ -657,8 +657,10 @@ function Workspace({ ctx, data, outbox, lastRun, session }) {
 
   async function finish() {
     const missing = missingAnswers(v.scheme, v.answers, language());
-    if (missing.length) { setFinishProblem(t('ws_finish_missing', { questions: missing.map((m) => `«${m}»`).join(', ') })); return; }
-    if (v.orphans.length) { setFinishProblem(t('ws_finish_orphans', { n: v.orphans.length })); return; }
+    const problems = [];
+    if (missing.length) problems.push(t('ws_finish_missing', { questions: missing.map((m) => `«${m}»`).join(', ') }));
+    if (v.orphans.length) problems.push(t('ws_finish_orphans', { n: v.orphans.length }));
+    if (problems.length) { setFinishProblem(problems.join(' ')); return; }
     setFinishProblem(null);
     await enqueue('assignment.finish', { assignment_id: v.assignment.id }, t('ws_finish'));
     setStatus(t('ws_finished_pending'));

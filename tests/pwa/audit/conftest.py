@@ -144,6 +144,7 @@ def open_workspace(page, email: str = AUDITOR) -> None:
 
 def select_text(page, quote: str, occurrence: int = 0) -> None:
     """Select `quote` in the ruling's text as a caret/keyboard user would (window.getSelection())."""
+    page.locator(".ruling-text").wait_for()
     found = page.evaluate("""([quote, occurrence]) => {
         const box = document.querySelector('.ruling-text');
         const text = box.textContent;

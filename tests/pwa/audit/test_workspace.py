@@ -150,7 +150,8 @@ def test_after_the_public_text_changes_moved_ones_are_marked_and_orphans_placed_
     a = fresh_assignment
     page = auditor_phone.new_page()
     open_workspace(page)
-    page.get_by_role("link", name=a.case_number).first.click()
+    page.get_by_role("region", name="Por leer").get_by_role("link", name=a.case_number).click()
+    expect(page.get_by_role("region", name="Texto de la resolución")).to_be_visible()
     label(page, Q1, "Motivación aparente", "Se moverá.")
     label(page, Q3, "Motivación insuficiente", "Quedará huérfana.")
     wait_until(page, lambda: len(rows(database, a.id)) == 2, timeout=30, what="both annotations on the server")
