@@ -96,10 +96,10 @@ function FieldApp({ ctx, path }) {
         <Screen ctx={ctx} path={path} />
       </main>
       <nav class={session ? 'bottom six' : 'bottom'} aria-label={t('app_name')}
-           style={nav.length > 6 ? { gridTemplateColumns: `repeat(${nav.length}, minmax(0, 1fr))` } : undefined}>
+           style={auditor ? { gridTemplateColumns: `repeat(${nav.length}, auto)` } : undefined}>
         {nav.map(([href, label]) => (
           <Link href={href} aria-current={path === href || (href === '/auditoria' && path.startsWith('/auditoria/')) ? 'page' : undefined}
-                style={nav.length > 6 ? { fontSize: '.7rem', padding: '.25rem .1rem' } : undefined}>{label}</Link>
+                style={auditor ? { fontSize: nav.length > 6 ? '.68rem' : '.74rem', padding: '.25rem .1rem' } : undefined}>{label}</Link>
         ))}
       </nav>
     </>
