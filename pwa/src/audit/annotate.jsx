@@ -199,9 +199,10 @@ function Panel({ draft, setDraft, labels, save, cancel, problem }) {
               <span class={`swatch l${i}`} aria-hidden="true" />
               {words(label.name, language())}
             </label>
-            <p class="help" id={`def-${label.code}`}>{words(label.definition, language())}</p>
-            {(label.examples || []).length > 0 && (
-              <details class="examples">
+            {/* the chosen label's definition and examples show under it; the others' stay as their radio's description */}
+            <p class="help" id={`def-${label.code}`} hidden={draft.label !== label.code}>{words(label.definition, language())}</p>
+            {draft.label === label.code && (label.examples || []).length > 0 && (
+              <details class="examples" open>
                 <summary>{t('ws_examples')}</summary>
                 <ul>{label.examples.map((e) => <li>{words(e, language())}</li>)}</ul>
               </details>
@@ -444,8 +445,11 @@ function Workspace({ ctx, data, outbox, lastRun, session }) {
   const [extra, setExtra] = useState([]);
   const last = useRef(null);
   const v = useMemo(() => {
-    const held = new Set(outbox.map((item) => `${item.intent}|${JSON.stringify(item.payload)}`));
-    const fresh = extra.filter((item) => !held.has(`${item.intent}|${JSON.stringify(item.payload)}`));
+    let fresh = extra;
+    if (extra.length) {
+      const held = new Set(outbox.map((item) => `${item.intent}|${JSON.stringify(item.payload)}`));
+      fresh = extra.filter((item) => !held.has(`${item.intent}|${JSON.stringify(item.payload)}`));
+    }
     const next = view(data, fresh.length ? [...outbox, ...fresh] : outbox, lastRun);
     // unchanged annotations keep their objects: their list items are not drawn again
     next.annotations = stable(last.current?.annotations, next.annotations);
@@ -478,6 +482,7 @@ function Workspace({ ctx, data, outbox, lastRun, session }) {
   const [problem, setProblem] = useState(null);
   const [status, setStatus] = useState(null);
   const [savedId, setSavedId] = useState(null); // the last annotation written to the outbox (the benchmark waits for it)
+  const savedAt = useRef(0); // when it was written (performance.now())
   const [answers, setAnswers] = useState(v.answers);
   const [answersDirty, setAnswersDirty] = useState(false);
   const [finishProblem, setFinishProblem] = useState(null);
@@ -621,6 +626,7 @@ function Workspace({ ctx, data, outbox, lastRun, session }) {
     setDraft(null);
     window.getSelection()?.removeAllRanges();
     await enqueue('annotation.save', payload, labelName(d.label));
+    savedAt.current = performance.now();
     setStatus(t('ws_saved'));
     setSavedId(id);
   }
@@ -692,7 +698,7 @@ function Workspace({ ctx, data, outbox, lastRun, session }) {
           )}
         </section>
         <div class="side">
-          <div role="status" class="status" data-saved={savedId || undefined}>{status && <p class={status === t('ws_saved') ? 'saved' : 'note'}>{status}{status === t('ws_saved') && v.local === 0 ? ` · ${t('ws_synced')}` : ''}</p>}</div>
+          <div role="status" class="status" data-saved={savedId || undefined} data-saved-at={savedId ? savedAt.current : undefined}>{status && <p class={status === t('ws_saved') ? 'saved' : 'note'}>{status}{status === t('ws_saved') && v.local === 0 ? ` · ${t('ws_synced')}` : ''}</p>}</div>
           {v.rejected.length > 0 && (
             <ul class="rejected" role="alert">
               {v.rejected.map((item) => (
