@@ -394,11 +394,27 @@ class Questions extends Component {
 
 // ------------------------------------------------------------------ the screen
 
+/** A counter that grows once the engine's changes passing `filter` have settled for `ms` (a save sets off several:
+ * the outbox written, a sync run started, each item sending and back): the screen reads the outbox once for them. */
+function useSettled(ctx, filter, ms = 120) {
+  const [n, setN] = useState(0);
+  useEffect(() => {
+    let timer = null;
+    const off = ctx.engine.onChange((what) => {
+      if (!filter(what)) return;
+      clearTimeout(timer);
+      timer = setTimeout(() => setN((x) => x + 1), ms);
+    });
+    return () => { off(); clearTimeout(timer); };
+  }, []);
+  return n;
+}
+
 /** This assignment as pulled (one record), this user's outbox and the last sync run, read again on every change. */
 function useAssignment(ctx, id) {
   const [state, setState] = useState({ loading: true });
   const pulled = useRefresh(ctx, (what) => 'records' in what || 'session' in what);
-  const local = useRefresh(ctx, (what) => 'outbox' in what || 'run' in what);
+  const local = useSettled(ctx, (what) => 'outbox' in what || 'run' in what);
   const record = useRef({ key: null, data: null });
   useEffect(() => {
     let live = true;
@@ -612,7 +628,8 @@ function Workspace({ ctx, data, outbox, lastRun, session }) {
       ...context(points, d.start, d.end), label: d.label, attributes, comment: d.comment.trim() || null };
     const base = baseVersion(existing);
     if (base) payload.base_version = base;
-    // highlighted at once, before the phone's database is written
+    // written to the phone's outbox first (the write goes on while the screen changes), highlighted at once
+    const saving = enqueue('annotation.save', payload, labelName(d.label));
     dropTemp();
     if (anno.current && node) {
       const name = `vigia-l${labelList.findIndex((l) => l.code === d.label)}`;
@@ -625,7 +642,7 @@ function Workspace({ ctx, data, outbox, lastRun, session }) {
     }
     setDraft(null);
     window.getSelection()?.removeAllRanges();
-    await enqueue('annotation.save', payload, labelName(d.label));
+    await saving;
     savedAt.current = performance.now();
     setStatus(t('ws_saved'));
     setSavedId(id);

@@ -87,6 +87,7 @@ def test_an_auditor_annotates_offline_and_the_server_holds_exactly_that(auditor_
     mine(page, Q1).get_by_role("button", name="Editar").click()
     panel = page.get_by_role("dialog", name="Etiquetar el fragmento")
     panel.get_by_label("Comentario").fill("Afirma sin transcribir la razón.")
+    assert serious_violations(page) == []  # with the label panel open
     panel.get_by_role("button", name="Guardar anotación").click()
     expect(mine(page, Q1)).to_contain_text("Afirma sin transcribir la razón.")
     mine(page, Q2).get_by_role("button", name="Eliminar").click()
