@@ -14,9 +14,10 @@ Each run, on a new passage scrolled into view:
   3. a label is chosen (human time, not counted); "Guardar anotación" is pressed — t2;
   4. the annotation is in the phone's outbox (IndexedDB) and in "Mis anotaciones", and its highlight painted — t3.
 
-Printed: median and p95 over the runs of "selection → panel" (t1 - t0), "save → saved and highlighted" (t3 - t2),
-and their sum (the machine's share of labelling a span). Exit status 1 when the sum's p95... no: when the sum's
-median is not under the target (the p95 is reported beside it).
+Printed: median, p95 and maximum over the runs of "selection → panel" (t1 - t0), "save → saved and highlighted"
+(t3 - t2), and their sum (the machine's share of labelling a span, without the person's own time). Exit status 1
+when the sum's median is not under the target or a save is missing from the outbox. BENCH_DEBUG=1 prints each
+part of each run (panel, list shown, highlight painted, outbox written) and keeps a screenshot per run in /tmp.
 
     .venv/bin/python bench/annotate.py [--runs 30] [--existing 60] [--rate 4] [--chars 120000]
 """
