@@ -303,6 +303,7 @@ function Others({ ctx, v, session, code }) {
   const online = useOnline();
   const [state, setState] = useState(null);
   const done = v.assignment.state === 'done';
+  const peersDone = Boolean(v.peers_done ?? v.assignment.peers_done);
   useEffect(() => {
     if (!done || !online || !code) return;
     let live = true;
@@ -311,8 +312,7 @@ function Others({ ctx, v, session, code }) {
       .then(({ data }) => live && setState({ items: (data?.items || []) }))
       .catch((error) => live && setState({ error: error.message }));
     return () => { live = false; };
-  }, [done, online, code]);
-  const peersDone = v.peers_done ?? v.assignment.peers_done;
+  }, [done, online, code, peersDone]); // asked again when a pull says the others finished
   if (!done) return <p class="muted blind">{t('ws_blind')}</p>;
   if (!online) return peersDone ? <section><h2>{t('ws_others')}</h2><p class="muted">{t('ws_others_offline')}</p></section> : null;
   if (!state) return null;
@@ -390,6 +390,35 @@ class Questions extends Component {
       </fieldset>
     );
   }
+}
+
+/** The original (unredacted) text, for the audit team only, online, read only: never annotated, never kept. */
+function Original({ ctx, v, session, code }) {
+  const online = useOnline();
+  const [state, setState] = useState(null);
+  const open = async () => {
+    setState({ loading: true });
+    try {
+      const base = `/api/v1/municipalities/${encodeURIComponent(code)}/rulings/${v.assignment.ruling_id}/texts`;
+      const { data: texts } = await ctx.api('GET', base, { session });
+      const latest = (texts || []).filter((x) => x.kind === 'original').sort((a, b) => b.number - a.number)[0];
+      if (!latest) throw new Error('—');
+      const { data } = await ctx.api('GET', `${base}/${latest.id}`, { session });
+      setState({ text: data.text });
+    } catch (error) {
+      setState({ error: error.message });
+    }
+  };
+  if (!online || !code) return null;
+  if (!state) return <p><button type="button" class="link" onClick={open}>{t('ws_original')}</button></p>;
+  if (state.loading) return <p aria-busy="true">…</p>;
+  if (state.error) return <p class="problem">{t('ws_original_error', { message: state.error })}</p>;
+  return (
+    <details class="original" open>
+      <summary>{t('ws_original_title')}</summary>
+      <div class="original-text" lang="es">{state.text}</div>
+    </details>
+  );
 }
 
 // ------------------------------------------------------------------ the screen
@@ -704,6 +733,7 @@ function Workspace({ ctx, data, outbox, lastRun, session }) {
         {v.project?.name && <><dt>{t('ws_project')}</dt><dd>{words(v.project.name, language())}</dd></>}
         <dt>{t('ws_scheme')}</dt><dd>{schemeLine(v)}</dd>
       </dl>
+      <Original ctx={ctx} v={v} session={session} code={code} />
       <div class="audit-layout">
         <section class="text-side" aria-labelledby="text-title">
           <h2 id="text-title">{t('ws_text')}</h2>

@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from tests.pwa.audit.conftest import AUDITOR, REVIEWER, open_workspace, select_text
+from tests.pwa.audit.conftest import AUDITOR, AUDITOR_2, REVIEWER, open_workspace, select_text
 from tests.pwa.conftest import Network, idb, wait_until
 from tests.pwa.desk.conftest import serious_violations
 
@@ -144,6 +144,19 @@ def test_an_auditor_annotates_offline_and_the_server_holds_exactly_that(auditor_
     expect(page.get_by_role("button", name="Editar")).to_have_count(0)  # read only now
     expect(page.get_by_role("heading", name="Anotaciones de los demás")).to_have_count(0)  # blind: the other is not done
 
+    # the other auditor annotates and finishes (API): after the next pull, online, her work shows
+    other = f"/annotation-assignments/{a.other_id}"
+    audit_api.call(AUDITOR_2, "POST", other + "/annotations", json={
+        "start": a.text.index(Q2), "end": a.text.index(Q2) + len(Q2), "label": "insufficient_reasoning"})
+    audit_api.call(AUDITOR_2, "PUT", other + "/answers", json={
+        "answers": {"outcome": "inadmissible", "reasonable": False}, "version": audit_api.call(AUDITOR_2, "GET", other)["assignment"]["version"]})
+    audit_api.call(AUDITOR_2, "POST", other + "/finish", json={})
+    page.reload()
+    others = page.get_by_role("region", name="Anotaciones de los demás")
+    expect(others).to_contain_text("Motivación insuficiente", timeout=30_000)
+    expect(others).to_contain_text(Q2[:30])
+    expect(others).not_to_contain_text(Q1[:30])  # mine are not "the others'"
+
 
 def test_after_the_public_text_changes_moved_ones_are_marked_and_orphans_placed_again(auditor_phone, app_server,
                                                                                       fresh_assignment, audit_api):
@@ -153,6 +166,8 @@ def test_after_the_public_text_changes_moved_ones_are_marked_and_orphans_placed_
     open_workspace(page)
     page.get_by_role("region", name="Por leer").get_by_role("link", name=a.case_number).click()
     expect(page.get_by_role("region", name="Texto de la resolución")).to_be_visible()
+    page.get_by_role("button", name="Ver el texto original (equipo)").click()  # the team reads the original
+    expect(page.get_by_role("group").filter(has_text="Texto original (solo lectura)")).to_contain_text("Raúl Corral Rentería")  # not redacted there
     label(page, Q1, "Motivación aparente", "Se moverá.")
     label(page, Q3, "Motivación insuficiente", "Quedará huérfana.")
     wait_until(page, lambda: len(rows(database, a.id)) == 2, timeout=30, what="both annotations on the server")
