@@ -165,6 +165,9 @@ def list_assignments(call: Call) -> list[service.AssignmentListed]:
 @endpoint("GET", ASSIGNMENT, summary="An assignment with the ruling's public text, my annotations and answers",
           tag=TAG, response=dict[str, Any], auth=True, errors=(403, 404))
 def get_assignment(call: Call) -> dict[str, Any]:
+    """Everything the annotator needs, also offline (the same record the sync pull serves): the project, the scheme
+    version with its labels and questions, the ruling with its court, judges and matter, its latest public text,
+    the annotations (W3C; `vigia.anchorState`, and `vigia.previousText` on an orphaned one) and the answers."""
     with session_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         return reading.assignment_view(session, actor=call.actor, municipality=municipality,
