@@ -2,6 +2,8 @@
 // manifest.webmanifest and PNG icons drawn here. Fails when the gzip size budget is exceeded:
 //   first screen (index.html + entry JS + its static imports + CSS) ≤ 80 KB, everything cached offline ≤ 250 KB.
 //   desk (/mesa: the first screen's files + the desk shell + the queue + the desk CSS) ≤ 120 KB.
+//   the auditors' annotate screen (/auditoria/<id>: its chunks beyond the first screen, the annotation library
+//   included, + its CSS) ≤ 60 KB, loaded on demand, precached for offline, never in the first screen.
 import { build, transform } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync, readdirSync, statSync } from 'node:fs';
@@ -11,6 +13,7 @@ import { gzipSync, deflateSync } from 'node:zlib';
 export const BUDGET_FIRST = 80 * 1024;
 export const BUDGET_OFFLINE = 250 * 1024;
 export const BUDGET_DESK = 120 * 1024; // the desk (/mesa): shell + the queue, with the field app's entry
+export const BUDGET_ANNOTATE = 60 * 1024; // the annotate screen's own code (src/audit/ + @recogito/text-annotator)
 const THEME = '#0b5d3b';
 const here = new URL('.', import.meta.url).pathname;
 const dist = join(here, 'dist');
@@ -92,8 +95,12 @@ export async function run() {
   // the desk's stylesheet, linked by the desk's shell when /mesa opens (same reason as the map's)
   const deskCss = (await transform(readFileSync(join(here, 'src/desk/desk.css'), 'utf8'), { loader: 'css', minify: true, legalComments: 'none' })).code;
   const deskCssName = hashed('desk.css', Buffer.from(deskCss));
+  // the auditors' workspace's stylesheet, linked by its chunk when /auditoria opens (same reason)
+  const auditCss = (await transform(readFileSync(join(here, 'src/audit/audit.css'), 'utf8'), { loader: 'css', minify: true, legalComments: 'none' })).code;
+  const auditCssName = hashed('audit.css', Buffer.from(auditCss));
   const result = await build({
-    define: { __MAP_CSS__: JSON.stringify(`/assets/${mapCssName}`), __DESK_CSS__: JSON.stringify(`/assets/${deskCssName}`) },
+    define: { __MAP_CSS__: JSON.stringify(`/assets/${mapCssName}`), __DESK_CSS__: JSON.stringify(`/assets/${deskCssName}`),
+      __AUDIT_CSS__: JSON.stringify(`/assets/${auditCssName}`) },
     entryPoints: { app: join(here, 'src/main.jsx') },
     bundle: true,
     splitting: true,
@@ -112,6 +119,7 @@ export async function run() {
   });
   writeFileSync(join(dist, 'assets', mapCssName), mapCss);
   writeFileSync(join(dist, 'assets', deskCssName), deskCss);
+  writeFileSync(join(dist, 'assets', auditCssName), auditCss);
   const outputs = result.metafile.outputs;
   const url = (path) => '/' + relative(dist, join(here, path)).split('\\').join('/');
   const entry = Object.keys(outputs).find((path) => outputs[path].entryPoint === 'src/main.jsx' && path.endsWith('.js'));
@@ -141,6 +149,15 @@ export async function run() {
   };
   walkFrom(moduleOf('src/desk/shell.jsx'));
   walkFrom(moduleOf('src/desk/queue.jsx'));
+
+  // the annotate screen: its module and everything it imports statically that the first screen does not hold
+  const annotate = new Set();
+  const walkAnnotate = (path) => {
+    if (!path || annotate.has(path) || first.has(path)) return;
+    annotate.add(path);
+    for (const imp of outputs[path].imports || []) if (imp.kind === 'import-statement' && !imp.external) walkAnnotate(imp.path);
+  };
+  walkAnnotate(moduleOf('src/audit/annotate.jsx'));
 
   const iconFiles = {};
   for (const size of [192, 512]) {
@@ -207,16 +224,27 @@ ${preloads}
   const firstBytes = size('index.html') + [...first, css].reduce((sum, p) => sum + gz(readFileSync(join(here, p))), 0);
   const offlineBytes = [...precache, '/sw.js'].reduce((sum, p) => sum + size(p.slice(1)), 0);
   const deskBytes = size('index.html') + gz(Buffer.from(deskCss)) + [...deskFirst, css].reduce((sum, p) => sum + gz(readFileSync(join(here, p))), 0);
+  const annotateBytes = gz(Buffer.from(auditCss)) + [...annotate].reduce((sum, p) => sum + gz(readFileSync(join(here, p))), 0);
   const report = { version, first_screen_gzip: firstBytes, offline_gzip: offlineBytes, desk_first_screen_gzip: deskBytes,
-    budget_first: BUDGET_FIRST, budget_offline: BUDGET_OFFLINE, budget_desk: BUDGET_DESK, files: precache.length + 1 };
+    annotate_gzip: annotateBytes, budget_first: BUDGET_FIRST, budget_offline: BUDGET_OFFLINE, budget_desk: BUDGET_DESK,
+    budget_annotate: BUDGET_ANNOTATE, files: precache.length + 1 };
   writeFileSync(join(dist, 'build.json'), JSON.stringify(report, null, 1));
   console.log(`vigía app ${version}: first screen ${(firstBytes / 1024).toFixed(1)} KB gzip (≤ ${BUDGET_FIRST / 1024}), `
     + `offline ${(offlineBytes / 1024).toFixed(1)} KB gzip (≤ ${BUDGET_OFFLINE / 1024}), ${precache.length + 1} files; `
-    + `desk first screen ${(deskBytes / 1024).toFixed(1)} KB gzip (≤ ${BUDGET_DESK / 1024})`);
+    + `desk first screen ${(deskBytes / 1024).toFixed(1)} KB gzip (≤ ${BUDGET_DESK / 1024}); `
+    + `annotate screen ${(annotateBytes / 1024).toFixed(1)} KB gzip (≤ ${BUDGET_ANNOTATE / 1024}, ${annotate.size} chunks)`);
   const over = [];
   // Leaflet is for the map only: it must never be pulled into the first screen by a static import
   const heavy = [...first].filter((p) => Object.keys(outputs[p].inputs || {}).some((i) => i.includes('node_modules/leaflet/')));
   if (heavy.length) over.push(`Leaflet is in the first screen (${heavy.join(', ')}): import src/screens/map.jsx dynamically`);
+  // the annotation library is for the annotate screen only (a dynamic import), and that screen works offline
+  const lib = (p) => Object.keys(outputs[p].inputs || {}).some((i) => /node_modules\/(@recogito|@annotorious)\//.test(i));
+  const libFirst = [...first].filter(lib);
+  if (libFirst.length) over.push(`the annotation library is in the first screen (${libFirst.join(', ')}): import src/audit/ dynamically`);
+  if (!annotate.size || ![...annotate].some(lib)) over.push('the annotate screen (src/audit/annotate.jsx) is not a chunk of its own with the annotation library');
+  const missing = [...annotate].map(url).filter((p) => !precache.includes(p));
+  if (missing.length) over.push(`the annotate screen is not precached for offline: ${missing.join(', ')}`);
+  if (annotateBytes > BUDGET_ANNOTATE) over.push(`annotate screen ${annotateBytes} B > ${BUDGET_ANNOTATE} B`);
   if (firstBytes > BUDGET_FIRST) over.push(`first screen ${firstBytes} B > ${BUDGET_FIRST} B`);
   if (offlineBytes > BUDGET_OFFLINE) over.push(`offline app ${offlineBytes} B > ${BUDGET_OFFLINE} B`);
   if (deskBytes > BUDGET_DESK) over.push(`desk first screen ${deskBytes} B > ${BUDGET_DESK} B`);

@@ -13,6 +13,7 @@ const lazy = {
 };
 
 // The auditors' workspace (/auditoria, /auditoria/<assignment id>): its own chunk, loaded only on these screens.
+const AUDIT_ROLES = ['student_auditor', 'audit_reviewer'];
 const loadAudit = () => import('../audit/workspace.jsx').then((m) => m.Audit);
 const loaderOf = (path) => (path === '/auditoria' || path.startsWith('/auditoria/') ? loadAudit : lazy[path]);
 
@@ -67,12 +68,18 @@ function FieldApp({ ctx, path }) {
     main.current?.querySelector('h1')?.focus(); // a screen change moves focus to its title (screen readers)
   }, [path]);
   const other = t('lang') === 'es' ? 'en' : 'es';
+  // the auditors' workspace for the audit team (its texts live in its own chunk; this one word lives here)
+  const roles = session?.user?.roles || [];
+  const auditor = roles.some((grant) => AUDIT_ROLES.includes(grant.role));
+  // an account of the audit team only has no committee: its place in the bar goes to "Auditoría" (6 fit at 360 px)
+  const committee = session && !(auditor && roles.every((grant) => AUDIT_ROLES.includes(grant.role)));
   const nav = [
     ['/', t('nav_near')],
     ['/quejas/nueva', t('nav_new')],
     ['/bandeja', t('nav_outbox')],
     ['/seguimiento', t('nav_follow')],
-    ...(session ? [['/comite', t('committee_title')]] : []),
+    ...(committee ? [['/comite', t('committee_title')]] : []),
+    ...(auditor ? [['/auditoria', t('lang') === 'en' ? 'Audit' : 'Auditoría']] : []),
     ['/entrar', session ? t('nav_account') : t('nav_signin')],
   ];
   return (
@@ -88,9 +95,11 @@ function FieldApp({ ctx, path }) {
       <main id="main" ref={main}>
         <Screen ctx={ctx} path={path} />
       </main>
-      <nav class={session ? 'bottom six' : 'bottom'} aria-label={t('app_name')}>
+      <nav class={session ? 'bottom six' : 'bottom'} aria-label={t('app_name')}
+           style={auditor ? { gridTemplateColumns: `repeat(${nav.length}, auto)` } : undefined}>
         {nav.map(([href, label]) => (
-          <Link href={href} aria-current={path === href ? 'page' : undefined}>{label}</Link>
+          <Link href={href} aria-current={path === href || (href === '/auditoria' && path.startsWith('/auditoria/')) ? 'page' : undefined}
+                style={auditor ? { fontSize: nav.length > 6 ? '.68rem' : '.74rem', padding: '.25rem .1rem' } : undefined}>{label}</Link>
         ))}
       </nav>
     </>
