@@ -75,7 +75,14 @@ function startTriggers(ctx) {
   window.addEventListener('online', () => { ctx.events.emit({ online: true }); tick(); });
   window.addEventListener('offline', () => ctx.events.emit({ online: false }));
   document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible') tick(); });
-  engine.onChange((what) => { if (what.enqueued) tick(); });
+  // A save sends soon, not at once: the person's next tap (and the screen drawing what was saved) comes first,
+  // and saves made in a row travel in one push.
+  let soon = null;
+  engine.onChange((what) => {
+    if (!what.enqueued) return;
+    clearTimeout(soon);
+    soon = setTimeout(tick, 800);
+  });
   setTimeout(tick, 500);
 }
 
