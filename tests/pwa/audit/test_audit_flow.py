@@ -18,7 +18,7 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from server.annotations.models import Annotation, AnnotationAssignment, DocumentAnswer
+from server.annotations.models import Annotation, AnnotationAssignment, AnnotationScheme, DocumentAnswer
 from server.auth.models import User
 from server.notebooks.models import Notebook, NotebookReply
 from server.rulings.models import Judge, Ruling
@@ -62,6 +62,7 @@ NEW_SENTENCE = ("Las listas de asistencia exhibidas por la demandada no fueron o
 PLACED = "de modo que hacen prueba plena de las jornadas laboradas"
 REPLY = ("Agradezco la lectura de mis resoluciones; las pruebas testimoniales se valoraron conforme a la sana "
          "crítica y así lo explicitaré en lo sucesivo.")
+NAMES = {AUDITOR_A: "Daniela Ontiveros Cruz", AUDITOR_B: "Itzel Sarmiento Bustamante"}  # server/demo/users.json
 SIGNED = "Miriam Escárzaga Pulido, Jueza del Tribunal Laboral"
 
 
@@ -82,7 +83,7 @@ class Api:
         self.client = httpx.Client(base_url=base_url + API, timeout=60)
         answer = httpx.post(base_url + "/api/v1/auth/login", json={"email": email, "password": PASSWORD,
                                                                     "device_name": "prueba"}, timeout=60)
-        assert answer.status_code == 200, answer.text
+        assert answer.status_code == 201, answer.text
         self.client.headers["Authorization"] = f"Bearer {answer.json()['token']}"
 
     def __call__(self, method: str, path: str, expected: tuple[int, ...] = (200, 201, 204), **kwargs):
@@ -99,15 +100,6 @@ class Api:
         public = [t for t in self("GET", f"/rulings/{ruling_id}/texts") if t["kind"] == "public"]
         latest = max(public, key=lambda t: t["number"])
         return self("GET", f"/rulings/{ruling_id}/texts/{latest['id']}")
-
-
-def field_phone(chromium, base_url: str):
-    """A cheap phone's browser, as tests/pwa/conftest.py's `phone` (CSP bypassed only to inject axe-core)."""
-    context = chromium.new_context(base_url=base_url, viewport={"width": 360, "height": 640}, locale="es-MX",
-                                   geolocation=DURANGO, permissions=["geolocation"], service_workers="allow",
-                                   bypass_csp=True)
-    context.set_default_timeout(15_000)
-    return context
 
 
 def no_serious_violations(page, screen: str) -> None:
@@ -197,251 +189,307 @@ def install_and_sign_in(page, email: str, ruling_id) -> None:
 # ------------------------------------------------------------------------------------------------ the story
 
 
-def test_two_auditors_annotate_the_reviewer_adjudicates_publishes_and_the_judge_replies(chromium, desk, app_server):
-    base_url, database = app_server
-    reviewer = Api(base_url, REVIEWER)
+class Story:
+    """The people of the story (the reviewer at the desk, two auditors' phones, the public) and what they share."""
 
-    def one(statement):
-        with database.session_scope() as session:
+    def __init__(self, chromium, base_url: str, database) -> None:
+        self.chromium, self.base_url, self.database = chromium, base_url, database
+        self.reviewer = Api(base_url, REVIEWER)
+        self.contexts = []
+        self.ruling_id, self.project_id = self.one(sa.select(Ruling.id, Ruling.project_id).where(
+            Ruling.case_number == CASE))
+        self.users = dict(self.rows(sa.select(User.email, User.id).where(
+            User.email.in_([REVIEWER, AUDITOR_A, AUDITOR_B]))))
+
+    def one(self, statement):
+        with self.database.session_scope() as session:
             return session.execute(statement).one()
 
-    def rows(statement):
-        with database.session_scope() as session:
+    def rows(self, statement):
+        with self.database.session_scope() as session:
             return session.execute(statement).all()
 
-    ruling_id, project_id = one(sa.select(Ruling.id, Ruling.project_id).where(Ruling.case_number == CASE))
-    users = dict(rows(sa.select(User.email, User.id).where(User.email.in_([REVIEWER, AUDITOR_A, AUDITOR_B]))))
+    def context(self, **options):
+        context = self.chromium.new_context(base_url=self.base_url, locale="es-MX", bypass_csp=True, **options)
+        context.set_default_timeout(15_000)
+        self.contexts.append(context)
+        return context
 
-    # Arranged: the reviewer decides the detector's findings of the ruling in redaction and publishes it.
-    reviewer.decide_pending_findings(ruling_id)
-    reviewer("POST", f"/rulings/{ruling_id}/public-version")
-    public = reviewer.public_text(ruling_id)
-    text = public["text"]
-    for quote in (AGREED, A_ONLY, B_ONLY):
-        assert text.count(quote) == 1, quote
+    def phone(self):
+        """A cheap phone's browser, as tests/pwa/conftest.py's `phone` (CSP bypassed only to inject axe-core)."""
+        return self.context(viewport={"width": 360, "height": 640}, geolocation=DURANGO,
+                            permissions=["geolocation"], service_workers="allow")
 
-    # 1. The reviewer assigns it at the desk to the two auditors.
-    desk_page = desk.new_page()
-    desk_sign_in(desk_page, REVIEWER, then="/mesa/auditoria")
-    expect(desk_page.get_by_role("heading", name="Auditoría judicial", level=1)).to_be_visible()
-    no_serious_violations(desk_page, "/mesa/auditoria")
-    desk_page.get_by_role("link", name=re.compile("Auditoría social de sentencias")).first.click()
-    expect(desk_page).to_have_url(re.compile(f"/mesa/auditoria/proyectos/{project_id}"))
-    form = desk_page.get_by_role("form", name="Asignar")
-    form.get_by_label("Resolución").select_option(label=re.compile(re.escape(CASE)))
-    form.get_by_label(re.compile("Primer")).select_option(label=re.compile("auditor@"))
-    form.get_by_label(re.compile("Segund")).select_option(label=re.compile("auditora2@"))
-    form.get_by_role("button", name="Asignar").click()
-    expect(desk_page.get_by_role("status").filter(has_text=CASE)).to_be_visible()
-    no_serious_violations(desk_page, "project page")
-    assignments = dict(rows(sa.select(AnnotationAssignment.annotator_id, AnnotationAssignment.id).where(
-        AnnotationAssignment.ruling_id == ruling_id, AnnotationAssignment.kind == "annotator")))
-    assert set(assignments) == {users[AUDITOR_A], users[AUDITOR_B]}
-    mine_a, mine_b = assignments[users[AUDITOR_A]], assignments[users[AUDITOR_B]]
+    def close(self) -> None:
+        for context in self.contexts:
+            context.close()
 
-    # 2. Auditor A, on a phone that loses the network, reads and annotates it.
-    phone_a = field_phone(chromium, base_url)
-    network = Network(phone_a, base_url)
-    page_a = phone_a.new_page()
-    install_and_sign_in(page_a, AUDITOR_A, ruling_id)
-    network.down()
-    page_a.reload()
-    open_assignment_list(page_a)
-    item = section(page_a, "Por leer").get_by_role("link", name=re.compile(re.escape(CASE)))
-    expect(item).to_be_visible()
-    expect(section(page_a, "Por leer").get_by_role("listitem").filter(has=item)).to_contain_text("versión 1")
-    no_serious_violations(page_a, "/auditoria (offline)")
-    item.click()
-    expect(page_a.get_by_role("heading", level=1)).to_contain_text(CASE)
-    label_span(page_a, text, AGREED, APPARENT, comment="Afirma sin explicar por qué.")
-    expect(page_a.get_by_text("Guardado en el teléfono")).to_be_visible()
-    label_span(page_a, text, A_ONLY, INSUFFICIENT)
-    expect(my_annotation(page_a, AGREED)).to_contain_text(APPARENT)
-    expect(my_annotation(page_a, A_ONLY)).to_contain_text(INSUFFICIENT)
-    answer_questions(page_a)
-    no_serious_violations(page_a, "/auditoria/<id> (offline)")
-    waiting = [m["payload"] for m in idb(page_a, "outbox", None)]
-    assert sum(1 for m in idb(page_a, "outbox", None) if m.get("intent") == "annotation.save") == 2, waiting
+    def saved(self, assignment_id):
+        """An assignment's live annotations on the server: (start, end, label, exact, comment), by position."""
+        return sorted(self.rows(sa.select(Annotation.start, Annotation.end, Annotation.label, Annotation.exact,
+                                          Annotation.comment).where(Annotation.assignment_id == assignment_id,
+                                                                    Annotation.deleted_at.is_(None))))
 
-    def saved(assignment_id):
-        return sorted(rows(sa.select(Annotation.start, Annotation.end, Annotation.label, Annotation.exact,
-                                     Annotation.comment).where(Annotation.assignment_id == assignment_id,
-                                                               Annotation.deleted_at.is_(None))))
+    def answers(self, assignment_id):
+        return dict(self.rows(sa.select(DocumentAnswer.question, DocumentAnswer.value).where(
+            DocumentAnswer.assignment_id == assignment_id)))
 
-    assert saved(mine_a) == []  # nothing left the phone
+    def state(self, assignment_id) -> str:
+        return self.one(sa.select(AnnotationAssignment.state).where(AnnotationAssignment.id == assignment_id))[0]
 
-    network.up()
-    expected_a = sorted([(text.index(AGREED), text.index(AGREED) + len(AGREED), "apparent_reasoning", AGREED,
-                          "Afirma sin explicar por qué."),
-                         (text.index(A_ONLY), text.index(A_ONLY) + len(A_ONLY), "insufficient_reasoning", A_ONLY,
-                          None)])
-    wait_until(page_a, lambda: saved(mine_a) == expected_a, timeout=30, what="A's annotations synced")
-    wait_until(page_a, lambda: dict(rows(sa.select(DocumentAnswer.question, DocumentAnswer.value).where(
-        DocumentAnswer.assignment_id == mine_a))) == ANSWERS, timeout=30, what="A's answers synced")
-    page_a.get_by_role("button", name="Terminar la asignación").click()
-    wait_until(page_a, lambda: one(sa.select(AnnotationAssignment.state).where(
-        AnnotationAssignment.id == mine_a))[0] == "done", timeout=30, what="A's assignment finished")
+    def span(self, quote: str, label: str, comment: str | None = None):
+        start = self.text.index(quote)
+        return (start, start + len(quote), label, quote, comment)
 
-    # 3. Auditor B annotates online on her own phone; she does not see A's work, nor A hers.
-    phone_b = field_phone(chromium, base_url)
-    page_b = phone_b.new_page()
-    install_and_sign_in(page_b, AUDITOR_B, ruling_id)
-    open_assignment_list(page_b)
-    section(page_b, "Por leer").get_by_role("link", name=re.compile(re.escape(CASE))).click()
-    expect(page_b.get_by_role("heading", level=1)).to_contain_text(CASE)
-    label_span(page_b, text, AGREED, APPARENT)
-    label_span(page_b, text, B_ONLY, INCONGRUENT)
-    expected_b = sorted([(text.index(AGREED), text.index(AGREED) + len(AGREED), "apparent_reasoning", AGREED, None),
-                         (text.index(B_ONLY), text.index(B_ONLY) + len(B_ONLY), "incongruent_reasoning", B_ONLY,
-                          None)])
-    wait_until(page_b, lambda: saved(mine_b) == expected_b, timeout=30, what="B's annotations synced")
-    expect(page_b.get_by_role("heading", name="Anotaciones de los demás")).to_have_count(0)
-    expect(page_b.get_by_text("Afirma sin explicar por qué.")).to_have_count(0)
-    seen_by_b = Api(base_url, AUDITOR_B)("GET", f"/rulings/{ruling_id}/annotations")["items"]
-    assert {a["vigia"]["label"] for a in seen_by_b} == {"apparent_reasoning", "incongruent_reasoning"}
-    assert "Afirma sin explicar" not in json.dumps(idb(page_b, "records", None), ensure_ascii=False)
-    no_serious_violations(page_b, "/auditoria/<id> (B)")
-    page_a.reload()
-    expect(page_a.get_by_role("heading", level=1)).to_contain_text(CASE)
-    expect(page_a.get_by_role("heading", name="Anotaciones de los demás")).to_have_count(0)
+    # -------------------------------------------------------------------------------------------- steps
 
-    answer_questions(page_b)
-    page_b.get_by_role("button", name="Terminar la asignación").click()
-    wait_until(page_b, lambda: one(sa.select(AnnotationAssignment.state).where(
-        AnnotationAssignment.id == mine_b))[0] == "done", timeout=30, what="B's assignment finished")
-    page_a.reload()
-    others = page_a.locator("section", has=page_a.get_by_role("heading", name="Anotaciones de los demás"))
-    expect(others).to_contain_text(B_ONLY, timeout=30_000)
+    def publish_the_ruling(self) -> None:
+        """Arranged through the API: the reviewer decides the detector's findings of the ruling in redaction and
+        publishes its public version."""
+        self.reviewer.decide_pending_findings(self.ruling_id)
+        self.reviewer("POST", f"/rulings/{self.ruling_id}/public-version")
+        self.text = self.reviewer.public_text(self.ruling_id)["text"]
+        for quote in (AGREED, A_ONLY, B_ONLY):
+            assert self.text.count(quote) == 1, quote
 
-    # 4. The reviewer reads the agreement at the desk: the figure is the API's.
-    scheme_version_id = one(sa.select(AnnotationAssignment.scheme_version_id).where(
-        AnnotationAssignment.id == mine_a))[0]
-    figures = reviewer("GET", f"/audit-projects/{project_id}/agreement",
-                       params={"scheme_version_id": str(scheme_version_id)})
-    desk_page.goto(f"/mesa/auditoria/proyectos/{project_id}/concordancia")
-    expect(desk_page.get_by_role("heading", name="Concordancia", level=1)).to_be_visible()
-    table = desk_page.get_by_role("table").first
-    for column in ("Etiqueta", "κ de Cohen", "α de Krippendorff", "F1"):
-        expect(table.get_by_role("columnheader", name=column)).to_be_visible()
-    label_row = next(row for row in figures["span"]["labels"] if row["label"] == "apparent_reasoning")
-    kappa = f"{label_row['kappa']:.2f}"
-    row = table.get_by_role("row").filter(has_text=APPARENT)
-    expect(row).to_contain_text(re.compile(kappa.replace(".", "[.,]")))
-    no_serious_violations(desk_page, "agreement")
+    def assign_at_the_desk(self) -> None:
+        scheme_name = self.one(sa.select(AnnotationScheme.name).where(
+            AnnotationScheme.slug == "tc-peru-00728-2008"))[0]
+        self.desk = page = self.context(viewport=LAPTOP).new_page()
+        desk_sign_in(page, REVIEWER, then="/mesa/auditoria")
+        expect(page.get_by_role("heading", name="Auditoría judicial", level=1)).to_be_visible()
+        no_serious_violations(page, "/mesa/auditoria")
+        page.get_by_role("link", name=re.compile("Auditoría social de sentencias")).first.click()
+        expect(page).to_have_url(re.compile(f"/mesa/auditoria/proyectos/{self.project_id}"))
+        form = page.get_by_role("form", name="Asignar")
+        form.get_by_label("Resolución publicada").select_option(label=CASE)
+        form.get_by_label("Primer auditor").select_option(label=NAMES[AUDITOR_A])
+        form.get_by_label("Segundo auditor").select_option(label=NAMES[AUDITOR_B])
+        form.get_by_label("Versión del esquema").select_option(label=f"{scheme_name} · versión 1")
+        form.get_by_role("button", name="Asignar").click()
+        expect(page.get_by_role("status").filter(has_text=f"Asignada {CASE}")).to_be_visible()
+        no_serious_violations(page, "project page")
+        assignments = dict(self.rows(sa.select(AnnotationAssignment.annotator_id, AnnotationAssignment.id).where(
+            AnnotationAssignment.ruling_id == self.ruling_id, AnnotationAssignment.kind == "annotator")))
+        assert set(assignments) == {self.users[AUDITOR_A], self.users[AUDITOR_B]}
+        self.mine_a, self.mine_b = assignments[self.users[AUDITOR_A]], assignments[self.users[AUDITOR_B]]
+        assert {self.state(self.mine_a), self.state(self.mine_b)} == {"assigned"}
 
-    # 5. It adjudicates: the agreed span and answers at once, then one click per disagreement.
-    desk_page.goto(f"/mesa/auditoria/proyectos/{project_id}")
-    desk_page.get_by_role("link", name="Adjudicar").and_(
-        desk_page.locator(f"[href*='{ruling_id}']")).click()
-    expect(desk_page.get_by_role("heading", name=f"Adjudicación: {CASE}", level=1)).to_be_visible()
-    expect(desk_page.get_by_role("heading", name="Anotador A", level=2)).to_be_visible()
-    expect(desk_page.get_by_role("heading", name="Anotador B", level=2)).to_be_visible()
-    no_serious_violations(desk_page, "adjudication")
-    desk_page.get_by_role("button", name="Aceptar las coincidencias").click()
-    take_a = desk_page.get_by_role("button", name="Tomar A")
-    expect(take_a).to_have_count(2)
-    take_a.first.click()
-    expect(take_a).to_have_count(1)
-    take_a.first.click()
-    expect(take_a).to_have_count(0)
-    desk_page.get_by_role("button", name="Terminar la adjudicación").click()
-    gold_id = wait_until(desk_page, lambda: (rows(sa.select(AnnotationAssignment.id).where(
-        AnnotationAssignment.ruling_id == ruling_id, AnnotationAssignment.kind == "gold",
-        AnnotationAssignment.state == "done")) or [None])[0], timeout=30, what="the gold finished")[0]
-    assert [r[:3] for r in saved(gold_id)] == [r[:3] for r in expected_a]  # A's spans, A's labels
-    assert dict(rows(sa.select(DocumentAnswer.question, DocumentAnswer.value).where(
-        DocumentAnswer.assignment_id == gold_id))) == ANSWERS
+    def a_annotates_offline_then_syncs(self) -> None:
+        phone = self.phone()
+        network = Network(phone, self.base_url)
+        self.page_a = page = phone.new_page()
+        install_and_sign_in(page, AUDITOR_A, self.ruling_id)
+        network.down()
+        page.reload()  # the app opens without the network: from the service worker and the phone's records
+        open_assignment_list(page)
+        link = section(page, "Por leer").get_by_role("link", name=re.compile(re.escape(CASE)))
+        expect(link).to_be_visible()
+        expect(section(page, "Por leer").get_by_role("listitem").filter(has=link)).to_contain_text("versión 1")
+        no_serious_violations(page, "/auditoria (offline)")
+        link.click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text(CASE)
+        label_span(page, self.text, AGREED, APPARENT, comment="Afirma sin explicar por qué.")
+        expect(page.get_by_text("Guardado en el teléfono")).to_be_visible()
+        label_span(page, self.text, A_ONLY, INSUFFICIENT)
+        expect(my_annotation(page, AGREED)).to_contain_text(APPARENT)
+        expect(my_annotation(page, A_ONLY)).to_contain_text(INSUFFICIENT)
+        answer_questions(page)
+        no_serious_violations(page, "/auditoria/<id> (offline)")
+        outbox = idb(page, "outbox", None)
+        assert [m["intent"] for m in outbox].count("annotation.save") == 2, outbox
+        assert self.saved(self.mine_a) == [] and self.answers(self.mine_a) == {}  # nothing left the phone
 
-    # 6. The judge's notebook: computed, reviewed, published; the judge invited to reply.
-    desk_page.goto(f"/mesa/auditoria/proyectos/{project_id}/cuadernos")
-    expect(desk_page.get_by_role("heading", name="Cuadernos", level=1)).to_be_visible()
-    compute = desk_page.get_by_role("form", name="Calcular cuaderno")
-    compute.get_by_label(re.compile("Persona juzgadora|Juez")).select_option(label=re.compile(JUDGE))
-    compute.get_by_role("button", name=re.compile("Calcular")).click()
-    judge_id = one(sa.select(Judge.id).where(Judge.full_name == JUDGE))[0]
+        network.up()  # back online: the outbox goes by itself
+        self.expected_a = sorted([self.span(AGREED, "apparent_reasoning", "Afirma sin explicar por qué."),
+                                  self.span(A_ONLY, "insufficient_reasoning")])
+        wait_until(page, lambda: self.saved(self.mine_a) == self.expected_a, timeout=30, what="A's annotations synced")
+        wait_until(page, lambda: self.answers(self.mine_a) == ANSWERS, timeout=30, what="A's answers synced")
+        page.get_by_role("button", name="Terminar la asignación").click()
+        wait_until(page, lambda: self.state(self.mine_a) == "done", timeout=30, what="A's assignment finished")
 
-    def notebook():
-        return (rows(sa.select(Notebook.id, Notebook.state, Notebook.n_rulings).where(
-            Notebook.project_id == project_id, Notebook.judge_id == judge_id)) or [None])[0]
+    def b_annotates_online_blind(self) -> None:
+        self.page_b = page = self.phone().new_page()
+        install_and_sign_in(page, AUDITOR_B, self.ruling_id)
+        open_assignment_list(page)
+        section(page, "Por leer").get_by_role("link", name=re.compile(re.escape(CASE))).click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text(CASE)
+        label_span(page, self.text, AGREED, APPARENT)
+        label_span(page, self.text, B_ONLY, INCONGRUENT)
+        expected_b = sorted([self.span(AGREED, "apparent_reasoning"), self.span(B_ONLY, "incongruent_reasoning")])
+        wait_until(page, lambda: self.saved(self.mine_b) == expected_b, timeout=30, what="B's annotations synced")
+        # A finished, B not yet: neither sees the other's work, on screen, on the phone or through the API
+        expect(page.get_by_role("heading", name="Anotaciones de los demás")).to_have_count(0)
+        expect(page.get_by_text("Afirma sin explicar por qué.")).to_have_count(0)
+        assert "Afirma sin explicar" not in json.dumps(idb(page, "records", None), ensure_ascii=False)
+        seen = Api(self.base_url, AUDITOR_B)("GET", f"/rulings/{self.ruling_id}/annotations")["items"]
+        assert sorted(a["vigia"]["label"] for a in seen) == ["apparent_reasoning", "incongruent_reasoning"]
+        no_serious_violations(page, "/auditoria/<id> (B, online)")
+        self.page_a.reload()
+        expect(self.page_a.get_by_role("heading", level=1)).to_contain_text(CASE)
+        expect(my_annotation(self.page_a, A_ONLY)).to_be_visible()
+        expect(self.page_a.get_by_role("heading", name="Anotaciones de los demás")).to_have_count(0)
 
-    notebook_id = wait_until(desk_page, notebook, timeout=30, what="the notebook computed")[0]
-    card = desk_page.locator("article, li, section").filter(has_text=JUDGE).filter(
-        has=desk_page.get_by_role("button", name="Marcar revisado")).last
-    expect(card).to_be_visible()
-    no_serious_violations(desk_page, "notebooks")
-    card.get_by_role("button", name="Marcar revisado").click()
-    wait_until(desk_page, lambda: notebook()[1] == "reviewed", timeout=30, what="the notebook reviewed")
-    card.get_by_role("button", name="Publicar").click()
-    wait_until(desk_page, lambda: notebook()[1] == "published", timeout=30, what="the notebook published")
-    n_rulings = notebook()[2]
-    assert n_rulings == MIN_RULINGS  # the judge's three demo rulings and this one
-    card.get_by_role("button", name="Invitar a responder").click()
-    invitation = desk_page.get_by_text(re.compile(r"vgr_[A-Za-z0-9_-]+"))
-    expect(invitation).to_be_visible()
-    secret = re.search(r"vgr_[A-Za-z0-9_-]+", invitation.inner_text()).group(0)
-    reply_path = f"/publico/{CODE}/cuadernos/{notebook_id}/responder"
-    expect(desk_page.get_by_text(re.compile(re.escape(reply_path)))).to_be_visible()
+        answer_questions(page)
+        page.get_by_role("button", name="Terminar la asignación").click()
+        wait_until(page, lambda: self.state(self.mine_b) == "done", timeout=30, what="B's assignment finished")
+        assert self.answers(self.mine_b) == ANSWERS
+        # both finished: each now reads the other's annotations
+        self.page_a.reload()
+        others = self.page_a.locator("section", has=self.page_a.get_by_role("heading", name="Anotaciones de los demás"))
+        expect(others).to_contain_text(B_ONLY[:40], timeout=30_000)
 
-    # 7. The public reads the notebook; the judge replies with the key; the reply is on the notebook's page.
-    public_context = chromium.new_context(base_url=base_url, viewport=LAPTOP, locale="es-MX", bypass_csp=True)
-    reader = public_context.new_page()
-    reader.goto(f"/publico/{CODE}/cuadernos/{notebook_id}")
-    expect(reader.get_by_role("heading", level=1)).to_contain_text(JUDGE)
-    expect(reader.get_by_role("heading", name="Respuesta de la persona juzgadora")).to_have_count(0)
-    no_serious_violations(reader, "public notebook")
-    reader.goto(reply_path)
-    reader.get_by_label("Clave de respuesta").fill(secret)
-    reader.get_by_label("Firma").fill(SIGNED)
-    reader.get_by_label("Respuesta").fill(REPLY)
-    no_serious_violations(reader, "reply form")
-    reader.get_by_role("button", name="Enviar respuesta").click()
-    assert rows(sa.select(NotebookReply.signed_as, NotebookReply.text).where(
-        NotebookReply.notebook_id == notebook_id)) == [(SIGNED, REPLY)]
-    reader.goto(f"/publico/{CODE}/cuadernos/{notebook_id}")
-    replied = reader.locator("section", has=reader.get_by_role("heading", name="Respuesta de la persona juzgadora"))
-    expect(replied).to_contain_text(REPLY)
-    expect(replied).to_contain_text(SIGNED)
-    public_context.close()
+    def agreement_at_the_desk(self) -> None:
+        page = self.desk
+        version_id = self.one(sa.select(AnnotationAssignment.scheme_version_id).where(
+            AnnotationAssignment.id == self.mine_a))[0]
+        figures = self.reviewer("GET", f"/audit-projects/{self.project_id}/agreement",
+                                params={"scheme_version_id": str(version_id)})
+        page.goto(f"/mesa/auditoria/proyectos/{self.project_id}/concordancia")
+        expect(page.get_by_role("heading", name="Concordancia", level=1)).to_be_visible()
+        table = page.get_by_role("table").first
+        for column in ("Etiqueta", "κ de Cohen", "α de Krippendorff", "F1"):
+            expect(table.get_by_role("columnheader", name=column, exact=True)).to_be_visible()
+        for head, figure in ((APPARENT, figures["span"]["labels"]["apparent_reasoning"]),
+                             ("Todo el esquema (fragmentos)", figures["span"]["scheme"])):
+            row = table.get_by_role("row").filter(has=page.get_by_role("rowheader", name=head, exact=True))
+            expect(row.get_by_role("cell").first).to_have_text(f"{figure['kappa']:.2f}")
+        expect(page.locator("svg[role=img]").first).to_be_visible()  # the chart
+        no_serious_violations(page, "agreement")
 
-    # 8. The public text changes (a corrected original, its findings decided, a new public version): on A's phone
-    # one annotation shows as moved and the other waits to be placed again; the reviewer gives A the assignment back.
-    originals = [t for t in reviewer("GET", f"/rulings/{ruling_id}/texts") if t["kind"] == "original"]
-    original = reviewer("GET", f"/rulings/{ruling_id}/texts/{max(originals, key=lambda t: t['number'])['id']}")
-    assert OLD_SENTENCE in original["text"]
-    corrected = original["text"].replace("CONSIDERANDOS", ADDED + "CONSIDERANDOS", 1).replace(OLD_SENTENCE,
-                                                                                               NEW_SENTENCE)
-    reviewer("POST", f"/rulings/{ruling_id}/texts", json={"text": corrected})
-    reviewer.decide_pending_findings(ruling_id)
-    reviewer("POST", f"/rulings/{ruling_id}/public-version")
-    new_text = reviewer.public_text(ruling_id)["text"]
-    assert dict(rows(sa.select(Annotation.exact, Annotation.anchor_state).where(
-        Annotation.assignment_id == mine_a, Annotation.deleted_at.is_(None)))) == {
-        AGREED: "moved", A_ONLY: "orphaned"}
-    assignment_version = one(sa.select(AnnotationAssignment.version).where(AnnotationAssignment.id == mine_a))[0]
-    reviewer("POST", f"/annotation-assignments/{mine_a}/reopen", json={"version": assignment_version})
+    def adjudicate_at_the_desk(self) -> None:
+        page = self.desk
+        page.goto(f"/mesa/auditoria/proyectos/{self.project_id}")
+        row = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name=CASE, exact=True))
+        row.get_by_role("link", name="Adjudicar").click()
+        expect(page.get_by_role("heading", name=f"Adjudicación: {CASE}", level=1)).to_be_visible()
+        expect(page.get_by_role("heading", name="Anotador A", level=2)).to_be_visible()
+        expect(page.get_by_role("heading", name="Anotador B", level=2)).to_be_visible()
+        no_serious_violations(page, "adjudication")
+        page.get_by_role("button", name="Aceptar las coincidencias").click()
+        expect(page.get_by_role("status").filter(has_text="las coincidencias están en el oro")).to_be_visible()
+        disagreements = page.locator("li", has=page.get_by_role("group", name=re.compile("^Decidir")))
+        expect(disagreements).to_have_count(2)  # A's span without B's, B's without A's
+        disagreements.filter(has_text=A_ONLY[:40]).get_by_role("button", name="Tomar A").click()
+        expect(page.get_by_role("status").filter(has_text="Tomar A")).to_be_visible()
+        disagreements.filter(has_text=B_ONLY[:40]).get_by_role("button", name="Ninguna").click()
+        expect(page.get_by_role("status").filter(has_text="Ninguna")).to_be_visible()
+        page.get_by_role("button", name="Terminar la adjudicación").click()
+        expect(page.get_by_text("Adjudicación terminada").first).to_be_visible()
+        gold = self.rows(sa.select(AnnotationAssignment.id, AnnotationAssignment.state).where(
+            AnnotationAssignment.ruling_id == self.ruling_id, AnnotationAssignment.kind == "gold"))
+        assert [state for _, state in gold] == ["done"], gold
+        gold_id = gold[0][0]
+        assert [span[:4] for span in self.saved(gold_id)] == [span[:4] for span in self.expected_a]  # A's
+        assert self.answers(gold_id) == ANSWERS
 
-    page_a.goto(f"/auditoria/{mine_a}")
-    expect(page_a.get_by_role("heading", level=1)).to_contain_text(CASE)
-    expect(my_annotation(page_a, AGREED)).to_contain_text("Movida", timeout=30_000)
-    orphans = page_a.locator("section", has=page_a.get_by_role("heading", name="Anotaciones por volver a ubicar"))
-    orphan = orphans.get_by_role("listitem").filter(has_text=A_ONLY[:40])
-    expect(orphan).to_be_visible()
-    no_serious_violations(page_a, "/auditoria/<id> (re-anchoring)")
-    start = new_text.index(PLACED)
-    select_span(page_a, new_text, start, start + len(PLACED))
-    orphan.get_by_role("button", name="Ubicar en la selección").click()
-    expect(orphans.get_by_role("listitem")).to_have_count(0)
-    expect(my_annotation(page_a, PLACED)).to_contain_text(INSUFFICIENT)
+    def notebook_at_the_desk(self) -> None:
+        page = self.desk
+        page.goto(f"/mesa/auditoria/proyectos/{self.project_id}/cuadernos")
+        expect(page.get_by_role("heading", name="Cuadernos", level=1)).to_be_visible()
+        compute = page.get_by_role("form", name="Calcular cuaderno")
+        compute.get_by_label("Persona juzgadora").select_option(label=f"{JUDGE} — Jueza del Tribunal Laboral")
+        compute.get_by_role("button", name="Calcular cuaderno").click()
+        judge_id = self.one(sa.select(Judge.id).where(Judge.full_name == JUDGE))[0]
 
-    def placed():
-        return rows(sa.select(Annotation.start, Annotation.end, Annotation.exact, Annotation.anchor_state).where(
-            Annotation.assignment_id == mine_a, Annotation.label == "insufficient_reasoning",
-            Annotation.deleted_at.is_(None)))
+        def notebook():
+            found = self.rows(sa.select(Notebook.id, Notebook.state, Notebook.n_rulings).where(
+                Notebook.project_id == self.project_id, Notebook.judge_id == judge_id))
+            return found[0] if found else None
 
-    wait_until(page_a, lambda: placed() == [(start, start + len(PLACED), PLACED, "anchored")], timeout=30,
-               what="the orphan placed again on the server")
-    page_a.get_by_role("button", name="Terminar la asignación").click()
-    wait_until(page_a, lambda: one(sa.select(AnnotationAssignment.state).where(
-        AnnotationAssignment.id == mine_a))[0] == "done", timeout=30, what="A's assignment finished again")
-    phone_a.close()
-    phone_b.close()
+        self.notebook_id = wait_until(page, notebook, timeout=30, what="the notebook computed")[0]
+        assert notebook()[2] == MIN_RULINGS  # the judge's three demo rulings and this one
+        card = page.get_by_role("listitem").filter(has_text=JUDGE)
+        expect(card).to_be_visible()
+        no_serious_violations(page, "notebooks")
+        card.get_by_role("button", name="Marcar revisado").click()
+        wait_until(page, lambda: notebook()[1] == "reviewed", timeout=30, what="the notebook reviewed")
+        card.get_by_role("button", name="Publicar").click()
+        wait_until(page, lambda: notebook()[1] == "published", timeout=30, what="the notebook published")
+        card.get_by_role("button", name="Invitar a responder").click()
+        invitation = card.get_by_role("region", name="Invitación a responder")
+        self.secret = invitation.locator("code").inner_text()
+        assert self.secret.startswith("vgr_")
+        self.reply_path = f"/publico/{CODE}/cuadernos/{self.notebook_id}/responder"
+        expect(invitation.get_by_role("link", name=self.base_url + self.reply_path)).to_be_visible()
+        no_serious_violations(page, "notebooks (invitation)")
+
+    def the_public_reads_and_the_judge_replies(self) -> None:
+        page = self.context(viewport=LAPTOP).new_page()
+        notebook_path = f"/publico/{CODE}/cuadernos/{self.notebook_id}"
+        page.goto(notebook_path)
+        expect(page.get_by_role("heading", level=1)).to_contain_text(JUDGE)
+        expect(page.get_by_role("heading", name="Respuesta de la persona juzgadora")).to_have_count(0)
+        no_serious_violations(page, "public notebook")
+        page.goto(self.reply_path)
+        page.get_by_label("Clave de respuesta").fill(self.secret)
+        page.get_by_label("Firma").fill(SIGNED)
+        page.get_by_label("Respuesta").fill(REPLY)
+        no_serious_violations(page, "reply form")
+        page.get_by_role("button", name="Enviar respuesta").click()
+        assert self.rows(sa.select(NotebookReply.signed_as, NotebookReply.text).where(
+            NotebookReply.notebook_id == self.notebook_id)) == [(SIGNED, REPLY)]
+        page.goto(notebook_path)
+        replied = page.locator("section", has=page.get_by_role("heading", name="Respuesta de la persona juzgadora"))
+        expect(replied).to_contain_text(REPLY)
+        expect(replied).to_contain_text(SIGNED)
+
+    def the_text_changes_and_a_places_the_orphan_again(self) -> None:
+        """A corrected original, its findings decided, a new public version (through the API): on A's phone one
+        annotation shows as moved and the other waits to be placed again; the reviewer gives A the assignment
+        back, A places it on the new text and finishes again."""
+        reviewer = self.reviewer
+        originals = [t for t in reviewer("GET", f"/rulings/{self.ruling_id}/texts") if t["kind"] == "original"]
+        latest = max(originals, key=lambda t: t["number"])
+        original = reviewer("GET", f"/rulings/{self.ruling_id}/texts/{latest['id']}")["text"]
+        assert OLD_SENTENCE in original
+        corrected = original.replace("CONSIDERANDOS", ADDED + "CONSIDERANDOS", 1).replace(OLD_SENTENCE, NEW_SENTENCE)
+        reviewer("POST", f"/rulings/{self.ruling_id}/texts", json={"text": corrected})
+        reviewer.decide_pending_findings(self.ruling_id)
+        reviewer("POST", f"/rulings/{self.ruling_id}/public-version")
+        text = reviewer.public_text(self.ruling_id)["text"]
+        assert dict(self.rows(sa.select(Annotation.exact, Annotation.anchor_state).where(
+            Annotation.assignment_id == self.mine_a, Annotation.deleted_at.is_(None)))) == {
+            AGREED: "moved", A_ONLY: "orphaned"}
+        version = self.one(sa.select(AnnotationAssignment.version).where(AnnotationAssignment.id == self.mine_a))[0]
+        reviewer("POST", f"/annotation-assignments/{self.mine_a}/reopen", json={"version": version})
+
+        page = self.page_a
+        page.goto(f"/auditoria/{self.mine_a}")
+        expect(page.get_by_role("heading", level=1)).to_contain_text(CASE)
+        expect(my_annotation(page, AGREED)).to_contain_text("Movida", timeout=30_000)
+        orphans = page.locator("section", has=page.get_by_role("heading", name="Anotaciones por volver a ubicar"))
+        orphan = orphans.get_by_role("listitem").filter(has_text=A_ONLY[:40])
+        expect(orphan).to_be_visible()
+        no_serious_violations(page, "/auditoria/<id> (re-anchoring)")
+        start = text.index(PLACED)
+        select_span(page, text, start, start + len(PLACED))
+        orphan.get_by_role("button", name="Ubicar en la selección").click()
+        expect(orphans.get_by_role("listitem")).to_have_count(0)
+        expect(my_annotation(page, PLACED)).to_contain_text(INSUFFICIENT)
+
+        def placed():
+            return self.rows(sa.select(Annotation.start, Annotation.end, Annotation.exact, Annotation.anchor_state)
+                             .where(Annotation.assignment_id == self.mine_a,
+                                    Annotation.label == "insufficient_reasoning", Annotation.deleted_at.is_(None)))
+
+        wait_until(page, lambda: placed() == [(start, start + len(PLACED), PLACED, "anchored")], timeout=30,
+                   what="the orphan placed again on the server")
+        page.get_by_role("button", name="Terminar la asignación").click()
+        wait_until(page, lambda: self.state(self.mine_a) == "done", timeout=30, what="A's assignment finished again")
+
+
+def test_two_auditors_annotate_the_reviewer_adjudicates_publishes_and_the_judge_replies(chromium, app_server):
+    story = Story(chromium, *app_server)
+    try:
+        story.publish_the_ruling()
+        story.assign_at_the_desk()
+        story.a_annotates_offline_then_syncs()
+        story.b_annotates_online_blind()
+        story.agreement_at_the_desk()
+        story.adjudicate_at_the_desk()
+        story.notebook_at_the_desk()
+        story.the_public_reads_and_the_judge_replies()
+        story.the_text_changes_and_a_places_the_orphan_again()
+    finally:
+        story.close()
