@@ -262,7 +262,7 @@ class Story:
             assert self.text.count(quote) == 1, quote
 
     def assign_at_the_desk(self) -> None:
-        scheme_name = self.one(sa.select(AnnotationScheme.name).where(
+        self.scheme_name = scheme_name = self.one(sa.select(AnnotationScheme.name).where(
             AnnotationScheme.slug == "tc-peru-00728-2008"))[0]
         self.desk = page = self.context(viewport=LAPTOP).new_page()
         desk_sign_in(page, REVIEWER, then="/mesa/auditoria")
@@ -294,7 +294,7 @@ class Story:
         open_assignment_list(page)
         link = section(page, "Por leer").get_by_role("link", name=CASE)
         expect(link).to_be_visible()
-        expect(section(page, "Por leer").get_by_role("listitem").filter(has=link)).to_contain_text("versión 1")
+        expect(link).to_contain_text(f"{self.scheme_name} · versión 1")
         no_serious_violations(page, "/auditoria (offline)")
         link.click()
         expect(page.get_by_role("heading", level=1)).to_contain_text(CASE)
