@@ -51,10 +51,11 @@ QUESTIONS = {  # the seed scheme's document questions (server/annotations/seed.p
 }
 ANSWERS = {"outcome": "not_upheld", "time_to_ruling_reasonable": True, "departs_from_own_precedent": "no"}
 
-# The corrected original published at the end: a paragraph added before the reasoning (every span after it moves)
-# and the sentence of A's own annotation rewritten (that one cannot be found any more).
-ADDED = ("CUARTO.- Por acuerdo del 27 de noviembre de 2025 se turnaron los autos para dictar la sentencia "
-         "correspondiente.\n\n")
+# The corrected original published at the end: a paragraph added before the reasoning (every span after it moves;
+# it quotes a chat message with an emoji, a character outside the BMP: code points and UTF-16 units differ from there
+# on) and the sentence of A's own annotation rewritten (that one cannot be found any more).
+ADDED = ("CUARTO.- El actor exhibió la impresión de un mensaje que recibió el 10 de diciembre de 2024, en el que se "
+         "lee «ya no vengas, luego te pagamos 👋», cuya autenticidad no fue objetada.\n\n")
 OLD_SENTENCE = ("La demandada no exhibió las listas de asistencia del último mes, pese a haber sido requerida, "
                 "por lo que se tienen por presuntivamente ciertos los hechos que el actor pretendía acreditar con ellas.")
 NEW_SENTENCE = ("Las listas de asistencia exhibidas por la demandada no fueron objetadas, de modo que hacen prueba "
@@ -459,6 +460,7 @@ class Story:
         reviewer.decide_pending_findings(self.ruling_id)
         reviewer("POST", f"/rulings/{self.ruling_id}/public-version")
         text = reviewer.public_text(self.ruling_id)["text"]
+        assert "👋" in text[:text.index(PLACED)]
         assert dict(self.rows(sa.select(Annotation.exact, Annotation.anchor_state).where(
             Annotation.assignment_id == self.mine_a, Annotation.deleted_at.is_(None)))) == {
             AGREED: "moved", A_ONLY: "orphaned"}
