@@ -12,13 +12,20 @@ from __future__ import annotations
 
 import json
 import re
+from decimal import ROUND_HALF_DOWN, ROUND_HALF_UP, Decimal
 
 import httpx2 as httpx
 import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from server.annotations.models import Annotation, AnnotationAssignment, AnnotationScheme, DocumentAnswer
+from server.annotations.models import (
+    Annotation,
+    AnnotationAssignment,
+    AnnotationScheme,
+    AnnotationSchemeVersion,
+    DocumentAnswer,
+)
 from server.auth.models import User
 from server.notebooks.models import Notebook, NotebookReply
 from server.rulings.models import Judge, Ruling
@@ -107,6 +114,15 @@ class Api:
         public = [t for t in self("GET", f"/rulings/{ruling_id}/texts") if t["kind"] == "public"]
         latest = max(public, key=lambda t: t["number"])
         return self("GET", f"/rulings/{ruling_id}/texts/{latest['id']}")
+
+
+def as_shown(figure: dict, key: str) -> str:
+    """A κ or α as the desk shows it: Intl.NumberFormat es-MX with two decimals (the exact binary value rounded,
+    a tie to the larger number), or in words why there is none."""
+    value = figure[key]
+    if value is None:
+        return "sin variación" if figure["units"] else "sin unidades"
+    return str(Decimal(value).quantize(Decimal("0.01"), ROUND_HALF_UP if value >= 0 else ROUND_HALF_DOWN))
 
 
 def no_serious_violations(page, screen: str) -> None:
@@ -362,10 +378,21 @@ class Story:
         table = page.get_by_role("table").first
         for column in ("Etiqueta", "κ de Cohen", "α de Krippendorff", "F1"):
             expect(table.get_by_role("columnheader", name=column, exact=True)).to_be_visible()
-        for head, figure in ((APPARENT, figures["span"]["labels"]["apparent_reasoning"]),
-                             ("Todo el esquema (fragmentos)", figures["span"]["scheme"])):
+        definition = self.one(sa.select(AnnotationSchemeVersion.definition).where(
+            AnnotationSchemeVersion.id == version_id))[0]
+        rows = [(label["name"]["es"], figures["span"]["labels"][label["code"]]) for label in definition["labels"]]
+        rows += [("Todo el esquema (fragmentos)", figures["span"]["scheme"])]
+        rows += [(f"{label['name']['es']} (usada en la resolución)", figures["document"]["labels"][label["code"]])
+                 for label in definition["labels"]]
+        rows += [(f"Pregunta: {question['text']['es']}", figures["document"]["questions"][question["code"]])
+                 for question in definition["questions"]]
+        rows += [("Todo el esquema (documento)", figures["document"]["scheme"])]
+        shown = []
+        for head, figure in rows:  # every κ and α on the screen is the API's, to the two decimals shown
             row = table.get_by_role("row").filter(has=page.get_by_role("rowheader", name=head, exact=True))
-            expect(row.get_by_role("cell").first).to_have_text(f"{figure['kappa']:.2f}")
+            cells = row.get_by_role("cell")
+            shown.append((head, cells.nth(0).inner_text(), cells.nth(1).inner_text()))
+        assert shown == [(head, as_shown(figure, "kappa"), as_shown(figure, "alpha")) for head, figure in rows]
         expect(page.locator("svg[role=img]").first).to_be_visible()  # the chart
         no_serious_violations(page, "agreement")
 
