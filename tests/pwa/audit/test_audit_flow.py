@@ -407,7 +407,7 @@ class Story:
         no_serious_violations(page, "adjudication")
         page.get_by_role("button", name="Aceptar las coincidencias").click()
         expect(page.get_by_role("status").filter(has_text="las coincidencias están en el oro")).to_be_visible()
-        disagreements = page.locator("li", has=page.get_by_role("group", name=re.compile("^Decidir")))
+        disagreements = page.get_by_role("list", name="Desacuerdos").get_by_role("listitem")
         expect(disagreements).to_have_count(2)  # A's span without B's, B's without A's
         disagreements.filter(has_text=A_ONLY[:40]).get_by_role("button", name="Tomar A").click()
         expect(page.get_by_role("status").filter(has_text="Tomar A")).to_be_visible()
