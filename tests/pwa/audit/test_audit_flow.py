@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from decimal import ROUND_HALF_DOWN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import httpx2 as httpx
 import pytest
@@ -33,7 +33,7 @@ from tests.live import served_demo
 from tests.pwa.conftest import DURANGO, Network, idb, nav, sign_in, wait_until
 from tests.pwa.desk.conftest import LAPTOP, PASSWORD, desk_sign_in, serious_violations
 
-pytestmark = pytest.mark.timeout(420)
+pytestmark = pytest.mark.timeout(300)
 
 CODE = "10005"
 API = f"/api/v1/municipalities/{CODE}"
@@ -55,12 +55,14 @@ AGREED = ("Del análisis de las constancias que integran el sumario se advierte 
 A_ONLY = ("Los alegatos formulados por la parte demandada no desvirtúan la conclusión alcanzada, por lo que se "
           "desestiman en su totalidad.")
 B_ONLY = "la parte actora probó su acción, en tanto que la demandada no justificó sus excepciones"
-QUESTIONS = {  # the seed scheme's document questions (server/annotations/seed.py), answered alike by both
-    "¿Cuál es el sentido del fallo?": "Fundada",
-    "¿El tiempo entre la presentación de la demanda y la resolución es razonable": "Sí",
-    "¿La resolución se aparta de decisiones anteriores del mismo juez": "No",
-}
-ANSWERS = {"outcome": "upheld", "time_to_ruling_reasonable": True, "departs_from_own_precedent": "no"}
+# The seed scheme's document questions (server/annotations/seed.py), answered alike by both auditors.
+CHOICES = {"¿Cuál es el sentido del fallo?": "Fundada",
+           "¿El tiempo entre la presentación de la demanda y la resolución es razonable": "Sí",
+           "¿La resolución se aparta de decisiones anteriores del mismo juez": "No"}
+PRECEDENTS = "Precedentes y jurisprudencia que cita la resolución"
+CITED = "2a./J. 58/2010"
+ANSWERS = {"outcome": "upheld", "time_to_ruling_reasonable": True, "departs_from_own_precedent": "no",
+           "cited_precedents": [CITED]}
 
 # The corrected original published at the end: a paragraph added before the reasoning (every span after it moves;
 # it quotes a text message with an emoji, a character outside the BMP: code points and UTF-16 units differ from
@@ -117,12 +119,12 @@ class Api:
 
 
 def as_shown(figure: dict, key: str) -> str:
-    """A κ or α as the desk shows it: Intl.NumberFormat es-MX with two decimals (the exact binary value rounded,
-    a tie to the larger number), or in words why there is none."""
+    """A κ or α as the desk shows it: Intl.NumberFormat es-MX with two decimals (V8 rounds the number's shortest
+    decimal form, ties away from zero: 0.705 → 0.71), or in words why there is none."""
     value = figure[key]
     if value is None:
         return "sin variación" if figure["units"] else "sin unidades"
-    return str(Decimal(value).quantize(Decimal("0.01"), ROUND_HALF_UP if value >= 0 else ROUND_HALF_DOWN))
+    return str(Decimal(repr(value)).quantize(Decimal("0.01"), ROUND_HALF_UP))
 
 
 def no_serious_violations(page, screen: str) -> None:
@@ -136,8 +138,8 @@ def open_assignment_list(page):
 
 
 def section(page, title: str):
-    """A section of the assignments list, by its h2."""
-    return page.locator("section", has=page.get_by_role("heading", name=title, level=2))
+    """A section of a screen (a region named by its h2)."""
+    return page.get_by_role("region", name=title, exact=True)
 
 
 def select_span(page, text: str, start: int, end: int) -> None:
@@ -149,12 +151,16 @@ def select_span(page, text: str, start: int, end: int) -> None:
         const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
         const nodes = [];
         let all = '';
-        for (let node = walker.nextNode(); node; node = walker.nextNode()) { nodes.push([node, all.length]); all += node.data; }
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+          nodes.push([node, all.length]);
+          all += node.data;
+        }
         const base = all.indexOf(text);
         if (base < 0) return {error: 'the region does not hold the ruling text', length: all.length};
         const at = (offset, isEnd) => {
           for (const [node, from] of nodes) {
-            if (offset < from + node.data.length || (isEnd && offset === from + node.data.length)) return [node, offset - from];
+            const to = from + node.data.length;
+            if (offset < to || (isEnd && offset === to)) return [node, offset - from];
           }
           throw new Error('offset outside the text');
         };
@@ -183,18 +189,14 @@ def label_span(page, text: str, quote: str, label: str, comment: str | None = No
 
 
 def my_annotation(page, quote: str):
-    mine = page.locator("section", has=page.get_by_role("heading", name="Mis anotaciones", level=2))
-    return mine.get_by_role("listitem").filter(has_text=quote[:40])
+    return section(page, "Mis anotaciones").get_by_role("listitem").filter(has_text=quote[:40])
 
 
 def answer_questions(page) -> None:
-    questions = page.locator("section", has=page.get_by_role("heading", name="Preguntas sobre la resolución"))
-    for question, choice in QUESTIONS.items():
-        group = questions.get_by_role("group", name=re.compile(re.escape(question)))
-        if group.count():
-            group.get_by_role("radio", name=choice, exact=True).check()
-        else:
-            questions.get_by_label(re.compile(re.escape(question))).select_option(label=choice)
+    questions = page.get_by_role("region", name="Preguntas sobre la resolución")
+    for question, choice in CHOICES.items():
+        questions.get_by_role("group", name=question).get_by_role("radio", name=choice, exact=True).check()
+    questions.get_by_label(PRECEDENTS).fill(CITED)
     questions.get_by_role("button", name="Guardar respuestas").click()
 
 
@@ -274,7 +276,8 @@ class Story:
 
     def read_the_public_text(self) -> None:
         """The published ruling nobody was assigned yet, and its public text (code points, as the server counts)."""
-        assert self.rows(sa.select(AnnotationAssignment.id).where(AnnotationAssignment.ruling_id == self.ruling_id)) == []
+        assert self.rows(sa.select(AnnotationAssignment.id).where(
+            AnnotationAssignment.ruling_id == self.ruling_id)) == []
         self.text = self.reviewer.public_text(self.ruling_id)["text"]
         for quote in (AGREED, A_ONLY, B_ONLY):
             assert self.text.count(quote) == 1, quote
@@ -364,8 +367,7 @@ class Story:
         assert self.answers(self.mine_b) == ANSWERS
         # both finished: each now reads the other's annotations
         self.page_a.reload()
-        others = self.page_a.locator("section", has=self.page_a.get_by_role("heading", name="Anotaciones de los demás"))
-        expect(others).to_contain_text(B_ONLY[:40], timeout=30_000)
+        expect(section(self.page_a, "Anotaciones de los demás")).to_contain_text(B_ONLY[:40], timeout=30_000)
 
     def agreement_at_the_desk(self) -> None:
         page = self.desk
@@ -500,7 +502,7 @@ class Story:
         page.goto(f"/auditoria/{self.mine_a}")
         expect(page.get_by_role("heading", level=1)).to_contain_text(CASE)
         expect(my_annotation(page, AGREED)).to_contain_text("Movida", timeout=30_000)
-        orphans = page.locator("section", has=page.get_by_role("heading", name="Anotaciones por volver a ubicar"))
+        orphans = section(page, "Anotaciones por volver a ubicar")
         orphan = orphans.get_by_role("listitem").filter(has_text=A_ONLY[:40])
         expect(orphan).to_be_visible()
         no_serious_violations(page, "/auditoria/<id> (re-anchoring)")
