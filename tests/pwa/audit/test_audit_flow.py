@@ -460,8 +460,14 @@ class Story:
     def the_public_reads_and_the_judge_replies(self) -> None:
         page = self.context(viewport=LAPTOP).new_page()
         notebook_path = f"/publico/{CODE}/cuadernos/{self.notebook_id}"
-        page.goto(notebook_path)
+        page.goto(f"/publico/{CODE}/cuadernos")
+        no_serious_violations(page, "public notebooks")
+        judge = page.get_by_role("listitem").filter(has=page.get_by_role("heading", name=JUDGE, level=2))
+        judge.get_by_role("link").first.click()  # the period of the judge's one notebook
+        expect(page).to_have_url(re.compile(notebook_path + "$"))
         expect(page.get_by_role("heading", level=1)).to_contain_text(JUDGE)
+        expect(page.get_by_text(f"{MIN_RULINGS} resoluciones adjudicadas").first).to_be_visible()  # figures shown
+        expect(page.get_by_role("img", name=re.compile("Defectos de motivación"))).to_be_visible()  # a chart
         expect(page.get_by_text(REPLY[:40])).to_have_count(0)
         no_serious_violations(page, "public notebook")
         page.goto(self.reply_path)
