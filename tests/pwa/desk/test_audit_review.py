@@ -215,6 +215,12 @@ def test_the_reviewer_reads_agreement_adjudicates_and_publishes_a_notebook(desk,
     expect(card).to_contain_text(notebook["withheld_reason"] or "El público ve sus cifras")
     expect(card.get_by_role("link", name=f"Página pública del cuaderno de {judge}")).to_have_attribute(
         "href", f"/publico/10005/cuadernos/{notebook['id']}")
+    days = card.get_by_label("Días para responder")
+    days.fill("0")  # refused in words, not quietly turned into the default 30 days
+    card.get_by_role("button", name="Invitar a responder").click()
+    expect(card.get_by_role("alert")).to_contain_text("Días para responder: Debe ser mayor o igual que 1.")
+    expect(card.locator("[data-reply-key]")).to_have_count(0)
+    days.fill("30")
     card.get_by_role("button", name="Invitar a responder").click()
     key = card.locator("[data-reply-key]")
     expect(key).to_have_text(re.compile(r"^vgr_\S+$"))
