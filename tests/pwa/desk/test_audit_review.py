@@ -154,6 +154,15 @@ def test_the_reviewer_reads_agreement_adjudicates_and_publishes_a_notebook(desk,
     expect(item).to_contain_text(f"«{SHORTER}»")  # B's or A's, beside the other's whole sentence
     expect(item).to_contain_text("Aún no está en el oro")
     assert serious_violations(page) == []
+    # the same reviewer, in another browser, starts the adjudication and decides an answer: the page opened before
+    # any gold existed must not take the server's newer version as its own and overwrite unseen decisions
+    started = reviewer("POST", f"/rulings/{ruling['id']}/adjudication", json={"scheme_version_id": case["version"]})
+    reviewer("POST", f"/rulings/{ruling['id']}/adjudication/decisions", json={
+        "scheme_version_id": case["version"], "version": started["version"],
+        "answers": [{"question": "cited_precedents", "take": case["first_side"]}]})
+    item.get_by_role("button", name="Tomar A").click()
+    expect(page.get_by_role("status")).to_contain_text("Alguien cambió esta adjudicación")
+    expect(item).to_contain_text("Aún no está en el oro")
     item.get_by_role("button", name="Tomar A").click()
     expect(page.get_by_role("status")).to_have_text(f"Guardado: {names['external_justification']}, Tomar A.")
     expect(item).to_contain_text("En el oro")

@@ -105,7 +105,11 @@ export default function Adjudication({ desk, params }) {
   /** The gold assignment ({id, version}): the adjudication starts first when it has not (POST …/adjudication). */
   const ensureGold = async () => {
     if (data && data.gold) return data.gold;
-    return desk.muniApi('POST', `/rulings/${rulingId}/adjudication`, { body: { scheme_version_id: versionId } });
+    const gold = await desk.muniApi('POST', `/rulings/${rulingId}/adjudication`, { body: { scheme_version_id: versionId } });
+    // This screen saw no gold, but the server answered one already decided on (version > 1: the same reviewer in
+    // another tab or browser): deciding with its version would silently overwrite decisions never shown here.
+    if (gold.version > 1) throw Object.assign(new Error('stale'), { status: 409, code: 'assignment_version_stale' });
+    return gold;
   };
 
   const send = async (body, said, remember) => {
