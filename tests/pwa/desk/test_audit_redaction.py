@@ -181,6 +181,9 @@ def test_a_reviewer_redacts_publishes_and_assigns_a_ruling(desk, app_server) -> 
     waiting = page.get_by_role("region", name=re.compile(r"^Publicadas, sin asignar"))
     expect(waiting.get_by_role("rowheader", name=CASE, exact=True)).to_be_visible()
     form = page.get_by_role("form", name="Asignar")
+    # the rulings in the order a court keeps case numbers (year, then number), not as strings (108/2025 < 1254/2025)
+    cases = [o.split(" ")[0] for o in form.get_by_label("Resolución publicada").locator("option").all_inner_texts()[1:]]
+    assert cases == sorted(cases, key=lambda c: tuple(int(x) for x in reversed(c.split("/")))), cases
     form.get_by_label("Resolución publicada").select_option(label=CASE)
     form.get_by_label("Primer auditor").select_option(label=AUDITORS["auditor@vigia.example"])
     form.get_by_label("Segundo auditor").select_option(label=AUDITORS["auditora2@vigia.example"])

@@ -30,6 +30,16 @@ export function standing(ruling, assignments) {
   return version ? { group: 'ready', version, adjudicating: gold.length > 0 } : { group: 'annotating' };
 }
 
+/** Case numbers ("1158/2024") in the order a court keeps them: by year, then by number; anything else after, by
+ * its text with numbers read as numbers. A plain string order put 108/2025 between 1052/2024 and 1254/2025. */
+export function byCaseNumber(a, b) {
+  const key = (c) => { const m = /^(\d+)\/(\d{4})$/.exec((c || '').trim()); return m ? [Number(m[2]), Number(m[1])] : null; };
+  const x = key(a), y = key(b);
+  if (x && y) return x[0] - y[0] || x[1] - y[1];
+  if (x || y) return x ? -1 : 1;
+  return (a || '').localeCompare(b || '', undefined, { numeric: true });
+}
+
 /** The annotator's name: from the reviewers' list of assignments, else from the team. */
 function annotatorName(assignment, people) {
   return assignment.annotator_name || (people.get(assignment.annotator_id) || {}).full_name || t('audit_unknown_person');
@@ -63,7 +73,7 @@ function ProjectList({ desk }) {
 }
 
 function AssignForm({ desk, projectId, rulings, assignments, auditors, versions, onAssigned }) {
-  const published = rulings.filter((r) => r.state === 'published').sort((a, b) => a.case_number.localeCompare(b.case_number));
+  const published = rulings.filter((r) => r.state === 'published').sort((a, b) => byCaseNumber(a.case_number, b.case_number));
   const assigned = new Set(assignments.filter((a) => a.kind === 'annotator').map((a) => a.ruling_id));
   const firstFree = published.find((r) => !assigned.has(r.id));
   const [form, setForm] = useState({
@@ -216,7 +226,7 @@ function Project({ desk, id }) {
   if (!project.data) return <Loading />;
   const grouped = {};
   if (data) {
-    for (const ruling of [...data.rulings].sort((a, b) => a.case_number.localeCompare(b.case_number))) {
+    for (const ruling of [...data.rulings].sort((a, b) => byCaseNumber(a.case_number, b.case_number))) {
       const where = standing(ruling, data.assignments);
       (grouped[where.group] = grouped[where.group] || []).push({ ruling, where });
     }
@@ -261,7 +271,7 @@ function Project({ desk, id }) {
                     {hasCounts && <th scope="col">{t('audit_col_annotations')}</th>}
                   </tr></thead>
                   <tbody>
-                    {[...data.assignments].sort((a, b) => (rulingCase.get(a.ruling_id) || '').localeCompare(rulingCase.get(b.ruling_id) || '')
+                    {[...data.assignments].sort((a, b) => byCaseNumber(rulingCase.get(a.ruling_id), rulingCase.get(b.ruling_id))
                       || (a.created_at || '').localeCompare(b.created_at || '')).map((a) => (
                       <tr>
                         <th scope="row">{rulingCase.get(a.ruling_id) || a.ruling_id}</th>
