@@ -104,7 +104,7 @@ def a_label_nobody_used(base_url: str, reviewer: Api, project: dict) -> str:
     return version
 
 
-def test_the_reviewer_reads_agreement_adjudicates_and_publishes_a_notebook(desk, app_server) -> None:
+def test_the_reviewer_reads_agreement_adjudicates_and_publishes_a_notebook(desk, chromium, app_server) -> None:
     base_url, database = app_server
     case = two_finished_no_gold(base_url)
     reviewer, project, ruling, text = case["reviewer"], case["project"], case["ruling"], case["text"]
@@ -166,6 +166,18 @@ def test_the_reviewer_reads_agreement_adjudicates_and_publishes_a_notebook(desk,
     item.get_by_role("button", name="Tomar A").click()
     expect(page.get_by_role("status")).to_have_text(f"Guardado: {names['external_justification']}, Tomar A.")
     expect(item).to_contain_text("En el oro")
+
+    # the project's coordinator looks on: told whose adjudication it is, with no decision to take in it
+    onlooker = chromium.new_context(base_url=app_server[0], viewport=desk.pages[0].viewport_size, locale="es-MX")
+    try:
+        coordinator = onlooker.new_page()
+        desk_sign_in(coordinator, "admin@vigia.example", then=f"/mesa/auditoria/resoluciones/{ruling['id']}/adjudicacion")
+        expect(coordinator.locator("[data-figure=progress]")).to_contain_text(
+            "Fernando Arreola Meraz adjudica esta resolución: puede leerla, pero las decisiones son suyas.")
+        expect(coordinator.get_by_role("button", name="Tomar B").first).to_be_disabled()
+        expect(coordinator.get_by_role("button", name="Terminar la adjudicación")).to_have_count(0)
+    finally:
+        onlooker.close()
 
     # meanwhile the gold changes elsewhere (a document answer decided from the API): the desk's version is stale
     view = reviewer("GET", f"/rulings/{ruling['id']}/adjudication", params={"scheme_version_id": case["version"]})
