@@ -154,7 +154,8 @@ function RulingGroup({ group, rulings, assignments, people }) {
   return (
     <section aria-labelledby={id}>
       <h3 id={id}>{t('audit_group_count', { title, n: rulings.length })}</h3>
-      <Folded folded={group === 'adjudicated' && rulings.length > 3} summary={t('audit_show_rulings', { n: rulings.length })}>
+      <Folded folded={group === 'adjudicated' && rulings.length > 3} summary={t('audit_show_rulings', { n: rulings.length })}
+              label={t('audit_table_of', { title: t('audit_group_count', { title, n: rulings.length }) })}>
         <table>
           <thead><tr>
             <th scope="col">{t('audit_col_case')}</th><th scope="col">{t('audit_col_court')}</th>
@@ -200,8 +201,9 @@ function RulingGroup({ group, rulings, assignments, people }) {
 }
 
 /** A wide table in a box that scrolls sideways; a long list of finished work folded away until asked for. */
-function Folded({ folded, summary, children }) {
-  const box = <div style={{ overflowX: 'auto' }}>{children}</div>;
+function Folded({ folded, summary, label, children }) {
+  // focusable and named, so that a keyboard can scroll a table wider than a phone (axe: scrollable-region-focusable)
+  const box = <div style={{ overflowX: 'auto' }} tabIndex="0" role="region" aria-label={label}>{children}</div>;
   return folded ? <details><summary>{summary}</summary>{box}</details> : box;
 }
 
@@ -262,7 +264,8 @@ function Project({ desk, id }) {
           <section aria-labelledby="audit-assignments-title">
             <h2 id="audit-assignments-title">{t('audit_assignments_title')}</h2>
             {data.assignments.length === 0 ? <p>{t('audit_assignments_none')}</p> : (
-              <Folded folded={data.assignments.length > 12} summary={t('audit_show_assignments', { n: data.assignments.length })}>
+              <Folded folded={data.assignments.length > 12} summary={t('audit_show_assignments', { n: data.assignments.length })}
+                      label={t('audit_table_of', { title: t('audit_assignments_title') })}>
                 <table>
                   <thead><tr>
                     <th scope="col">{t('audit_col_case')}</th><th scope="col">{t('audit_col_annotator')}</th>

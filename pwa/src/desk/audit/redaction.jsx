@@ -244,7 +244,7 @@ export default function Redaction({ desk, params }) {
       {!originalId ? <p role="alert">{t('audit_redaction_no_text')}</p> : !original || !findings ? <Loading /> : (
         <>
           <p class="moderation-counts">{t('audit_redaction_counts', counts)}</p>
-          <div class="audit-redaction" style={{ display: 'grid', gap: '1rem', gridTemplateColumns: 'repeat(auto-fit, minmax(22rem, 1fr))', alignItems: 'start' }}>
+          <div class="audit-redaction" style={{ display: 'grid', gap: '1rem', gridTemplateColumns: 'repeat(auto-fit, minmax(min(100%, 22rem), 1fr))', alignItems: 'start' }}>
             <section aria-labelledby="audit-original-title">
               <h2 id="audit-original-title">{t('audit_redaction_original', { n: original.number })}</h2>
               <p class="muted small" id="audit-text-help">{t('audit_redaction_text_help')}</p>
