@@ -255,3 +255,9 @@ def test_the_reviewer_reads_agreement_adjudicates_and_publishes_a_notebook(desk,
     replied = httpx.post(f"{base_url}{MUNI}/notebooks/{notebook['id']}/replies", timeout=30, json={
         "secret": secret, "signed_as": judge, "text": "Respuesta de prueba a este cuaderno."})
     assert replied.status_code == 201, replied.text
+
+    # a project id that is no project (mistyped, or another municipality's): that alone, not "no notebooks yet"
+    page.goto("/mesa/auditoria/proyectos/00000000-0000-0000-0000-000000000000/cuadernos")
+    expect(page.get_by_role("alert")).to_contain_text("No existe ese proyecto de auditoría en este municipio.")
+    expect(page.get_by_text("Este proyecto aún no tiene cuadernos.")).to_have_count(0)
+    expect(page.get_by_role("heading", name="Cuadernos del proyecto")).to_have_count(0)

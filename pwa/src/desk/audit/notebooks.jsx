@@ -243,15 +243,20 @@ export default function Notebooks({ desk, params }) {
         </>
       )}
       <p role="status" aria-live="polite" class={notice ? 'saved-status' : 'visually-hidden'}>{notice}</p>
-      <h2 id="nb-list">{t('nb_list')}</h2>
-      <ErrorBox error={list.error} onRetry={list.reload} />
-      {list.loading && !list.data ? <Loading /> : notebooks.length === 0 ? <p>{t('nb_none')}</p> : (
-        <ul aria-labelledby="nb-list" style={{ listStyle: 'none', padding: 0, display: 'grid', gap: '.75rem' }}>
-          {notebooks.map((notebook) => (
-            <Notebook key={notebook.id} desk={desk} notebook={notebook} onChanged={changed} onStale={stale}
-                      invitation={invitations[notebook.id]} onInvited={invited} reloading={list.loading} />
-          ))}
-        </ul>
+      {/* no project (an unknown or mistyped id): its error alone, not also "no notebooks yet" or a list's 422 */}
+      {!base.error && (
+        <>
+          <h2 id="nb-list">{t('nb_list')}</h2>
+          <ErrorBox error={list.error} onRetry={list.reload} />
+          {list.loading && !list.data ? <Loading /> : notebooks.length === 0 ? <p>{t('nb_none')}</p> : (
+            <ul aria-labelledby="nb-list" style={{ listStyle: 'none', padding: 0, display: 'grid', gap: '.75rem' }}>
+              {notebooks.map((notebook) => (
+                <Notebook key={notebook.id} desk={desk} notebook={notebook} onChanged={changed} onStale={stale}
+                          invitation={invitations[notebook.id]} onInvited={invited} reloading={list.loading} />
+              ))}
+            </ul>
+          )}
+        </>
       )}
     </section>
   );
