@@ -261,3 +261,10 @@ def test_the_reviewer_reads_agreement_adjudicates_and_publishes_a_notebook(desk,
     expect(page.get_by_role("alert")).to_contain_text("No existe ese proyecto de auditoría en este municipio.")
     expect(page.get_by_text("Este proyecto aún no tiene cuadernos.")).to_have_count(0)
     expect(page.get_by_role("heading", name="Cuadernos del proyecto")).to_have_count(0)
+
+    # a ruling nobody annotates yet (343/2025 is still in redaction in the demo): said in words, not a blank page
+    waiting = next(r for r in reviewer("GET", "/rulings", params={"project_id": project["id"]})
+                   if r["case_number"] == "343/2025")
+    page.goto(f"/mesa/auditoria/resoluciones/{waiting['id']}/adjudicacion")
+    expect(page.get_by_role("heading", name="Adjudicación: 343/2025", level=1)).to_be_visible()
+    expect(page.get_by_role("alert")).to_contain_text("Aún no hay nada que adjudicar")

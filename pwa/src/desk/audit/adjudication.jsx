@@ -235,6 +235,8 @@ export default function Adjudication({ desk, params }) {
             {[info.ruling.court_name, (info.ruling.judges || []).map((j) => j.full_name).join(', '),
               info.version ? t('adj_scheme', { name: info.version.name, number: info.version.number }) : ''].filter(Boolean).join(' · ')}
           </p>
+          {/* no annotator assignment at all (e.g. a ruling still in redaction): say so instead of an empty page */}
+          {!versionId && <p class="problem" role="alert">{t('adj_nothing_yet')}</p>}
         </>
       )}
       <ErrorBox error={view.error} onRetry={view.reload} />
