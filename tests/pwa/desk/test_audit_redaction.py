@@ -171,6 +171,9 @@ def test_a_reviewer_redacts_publishes_and_assigns_a_ruling(desk, app_server) -> 
 
     page.get_by_role("button", name="Publicar la versión pública").click()
     expect(page.get_by_role("status")).to_contain_text(f"Publicada la versión pública 1 de {CASE}")
+    current = page.locator("p").filter(has_text="Versión pública vigente: 1, del ")
+    expect(current).to_be_visible()
+    assert ".." not in current.inner_text(), current.inner_text()  # not "12:20 p.m.."
     with database.session_scope() as session:
         public = session.scalar(sa.select(RulingText.text)
                                 .where(RulingText.ruling_id == ruling_id, RulingText.kind == "public"))

@@ -237,7 +237,8 @@ export default function Redaction({ desk, params }) {
         state: t('audit_ruling_' + ruling.state),
       })}</p>
       <p>{t('audit_redaction_intro')}</p>
-      {ruling.public_text && <p>{t('audit_redaction_current_public', { n: ruling.public_text.number, when: formatDate(ruling.public_text.created_at) })}{' '}
+      {/* a time ending in "p.m." and the sentence's own period read "p.m..": one period */}
+      {ruling.public_text && <p>{t('audit_redaction_current_public', { n: ruling.public_text.number, when: formatDate(ruling.public_text.created_at).replace(/\.$/, '') })}{' '}
         <Link href={`/mesa/auditoria/proyectos/${ruling.project_id}`}>{t('audit_redaction_to_project')}</Link></p>}
       <p role="status" class={notice ? 'saved' : 'visually-hidden'}>{notice}</p>
       <ErrorBox error={failure} />
