@@ -254,8 +254,10 @@ def decide(session: Session, *, actor: Actor, municipality: Municipality, ruling
     decision on an item (replacing what the gold had there) or a question. Audit-logged."""
     ruling, _project, annotators = _context(session, actor, municipality, ruling_id, data.scheme_version_id)
     gold = _gold(session, ruling.id, data.scheme_version_id)
-    if gold is None or gold.annotator_id != actor.user_id:
+    if gold is None:
         raise Conflict("adjudication_not_started")
+    if gold.annotator_id != actor.user_id:  # started, by another reviewer: "start it first" would mislead
+        raise Conflict("adjudication_by_other")
     gold = service.get_assignment(session, municipality=municipality, assignment_id=gold.id, lock=True)
     if gold.state == AssignmentState.done:
         raise Conflict("assignment_done")

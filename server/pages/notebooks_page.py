@@ -131,8 +131,9 @@ def one(where: Where, notebook_id: uuid.UUID) -> Page:
         (e(t("page_notebook_rulings")), e(t("notebook_n_rulings", n=data["n_rulings"], minimum=data["min_rulings"]))),
     ]))
     if data["state"] == "withdrawn":
+        # the team's reason alone: withheld_reason ("Este cuaderno fue retirado: …") after the notice said it twice
         parts.append(f'<p class="alert" role="note"><strong>{e(t("page_notebook_withdrawn_notice"))}</strong> '
-                     f'{e(data["withheld_reason"])}</p>')
+                     f'{e(t("page_notebook_withdrawn_reason", reason=data["withdrawn_reason"] or ""))}</p>')
     elif data["withheld"]:
         parts.append(f'<p class="alert" role="note">{e(data["withheld_reason"])}</p>')
     figures = data["figures"]

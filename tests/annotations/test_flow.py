@@ -11,7 +11,11 @@ import sqlalchemy as sa
 
 from server.annotations import service
 from server.audit.models import AuditEntry
-from tests.annotations.conftest import span
+from server.auth.models import Role, User
+from server.rulings import service as rulings
+from server.rulings.models import TeamMemberSet
+from tests.annotations.conftest import actor, span
+from tests.factories import bearer, make_user, municipality, token_for
 
 
 def assign(client, team, annotators=None):
@@ -108,6 +112,17 @@ def test_the_whole_double_annotation_flow(client, session, team):
                           json={"scheme_version_id": str(team.version_id)})
     assert started.status_code == 201, started.text
     gold_id = started.json()["id"]
+    # another reviewer of the team deciding into this gold is told it is someone else's, not to start it first
+    second = make_user(session, Role.audit_reviewer)
+    rulings.set_team_member(session, actor=actor(session, session.get(User, team.reviewer_id).email),
+                            municipality=municipality(session), project_id=team.project_id, user_id=second.id,
+                            data=TeamMemberSet(role="reviewer"))
+    session.flush()
+    refused = client.post(team.url(f"/rulings/{team.ruling_id}/adjudication/decisions"),
+                          headers=bearer(token_for(session, second.email)),
+                          json={"scheme_version_id": str(team.version_id), "version": started.json()["version"],
+                                "accept_agreed": True})
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "adjudication_by_other", refused.text
     view = client.get(team.url(f"/rulings/{team.ruling_id}/adjudication"), headers=team.as_("reviewer"),
                       params={"scheme_version_id": str(team.version_id)}).json()
     items = {item["label"]: item for item in view["items"]}

@@ -142,6 +142,8 @@ def test_withheld_withdrawn_and_unpublished_notebooks(client, session, audit) ->
     assert withdrawn.status_code == 200, withdrawn.text
     html, words = page(client, f"{HOME}/cuadernos/{draft['id']}")
     assert "El equipo de auditoría retiró este cuaderno" in words and "Se detectó un error en dos fechas." in words
+    assert "Motivo del equipo: Se detectó un error en dos fechas." in words
+    assert "fue retirado" not in words  # the notice says it once, not again before the reason
     assert "<svg" not in html and "Retirado" in words
 
 

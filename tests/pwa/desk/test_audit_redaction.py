@@ -20,7 +20,7 @@ from playwright.sync_api import expect
 from server.annotations.models import AnnotationAssignment
 from server.auth.models import User
 from server.rulings.models import RedactionFinding, Ruling, RulingText
-from tests.pwa.desk.conftest import desk_sign_in, serious_violations
+from tests.pwa.desk.conftest import LAPTOP, PHONE, desk_sign_in, serious_violations
 
 REVIEWER = "revision@vigia.example"
 AUDITORS = {"auditor@vigia.example": "Daniela Ontiveros Cruz", "auditora2@vigia.example": "Itzel Sarmiento Bustamante"}
@@ -89,6 +89,10 @@ def test_a_reviewer_redacts_publishes_and_assigns_a_ruling(desk, app_server) -> 
     original_text = page.get_by_role("region", name="Texto original de la resolución")
     expect(original_text).to_contain_text(text[:60])
     assert serious_violations(page) == []
+    page.set_viewport_size(PHONE)  # on a phone the text and the list stack, nothing wider than the screen
+    expect(original_text).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.set_viewport_size(LAPTOP)
 
     def item_of(finding):  # the list follows the text: by start, then end
         ordered = sorted(found, key=lambda f: (f["start"], f["end"]))
@@ -167,6 +171,9 @@ def test_a_reviewer_redacts_publishes_and_assigns_a_ruling(desk, app_server) -> 
 
     page.get_by_role("button", name="Publicar la versión pública").click()
     expect(page.get_by_role("status")).to_contain_text(f"Publicada la versión pública 1 de {CASE}")
+    current = page.locator("p").filter(has_text="Versión pública vigente: 1, del ")
+    expect(current).to_be_visible()
+    assert ".." not in current.inner_text(), current.inner_text()  # not "12:20 p.m.."
     with database.session_scope() as session:
         public = session.scalar(sa.select(RulingText.text)
                                 .where(RulingText.ruling_id == ruling_id, RulingText.kind == "public"))
@@ -181,6 +188,9 @@ def test_a_reviewer_redacts_publishes_and_assigns_a_ruling(desk, app_server) -> 
     waiting = page.get_by_role("region", name=re.compile(r"^Publicadas, sin asignar"))
     expect(waiting.get_by_role("rowheader", name=CASE, exact=True)).to_be_visible()
     form = page.get_by_role("form", name="Asignar")
+    # the rulings in the order a court keeps case numbers (year, then number), not as strings (108/2025 < 1254/2025)
+    cases = [o.split(" ")[0] for o in form.get_by_label("Resolución publicada").locator("option").all_inner_texts()[1:]]
+    assert cases == sorted(cases, key=lambda c: tuple(int(x) for x in reversed(c.split("/")))), cases
     form.get_by_label("Resolución publicada").select_option(label=CASE)
     form.get_by_label("Primer auditor").select_option(label=AUDITORS["auditor@vigia.example"])
     form.get_by_label("Segundo auditor").select_option(label=AUDITORS["auditora2@vigia.example"])
@@ -195,6 +205,9 @@ def test_a_reviewer_redacts_publishes_and_assigns_a_ruling(desk, app_server) -> 
     assigned_row = annotating.get_by_role("row").filter(has=page.get_by_role("rowheader", name=CASE, exact=True))
     expect(assigned_row).to_contain_text(f"{AUDITORS['auditor@vigia.example']}: asignada")
     assert serious_violations(page) == []
+    page.set_viewport_size(PHONE)  # the tables scroll sideways in boxes a keyboard can reach
+    assert serious_violations(page) == []
+    page.set_viewport_size(LAPTOP)
     page.get_by_role("button", name="Switch to English").click()  # English is there too
     expect(page.get_by_role("form", name="Assign").get_by_label("First auditor")).to_be_visible()
     being_annotated = page.get_by_role("region", name=re.compile(r"^Being annotated"))

@@ -104,7 +104,7 @@ def a_label_nobody_used(base_url: str, reviewer: Api, project: dict) -> str:
     return version
 
 
-def test_the_reviewer_reads_agreement_adjudicates_and_publishes_a_notebook(desk, app_server) -> None:
+def test_the_reviewer_reads_agreement_adjudicates_and_publishes_a_notebook(desk, chromium, app_server) -> None:
     base_url, database = app_server
     case = two_finished_no_gold(base_url)
     reviewer, project, ruling, text = case["reviewer"], case["project"], case["ruling"], case["text"]
@@ -154,9 +154,30 @@ def test_the_reviewer_reads_agreement_adjudicates_and_publishes_a_notebook(desk,
     expect(item).to_contain_text(f"«{SHORTER}»")  # B's or A's, beside the other's whole sentence
     expect(item).to_contain_text("Aún no está en el oro")
     assert serious_violations(page) == []
+    # the same reviewer, in another browser, starts the adjudication and decides an answer: the page opened before
+    # any gold existed must not take the server's newer version as its own and overwrite unseen decisions
+    started = reviewer("POST", f"/rulings/{ruling['id']}/adjudication", json={"scheme_version_id": case["version"]})
+    reviewer("POST", f"/rulings/{ruling['id']}/adjudication/decisions", json={
+        "scheme_version_id": case["version"], "version": started["version"],
+        "answers": [{"question": "cited_precedents", "take": case["first_side"]}]})
+    item.get_by_role("button", name="Tomar A").click()
+    expect(page.get_by_role("status")).to_contain_text("Alguien cambió esta adjudicación")
+    expect(item).to_contain_text("Aún no está en el oro")
     item.get_by_role("button", name="Tomar A").click()
     expect(page.get_by_role("status")).to_have_text(f"Guardado: {names['external_justification']}, Tomar A.")
     expect(item).to_contain_text("En el oro")
+
+    # the project's coordinator looks on: told whose adjudication it is, with no decision to take in it
+    onlooker = chromium.new_context(base_url=app_server[0], viewport=desk.pages[0].viewport_size, locale="es-MX")
+    try:
+        coordinator = onlooker.new_page()
+        desk_sign_in(coordinator, "admin@vigia.example", then=f"/mesa/auditoria/resoluciones/{ruling['id']}/adjudicacion")
+        expect(coordinator.locator("[data-figure=progress]")).to_contain_text(
+            "Fernando Arreola Meraz adjudica esta resolución: puede leerla, pero las decisiones son suyas.")
+        expect(coordinator.get_by_role("button", name="Tomar B").first).to_be_disabled()
+        expect(coordinator.get_by_role("button", name="Terminar la adjudicación")).to_have_count(0)
+    finally:
+        onlooker.close()
 
     # meanwhile the gold changes elsewhere (a document answer decided from the API): the desk's version is stale
     view = reviewer("GET", f"/rulings/{ruling['id']}/adjudication", params={"scheme_version_id": case["version"]})
@@ -215,6 +236,12 @@ def test_the_reviewer_reads_agreement_adjudicates_and_publishes_a_notebook(desk,
     expect(card).to_contain_text(notebook["withheld_reason"] or "El público ve sus cifras")
     expect(card.get_by_role("link", name=f"Página pública del cuaderno de {judge}")).to_have_attribute(
         "href", f"/publico/10005/cuadernos/{notebook['id']}")
+    days = card.get_by_label("Días para responder")
+    days.fill("0")  # refused in words, not quietly turned into the default 30 days
+    card.get_by_role("button", name="Invitar a responder").click()
+    expect(card.get_by_role("alert")).to_contain_text("Días para responder: Debe ser mayor o igual que 1.")
+    expect(card.locator("[data-reply-key]")).to_have_count(0)
+    days.fill("30")
     card.get_by_role("button", name="Invitar a responder").click()
     key = card.locator("[data-reply-key]")
     expect(key).to_have_text(re.compile(r"^vgr_\S+$"))
@@ -228,3 +255,16 @@ def test_the_reviewer_reads_agreement_adjudicates_and_publishes_a_notebook(desk,
     replied = httpx.post(f"{base_url}{MUNI}/notebooks/{notebook['id']}/replies", timeout=30, json={
         "secret": secret, "signed_as": judge, "text": "Respuesta de prueba a este cuaderno."})
     assert replied.status_code == 201, replied.text
+
+    # a project id that is no project (mistyped, or another municipality's): that alone, not "no notebooks yet"
+    page.goto("/mesa/auditoria/proyectos/00000000-0000-0000-0000-000000000000/cuadernos")
+    expect(page.get_by_role("alert")).to_contain_text("No existe ese proyecto de auditoría en este municipio.")
+    expect(page.get_by_text("Este proyecto aún no tiene cuadernos.")).to_have_count(0)
+    expect(page.get_by_role("heading", name="Cuadernos del proyecto")).to_have_count(0)
+
+    # a ruling nobody annotates yet (343/2025 is still in redaction in the demo): said in words, not a blank page
+    waiting = next(r for r in reviewer("GET", "/rulings", params={"project_id": project["id"]})
+                   if r["case_number"] == "343/2025")
+    page.goto(f"/mesa/auditoria/resoluciones/{waiting['id']}/adjudicacion")
+    expect(page.get_by_role("heading", name="Adjudicación: 343/2025", level=1)).to_be_visible()
+    expect(page.get_by_role("alert")).to_contain_text("Aún no hay nada que adjudicar")

@@ -105,7 +105,11 @@ export default function Adjudication({ desk, params }) {
   /** The gold assignment ({id, version}): the adjudication starts first when it has not (POST …/adjudication). */
   const ensureGold = async () => {
     if (data && data.gold) return data.gold;
-    return desk.muniApi('POST', `/rulings/${rulingId}/adjudication`, { body: { scheme_version_id: versionId } });
+    const gold = await desk.muniApi('POST', `/rulings/${rulingId}/adjudication`, { body: { scheme_version_id: versionId } });
+    // This screen saw no gold, but the server answered one already decided on (version > 1: the same reviewer in
+    // another tab or browser): deciding with its version would silently overwrite decisions never shown here.
+    if (gold.version > 1) throw Object.assign(new Error('stale'), { status: 409, code: 'assignment_version_stale' });
+    return gold;
   };
 
   const send = async (body, said, remember) => {
@@ -196,6 +200,9 @@ export default function Adjudication({ desk, params }) {
 
   const caseNumber = info ? info.ruling.case_number : '';
   const done = (data && data.gold && data.gold.state === 'done') || finished;
+  // another reviewer's gold (a coordinator looking on): readable, but the decisions are theirs (409 adjudication_by_other)
+  const othersGold = !!(data && data.gold && desk.me && data.gold.annotator_id !== desk.me.id && !done);
+  const locked = done || othersGold;
   const items = data ? data.items : [];
   const disagreements = items.filter((item) => !item.agreed);
   const agreed = items.filter((item) => item.agreed);
@@ -228,6 +235,8 @@ export default function Adjudication({ desk, params }) {
             {[info.ruling.court_name, (info.ruling.judges || []).map((j) => j.full_name).join(', '),
               info.version ? t('adj_scheme', { name: info.version.name, number: info.version.number }) : ''].filter(Boolean).join(' · ')}
           </p>
+          {/* no annotator assignment at all (e.g. a ruling still in redaction): say so instead of an empty page */}
+          {!versionId && <p class="problem" role="alert">{t('adj_nothing_yet')}</p>}
         </>
       )}
       <ErrorBox error={view.error} onRetry={view.reload} />
@@ -236,7 +245,8 @@ export default function Adjudication({ desk, params }) {
           <p role="status" aria-live="polite" class={notice ? 'saved-status' : 'visually-hidden'}>{notice}</p>
           <ErrorBox error={failure} />
           <p data-figure="progress">
-            {done ? t('adj_state_done') : data.gold ? t('adj_state_started') : t('adj_state_new')}{' '}
+            {done ? t('adj_state_done') : othersGold ? t('adj_state_by_other', { name: info.names[data.gold.annotator_id] || t('adj_someone') })
+              : data.gold ? t('adj_state_started') : t('adj_state_new')}{' '}
             {t('adj_progress', { in_gold: inGold, items: items.length, open: disagreements.length, agreed: agreed.length })}
           </p>
 
@@ -266,7 +276,7 @@ export default function Adjudication({ desk, params }) {
                   </dl>
                   <div class="toolbar" role="group" aria-label={t('adj_decide', { label: labelName(item.label) })}>
                     {TAKES.map(([choice, key]) => (
-                      <button type="button" disabled={busy || done} aria-pressed={decided[item.key] === choice ? 'true' : 'false'}
+                      <button type="button" disabled={busy || locked} aria-pressed={decided[item.key] === choice ? 'true' : 'false'}
                               onClick={() => take(item, choice, t(key))}>{t(key)}</button>
                     ))}
                     <button type="button" class="link" onClick={() => showInText(item)}>{t('adj_show_in_text')}</button>
@@ -285,7 +295,7 @@ export default function Adjudication({ desk, params }) {
               ))}
             </ul>
           )}
-          <button type="button" disabled={busy || done} onClick={acceptAgreed}>{t('adj_accept_agreed')}</button>
+          <button type="button" disabled={busy || locked} onClick={acceptAgreed}>{t('adj_accept_agreed')}</button>
           <p class="stat-definition">{t('adj_accept_agreed_help')}</p>
 
           <h2 id="adj-answers">{t('adj_answers')}</h2>
@@ -313,12 +323,12 @@ export default function Adjudication({ desk, params }) {
                       <td>
                         {answer.agreed ? <span>{t('adj_answer_agreed')}</span> : (
                           <span role="group" aria-label={t('adj_decide', { label: text })} class="toolbar">
-                            <button type="button" disabled={busy || done} onClick={() => takeAnswer(answer, 'a')}>{t('adj_take_a')}</button>
-                            <button type="button" disabled={busy || done} onClick={() => takeAnswer(answer, 'b')}>{t('adj_take_b')}</button>
+                            <button type="button" disabled={busy || locked} onClick={() => takeAnswer(answer, 'a')}>{t('adj_take_a')}</button>
+                            <button type="button" disabled={busy || locked} onClick={() => takeAnswer(answer, 'b')}>{t('adj_take_b')}</button>
                             {question && (question.kind === 'list' || question.kind === 'multi') && (
-                              <button type="button" disabled={busy || done} onClick={() => takeAnswer(answer, 'both')}>{t('adj_take_both')}</button>
+                              <button type="button" disabled={busy || locked} onClick={() => takeAnswer(answer, 'both')}>{t('adj_take_both')}</button>
                             )}
-                            <button type="button" disabled={busy || done} onClick={() => takeAnswer(answer, 'neither')}>{t('adj_take_neither')}</button>
+                            <button type="button" disabled={busy || locked} onClick={() => takeAnswer(answer, 'neither')}>{t('adj_take_neither')}</button>
                           </span>
                         )}
                       </td>
@@ -330,7 +340,7 @@ export default function Adjudication({ desk, params }) {
           </div>
 
           <h2>{t('adj_finish_title')}</h2>
-          {done ? <p>{t('adj_finished_notice')}</p> : (
+          {done ? <p>{t('adj_finished_notice')}</p> : othersGold ? <p>{t('adj_finish_by_other')}</p> : (
             <>
               <p class="stat-definition">{t('adj_finish_help')}</p>
               <button type="button" disabled={busy} onClick={finish}>{t('adj_finish')}</button>

@@ -79,7 +79,10 @@ function Notebook({ desk, notebook, onChanged, onStale, invitation, onInvited, r
     const done = await step('withdraw', { version: notebook.version, reason: reason.trim() });
     if (done) { setWithdrawing(false); setReason(''); }
   };
-  const invite = () => step('reply-invitations', { days: Number(days) || 30 }, (answer) => onInvited(notebook.id, answer));
+  // an empty field is the default 30 days; anything else goes as typed, so 0 or 400 are refused in the server's
+  // words (1 to 180) instead of quietly becoming 30
+  const invite = () => step('reply-invitations', { days: String(days).trim() === '' ? 30 : Number(days) },
+    (answer) => onInvited(notebook.id, answer));
   const headId = `nb-${notebook.id}`;
   const visible = notebook.state === 'published' || notebook.state === 'withdrawn'; // the public page exists
   return (
@@ -111,7 +114,7 @@ function Notebook({ desk, notebook, onChanged, onStale, invitation, onInvited, r
           ? <a href={`/publico/${code}/cuadernos/${notebook.id}`}>{t('nb_public_page', { judge: notebook.judge.full_name })}</a>
           : <span class="muted">{t('nb_public_page_later')}</span>}
       </p>
-      <ErrorBox error={failure} />
+      <ErrorBox error={failure} labels={{ days: t('nb_days') }} />
       <div class="toolbar">
         {notebook.state === 'draft' && (
           <>
@@ -240,15 +243,20 @@ export default function Notebooks({ desk, params }) {
         </>
       )}
       <p role="status" aria-live="polite" class={notice ? 'saved-status' : 'visually-hidden'}>{notice}</p>
-      <h2 id="nb-list">{t('nb_list')}</h2>
-      <ErrorBox error={list.error} onRetry={list.reload} />
-      {list.loading && !list.data ? <Loading /> : notebooks.length === 0 ? <p>{t('nb_none')}</p> : (
-        <ul aria-labelledby="nb-list" style={{ listStyle: 'none', padding: 0, display: 'grid', gap: '.75rem' }}>
-          {notebooks.map((notebook) => (
-            <Notebook key={notebook.id} desk={desk} notebook={notebook} onChanged={changed} onStale={stale}
-                      invitation={invitations[notebook.id]} onInvited={invited} reloading={list.loading} />
-          ))}
-        </ul>
+      {/* no project (an unknown or mistyped id): its error alone, not also "no notebooks yet" or a list's 422 */}
+      {!base.error && (
+        <>
+          <h2 id="nb-list">{t('nb_list')}</h2>
+          <ErrorBox error={list.error} onRetry={list.reload} />
+          {list.loading && !list.data ? <Loading /> : notebooks.length === 0 ? <p>{t('nb_none')}</p> : (
+            <ul aria-labelledby="nb-list" style={{ listStyle: 'none', padding: 0, display: 'grid', gap: '.75rem' }}>
+              {notebooks.map((notebook) => (
+                <Notebook key={notebook.id} desk={desk} notebook={notebook} onChanged={changed} onStale={stale}
+                          invitation={invitations[notebook.id]} onInvited={invited} reloading={list.loading} />
+              ))}
+            </ul>
+          )}
+        </>
       )}
     </section>
   );

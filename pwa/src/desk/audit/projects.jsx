@@ -30,6 +30,16 @@ export function standing(ruling, assignments) {
   return version ? { group: 'ready', version, adjudicating: gold.length > 0 } : { group: 'annotating' };
 }
 
+/** Case numbers ("1158/2024") in the order a court keeps them: by year, then by number; anything else after, by
+ * its text with numbers read as numbers. A plain string order put 108/2025 between 1052/2024 and 1254/2025. */
+export function byCaseNumber(a, b) {
+  const key = (c) => { const m = /^(\d+)\/(\d{4})$/.exec((c || '').trim()); return m ? [Number(m[2]), Number(m[1])] : null; };
+  const x = key(a), y = key(b);
+  if (x && y) return x[0] - y[0] || x[1] - y[1];
+  if (x || y) return x ? -1 : 1;
+  return (a || '').localeCompare(b || '', undefined, { numeric: true });
+}
+
 /** The annotator's name: from the reviewers' list of assignments, else from the team. */
 function annotatorName(assignment, people) {
   return assignment.annotator_name || (people.get(assignment.annotator_id) || {}).full_name || t('audit_unknown_person');
@@ -63,7 +73,7 @@ function ProjectList({ desk }) {
 }
 
 function AssignForm({ desk, projectId, rulings, assignments, auditors, versions, onAssigned }) {
-  const published = rulings.filter((r) => r.state === 'published').sort((a, b) => a.case_number.localeCompare(b.case_number));
+  const published = rulings.filter((r) => r.state === 'published').sort((a, b) => byCaseNumber(a.case_number, b.case_number));
   const assigned = new Set(assignments.filter((a) => a.kind === 'annotator').map((a) => a.ruling_id));
   const firstFree = published.find((r) => !assigned.has(r.id));
   const [form, setForm] = useState({
@@ -144,7 +154,8 @@ function RulingGroup({ group, rulings, assignments, people }) {
   return (
     <section aria-labelledby={id}>
       <h3 id={id}>{t('audit_group_count', { title, n: rulings.length })}</h3>
-      <Folded folded={group === 'adjudicated' && rulings.length > 3} summary={t('audit_show_rulings', { n: rulings.length })}>
+      <Folded folded={group === 'adjudicated' && rulings.length > 3} summary={t('audit_show_rulings', { n: rulings.length })}
+              label={t('audit_table_of', { title: t('audit_group_count', { title, n: rulings.length }) })}>
         <table>
           <thead><tr>
             <th scope="col">{t('audit_col_case')}</th><th scope="col">{t('audit_col_court')}</th>
@@ -190,8 +201,9 @@ function RulingGroup({ group, rulings, assignments, people }) {
 }
 
 /** A wide table in a box that scrolls sideways; a long list of finished work folded away until asked for. */
-function Folded({ folded, summary, children }) {
-  const box = <div style={{ overflowX: 'auto' }}>{children}</div>;
+function Folded({ folded, summary, label, children }) {
+  // focusable and named, so that a keyboard can scroll a table wider than a phone (axe: scrollable-region-focusable)
+  const box = <div style={{ overflowX: 'auto' }} tabIndex="0" role="region" aria-label={label}>{children}</div>;
   return folded ? <details><summary>{summary}</summary>{box}</details> : box;
 }
 
@@ -216,7 +228,7 @@ function Project({ desk, id }) {
   if (!project.data) return <Loading />;
   const grouped = {};
   if (data) {
-    for (const ruling of [...data.rulings].sort((a, b) => a.case_number.localeCompare(b.case_number))) {
+    for (const ruling of [...data.rulings].sort((a, b) => byCaseNumber(a.case_number, b.case_number))) {
       const where = standing(ruling, data.assignments);
       (grouped[where.group] = grouped[where.group] || []).push({ ruling, where });
     }
@@ -252,7 +264,8 @@ function Project({ desk, id }) {
           <section aria-labelledby="audit-assignments-title">
             <h2 id="audit-assignments-title">{t('audit_assignments_title')}</h2>
             {data.assignments.length === 0 ? <p>{t('audit_assignments_none')}</p> : (
-              <Folded folded={data.assignments.length > 12} summary={t('audit_show_assignments', { n: data.assignments.length })}>
+              <Folded folded={data.assignments.length > 12} summary={t('audit_show_assignments', { n: data.assignments.length })}
+                      label={t('audit_table_of', { title: t('audit_assignments_title') })}>
                 <table>
                   <thead><tr>
                     <th scope="col">{t('audit_col_case')}</th><th scope="col">{t('audit_col_annotator')}</th>
@@ -261,7 +274,7 @@ function Project({ desk, id }) {
                     {hasCounts && <th scope="col">{t('audit_col_annotations')}</th>}
                   </tr></thead>
                   <tbody>
-                    {[...data.assignments].sort((a, b) => (rulingCase.get(a.ruling_id) || '').localeCompare(rulingCase.get(b.ruling_id) || '')
+                    {[...data.assignments].sort((a, b) => byCaseNumber(rulingCase.get(a.ruling_id), rulingCase.get(b.ruling_id))
                       || (a.created_at || '').localeCompare(b.created_at || '')).map((a) => (
                       <tr>
                         <th scope="row">{rulingCase.get(a.ruling_id) || a.ruling_id}</th>

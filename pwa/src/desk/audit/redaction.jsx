@@ -237,14 +237,15 @@ export default function Redaction({ desk, params }) {
         state: t('audit_ruling_' + ruling.state),
       })}</p>
       <p>{t('audit_redaction_intro')}</p>
-      {ruling.public_text && <p>{t('audit_redaction_current_public', { n: ruling.public_text.number, when: formatDate(ruling.public_text.created_at) })}{' '}
+      {/* a time ending in "p.m." and the sentence's own period read "p.m..": one period */}
+      {ruling.public_text && <p>{t('audit_redaction_current_public', { n: ruling.public_text.number, when: formatDate(ruling.public_text.created_at).replace(/\.$/, '') })}{' '}
         <Link href={`/mesa/auditoria/proyectos/${ruling.project_id}`}>{t('audit_redaction_to_project')}</Link></p>}
       <p role="status" class={notice ? 'saved' : 'visually-hidden'}>{notice}</p>
       <ErrorBox error={failure} />
       {!originalId ? <p role="alert">{t('audit_redaction_no_text')}</p> : !original || !findings ? <Loading /> : (
         <>
           <p class="moderation-counts">{t('audit_redaction_counts', counts)}</p>
-          <div class="audit-redaction" style={{ display: 'grid', gap: '1rem', gridTemplateColumns: 'repeat(auto-fit, minmax(22rem, 1fr))', alignItems: 'start' }}>
+          <div class="audit-redaction" style={{ display: 'grid', gap: '1rem', gridTemplateColumns: 'repeat(auto-fit, minmax(min(100%, 22rem), 1fr))', alignItems: 'start' }}>
             <section aria-labelledby="audit-original-title">
               <h2 id="audit-original-title">{t('audit_redaction_original', { n: original.number })}</h2>
               <p class="muted small" id="audit-text-help">{t('audit_redaction_text_help')}</p>
