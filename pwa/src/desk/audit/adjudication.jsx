@@ -112,18 +112,13 @@ export default function Adjudication({ desk, params }) {
     return gold;
   };
 
-  const send = async (body, said, remember) => {
+  /** One change to the gold: busy while it runs; a stale version reloads and says so; other errors shown. */
+  const guarded = async (work) => {
     setBusy(true);
     setFailure(null);
     setNotice('');
     try {
-      const { version } = await ensureGold();
-      const answer = await desk.muniApi('POST', `/rulings/${rulingId}/adjudication/decisions`, {
-        body: { scheme_version_id: versionId, version, ...body },
-      });
-      setCurrent(answer);
-      if (remember) setDecided((old) => ({ ...old, ...remember }));
-      setNotice(said);
+      await work();
     } catch (error) {
       if (error.status === 409 && error.code === 'assignment_version_stale') {
         await reload();
@@ -135,6 +130,16 @@ export default function Adjudication({ desk, params }) {
       setBusy(false);
     }
   };
+
+  const send = (body, said, remember) => guarded(async () => {
+    const { version } = await ensureGold();
+    const answer = await desk.muniApi('POST', `/rulings/${rulingId}/adjudication/decisions`, {
+      body: { scheme_version_id: versionId, version, ...body },
+    });
+    setCurrent(answer);
+    if (remember) setDecided((old) => ({ ...old, ...remember }));
+    setNotice(said);
+  });
 
   const take = (item, choice, words_) => send(
     { items: [{ key: item.key, take: choice }] },
@@ -162,27 +167,13 @@ export default function Adjudication({ desk, params }) {
       t('adj_saved_answer', { question: words((questions.find((q) => q.code === answer.question) || {}).text) || answer.question,
         choice: t(key) }));
   };
-  const finish = async () => {
-    setBusy(true);
-    setFailure(null);
-    setNotice('');
-    try {
-      const gold = await ensureGold();
-      await desk.muniApi('POST', `/annotation-assignments/${gold.id}/finish`, { body: { version: gold.version } });
-      setFinished(true);
-      await reload();
-      setNotice(t('adj_finished_notice'));
-    } catch (error) {
-      if (error.status === 409 && error.code === 'assignment_version_stale') {
-        await reload();
-        setNotice(t('adj_stale'));
-      } else {
-        setFailure(error);
-      }
-    } finally {
-      setBusy(false);
-    }
-  };
+  const finish = () => guarded(async () => {
+    const gold = await ensureGold();
+    await desk.muniApi('POST', `/annotation-assignments/${gold.id}/finish`, { body: { version: gold.version } });
+    setFinished(true);
+    await reload();
+    setNotice(t('adj_finished_notice'));
+  });
 
   /** Scroll both texts to the item; the keyboard focus goes to the first side that marked it. */
   const showInText = (item) => {
