@@ -708,12 +708,16 @@ function Workspace({ ctx, data, outbox, lastRun, session }) {
   }
 
   async function finish() {
-    const missing = missingAnswers(v.scheme, v.answers, language());
+    // answers given but not saved yet count (and are saved first): a student who answered and pressed "Terminar"
+    // is not told to answer what she can see answered
+    const given = answersDirty ? cleanAnswers(questions, answers) : v.answers;
+    const missing = missingAnswers(v.scheme, { ...v.answers, ...given }, language());
     const problems = [];
     if (missing.length) problems.push(t('ws_finish_missing', { questions: missing.map((m) => `«${m}»`).join(', ') }));
     if (v.orphans.length) problems.push(t('ws_finish_orphans', { n: v.orphans.length }));
     if (problems.length) { setFinishProblem(problems.join(' ')); return; }
     setFinishProblem(null);
+    if (answersDirty) await saveAnswers();
     await enqueue('assignment.finish', { assignment_id: v.assignment.id }, t('ws_finish'));
     setStatus(t('ws_finished_pending'));
   }
