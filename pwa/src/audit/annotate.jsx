@@ -184,6 +184,14 @@ function Attribute({ attr, value, set, idp }) {
 function Panel({ draft, setDraft, labels, save, cancel, problem }) {
   const heading = useRef(null);
   useEffect(() => { heading.current?.focus({ preventScroll: true }); }, [draft.key]);
+  // Escape closes it wherever the focus is (the panel is not modal: it may still be on the text or the list)
+  const closing = useRef(cancel);
+  closing.current = cancel;
+  useEffect(() => {
+    const onKey = (e) => { if (e.key === 'Escape') closing.current(); };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
   const chosen = labels.find((l) => l.code === draft.label);
   return (
     <section class="panel" role="dialog" aria-labelledby="panel-title" aria-modal="false">
@@ -523,6 +531,9 @@ function Workspace({ ctx, data, outbox, lastRun, session }) {
   const labelOf = useRef(new Map()); // lib annotation id → highlight name
   const shown = useRef(new Map()); // lib annotation id → what it shows (start:end:highlight)
   const temp = useRef(null); // the library's own annotation for a mouse/touch selection being labelled
+  const selectButton = useRef(null);
+  // the panel closed (saved, Cancelar, Escape): focus goes back where labelling starts, not to the page's top
+  const focusBack = () => setTimeout(() => selectButton.current?.focus({ preventScroll: true }), 0);
   const [draft, setDraft] = useState(null);
   const [problem, setProblem] = useState(null);
   const [status, setStatus] = useState(null);
@@ -671,6 +682,7 @@ function Workspace({ ctx, data, outbox, lastRun, session }) {
     }
     setDraft(null);
     window.getSelection()?.removeAllRanges();
+    focusBack();
     await saving;
     savedAt.current = performance.now();
     setStatus(t('ws_saved'));
@@ -744,7 +756,7 @@ function Workspace({ ctx, data, outbox, lastRun, session }) {
           {v.text ? <RulingText text={text} setNode={setNode} /> : <p class="muted">{t('ws_no_text')}</p>}
           {!done && v.text && (
             <div class="select-bar">
-              <button type="button" class="primary" onMouseDown={(e) => e.preventDefault()} onClick={labelSelection}>{t('ws_label_selection')}</button>
+              <button type="button" class="primary" ref={selectButton} onMouseDown={(e) => e.preventDefault()} onClick={labelSelection}>{t('ws_label_selection')}</button>
             </div>
           )}
         </section>
@@ -762,7 +774,7 @@ function Workspace({ ctx, data, outbox, lastRun, session }) {
             </ul>
           )}
           {draft && !done && <Panel draft={draft} setDraft={setDraft} labels={labelList} problem={problem}
-                                    save={saveDraft} cancel={() => { dropTemp(); setDraft(null); }} />}
+                                    save={saveDraft} cancel={() => { dropTemp(); setDraft(null); focusBack(); }} />}
           {done && <p class="note">{v.finishedHere ? t('ws_finished_pending') : t('ws_readonly')}</p>}
           {v.orphans.length > 0 && (
             <section aria-labelledby="orphans-title" class="orphans">

@@ -86,6 +86,11 @@ def test_an_auditor_annotates_offline_and_the_server_holds_exactly_that(auditor_
 
     mine(page, Q1).get_by_role("button", name="Editar").click()
     panel = page.get_by_role("dialog", name="Etiquetar el fragmento")
+    expect(panel.get_by_role("heading", name="Etiquetar el fragmento")).to_be_focused()  # focus moves into it
+    page.keyboard.press("Escape")  # a dialog closes with Escape; focus back where labelling starts
+    expect(panel).to_have_count(0)
+    expect(page.get_by_role("button", name="Etiquetar la selección")).to_be_focused()
+    mine(page, Q1).get_by_role("button", name="Editar").click()
     panel.get_by_label("Comentario").fill("Afirma sin transcribir la razón.")
     assert serious_violations(page) == []  # with the label panel open
     panel.get_by_role("button", name="Guardar anotación").click()
