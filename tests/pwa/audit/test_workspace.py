@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from tests.pwa.audit.conftest import AUDITOR, AUDITOR_2, REVIEWER, open_workspace, select_text
+from tests.pwa.audit.conftest import AUDITOR, AUDITOR_2, PHONE, REVIEWER, open_workspace, select_text
 from tests.pwa.conftest import Network, idb, wait_until
 from tests.pwa.desk.conftest import serious_violations
 
@@ -20,6 +20,7 @@ pytestmark = pytest.mark.timeout(300)
 
 Q1 = "la actuaria se cercioró de que el demandado habitaba en el domicilio"  # accented: ó
 Q2 = "El emplazamiento es el acto procesal de mayor importancia en el juicio"
+LAPTOP = {"width": 1280, "height": 800}
 Q3 = "Este juzgado es competente para resolver la incidencia planteada"
 
 
@@ -173,6 +174,13 @@ def test_after_the_public_text_changes_moved_ones_are_marked_and_orphans_placed_
     open_workspace(page)
     page.get_by_role("region", name="Por leer").get_by_role("link", name=a.case_number).click()
     expect(page.get_by_role("region", name="Texto de la resolución")).to_be_visible()
+    for size in (LAPTOP, PHONE):  # reading the text, "Etiquetar la selección" never covers the app's bottom bar
+        page.set_viewport_size(size)
+        page.mouse.wheel(0, 400)
+        for link in page.get_by_role("navigation").get_by_role("link").all():
+            box = link.bounding_box()
+            assert page.evaluate("([x, y]) => !!document.elementFromPoint(x, y)?.closest('nav')",
+                                 [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2]), (size, link.text_content())
     page.get_by_role("button", name="Ver el texto original (equipo)").click()  # the team reads the original
     expect(page.get_by_role("group").filter(has_text="Texto original (solo lectura)")).to_contain_text("Raúl Corral Rentería")  # not redacted there
     label(page, Q1, "Motivación aparente", "Se moverá.")
