@@ -547,6 +547,22 @@ function Workspace({ ctx, data, outbox, lastRun, session }) {
   const owner = session.user.id;
 
   useEffect(() => { if (!answersDirty) setAnswers(v.answers); }, [v.answers]);
+  // answers given and not saved are not lost when she leaves the screen (another screen, or the page hidden):
+  // they go to the outbox as "Guardar respuestas" would, as INCEpTION and Hypothesis keep what was typed
+  const unsaved = useRef(null);
+  unsaved.current = answersDirty && v.state !== 'done' ? answers : null;
+  useEffect(() => {
+    const keep = () => {
+      const held = unsaved.current;
+      if (!held) return;
+      unsaved.current = null;
+      ctx.engine.enqueue({ intent: 'assignment.answers', municipality: code, owner, label: `${current.current.ruling?.case_number || ''}: ${t('ws_questions')}`,
+        payload: { assignment_id: current.current.assignment.id, answers: cleanAnswers(questions, held) } }).catch(() => {});
+    };
+    const hidden = () => { if (document.visibilityState === 'hidden') keep(); };
+    document.addEventListener('visibilitychange', hidden);
+    return () => { document.removeEventListener('visibilitychange', hidden); keep(); };
+  }, []);
   const colours = labelList.map((l) => l.color || '').join();
   useEffect(() => { labelStyles(labelList); }, [colours]); // a new style sheet restyles the whole text: only when they change
 
@@ -716,6 +732,7 @@ function Workspace({ ctx, data, outbox, lastRun, session }) {
     const clean = cleanAnswers(questions, answers);
     await enqueue('assignment.answers', { assignment_id: v.assignment.id, answers: clean }, t('ws_questions'));
     setAnswersDirty(false);
+    unsaved.current = null;
     setStatus(t('ws_answers_saved'));
   }
 

@@ -103,12 +103,16 @@ def test_an_auditor_annotates_offline_and_the_server_holds_exactly_that(auditor_
     questions.get_by_role("group", name="¿Qué defectos formales tiene?").get_by_label("Sin firma").check()
     questions.get_by_label("¿Cuántas páginas tiene?").fill("12")
     questions.get_by_label("¿Cuándo se notificó?").fill("2025-02-03")
-    questions.get_by_label("Resumen en una frase").fill("Declara improcedente la incompetencia.")
+    questions.get_by_label("Resumen en una frase").fill("Borrador.")
     questions.get_by_role("group", name="¿El plazo fue razonable?").get_by_label("Sí").check()
     questions.get_by_label("Precedentes citados").fill("Tesis 1a./J. 25/2020\n\nAmparo directo 14/2019")
     questions.get_by_role("button", name="Guardar respuestas").click()
     expect(page.get_by_role("status").filter(has_text="Respuestas guardadas en el teléfono")).to_be_visible()
     assert rows(database, a.id) == []  # nothing reached the server
+    # an answer changed and not saved is not lost on leaving the screen
+    questions.get_by_label("Resumen en una frase").fill("Declara improcedente la incompetencia.")
+    page.get_by_role("link", name="Mis asignaciones").click()
+    expect(page.get_by_role("heading", name="Mis asignaciones", level=1)).to_be_visible()
 
     page.close()  # reopened offline: everything is on the phone
     page = auditor_phone.new_page()
@@ -117,6 +121,7 @@ def test_an_auditor_annotates_offline_and_the_server_holds_exactly_that(auditor_
     expect(mine(page, Q2)).to_have_count(0)
     questions = page.get_by_role("region", name="Preguntas sobre la resolución")
     expect(questions.get_by_label("¿Cuántas páginas tiene?")).to_have_value("12")
+    expect(questions.get_by_label("Resumen en una frase")).to_have_value("Declara improcedente la incompetencia.")
     expect(questions.get_by_label("Precedentes citados")).to_have_value("Tesis 1a./J. 25/2020\nAmparo directo 14/2019")
 
     network.up()
