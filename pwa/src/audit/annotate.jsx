@@ -294,6 +294,19 @@ function Question({ q, value, set }) {
   );
 }
 
+/** The numbers out of their question's range, in words (the server refuses them; said before they are saved). */
+function outOfRange(questions, answers, lang) {
+  const out = [];
+  for (const q of questions) {
+    const value = answers[q.code];
+    if (q.kind !== 'number' || typeof value !== 'number') continue;
+    if ((q.min == null || value >= q.min) && (q.max == null || value <= q.max)) continue;
+    const key = q.min != null && q.max != null ? 'ws_range_both' : q.min != null ? 'ws_range_min' : 'ws_range_max';
+    out.push(t(key, { question: words(q.text, lang), min: q.min, max: q.max }));
+  }
+  return out;
+}
+
 /** Answers as the server takes them: lists without empty lines, empty values as null (clears the answer). */
 function cleanAnswers(questions, answers) {
   const out = {};
@@ -542,6 +555,7 @@ function Workspace({ ctx, data, outbox, lastRun, session }) {
   const [answers, setAnswers] = useState(v.answers);
   const [answersDirty, setAnswersDirty] = useState(false);
   const [finishProblem, setFinishProblem] = useState(null);
+  const [answersProblem, setAnswersProblem] = useState(null);
   const current = useRef(v);
   current.current = v;
   const owner = session.user.id;
@@ -730,10 +744,14 @@ function Workspace({ ctx, data, outbox, lastRun, session }) {
 
   async function saveAnswers() {
     const clean = cleanAnswers(questions, answers);
+    const wrong = outOfRange(questions, clean, language());
+    setAnswersProblem(wrong.length ? wrong.join(' ') : null);
+    if (wrong.length) return false;
     await enqueue('assignment.answers', { assignment_id: v.assignment.id, answers: clean }, t('ws_questions'));
     setAnswersDirty(false);
     unsaved.current = null;
     setStatus(t('ws_answers_saved'));
+    return true;
   }
 
   async function finish() {
@@ -746,7 +764,7 @@ function Workspace({ ctx, data, outbox, lastRun, session }) {
     if (v.orphans.length) problems.push(t('ws_finish_orphans', { n: v.orphans.length }));
     if (problems.length) { setFinishProblem(problems.join(' ')); return; }
     setFinishProblem(null);
-    if (answersDirty) await saveAnswers();
+    if (answersDirty && !(await saveAnswers())) { setFinishProblem(null); return; }
     await enqueue('assignment.finish', { assignment_id: v.assignment.id }, t('ws_finish'));
     setStatus(t('ws_finished_pending'));
   }
@@ -826,6 +844,7 @@ function Workspace({ ctx, data, outbox, lastRun, session }) {
               <h2 id="questions-title">{t('ws_questions')}</h2>
               {days != null && <p class="help">{t('ws_days', { n: days })}</p>}
               <Questions questions={questions} answers={answers} done={done} act={act} />
+              {answersProblem && !done && <p class="problem" role="alert">{answersProblem}</p>}
               {!done && <button type="button" onClick={saveAnswers}>{t('ws_save_answers')}</button>}
             </section>
           )}

@@ -101,6 +101,9 @@ def test_an_auditor_annotates_offline_and_the_server_holds_exactly_that(auditor_
 
     questions = page.get_by_role("region", name="Preguntas sobre la resolución")
     questions.get_by_role("group", name="¿Qué defectos formales tiene?").get_by_label("Sin firma").check()
+    questions.get_by_label("¿Cuántas páginas tiene?").fill("9999")  # out of its range: said here, not saved
+    questions.get_by_role("button", name="Guardar respuestas").click()
+    expect(questions.get_by_role("alert")).to_have_text("«¿Cuántas páginas tiene?» debe ser un número entre 1 y 500.")
     questions.get_by_label("¿Cuántas páginas tiene?").fill("12")
     questions.get_by_label("¿Cuándo se notificó?").fill("2025-02-03")
     questions.get_by_label("Resumen en una frase").fill("Borrador.")
