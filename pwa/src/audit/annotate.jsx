@@ -184,6 +184,14 @@ function Attribute({ attr, value, set, idp }) {
 function Panel({ draft, setDraft, labels, save, cancel, problem }) {
   const heading = useRef(null);
   useEffect(() => { heading.current?.focus({ preventScroll: true }); }, [draft.key]);
+  // Escape closes it wherever the focus is (the panel is not modal: it may still be on the text or the list)
+  const closing = useRef(cancel);
+  closing.current = cancel;
+  useEffect(() => {
+    const onKey = (e) => { if (e.key === 'Escape') closing.current(); };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
   const chosen = labels.find((l) => l.code === draft.label);
   return (
     <section class="panel" role="dialog" aria-labelledby="panel-title" aria-modal="false">
@@ -284,6 +292,19 @@ function Question({ q, value, set }) {
                  }} />}
     </div>
   );
+}
+
+/** The numbers out of their question's range, in words (the server refuses them; said before they are saved). */
+function outOfRange(questions, answers, lang) {
+  const out = [];
+  for (const q of questions) {
+    const value = answers[q.code];
+    if (q.kind !== 'number' || typeof value !== 'number') continue;
+    if ((q.min == null || value >= q.min) && (q.max == null || value <= q.max)) continue;
+    const key = q.min != null && q.max != null ? 'ws_range_both' : q.min != null ? 'ws_range_min' : 'ws_range_max';
+    out.push(t(key, { question: words(q.text, lang), min: q.min, max: q.max }));
+  }
+  return out;
 }
 
 /** Answers as the server takes them: lists without empty lines, empty values as null (clears the answer). */
@@ -523,6 +544,9 @@ function Workspace({ ctx, data, outbox, lastRun, session }) {
   const labelOf = useRef(new Map()); // lib annotation id → highlight name
   const shown = useRef(new Map()); // lib annotation id → what it shows (start:end:highlight)
   const temp = useRef(null); // the library's own annotation for a mouse/touch selection being labelled
+  const selectButton = useRef(null);
+  // the panel closed (saved, Cancelar, Escape): focus goes back where labelling starts, not to the page's top
+  const focusBack = () => setTimeout(() => selectButton.current?.focus({ preventScroll: true }), 0);
   const [draft, setDraft] = useState(null);
   const [problem, setProblem] = useState(null);
   const [status, setStatus] = useState(null);
@@ -531,11 +555,28 @@ function Workspace({ ctx, data, outbox, lastRun, session }) {
   const [answers, setAnswers] = useState(v.answers);
   const [answersDirty, setAnswersDirty] = useState(false);
   const [finishProblem, setFinishProblem] = useState(null);
+  const [answersProblem, setAnswersProblem] = useState(null);
   const current = useRef(v);
   current.current = v;
   const owner = session.user.id;
 
   useEffect(() => { if (!answersDirty) setAnswers(v.answers); }, [v.answers]);
+  // answers given and not saved are not lost when she leaves the screen (another screen, or the page hidden):
+  // they go to the outbox as "Guardar respuestas" would, as INCEpTION and Hypothesis keep what was typed
+  const unsaved = useRef(null);
+  unsaved.current = answersDirty && v.state !== 'done' ? answers : null;
+  useEffect(() => {
+    const keep = () => {
+      const held = unsaved.current;
+      if (!held) return;
+      unsaved.current = null;
+      ctx.engine.enqueue({ intent: 'assignment.answers', municipality: code, owner, label: `${current.current.ruling?.case_number || ''}: ${t('ws_questions')}`,
+        payload: { assignment_id: current.current.assignment.id, answers: cleanAnswers(questions, held) } }).catch(() => {});
+    };
+    const hidden = () => { if (document.visibilityState === 'hidden') keep(); };
+    document.addEventListener('visibilitychange', hidden);
+    return () => { document.removeEventListener('visibilitychange', hidden); keep(); };
+  }, []);
   const colours = labelList.map((l) => l.color || '').join();
   useEffect(() => { labelStyles(labelList); }, [colours]); // a new style sheet restyles the whole text: only when they change
 
@@ -671,6 +712,7 @@ function Workspace({ ctx, data, outbox, lastRun, session }) {
     }
     setDraft(null);
     window.getSelection()?.removeAllRanges();
+    focusBack();
     await saving;
     savedAt.current = performance.now();
     setStatus(t('ws_saved'));
@@ -702,18 +744,27 @@ function Workspace({ ctx, data, outbox, lastRun, session }) {
 
   async function saveAnswers() {
     const clean = cleanAnswers(questions, answers);
+    const wrong = outOfRange(questions, clean, language());
+    setAnswersProblem(wrong.length ? wrong.join(' ') : null);
+    if (wrong.length) return false;
     await enqueue('assignment.answers', { assignment_id: v.assignment.id, answers: clean }, t('ws_questions'));
     setAnswersDirty(false);
+    unsaved.current = null;
     setStatus(t('ws_answers_saved'));
+    return true;
   }
 
   async function finish() {
-    const missing = missingAnswers(v.scheme, v.answers, language());
+    // answers given but not saved yet count (and are saved first): a student who answered and pressed "Terminar"
+    // is not told to answer what she can see answered
+    const given = answersDirty ? cleanAnswers(questions, answers) : v.answers;
+    const missing = missingAnswers(v.scheme, { ...v.answers, ...given }, language());
     const problems = [];
     if (missing.length) problems.push(t('ws_finish_missing', { questions: missing.map((m) => `«${m}»`).join(', ') }));
     if (v.orphans.length) problems.push(t('ws_finish_orphans', { n: v.orphans.length }));
     if (problems.length) { setFinishProblem(problems.join(' ')); return; }
     setFinishProblem(null);
+    if (answersDirty && !(await saveAnswers())) { setFinishProblem(null); return; }
     await enqueue('assignment.finish', { assignment_id: v.assignment.id }, t('ws_finish'));
     setStatus(t('ws_finished_pending'));
   }
@@ -740,7 +791,7 @@ function Workspace({ ctx, data, outbox, lastRun, session }) {
           {v.text ? <RulingText text={text} setNode={setNode} /> : <p class="muted">{t('ws_no_text')}</p>}
           {!done && v.text && (
             <div class="select-bar">
-              <button type="button" class="primary" onMouseDown={(e) => e.preventDefault()} onClick={labelSelection}>{t('ws_label_selection')}</button>
+              <button type="button" class="primary" ref={selectButton} onMouseDown={(e) => e.preventDefault()} onClick={labelSelection}>{t('ws_label_selection')}</button>
             </div>
           )}
         </section>
@@ -758,7 +809,7 @@ function Workspace({ ctx, data, outbox, lastRun, session }) {
             </ul>
           )}
           {draft && !done && <Panel draft={draft} setDraft={setDraft} labels={labelList} problem={problem}
-                                    save={saveDraft} cancel={() => { dropTemp(); setDraft(null); }} />}
+                                    save={saveDraft} cancel={() => { dropTemp(); setDraft(null); focusBack(); }} />}
           {done && <p class="note">{v.finishedHere ? t('ws_finished_pending') : t('ws_readonly')}</p>}
           {v.orphans.length > 0 && (
             <section aria-labelledby="orphans-title" class="orphans">
@@ -793,6 +844,7 @@ function Workspace({ ctx, data, outbox, lastRun, session }) {
               <h2 id="questions-title">{t('ws_questions')}</h2>
               {days != null && <p class="help">{t('ws_days', { n: days })}</p>}
               <Questions questions={questions} answers={answers} done={done} act={act} />
+              {answersProblem && !done && <p class="problem" role="alert">{answersProblem}</p>}
               {!done && <button type="button" onClick={saveAnswers}>{t('ws_save_answers')}</button>}
             </section>
           )}

@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from tests.pwa.audit.conftest import AUDITOR, AUDITOR_2, REVIEWER, open_workspace, select_text
+from tests.pwa.audit.conftest import AUDITOR, AUDITOR_2, PHONE, REVIEWER, open_workspace, select_text
 from tests.pwa.conftest import Network, idb, wait_until
 from tests.pwa.desk.conftest import serious_violations
 
@@ -20,6 +20,7 @@ pytestmark = pytest.mark.timeout(300)
 
 Q1 = "la actuaria se cercioró de que el demandado habitaba en el domicilio"  # accented: ó
 Q2 = "El emplazamiento es el acto procesal de mayor importancia en el juicio"
+LAPTOP = {"width": 1280, "height": 800}
 Q3 = "Este juzgado es competente para resolver la incidencia planteada"
 
 
@@ -86,6 +87,11 @@ def test_an_auditor_annotates_offline_and_the_server_holds_exactly_that(auditor_
 
     mine(page, Q1).get_by_role("button", name="Editar").click()
     panel = page.get_by_role("dialog", name="Etiquetar el fragmento")
+    expect(panel.get_by_role("heading", name="Etiquetar el fragmento")).to_be_focused()  # focus moves into it
+    page.keyboard.press("Escape")  # a dialog closes with Escape; focus back where labelling starts
+    expect(panel).to_have_count(0)
+    expect(page.get_by_role("button", name="Etiquetar la selección")).to_be_focused()
+    mine(page, Q1).get_by_role("button", name="Editar").click()
     panel.get_by_label("Comentario").fill("Afirma sin transcribir la razón.")
     assert serious_violations(page) == []  # with the label panel open
     panel.get_by_role("button", name="Guardar anotación").click()
@@ -94,16 +100,22 @@ def test_an_auditor_annotates_offline_and_the_server_holds_exactly_that(auditor_
     expect(mine(page, Q2)).to_have_count(0)
 
     questions = page.get_by_role("region", name="Preguntas sobre la resolución")
-    questions.get_by_role("group", name="¿Cuál es el sentido del fallo?").get_by_label("Improcedente").check()
     questions.get_by_role("group", name="¿Qué defectos formales tiene?").get_by_label("Sin firma").check()
+    questions.get_by_label("¿Cuántas páginas tiene?").fill("9999")  # out of its range: said here, not saved
+    questions.get_by_role("button", name="Guardar respuestas").click()
+    expect(questions.get_by_role("alert")).to_have_text("«¿Cuántas páginas tiene?» debe ser un número entre 1 y 500.")
     questions.get_by_label("¿Cuántas páginas tiene?").fill("12")
     questions.get_by_label("¿Cuándo se notificó?").fill("2025-02-03")
-    questions.get_by_label("Resumen en una frase").fill("Declara improcedente la incompetencia.")
+    questions.get_by_label("Resumen en una frase").fill("Borrador.")
     questions.get_by_role("group", name="¿El plazo fue razonable?").get_by_label("Sí").check()
     questions.get_by_label("Precedentes citados").fill("Tesis 1a./J. 25/2020\n\nAmparo directo 14/2019")
     questions.get_by_role("button", name="Guardar respuestas").click()
     expect(page.get_by_role("status").filter(has_text="Respuestas guardadas en el teléfono")).to_be_visible()
     assert rows(database, a.id) == []  # nothing reached the server
+    # an answer changed and not saved is not lost on leaving the screen
+    questions.get_by_label("Resumen en una frase").fill("Declara improcedente la incompetencia.")
+    page.get_by_role("link", name="Mis asignaciones").click()
+    expect(page.get_by_role("heading", name="Mis asignaciones", level=1)).to_be_visible()
 
     page.close()  # reopened offline: everything is on the phone
     page = auditor_phone.new_page()
@@ -112,8 +124,8 @@ def test_an_auditor_annotates_offline_and_the_server_holds_exactly_that(auditor_
     expect(mine(page, Q2)).to_have_count(0)
     questions = page.get_by_role("region", name="Preguntas sobre la resolución")
     expect(questions.get_by_label("¿Cuántas páginas tiene?")).to_have_value("12")
+    expect(questions.get_by_label("Resumen en una frase")).to_have_value("Declara improcedente la incompetencia.")
     expect(questions.get_by_label("Precedentes citados")).to_have_value("Tesis 1a./J. 25/2020\nAmparo directo 14/2019")
-    expect(questions.get_by_role("group", name="¿Cuál es el sentido del fallo?").get_by_label("Improcedente")).to_be_checked()
 
     network.up()
     page.evaluate("window.dispatchEvent(new Event('online'))")
@@ -134,13 +146,17 @@ def test_an_auditor_annotates_offline_and_the_server_holds_exactly_that(auditor_
     wait_until(page, lambda: audit_api.call(AUDITOR, "GET", f"/annotation-assignments/{a.id}")["answers"].get("pages") == 12,
                timeout=30, what="the answers on the server")
     answers = audit_api.call(AUDITOR, "GET", f"/annotation-assignments/{a.id}")["answers"]
-    assert answers == {"outcome": "inadmissible", "defects": ["no_signature"], "pages": 12, "notified_on": "2025-02-03",
+    assert answers == {"defects": ["no_signature"], "pages": 12, "notified_on": "2025-02-03",
                        "summary": "Declara improcedente la incompetencia.", "reasonable": True,
                        "precedents": ["Tesis 1a./J. 25/2020", "Amparo directo 14/2019"]}
 
+    # the required question answered but not saved: "Terminar" takes the answer (saved first), it does not ask for it
+    questions.get_by_role("group", name="¿Cuál es el sentido del fallo?").get_by_label("Improcedente").check()
     page.get_by_role("button", name="Terminar la asignación").click()
+    expect(page.get_by_role("alert").filter(has_text="Antes de terminar")).to_have_count(0)
     wait_until(page, lambda: audit_api.call(AUDITOR, "GET", f"/annotation-assignments/{a.id}")["assignment"]["state"] == "done",
                timeout=30, what="the assignment finished on the server")
+    assert audit_api.call(AUDITOR, "GET", f"/annotation-assignments/{a.id}")["answers"]["outcome"] == "inadmissible"
     expect(page.get_by_role("button", name="Editar")).to_have_count(0)  # read only now
     expect(page.get_by_role("heading", name="Anotaciones de los demás")).to_have_count(0)  # blind: the other is not done
 
@@ -166,6 +182,13 @@ def test_after_the_public_text_changes_moved_ones_are_marked_and_orphans_placed_
     open_workspace(page)
     page.get_by_role("region", name="Por leer").get_by_role("link", name=a.case_number).click()
     expect(page.get_by_role("region", name="Texto de la resolución")).to_be_visible()
+    for size in (LAPTOP, PHONE):  # reading the text, "Etiquetar la selección" never covers the app's bottom bar
+        page.set_viewport_size(size)
+        page.mouse.wheel(0, 400)
+        for link in page.get_by_role("navigation").get_by_role("link").all():
+            box = link.bounding_box()
+            assert page.evaluate("([x, y]) => !!document.elementFromPoint(x, y)?.closest('nav')",
+                                 [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2]), (size, link.text_content())
     page.get_by_role("button", name="Ver el texto original (equipo)").click()  # the team reads the original
     expect(page.get_by_role("group").filter(has_text="Texto original (solo lectura)")).to_contain_text("Raúl Corral Rentería")  # not redacted there
     label(page, Q1, "Motivación aparente", "Se moverá.")
