@@ -298,6 +298,10 @@ def decide(session: Session, *, actor: Actor, municipality: Municipality, ruling
             if label not in labels:
                 raise Invalid.for_field(f"items[{index}].label", "annotation_label_unknown", label=label,
                                         labels=label)
+            if decision.end is not None and 0 <= decision.start and decision.end <= len(text.text) \
+                    and decision.start >= decision.end:
+                raise Invalid.for_field(f"items[{index}].end", "annotation_span_reversed", start=decision.start,
+                                        end=decision.end)
             if decision.end is None or not decision.start < decision.end <= len(text.text):
                 raise Invalid.for_field(f"items[{index}].end", "annotation_span_outside", start=decision.start,
                                         end=decision.end or 0, length=len(text.text))

@@ -281,6 +281,8 @@ def _place(text: str, data: AnnotationIn) -> tuple[int, int]:
         if data.exact is None:
             raise Invalid.for_field("end", "annotation_end_missing")
         end = start + len(data.exact)
+    if 0 <= start and end <= len(text) and start >= end:
+        raise Invalid.for_field("end", "annotation_span_reversed", start=start, end=end)
     if not 0 <= start < end <= len(text):
         raise Invalid.for_field("end" if end > len(text) else "start", "annotation_span_outside", start=start,
                                 end=end, length=len(text))

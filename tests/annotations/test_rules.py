@@ -30,6 +30,11 @@ def test_annotations_are_checked_against_the_text_and_the_scheme(client, session
     assert "Insufficient reasoning (insufficient_reasoning)" in english.json()["error"]["message"]
     outside = annotate(client, team, 0, first, {"start": 10, "end": len(team.text) + 5, "label": "apparent_reasoning"})
     assert outside.status_code == 422 and code(outside) == "annotation_span_outside"
+    reversed_ = annotate(client, team, 0, first, {"start": 30, "end": 10, "label": "apparent_reasoning"})
+    assert reversed_.status_code == 422 and code(reversed_) == "annotation_span_reversed"
+    assert reversed_.json()["error"]["message"] == ("El fragmento 30–10 está vacío o al revés: su inicio debe ser "
+                                                    "menor que su fin.")
+    assert reversed_.json()["error"]["details"][0]["field"] == "end"
     mismatch = annotate(client, team, 0, first, good | {"exact": "otra cosa"})
     assert mismatch.status_code == 422 and code(mismatch) == "annotation_quote_mismatch"
     ambiguous = annotate(client, team, 0, first, {"exact": quote, "label": "apparent_reasoning"})
