@@ -8,7 +8,7 @@
 // Offsets: the text is rendered as plain text nodes (in chunks cut after a line break) so the container's text
 // content is exactly the canonical text; DOM offsets are UTF-16 units, the server's are code points (lib/spans.js).
 import { Component } from 'preact';
-import { useEffect, useMemo, useRef, useState, useCallback } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, useCallback } from 'preact/hooks';
 import { createTextAnnotator, createRenderer } from '@recogito/text-annotator';
 import { t, language } from '../lib/i18n.js';
 import { offsets } from '../lib/spans.js';
@@ -46,6 +46,53 @@ class RulingText extends Component {
       </div>
     );
   }
+}
+
+// ------------------------------------------------------------------ selecting with the keyboard (WCAG 2.1.1)
+
+const EDITABLE = { contenteditable: 'true', inputmode: 'none', role: 'textbox', 'aria-multiline': 'true',
+  'aria-readonly': 'true', 'aria-labelledby': 'text-title', 'aria-describedby': 'keys-help', spellcheck: 'false',
+  tabindex: '0' };
+
+/** Make the text a caret-navigable, read-only area (arrows move the caret, Shift+arrows select, natively, without
+ * the browser's caret browsing): contenteditable with every edit refused. Enter labels the selection, Escape leaves.
+ * Returns the undo, which puts back every attribute as it was (the DOM is then what it was before). If an edit
+ * slips through anyway (an IME composition cannot be cancelled), `broken` is called: the text must be drawn again. */
+export function keyboardSelecting(container, { enter, leave, broken }) {
+  const before = Object.fromEntries(Object.keys(EDITABLE).map((name) => [name, container.getAttribute(name)]));
+  for (const [name, value] of Object.entries(EDITABLE)) container.setAttribute(name, value);
+  const text = container.textContent;
+  const refuse = (e) => e.preventDefault();
+  const onKey = (e) => {
+    if (e.key === 'Enter') { e.preventDefault(); enter(); } else if (e.key === 'Escape') { e.preventDefault(); leave(); } else if (e.key === 'Backspace' || e.key === 'Delete') e.preventDefault();
+  };
+  const onInput = () => { if (container.textContent !== text) broken(); };
+  const refused = ['beforeinput', 'paste', 'drop', 'cut', 'dragover'];
+  refused.forEach((type) => container.addEventListener(type, refuse));
+  container.addEventListener('keydown', onKey);
+  container.addEventListener('input', onInput);
+  // the caret at the start of the part of the text on the screen (the text's start when none of it is)
+  const selection = window.getSelection();
+  const inside = selection.rangeCount && !selection.isCollapsed && container.contains(selection.getRangeAt(0).commonAncestorContainer);
+  container.focus({ preventScroll: true });
+  if (!inside) {
+    const box = container.getBoundingClientRect();
+    let at = null; // below a fixed header, if any: the first point down the screen that falls in the text
+    for (let y = Math.max(box.top, 0) + 8; !at && document.caretRangeFromPoint && y < Math.min(box.bottom, window.innerHeight); y += 16) {
+      const found = document.caretRangeFromPoint(box.left + 4, y);
+      if (found && found.startContainer.nodeType === Node.TEXT_NODE && container.contains(found.startContainer)) at = found;
+    }
+    if (at) selection.collapse(at.startContainer, at.startOffset);
+    else if (container.firstElementChild?.firstChild) selection.collapse(container.firstElementChild.firstChild, 0);
+  }
+  return () => {
+    refused.forEach((type) => container.removeEventListener(type, refuse));
+    container.removeEventListener('keydown', onKey);
+    container.removeEventListener('input', onInput);
+    for (const [name, value] of Object.entries(before)) {
+      if (value === null) container.removeAttribute(name); else container.setAttribute(name, value);
+    }
+  };
 }
 
 /** UTF-16 offsets of a DOM range inside the container (clipped to it), or null. */
@@ -545,6 +592,9 @@ function Workspace({ ctx, data, outbox, lastRun, session }) {
   const shown = useRef(new Map()); // lib annotation id → what it shows (start:end:highlight)
   const temp = useRef(null); // the library's own annotation for a mouse/touch selection being labelled
   const selectButton = useRef(null);
+  const keysButton = useRef(null);
+  const [keys, setKeys] = useState(false); // selecting with the keyboard (the text caret-navigable, read only)
+  const [drawn, setDrawn] = useState(0); // the text drawn again (after an edit slipped through in that mode)
   // the panel closed (saved, Cancelar, Escape): focus goes back where labelling starts, not to the page's top
   const focusBack = () => setTimeout(() => selectButton.current?.focus({ preventScroll: true }), 0);
   const [draft, setDraft] = useState(null);
@@ -612,7 +662,14 @@ function Workspace({ ctx, data, outbox, lastRun, session }) {
     syncHighlights(true);
     return () => { annotator.destroy(); anno.current = null; };
   }, [node]);
-  useEffect(() => { anno.current?.setAnnotatingEnabled(!done); }, [done]);
+  // with the keyboard, the library does not open the panel at every Shift released: Enter or the button does
+  useEffect(() => { anno.current?.setAnnotatingEnabled(!done && !keys); }, [done, keys, node]);
+  useLayoutEffect(() => { // on and off in the same commit as the button's aria-pressed
+    if (!keys || !node || done) return undefined;
+    const off = () => { setKeys(false); setTimeout(() => keysButton.current?.focus({ preventScroll: true }), 0); };
+    return keyboardSelecting(node, { enter: () => labelSelectionRef.current(), leave: off,
+      broken: () => { setKeys(false); setDrawn((n) => n + 1); } });
+  }, [keys, node, done]);
 
   const dropTemp = () => {
     if (temp.current && anno.current) { try { anno.current.removeAnnotation(temp.current); } catch { /* gone */ } }
@@ -654,6 +711,8 @@ function Workspace({ ctx, data, outbox, lastRun, session }) {
     if (!units) { setStatus(t('ws_select_first')); return; }
     openDraft(units);
   };
+  const labelSelectionRef = useRef(labelSelection);
+  labelSelectionRef.current = labelSelection;
 
   function edit(a) {
     setProblem(null);
@@ -788,10 +847,14 @@ function Workspace({ ctx, data, outbox, lastRun, session }) {
       <div class="audit-layout">
         <section class="text-side" aria-labelledby="text-title">
           <h2 id="text-title">{t('ws_text')}</h2>
-          {v.text ? <RulingText text={text} setNode={setNode} /> : <p class="muted">{t('ws_no_text')}</p>}
+          {v.text ? <RulingText key={drawn} text={text} setNode={setNode} /> : <p class="muted">{t('ws_no_text')}</p>}
           {!done && v.text && (
             <div class="select-bar">
               <button type="button" class="primary" ref={selectButton} onMouseDown={(e) => e.preventDefault()} onClick={labelSelection}>{t('ws_label_selection')}</button>
+              {' '}
+              <button type="button" ref={keysButton} aria-pressed={keys ? 'true' : 'false'} onMouseDown={(e) => e.preventDefault()}
+                      onClick={() => setKeys((on) => !on)}>{t('ws_keys')}</button>
+              <span class="visually-hidden" id="keys-help">{t('ws_keys_help')}</span>
             </div>
           )}
         </section>

@@ -76,6 +76,8 @@ addTexts({
     ws_original: 'Ver el texto original (equipo)',
     ws_original_title: 'Texto original (solo lectura)',
     ws_original_error: 'No se pudo abrir el original: {message}',
+    ws_keys: 'Seleccionar con el teclado',
+    ws_keys_help: 'Texto de solo lectura. Las flechas mueven el cursor; Mayúsculas con las flechas selecciona (con Control, por palabras). Intro etiqueta la selección; Escape sale.',
   },
   en: {
     ws_mine: 'My assignments',
@@ -151,5 +153,7 @@ addTexts({
     ws_original: 'See the original text (team)',
     ws_original_title: 'Original text (read only)',
     ws_original_error: 'Could not open the original: {message}',
+    ws_keys: 'Select with the keyboard',
+    ws_keys_help: 'Read-only text. The arrows move the caret; Shift with the arrows selects (with Control, by words). Enter labels the selection; Escape leaves.',
   },
 });

@@ -142,10 +142,11 @@ def open_workspace(page, email: str = AUDITOR) -> None:
     nav(page, "Auditoría").click()
 
 
-def select_text(page, quote: str, occurrence: int = 0) -> None:
-    """Select `quote` in the ruling's text as a caret/keyboard user would (window.getSelection())."""
+def select_text(page, quote: str, occurrence: int = 0, *, caret: bool = False) -> None:
+    """Select `quote` in the ruling's text as a caret/keyboard user would (window.getSelection()); with `caret`,
+    only put the caret at its start (where the arrow keys would have taken it)."""
     page.locator(".ruling-text").wait_for()
-    found = page.evaluate("""([quote, occurrence]) => {
+    found = page.evaluate("""([quote, occurrence, caret]) => {
         const box = document.querySelector('.ruling-text');
         const text = box.textContent;
         let at = -1;
@@ -157,9 +158,9 @@ def select_text(page, quote: str, occurrence: int = 0) -> None:
           }
         };
         const range = document.createRange();
-        range.setStart(...place(at)); range.setEnd(...place(at + quote.length));
+        range.setStart(...place(at)); range.setEnd(...place(caret ? at : at + quote.length));
         const selection = window.getSelection();
         selection.removeAllRanges(); selection.addRange(range);
         return true;
-      }""", [quote, occurrence])
+      }""", [quote, occurrence, caret])
     assert found, f"«{quote}» is not in the ruling's text"

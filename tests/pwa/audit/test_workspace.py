@@ -78,8 +78,52 @@ def test_an_auditor_annotates_offline_and_the_server_holds_exactly_that(auditor_
     page.get_by_role("button", name="Terminar la asignación").click()
     expect(page.get_by_role("alert")).to_contain_text("¿Cuál es el sentido del fallo?")  # refused, in words
 
-    label(page, Q1, "Motivación aparente", "Afirma sin citar la razón asentada.",
-          attributes=[("¿Es determinante para el fallo?", True)])
+    # keyboard only (WCAG 2.1.1): "Seleccionar con el teclado" makes the text a read-only caret area where
+    # Shift+arrows select without the browser's caret browsing; nothing typed there changes the text
+    keys = page.get_by_role("button", name="Seleccionar con el teclado")
+    keys.focus()
+    expect(keys).to_have_attribute("aria-pressed", "false")
+    before = page.evaluate("document.querySelector('.ruling-text').outerHTML")
+    page.keyboard.press("Enter")
+    expect(keys).to_have_attribute("aria-pressed", "true")
+    caret_area = text.get_by_role("textbox", name="Texto de la resolución")
+    expect(caret_area).to_be_focused()
+    expect(caret_area).to_have_attribute("aria-readonly", "true")
+    assert serious_violations(page) == []  # with the mode on
+    for key in ("x", "Backspace", "Delete", "Shift+Enter", "Control+v"):
+        page.keyboard.press(key)
+    page.keyboard.press("Enter")  # Enter labels the selection: none yet
+    expect(page.get_by_role("status").filter(has_text="Seleccione primero un fragmento")).to_be_visible()
+    page.keyboard.insert_text("escrito")
+    assert text.locator(".ruling-text").text_content() == a.text  # nothing typed reached the text
+    select_text(page, Q1, caret=True)  # the caret at its start, where the arrow keys would have taken it
+    for _ in range(len(Q1.split())):
+        page.keyboard.press("Control+Shift+ArrowRight")  # by words
+    page.keyboard.press("Shift+ArrowLeft")
+    page.keyboard.press("Shift+ArrowRight")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Etiquetar la selección")).to_be_focused()
+    page.keyboard.press("Enter")
+    panel = page.get_by_role("dialog", name="Etiquetar el fragmento")
+    expect(panel.locator(".selected-quote")).to_have_text(Q1)
+    expect(panel.get_by_role("heading", name="Etiquetar el fragmento")).to_be_focused()
+    panel.get_by_role("radio", name="Motivación aparente").check()
+    panel.get_by_label("¿Es determinante para el fallo?").check()
+    panel.get_by_label("Comentario").fill("Afirma sin citar la razón asentada.")
+    panel.get_by_role("button", name="Guardar anotación").click()
+    expect(panel).to_have_count(0)
+    expect(page.get_by_role("status").filter(has_text="Guardado en el teléfono")).to_be_visible()
+    keys.focus()
+    page.keyboard.press("Enter")  # off: the text is as it was
+    expect(keys).to_have_attribute("aria-pressed", "false")
+    assert page.evaluate("document.querySelector('.ruling-text').outerHTML") == before
+    page.keyboard.press("Enter")
+    expect(caret_area).to_be_focused()
+    page.keyboard.press("Escape")  # Escape leaves it too
+    expect(keys).to_be_focused()
+    expect(keys).to_have_attribute("aria-pressed", "false")
+    assert page.evaluate("document.querySelector('.ruling-text').outerHTML") == before
+    assert text.locator(".ruling-text").text_content() == a.text
     label(page, Q2, "Motivación insuficiente", "Para borrar.", attributes=[("Premisa", "Jurídica")])
     expect(mine(page, Q1)).to_contain_text("Motivación aparente")
     expect(mine(page, Q2)).to_contain_text("Motivación insuficiente")
