@@ -109,6 +109,15 @@ class Conflict(AppError):
     default_code = "conflict"
 
 
+def stale_version(current: int, sent: int, saved: dict[str, Any]) -> Conflict:
+    """409 stale_version for a write made on a version that is no longer the saved one, carrying the record as
+    saved now (in `error.details[0].current` and `error.current`) so a screen can show both side by side."""
+    return Conflict("stale_version", current=current, sent=sent,
+                    details=[{"field": "version", "code": "stale_version", "current": saved,
+                              "params": {"current": current, "sent": sent}}],
+                    extra={"current": saved})
+
+
 class TooLarge(AppError):
     status = 413
     default_code = N_("body_too_large")

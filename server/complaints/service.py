@@ -36,7 +36,7 @@ from server.complaints.workflow import State
 from server.config import get_settings
 from server.i18n import N_, translate
 from server.db import utcnow
-from server.errors import Conflict, NotFound
+from server.errors import NotFound, stale_version
 from server.municipalities import service as municipalities
 from server.municipalities.models import Municipality, Zone
 
@@ -315,11 +315,9 @@ def check_version(session: Session, complaint: Complaint, sent: int | None, *, m
     `error.current`. The saved record is the staff view without the reporter (whoever sent it)."""
     if sent is None or sent == complaint.version:
         return
-    current = staff_view(session, complaint, municipality=municipality, language=language).model_dump(mode="json")
-    raise Conflict("stale_version", current=complaint.version, sent=sent,
-                   details=[{"field": "version", "code": "stale_version", "current": current,
-                             "params": {"current": complaint.version, "sent": sent}}],
-                   extra={"current": current})
+    raise stale_version(complaint.version, sent,
+                        staff_view(session, complaint, municipality=municipality, language=language)
+                        .model_dump(mode="json"))
 
 
 def is_reporter(actor: Actor, complaint: Complaint) -> bool:

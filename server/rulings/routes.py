@@ -61,10 +61,6 @@ def _text_view(text: RulingText, *, with_text: bool) -> TextView:
                     text=text.text if with_text else None)
 
 
-def _finding_view(finding: RedactionFinding) -> FindingView:
-    return service.finding_view(finding)
-
-
 def ruling_view(session: Any, ruling: Ruling, *, is_team: bool, with_public_text: bool = True) -> RulingView:
     import sqlalchemy as sa
 
@@ -397,7 +393,7 @@ def list_findings(call: Call) -> list[FindingView]:
         municipality = municipalities.get_by_code(session, call.path["code"])
         rows = service.findings(session, actor=call.actor, municipality=municipality,
                                 ruling_id=call.path["ruling_id"], **call.query.model_dump())
-        return [_finding_view(row) for row in rows]
+        return [service.finding_view(row) for row in rows]
 
 
 @endpoint("POST", RULING + "/findings", summary="Mark a datum the detector missed (team)", tag=TAG,
@@ -406,7 +402,7 @@ def add_finding(call: Call) -> FindingView:
     """start/end in characters of the latest original; pending until a reviewer or coordinator decides it."""
     with session_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
-        return _finding_view(service.add_finding(session, actor=call.actor, municipality=municipality,
+        return service.finding_view(service.add_finding(session, actor=call.actor, municipality=municipality,
                                                  ruling_id=call.path["ruling_id"], data=call.body))
 
 
@@ -416,7 +412,7 @@ def add_finding(call: Call) -> FindingView:
 def decide_finding(call: Call) -> FindingView:
     with session_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
-        return _finding_view(service.decide_finding(session, actor=call.actor, municipality=municipality,
+        return service.finding_view(service.decide_finding(session, actor=call.actor, municipality=municipality,
                                                     ruling_id=call.path["ruling_id"],
                                                     finding_id=call.path["finding_id"], data=call.body))
 

@@ -27,7 +27,7 @@ from server.audit import service as audit
 from server.auth.actor import Actor, authorize, require_user
 from server.auth.models import Role, RoleGrant, User
 from server.db import new_id, utcnow
-from server.errors import Conflict, Forbidden, Invalid, NotFound
+from server.errors import Conflict, Forbidden, Invalid, NotFound, stale_version
 from server.i18n import term
 from server.municipalities.models import Municipality
 from server.rulings import redaction
@@ -750,11 +750,7 @@ def decide_finding(session: Session, *, actor: Actor, municipality: Municipality
     if latest is None or latest.id != text.id:
         raise Conflict("finding_superseded")
     if data.version != finding.version:  # the desk shows what was decided meanwhile, beside what it sent
-        current = finding_view(finding).model_dump(mode="json")
-        raise Conflict("stale_version", current=finding.version, sent=data.version,
-                       details=[{"field": "version", "code": "stale_version", "current": current,
-                                 "params": {"current": finding.version, "sent": data.version}}],
-                       extra={"current": current})
+        raise stale_version(finding.version, data.version, finding_view(finding).model_dump(mode="json"))
     finding.state = FindingState(data.state)
     if data.category is not None:
         finding.category = data.category
