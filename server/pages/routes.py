@@ -282,7 +282,7 @@ async def reply_form(request: Request) -> Response:
 
     def known() -> None:  # an unknown notebook (or another municipality's) is the 404 page, whatever was sent
         with session_scope() as session:
-            notebooks_page.reply_page(where(session, code, language), notebook_id, notebooks_page.ReplyForm())
+            notebooks_page.reply_target(where(session, code, language), notebook_id)
     try:
         await run_in_threadpool(known)
     except AppError as error:
