@@ -41,6 +41,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+# bench/queue.py would shadow the standard library's queue (psycopg imports it): bench/ goes last on the path.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
 
 import sqlalchemy as sa  # noqa: E402
@@ -53,7 +55,7 @@ from server.sync import pull as pulls  # noqa: E402
 from server.sync import push as pushes  # noqa: E402
 from server.works.models import Work  # noqa: E402
 
-sys.path.insert(0, str(ROOT / "bench"))
+sys.path.append(str(ROOT / "bench"))
 from works_near import throwaway_database, versions  # noqa: E402
 
 EMAIL = "comite@vigia.example"  # committee member in 10005 (see server/demo/users.json, committees.json)

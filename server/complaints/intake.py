@@ -54,20 +54,32 @@ def _point(data: ComplaintCreate) -> tuple[float, float]:
 
 def _next_folio(session: Session, municipality: Municipality, year: int) -> str:
     """The next folio of the municipality and year, from its counter row, added to in one statement (so two
-    filings at the same moment never share a number). The year's first filing creates the row, counting on from
-    any folio of that year already stored."""
-    prefix = f"{municipality.code}-{year}-"
+    filings at the same moment never share a number): one UPDATE of one row by its key, whatever the number of
+    complaints. Only the year's first filing reads the complaints: it creates the row, counting on from any folio
+    of that year already stored."""
+    return f"{municipality.code}-{year}-{_count_folio(session, municipality, year, 1):06d}"
+
+
+def _count_folio(session: Session, municipality: Municipality, year: int, amount: int) -> int:
     table = FolioCounter.__table__
     number = counters.bump(session, table, where=[table.c.municipality_id == municipality.id, table.c.year == year],
-                           column="last_number")
+                           column="last_number", amount=amount)
     if number is None:
+        prefix = f"{municipality.code}-{year}-"
         highest = sa.func.max(sa.cast(sa.func.substr(Complaint.folio, len(prefix) + 1), sa.Integer))
-        first = (sa.select(sa.func.coalesce(highest, 0) + 1)
+        first = (sa.select(sa.func.coalesce(highest, 0) + amount)
                  .where(Complaint.municipality_id == municipality.id, Complaint.folio.like(prefix + "%"))
                  .scalar_subquery())
         number = counters.add(session, table, key={"municipality_id": municipality.id, "year": year},
-                              column="last_number", first=first)
-    return f"{prefix}{number:06d}"
+                              column="last_number", amount=amount, first=first)
+    return number
+
+
+def lock_folio_counter(session: Session, municipality: Municipality) -> None:
+    """Take this year's folio counter of the municipality (creating it if missing) without using a number, until
+    the transaction ends. A batch of filings in several municipalities (server/sync/push.py) takes its counters
+    first, in one order, so that two batches never hold one counter each while waiting for the other's."""
+    _count_folio(session, municipality, service.today_in(municipality).year, 0)
 
 
 def _reporter_id(data: ComplaintCreate, actor: Actor) -> uuid.UUID | None:
