@@ -8,6 +8,7 @@ import hashlib
 import hmac
 import secrets
 import uuid
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
@@ -97,11 +98,31 @@ def file(session: Session, *, actor: Actor, municipality: Municipality, data: Co
     again by the same filer (`filings.filer`; `filer` names one the caller established) with the same content
     returns the complaint filed the first time, with the same code (no copy); from anyone else it is `409
     complaint_id_taken`."""
+    filing = file_record(session, actor=actor, municipality=municipality, data=data, source=source, today=today,
+                         filer=filer)
+    complaint, code = filing.complaint, filing.follow_up_code
+    view = service.reporter_view(session, complaint, municipality=municipality, language="es")
+    return Filed(complaint=view, follow_up_code=code, created=filing.created,
+                 follow_up_url=filings.follow_up_page(municipality, complaint.folio, code) if code else None)
+
+
+@dataclass(frozen=True)
+class Filing:
+    """What `file_record` did: the complaint (filed now, or the same one filed before by this filer)."""
+
+    complaint: Complaint
+    follow_up_code: str | None
+    created: bool
+
+
+def file_record(session: Session, *, actor: Actor, municipality: Municipality, data: ComplaintCreate,
+                source: str = "api", today: date | None = None, filer: str | None = None) -> Filing:
+    """`file` without shaping the answer (a sync push answers with the folio only)."""
     filer = filings.filer(actor, data, filer)
     if data.id is not None:
         existing = session.get(Complaint, data.id)
         if existing is not None:
-            return filings.resent(session, existing, data, actor, municipality, filer)
+            return Filing(existing, filings.resent_code(session, existing, data, actor, municipality, filer), False)
     actor_id = _reporter_id(data, actor)
     if not actor.is_authenticated and not data.anonymous:
         raise Invalid.for_field("anonymous", "anonymous_required")
@@ -150,7 +171,7 @@ def file(session: Session, *, actor: Actor, municipality: Municipality, data: Co
         existing = session.get(Complaint, data.id) if data.id is not None else None
         if existing is None:
             raise
-        return filings.resent(session, existing, data, actor, municipality, filer)
+        return Filing(existing, filings.resent_code(session, existing, data, actor, municipality, filer), False)
     _attach_photos(session, municipality, complaint, data.photo_ids)
     session.add(ComplaintUpdate(complaint_id=complaint.id, kind="transition", to_state=State.received.value,
                                 by_reporter=True, at=complaint.created_at))
@@ -162,9 +183,7 @@ def file(session: Session, *, actor: Actor, municipality: Municipality, data: Co
         "description_hmac": service.commit_text(complaint.description),
     })
     session.flush()
-    view = service.reporter_view(session, complaint, municipality=municipality, language="es")
-    return Filed(complaint=view, follow_up_code=code, created=True,
-                 follow_up_url=filings.follow_up_page(municipality, folio, code) if code else None)
+    return Filing(complaint, code, True)
 
 
 def _check_attributes(category: Category, values: dict[str, Any]) -> None:
