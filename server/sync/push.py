@@ -241,11 +241,12 @@ def _apply(batch: _Batch, mutation: MutationIn) -> dict[str, Any]:
         except _Rejected as rejected:
             # Nothing of the intent stays; the rejection is stored so that a replay answers the same.
             result = rejected.result
+            claim = Mutation(device_id=batch.device_id, mutation_id=mutation.id, user_id=batch.actor.user_id,
+                             intent=mutation.intent, fingerprint=claim.fingerprint, status="rejected", result=result)
             with session.begin_nested():
-                session.add(Mutation(device_id=batch.device_id, mutation_id=mutation.id,
-                                     user_id=batch.actor.user_id, intent=mutation.intent,
-                                     fingerprint=claim.fingerprint, status="rejected", result=result))
+                session.add(claim)
                 session.flush()
+        batch.stored[mutation.id] = claim  # the same id again in this batch replays it
         return _shown(session, result, batch.device_id)
     except Exception as exc:  # a server fault: this mutation's savepoint is undone, the phone sends it again
         if db.unavailable(exc):

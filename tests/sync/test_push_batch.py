@@ -203,3 +203,17 @@ def test_two_batches_filing_in_two_municipalities_in_opposite_orders_both_apply(
     ids = [m["payload"]["id"] for m in sent_all]
     assert complaints_filed(committed_database, ids) == set(ids)
     assert_chains_verify(live, DEMO, OTHER)
+
+
+def test_a_mutation_sent_twice_in_one_batch_is_applied_once_and_answered_alike(live, committed_database) -> None:
+    phone = sign_in(live, "voluntaria@vigia.example")
+    once, refused = filing(), filing()
+    refused["payload"]["category"] = "baches"
+    sent = [once, refused, once, refused]
+
+    results = results_of(push(live, phone, sent), sent)
+
+    assert results[0]["status"] == "applied" and results[2] == results[0]
+    assert results[1]["status"] == "rejected" and results[3] == results[1]
+    assert complaints_filed(committed_database, [once["payload"]["id"]]) == {once["payload"]["id"]}
+    assert audit_entries_about(committed_database, [once["payload"]["id"]]) == 1
