@@ -16,8 +16,9 @@ authentication, the `Vigia-Device` check, JSON and gzip are all included):
          4. the bytes of an empty pull (JSON body, gzipped body, response headers; goal: under 300 bytes gzipped)
             and of a pull holding one complaint.
   push   3. pushes 500 `complaint.file` mutations (distinct mutation and complaint ids) in one request, several
-            times, against a plain bulk INSERT of the same 500 complaint rows in one transaction (the physical
-            limit), and prints both times and their ratio.
+            times, against the limit measured in the same run: the same 500 complaint rows (new ids and folios)
+            written in one transaction by `COPY ... FROM STDIN` (PostgreSQL) or `executemany` of one INSERT
+            (SQLite); prints both times, their ratio and whether the goal (at least 1/10 of the limit) is met.
          2. a pull of the 500 complaints the last push filed: latency and bytes (one page of up to 1,000 records
             and 4 MiB, and the default pages of 200 records / 256 KiB).
 
@@ -41,6 +42,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+# bench/queue.py would shadow the standard library's queue (psycopg imports it): bench/ goes last on the path.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
 
 import sqlalchemy as sa  # noqa: E402
@@ -53,7 +56,7 @@ from server.sync import pull as pulls  # noqa: E402
 from server.sync import push as pushes  # noqa: E402
 from server.works.models import Work  # noqa: E402
 
-sys.path.insert(0, str(ROOT / "bench"))
+sys.path.append(str(ROOT / "bench"))
 from works_near import throwaway_database, versions  # noqa: E402
 
 EMAIL = "comite@vigia.example"  # committee member in 10005 (see server/demo/users.json, committees.json)
@@ -397,6 +400,63 @@ def _pages(client, phone: Phone, cursor: str | None) -> list[dict[str, Any]]:  #
             return pages
 
 
+PUSH_GOAL = 10  # issue 19: a push at least 1/10 as fast as the limit
+
+
+def bulk_copy(engine: sa.Engine, ids: list[uuid.UUID], run: int) -> float:
+    """Milliseconds to write copies of the complaints `ids` (new ids, folios BULK-run-n) in one transaction: `COPY
+    ... FROM STDIN` on PostgreSQL (the rows prepared as COPY text beforehand), `executemany` of one INSERT on
+    SQLite (the rows read beforehand). Only the writing is timed."""
+    from server.complaints.models import Complaint
+
+    table = Complaint.__table__
+    columns = [column.name for column in table.columns]
+    if engine.dialect.name == "postgresql":
+        exported = ", ".join(
+            "gen_random_uuid()" if name == "id" else
+            f"'BULK-{run}-' || lpad((row_number() OVER ())::text, 5, '0')" if name == "folio" else name
+            for name in columns)
+        raw = engine.raw_connection()
+        try:
+            with raw.cursor() as cursor:
+                data = bytearray()
+                with cursor.copy(f"COPY (SELECT {exported} FROM complaints WHERE id = ANY(%s)) TO STDOUT",
+                                 (ids,)) as copy:
+                    for chunk in copy:
+                        data += chunk
+            raw.commit()
+            started = time.perf_counter()
+            with raw.cursor() as cursor, cursor.copy(f"COPY complaints ({', '.join(columns)}) FROM STDIN") as copy:
+                copy.write(bytes(data))
+            raw.commit()
+            return (time.perf_counter() - started) * 1000
+        finally:
+            raw.close()
+    with engine.connect() as connection:  # the rows as stored (SQLite's own values: text ids, geometry blobs)
+        rowids = list(connection.execute(sa.select(sa.literal_column("rowid")).select_from(table)
+                                         .where(table.c.id.in_(ids))).scalars())
+        rows = connection.exec_driver_sql(
+            f"SELECT {', '.join(columns)} FROM complaints WHERE rowid IN ({', '.join(map(str, rowids))})").fetchall()
+
+    def new_id(like: Any) -> Any:
+        made = uuid.uuid4()
+        return made.bytes if isinstance(like, bytes) else made.hex if len(like) == 32 else str(made)
+
+    at = {name: position for position, name in enumerate(columns)}
+    copies = [tuple(new_id(row[at["id"]]) if name == "id" else f"BULK-{run}-{n:05d}" if name == "folio"
+                    else row[at[name]] for name in columns) for n, row in enumerate(rows)]
+    raw = engine.raw_connection()
+    try:
+        started = time.perf_counter()
+        cursor = raw.cursor()
+        cursor.executemany(f"INSERT INTO complaints ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                           copies)
+        raw.commit()
+        return (time.perf_counter() - started) * 1000
+    finally:
+        raw.close()
+
+
 def bench_push(client, phone: Phone, cursor: str | None, engine: sa.Engine,  # noqa: ANN001
                args: argparse.Namespace, results: Results) -> None:
     from server.complaints.models import Complaint
@@ -421,16 +481,11 @@ def bench_push(client, phone: Phone, cursor: str | None, engine: sa.Engine,  # n
         service.restore()
     last_ids = [uuid.UUID(m["payload"]["id"]) for m in mutations]
 
-    # The physical limit: the same complaint rows, copied with new ids and folios, in one INSERT of many rows.
-    table = Complaint.__table__
-    with engine.connect() as connection:
-        rows = [dict(row) for row in connection.execute(sa.select(table).where(table.c.id.in_(last_ids))).mappings()]
+    # The limit, in the same run: the same complaint rows with new ids and folios, written in one transaction by
+    # the fastest way each database takes rows (COPY on PostgreSQL, executemany on SQLite).
     for run in range(args.push_runs):
-        copies = [{**row, "id": db.new_id(), "folio": f"BULK-{run}-{index:05d}"} for index, row in enumerate(rows)]
-        started = time.perf_counter()
-        with engine.begin() as connection:
-            connection.execute(sa.insert(table), copies)
-        results.bulk_ms.append((time.perf_counter() - started) * 1000)
+        results.bulk_ms.append(bulk_copy(engine, last_ids, run))
+        print(f"  {results.backend}: bulk of {len(last_ids)} took {results.bulk_ms[-1]:.1f} ms", file=sys.stderr)
 
     # A pull of the 500 complaints the last push filed, from the cursor just before it. First wait until the
     # watermark has passed the push (another client's open transaction on the same server can hold it back).
@@ -563,18 +618,21 @@ def report(all_results: list[Results], args: argparse.Namespace) -> bool:
         print()
     pushed = [r for r in all_results if r.push_ms]
     if pushed:
-        print(f"Push of {args.batch} complaint.file mutations in one request, against one bulk INSERT of the same "
-              f"{args.batch} complaint rows ({args.push_runs} runs each)")
+        print(f"Push of {args.batch} complaint.file mutations in one request, against the limit: the same "
+              f"{args.batch} complaint rows written in one transaction by COPY (PostgreSQL) or executemany (SQLite) "
+              f"({args.push_runs} runs each, same run); goal: push at least 1/{PUSH_GOAL} as fast as the limit")
         print()
-        print("| backend | push over HTTP median ms | push() service median ms | per mutation ms | "
-              "bulk INSERT median ms | per row ms | push / bulk |")
-        print("|---|---:|---:|---:|---:|---:|---:|")
+        print("| backend | push over HTTP median ms | push() service median ms | per mutation ms | mutations/s | "
+              "limit median ms | limit rows/s | push speed / limit | goal 1/10 |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---|")
         for r in pushed:
             http, bulk = median(r.push_ms), median(r.bulk_ms)
+            limit = "COPY" if r.backend == "postgis" else "executemany"
             print(f"| {r.backend} | {http:.0f} | {median(r.push_service_ms):.0f} | {http / args.batch:.2f} | "
-                  f"{bulk:.1f} | {bulk / args.batch:.3f} | {http / bulk:.0f}x |")
+                  f"{args.batch / http * 1000:.0f} | {bulk:.1f} ({limit}) | {args.batch / bulk * 1000:.0f} | "
+                  f"1/{http / bulk:.1f} | {'met' if http / bulk <= PUSH_GOAL else 'not met'} |")
             print(f"  ({r.backend}: push runs {', '.join(f'{v:.0f}' for v in r.push_ms)} ms; "
-                  f"bulk runs {', '.join(f'{v:.1f}' for v in r.bulk_ms)} ms)")
+                  f"limit runs {', '.join(f'{v:.1f}' for v in r.bulk_ms)} ms)")
         print()
         print(f"Pull of the {args.batch} complaints the last push filed ({args.runs500} runs)")
         print()

@@ -3,18 +3,26 @@
 Any domain logs a change with `append(...)` in the same session (so the same transaction) as the change itself:
 both commit, or neither does. Appends lock the chain's head row, so appends to one municipality queue behind each
 other until their transactions end: append late in a use case, after its checks.
+
+A batch of use cases in one transaction (a sync push: server/sync/push.py) runs inside `appended_at_end`: its
+appends are queued and written when the batch ends, each chain's head locked once, heads in the order of their
+municipality ids (so two batches touching the same municipalities in opposite orders never wait on each other),
+and the head is still the last lock the transaction takes, as in a single use case. An entry queued inside a
+savepoint that is rolled back is dropped with it.
 """
 
 from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy import event
+from sqlalchemy.orm import Session, SessionTransaction
 
 from server.audit import chain
 from server.audit.chain import GENESIS, AuditDataRejected
@@ -72,6 +80,12 @@ def append(
         raise AuditDataRejected("an anonymous actor has no actor_id")
     # A JSON round trip: what is stored is exactly what was hashed, whatever the caller does with its dict later.
     data = json.loads(json.dumps(chain.check_data(data), ensure_ascii=False))
+    queue = session.info.get(_QUEUE)
+    if queue is not None:
+        entry = AuditEntry(municipality_id=municipality_id, entity=entity, entity_id=entity_id, action=action,
+                           actor_id=actor_id, actor_kind=actor_kind, data=data, hash="")
+        queue.append((_innermost(session), entry))
+        return entry  # its seq, at, prev_hash and hash are set when the batch ends
     seq, prev_hash = _lock_head(session, municipality_id)
     entry = AuditEntry(municipality_id=municipality_id, seq=seq + 1, entity=entity, entity_id=entity_id,
                        action=action, actor_id=actor_id, actor_kind=actor_kind, at=utcnow(), data=data,
@@ -83,6 +97,61 @@ def append(
     )
     session.flush()
     return entry
+
+
+_QUEUE = "audit_queue"
+
+
+@contextmanager
+def appended_at_end(session: Session) -> Iterator[None]:
+    """Queue the appends made in the block and write them when it ends (see the module docstring): one lock per
+    chain for the whole batch instead of one per append. The caller commits after the block."""
+    if _QUEUE in session.info:
+        raise RuntimeError("audit appends are already being batched in this session")
+    session.info[_QUEUE] = []
+    event.listen(session, "after_soft_rollback", _forget_rolled_back)
+    try:
+        yield
+        _write_queued(session, session.info[_QUEUE])
+    finally:
+        event.remove(session, "after_soft_rollback", _forget_rolled_back)
+        session.info.pop(_QUEUE, None)
+
+
+def _innermost(session: Session) -> SessionTransaction | None:
+    return session.get_nested_transaction() or session.get_transaction()
+
+
+def _forget_rolled_back(session: Session, previous_transaction: SessionTransaction) -> None:
+    """A savepoint (or the transaction) was rolled back: the entries queued inside it go too."""
+    def inside(transaction: SessionTransaction | None) -> bool:
+        while transaction is not None:
+            if transaction is previous_transaction:
+                return True
+            transaction = transaction.parent
+        return False
+
+    queue = session.info.get(_QUEUE)
+    if queue:
+        queue[:] = [(transaction, entry) for transaction, entry in queue if not inside(transaction)]
+
+
+def _write_queued(session: Session, queue: list[tuple[SessionTransaction | None, AuditEntry]]) -> None:
+    by_chain: dict[uuid.UUID, list[AuditEntry]] = {}
+    for _transaction, entry in queue:
+        by_chain.setdefault(entry.municipality_id, []).append(entry)
+    queue.clear()
+    for municipality_id in sorted(by_chain, key=str):  # one order for every batch: no lock cycle between two
+        seq, prev_hash = _lock_head(session, municipality_id)
+        for entry in by_chain[municipality_id]:
+            seq += 1
+            entry.seq, entry.at, entry.prev_hash = seq, utcnow(), prev_hash
+            entry.hash = prev_hash = chain.entry_hash(entry)
+        session.add_all(by_chain[municipality_id])
+        session.execute(
+            sa.update(_heads).where(_heads.c.municipality_id == municipality_id).values(seq=seq, hash=prev_hash)
+        )
+    session.flush()
 
 
 def _lock_head(session: Session, municipality_id: uuid.UUID) -> tuple[int, str]:

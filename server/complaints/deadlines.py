@@ -14,6 +14,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from server import lookups
 from server.complaints import workflow
 from server.complaints.models import Complaint, DeadlineRule, Kind
 from server.complaints.workflow import State
@@ -101,18 +102,19 @@ def holidays(session: Session, municipality: Municipality, start: date, end: dat
 
 def term_for(session: Session, municipality: Municipality, kind: Kind) -> int:
     """Business days to answer `kind` here: the municipality's rule, else the legal default."""
-    configured = session.scalar(
-        sa.select(DeadlineRule.business_days).where(
-            DeadlineRule.municipality_id == municipality.id, DeadlineRule.kind == kind
-        )
-    )
+    rule = sa.select(DeadlineRule.business_days).where(DeadlineRule.municipality_id == municipality.id,
+                                                        DeadlineRule.kind == kind)
+    configured = lookups.remembered(session, ("deadline_rule", municipality.id, Kind(kind).value),
+                                    lambda: session.scalar(rule))
     return configured if configured is not None else DEFAULT_TERMS[Kind(kind).value]
 
 
 def add_business_days(session: Session, municipality: Municipality, start: date, days: int) -> date:
     """`term_end` with the municipality's holidays."""
     # Holidays of a generous window: a term of 60 business days spans under a year even with many holidays.
-    window = holidays(session, municipality, start, date(start.year + 2, 12, 31))
+    end = date(start.year + 2, 12, 31)
+    window = lookups.remembered(session, ("holidays", municipality.id, start, end),
+                                lambda: holidays(session, municipality, start, end))
     return term_end(start, days, window)
 
 

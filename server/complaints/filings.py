@@ -161,6 +161,16 @@ def resent(session: Session, existing: Complaint, data: ComplaintCreate, actor: 
     """A complaint id that is already filed. Its own filer's resend of the same content is answered as the
     first time (the follow-up code included: it is theirs). Anyone else, or other content, is `409
     complaint_id_taken`: ids are public, so knowing one proves nothing."""
+    code = resent_code(session, existing, data, actor, municipality, filer)
+    view = service.reporter_view(session, existing, municipality=municipality, language="es")
+    return Filed(complaint=view, follow_up_code=code, created=False,
+                 follow_up_url=follow_up_page(municipality, existing.folio, code) if code else None)
+
+
+def resent_code(session: Session, existing: Complaint, data: ComplaintCreate, actor: Actor,
+                municipality: Municipality, filer: str | None) -> str | None:
+    """`resent` without its answer: the follow-up code to show again (None for a signed-in reporter), or `409
+    complaint_id_taken`."""
     same = _same_content(session, existing, data, municipality)
     code = None
     if same and existing.anonymous:
@@ -170,6 +180,4 @@ def resent(session: Session, existing: Complaint, data: ComplaintCreate, actor: 
         same = actor.is_authenticated and existing.reporter_id == actor.user_id
     if not same:
         raise Conflict("complaint_id_taken")
-    view = service.reporter_view(session, existing, municipality=municipality, language="es")
-    return Filed(complaint=view, follow_up_code=code, created=False,
-                 follow_up_url=follow_up_page(municipality, existing.folio, code) if code else None)
+    return code

@@ -8,6 +8,7 @@ import hashlib
 import hmac
 import secrets
 import uuid
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
@@ -54,20 +55,32 @@ def _point(data: ComplaintCreate) -> tuple[float, float]:
 
 def _next_folio(session: Session, municipality: Municipality, year: int) -> str:
     """The next folio of the municipality and year, from its counter row, added to in one statement (so two
-    filings at the same moment never share a number). The year's first filing creates the row, counting on from
-    any folio of that year already stored."""
-    prefix = f"{municipality.code}-{year}-"
+    filings at the same moment never share a number): one UPDATE of one row by its key, whatever the number of
+    complaints. Only the year's first filing reads the complaints: it creates the row, counting on from any folio
+    of that year already stored."""
+    return f"{municipality.code}-{year}-{_count_folio(session, municipality, year, 1):06d}"
+
+
+def _count_folio(session: Session, municipality: Municipality, year: int, amount: int) -> int:
     table = FolioCounter.__table__
     number = counters.bump(session, table, where=[table.c.municipality_id == municipality.id, table.c.year == year],
-                           column="last_number")
+                           column="last_number", amount=amount)
     if number is None:
+        prefix = f"{municipality.code}-{year}-"
         highest = sa.func.max(sa.cast(sa.func.substr(Complaint.folio, len(prefix) + 1), sa.Integer))
-        first = (sa.select(sa.func.coalesce(highest, 0) + 1)
+        first = (sa.select(sa.func.coalesce(highest, 0) + amount)
                  .where(Complaint.municipality_id == municipality.id, Complaint.folio.like(prefix + "%"))
                  .scalar_subquery())
         number = counters.add(session, table, key={"municipality_id": municipality.id, "year": year},
-                              column="last_number", first=first)
-    return f"{prefix}{number:06d}"
+                              column="last_number", amount=amount, first=first)
+    return number
+
+
+def lock_folio_counter(session: Session, municipality: Municipality) -> None:
+    """Take this year's folio counter of the municipality (creating it if missing) without using a number, until
+    the transaction ends. A batch of filings in several municipalities (server/sync/push.py) takes its counters
+    first, in one order, so that two batches never hold one counter each while waiting for the other's."""
+    _count_folio(session, municipality, service.today_in(municipality).year, 0)
 
 
 def _reporter_id(data: ComplaintCreate, actor: Actor) -> uuid.UUID | None:
@@ -85,11 +98,31 @@ def file(session: Session, *, actor: Actor, municipality: Municipality, data: Co
     again by the same filer (`filings.filer`; `filer` names one the caller established) with the same content
     returns the complaint filed the first time, with the same code (no copy); from anyone else it is `409
     complaint_id_taken`."""
+    filing = file_record(session, actor=actor, municipality=municipality, data=data, source=source, today=today,
+                         filer=filer)
+    complaint, code = filing.complaint, filing.follow_up_code
+    view = service.reporter_view(session, complaint, municipality=municipality, language="es")
+    return Filed(complaint=view, follow_up_code=code, created=filing.created,
+                 follow_up_url=filings.follow_up_page(municipality, complaint.folio, code) if code else None)
+
+
+@dataclass(frozen=True)
+class Filing:
+    """What `file_record` did: the complaint (filed now, or the same one filed before by this filer)."""
+
+    complaint: Complaint
+    follow_up_code: str | None
+    created: bool
+
+
+def file_record(session: Session, *, actor: Actor, municipality: Municipality, data: ComplaintCreate,
+                source: str = "api", today: date | None = None, filer: str | None = None) -> Filing:
+    """`file` without shaping the answer (a sync push answers with the folio only)."""
     filer = filings.filer(actor, data, filer)
     if data.id is not None:
         existing = session.get(Complaint, data.id)
         if existing is not None:
-            return filings.resent(session, existing, data, actor, municipality, filer)
+            return Filing(existing, filings.resent_code(session, existing, data, actor, municipality, filer), False)
     actor_id = _reporter_id(data, actor)
     if not actor.is_authenticated and not data.anonymous:
         raise Invalid.for_field("anonymous", "anonymous_required")
@@ -138,7 +171,7 @@ def file(session: Session, *, actor: Actor, municipality: Municipality, data: Co
         existing = session.get(Complaint, data.id) if data.id is not None else None
         if existing is None:
             raise
-        return filings.resent(session, existing, data, actor, municipality, filer)
+        return Filing(existing, filings.resent_code(session, existing, data, actor, municipality, filer), False)
     _attach_photos(session, municipality, complaint, data.photo_ids)
     session.add(ComplaintUpdate(complaint_id=complaint.id, kind="transition", to_state=State.received.value,
                                 by_reporter=True, at=complaint.created_at))
@@ -150,9 +183,7 @@ def file(session: Session, *, actor: Actor, municipality: Municipality, data: Co
         "description_hmac": service.commit_text(complaint.description),
     })
     session.flush()
-    view = service.reporter_view(session, complaint, municipality=municipality, language="es")
-    return Filed(complaint=view, follow_up_code=code, created=True,
-                 follow_up_url=filings.follow_up_page(municipality, folio, code) if code else None)
+    return Filing(complaint, code, True)
 
 
 def _check_attributes(category: Category, values: dict[str, Any]) -> None:

@@ -17,6 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from server import lookups
 from server.complaints.models import Complaint, ComplaintPhoto, Kind, PublicationRule
 from server.media.models import Photo, Publication
 from server.municipalities.models import Municipality
@@ -97,8 +98,9 @@ def text_public_at_once(session: Session, municipality: Municipality, kind: Kind
     """Whether the municipality publishes this kind's text without moderation (never a denuncia's)."""
     if Kind(kind) == Kind.report:
         return False
-    return bool(session.scalar(sa.select(PublicationRule.text_public_at_once).where(
-        PublicationRule.municipality_id == municipality.id, PublicationRule.kind == Kind(kind).value)))
+    return lookups.remembered(session, ("text_public_at_once", municipality.id, Kind(kind).value), lambda: bool(
+        session.scalar(sa.select(PublicationRule.text_public_at_once).where(
+            PublicationRule.municipality_id == municipality.id, PublicationRule.kind == Kind(kind).value))))
 
 
 def awaiting_moderation() -> Any:

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from server import geo
+from server import geo, lookups
 from server.auth.actor import Actor, can
 from server.complaints import deadlines, publication, workflow
 from server.complaints.models import (
@@ -63,10 +63,10 @@ def category_by_code(session: Session, municipality: Municipality, service_code:
                      *, field: str = "category") -> Category:
     from server.errors import Invalid
 
-    category = session.scalar(
+    category = lookups.remembered(session, ("category", municipality.id, service_code), lambda: session.scalar(
         sa.select(Category).where(Category.municipality_id == municipality.id,
                                   Category.service_code == service_code, Category.active.is_(True))
-    )
+    ))
     if category is None:
         raise Invalid.for_field(field, "unknown_category", code=service_code)
     return category

@@ -99,13 +99,14 @@ def complaint_file(session: Session, ctx: Context, data: SyncComplaintFile) -> O
 
     values = data.model_dump(exclude={"attachments"})
     # The filer is this device: its own replays and resends get its code; anyone else's are complaint_id_taken.
-    filed = intake.file(session, actor=ctx.actor, municipality=ctx.municipality,
-                        data=ComplaintCreate.model_validate(values), source="sync",
-                        filer=filings.device_filer(ctx.device_id))
+    filed = intake.file_record(session, actor=ctx.actor, municipality=ctx.municipality,
+                               data=ComplaintCreate.model_validate(values), source="sync",
+                               filer=filings.device_filer(ctx.device_id))
     _declare(session, ctx, "complaint", filed.complaint.id, data.attachments)
+    # A complaint filed just now with no photos declared has none missing: no need to ask.
+    missing = _missing(session, "complaint", filed.complaint.id) if data.attachments or not filed.created else []
     return Outcome("complaint", filed.complaint.id, data={
-        "folio": filed.complaint.folio, "anonymous": data.anonymous,
-        "missing_attachments": _missing(session, "complaint", filed.complaint.id)})
+        "folio": filed.complaint.folio, "anonymous": data.anonymous, "missing_attachments": missing})
 
 
 def _own_complaint(session: Session, ctx: Context, complaint_id: uuid.UUID):

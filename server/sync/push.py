@@ -1,9 +1,18 @@
 """Push: a batch of mutations, each applied at most once and answered on its own (docs/sync.md, section 2).
 
-Each mutation runs in its own transaction: first the claim (device, mutation id) is inserted, then the intent
-runs in a savepoint, then the result is stored on the claim; all commit together. The primary key decides
-between two connections sending the same mutation at once (on PostgreSQL the second insert waits for the first
-transaction and then fails), and a replay reads the stored result instead of applying anything.
+The whole batch is one transaction (one commit, one WAL flush on PostgreSQL); each mutation runs in its own
+savepoint: the claim (device, mutation id) is inserted, the intent runs, the result is stored on the claim. A
+rejected intent rolls its savepoint back and stores only the claim with its rejection; a server fault rolls it
+back and answers `retry` for that mutation alone; a database that cannot serve (server.db.unavailable) fails the
+whole push with 503, and then nothing of the batch is stored. The primary key decides between two connections
+sending the same mutation at once (on PostgreSQL the second insert waits for the first transaction and then
+fails, and its savepoint answers the stored result), and a replay reads the stored result instead of applying
+anything.
+
+Locks, so that two batches never wait on each other in a cycle: the folio counters of the municipalities the batch
+files complaints in are taken first, sorted by code; the audit chains' heads last, when the batch's entries are
+written, sorted by municipality id (server.audit.service.appended_at_end). Look-ups repeated by the mutations
+(municipality, category, zone, deadline rules, business-day calendar) are made once per batch (server.lookups).
 """
 
 from __future__ import annotations
@@ -12,6 +21,7 @@ import hashlib
 import json
 import logging
 import uuid
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Annotated, Any, ClassVar, Literal, Union
 
@@ -19,13 +29,16 @@ import sqlalchemy as sa
 from pydantic import AwareDatetime, BaseModel, ConfigDict, GetJsonSchemaHandler, ValidationError, create_model
 from pydantic import Field as PField
 from pydantic.json_schema import JsonSchemaValue
+from sqlalchemy.orm import Session
 
-from server import db, edge
+from server import db, edge, lookups
+from server.audit import service as audit
 from server.auth.actor import Actor
 from server.db import session_scope, utcnow
 from server.errors import AppError, Invalid, validation_details
 from server.i18n import translate
 from server.municipalities import service as municipalities
+from server.municipalities.models import Municipality
 from server.sync import intents
 from server.sync.models import Mutation
 
@@ -147,14 +160,24 @@ def _stored(session, device_id: uuid.UUID, mutation_id: uuid.UUID) -> Mutation |
     ).scalar_one_or_none()
 
 
+def _stored_of_batch(session, device_id: uuid.UUID, mutation_ids: list[uuid.UUID]) -> dict[uuid.UUID, Mutation]:
+    """The mutations of the batch already stored (replays), in one query."""
+    found: dict[uuid.UUID, Mutation] = {}
+    for start in range(0, len(mutation_ids), 250):
+        chunk = mutation_ids[start:start + 250]
+        found.update((row.mutation_id, row) for row in session.scalars(
+            sa.select(Mutation).where(Mutation.device_id == device_id, Mutation.mutation_id.in_(chunk))))
+    return found
+
+
 def _replay(session, stored: Mutation, mutation: MutationIn, language: str) -> dict[str, Any]:
     if stored.fingerprint != _fingerprint(mutation) or stored.intent != mutation.intent:
         return _rejected(mutation.id, mutation.intent, AppError("mutation_id_reused", status=409), language)
     return _shown(session, stored.result, stored.device_id)
 
 
-def apply_one(*, actor: Actor, device_id: uuid.UUID, raw: Any, language: str) -> dict[str, Any]:
-    """Apply one mutation at most once and return its result (stored, except for envelope errors and retries)."""
+def _parsed(raw: Any, language: str) -> MutationIn | dict[str, Any]:
+    """The mutation, or its rejection when its envelope is wrong (never stored: it has no trustworthy id)."""
     raw_id = raw.get("id") if isinstance(raw, dict) else None
     raw_intent = raw.get("intent") if isinstance(raw, dict) else None
     try:  # odd input is this mutation's fault, never a reason to send it again (server.edge)
@@ -171,53 +194,90 @@ def apply_one(*, actor: Actor, device_id: uuid.UUID, raw: Any, language: str) ->
                          Invalid("mutation_invalid", details=[{"field": "intent", "code": "intent_unknown",
                                                                "params": {"known": ", ".join(intents.INTENTS)}}]),
                          language)
+    return mutation
+
+
+@dataclass
+class _Batch:
+    """What one push shares between its mutations: the session (one transaction), who pushes, and the look-ups
+    made once for the batch (municipalities by code; the domains keep theirs with server.lookups)."""
+
+    session: Session
+    actor: Actor
+    device_id: uuid.UUID
+    language: str
+    stored: dict[uuid.UUID, Mutation]
+    municipalities: dict[str, Municipality] = field(default_factory=dict)
+
+    def municipality(self, code: str) -> Municipality:
+        if code not in self.municipalities:  # an unknown code raises NotFound each time: never cached
+            self.municipalities[code] = municipalities.get_by_code(self.session, code)
+        return self.municipalities[code]
+
+
+class _Rejected(Exception):
+    def __init__(self, result: dict[str, Any]) -> None:
+        self.result = result
+
+
+def _apply(batch: _Batch, mutation: MutationIn) -> dict[str, Any]:
+    """Apply one mutation at most once in its own savepoint and return its result (stored, except retries)."""
+    session = batch.session
+    stored = batch.stored.get(mutation.id)
+    if stored is not None:
+        return _replay(session, stored, mutation, batch.language)
+    claim = Mutation(device_id=batch.device_id, mutation_id=mutation.id, user_id=batch.actor.user_id,
+                     intent=mutation.intent, fingerprint=_fingerprint(mutation), status="pending", result={})
     try:
-        with session_scope() as session:
-            stored = _stored(session, device_id, mutation.id)
-            if stored is not None:
-                return _replay(session, stored, mutation, language)
-            claim = Mutation(device_id=device_id, mutation_id=mutation.id, user_id=actor.user_id,
-                             intent=mutation.intent, fingerprint=_fingerprint(mutation), status="pending", result={})
-            try:
-                with session.begin_nested():
-                    session.add(claim)
-                    session.flush()
-            except sa.exc.IntegrityError:
-                if claim in session:
-                    session.expunge(claim)
-                stored = _stored(session, device_id, mutation.id)  # another connection applied it just now
-                if stored is None:
-                    raise
-                return _replay(session, stored, mutation, language)
-            result = _run(session, actor, device_id, mutation, language)
-            claim.status = result["status"]
-            claim.result = result
-            return _shown(session, result, device_id)
-    except Exception as exc:  # a server fault: nothing was stored, the phone sends it again later
+        try:
+            with session.begin_nested():  # the claim, the intent and its result: all of them or none
+                session.add(claim)
+                session.flush()  # the primary key decides between two connections sending it at once
+                result = _run(batch, mutation)
+                if result["status"] == "rejected":
+                    raise _Rejected(result)  # undo whatever the intent did before it refused
+                claim.status, claim.result = result["status"], result
+                session.flush()
+        except _Rejected as rejected:
+            # Nothing of the intent stays; the rejection is stored so that a replay answers the same.
+            result = rejected.result
+            claim = Mutation(device_id=batch.device_id, mutation_id=mutation.id, user_id=batch.actor.user_id,
+                             intent=mutation.intent, fingerprint=claim.fingerprint, status="rejected", result=result)
+            with session.begin_nested():
+                session.add(claim)
+                session.flush()
+        batch.stored[mutation.id] = claim  # the same id again in this batch replays it
+        return _shown(session, result, batch.device_id)
+    except Exception as exc:  # a server fault: this mutation's savepoint is undone, the phone sends it again
         if db.unavailable(exc):
-            # The database is down or busy: the whole push answers 503 with Retry-After (the mutations applied
-            # before this one are stored, and a resend replays their results).
+            # The database is down or busy: the whole push answers 503 with Retry-After and nothing of the batch
+            # is stored (nothing was acknowledged; a resend applies it all).
             raise
+        if isinstance(exc, sa.exc.IntegrityError):
+            stored = _stored(session, batch.device_id, mutation.id)
+            if stored is not None:  # another connection applied it just now (its claim won)
+                return _replay(session, stored, mutation, batch.language)
         log.exception("sync_mutation_failed", extra={"intent": mutation.intent, "mutation_id": str(mutation.id)})
         error = AppError("internal_error", status=500)
         return {"id": str(mutation.id), "intent": mutation.intent, "status": "retry", "record": None, "data": {},
-                "message": error.message(language),
-                "error": {"code": error.code, "message": error.message(language), "details": []}}
+                "message": error.message(batch.language),
+                "error": {"code": error.code, "message": error.message(batch.language), "details": []}}
 
 
-def _run(session, actor: Actor, device_id: uuid.UUID, mutation: MutationIn, language: str) -> dict[str, Any]:
+def _run(batch: _Batch, mutation: MutationIn) -> dict[str, Any]:
+    session, language = batch.session, batch.language
     intent = intents.INTENTS[mutation.intent]
     try:
-        with session.begin_nested():  # a rejected intent leaves nothing behind but its stored result
-            municipality = municipalities.get_by_code(session, mutation.municipality)
-            try:
-                payload = intent.schema.model_validate(mutation.payload)
-            except ValidationError as exc:
-                raise Invalid("validation_error", details=validation_details(exc, language)) from None
-            edge.refuse_wide_ints(payload, "payload")
-            edge.refuse_blank(payload, "payload")
-            ctx = intents.Context(actor=actor, device_id=device_id, municipality=municipality, language=language)
-            outcome = intents.apply(session, ctx, mutation.intent, payload)
+        municipality = batch.municipality(mutation.municipality)
+        try:
+            payload = intent.schema.model_validate(mutation.payload)
+        except ValidationError as exc:
+            raise Invalid("validation_error", details=validation_details(exc, language)) from None
+        edge.refuse_wide_ints(payload, "payload")
+        edge.refuse_blank(payload, "payload")
+        ctx = intents.Context(actor=batch.actor, device_id=batch.device_id, municipality=municipality,
+                              language=language)
+        outcome = intents.apply(session, ctx, mutation.intent, payload)
     except AppError as error:
         return _rejected(mutation.id, mutation.intent, error, language)
     message = translate(outcome.message_code, language) if outcome.message_code else None
@@ -229,7 +289,20 @@ def _run(session, actor: Actor, device_id: uuid.UUID, mutation: MutationIn, lang
 def push(*, actor: Actor, device_id: uuid.UUID, body: PushBody, language: str) -> PushAck:
     from server.auth import service as auth
 
-    results = [apply_one(actor=actor, device_id=device_id, raw=raw, language=language) for raw in body.mutations]
-    with session_scope() as session:
+    from server.complaints import intake
+
+    parsed = [_parsed(raw, language) for raw in body.mutations]
+    mutations = [m for m in parsed if isinstance(m, MutationIn)]
+    with session_scope() as session, lookups.kept(session), audit.appended_at_end(session):
+        batch = _Batch(session=session, actor=actor, device_id=device_id, language=language,
+                       stored=_stored_of_batch(session, device_id, list(dict.fromkeys(m.id for m in mutations))))
+        # The folio counters the batch will add to, locked first and in one order (see the module docstring).
+        filing = {m.municipality for m in mutations if m.intent == "complaint.file" and m.id not in batch.stored}
+        for code in sorted(filing):
+            try:
+                intake.lock_folio_counter(session, batch.municipality(code))
+            except AppError:
+                pass  # an unknown municipality: each of its mutations is rejected on its own
+        results = [_apply(batch, m) if isinstance(m, MutationIn) else m for m in parsed]
         auth.mark_synced(session, device_id=device_id)
     return PushAck(server_time=utcnow(), results=[MutationResult.model_validate(r) for r in results])

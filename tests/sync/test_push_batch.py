@@ -1,0 +1,219 @@
+"""A push is one transaction with a savepoint per mutation (server/sync/push.py): what a phone sees when one
+mutation of a batch is refused, when the server fails on one, when the database cannot serve, when the same batch
+arrives twice at once, and when two batches file in two municipalities in opposite orders; and the audit chains
+still verify after each."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+
+import sqlalchemy as sa
+
+from server.audit.models import AuditEntry
+from server.complaints.models import Complaint
+from server.sync.models import Mutation
+from tests.factories import DEMO, OTHER
+from tests.sync.helpers import complaint_payload, mutation, sha256, sign_in
+
+PUSH = "/api/v1/sync/push"
+GOMEZ = (-103.498, 25.565)  # a point in Gómez Palacio (10007)
+
+
+def push(client, phone, mutations: list[dict]):
+    return client.post(PUSH, json={"mutations": mutations}, headers=phone.headers)
+
+
+def results_of(response, sent: list[dict]) -> list[dict]:
+    assert response.status_code == 200, response.text
+    results = response.json()["results"]
+    assert [result["id"] for result in results] == [m["id"] for m in sent]
+    return results
+
+
+def filing(code: str = DEMO) -> dict:
+    if code == DEMO:
+        return mutation("complaint.file", complaint_payload())
+    return mutation("complaint.file", complaint_payload(location={"type": "Point", "coordinates": list(GOMEZ)}),
+                    code=code)
+
+
+def complaints_filed(database, ids: list[str]) -> set[str]:
+    with database.session_scope() as session:
+        found = session.scalars(sa.select(Complaint.id).where(Complaint.id.in_([uuid.UUID(i) for i in ids])))
+        return {str(i) for i in found}
+
+
+def stored(database, phone, sent: dict) -> Mutation | None:
+    with database.session_scope() as session:
+        row = session.get(Mutation, (phone.device_id, uuid.UUID(sent["id"])))
+        if row is not None:
+            session.expunge(row)
+        return row
+
+
+def audit_entries_about(database, complaint_ids: list[str]) -> int:
+    with database.session_scope() as session:
+        return session.scalar(sa.select(sa.func.count()).select_from(AuditEntry).where(
+            AuditEntry.entity_id.in_([uuid.UUID(i) for i in complaint_ids])))
+
+
+def assert_chains_verify(client, *codes: str) -> None:
+    for code in codes:
+        report = client.get(f"/api/v1/municipalities/{code}/audit/verify")
+        assert report.status_code == 200, report.text
+        assert report.json()["ok"] is True, report.json()
+
+
+def test_a_mutation_refused_halfway_leaves_only_its_stored_rejection_and_the_others_applied(
+        live, committed_database) -> None:
+    phone = sign_in(live, "voluntaria@vigia.example")
+    photo = {"id": str(uuid.uuid4()), "sha256": sha256(uuid.uuid4().bytes)}
+    earlier = filing()
+    earlier["payload"]["attachments"] = [photo]
+    assert results_of(push(live, phone, [earlier]), [earlier])[0]["status"] == "applied"
+    # The middle one files its complaint, then declares a photo id another complaint already holds: refused
+    # after its complaint, folio, timeline and audit entry were written.
+    first, middle, last = filing(), filing(), filing()
+    middle["payload"]["attachments"] = [photo]
+    sent = [first, middle, last]
+
+    results = results_of(push(live, phone, sent), sent)
+
+    assert [r["status"] for r in results] == ["applied", "rejected", "applied"]
+    assert results[1]["error"]["code"] == "attachment_id_taken"
+    ids = [m["payload"]["id"] for m in sent]
+    assert complaints_filed(committed_database, ids) == {ids[0], ids[2]}
+    assert audit_entries_about(committed_database, [ids[1]]) == 0
+    assert audit_entries_about(committed_database, [ids[0], ids[2]]) == 2
+    # The refused one gave its folio back: the next one took the number after the first.
+    numbers = [int(results[i]["data"]["folio"].rsplit("-", 1)[1]) for i in (0, 2)]
+    assert numbers[1] == numbers[0] + 1
+    row = stored(committed_database, phone, middle)
+    assert row is not None and row.status == "rejected" and row.result["error"]["code"] == "attachment_id_taken"
+    assert results_of(push(live, phone, sent), sent) == results  # a replay answers the same, changes nothing
+    assert complaints_filed(committed_database, ids) == {ids[0], ids[2]}
+    assert_chains_verify(live, DEMO)
+
+
+def test_a_server_fault_in_one_mutation_answers_retry_for_it_alone(live, committed_database, monkeypatch) -> None:
+    from server.complaints import intake
+
+    phone = sign_in(live, "voluntaria@vigia.example")
+    sent = [filing(), filing(), filing()]
+    broken = uuid.UUID(sent[1]["payload"]["id"])
+    file_record = intake.file_record
+
+    def failing(session, **kwargs):
+        if kwargs["data"].id == broken:
+            file_record(session, **kwargs)  # it writes, then the server fails
+            raise RuntimeError("a bug")
+        return file_record(session, **kwargs)
+
+    monkeypatch.setattr(intake, "file_record", failing)
+    results = results_of(push(live, phone, sent), sent)
+
+    assert [r["status"] for r in results] == ["applied", "retry", "applied"]
+    assert results[1]["error"]["code"] == "internal_error"
+    ids = [m["payload"]["id"] for m in sent]
+    assert complaints_filed(committed_database, ids) == {ids[0], ids[2]}
+    assert stored(committed_database, phone, sent[1]) is None  # nothing stored: sending it again applies it
+    assert audit_entries_about(committed_database, [ids[1]]) == 0
+    monkeypatch.setattr(intake, "file_record", file_record)
+    again = results_of(push(live, phone, sent), sent)
+    assert [r["status"] for r in again] == ["applied"] * 3
+    assert again[0] == results[0] and again[2] == results[2]
+    assert complaints_filed(committed_database, ids) == set(ids)
+    assert_chains_verify(live, DEMO)
+
+
+def test_a_database_that_cannot_serve_fails_the_whole_push_and_stores_nothing(live, committed_database,
+                                                                            monkeypatch) -> None:
+    from server.complaints import intake
+
+    phone = sign_in(live, "voluntaria@vigia.example")
+    sent = [filing(), filing(), filing()]
+    file_record = intake.file_record
+
+    def busy(session, **kwargs):
+        if str(kwargs["data"].id) == sent[2]["payload"]["id"]:
+            raise sa.exc.TimeoutError("no connection free")  # server.db.unavailable: "not now"
+        return file_record(session, **kwargs)
+
+    monkeypatch.setattr(intake, "file_record", busy)
+    response = push(live, phone, sent)
+
+    assert response.status_code == 503 and int(response.headers["retry-after"]) > 0
+    ids = [m["payload"]["id"] for m in sent]
+    assert complaints_filed(committed_database, ids) == set()
+    assert all(stored(committed_database, phone, m) is None for m in sent)
+    monkeypatch.setattr(intake, "file_record", file_record)
+    assert [r["status"] for r in results_of(push(live, phone, sent), sent)] == ["applied"] * 3
+
+
+def test_the_same_batch_pushed_twice_at_once_applies_each_mutation_once(live, committed_database) -> None:
+    phone = sign_in(live, "voluntaria@vigia.example")
+    sent = [filing(code) for code in (DEMO, OTHER) * 5]
+    answers: list[list[dict]] = []
+    barrier = threading.Barrier(2)
+
+    def send() -> None:
+        barrier.wait()
+        answers.append(results_of(push(live, phone, sent), sent))
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert len(answers) == 2 and answers[0] == answers[1]
+    assert all(result["status"] == "applied" for result in answers[0])
+    ids = [m["payload"]["id"] for m in sent]
+    assert complaints_filed(committed_database, ids) == set(ids)
+    assert audit_entries_about(committed_database, ids) == len(ids)  # one "created" each
+    assert_chains_verify(live, DEMO, OTHER)
+
+
+def test_two_batches_filing_in_two_municipalities_in_opposite_orders_both_apply(live, committed_database) -> None:
+    phones = [sign_in(live, "voluntaria@vigia.example"), sign_in(live, "comite@vigia.example")]
+    orders = [(DEMO, OTHER), (OTHER, DEMO)]
+    statuses: list[int] = []
+    sent_all: list[dict] = []
+    for _round in range(4):
+        batches = [[filing(code) for code in order * 4] for order in orders]
+        sent_all += batches[0] + batches[1]
+        barrier = threading.Barrier(2)
+
+        def send(phone, batch) -> None:
+            barrier.wait()
+            response = push(live, phone, batch)
+            statuses.append(response.status_code)
+            if response.status_code == 200:
+                assert all(r["status"] == "applied" for r in response.json()["results"]), response.text
+
+        threads = [threading.Thread(target=send, args=(phone, batch)) for phone, batch in zip(phones, batches,
+                                                                                              strict=True)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+    assert statuses == [200] * 8  # a deadlock would answer 503 to one of them
+    ids = [m["payload"]["id"] for m in sent_all]
+    assert complaints_filed(committed_database, ids) == set(ids)
+    assert_chains_verify(live, DEMO, OTHER)
+
+
+def test_a_mutation_sent_twice_in_one_batch_is_applied_once_and_answered_alike(live, committed_database) -> None:
+    phone = sign_in(live, "voluntaria@vigia.example")
+    once, refused = filing(), filing()
+    refused["payload"]["category"] = "baches"
+    sent = [once, refused, once, refused]
+
+    results = results_of(push(live, phone, sent), sent)
+
+    assert results[0]["status"] == "applied" and results[2] == results[0]
+    assert results[1]["status"] == "rejected" and results[3] == results[1]
+    assert complaints_filed(committed_database, [once["payload"]["id"]]) == {once["payload"]["id"]}
+    assert audit_entries_about(committed_database, [once["payload"]["id"]]) == 1
