@@ -22,8 +22,9 @@ import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.append(str(ROOT / "bench"))  # after the standard library: bench/queue.py must not shadow `queue`
+# bench/ after the standard library, not first (as `python bench/http_cache.py` puts it): bench/queue.py must not
+# shadow the standard `queue` (spaCy, loaded by the demo fixtures, needs it).
+sys.path[:] = [str(ROOT), *(p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"), str(ROOT / "bench")]
 
 import sqlalchemy as sa  # noqa: E402
 from works_near import http_server, throwaway_database  # noqa: E402

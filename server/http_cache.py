@@ -11,8 +11,8 @@ who may keep a copy.
   `Vary: Accept-Language` since messages and labels follow it; `private, no-cache` for a caller who signed in (a
   bearer token: their phone may keep it, a shared cache never). A handler's own choice stands (the browser
   session's `private, no-store`, a photo's `immutable`, a page's five minutes).
-- `HEAD`: answered as the GET would be, without its body (`HeadMiddleware`, outside the compression, so its
-  Content-Length is the GET's).
+- `HEAD`: answered as the GET would be (Starlette runs the GET's handler), without its body (`HeadMiddleware`,
+  outside the compression, so its Content-Length is the GET's).
 
 Only whole answers (one body message: JSON, pages, CSV) are tagged; streamed ones (files, exports written in parts)
 pass through untouched, as do answers that set a cookie or say `no-store`."""
@@ -133,8 +133,10 @@ class ConditionalGetMiddleware:
 
 
 class HeadMiddleware:
-    """HEAD answered as GET without the body: the handlers, the validators and the compression see a GET, so the
-    headers (ETag, Content-Length, Content-Encoding) are the GET's, and no body leaves."""
+    """HEAD without the body, whatever the server under it does: Starlette answers a HEAD to a GET route as it
+    would the GET, body included, so the validators and the compression see the whole answer and the headers
+    (ETag, Content-Length, Content-Encoding) are the GET's; the body stops here. A route that declares HEAD itself
+    (tus' `HEAD …/uploads/{id}`) is left to answer it."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -154,4 +156,4 @@ class HeadMiddleware:
                     finished = True
                     await send({"type": "http.response.body", "body": b""})
 
-        await self.app({**scope, "method": "GET"}, receive, headers_only)
+        await self.app(scope, receive, headers_only)
