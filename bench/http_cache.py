@@ -14,6 +14,11 @@ smallest exchange HTTP/1.1 allows for a revalidation, a request line with `Host`
 from __future__ import annotations
 
 import argparse
+import os
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 import platform
 import socket
 import sys
@@ -27,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [str(ROOT), *(p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"), str(ROOT / "bench")]
 
 import sqlalchemy as sa  # noqa: E402
-from works_near import http_server, throwaway_database  # noqa: E402
+from works_near import throwaway_database  # noqa: E402
 
 from server import db, fixtures, migrate  # noqa: E402
 from server.config import Settings  # noqa: E402
@@ -35,6 +40,37 @@ from server.config import Settings  # noqa: E402
 CODE = "10005"
 CENTRO = (-104.6657, 24.0277)  # Zona Centro, Victoria de Durango
 EMAIL, PASSWORD = "comite@vigia.example", "vigia-demo-2026"
+
+
+@contextmanager
+def http_server(url: str, folder: Path) -> Iterator[int]:
+    """`vigia serve` (uvicorn, one worker, as `./dev.sh demo` runs it) on the database; its port. As
+    bench/works_near.py's, with two minutes to start: on a loaded machine 30 seconds were not always enough."""
+    port = free_port()
+    environment = {**os.environ, "DATABASE_URL": url, "VIGIA_ENV": "development", "LOG_LEVEL": "WARNING",
+                   "MEDIA_DIR": str(folder / "media"), "REDIS_URL": ""}
+    server = subprocess.Popen([sys.executable, "-m", "server.cli", "serve", "--port", str(port), "--no-migrate"],
+                              cwd=ROOT, env=environment, stdout=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError("vigia serve did not start") from None
+                time.sleep(0.2)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 class Wire:
@@ -45,8 +81,8 @@ class Wire:
         self.sock = socket.create_connection(("127.0.0.1", port))
         self.buffer = b""
 
-    def exchange(self, method: str, path: str, headers: dict[str, str], body: bytes = b"") -> tuple[int, int, int,
-                                                                                                  dict[str, str], bytes]:
+    def exchange(self, method: str, path: str, headers: dict[str, str],
+                 body: bytes = b"") -> tuple[int, int, int, dict[str, str], bytes]:
         """(status, request bytes, answer bytes, answer headers, body)."""
         lines = [f"{method} {path} HTTP/1.1", f"Host: {self.host}", *(f"{k}: {v}" for k, v in headers.items())]
         if body:

@@ -20,6 +20,8 @@ kept-alive connection each, apart from the servers' processes.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterator
+from contextlib import contextmanager
 import http.client
 import json
 import os
@@ -41,7 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [str(ROOT), *(p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"), str(ROOT / "bench")]
 
 import sqlalchemy as sa  # noqa: E402
-from works_near import http_server, throwaway_database  # noqa: E402
+from works_near import throwaway_database  # noqa: E402
 
 from server import db, fixtures, migrate  # noqa: E402
 from server.config import Settings  # noqa: E402
@@ -65,14 +67,14 @@ uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning", a
 '''
 
 
-def memory(pid: int) -> tuple[int, int]:
-    """(RSS, anonymous RSS) of a process, in KiB."""
+def memory(pid: int) -> tuple[int, int, int]:
+    """(RSS, its anonymous part, its file-backed and shared part) of a process, in KiB."""
     status = Path(f"/proc/{pid}/status").read_text()
 
     def field(name: str) -> int:
         return int(status.split(name + ":")[1].split()[0])
 
-    return field("VmRSS"), field("RssAnon")
+    return field("VmRSS"), field("RssAnon"), field("RssFile") + field("RssShmem")
 
 
 def server_pid(port: int) -> int:
@@ -99,6 +101,31 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+@contextmanager
+def http_server(url: str, folder: Path) -> Iterator[int]:
+    """`vigia serve` (uvicorn, one worker, as `./dev.sh demo` runs it) on the database; its port. As
+    bench/works_near.py's, with two minutes to start: on a loaded machine 30 seconds were not always enough."""
+    port = free_port()
+    environment = {**os.environ, "DATABASE_URL": url, "VIGIA_ENV": "development", "LOG_LEVEL": "WARNING",
+                   "MEDIA_DIR": str(folder / "media"), "REDIS_URL": ""}
+    server = subprocess.Popen([sys.executable, "-m", "server.cli", "serve", "--port", str(port), "--no-migrate"],
+                              cwd=ROOT, env=environment, stdout=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError("vigia serve did not start") from None
+                time.sleep(0.2)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 class Load:
@@ -159,7 +186,8 @@ class Load:
                                   "payload": {"id": str(uuid.uuid4()), "kind": "complaint", "category": "obra-calidad",
                                               "description": f"La banqueta nueva ya está agrietada ({index}).",
                                               "location": {"type": "Point", "coordinates": [
-                                                  CENTRO[0] + (index % 50) * 1e-4, CENTRO[1] + (index // 50 % 50) * 1e-4]},
+                                                  CENTRO[0] + (index % 50) * 1e-4,
+                                                  CENTRO[1] + (index // 50 % 50) * 1e-4]},
                                               "accuracy_m": 6.5}})
             connection.request("POST", "/api/v1/sync/push", json.dumps({"mutations": mutations}), headers)
             response = connection.getresponse()
@@ -240,19 +268,22 @@ def main(argv: list[str] | None = None) -> int:
                             for seed in range(max(1, args.readers // 4))]
                 for thread in threads:
                     thread.start()
-                samples: dict[str, list[int]] = {"vigia": [], "vigia_anon": [], "bare": []}
+                samples: dict[str, list[int]] = {"vigia": [], "vigia_anon": [], "vigia_file": [], "bare": []}
                 started = time.monotonic()
                 before = 0
-                print("| s | Vigía RSS MiB | Vigía anonymous MiB | bare Starlette RSS MiB | Vigía answers/s |")
-                print("|---|---|---|---|---|", flush=True)
+                print("| s | Vigía RSS MiB | anonymous | files and shared memory (the database mapped) |"
+                      " bare Starlette RSS MiB | Vigía answers/s |")
+                print("|---|---|---|---|---|---|", flush=True)
                 while time.monotonic() - started < args.minutes * 60:
                     time.sleep(args.every)
-                    rss, anon = memory(pids["vigia"])
+                    rss, anon, mapped = memory(pids["vigia"])
                     samples["vigia"].append(rss)
                     samples["vigia_anon"].append(anon)
+                    samples["vigia_file"].append(mapped)
                     samples["bare"].append(memory(pids["bare"])[0])
                     done = vigia.answered
                     print(f"| {time.monotonic() - started:.0f} | {rss / 1024:.1f} | {anon / 1024:.1f} |"
+                          f" {mapped / 1024:.1f} |"
                           f" {samples['bare'][-1] / 1024:.1f} | {(done - before) / args.every:.0f} |", flush=True)
                     before = done
                 vigia.stop.set()
@@ -263,7 +294,8 @@ def main(argv: list[str] | None = None) -> int:
     warm = max(1, int(args.warmup * 60 / args.every))
     results = {name: growth(values, warm) for name, values in samples.items()}
     print(f"\nafter {args.warmup:g} min of warm-up, over {args.minutes - args.warmup:g} min:"
-          f" Vigía RSS {results['vigia']:+.1%} (anonymous {results['vigia_anon']:+.1%}),"
+          f" Vigía RSS {results['vigia']:+.1%} (anonymous {results['vigia_anon']:+.1%}, files and shared memory"
+          f" {results['vigia_file']:+.1%}),"
           f" bare Starlette (the limit, same run) {results['bare']:+.1%};"
           f" Vigía at the end {samples['vigia'][-1] / 1024:.0f} MiB vs bare {samples['bare'][-1] / 1024:.0f} MiB"
           f" ({samples['vigia'][-1] / samples['bare'][-1]:.1f}×)")

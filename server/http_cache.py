@@ -11,8 +11,8 @@ who may keep a copy.
   `Vary: Accept-Language` since messages and labels follow it; `private, no-cache` for a caller who signed in (a
   bearer token: their phone may keep it, a shared cache never). A handler's own choice stands (the browser
   session's `private, no-store`, a photo's `immutable`, a page's five minutes).
-- `HEAD`: answered as the GET would be (Starlette runs the GET's handler), without its body (`HeadMiddleware`,
-  outside the compression, so its Content-Length is the GET's).
+- `HEAD`: Starlette runs the GET's handler, so the tag, Cache-Control, the compression and Content-Length are
+  the GET's; uvicorn sends no body.
 
 Only whole answers (one body message: JSON, pages, CSV) are tagged; streamed ones (files, exports written in parts)
 pass through untouched, as do answers that set a cookie or say `no-store`."""
@@ -130,30 +130,3 @@ class ConditionalGetMiddleware:
             return
         await send(start)
         await send(message)
-
-
-class HeadMiddleware:
-    """HEAD without the body, whatever the server under it does: Starlette answers a HEAD to a GET route as it
-    would the GET, body included, so the validators and the compression see the whole answer and the headers
-    (ETag, Content-Length, Content-Encoding) are the GET's; the body stops here. A route that declares HEAD itself
-    (tus' `HEAD …/uploads/{id}`) is left to answer it."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "HEAD":
-            await self.app(scope, receive, send)
-            return
-        finished = False
-
-        async def headers_only(message: Message) -> None:
-            nonlocal finished
-            if message["type"] == "http.response.start":
-                await send(message)
-            elif message["type"] in ("http.response.body", "http.response.pathsend") and not finished:
-                if not message.get("more_body", False) or message["type"] == "http.response.pathsend":
-                    finished = True
-                    await send({"type": "http.response.body", "body": b""})
-
-        await self.app(scope, receive, headers_only)
