@@ -29,8 +29,7 @@ def test_a_public_read_revalidates_with_304_until_the_record_changes(client, ses
     assert "Accept-Language" in first.headers["vary"]
 
     again = client.get(path, headers={"If-None-Match": first.headers["etag"]})
-    assert again.status_code == 304 and again.content == b"" and "content-length" not in again.headers or \
-        again.headers["content-length"] == "0"
+    assert again.status_code == 304 and again.content == b"" and again.headers.get("content-length", "0") == "0"
     assert again.headers["etag"] == first.headers["etag"] and again.headers["cache-control"] == "public, no-cache"
     assert "content-type" not in again.headers
     # a list of tags, one of them the copy's (a client that kept two versions), and the strong form of it
@@ -58,9 +57,8 @@ def test_an_answer_for_someone_signed_in_is_never_public(client, session) -> Non
     path = f"{API}/complaints"
     first = client.get(path, headers=token)
     assert client.get(path, headers={**token, "If-None-Match": first.headers["etag"]}).status_code == 304
-    # and the anonymous answer to the same address does not carry the signed-in one's tag
-    assert client.get(f"{API}/works", headers=token).headers["etag"] != "" and \
-        client.get(path).status_code in (200, 401)
+    # the same public address read anonymously is public again
+    assert client.get(f"{API}/works").headers["cache-control"] == "public, no-cache"
 
 
 def test_language_variants_differ_and_say_vary(client) -> None:
