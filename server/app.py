@@ -33,6 +33,7 @@ from server.complaints import moderation_routes, stats_routes
 from server.config import Settings, configure_settings, get_settings
 from server.docs_page import localized, render_docs
 from server.errors import AppError, Conflict, Unavailable, error_payload, validation_details
+from server.http_cache import GZIP_MINIMUM_BYTES, ConditionalGetMiddleware
 from server.i18n import N_, negotiate, translate
 from server.inspections import routes as inspection_routes
 from server.logs import setup_logging
@@ -273,7 +274,10 @@ def create_app(settings: Settings | None = None, *, database: db.Database | None
             "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
                                        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"})
 
-    middleware = [Middleware(GZipMiddleware, minimum_size=1000)]
+    # Answers of 512 bytes and more are gzipped (smaller ones would barely shrink); validators and 304 are worked
+    # out inside, on the uncompressed answer (server/http_cache.py).
+    middleware = [Middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_BYTES, compresslevel=6),
+                  Middleware(ConditionalGetMiddleware)]
     if settings.cors_origins:
         middleware.insert(
             0,

@@ -110,7 +110,7 @@ def make_engine(settings: Settings) -> Engine:
     """The engine for settings.database_url: PostGIS through psycopg 3, or SpatiaLite through sqlean."""
     url = settings.database_url
     if url.startswith("sqlite"):
-        return _make_sqlite_engine(url, settings.spatialite_library)
+        return _make_sqlite_engine(url, settings.spatialite_library, pool_size=settings.db_pool_size)
     return sa.create_engine(
         url,
         pool_pre_ping=True,
@@ -120,7 +120,7 @@ def make_engine(settings: Settings) -> Engine:
     )
 
 
-def _make_sqlite_engine(url: str, spatialite_library: str) -> Engine:
+def _make_sqlite_engine(url: str, spatialite_library: str, *, pool_size: int = 10) -> Engine:
     # Python's own sqlite3 here cannot load extensions; sqlean is a drop-in module that can.
     import sqlean
 
@@ -130,6 +130,14 @@ def _make_sqlite_engine(url: str, spatialite_library: str) -> Engine:
     kwargs: dict[str, Any] = {"module": sqlean, "connect_args": {"check_same_thread": False, "timeout": 30}}
     if path is None:
         kwargs["poolclass"] = StaticPool
+    else:
+        # A fixed set of connections, never opened and closed per burst: each one loads SpatiaLite (its GEOS and
+        # PROJ contexts, several MB of C heap), and a pool with overflow (SQLAlchemy's default, 5 + 10) under 32
+        # concurrent reads closed its extra connections as soon as they came back and opened new ones at the next
+        # burst, a few per second: the C heap fragmented and the process grew ~2 MB every 10 s without end
+        # (docs/performance.md, "Memory under a steady load"). More connections would not read faster on SQLite;
+        # a request beyond them waits for one (up to pool_timeout, then 503).
+        kwargs.update(pool_size=pool_size, max_overflow=0)
     engine = sa.create_engine(url, **kwargs)
 
     @event.listens_for(engine, "connect")

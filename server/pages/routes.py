@@ -7,11 +7,10 @@ observatory is a 404 page in words. Pages are not API: they are left out of /ope
 
 from __future__ import annotations
 
-import hashlib
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
-from email.utils import format_datetime, parsedate_to_datetime
+from email.utils import format_datetime
 from threading import Lock
 from typing import Any
 from urllib.parse import parse_qs
@@ -25,6 +24,7 @@ from server import pwa
 from server.auth.browser import check_origin
 from server.db import session_scope
 from server.errors import AppError
+from server.http_cache import etag_of
 from server.i18n import DEFAULT_LANGUAGE, N_, Language, negotiate
 from server.pages import committees_page, complaint_page, municipal, observatories_page, sitemap, stats_page
 from server.pages import notebooks_page, works_page
@@ -82,33 +82,17 @@ def _headers(request: Request) -> dict[str, str]:
             "X-Content-Type-Options": "nosniff", "Referrer-Policy": "strict-origin-when-cross-origin"}
 
 
-def _not_modified(request: Request, etag: str, modified: datetime) -> bool:
-    offered = request.headers.get("if-none-match")
-    if offered is not None:
-        tags = [tag.strip().removeprefix("W/") for tag in offered.split(",")]
-        return "*" in tags or etag.removeprefix("W/") in tags
-    since = request.headers.get("if-modified-since")
-    if since:
-        try:
-            return modified <= parsedate_to_datetime(since)
-        except (TypeError, ValueError):
-            return False
-    return False
-
-
 def cached(request: Request, body: str, media_type: str, *, language: Language | None = None,
            status: int = 200) -> Response:
-    """The answer with its validators; 304 without a body when the client's copy is this one."""
+    """The answer with its validators (server/http_cache.py answers 304 without a body when the client's copy is
+    this one, as it does for the API)."""
     data = body.encode("utf-8")
-    # weak: the same page may travel gzipped or not (GZipMiddleware), equal in meaning, not byte for byte
-    etag = 'W/"' + hashlib.sha256(data).hexdigest()[:32] + '"'
+    etag = etag_of(data)
     modified = VERSIONS((str(request.url.path) + "?" + request.url.query, language or ""), etag)
     headers = {**_headers(request), "ETag": etag, "Last-Modified": format_datetime(modified, usegmt=True),
                "Cache-Control": CACHE if status == 200 else "no-cache", "Vary": "Accept-Language"}
     if language is not None:
         headers["Content-Language"] = language
-    if status == 200 and _not_modified(request, etag, modified):
-        return Response(status_code=304, headers=headers)
     return Response(data, status_code=status, media_type=media_type, headers=headers)
 
 
@@ -168,8 +152,6 @@ async def stylesheet(request: Request) -> Response:
     current = request.path_params["hash"] == STYLESHEET_HASH
     headers = {**_headers(request), "Cache-Control": IMMUTABLE if current else "no-cache",
                "ETag": f'"{STYLESHEET_HASH}"'}
-    if request.headers.get("if-none-match", "").strip().removeprefix("W/") == f'"{STYLESHEET_HASH}"':
-        return Response(status_code=304, headers=headers)
     return Response(STYLESHEET, media_type="text/css; charset=utf-8", headers=headers)
 
 
