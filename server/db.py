@@ -1,6 +1,15 @@
-"""Database engine for PostgreSQL + PostGIS or SQLite + SpatiaLite, the session helper and model mixins.
+"""Database engine for PostgreSQL + PostGIS or SQLite + SpatiaLite, the session helpers and model mixins.
 
-One use case, one transaction: services receive a session from `session_scope()` and never commit themselves.
+One use case, one transaction: services receive a session from `session_scope()` (a use case that may write) or
+`read_scope()` (one that only reads) and never commit themselves.
+
+Which scope: a use case that never writes takes `read_scope()`. On SQLite it begins with a plain deferred
+`BEGIN` and runs with `PRAGMA query_only=1`, so it never queues behind a writer (WAL readers do not wait for the
+write lock) and a write slipped into it fails at once with ReadOnlyScopeError instead of silently upgrading to a
+writer; on PostgreSQL its transaction is `READ ONLY` (it could be sent to a replica). Everything else takes
+`session_scope()`, which on SQLite begins with `BEGIN IMMEDIATE` (writers wait for each other up front rather than
+failing halfway). A read that sometimes writes (a last-seen time stamped once a minute) reads in a `read_scope()`
+and opens a short `session_scope()` for the write only when it is due.
 """
 
 from __future__ import annotations
@@ -159,11 +168,41 @@ def _make_sqlite_engine(url: str, spatialite_library: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
+        info = connection.connection.info
+        if connection.get_execution_options().get(_SQLITE_READ_ONLY):
+            # A reader: a deferred BEGIN takes no lock (in WAL mode it reads its snapshot while a writer
+            # works), and query_only makes a write fail at once instead of upgrading this to a writer.
+            connection.exec_driver_sql("BEGIN")
+            if not info.get(_QUERY_ONLY):
+                connection.exec_driver_sql("PRAGMA query_only=1")
+                info[_QUERY_ONLY] = True
+            return
+        if info.get(_QUERY_ONLY):
+            connection.exec_driver_sql("PRAGMA query_only=0")
+            info[_QUERY_ONLY] = False
         # IMMEDIATE takes the write lock up front: two writers wait for each other instead of failing
         # with "database is locked" halfway through a use case.
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(dbapi_connection: Any, record: Any) -> None:
+        # A pooled connection goes back writable, whoever takes it next (a raw connection, a migration).
+        if dbapi_connection is not None and record.info.get(_QUERY_ONLY):
+            dbapi_connection.execute("PRAGMA query_only=0")
+            record.info[_QUERY_ONLY] = False
+
     return engine
+
+
+# Execution option marking a SQLite connection's next transaction as a reader; key of the pooled connection's
+# info saying PRAGMA query_only is on.
+_SQLITE_READ_ONLY = "vigia_read_only"
+_QUERY_ONLY = "vigia_query_only"
+
+
+class ReadOnlyScopeError(RuntimeError):
+    """A write was attempted inside `read_scope()`: a bug in the use case, which must take `session_scope()`
+    (or a short one of its own for the write) instead."""
 
 
 def prepare_spatial_database(engine: Engine) -> None:
@@ -194,6 +233,7 @@ class Database:
 
     def __init__(self, engine: Engine, bind: Engine | Connection | None = None) -> None:
         self.engine = engine
+        self._joins_connection = isinstance(bind, Connection)
         options: dict[str, Any] = {"expire_on_commit": False}
         if isinstance(bind, Connection):
             # Tests: every use case becomes a SAVEPOINT inside one outer transaction rolled back afterwards.
@@ -205,7 +245,11 @@ class Database:
         return self.engine.dialect.name
 
     @contextmanager
-    def session_scope(self) -> Iterator[Session]:
+    def session_scope(self, *, read_only: bool = False) -> Iterator[Session]:
+        if read_only:
+            with self.read_scope() as session:
+                yield session
+            return
         session = self.sessions()
         try:
             yield session
@@ -214,6 +258,40 @@ class Database:
             session.rollback()
             raise
         finally:
+            session.close()
+
+    @contextmanager
+    def read_scope(self) -> Iterator[Session]:
+        """A transaction that only reads (see the module's docstring): on SQLite a deferred BEGIN with
+        query_only on, never waiting for a writer; on PostgreSQL a READ ONLY transaction. A write inside it
+        raises ReadOnlyScopeError. Objects read stay usable after the block, as with session_scope()."""
+        session = self.sessions()
+        sqlite = self.dialect == "sqlite"
+        joined: Connection | None = None
+        try:
+            if not self._joins_connection:
+                option = _SQLITE_READ_ONLY if sqlite else "postgresql_readonly"
+                session.connection(execution_options={option: True})  # begins the transaction, read-only
+            elif sqlite:  # tests: a SAVEPOINT inside the test's transaction; the flag is the connection's
+                joined = session.connection()
+                joined.exec_driver_sql("PRAGMA query_only=1")
+            else:  # tests: undone by the ROLLBACK TO SAVEPOINT below
+                session.connection().exec_driver_sql("SET TRANSACTION READ ONLY")
+            yield session
+            session.flush()  # a change left in the session is a write too: refused here, not dropped
+            session.expunge_all()  # keep what was read loaded: nothing to commit, the rollback ends it
+            session.rollback()
+        except BaseException as exc:
+            session.rollback()
+            if _read_only_violation(exc):
+                raise ReadOnlyScopeError(
+                    "a write inside read_scope(): take session_scope() for a use case that writes "
+                    f"(or a short one of its own for the write): {exc}"
+                ) from exc
+            raise
+        finally:
+            if joined is not None:
+                joined.exec_driver_sql("PRAGMA query_only=0")
             session.close()
 
 
@@ -263,10 +341,34 @@ def using(database: Database) -> Iterator[Database]:
 
 
 @contextmanager
-def session_scope() -> Iterator[Session]:
-    """One use case, one transaction: commit when the block ends, roll back if it raises."""
-    with get_database().session_scope() as session:
+def session_scope(*, read_only: bool = False) -> Iterator[Session]:
+    """One use case, one transaction: commit when the block ends, roll back if it raises. `read_only=True` is
+    read_scope()."""
+    with get_database().session_scope(read_only=read_only) as session:
         yield session
+
+
+@contextmanager
+def read_scope() -> Iterator[Session]:
+    """One use case that only reads, one read-only transaction that never waits for a writer on SQLite (see the
+    module's docstring); a write inside it raises ReadOnlyScopeError."""
+    with get_database().read_scope() as session:
+        yield session
+
+
+def _read_only_violation(exc: BaseException) -> bool:
+    """True when `exc` (or what caused it) is the database refusing a write in a read-only transaction."""
+    current: BaseException | None = exc
+    seen: set[int] = set()
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        orig = getattr(current, "orig", None) or current
+        if getattr(orig, "sqlstate", None) == "25006":  # PostgreSQL: read_only_sql_transaction
+            return True
+        if getattr(orig, "sqlite_errorcode", None) == 8 or "attempt to write a readonly database" in str(orig):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
 
 
 # --------------------------------------------------------------------------------------------------- outages
