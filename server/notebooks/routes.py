@@ -139,7 +139,7 @@ def notebook_csv(call: Call) -> Response:
 
 
 def _transition(call: Call, action: str) -> dict[str, Any]:
-    with read_scope() as session:
+    with session_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         common = {"actor": call.actor, "municipality": municipality, "notebook_id": call.path["notebook_id"],
                   "version": call.body.version}
