@@ -18,6 +18,7 @@ import secrets
 import threading
 import time
 import uuid
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -119,7 +120,13 @@ def make_engine(settings: Settings) -> Engine:
     """The engine for settings.database_url: PostGIS through psycopg 3, or SpatiaLite through sqlean."""
     url = settings.database_url
     if url.startswith("sqlite"):
-        return _make_sqlite_engine(url, settings.spatialite_library)
+        engine = _make_sqlite_engine(url, settings.spatialite_library)
+        if _sqlite_path(url) is not None:
+            # read_scope()'s own pool of connections that are read-only for life (see _make_sqlite_engine)
+            reader = _make_sqlite_engine(url, settings.spatialite_library, reader=True)
+            _readers[engine] = reader
+            event.listen(engine, "engine_disposed", lambda _engine: reader.dispose())
+        return engine
     return sa.create_engine(
         url,
         pool_pre_ping=True,
@@ -129,7 +136,10 @@ def make_engine(settings: Settings) -> Engine:
     )
 
 
-def _make_sqlite_engine(url: str, spatialite_library: str) -> Engine:
+def _make_sqlite_engine(url: str, spatialite_library: str, *, reader: bool = False) -> Engine:
+    """`reader=True`: connections with PRAGMA query_only=1 from the start, whose transactions begin with a plain
+    deferred BEGIN (read_scope()). A pool of their own, because changing query_only on a connection expires every
+    statement SQLite has prepared on it: flipping it per request would re-prepare each query each time."""
     # Python's own sqlite3 here cannot load extensions; sqlean is a drop-in module that can.
     import sqlean
 
@@ -164,10 +174,21 @@ def _make_sqlite_engine(url: str, spatialite_library: str) -> Engine:
             # Read through memory-mapped I/O (up to 256 MiB of the file, shared by every connection through the
             # OS page cache) instead of a read() per page outside SQLite's small per-connection cache.
             cursor.execute("PRAGMA mmap_size=268435456")
+        if reader:
+            cursor.execute("PRAGMA query_only=1")
         cursor.close()
+
+    if reader:
+        @event.listens_for(engine, "begin")
+        def _on_reader_begin(connection: Connection) -> None:
+            # A deferred BEGIN takes no lock: in WAL mode it reads its snapshot while a writer works.
+            connection.exec_driver_sql("BEGIN")
+
+        return engine
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
+        # The execution option serves an engine without a reader pool (an in-memory database).
         info = connection.connection.info
         if connection.get_execution_options().get(_SQLITE_READ_ONLY):
             # A reader: a deferred BEGIN takes no lock (in WAL mode it reads its snapshot while a writer
@@ -198,6 +219,8 @@ def _make_sqlite_engine(url: str, spatialite_library: str) -> Engine:
 # info saying PRAGMA query_only is on.
 _SQLITE_READ_ONLY = "vigia_read_only"
 _QUERY_ONLY = "vigia_query_only"
+# A SQLite file's engine -> its engine of read-only connections (make_engine)
+_readers: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
 
 
 class ReadOnlyScopeError(RuntimeError):
@@ -239,6 +262,8 @@ class Database:
             # Tests: every use case becomes a SAVEPOINT inside one outer transaction rolled back afterwards.
             options["join_transaction_mode"] = "create_savepoint"
         self.sessions = sessionmaker(bind=bind or engine, **options)
+        reader = None if self._joins_connection else _readers.get(engine)
+        self.read_sessions = sessionmaker(bind=reader, **options) if reader is not None else None
 
     @property
     def dialect(self) -> str:
@@ -265,11 +290,13 @@ class Database:
         """A transaction that only reads (see the module's docstring): on SQLite a deferred BEGIN with
         query_only on, never waiting for a writer; on PostgreSQL a READ ONLY transaction. A write inside it
         raises ReadOnlyScopeError. Objects read stay usable after the block, as with session_scope()."""
-        session = self.sessions()
+        session = (self.read_sessions or self.sessions)()
         sqlite = self.dialect == "sqlite"
         joined: Connection | None = None
         try:
-            if not self._joins_connection:
+            if self.read_sessions is not None:
+                pass  # SQLite's reader pool: query_only and a deferred BEGIN on every connection
+            elif not self._joins_connection:
                 option = _SQLITE_READ_ONLY if sqlite else "postgresql_readonly"
                 session.connection(execution_options={option: True})  # begins the transaction, read-only
             elif sqlite:  # tests: a SAVEPOINT inside the test's transaction; the flag is the connection's
