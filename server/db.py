@@ -116,6 +116,12 @@ def _sqlite_path(url: str) -> Path | None:
     return Path(database)
 
 
+# Read transactions at once per process on SQLite (the reader pool's size; a read finding none free waits up to
+# 30 s, then 503). Reads are CPU-bound Python: more threads reading at once only fight over the GIL and starve
+# the event loop (measured: 32 at once served about half the requests per second of 3; docs/performance.md).
+SQLITE_READERS = 3
+
+
 def make_engine(settings: Settings) -> Engine:
     """The engine for settings.database_url: PostGIS through psycopg 3, or SpatiaLite through sqlean."""
     url = settings.database_url
@@ -123,7 +129,7 @@ def make_engine(settings: Settings) -> Engine:
         engine = _make_sqlite_engine(url, settings.spatialite_library)
         if _sqlite_path(url) is not None:
             # read_scope()'s own pool of connections that are read-only for life (see _make_sqlite_engine)
-            reader = _make_sqlite_engine(url, settings.spatialite_library, reader=True)
+            reader = _make_sqlite_engine(url, settings.spatialite_library, reader=True, pool_size=SQLITE_READERS)
             _readers[engine] = reader
             event.listen(engine, "engine_disposed", lambda _engine: reader.dispose())
         return engine
@@ -136,7 +142,8 @@ def make_engine(settings: Settings) -> Engine:
     )
 
 
-def _make_sqlite_engine(url: str, spatialite_library: str, *, reader: bool = False) -> Engine:
+def _make_sqlite_engine(url: str, spatialite_library: str, *, reader: bool = False,
+                        pool_size: int | None = None) -> Engine:
     """`reader=True`: connections with PRAGMA query_only=1 from the start, whose transactions begin with a plain
     deferred BEGIN (read_scope()). A pool of their own, because changing query_only on a connection expires every
     statement SQLite has prepared on it: flipping it per request would re-prepare each query each time."""
@@ -149,6 +156,8 @@ def _make_sqlite_engine(url: str, spatialite_library: str, *, reader: bool = Fal
     kwargs: dict[str, Any] = {"module": sqlean, "connect_args": {"check_same_thread": False, "timeout": 30}}
     if path is None:
         kwargs["poolclass"] = StaticPool
+    elif pool_size is not None:
+        kwargs.update(pool_size=pool_size, max_overflow=0)
     engine = sa.create_engine(url, **kwargs)
 
     @event.listens_for(engine, "connect")
