@@ -1,6 +1,15 @@
-"""Database engine for PostgreSQL + PostGIS or SQLite + SpatiaLite, the session helper and model mixins.
+"""Database engine for PostgreSQL + PostGIS or SQLite + SpatiaLite, the session helpers and model mixins.
 
-One use case, one transaction: services receive a session from `session_scope()` and never commit themselves.
+One use case, one transaction: services receive a session from `session_scope()` (a use case that may write) or
+`read_scope()` (one that only reads) and never commit themselves.
+
+Which scope: a use case that never writes takes `read_scope()`. On SQLite it begins with a plain deferred
+`BEGIN` and runs with `PRAGMA query_only=1`, so it never queues behind a writer (WAL readers do not wait for the
+write lock) and a write slipped into it fails at once with ReadOnlyScopeError instead of silently upgrading to a
+writer; on PostgreSQL its transaction is `READ ONLY` (it could be sent to a replica). Everything else takes
+`session_scope()`, which on SQLite begins with `BEGIN IMMEDIATE` (writers wait for each other up front rather than
+failing halfway). A read that sometimes writes (a last-seen time stamped once a minute) reads in a `read_scope()`
+and opens a short `session_scope()` for the write only when it is due.
 """
 
 from __future__ import annotations
@@ -9,6 +18,7 @@ import secrets
 import threading
 import time
 import uuid
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -106,11 +116,23 @@ def _sqlite_path(url: str) -> Path | None:
     return Path(database)
 
 
+# Read transactions at once per process on SQLite (the reader pool's size; a read finding none free waits up to
+# 30 s, then 503). Reads are CPU-bound Python: more threads reading at once only fight over the GIL and starve
+# the event loop (measured: 32 at once served about half the requests per second of 3; docs/performance.md).
+SQLITE_READERS = 3
+
+
 def make_engine(settings: Settings) -> Engine:
     """The engine for settings.database_url: PostGIS through psycopg 3, or SpatiaLite through sqlean."""
     url = settings.database_url
     if url.startswith("sqlite"):
-        return _make_sqlite_engine(url, settings.spatialite_library, pool_size=settings.db_pool_size)
+        engine = _make_sqlite_engine(url, settings.spatialite_library, pool_size=settings.db_pool_size)
+        if _sqlite_path(url) is not None:
+            # read_scope()'s own pool of connections that are read-only for life (see _make_sqlite_engine)
+            reader = _make_sqlite_engine(url, settings.spatialite_library, reader=True, pool_size=SQLITE_READERS)
+            _readers[engine] = reader
+            event.listen(engine, "engine_disposed", lambda _engine: reader.dispose())
+        return engine
     return sa.create_engine(
         url,
         pool_pre_ping=True,
@@ -120,7 +142,11 @@ def make_engine(settings: Settings) -> Engine:
     )
 
 
-def _make_sqlite_engine(url: str, spatialite_library: str, *, pool_size: int = 10) -> Engine:
+def _make_sqlite_engine(url: str, spatialite_library: str, *, reader: bool = False,
+                        pool_size: int | None = None) -> Engine:
+    """`reader=True`: connections with PRAGMA query_only=1 from the start, whose transactions begin with a plain
+    deferred BEGIN (read_scope()). A pool of their own, because changing query_only on a connection expires every
+    statement SQLite has prepared on it: flipping it per request would re-prepare each query each time."""
     # Python's own sqlite3 here cannot load extensions; sqlean is a drop-in module that can.
     import sqlean
 
@@ -130,7 +156,7 @@ def _make_sqlite_engine(url: str, spatialite_library: str, *, pool_size: int = 1
     kwargs: dict[str, Any] = {"module": sqlean, "connect_args": {"check_same_thread": False, "timeout": 30}}
     if path is None:
         kwargs["poolclass"] = StaticPool
-    else:
+    elif pool_size is not None:
         # A fixed set of connections, never opened and closed per burst: each one loads SpatiaLite (its GEOS and
         # PROJ contexts, several MB of C heap), and a pool with overflow (SQLAlchemy's default, 5 + 10) under 32
         # concurrent reads closed its extra connections as soon as they came back and opened new ones at the next
@@ -163,15 +189,58 @@ def _make_sqlite_engine(url: str, spatialite_library: str, *, pool_size: int = 1
             # Read through memory-mapped I/O (up to 256 MiB of the file, shared by every connection through the
             # OS page cache) instead of a read() per page outside SQLite's small per-connection cache.
             cursor.execute("PRAGMA mmap_size=268435456")
+        if reader:
+            cursor.execute("PRAGMA query_only=1")
         cursor.close()
+
+    if reader:
+        @event.listens_for(engine, "begin")
+        def _on_reader_begin(connection: Connection) -> None:
+            # A deferred BEGIN takes no lock: in WAL mode it reads its snapshot while a writer works.
+            connection.exec_driver_sql("BEGIN")
+
+        return engine
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
+        # The execution option serves an engine without a reader pool (an in-memory database).
+        info = connection.connection.info
+        if connection.get_execution_options().get(_SQLITE_READ_ONLY):
+            # A reader: a deferred BEGIN takes no lock (in WAL mode it reads its snapshot while a writer
+            # works), and query_only makes a write fail at once instead of upgrading this to a writer.
+            connection.exec_driver_sql("BEGIN")
+            if not info.get(_QUERY_ONLY):
+                connection.exec_driver_sql("PRAGMA query_only=1")
+                info[_QUERY_ONLY] = True
+            return
+        if info.get(_QUERY_ONLY):
+            connection.exec_driver_sql("PRAGMA query_only=0")
+            info[_QUERY_ONLY] = False
         # IMMEDIATE takes the write lock up front: two writers wait for each other instead of failing
         # with "database is locked" halfway through a use case.
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(dbapi_connection: Any, record: Any) -> None:
+        # A pooled connection goes back writable, whoever takes it next (a raw connection, a migration).
+        if dbapi_connection is not None and record.info.get(_QUERY_ONLY):
+            dbapi_connection.execute("PRAGMA query_only=0")
+            record.info[_QUERY_ONLY] = False
+
     return engine
+
+
+# Execution option marking a SQLite connection's next transaction as a reader; key of the pooled connection's
+# info saying PRAGMA query_only is on.
+_SQLITE_READ_ONLY = "vigia_read_only"
+_QUERY_ONLY = "vigia_query_only"
+# A SQLite file's engine -> its engine of read-only connections (make_engine)
+_readers: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
+
+
+class ReadOnlyScopeError(RuntimeError):
+    """A write was attempted inside `read_scope()`: a bug in the use case, which must take `session_scope()`
+    (or a short one of its own for the write) instead."""
 
 
 def prepare_spatial_database(engine: Engine) -> None:
@@ -202,18 +271,25 @@ class Database:
 
     def __init__(self, engine: Engine, bind: Engine | Connection | None = None) -> None:
         self.engine = engine
+        self._joins_connection = isinstance(bind, Connection)
         options: dict[str, Any] = {"expire_on_commit": False}
         if isinstance(bind, Connection):
             # Tests: every use case becomes a SAVEPOINT inside one outer transaction rolled back afterwards.
             options["join_transaction_mode"] = "create_savepoint"
         self.sessions = sessionmaker(bind=bind or engine, **options)
+        reader = None if self._joins_connection else _readers.get(engine)
+        self.read_sessions = sessionmaker(bind=reader, **options) if reader is not None else None
 
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
 
     @contextmanager
-    def session_scope(self) -> Iterator[Session]:
+    def session_scope(self, *, read_only: bool = False) -> Iterator[Session]:
+        if read_only:
+            with self.read_scope() as session:
+                yield session
+            return
         session = self.sessions()
         try:
             yield session
@@ -222,6 +298,42 @@ class Database:
             session.rollback()
             raise
         finally:
+            session.close()
+
+    @contextmanager
+    def read_scope(self) -> Iterator[Session]:
+        """A transaction that only reads (see the module's docstring): on SQLite a deferred BEGIN with
+        query_only on, never waiting for a writer; on PostgreSQL a READ ONLY transaction. A write inside it
+        raises ReadOnlyScopeError. Objects read stay usable after the block, as with session_scope()."""
+        session = (self.read_sessions or self.sessions)()
+        sqlite = self.dialect == "sqlite"
+        joined: Connection | None = None
+        try:
+            if self.read_sessions is not None:
+                pass  # SQLite's reader pool: query_only and a deferred BEGIN on every connection
+            elif not self._joins_connection:
+                option = _SQLITE_READ_ONLY if sqlite else "postgresql_readonly"
+                session.connection(execution_options={option: True})  # begins the transaction, read-only
+            elif sqlite:  # tests: a SAVEPOINT inside the test's transaction; the flag is the connection's
+                joined = session.connection()
+                joined.exec_driver_sql("PRAGMA query_only=1")
+            else:  # tests: undone by the ROLLBACK TO SAVEPOINT below
+                session.connection().exec_driver_sql("SET TRANSACTION READ ONLY")
+            yield session
+            session.flush()  # a change left in the session is a write too: refused here, not dropped
+            session.expunge_all()  # keep what was read loaded: nothing to commit, the rollback ends it
+            session.rollback()
+        except BaseException as exc:
+            session.rollback()
+            if _read_only_violation(exc):
+                raise ReadOnlyScopeError(
+                    "a write inside read_scope(): take session_scope() for a use case that writes "
+                    f"(or a short one of its own for the write): {exc}"
+                ) from exc
+            raise
+        finally:
+            if joined is not None:
+                joined.exec_driver_sql("PRAGMA query_only=0")
             session.close()
 
 
@@ -271,10 +383,34 @@ def using(database: Database) -> Iterator[Database]:
 
 
 @contextmanager
-def session_scope() -> Iterator[Session]:
-    """One use case, one transaction: commit when the block ends, roll back if it raises."""
-    with get_database().session_scope() as session:
+def session_scope(*, read_only: bool = False) -> Iterator[Session]:
+    """One use case, one transaction: commit when the block ends, roll back if it raises. `read_only=True` is
+    read_scope()."""
+    with get_database().session_scope(read_only=read_only) as session:
         yield session
+
+
+@contextmanager
+def read_scope() -> Iterator[Session]:
+    """One use case that only reads, one read-only transaction that never waits for a writer on SQLite (see the
+    module's docstring); a write inside it raises ReadOnlyScopeError."""
+    with get_database().read_scope() as session:
+        yield session
+
+
+def _read_only_violation(exc: BaseException) -> bool:
+    """True when `exc` (or what caused it) is the database refusing a write in a read-only transaction."""
+    current: BaseException | None = exc
+    seen: set[int] = set()
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        orig = getattr(current, "orig", None) or current
+        if getattr(orig, "sqlstate", None) == "25006":  # PostgreSQL: read_only_sql_transaction
+            return True
+        if getattr(orig, "sqlite_errorcode", None) == 8 or "attempt to write a readonly database" in str(orig):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
 
 
 # --------------------------------------------------------------------------------------------------- outages

@@ -13,7 +13,7 @@ from starlette.responses import JSONResponse, Response
 from server.annotations import exports, reading, review, schemes, service, w3c
 from server.annotations.models import AnnotationAssignment, AssignmentKind
 from server.api import BodyValidationError, Call, endpoint
-from server.db import session_scope
+from server.db import read_scope, session_scope
 from server.errors import Invalid, NotFound
 from server.municipalities import service as municipalities
 
@@ -64,7 +64,7 @@ def _w3c(session, annotation, status: int = 200) -> JSONResponse:
 @endpoint("GET", SCHEMES, summary="Annotation schemes and their published versions (drafts for those who manage)",
           tag=TAG, response=list[schemes.SchemePublic], errors=(404,))
 def list_schemes(call: Call) -> list[schemes.SchemePublic]:
-    with session_scope() as session:
+    with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         return schemes.list_(session, actor=call.actor, municipality=municipality)
 
@@ -72,7 +72,7 @@ def list_schemes(call: Call) -> list[schemes.SchemePublic]:
 @endpoint("GET", SCHEME, summary="One annotation scheme with its versions", tag=TAG, response=schemes.SchemePublic,
           errors=(404,))
 def get_scheme(call: Call) -> schemes.SchemePublic:
-    with session_scope() as session:
+    with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         return schemes.read(session, actor=call.actor, municipality=municipality, scheme_id=call.path["scheme_id"])
 
@@ -154,7 +154,7 @@ def create_assignments(call: Call) -> list[service.AssignmentPublic]:
 def list_assignments(call: Call) -> list[service.AssignmentListed]:
     """Each with the annotator's name and e-mail, the ruling's case number, the scheme's name and version number
     and the count of live annotations."""
-    with session_scope() as session:
+    with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         rows = service.list_assignments(session, actor=call.actor, municipality=municipality,
                                         project_id=call.path["project_id"], ruling_id=call.query.ruling_id,
@@ -168,7 +168,7 @@ def get_assignment(call: Call) -> dict[str, Any]:
     """Everything the annotator needs, also offline (the same record the sync pull serves): the project, the scheme
     version with its labels and questions, the ruling with its court, judges and matter, its latest public text,
     the annotations (W3C; `vigia.anchorState`, and `vigia.previousText` on an orphaned one) and the answers."""
-    with session_scope() as session:
+    with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         return reading.assignment_view(session, actor=call.actor, municipality=municipality,
                                        assignment_id=call.path["assignment_id"], language=call.language)
@@ -272,7 +272,7 @@ class OptionalVersionQuery(BaseModel):
           media_type="application/ld+json")
 def ruling_annotations(call: Call) -> Any:
     """Blind: an annotator sees their own until every annotator of the ruling has finished; reviewers see all."""
-    with session_scope() as session:
+    with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         rows = reading.visible_annotations(session, actor=call.actor, municipality=municipality,
                                            ruling_id=call.path["ruling_id"],
@@ -286,7 +286,7 @@ def ruling_annotations(call: Call) -> Any:
 @endpoint("GET", PROJECT + "/agreement", summary="Agreement (Cohen's κ, Krippendorff's α, span F1) for a scheme "
           "version", tag=TAG, query=VersionQuery, response=dict[str, Any], auth=True, errors=(403, 404))
 def agreement(call: Call) -> dict[str, Any]:
-    with session_scope() as session:
+    with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         return review.agreement_report(session, actor=call.actor, municipality=municipality,
                                        project_id=call.path["project_id"],
@@ -308,7 +308,7 @@ def start_adjudication(call: Call) -> Any:
 @endpoint("GET", RULING + "/adjudication", summary="The adjudication of a ruling: items, answers, the gold so far",
           tag=TAG, query=VersionQuery, response=dict[str, Any], auth=True, errors=(403, 404, 409))
 def get_adjudication(call: Call) -> dict[str, Any]:
-    with session_scope() as session:
+    with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         return review.view(session, actor=call.actor, municipality=municipality, ruling_id=call.path["ruling_id"],
                            scheme_version_id=call.query.scheme_version_id)
@@ -340,7 +340,7 @@ class ExportQuery(BaseModel):
           media_type="application/ld+json")
 def export_w3c(call: Call) -> Any:
     base = str(call.request.url.replace(query=""))
-    with session_scope() as session:
+    with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         body = exports.collection(session, actor=call.actor, municipality=municipality,
                                   project_id=call.path["project_id"], base=base, page=call.query.page,
@@ -357,7 +357,7 @@ class DoccanoQuery(BaseModel):
 @endpoint("GET", PROJECT + "/annotations.doccano.jsonl", summary="The project's annotations as doccano JSONL",
           tag=TAG, query=DoccanoQuery, auth=True, errors=(403, 404), media_type="application/x-ndjson")
 def export_doccano(call: Call) -> Response:
-    with session_scope() as session:
+    with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         lines = list(exports.doccano(session, actor=call.actor, municipality=municipality,
                                      project_id=call.path["project_id"], kind=call.query.kind))

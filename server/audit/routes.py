@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from server.api import Call, endpoint
 from server.audit import service
 from server.audit.models import AuditEntryQuery, AuditPage, VerifyReport
-from server.db import session_scope
+from server.db import read_scope, session_scope
 from server.errors import Invalid
 from server.municipalities import service as municipalities
 
@@ -24,7 +24,7 @@ def verify_log(call: Call) -> VerifyReport:
     `ok` is false when an entry was altered, removed or re-linked, or entries were cut off at the end;
     `first_broken` says where and why. To check independently, download the entries and follow
     docs/audit-log.md."""
-    with session_scope() as session:
+    with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         return service.verify(session, municipality_id=municipality.id, language=call.language)  # type: ignore[arg-type]
 
@@ -41,7 +41,7 @@ def list_entries(call: Call) -> AuditPage:
     if query.since and query.until and query.until < query.since:  # said, not an empty page that looks like "none"
         raise Invalid.for_field("until", "until_before_since", since=query.since.isoformat(),
                                 until=query.until.isoformat())
-    with session_scope() as session:
+    with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         zone = ZoneInfo(municipality.timezone)
 

@@ -7,7 +7,7 @@ from starlette.requests import HTTPConnection
 
 from server.auth import browser, service
 from server.auth.actor import ANONYMOUS, Actor
-from server.db import session_scope
+from server.db import read_scope, session_scope
 from server.errors import AppError, Unauthorized
 
 
@@ -21,17 +21,23 @@ def bearer_token(connection: HTTPConnection) -> str | None:
     return token.strip()
 
 
-def _authenticate(token: str) -> Actor:
+def _authenticate(token: str, *, browser: bool = False) -> Actor:
+    """Read in a read_scope() (never waiting for a writer on SQLite); only when the last use is due to be
+    written (once every few minutes per token), again in a writing scope."""
+    try:
+        with read_scope() as session:
+            return service.authenticate(session=session, token=token, browser=browser, read_only=True)
+    except service.WriteDue:
+        pass
     with session_scope() as session:
-        return service.authenticate(session=session, token=token)
+        return service.authenticate(session=session, token=token, browser=browser)
 
 
 def _authenticate_browser(token: str) -> Actor:
     """The actor behind a session cookie; one whose session has ended is anonymous, with the reason kept (a
     public page still answers; one that needs someone signed in says the session expired)."""
     try:
-        with session_scope() as session:
-            return service.authenticate(session=session, token=token, browser=True)
+        return _authenticate(token, browser=True)
     except AppError as error:
         if error.status != 401:
             raise

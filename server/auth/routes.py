@@ -22,7 +22,7 @@ from server.auth.models import (
     SessionPublic,
 )
 from server.config import get_settings
-from server.db import session_scope
+from server.db import read_scope, session_scope
 from server.errors import AppError
 
 TAG = "auth"
@@ -124,7 +124,7 @@ def logout(call: Call) -> None:
 def me(call: Call) -> me_view.MePublic:
     """The committees where the person is an active member today (role and the committee's state, as codes and
     in words) and the observatories they belong to (with their accreditation as citizen comptroller)."""
-    with session_scope() as session:
+    with read_scope() as session:
         return me_view.me(session=session, actor=call.actor, language=call.language)
 
 
@@ -132,7 +132,7 @@ def me(call: Call) -> me_view.MePublic:
           auth=True)
 def devices(call: Call) -> list[DevicePublic]:
     """Oldest first; `current` marks the one making this request, `active` those whose session has not ended."""
-    with session_scope() as session:
+    with read_scope() as session:
         return service.list_devices(session=session, actor=call.actor)
 
 

@@ -272,10 +272,17 @@ def issue_token(session: Session, *, email: str, device_name: str, days: int | N
     return _open_session(session, user=user, device=device, days=days).token
 
 
-def authenticate(session: Session, *, token: str | None, browser: bool = False) -> Actor:
+class WriteDue(Exception):
+    """authenticate(read_only=True) found the token's last use (or a browser session's idle end) due to be
+    written: authenticate again in a session_scope()."""
+
+
+def authenticate(session: Session, *, token: str | None, browser: bool = False, read_only: bool = False) -> Actor:
     """The actor behind a bearer token (or, `browser=True`, a browser session's cookie); anonymous without one;
     401 for a wrong, expired or revoked one. Each kind is accepted only where it belongs: a browser session's
-    token is not a bearer token, nor a bearer token a session cookie."""
+    token is not a bearer token, nor a bearer token a session cookie. The last use is written at most once per
+    LAST_SEEN_RESOLUTION (SESSION_SLIDE_RESOLUTION for a browser session); with `read_only=True` (the session is a
+    read_scope()) raises WriteDue instead when that write is due, so most requests never take the write lock."""
     if not token:
         return ANONYMOUS
     if is_session_token(token) != browser:
@@ -302,10 +309,14 @@ def authenticate(session: Session, *, token: str | None, browser: bool = False) 
         idle_end = min(session_ends_at(record.created_at),
                        now + timedelta(minutes=get_settings().session_idle_minutes))
         if idle_end - record.expires_at > SESSION_SLIDE_RESOLUTION:
+            if read_only:
+                raise WriteDue
             record.expires_at = idle_end
             record.last_used_at = now
             device.last_seen_at = now
     elif record.last_used_at is None or now - record.last_used_at > LAST_SEEN_RESOLUTION:
+        if read_only:
+            raise WriteDue
         record.last_used_at = now
         device.last_seen_at = now
     roles: dict[uuid.UUID, set[Role]] = defaultdict(set)
@@ -338,6 +349,12 @@ def end_browser_session(session: Session, *, actor: Actor) -> None:
     device = session.get(Device, actor.device_id) if actor.device_id else None
     if device is not None and device.revoked_at is None and actor.browser_session:
         device.revoked_at = utcnow()
+
+
+def sync_mark_due(session: Session, *, device_id: uuid.UUID) -> bool:
+    """Whether mark_synced() would write now: lets a read (an empty pull) take a writing scope only then."""
+    last = session.scalar(sa.select(Device.last_sync_at).where(Device.id == device_id))
+    return last is None or last < utcnow() - SYNC_RESOLUTION
 
 
 def mark_synced(session: Session, *, device_id: uuid.UUID) -> None:

@@ -29,7 +29,7 @@ from server.committees.schemas import (
     TransitionCreate,
     Vocabulary,
 )
-from server.db import session_scope
+from server.db import read_scope, session_scope
 from server.municipalities import service as municipalities
 
 TAG = "committees"
@@ -64,7 +64,7 @@ def committee_vocabulary(call: Call) -> Vocabulary:
           response=list[CommitteeSummary], errors=(404,))
 def list_committees(call: Call) -> list[CommitteeSummary]:
     """Drafts are listed only for coordinators and staff."""
-    with session_scope() as session:
+    with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         return service.list_(session, actor=call.actor, municipality=municipality, query=call.query)
 
@@ -73,14 +73,14 @@ def list_committees(call: Call) -> list[CommitteeSummary]:
           response=CommitteePublic, errors=(404,))
 def get_committee(call: Call) -> CommitteePublic:
     """A member's name appears only if they consented (otherwise 'Integrante'); contact data never."""
-    with session_scope() as session:
+    with read_scope() as session:
         return _view(session, call, call.path["committee_id"])
 
 
 @endpoint("GET", BASE + "/parity", summary="Parity report of the municipality's committees", tag=TAG,
           response=ParityReport, errors=(404,))
 def municipality_parity(call: Call) -> ParityReport:
-    with session_scope() as session:
+    with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         return parity.for_municipality(session, municipality=municipality)
 
@@ -88,7 +88,7 @@ def municipality_parity(call: Call) -> ParityReport:
 @endpoint("GET", ONE + "/parity", summary="Parity report of one committee", tag=TAG, response=ParityReport,
           errors=(404,))
 def committee_parity(call: Call) -> ParityReport:
-    with session_scope() as session:
+    with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         return parity.for_committee(session, municipality=municipality, committee_id=call.path["committee_id"])
 
@@ -131,7 +131,7 @@ def transition_committee(call: Call) -> CommitteePublic:
           response=list[MemberPrivate], auth=True, errors=(403, 404))
 def list_committee_members(call: Call) -> list[MemberPrivate]:
     """For its members, coordinators and staff. Contact data only for coordinators, staff and the member."""
-    with session_scope() as session:
+    with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         return members.list_(session, actor=call.actor, municipality=municipality,
                              committee_id=call.path["committee_id"])
@@ -187,7 +187,7 @@ def replace_committee_member(call: Call) -> MemberPrivate:
 @endpoint("GET", ONE + "/meetings", summary="The committee's meetings with minutes, attendance and agreements",
           tag=TAG, response=list[MeetingPublic], auth=True, errors=(403, 404))
 def list_committee_meetings(call: Call) -> list[MeetingPublic]:
-    with session_scope() as session:
+    with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         return activities.list_meetings(session, actor=call.actor, municipality=municipality,
                                         committee_id=call.path["committee_id"])
@@ -226,7 +226,7 @@ def update_committee_agreement(call: Call) -> AgreementPublic:
 @endpoint("GET", ONE + "/agreements", summary="The committee's agreements (?overdue=true: only the overdue)",
           tag=TAG, query=AgreementQuery, response=list[AgreementPublic], auth=True, errors=(403, 404))
 def list_committee_agreements(call: Call) -> list[AgreementPublic]:
-    with session_scope() as session:
+    with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         return activities.list_agreements(session, actor=call.actor, municipality=municipality,
                                           committee_id=call.path["committee_id"], overdue=call.query.overdue)
@@ -235,7 +235,7 @@ def list_committee_agreements(call: Call) -> list[AgreementPublic]:
 @endpoint("GET", BASE + "/agreements/overdue", summary="Overdue agreements of every committee", tag=TAG,
           response=list[AgreementPublic], auth=True, errors=(403, 404))
 def list_overdue_agreements(call: Call) -> list[AgreementPublic]:
-    with session_scope() as session:
+    with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         return activities.overdue_agreements(session, actor=call.actor, municipality=municipality)
 
@@ -243,7 +243,7 @@ def list_overdue_agreements(call: Call) -> list[AgreementPublic]:
 @endpoint("GET", ONE + "/trainings", summary="Trainings the committee could attend, with attendance", tag=TAG,
           response=list[TrainingPublic], auth=True, errors=(403, 404))
 def list_committee_trainings(call: Call) -> list[TrainingPublic]:
-    with session_scope() as session:
+    with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         return activities.list_trainings(session, actor=call.actor, municipality=municipality,
                                          committee_id=call.path["committee_id"])
@@ -252,7 +252,7 @@ def list_committee_trainings(call: Call) -> list[TrainingPublic]:
 @endpoint("GET", BASE + "/trainings", summary="Every training of the municipality", tag=TAG,
           response=list[TrainingPublic], auth=True, errors=(403, 404))
 def list_municipality_trainings(call: Call) -> list[TrainingPublic]:
-    with session_scope() as session:
+    with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         return activities.list_trainings(session, actor=call.actor, municipality=municipality)
 

@@ -47,7 +47,7 @@ from server.complaints.models import (
     WithdrawCreate,
 )
 from server.complaints.public import public_list
-from server.db import session_scope
+from server.db import read_scope, session_scope
 from server.errors import Invalid
 from server.media.models import PhotoPublic, RedactionUpdate
 from server.municipalities import service as municipalities
@@ -70,7 +70,7 @@ def _category(category, language: str) -> CategoryPublic:
 @endpoint("GET", BASE + "/categories", summary="Complaint categories (Open311 services)", tag=TAG,
           response=list[CategoryPublic], errors=(404,))
 def list_categories(call: Call) -> list[CategoryPublic]:
-    with session_scope() as session:
+    with read_scope() as session:
         rows = triage.categories(session, municipality=_municipality(session, call))
         return [_category(c, call.language) for c in rows]
 
@@ -78,7 +78,7 @@ def list_categories(call: Call) -> list[CategoryPublic]:
 @endpoint("GET", BASE + "/suggestions", summary="Before filing: works within 100 m and likely duplicates", tag=TAG,
           query=SuggestionQuery, response=Suggestions, errors=(404,))
 def suggestions(call: Call) -> Suggestions:
-    with session_scope() as session:
+    with read_scope() as session:
         q = call.query
         return intake.suggestions(session, municipality=_municipality(session, call), lon=q.lon, lat=q.lat,
                                   category=q.category, language=call.language)
@@ -96,7 +96,7 @@ def file_complaint(call: Call) -> JSONResponse:
 @endpoint("GET", BASE + "/public", summary="Complaints as the public sees them (no reporter data)", tag=TAG,
           query=PublicQuery, response=list[ComplaintPublic], errors=(404,))
 def list_public(call: Call) -> list[ComplaintPublic]:
-    with session_scope() as session:
+    with read_scope() as session:
         return public_list(session, municipality=_municipality(session, call), query=call.query,
                            language=call.language)
 
@@ -106,7 +106,7 @@ def list_public(call: Call) -> list[ComplaintPublic]:
 def list_mine(call: Call) -> list[ComplaintPublic]:
     from server.complaints.public import mine
 
-    with session_scope() as session:
+    with read_scope() as session:
         return mine(session, actor=call.actor, municipality=_municipality(session, call), language=call.language)
 
 
@@ -115,7 +115,7 @@ def list_mine(call: Call) -> list[ComplaintPublic]:
 def get_complaint(call: Call) -> ComplaintPublic:
     """The public view (docs/privacy.md) for anyone; the whole complaint, without staff fields, for its signed-in
     reporter; the staff view for the municipality's comptrollers and administrators."""
-    with session_scope() as session:
+    with read_scope() as session:
         municipality = _municipality(session, call)
         complaint = service.get(session, municipality=municipality, complaint_id=call.path["complaint_id"])
         return service.view_for(session, complaint, actor=call.actor, municipality=municipality,
@@ -208,7 +208,7 @@ def follow_up_link(call: Call) -> FollowUpLink:
 def follow_up_by_link(call: Call) -> JSONResponse:
     """404 follow_up_link_invalid for a link not made here, 410 follow_up_link_expired after 7 days. The answer is
     never cached and sends no referrer; the access log never records the token."""
-    with session_scope() as session:
+    with read_scope() as session:
         municipality = _municipality(session, call)
         complaint = intake.by_follow_up_link(session, municipality=municipality, token=call.path["token"])
         view = service.reporter_view(session, complaint, municipality=municipality, language=call.language)
@@ -225,7 +225,7 @@ def queue(call: Call) -> QueuePage:
     """Staff only. Closed complaints are left out unless `state` or `include_closed=true` asks for them; `counts`
     has every state with the same filters (so a closed state's tab can be chosen). For the next page send
     `next_cursor` back as `cursor` (docs/complaints.md, "The queue")."""
-    with session_scope() as session:
+    with read_scope() as session:
         return complaint_queue.queue(session, actor=call.actor, municipality=_municipality(session, call),
                                      query=call.query, language=call.language)
 
@@ -263,7 +263,7 @@ def bulk_transition(call: Call) -> list[BulkResult]:
 @endpoint("GET", ONE + "/notes", summary="Private notes (staff only)", tag=TAG, response=list[NotePublic],
           auth=True, errors=(403, 404))
 def list_notes(call: Call) -> list[NotePublic]:
-    with session_scope() as session:
+    with read_scope() as session:
         rows = triage.notes(session, actor=call.actor, municipality=_municipality(session, call),
                             complaint_id=call.path["complaint_id"])
         return [NotePublic.model_validate(row) for row in rows]
@@ -292,7 +292,7 @@ def merge(call: Call) -> ComplaintStaff:
 @endpoint("GET", BASE + "/templates", summary="Response templates", tag=TAG, query=TemplateQuery,
           response=list[TemplatePublic], auth=True, errors=(403, 404))
 def list_templates(call: Call) -> list[TemplatePublic]:
-    with session_scope() as session:
+    with read_scope() as session:
         rows = triage.templates(session, actor=call.actor, municipality=_municipality(session, call),
                                 state=call.query.state)
         return [TemplatePublic.model_validate(row) for row in rows]
@@ -329,7 +329,7 @@ def update_category(call: Call) -> CategoryPublic:
 @endpoint("GET", BASE + "/deadlines", summary="Business days to answer each kind of complaint", tag=TAG,
           response=list[DeadlinePublic], errors=(404,))
 def list_deadlines(call: Call) -> list[DeadlinePublic]:
-    with session_scope() as session:
+    with read_scope() as session:
         return configuration.deadlines(session, municipality=_municipality(session, call))
 
 
@@ -378,7 +378,7 @@ def moderate_complaint(call: Call) -> ComplaintStaff:
 @endpoint("GET", BASE + "/publication", summary="Which kinds of complaint have their text public at once", tag=TAG,
           response=list[PublicationRulePublic], errors=(404,))
 def list_publication_rules(call: Call) -> list[PublicationRulePublic]:
-    with session_scope() as session:
+    with read_scope() as session:
         return moderation.rules(session, municipality=_municipality(session, call))
 
 
@@ -404,7 +404,7 @@ def staff_photos(call: Call) -> list[casefile.StaffPhoto]:
     evidence (SHA-256 of the file received, capture time, GPS position, camera, black boxes) and `original_url`,
     the file exactly as received."""
     base = f"/api/v1/municipalities/{call.path['code']}/complaints/{call.path['complaint_id']}"
-    with session_scope() as session:
+    with read_scope() as session:
         return casefile.photos(session, actor=call.actor, municipality=_municipality(session, call),
                                complaint_id=call.path["complaint_id"], base=base)
 
@@ -415,7 +415,7 @@ def staff_photos(call: Call) -> list[casefile.StaffPhoto]:
 def staff_photo_original(call: Call) -> Response:
     """Its SHA-256 is the evidence's `sha256` (also in the `X-Content-SHA256` header); it keeps the camera's
     metadata (place, time), so it is never cached and is sent as an attachment."""
-    with session_scope() as session:
+    with read_scope() as session:
         data, content_type, sha256 = casefile.original(
             session, actor=call.actor, municipality=_municipality(session, call),
             complaint_id=call.path["complaint_id"], photo_id=call.path["photo_id"])
@@ -430,7 +430,7 @@ def staff_photo_original(call: Call) -> Response:
 def staff_duplicates(call: Call) -> list[casefile.Duplicate]:
     """Same category, within 250 m of its exact point, received within 30 days of it, neither withdrawn nor
     merged: the rule of the filing's suggestions, nearest first. Merge one with `POST …/{id}/merge`."""
-    with session_scope() as session:
+    with read_scope() as session:
         return casefile.duplicates(session, actor=call.actor, municipality=_municipality(session, call),
                                    complaint_id=call.path["complaint_id"], language=call.language)
 @endpoint("GET", "/complaints/vocabulary", summary="The words of complaints: states, kinds, priorities, moves",

@@ -10,7 +10,7 @@ from pydantic_core import to_jsonable_python
 from starlette.responses import HTMLResponse, JSONResponse
 
 from server.api import Call, endpoint
-from server.db import session_scope
+from server.db import read_scope, session_scope
 from server.errors import NotFound
 from server.i18n import Language
 from server.inspections import forms, report, report_page, visits
@@ -48,7 +48,7 @@ class FormQuery(BaseModel):
           tag=TAG, query=FormQuery, response=list[TemplatePublic], errors=(404,))
 def list_forms(call: Call) -> list[TemplatePublic]:
     """Public. Those who manage forms also see draft versions."""
-    with session_scope() as session:
+    with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         return forms.list_(session, actor=call.actor, municipality=municipality, program=call.query.program)
 
@@ -56,7 +56,7 @@ def list_forms(call: Call) -> list[TemplatePublic]:
 @endpoint("GET", FORMS + "/{template_id:uuid}", summary="One checklist with its versions", tag=TAG,
           response=TemplatePublic, errors=(404,))
 def get_form(call: Call) -> TemplatePublic:
-    with session_scope() as session:
+    with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         return forms.read(session, actor=call.actor, municipality=municipality, template_id=call.path["template_id"])
 
@@ -115,7 +115,7 @@ def submit_visit(call: Call) -> Any:
 @endpoint("GET", VISITS, summary="Visits the caller may see (their committees'; all for coordinators and staff)",
           tag=TAG, query=VisitQuery, response=list[VisitPublic], auth=True, errors=(403, 404))
 def list_visits(call: Call) -> list[VisitPublic]:
-    with session_scope() as session:
+    with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         rows = visits.list_(session, actor=call.actor, municipality=municipality, query=call.query)
         return [visits.public(session, row, language=call.language) for row in rows]
@@ -124,7 +124,7 @@ def list_visits(call: Call) -> list[VisitPublic]:
 @endpoint("GET", VISITS + "/{visit_id:uuid}", summary="One visit with its answers, findings and photos", tag=TAG,
           response=VisitPublic, auth=True, errors=(403, 404))
 def get_visit(call: Call) -> VisitPublic:
-    with session_scope() as session:
+    with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         visit = visits.read(session, actor=call.actor, municipality=municipality, visit_id=call.path["visit_id"])
         return visits.public(session, visit, language=call.language)

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict
 from starlette.responses import JSONResponse, Response
 
 from server.api import Call, endpoint
-from server.db import session_scope
+from server.db import read_scope, session_scope
 from server.errors import Conflict, NotFound
 from server.media import images, owners, service
 from server.media.models import (
@@ -61,7 +61,7 @@ def upload_photo(call: Call) -> Response:
           response=PhotoPublic, errors=(404,))
 def get_photo(call: Call) -> PhotoPublic:
     """Never the date, place or camera the photo carries (see /evidence)."""
-    with session_scope() as session:
+    with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         photo = service.get_visible(session, actor=call.actor, municipality=municipality,
                                     photo_id=call.path["photo_id"])
@@ -73,7 +73,7 @@ def get_photo(call: Call) -> PhotoPublic:
 def photo_evidence(call: Call) -> PhotoEvidence:
     """Comptrollers and administrators of the municipality. The SHA-256 lets anyone holding the original file
     prove it is the one received."""
-    with session_scope() as session:
+    with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         return service.evidence(session, actor=call.actor, municipality=municipality,
                                 photo_id=call.path["photo_id"])
@@ -116,7 +116,7 @@ def photo_staff_copy(call: Call) -> Response:
     """Comptrollers and administrators of the municipality: the photo upright, 1280 px on its long side at most,
     without the black boxes the public copies carry, so a moderator sees what is under them and draws the boxes
     again (in pixels of the photo's `width` × `height`: scale by the copy's size). No metadata; never cached."""
-    with session_scope() as session:
+    with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         data = service.staff_copy(session, actor=call.actor, municipality=municipality,
                                   photo_id=call.path["photo_id"])
@@ -131,7 +131,7 @@ def photo_variant(call: Call) -> Response:
     `photo_variant_pending` with Retry-After. Use the URL from the photo's `variants`: it carries
     `?v=<public_version>` and is cached for a year; without it (or with an old one) the copy must be revalidated,
     so a redaction shows at once."""
-    with session_scope() as session:
+    with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         photo, size, key = service.variant(session, actor=call.actor, municipality=municipality,
                                            photo_id=call.path["photo_id"], variant=call.path["variant"])

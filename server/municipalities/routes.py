@@ -12,7 +12,7 @@ from server import geo
 from server.api import Call, endpoint
 from server.auth import service as auth
 from server.auth.models import RolesUpdate, UserCreate, UserPublic
-from server.db import session_scope
+from server.db import read_scope, session_scope
 from server.errors import BadRequest, Invalid, NotFound
 from server.i18n import json_problem
 from server.municipalities import service
@@ -33,7 +33,7 @@ BASE = "/municipalities/{code}"
 
 @endpoint("GET", "/municipalities", summary="Municipalities served here", tag=TAG, response=list[MunicipalitySummary])
 def list_municipalities(call: Call) -> list[MunicipalitySummary]:
-    with session_scope() as session:
+    with read_scope() as session:
         return service.list_(session)
 
 
@@ -68,7 +68,7 @@ def municipality_at_point(call: Call) -> MunicipalityAt:
     """Public. `?lon=-104.6657&lat=24.0277`. A point Vigía does not serve answers 404
     `place_not_served`; latitude sent first gets the same help as every other endpoint that takes a point."""
     lon, lat = call.query.lon, call.query.lat
-    with session_scope() as session:
+    with read_scope() as session:
         found = service.municipality_at(session, lon, lat)
         if found is None:
             swapped = service.municipality_at(session, lat, lon) if -90 <= lon <= 90 else None
@@ -84,7 +84,7 @@ def municipality_at_point(call: Call) -> MunicipalityAt:
 @endpoint("GET", BASE, summary="One municipality with its boundary", tag=TAG, response=MunicipalityPublic,
           errors=(404,))
 def get_municipality(call: Call) -> MunicipalityPublic:
-    with session_scope() as session:
+    with read_scope() as session:
         return service.public(service.get_by_code(session, call.path["code"]))
 
 
@@ -98,7 +98,7 @@ def update_municipality(call: Call) -> MunicipalityPublic:
 @endpoint("GET", BASE + "/holidays", summary="Holiday calendar (días inhábiles)", tag=TAG, query=HolidayQuery,
           response=list[HolidayPublic], errors=(404,))
 def list_holidays(call: Call) -> list[HolidayPublic]:
-    with session_scope() as session:
+    with read_scope() as session:
         rows = service.list_holidays(session, code=call.path["code"], year=call.query.year)
         return [HolidayPublic.model_validate(row) for row in rows]
 
@@ -125,7 +125,7 @@ def remove_holiday(call: Call) -> None:
 @endpoint("GET", BASE + "/zones", summary="Colonias and other zones as GeoJSON", tag=TAG, response=ZoneCollection,
           errors=(404,))
 def zones(call: Call) -> ZoneCollection:
-    with session_scope() as session:
+    with read_scope() as session:
         return service.zones_geojson(session, code=call.path["code"])
 
 
@@ -148,7 +148,7 @@ def import_zones(call: Call) -> ZoneImportReport:
 @endpoint("GET", BASE + "/users", summary="Accounts with roles in this municipality", tag=TAG,
           response=list[UserPublic], auth=True, errors=(403, 404))
 def list_users(call: Call) -> list[UserPublic]:
-    with session_scope() as session:
+    with read_scope() as session:
         return auth.list_users(session, actor=call.actor, code=call.path["code"])
 
 

@@ -10,7 +10,7 @@ from pydantic import Field as PField
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from server.api import Call, endpoint
-from server.db import session_scope
+from server.db import read_scope, session_scope
 from server.errors import Conflict, NotFound
 from server.municipalities import service as municipalities
 from server.notebooks import export, page, service, surveys
@@ -97,7 +97,7 @@ def compute_notebook(call: Call) -> Any:
 def list_notebooks(call: Call) -> list[dict[str, Any]]:
     """Public: published and withdrawn notebooks (figures only above the minimum of rulings). The audit team
     also sees its projects' drafts."""
-    with session_scope() as session:
+    with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         rows = service.list_(session, actor=call.actor, municipality=municipality, state=call.query.state,
                              judge_id=call.query.judge_id, project_id=call.query.project_id)
@@ -105,7 +105,7 @@ def list_notebooks(call: Call) -> list[dict[str, Any]]:
 
 
 def _read(call: Call) -> dict[str, Any]:
-    with session_scope() as session:
+    with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         notebook, internal = service.readable(session, actor=call.actor, municipality=municipality,
                                               notebook_id=call.path["notebook_id"])
@@ -209,7 +209,7 @@ def _number(call: Call) -> int:
 @endpoint("GET", SURVEYS, summary="Questionnaires for court users and judges, with their published versions",
           tag=TAG, response=list[SurveyPublic], errors=(404,))
 def list_surveys(call: Call) -> list[SurveyPublic]:
-    with session_scope() as session:
+    with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         return surveys.list_(session, actor=call.actor, municipality=municipality)
 
@@ -217,7 +217,7 @@ def list_surveys(call: Call) -> list[SurveyPublic]:
 @endpoint("GET", SURVEYS + "/{survey_id:uuid}", summary="One questionnaire with its versions", tag=TAG,
           response=SurveyPublic, errors=(404,))
 def get_survey(call: Call) -> SurveyPublic:
-    with session_scope() as session:
+    with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         return surveys.read(session, actor=call.actor, municipality=municipality, survey_id=call.path["survey_id"])
 
@@ -283,7 +283,7 @@ def respond_survey(call: Call) -> Any:
           summary="Survey results per court and questionnaire version: distributions, % agree, CourTools indices",
           tag=TAG, query=ResultsQuery, response=list[SurveyResult], errors=(404,))
 def survey_results(call: Call) -> list[dict[str, Any]]:
-    with session_scope() as session:
+    with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         court_ids = None
         if call.query.court_id is not None:

@@ -6,7 +6,7 @@ from pydantic import BaseModel, ConfigDict
 from pydantic import Field as PField
 
 from server.api import Call, endpoint
-from server.db import session_scope
+from server.db import read_scope, session_scope
 from server.municipalities import service as municipalities
 from server.observatories import service, tracking
 from server.observatories.models import (
@@ -42,7 +42,7 @@ class ObservatoryQuery(BaseModel):
 @endpoint("GET", BASE, summary="List the municipality's citizen observatories", tag=TAG, query=ObservatoryQuery,
           response=list[ObservatorySummary], errors=(404,))
 def list_observatories(call: Call) -> list[ObservatorySummary]:
-    with session_scope() as session:
+    with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         return tracking.summaries(session, municipality=municipality, theme=call.query.theme)
 
@@ -51,7 +51,7 @@ def list_observatories(call: Call) -> list[ObservatorySummary]:
           response=ObservatoryPublic, errors=(404,))
 def get_observatory(call: Call) -> ObservatoryPublic:
     """Members appear by name only if they consented, with their accreditation status; never contact data."""
-    with session_scope() as session:
+    with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         observatory = service.get(session, municipality=municipality, observatory_id=call.path["observatory_id"])
         return tracking.public(session, observatory, municipality=municipality)
@@ -79,7 +79,7 @@ def update_observatory(call: Call) -> ObservatoryPublic:
 @endpoint("GET", ONE + "/members", summary="Members with contact data and accreditations (staff)", tag=TAG,
           response=list[MemberPrivate], auth=True, errors=(403, 404))
 def list_observatory_members(call: Call) -> list[MemberPrivate]:
-    with session_scope() as session:
+    with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         return service.list_members(session, actor=call.actor, municipality=municipality,
                                     observatory_id=call.path["observatory_id"])
@@ -136,7 +136,7 @@ def add_observatory_indicator(call: Call) -> IndicatorPublic:
 @endpoint("GET", ONE + "/indicators/{indicator_id:uuid}/observations", summary="An indicator's history", tag=TAG,
           response=list[ObservationPublic], errors=(404,))
 def indicator_history(call: Call) -> list[ObservationPublic]:
-    with session_scope() as session:
+    with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         rows = tracking.history(session, municipality=municipality, observatory_id=call.path["observatory_id"],
                                 indicator_id=call.path["indicator_id"])
@@ -159,7 +159,7 @@ def record_indicator_observation(call: Call) -> ObservationPublic:
 @endpoint("GET", ONE + "/findings", summary="The observatory's published findings, newest first", tag=TAG,
           response=list[FindingPublic], errors=(404,))
 def list_observatory_findings(call: Call) -> list[FindingPublic]:
-    with session_scope() as session:
+    with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         return tracking.findings(session, municipality=municipality, observatory_id=call.path["observatory_id"])
 
@@ -167,7 +167,7 @@ def list_observatory_findings(call: Call) -> list[FindingPublic]:
 @endpoint("GET", ONE + "/findings/{finding_id:uuid}", summary="One published finding", tag=TAG,
           response=FindingPublic, errors=(404,))
 def get_observatory_finding(call: Call) -> FindingPublic:
-    with session_scope() as session:
+    with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         return tracking.finding(session, municipality=municipality, observatory_id=call.path["observatory_id"],
                                 finding_id=call.path["finding_id"])

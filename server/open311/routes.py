@@ -23,7 +23,7 @@ from starlette.routing import Match, Route
 from server import db, edge
 from server.api import read_body
 from server.auth.actor import Actor
-from server.db import session_scope
+from server.db import read_scope, session_scope
 from server.errors import AppError, BadRequest, Unavailable
 from server.i18n import Language, negotiate
 from server.open311 import filing, formats, openapi, service
@@ -63,7 +63,8 @@ def _query(request: Request) -> dict[str, str]:
 
 
 async def _run(request: Request, work: Callable[[Any, Any, Context], Any], *, root: str, item: str | None,
-               params: dict[str, str] | None = None, api_key_required: bool = False) -> Response:
+               params: dict[str, str] | None = None, api_key_required: bool = False,
+               read_only: bool = True) -> Response:
     response_format = request.path_params.get("response_format", "json")
     language = negotiate(request.headers.get("accept-language"))
     try:
@@ -72,12 +73,25 @@ async def _run(request: Request, work: Callable[[Any, Any, Context], Any], *, ro
         context = Context(request, params if params is not None else _query(request))
         edge.refuse_nul({**request.path_params, **context.params})  # 400 in Open311's shape (server.edge)
 
+        def within(session: Any, *, read_only: bool) -> Any:
+            context.caller = service.client(session, api_key=context.api_key, required=api_key_required,
+                                            read_only=read_only)
+            municipality = service.jurisdiction(session, jurisdiction_id=context.params.get("jurisdiction_id"),
+                                                caller=context.caller)
+            return work(session, municipality, context)
+
         def unit() -> Any:
-            with session_scope() as session:
-                context.caller = service.client(session, api_key=context.api_key, required=api_key_required)
-                municipality = service.jurisdiction(session, jurisdiction_id=context.params.get("jurisdiction_id"),
-                                                    caller=context.caller)
-                return work(session, municipality, context)
+            if not read_only:
+                with session_scope() as session:
+                    return within(session, read_only=False)
+            try:  # a read never waits for a writer (server/db.py)
+                with read_scope() as session:
+                    return within(session, read_only=True)
+            except service.WriteDue:  # the api_key's last use is due: written in a short scope of its own, then read
+                with session_scope() as session:
+                    service.client(session, api_key=context.api_key, required=api_key_required)
+                with read_scope() as session:
+                    return within(session, read_only=True)
 
         result = await run_in_threadpool(unit)
         if context.caller is not None and context.caller.is_authenticated:
@@ -150,7 +164,7 @@ async def create_request(request: Request) -> Response:
                             language=context.language).receipt]
 
     return await _run(request, work, root="service_requests", item="request", params=params,
-                      api_key_required=True)
+                      api_key_required=True, read_only=False)
 
 
 async def _read_form(request: Request) -> tuple[dict[str, list[str]], bytes | None]:

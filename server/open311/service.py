@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from server.auth import service as auth
 from server.auth.actor import ANONYMOUS, Actor
+from server.auth.service import WriteDue  # noqa: F401  (re-exported for the routes)
 from server.complaints import service as complaints
 from server.complaints import triage, workflow
 from server.complaints.models import Category, Complaint, ComplaintPublic
@@ -51,15 +52,16 @@ def agency(municipality: Municipality) -> str:
 # ------------------------------------------------------------------------------------------------ caller
 
 
-def client(session: Session, *, api_key: str | None, required: bool) -> Actor:
+def client(session: Session, *, api_key: str | None, required: bool, read_only: bool = False) -> Actor:
     """The client application behind an api_key (a Vigía token). A wrong, expired or revoked key is a 403, as
-    Open311 clients expect; so is a missing one where it is required (POST)."""
+    Open311 clients expect; so is a missing one where it is required (POST). `read_only`: see
+    server.auth.service.authenticate (WriteDue when the key's last use is due to be written)."""
     if not api_key:
         if required:
             raise Forbidden("open311_api_key_required")
         return ANONYMOUS
     try:
-        return auth.authenticate(session, token=api_key)
+        return auth.authenticate(session, token=api_key, read_only=read_only)
     except Unauthorized as error:
         cause = {"token_expired": "expired", "token_revoked": "revoked", "account_disabled": "revoked"}
         raise Forbidden(f"open311_api_key_{cause.get(error.code, 'invalid')}") from None

@@ -22,7 +22,7 @@ from starlette.routing import Route
 
 from server import pwa
 from server.auth.browser import check_origin
-from server.db import session_scope
+from server.db import read_scope, session_scope
 from server.errors import AppError
 from server.http_cache import etag_of
 from server.i18n import DEFAULT_LANGUAGE, N_, Language, negotiate
@@ -112,7 +112,7 @@ def page(render: Callable[..., Page], *params: str, municipal_page: bool = True)
     services are synchronous), the 404 page in words when a record is not there."""
 
     def run(code: str | None, values: list[Any], language: Language) -> Page:
-        with session_scope() as session:
+        with read_scope() as session:
             if municipal_page:
                 return render(where(session, code or "", language), *values)
             return render(session, language)
@@ -157,7 +157,7 @@ async def stylesheet(request: Request) -> Response:
 
 async def sitemap_index(request: Request) -> Response:
     def run() -> str:
-        with session_scope() as session:
+        with read_scope() as session:
             return sitemap.index(session, _base_url(request))
 
     return cached(request, await run_in_threadpool(run), "application/xml")
@@ -165,7 +165,7 @@ async def sitemap_index(request: Request) -> Response:
 
 async def municipal_sitemap(request: Request) -> Response:
     def run() -> str | None:
-        with session_scope() as session:
+        with read_scope() as session:
             try:
                 return sitemap.urlset(where(session, request.path_params["code"], DEFAULT_LANGUAGE),
                                       _base_url(request))
@@ -252,7 +252,7 @@ async def reply_form(request: Request) -> Response:
         sent = request.query_params.get("enviada") == "1"
 
         def render() -> Page:
-            with session_scope() as session:
+            with read_scope() as session:
                 return notebooks_page.reply_page(where(session, code, language), notebook_id,
                                                  notebooks_page.ReplyForm(sent=sent))
         try:
@@ -263,7 +263,7 @@ async def reply_form(request: Request) -> Response:
             return show(_error_page(language, path), store=True)
 
     def known() -> None:  # an unknown notebook (or another municipality's) is the 404 page, whatever was sent
-        with session_scope() as session:
+        with read_scope() as session:
             notebooks_page.reply_target(where(session, code, language), notebook_id)
     try:
         await run_in_threadpool(known)
@@ -282,7 +282,7 @@ async def reply_form(request: Request) -> Response:
             if isinstance(result, str):
                 return result
         # the form again, read after the failed attempt's transaction ended
-        with session_scope() as session:
+        with read_scope() as session:
             return notebooks_page.reply_page(where(session, code, language), notebook_id, result)
     try:
         outcome = await run_in_threadpool(submit)

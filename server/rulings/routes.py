@@ -11,7 +11,7 @@ from pydantic import Field as PField
 from starlette.responses import JSONResponse
 
 from server.api import Call, endpoint
-from server.db import session_scope
+from server.db import read_scope, session_scope
 from server.municipalities import service as municipalities
 from server.rulings import importing, service
 from server.rulings.models import (
@@ -94,7 +94,7 @@ def ruling_view(session: Any, ruling: Ruling, *, is_team: bool, with_public_text
 @endpoint("GET", MUNI + "/courts", summary="The municipality's courts", tag=TAG, response=list[CourtPublic],
           errors=(404, 422))
 def list_courts(call: Call) -> list[CourtPublic]:
-    with session_scope() as session:
+    with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         return [CourtPublic.model_validate(court) for court in service.list_courts(session, municipality)]
 
@@ -102,7 +102,7 @@ def list_courts(call: Call) -> list[CourtPublic]:
 @endpoint("GET", MUNI + "/courts/{court_id:uuid}", summary="One court", tag=TAG, response=CourtPublic,
           errors=(404, 422))
 def get_court(call: Call) -> CourtPublic:
-    with session_scope() as session:
+    with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         return CourtPublic.model_validate(service.get_court(session, municipality, call.path["court_id"]))
 
@@ -132,7 +132,7 @@ def update_court(call: Call) -> CourtPublic:
 @endpoint("GET", MUNI + "/judges", summary="The municipality's judges with their assignments (public data)",
           tag=TAG, response=list[JudgePublic], errors=(404, 422))
 def list_judges(call: Call) -> list[JudgePublic]:
-    with session_scope() as session:
+    with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         return service.list_judges(session, municipality)
 
@@ -140,7 +140,7 @@ def list_judges(call: Call) -> list[JudgePublic]:
 @endpoint("GET", MUNI + "/judges/{judge_id:uuid}", summary="One judge with their assignments", tag=TAG,
           response=JudgePublic, errors=(404, 422))
 def get_judge(call: Call) -> JudgePublic:
-    with session_scope() as session:
+    with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         return service.judge_view(session, service.get_judge(session, municipality, call.path["judge_id"]))
 
@@ -182,14 +182,14 @@ def assign_judge(call: Call) -> JudgePublic:
 @endpoint("GET", MUNI + "/audit-projects", summary="Audit projects of the municipality", tag=TAG,
           response=list[ProjectPublic], errors=(404, 422))
 def list_projects(call: Call) -> list[ProjectPublic]:
-    with session_scope() as session:
+    with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         return service.list_projects(session, municipality, call.actor)
 
 
 @endpoint("GET", PROJECT, summary="One audit project", tag=TAG, response=ProjectPublic, errors=(404, 422))
 def get_project(call: Call) -> ProjectPublic:
-    with session_scope() as session:
+    with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         project = service.get_project(session, municipality, call.path["project_id"])
         return service.project_view(session, project, call.actor)
@@ -218,7 +218,7 @@ def update_project(call: Call) -> ProjectPublic:
 @endpoint("GET", PROJECT + "/team", summary="The project's audit team (team only)", tag=TAG,
           response=list[TeamMemberView], auth=True, errors=(403, 404, 422))
 def get_team(call: Call) -> list[TeamMemberView]:
-    with session_scope() as session:
+    with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         return service.team(session, actor=call.actor, municipality=municipality, project_id=call.path["project_id"])
 
@@ -261,7 +261,7 @@ class RulingQuery(BaseModel):
           tag=TAG, query=RulingQuery, response=list[RulingView], errors=(404, 422))
 def list_rulings(call: Call) -> list[RulingView]:
     """Without the texts (GET one ruling for its public text)."""
-    with session_scope() as session:
+    with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         rows = service.list_rulings(session, actor=call.actor, municipality=municipality, **call.query.model_dump())
         teams: dict[uuid.UUID, bool] = {}
@@ -279,7 +279,7 @@ def list_rulings(call: Call) -> list[RulingView]:
 def get_ruling(call: Call) -> RulingView:
     """A ruling never published is visible to its project's team (and admins) only; they also see the latest
     original's id and how many findings are pending."""
-    with session_scope() as session:
+    with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         ruling, is_team = service.visible_ruling(session, actor=call.actor, municipality=municipality,
                                                  ruling_id=call.path["ruling_id"])
@@ -359,7 +359,7 @@ def upload_text(call: Call) -> Any:
 @endpoint("GET", RULING + "/texts", summary="The ruling's text versions (originals: team only)", tag=TAG,
           response=list[TextView], errors=(404, 422))
 def list_texts(call: Call) -> list[TextView]:
-    with session_scope() as session:
+    with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         ruling, is_team = service.visible_ruling(session, actor=call.actor, municipality=municipality,
                                                  ruling_id=call.path["ruling_id"])
@@ -369,7 +369,7 @@ def list_texts(call: Call) -> list[TextView]:
 @endpoint("GET", RULING + "/texts/{text_id:uuid}", summary="One text version with its text (originals: team only)",
           tag=TAG, response=TextView, errors=(404, 422))
 def get_text(call: Call) -> TextView:
-    with session_scope() as session:
+    with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         text = service.get_text(session, actor=call.actor, municipality=municipality,
                                 ruling_id=call.path["ruling_id"], text_id=call.path["text_id"])
@@ -389,7 +389,7 @@ class FindingQuery(BaseModel):
 @endpoint("GET", RULING + "/findings", summary="Personal data found in the latest original (team only)", tag=TAG,
           query=FindingQuery, response=list[FindingView], auth=True, errors=(403, 404, 422))
 def list_findings(call: Call) -> list[FindingView]:
-    with session_scope() as session:
+    with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         rows = service.findings(session, actor=call.actor, municipality=municipality,
                                 ruling_id=call.path["ruling_id"], **call.query.model_dump())
@@ -441,7 +441,7 @@ def preview_public_version(call: Call) -> PublicVersionPreview:
     """The latest original with every confirmed finding replaced by its placeholder, exactly as `POST
     …/public-version` would make it (pending findings stay as they are and are counted), with where each
     placeholder is in that text. 409 ruling_without_text before an original is uploaded."""
-    with session_scope() as session:
+    with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         ruling, original, redacted, latest = service.preview(session, actor=call.actor, municipality=municipality,
                                                              ruling_id=call.path["ruling_id"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from server.api import Call, endpoint
 from server.auth import service as auth
-from server.db import session_scope
+from server.db import read_scope, session_scope
 from server.sync import pull as pulls
 from server.sync import push as pushes
 from server.sync import upload_routes
@@ -29,9 +29,12 @@ def pull(call: Call) -> pulls.PullPage:
     """Records changed since `cursor` (all of them without one), deletions and lost access included, in pages
     bounded by `limit` and `max_bytes`; `has_more` says to pull again at once with the new cursor."""
     device_id = require_device(call.request, call.actor)
-    with session_scope() as session:
+    with read_scope() as session:  # a pull never waits for a push (SQLite's write lock)
         page = pulls.pull(session, actor=call.actor, query=call.query, language=call.language)
-        auth.mark_synced(session, device_id=device_id)
+        due = auth.sync_mark_due(session, device_id=device_id)
+    if due:  # at most once a minute per device: the last sync, in a short writing scope of its own
+        with session_scope() as session:
+            auth.mark_synced(session, device_id=device_id)
     return page
 
 

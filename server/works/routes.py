@@ -9,7 +9,7 @@ from starlette.responses import Response
 
 from server import geo
 from server.api import Call, endpoint
-from server.db import session_scope
+from server.db import read_scope, session_scope
 from server.errors import Invalid
 from server.municipalities import service as municipalities
 from server.works import search, service
@@ -36,7 +36,7 @@ BASE = "/municipalities/{code}/works"
           response=WorkPage, errors=(404,))
 def list_works(call: Call) -> WorkPage:
     """Filters combine (AND); repeat a parameter for several values (`?status=implementation&status=completion`)."""
-    with session_scope() as session:
+    with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         return search.list_(session, municipality=municipality, query=call.query, language=call.language)
 
@@ -45,7 +45,7 @@ def list_works(call: Call) -> WorkPage:
           query=WorkQuery, response=dict[str, Any], errors=(404,))
 def map_layer(call: Call) -> dict[str, Any]:
     """Same filters as the list; every matching work that has a geometry, ordered by number."""
-    with session_scope() as session:
+    with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         works = [w for w in search.all_matching(session, municipality=municipality, query=call.query)
                  if w.geometry is not None]
@@ -74,7 +74,7 @@ def map_layer(call: Call) -> dict[str, Any]:
 @endpoint("GET", BASE + "/near", summary="Works near a point, nearest first, with the distance in metres", tag=TAG,
           query=NearQuery, response=list[WorkNear], errors=(404,))
 def near(call: Call) -> Response:
-    with session_scope() as session:
+    with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         q = call.query
         municipalities.check_point(municipality, lon=q.lon, lat=q.lat, field="lon", outside_ok=True)
@@ -97,7 +97,7 @@ def _bbox(text: str | None) -> sg.Polygon:
           response=list[WorkSummary], errors=(404,))
 def within_box(call: Call) -> list[WorkSummary]:
     area = _bbox(call.query.bbox)
-    with session_scope() as session:
+    with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         return search.within(session, municipality=municipality, area=area, limit=call.query.limit,
                               language=call.language)
@@ -116,7 +116,7 @@ def within_polygon(call: Call) -> list[WorkSummary]:
 @endpoint("GET", BASE + "/{work_id:uuid}", summary="One work with its full record and risk signals", tag=TAG,
           response=WorkPublic, errors=(404,))
 def get_work(call: Call) -> WorkPublic:
-    with session_scope() as session:
+    with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         work = service.get(session, municipality=municipality, work_id=call.path["work_id"])
         return service.public(session, work, municipality=municipality, language=call.language)
@@ -145,7 +145,7 @@ def update_work(call: Call) -> WorkPublic:
 @endpoint("GET", BASE + "/{work_id:uuid}/progress", summary="The work's progress history", tag=TAG,
           response=list[ProgressPublic], errors=(404,))
 def list_progress(call: Call) -> list[ProgressPublic]:
-    with session_scope() as session:
+    with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         rows = service.list_progress(session, municipality=municipality, work_id=call.path["work_id"])
         return [ProgressPublic.model_validate(row) for row in rows]
