@@ -41,6 +41,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+# bench/ holds queue.py: the folder must not stay first on the path, or it would stand in for the standard
+# library's `queue` (which anyio and SQLAlchemy's pools import). works_near is imported by its path below.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
 
 import sqlalchemy as sa  # noqa: E402
@@ -53,8 +56,20 @@ from server.sync import pull as pulls  # noqa: E402
 from server.sync import push as pushes  # noqa: E402
 from server.works.models import Work  # noqa: E402
 
-sys.path.insert(0, str(ROOT / "bench"))
-from works_near import throwaway_database, versions  # noqa: E402
+
+
+def _works_near():  # noqa: ANN202
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("works_near", ROOT / "bench" / "works_near.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["works_near"] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+_near = _works_near()
+throwaway_database, versions = _near.throwaway_database, _near.versions
 
 EMAIL = "comite@vigia.example"  # committee member in 10005 (see server/demo/users.json, committees.json)
 PASSWORD = "vigia-demo-2026"

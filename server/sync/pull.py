@@ -25,7 +25,7 @@ from server.municipalities import service as municipalities
 from server.municipalities.models import Municipality
 from server.sync import cursor as cursors
 from server.sync.cursor import START, Group, Position, Scope
-from server.sync.models import Change, Horizon, ScopeKind
+from server.sync.models import Change, Clock, Horizon, ScopeKind
 
 PROTOCOL = "vigia-sync/1"
 
@@ -220,11 +220,14 @@ def _load(session: Session, actor: Actor, municipality: Municipality, row: Chang
 # ------------------------------------------------------------------------------------------------ pull
 
 
-def watermark(session: Session) -> int | None:
-    """Transactions below this id have all finished (PostgreSQL); None where writers are serialised."""
-    if session.get_bind().dialect.name != "postgresql":
-        return None
-    return session.scalar(sa.text("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint"))
+def watermark(session: Session) -> int:
+    """Every transaction below this id has finished and is visible to this transaction's snapshot, and every
+    one that is not will have an id at least this high. PostgreSQL: the snapshot's xmin. SQLite: one above the
+    last number the clock gave (server.sync.capture), as this snapshot sees it: writers are serialised and each
+    takes the next number, so a transaction committing later gets a higher one."""
+    if session.get_bind().dialect.name == "postgresql":
+        return session.scalar(sa.text("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint"))
+    return session.scalar(sa.select(sa.func.coalesce(sa.func.max(Clock.txid), 0) + 1))
 
 
 def _horizon(session: Session) -> Position:
@@ -232,23 +235,21 @@ def _horizon(session: Session) -> Position:
     return (row.txid, row.seq) if row is not None else START
 
 
-def _rows(session: Session, groups: list[Group], below: int | None, limit: int) -> list[Change]:
+def _rows(session: Session, groups: list[Group], below: int, limit: int) -> list[Change]:
     """The next `limit` change rows of the groups' scopes, in log order, leaving out a row when a later row of
     the same record may be served too (that one will be, so a record changed many times goes once)."""
     later = aliased(Change)
     superseded = sa.exists().where(later.entity == Change.entity, later.entity_id == Change.entity_id,
                                    later.seq > Change.seq,
-                                   sa.tuple_(later.txid, later.seq) > sa.tuple_(Change.txid, Change.seq))
-    if below is not None:
-        superseded = superseded.where(later.txid < below)
+                                   sa.tuple_(later.txid, later.seq) > sa.tuple_(Change.txid, Change.seq),
+                                   later.txid < below)
     branches = []
     for group in groups:
         for scope in sorted(group.scopes):
             query = sa.select(Change.seq).where(_condition(scope),
                                                 sa.tuple_(Change.txid, Change.seq) > sa.tuple_(*group.position),
-                                                Change.txid >= group.position[0], ~superseded)
-            if below is not None:
-                query = query.where(Change.txid < below)
+                                                Change.txid >= group.position[0], Change.txid < below,
+                                                ~superseded)
             branches.append(query.order_by(Change.txid, Change.seq).limit(limit).subquery().select())
     if not branches:
         return []
@@ -290,7 +291,7 @@ def pull(session: Session, *, actor: Actor, query: PullQuery, language: str) -> 
 
 
 def _serve(session: Session, actor: Actor, names: _Names, groups: list[Group], current: set[Scope],
-           below: int | None, query: PullQuery, language: str) -> _Page:
+           below: int, query: PullQuery, language: str) -> _Page:
     rows = _rows(session, groups, below, query.limit)
     items: list[PullItem] = []
     served: set[tuple[str, uuid.UUID]] = set()
@@ -316,11 +317,12 @@ def _serve(session: Session, actor: Actor, names: _Names, groups: list[Group], c
     return _Page(items, last, complete=len(rows) < query.limit)
 
 
-def _advance(groups: list[Group], page: _Page, below: int | None) -> list[Group]:
-    """Move every group to the last row served; when the page was the end on PostgreSQL, to just below the
-    watermark (every later change will have a larger transaction id), so that the next empty pull reads nothing.
-    Groups at one position merge."""
-    target = (below - 1, 2**62) if page.complete and below is not None else page.last
+def _advance(groups: list[Group], page: _Page, below: int) -> list[Group]:
+    """Move every group to the last row served; when the page was the end, to the watermark itself (every
+    later change will have a transaction id at least that high, and positions start at seq 1), so that the next
+    empty pull's index range starts where the next change will be and reads nothing. Groups at one position
+    merge."""
+    target = (below, 0) if page.complete else page.last
     if target is None:
         return _merge(groups)
     return _merge([Group(max(group.position, target), group.scopes) for group in groups])
