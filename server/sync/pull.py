@@ -7,14 +7,13 @@ may see them. A record that is gone, or that the user may no longer see, is serv
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, PrivateAttr
 from pydantic import Field as PField
 from sqlalchemy.orm import Session, aliased
 
@@ -56,6 +55,15 @@ class PullPage(BaseModel):
     has_more: bool
     cursor: str | None = PField(description="send it with the next pull; null after a reset")
     reset: bool = PField(False, description="the cursor is older than the kept change log: start over")
+    _encoded_items: list[bytes] | None = PrivateAttr(default=None)  # each item's JSON, made once by _serve
+
+    def to_json(self) -> bytes:
+        """The page as the JSON the phone receives, reusing each item's JSON made when the page was filled (its
+        size is what `max_bytes` counts), so no item is serialised twice."""
+        if self._encoded_items is None or len(self._encoded_items) != len(self.items):
+            return self.model_dump_json().encode()
+        envelope = self.model_dump_json(exclude={"items"}).encode()
+        return envelope[:-1] + b',"items":[' + b",".join(self._encoded_items) + b"]}"
 
 
 # ------------------------------------------------------------------------------------------------ scopes
@@ -262,6 +270,7 @@ def _rows(session: Session, groups: list[Group], below: int, limit: int) -> list
 @dataclass
 class _Page:
     items: list[PullItem]
+    encoded: list[bytes]  # each item's JSON
     last: Position | None
     complete: bool
 
@@ -286,14 +295,17 @@ def pull(session: Session, *, actor: Actor, query: PullQuery, language: str) -> 
             groups.append(Group(START, frozenset(added)))
     page = _serve(session, actor, names, groups, current, below, query, language)
     groups = _advance(groups, page, below)
-    return PullPage(items=page.items, removed_scopes=sorted(names.label(s) for s in removed),
-                    has_more=not page.complete, cursor=cursors.encode(groups))
+    answer = PullPage(items=page.items, removed_scopes=sorted(names.label(s) for s in removed),
+                      has_more=not page.complete, cursor=cursors.encode(groups))
+    answer._encoded_items = page.encoded
+    return answer
 
 
 def _serve(session: Session, actor: Actor, names: _Names, groups: list[Group], current: set[Scope],
            below: int, query: PullQuery, language: str) -> _Page:
     rows = _rows(session, groups, below, query.limit)
     items: list[PullItem] = []
+    encoded: list[bytes] = []
     served: set[tuple[str, uuid.UUID]] = set()
     size = 0
     last: Position | None = None
@@ -307,14 +319,16 @@ def _serve(session: Session, actor: Actor, names: _Names, groups: list[Group], c
             data = _load(session, actor, names.municipality(row.municipality_id), row, language)
             item = PullItem(type=row.entity, id=row.entity_id, scope=names.label(scope),
                             op="upsert" if data is not None else "delete", data=data)
-            cost = len(json.dumps(item.model_dump(mode="json"), separators=(",", ":"), default=str)) + 1
+            text = item.model_dump_json().encode()  # serialised once: counted here, sent as it is
+            cost = len(text) + 1
             if items and size + cost > query.max_bytes:
-                return _Page(items, last, complete=False)
+                return _Page(items, encoded, last, complete=False)
             items.append(item)
+            encoded.append(text)
             served.add(key)
             size += cost
         last = (row.txid, row.seq)
-    return _Page(items, last, complete=len(rows) < query.limit)
+    return _Page(items, encoded, last, complete=len(rows) < query.limit)
 
 
 def _advance(groups: list[Group], page: _Page, below: int) -> list[Group]:
