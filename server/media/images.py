@@ -219,10 +219,11 @@ def render_variants(original: bytes, *, sizes: Iterable[int], redactions: Iterab
                     ) -> dict[int, bytes]:
     """Every public copy of `original` from one decoding (at the scale the largest copy needs)."""
     sizes = sorted(set(sizes), reverse=True)
-    base = _prepared(original, max_side=sizes[0], redactions=list(redactions))
+    base, turn = _prepared(original, max_side=sizes[0], redactions=list(redactions))
     copies = {}
     for size in sizes:  # each copy is resampled from the prepared image, not from the previous copy
-        copies[size] = _jpeg(_fit(base, size))
+        copy = _fit(base, size)
+        copies[size] = _jpeg(copy.transpose(turn) if turn is not None else copy)
     return copies
 
 
@@ -237,19 +238,35 @@ def _fit(image: Image.Image, size: int) -> Image.Image:
     return image.resize(target, Image.Resampling.LANCZOS, reducing_gap=REDUCING_GAP)
 
 
-def _prepared(original: bytes, *, max_side: int, redactions: list[dict[str, int]]) -> Image.Image:
+# EXIF orientation -> the turn that makes the photo upright (as ImageOps.exif_transpose).
+_TURNS = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
+          5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
+          8: Image.Transpose.ROTATE_90}
+
+
+def _prepared(original: bytes, *, max_side: int, redactions: list[dict[str, int]]
+              ) -> tuple[Image.Image, Image.Transpose | None]:
+    """The decoded photo in sRGB with its black boxes, and the turn each copy still needs to stand upright. A JPEG
+    without black boxes is turned after resizing (each copy is smaller than the decoded photo: less to move); with
+    boxes it is turned first, so the boxes are drawn in the upright coordinates they were given in."""
     with Image.open(io.BytesIO(original)) as image:
         full_width, full_height = image.size
-        if _safe_exif(image).get(ExifTags.Base.Orientation) in (5, 6, 7, 8):
+        orientation = _safe_exif(image).get(ExifTags.Base.Orientation)
+        if orientation in (5, 6, 7, 8):
             full_width, full_height = full_height, full_width
+        turn_later = image.format in ("JPEG", "MPO") and not redactions and orientation in _TURNS
         if image.format in ("JPEG", "MPO"):
             image = _decode_reduced(image, original, max_side=max_side)
         icc = image.info.get("icc_profile")
-        rotated = ImageOps.exif_transpose(image)
-    rotated = _to_srgb(rotated, icc)
+        if turn_later:
+            image.load()
+            upright = image
+        else:
+            upright = ImageOps.exif_transpose(image)
+    upright = _to_srgb(upright, icc)
     if redactions:
-        _black_out(rotated, redactions, scale_x=rotated.width / full_width, scale_y=rotated.height / full_height)
-    return rotated
+        _black_out(upright, redactions, scale_x=upright.width / full_width, scale_y=upright.height / full_height)
+    return upright, _TURNS[orientation] if turn_later else None
 
 
 # libjpeg decodes at k/8 of the full size for any k from 1 to 8, computing each reduced 8 × 8 block from its DCT
