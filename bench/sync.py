@@ -24,8 +24,9 @@ authentication, the `Vigia-Device` check, JSON and gzip are all included):
 
     .venv/bin/python bench/sync.py [pull|push|all] [--backend both|postgis|spatialite] [--sizes 10000,1000000]
 
-PostgreSQL is reached through VIGIA_BENCH_POSTGRES_URL (default: the test suite's admin URL,
-postgresql+psycopg://vigia:vigia@127.0.0.1:5432/postgres); the user needs CREATEDB.
+PostgreSQL is reached through VIGIA_BENCH_POSTGRES_URL (or VIGIA_TEST_POSTGRES_URL); without either, the script
+starts a PostgreSQL cluster of its own for the run, as the test suite does (tests/services.py), and stops it at
+the end.
 """
 
 from __future__ import annotations
@@ -70,6 +71,25 @@ def _works_near():  # noqa: ANN202
     return module
 
 
+def _postgres_for_bench() -> None:
+    """Without VIGIA_BENCH_POSTGRES_URL (or the tests' VIGIA_TEST_POSTGRES_URL), a PostgreSQL cluster of this run,
+    as the test suite starts one (tests/services.py), stopped when the benchmark ends: a pull serves only
+    transactions below the oldest one running anywhere in the cluster, so another session's long transaction on a
+    shared server would hold every pull back (as bench/queue.py does)."""
+    import os
+
+    if os.environ.get("VIGIA_BENCH_POSTGRES_URL") or os.environ.get("VIGIA_TEST_POSTGRES_URL"):
+        return
+    import atexit
+
+    from tests import services
+
+    os.environ["VIGIA_BENCH_POSTGRES_URL"] = services.postgres().admin_url
+    atexit.register(services.stop_all)
+
+
+if "--backend" not in sys.argv or "spatialite" not in sys.argv:
+    _postgres_for_bench()
 _near = _works_near()
 throwaway_database, versions = _near.throwaway_database, _near.versions
 
