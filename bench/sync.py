@@ -288,6 +288,12 @@ def fill(engine: sa.Engine, backend: str, start: int, stop: int, own_municipalit
                                        "WHERE true ON CONFLICT (id) DO UPDATE SET txid = excluded.txid, owner = NULL")
     with engine.begin() as connection:
         connection.exec_driver_sql("ANALYZE")
+    if not pg:  # the one huge write folded into the database file, as the routine checkpoints of a live one keep it
+        raw = engine.raw_connection()  # outside any transaction (the engine's sessions begin IMMEDIATE)
+        try:
+            raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        finally:
+            raw.close()
 
 
 def change_log_plans(engine: sa.Engine, seen: list[tuple[str, Any]]) -> list[list[str]]:
