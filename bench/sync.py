@@ -6,13 +6,14 @@ demo committee member (comite@vigia.example: scopes `works:10005`, `forms:10005`
 then, through the real HTTP application (Starlette's TestClient over `server.app.create_app`, so routing,
 authentication, the `Vigia-Device` check, JSON and gzip are all included):
 
-  pull   1. grows the change log (`sync_changes`) to each size in turn (default 10,000 and 1,000,000 rows) with a
-            bulk INSERT ... SELECT (generate_series on PostgreSQL, a recursive CTE on SQLite), spread over 300
-            other municipalities, 2,000 committees and 50,000 reporters; 1 % of the rows are in the phone's own
-            scope `works:10005` (real works of the fixtures). The phone pulls to the end, then the empty pull is
-            timed many times: median and p95 over HTTP and inside `server.sync.pull.pull` (the service), the
-            ratio between the sizes (goal: under 1.2x) and the plan of the change-log query (EXPLAIN of the SQL
-            the pull really sent), which must use the change-log indexes.
+  pull   1. makes one database per size (default 10,000 and 1,000,000 change-log rows) and grows its change log
+            (`sync_changes`) with a bulk INSERT ... SELECT (generate_series on PostgreSQL, a recursive CTE on
+            SQLite, numbered ten rows a transaction from SQLite's clock), spread over 300 other municipalities,
+            2,000 committees and 50,000 reporters; 1 % of the rows are in the phone's own scope `works:10005`
+            (real works of the fixtures). A phone pulls each to the end, then the empty pulls of the sizes take
+            turns (order alternating), many times: median and p95 over HTTP and inside `server.sync.pull.pull`
+            (the service), the ratio between the sizes (goal: under 1.2x) and the plan of the change-log query
+            (EXPLAIN of the SQL the pull really sent), which must use the change-log indexes.
          4. the bytes of an empty pull (JSON body, gzipped body, response headers; goal: under 300 bytes gzipped)
             and of a pull holding one complaint.
   push   3. pushes 500 `complaint.file` mutations (distinct mutation and complaint ids) in one request, several
@@ -24,13 +25,15 @@ authentication, the `Vigia-Device` check, JSON and gzip are all included):
 
     .venv/bin/python bench/sync.py [pull|push|all] [--backend both|postgis|spatialite] [--sizes 10000,1000000]
 
-PostgreSQL is reached through VIGIA_BENCH_POSTGRES_URL (default: the test suite's admin URL,
-postgresql+psycopg://vigia:vigia@127.0.0.1:5432/postgres); the user needs CREATEDB.
+PostgreSQL is reached through VIGIA_BENCH_POSTGRES_URL (or VIGIA_TEST_POSTGRES_URL); without either, the script
+starts a PostgreSQL cluster of its own for the run, as the test suite does (tests/services.py), and stops it at
+the end.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import statistics
 import sys
@@ -42,7 +45,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-# bench/queue.py would shadow the standard library's queue (psycopg imports it): bench/ goes last on the path.
+# bench/ holds queue.py: the folder must not stay first on the path, or it would stand in for the standard
+# library's `queue` (which anyio and SQLAlchemy's pools import). works_near is imported by its path below.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
 
@@ -56,8 +60,39 @@ from server.sync import pull as pulls  # noqa: E402
 from server.sync import push as pushes  # noqa: E402
 from server.works.models import Work  # noqa: E402
 
-sys.path.append(str(ROOT / "bench"))
-from works_near import throwaway_database, versions  # noqa: E402
+
+
+def _works_near():  # noqa: ANN202
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("works_near", ROOT / "bench" / "works_near.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["works_near"] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def _postgres_for_bench() -> None:
+    """Without VIGIA_BENCH_POSTGRES_URL (or the tests' VIGIA_TEST_POSTGRES_URL), a PostgreSQL cluster of this run,
+    as the test suite starts one (tests/services.py), stopped when the benchmark ends: a pull serves only
+    transactions below the oldest one running anywhere in the cluster, so another session's long transaction on a
+    shared server would hold every pull back (as bench/queue.py does)."""
+    import os
+
+    if os.environ.get("VIGIA_BENCH_POSTGRES_URL") or os.environ.get("VIGIA_TEST_POSTGRES_URL"):
+        return
+    import atexit
+
+    from tests import services
+
+    os.environ["VIGIA_BENCH_POSTGRES_URL"] = services.postgres().admin_url
+    atexit.register(services.stop_all)
+
+
+if "--backend" not in sys.argv or "spatialite" not in sys.argv:
+    _postgres_for_bench()
+_near = _works_near()
+throwaway_database, versions = _near.throwaway_database, _near.versions
 
 EMAIL = "comite@vigia.example"  # committee member in 10005 (see server/demo/users.json, committees.json)
 PASSWORD = "vigia-demo-2026"
@@ -220,8 +255,8 @@ def fill(engine: sa.Engine, backend: str, start: int, stop: int, own_municipalit
         if pg:
             txid, at = "pg_current_xact_id()::text::bigint", "now()"
             source = f"generate_series({param('start')}::bigint, {param('stop')}::bigint - 1) AS g(n)"
-        else:
-            txid, at = "0", param("at")
+        else:  # ten rows a transaction, numbered on from the clock (server.sync.capture), as if written one by one
+            txid, at = "(SELECT coalesce(max(txid), 0) FROM sync_clock) + 1 + g.n / 10", param("at")
             source = (f"(WITH RECURSIVE s(n) AS (SELECT {param('start')} UNION ALL SELECT n + 1 FROM s "
                       f"WHERE n < {param('stop')} - 1) SELECT n FROM s) AS g")
         n = "g.n"
@@ -249,8 +284,17 @@ def fill(engine: sa.Engine, backend: str, start: int, stop: int, own_municipalit
         """
         at_value = db.utcnow().replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
         connection.exec_driver_sql(sql, {"own": own, "start": start, "stop": stop, "at": at_value})
+        if not pg:
+            connection.exec_driver_sql("INSERT INTO sync_clock (id, txid) SELECT 1, max(txid) FROM sync_changes "
+                                       "WHERE true ON CONFLICT (id) DO UPDATE SET txid = excluded.txid, owner = NULL")
     with engine.begin() as connection:
         connection.exec_driver_sql("ANALYZE")
+    if not pg:  # the one huge write folded into the database file, as the routine checkpoints of a live one keep it
+        raw = engine.raw_connection()  # outside any transaction (the engine's sessions begin IMMEDIATE)
+        try:
+            raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        finally:
+            raw.close()
 
 
 def change_log_plans(engine: sa.Engine, seen: list[tuple[str, Any]]) -> list[list[str]]:
@@ -306,56 +350,108 @@ class Results:
 # ------------------------------------------------------------------------------------------------ phases
 
 
-def bench_empty_pulls(client, phone: Phone, engine: sa.Engine, backend: str, own: uuid.UUID,  # noqa: ANN001
-                      args: argparse.Namespace, results: Results) -> str:
-    cursor = None
-    filled = 0  # synthetic rows so far (the fixtures' own rows come on top, a few hundred)
-    for size in args.sizes:
-        started = time.perf_counter()
-        missing = size - _count(engine)
-        if missing > 0:
-            fill(engine, backend, filled, filled + missing, own)
-            filled += missing
-        print(f"  {backend}: {_count(engine):,} change-log rows ready in {time.perf_counter() - started:.1f} s",
-              file=sys.stderr)
-        started = time.perf_counter()
-        cursor, pages, items = pull_to_end(client, phone, cursor)
-        print(f"  {backend}: phone pulled to the end ({pages} pages, {items:,} items) in "
-              f"{time.perf_counter() - started:.1f} s", file=sys.stderr)
-        timing = EmptyPull(size=_count(engine))
-        with engine.connect() as connection:
-            timing.own_rows = connection.execute(sa.text(
-                "SELECT count(*) FROM sync_changes WHERE scope_kind = 'W' AND scope_id = :own"),
-                {"own": own if backend == "postgis" else own.hex}).scalar()
+@dataclass
+class PullSetup:
+    """One database grown to one change-log size, with its app, phone and cursor at the end."""
+
+    size: int
+    settings: Settings
+    engine: sa.Engine
+    database: db.Database
+    client: Any
+    phone: Phone
+    cursor: str
+    timing: EmptyPull
+
+    def use(self) -> None:
+        # The app's use cases open sessions on the process-wide database: point it at this one before each pull.
+        configure_settings(self.settings)
+        db.configure(self.database)
+
+
+def prepare(backend: str, url: str, folder: Path) -> tuple[Settings, sa.Engine, db.Database, uuid.UUID]:
+    """Migrate, load the demo fixtures and the 300 other municipalities; the id of 10005."""
+    settings = configure_settings(Settings(
+        database_url=url, vigia_env="test", redis_url=None, log_level="WARNING", db_pool_size=2,
+        allowed_hosts=["testserver"], secret_key="bench-secret-key-that-is-long-enough-for-production",
+        password_memory_kib=1024, password_time_cost=1, media_dir=folder / "media"))
+    engine = db.make_engine(settings)
+    migrate.upgrade(engine)
+    database = db.configure(db.Database(engine))
+    with database.session_scope() as session:
+        fixtures.load(session)
+    add_municipalities(database)
+    with database.session_scope() as session:
+        own = session.scalar(sa.select(Municipality.id).where(Municipality.code == CODE))
+    return settings, engine, database, own
+
+
+def bench_empty_pulls(backend: str, folder: Path, args: argparse.Namespace, results: Results) -> None:
+    """One database per size, each grown to its size; then the empty pulls of every size take turns (the order
+    alternating), so that other work on the machine weighs on each size alike."""
+    from starlette.testclient import TestClient
+
+    from server.app import create_app
+
+    with contextlib.ExitStack() as stack:
+        setups: list[PullSetup] = []
+        for size in args.sizes:
+            place = folder / f"pull-{size}"
+            place.mkdir()
+            url = stack.enter_context(throwaway_database(backend, place))
+            settings, engine, database, own = prepare(backend, url, place)
+            stack.callback(engine.dispose)
+            started = time.perf_counter()
+            missing = size - _count(engine)
+            if missing > 0:
+                fill(engine, backend, 0, missing, own)
+            print(f"  {backend}: {_count(engine):,} change-log rows ready in {time.perf_counter() - started:.1f} s",
+                  file=sys.stderr)
+            client = stack.enter_context(TestClient(create_app(settings, database=database),
+                                                    raise_server_exceptions=True))
+            phone = sign_in(client)
+            started = time.perf_counter()
+            cursor, pages, items = pull_to_end(client, phone, None)
+            print(f"  {backend}: phone pulled to the end ({pages} pages, {items:,} items) in "
+                  f"{time.perf_counter() - started:.1f} s", file=sys.stderr)
+            timing = EmptyPull(size=_count(engine))
+            with engine.connect() as connection:
+                timing.own_rows = connection.execute(sa.text(
+                    "SELECT count(*) FROM sync_changes WHERE scope_kind = 'W' AND scope_id = :own"),
+                    {"own": own if backend == "postgis" else own.hex}).scalar()
+            setups.append(PullSetup(size, settings, engine, database, client, phone, cursor, timing))
         service = Timer(pulls, "pull")
         try:
             for run in range(args.warmup + args.runs):
-                started = time.perf_counter()
-                response = get_pull(client, phone, cursor)
-                elapsed = (time.perf_counter() - started) * 1000
-                page = response.json()
-                cursor = page["cursor"]
-                if page["items"] or page["has_more"]:  # a late commit (see pull_to_end): not an empty pull
-                    timing.late += 1
-                    continue
-                if run >= args.warmup:
-                    timing.http_ms.append(elapsed)
-                    timing.service_ms.append(service.calls[-1])
+                for setup in (setups if run % 2 == 0 else setups[::-1]):
+                    setup.use()
+                    started = time.perf_counter()
+                    response = get_pull(setup.client, setup.phone, setup.cursor)
+                    elapsed = (time.perf_counter() - started) * 1000
+                    page = response.json()
+                    setup.cursor = page["cursor"]
+                    if page["items"] or page["has_more"]:  # a late commit (see pull_to_end): not an empty pull
+                        setup.timing.late += 1
+                        continue
+                    if run >= args.warmup:
+                        setup.timing.http_ms.append(elapsed)
+                        setup.timing.service_ms.append(service.calls[-1])
         finally:
             service.restore()
-        statements = Statements(engine)
-        try:
-            get_pull(client, phone, cursor)
-        finally:
-            statements.close()
-        timing.statements = [(ms, " ".join(sql.split())[:110]) for (sql, _), ms in zip(statements.seen,
-                                                                                       statements.times, strict=False)]
-        plans = change_log_plans(engine, statements.seen)
-        timing.plan = plans[0] if plans else ["(no statement on sync_changes seen)"]
-        results.empty.append(timing)
-        print(f"  {backend}: {timing.size:,} rows: empty pull median {median(timing.http_ms):.2f} ms",
-              file=sys.stderr)
-    return cursor
+        for setup in setups:
+            setup.use()
+            statements = Statements(setup.engine)
+            try:
+                get_pull(setup.client, setup.phone, setup.cursor)
+            finally:
+                statements.close()
+            setup.timing.statements = [(ms, " ".join(sql.split())[:110]) for (sql, _), ms in
+                                       zip(statements.seen, statements.times, strict=False)]
+            plans = change_log_plans(setup.engine, statements.seen)
+            setup.timing.plan = plans[0] if plans else ["(no statement on sync_changes seen)"]
+            results.empty.append(setup.timing)
+            print(f"  {backend}: {setup.timing.size:,} rows: empty pull median {median(setup.timing.http_ms):.2f} ms",
+                  file=sys.stderr)
 
 
 def _count(engine: sa.Engine) -> int:
@@ -525,6 +621,9 @@ def run_backend(backend: str, args: argparse.Namespace) -> Results:
     from server.app import create_app
 
     results = Results(backend)
+    if args.command in ("pull", "all"):
+        with tempfile.TemporaryDirectory(prefix="vigia-bench-pull-") as folder:
+            bench_empty_pulls(backend, Path(folder), args, results)
     with tempfile.TemporaryDirectory(prefix="vigia-bench-") as folder, \
             throwaway_database(backend, Path(folder)) as url:
         settings = configure_settings(Settings(
@@ -547,8 +646,7 @@ def run_backend(backend: str, args: argparse.Namespace) -> Results:
                 phone = sign_in(client)
                 cursor = None
                 if args.command in ("pull", "all"):
-                    cursor = bench_empty_pulls(client, phone, engine, backend, own, args, results)
-                    cursor = bench_wire(client, phone, cursor, results)
+                    cursor = bench_wire(client, phone, pull_to_end(client, phone, None)[0], results)
                 if args.command in ("push", "all"):
                     bench_push(client, phone, cursor, engine, args, results)
         finally:
@@ -575,7 +673,8 @@ def report(all_results: list[Results], args: argparse.Namespace) -> bool:
                       f"{median(e.service_ms):.2f} | {p95(e.service_ms):.2f} |")
         print()
         if len(args.sizes) > 1:
-            print(f"Ratio largest / smallest log (goal: HTTP median under 1.2x), {args.runs} runs each")
+            print(f"Ratio largest / smallest log (goal: HTTP median under 1.2x), {args.runs} runs each, the sizes "
+                  "taking turns (one database per size)")
             print()
             print("| backend | HTTP median | HTTP p95 | pull() median | pull() p95 | goal |")
             print("|---|---:|---:|---:|---:|---|")

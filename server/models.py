@@ -64,7 +64,7 @@ from server.rulings.models import (
     RulingJudge,
     RulingText,
 )
-from server.sync.models import Attachment, Change, Horizon, Mutation, Upload
+from server.sync.models import Attachment, Change, Clock, Horizon, Mutation, Upload
 from server.works.models import ProgressObservation, Work, WorkCard, WorkZone
 
 __all__ = [
@@ -77,7 +77,7 @@ __all__ = [
     "ResponseTemplate", "RoleGrant", "Submission", "Support", "User", "Work", "WorkCard", "WorkZone", "Zone",
     "Accreditation", "Indicator", "IndicatorObservation", "Observatory", "ObservatoryFinding", "ObservatoryMember",
     "ObservatoryWork",
-    "Attachment", "Change", "Horizon", "Mutation", "Upload",
+    "Attachment", "Change", "Clock", "Horizon", "Mutation", "Upload",
     "RateLimit",
     "AuditProject", "AuditTeamMember", "Court", "Judge", "JudgeAssignment", "RedactionFinding", "Ruling",
     "RulingJudge", "RulingText",

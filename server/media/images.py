@@ -39,6 +39,10 @@ JPEG_QUALITY = 82
 # A photo's public copy is decoded at the smallest JPEG scale (1/2, 1/4, 1/8) that still has this many
 # times the pixels of the copy on each side, then resampled with Lanczos: fast, and sharp enough.
 DRAFT_MARGIN = 1.0
+# Before Lanczos, a copy far smaller than the decoded image is first reduced by whole factors (box averaging)
+# while it stays at least this many times its final size: Pillow's documented trade, "almost the same" as
+# Lanczos all the way at 2.0 and faster (bench/thumbnails.py).
+REDUCING_GAP = 2.0
 
 # In Vigía a DecompressionBombWarning always stops the decoding (as pytest's "warnings are errors" does in
 # tests); set once here rather than per call, because warnings.catch_warnings() is not thread-safe.
@@ -215,41 +219,99 @@ def render_variants(original: bytes, *, sizes: Iterable[int], redactions: Iterab
                     ) -> dict[int, bytes]:
     """Every public copy of `original` from one decoding (at the scale the largest copy needs)."""
     sizes = sorted(set(sizes), reverse=True)
-    base = _prepared(original, max_side=sizes[0], redactions=list(redactions))
+    base, turn = _prepared(original, max_side=sizes[0], redactions=list(redactions))
     copies = {}
     for size in sizes:  # each copy is resampled from the prepared image, not from the previous copy
-        copies[size] = _jpeg(_fit(base, size))
+        copy = _fit(base, size)
+        copies[size] = _jpeg(copy.transpose(turn) if turn is not None else copy)
     return copies
 
 
 def _fit(image: Image.Image, size: int) -> Image.Image:
     """`image` with its long side at most `size`, by Lanczos (after integer box reductions while the image is
-    more than three times too large, which cost little and change nothing visible). Image.thumbnail does the
-    same but measured 30 % slower here."""
+    more than REDUCING_GAP times too large, which cost little and change nothing visible). Image.thumbnail does
+    the same but measured 30 % slower here."""
     scale = size / max(image.size)
     if scale >= 1:
         return image.copy()
     target = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
-    return image.resize(target, Image.Resampling.LANCZOS, reducing_gap=3.0)
+    return image.resize(target, Image.Resampling.LANCZOS, reducing_gap=REDUCING_GAP)
 
 
-def _prepared(original: bytes, *, max_side: int, redactions: list[dict[str, int]]) -> Image.Image:
+# EXIF orientation -> the turn that makes the photo upright (as ImageOps.exif_transpose).
+_TURNS = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
+          5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
+          8: Image.Transpose.ROTATE_90}
+
+
+def _prepared(original: bytes, *, max_side: int, redactions: list[dict[str, int]]
+              ) -> tuple[Image.Image, Image.Transpose | None]:
+    """The decoded photo in sRGB with its black boxes, and the turn each copy still needs to stand upright. A JPEG
+    without black boxes is turned after resizing (each copy is smaller than the decoded photo: less to move); with
+    boxes it is turned first, so the boxes are drawn in the upright coordinates they were given in."""
     with Image.open(io.BytesIO(original)) as image:
         full_width, full_height = image.size
-        if _safe_exif(image).get(ExifTags.Base.Orientation) in (5, 6, 7, 8):
+        orientation = _safe_exif(image).get(ExifTags.Base.Orientation)
+        if orientation in (5, 6, 7, 8):
             full_width, full_height = full_height, full_width
+        turn_later = image.format in ("JPEG", "MPO") and not redactions and orientation in _TURNS
         if image.format in ("JPEG", "MPO"):
-            # Let libjpeg decode at 1/2, 1/4 or 1/8 scale, never below the copy's size times DRAFT_MARGIN:
-            # most of the speed of a thumbnail of a large photo.
-            factor = DRAFT_MARGIN * max_side / max(image.width, image.height)
-            if factor < 0.5:
-                image.draft("RGB", (max(1, int(image.width * factor)), max(1, int(image.height * factor))))
+            image = _decode_reduced(image, original, max_side=max_side)
         icc = image.info.get("icc_profile")
-        rotated = ImageOps.exif_transpose(image)
-    rotated = _to_srgb(rotated, icc)
+        if turn_later:
+            image.load()
+            upright = image
+        else:
+            upright = ImageOps.exif_transpose(image)
+    upright = _to_srgb(upright, icc)
     if redactions:
-        _black_out(rotated, redactions, scale_x=rotated.width / full_width, scale_y=rotated.height / full_height)
-    return rotated
+        _black_out(upright, redactions, scale_x=upright.width / full_width, scale_y=upright.height / full_height)
+    return upright, _TURNS[orientation] if turn_later else None
+
+
+# libjpeg decodes at k/8 of the full size for any k from 1 to 8, computing each reduced 8 × 8 block from its DCT
+# coefficients (cheaper than decoding in full and better than resampling afterwards). Pillow's draft() asks only
+# for 1/8, 1/4 and 1/2; asking for a scale of 1/3 gets libjpeg's 3/8, which for a 4032-px photo is 1512 px: enough
+# for the 1280 copy, and a third fewer pixels to resample than at 1/2.
+_SCALES = ((1, 8), (2, 4), (3, 3), (4, 2))  # (k: the size in eighths, the denominator Pillow passes to libjpeg)
+
+
+def _decode_reduced(image: ImageFile.ImageFile, original: bytes, *, max_side: int) -> ImageFile.ImageFile:
+    """`image` (an opened JPEG) set to decode at the smallest k/8 scale whose long side is still at least
+    `max_side` times DRAFT_MARGIN, and decoded: most of the speed of a copy of a large photo."""
+    long_side = max(image.width, image.height)
+    for eighths, denominator in _SCALES:
+        if -(-long_side * eighths // 8) >= DRAFT_MARGIN * max_side:
+            break
+    else:
+        return image  # the copy needs (nearly) every pixel: decode in full
+    if eighths != 3:
+        factor = eighths / 8
+        image.draft("RGB", (max(1, int(image.width * factor)), max(1, int(image.height * factor))))
+        return image
+    try:
+        return _decode_three_eighths(image)
+    except (OSError, ValueError, AttributeError, TypeError):  # a Pillow that decodes otherwise: the 1/2 scale
+        image = Image.open(io.BytesIO(original))
+        image.draft("RGB", (image.width // 2, image.height // 2))
+        return image
+
+
+def _decode_three_eighths(image: ImageFile.ImageFile) -> ImageFile.ImageFile:
+    """Decode at libjpeg's 3/8 scale: what draft() does (Pillow 10-13: the tile's extent, the image's size, the
+    scale for the decoder), with denominator 3 and libjpeg's rounding of the size. Pillow refuses a decoded size
+    that is not the one announced (OSError), so a different rounding cannot go unnoticed."""
+    if len(image.tile) != 1 or image.decoderconfig:
+        raise ValueError("not a plain JPEG tile")
+    tile = image.tile[0]
+    width, height = (-(-image.width * 3 // 8), -(-image.height * 3 // 8))
+    image.tile = [ImageFile._Tile(tile.codec_name, (0, 0, width, height), tile.offset, tile.args)]
+    image._size = (width, height)
+    image.decoderconfig = (3, 0)
+    image.load()
+    if image.size != (width, height):
+        raise ValueError("decoded at another scale")
+    return image
 
 
 def _to_srgb(image: Image.Image, icc: bytes | None) -> Image.Image:

@@ -15,10 +15,11 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from server.db import utcnow
-from server.sync.models import Attachment, Change
+from server.sync.models import Attachment, Change, Clock
 from server.tracking import Pullable
 
 _PULLABLE: dict[str, Pullable] = {}  # entity -> its declaration
@@ -52,10 +53,40 @@ def tracked() -> dict[str, Pullable]:
 
 
 def txid_expression(dialect: str) -> sa.ColumnElement[int]:
-    """The writing transaction's id (PostgreSQL), or 0 where writers are serialised (SQLite)."""
+    """The writing transaction's id (PostgreSQL), or on SQLite the last number the clock gave (that of the
+    transaction asking, once it has logged a change; 0 before any)."""
     if dialect == "postgresql":
         return sa.text("pg_current_xact_id()::text::bigint")  # type: ignore[return-value]
-    return sa.literal(0, sa.BigInteger)
+    return sa.func.coalesce(sa.select(Clock.txid).where(Clock.id == 1).scalar_subquery(), 0)
+
+
+_TOKEN = "vigia_sync_clock"  # session.info: (the session's outermost transaction, its token)
+
+
+def transaction_number(session: Session) -> int | sa.ColumnElement[int]:
+    """The txid of the change rows this session's transaction writes now: PostgreSQL's transaction id (as an
+    expression), or on SQLite the number the clock gives this transaction."""
+    dialect = session.get_bind().dialect.name
+    return txid_expression(dialect) if dialect == "postgresql" else _sqlite_txid(session)
+
+
+def _sqlite_txid(session: Session) -> int:
+    """This transaction's number on SQLite: the next one at its first flush that logs a change, the same at the
+    later ones. Writers hold the write lock from BEGIN IMMEDIATE to COMMIT, so numbers follow commit order. The
+    row remembers which transaction took its number (a token); when a savepoint that took it was rolled back, the
+    row no longer names this transaction and the next flush takes the number again."""
+    outermost = session.get_transaction()
+    held = session.info.get(_TOKEN)
+    if held is None or held[0] is not outermost:  # held strongly: a new transaction cannot reuse its identity
+        held = session.info[_TOKEN] = (outermost, uuid.uuid4())
+    token = held[1]
+    table = Clock.__table__
+    insert = sqlite_insert(table).values(id=1, txid=1, owner=token)
+    bump = insert.on_conflict_do_update(index_elements=[table.c.id], set_={
+        "txid": table.c.txid + sa.case((table.c.owner.is_not_distinct_from(insert.excluded.owner), 0), else_=1),
+        "owner": insert.excluded.owner,
+    }).returning(table.c.txid)
+    return session.connection().execute(bump).scalar_one()
 
 
 def _touched(session: Session) -> tuple[dict[tuple[str, uuid.UUID], str], dict[tuple[str, uuid.UUID], Any]]:
@@ -129,5 +160,4 @@ def _log_changes(session: Session, _context: Any) -> None:
         return
     rows = _rows(session, ops, own)
     if rows:
-        dialect = session.get_bind().dialect.name
-        session.connection().execute(sa.insert(Change).values(txid=txid_expression(dialect)), rows)
+        session.connection().execute(sa.insert(Change).values(txid=transaction_number(session)), rows)

@@ -28,14 +28,11 @@ def prune(session: Session, *, retention_days: int | None = None) -> Pruned:
     below = watermark(session)
     later = aliased(Change)
     newer = sa.exists().where(later.entity == Change.entity, later.entity_id == Change.entity_id,
-                              sa.tuple_(later.txid, later.seq) > sa.tuple_(Change.txid, Change.seq))
-    if below is not None:
-        newer = newer.where(later.txid < below)
+                              sa.tuple_(later.txid, later.seq) > sa.tuple_(Change.txid, Change.seq),
+                              later.txid < below)
     superseded = session.execute(sa.delete(Change).where(newer).execution_options(synchronize_session=False))
     cutoff = utcnow() - timedelta(days=days)
-    old = sa.and_(Change.op == "delete", Change.at < cutoff)
-    if below is not None:
-        old = sa.and_(old, Change.txid < below)
+    old = sa.and_(Change.op == "delete", Change.at < cutoff, Change.txid < below)
     last = session.execute(sa.select(Change.txid, Change.seq).where(old)
                            .order_by(Change.txid.desc(), Change.seq.desc()).limit(1)).first()
     deletions = 0

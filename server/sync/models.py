@@ -24,9 +24,9 @@ Sequence = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 class Change(SQLModel, table=True):
     """One change to a record a device may pull, written in the same transaction as the change itself.
 
-    `txid` is the writing transaction's id on PostgreSQL (0 on SQLite, whose writers are serialised): a pull
-    serves only rows of transactions that have finished, in (txid, seq) order, so a transaction committing late
-    is never skipped (docs/sync.md)."""
+    `txid` is the writing transaction's id: PostgreSQL's own, or on SQLite the number `Clock` gave it (0 for rows
+    written before the clock existed). A pull serves only rows of transactions that have finished, in (txid, seq)
+    order, so a transaction committing late is never skipped (docs/sync.md)."""
 
     __tablename__ = "sync_changes"
     __table_args__ = (
@@ -56,6 +56,22 @@ class Horizon(SQLModel, table=True):
     id: int = Field(default=1, primary_key=True)
     txid: int = Field(default=0, sa_type=sa.BigInteger)
     seq: int = Field(default=0, sa_type=sa.BigInteger)
+
+
+class Clock(SQLModel, table=True):
+    """SQLite's transaction numbers for the change log (one row, id 1; unused on PostgreSQL, which has its own).
+
+    A transaction takes the next number at its first flush that logs a change (`server.sync.capture`), holding
+    SQLite's write lock from BEGIN IMMEDIATE to COMMIT: numbers follow commit order, and every transaction
+    committing after a reader's snapshot gets a number above the one that snapshot sees. `owner` is the token of
+    the transaction that took `txid`, so its later flushes reuse the number (and a rolled-back savepoint that took
+    it lets the next flush take it again)."""
+
+    __tablename__ = "sync_clock"
+
+    id: int = Field(default=1, primary_key=True)
+    txid: int = Field(default=0, sa_type=sa.BigInteger)
+    owner: uuid.UUID | None = None
 
 
 class Mutation(SQLModel, table=True):

@@ -7,14 +7,13 @@ may see them. A record that is gone, or that the user may no longer see, is serv
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, PrivateAttr
 from pydantic import Field as PField
 from sqlalchemy.orm import Session, aliased
 
@@ -25,7 +24,7 @@ from server.municipalities import service as municipalities
 from server.municipalities.models import Municipality
 from server.sync import cursor as cursors
 from server.sync.cursor import START, Group, Position, Scope
-from server.sync.models import Change, Horizon, ScopeKind
+from server.sync.models import Change, Clock, Horizon, ScopeKind
 
 PROTOCOL = "vigia-sync/1"
 
@@ -56,6 +55,15 @@ class PullPage(BaseModel):
     has_more: bool
     cursor: str | None = PField(description="send it with the next pull; null after a reset")
     reset: bool = PField(False, description="the cursor is older than the kept change log: start over")
+    _encoded_items: list[bytes] | None = PrivateAttr(default=None)  # each item's JSON, made once by _serve
+
+    def to_json(self) -> bytes:
+        """The page as the JSON the phone receives, reusing each item's JSON made when the page was filled (its
+        size is what `max_bytes` counts), so no item is serialised twice."""
+        if self._encoded_items is None or len(self._encoded_items) != len(self.items):
+            return self.model_dump_json().encode()
+        envelope = self.model_dump_json(exclude={"items"}).encode()
+        return envelope[:-1] + b',"items":[' + b",".join(self._encoded_items) + b"]}"
 
 
 # ------------------------------------------------------------------------------------------------ scopes
@@ -220,11 +228,14 @@ def _load(session: Session, actor: Actor, municipality: Municipality, row: Chang
 # ------------------------------------------------------------------------------------------------ pull
 
 
-def watermark(session: Session) -> int | None:
-    """Transactions below this id have all finished (PostgreSQL); None where writers are serialised."""
-    if session.get_bind().dialect.name != "postgresql":
-        return None
-    return session.scalar(sa.text("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint"))
+def watermark(session: Session) -> int:
+    """Every transaction below this id has finished and is visible to this transaction's snapshot, and every
+    one that is not will have an id at least this high. PostgreSQL: the snapshot's xmin. SQLite: one above the
+    last number the clock gave (server.sync.capture), as this snapshot sees it: writers are serialised and each
+    takes the next number, so a transaction committing later gets a higher one."""
+    if session.get_bind().dialect.name == "postgresql":
+        return session.scalar(sa.text("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint"))
+    return session.scalar(sa.select(sa.func.coalesce(sa.func.max(Clock.txid), 0) + 1))
 
 
 def _horizon(session: Session) -> Position:
@@ -232,23 +243,21 @@ def _horizon(session: Session) -> Position:
     return (row.txid, row.seq) if row is not None else START
 
 
-def _rows(session: Session, groups: list[Group], below: int | None, limit: int) -> list[Change]:
+def _rows(session: Session, groups: list[Group], below: int, limit: int) -> list[Change]:
     """The next `limit` change rows of the groups' scopes, in log order, leaving out a row when a later row of
     the same record may be served too (that one will be, so a record changed many times goes once)."""
     later = aliased(Change)
     superseded = sa.exists().where(later.entity == Change.entity, later.entity_id == Change.entity_id,
                                    later.seq > Change.seq,
-                                   sa.tuple_(later.txid, later.seq) > sa.tuple_(Change.txid, Change.seq))
-    if below is not None:
-        superseded = superseded.where(later.txid < below)
+                                   sa.tuple_(later.txid, later.seq) > sa.tuple_(Change.txid, Change.seq),
+                                   later.txid < below)
     branches = []
     for group in groups:
         for scope in sorted(group.scopes):
             query = sa.select(Change.seq).where(_condition(scope),
                                                 sa.tuple_(Change.txid, Change.seq) > sa.tuple_(*group.position),
-                                                Change.txid >= group.position[0], ~superseded)
-            if below is not None:
-                query = query.where(Change.txid < below)
+                                                Change.txid >= group.position[0], Change.txid < below,
+                                                ~superseded)
             branches.append(query.order_by(Change.txid, Change.seq).limit(limit).subquery().select())
     if not branches:
         return []
@@ -261,6 +270,7 @@ def _rows(session: Session, groups: list[Group], below: int | None, limit: int) 
 @dataclass
 class _Page:
     items: list[PullItem]
+    encoded: list[bytes]  # each item's JSON
     last: Position | None
     complete: bool
 
@@ -285,14 +295,17 @@ def pull(session: Session, *, actor: Actor, query: PullQuery, language: str) -> 
             groups.append(Group(START, frozenset(added)))
     page = _serve(session, actor, names, groups, current, below, query, language)
     groups = _advance(groups, page, below)
-    return PullPage(items=page.items, removed_scopes=sorted(names.label(s) for s in removed),
-                    has_more=not page.complete, cursor=cursors.encode(groups))
+    answer = PullPage(items=page.items, removed_scopes=sorted(names.label(s) for s in removed),
+                      has_more=not page.complete, cursor=cursors.encode(groups))
+    answer._encoded_items = page.encoded
+    return answer
 
 
 def _serve(session: Session, actor: Actor, names: _Names, groups: list[Group], current: set[Scope],
-           below: int | None, query: PullQuery, language: str) -> _Page:
+           below: int, query: PullQuery, language: str) -> _Page:
     rows = _rows(session, groups, below, query.limit)
     items: list[PullItem] = []
+    encoded: list[bytes] = []
     served: set[tuple[str, uuid.UUID]] = set()
     size = 0
     last: Position | None = None
@@ -306,21 +319,24 @@ def _serve(session: Session, actor: Actor, names: _Names, groups: list[Group], c
             data = _load(session, actor, names.municipality(row.municipality_id), row, language)
             item = PullItem(type=row.entity, id=row.entity_id, scope=names.label(scope),
                             op="upsert" if data is not None else "delete", data=data)
-            cost = len(json.dumps(item.model_dump(mode="json"), separators=(",", ":"), default=str)) + 1
+            text = item.model_dump_json().encode()  # serialised once: counted here, sent as it is
+            cost = len(text) + 1
             if items and size + cost > query.max_bytes:
-                return _Page(items, last, complete=False)
+                return _Page(items, encoded, last, complete=False)
             items.append(item)
+            encoded.append(text)
             served.add(key)
             size += cost
         last = (row.txid, row.seq)
-    return _Page(items, last, complete=len(rows) < query.limit)
+    return _Page(items, encoded, last, complete=len(rows) < query.limit)
 
 
-def _advance(groups: list[Group], page: _Page, below: int | None) -> list[Group]:
-    """Move every group to the last row served; when the page was the end on PostgreSQL, to just below the
-    watermark (every later change will have a larger transaction id), so that the next empty pull reads nothing.
-    Groups at one position merge."""
-    target = (below - 1, 2**62) if page.complete and below is not None else page.last
+def _advance(groups: list[Group], page: _Page, below: int) -> list[Group]:
+    """Move every group to the last row served; when the page was the end, to the watermark itself (every
+    later change will have a transaction id at least that high, and positions start at seq 1), so that the next
+    empty pull's index range starts where the next change will be and reads nothing. Groups at one position
+    merge."""
+    target = (below, 0) if page.complete else page.last
     if target is None:
         return _merge(groups)
     return _merge([Group(max(group.position, target), group.scopes) for group in groups])

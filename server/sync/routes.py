@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from starlette.responses import Response
+
 from server.api import Call, endpoint
 from server.auth import service as auth
 from server.db import read_scope, session_scope
@@ -25,7 +27,7 @@ def push(call: Call) -> pushes.PushAck:
 
 @endpoint("GET", "/sync/pull", summary="What changed since the cursor, only what this user may see", tag=TAG,
           query=pulls.PullQuery, response=pulls.PullPage, auth=True, anonymous_device=True, errors=(403,))
-def pull(call: Call) -> pulls.PullPage:
+def pull(call: Call) -> Response:
     """Records changed since `cursor` (all of them without one), deletions and lost access included, in pages
     bounded by `limit` and `max_bytes`; `has_more` says to pull again at once with the new cursor."""
     device_id = require_device(call.request, call.actor)
@@ -35,7 +37,7 @@ def pull(call: Call) -> pulls.PullPage:
     if due:  # at most once a minute per device: the last sync, in a short writing scope of its own
         with session_scope() as session:
             auth.mark_synced(session, device_id=device_id)
-    return page
+    return Response(page.to_json(), media_type="application/json")  # each item serialised once (pull.py)
 
 
 routes: list = [push, pull, *upload_routes.routes]

@@ -198,3 +198,77 @@ def test_redactions_are_black_in_every_copy_in_upright_coordinates() -> None:
         assert near(image.getpixel(corner), (0, 0, 0), tolerance=30), size
         assert near(image.getpixel((int(300 * scale), int(1300 * scale))), samples.BLUE), size  # beside it
         assert near(image.getpixel((int(900 * scale), int(300 * scale))), samples.RED), size  # above it
+
+
+# ------------------------------------------------------------------------------------------------ one decoding
+
+
+def textured(width: int, height: int) -> Image.Image:
+    """A photo-like image: the sample's red and blue halves under a grain of a few pixels, so resampling shows."""
+    noise = Image.effect_noise((width // 3, height // 3), 60).resize((width, height), Image.Resampling.BICUBIC)
+    return Image.blend(samples.halves(width, height), noise.convert("RGB"), 0.5)
+
+
+def psnr(a: Image.Image, b: Image.Image) -> float:
+    """Peak signal-to-noise ratio in dB between two images of one size (above ~40 dB the eye sees no difference)."""
+    import math
+
+    from PIL import ImageChops, ImageStat
+
+    squares = ImageStat.Stat(ImageChops.difference(a.convert("RGB"), b.convert("RGB")).point(lambda v: v * v))
+    mean = sum(squares.mean) / 3
+    return math.inf if mean == 0 else 10 * math.log10(255 ** 2 / mean)
+
+
+@pytest.fixture
+def decoders(monkeypatch: pytest.MonkeyPatch) -> list[tuple]:
+    """Every JPEG decoder Pillow creates while the test runs: its configuration, whose first value is the
+    scale's denominator Pillow passes to libjpeg (1, 2, 3, 4 or 8)."""
+    made: list[tuple] = []
+    original = Image._getdecoder
+
+    def counting(mode, decoder_name, args, extra=()):  # noqa: ANN001, ANN202
+        if decoder_name == "jpeg":
+            made.append(tuple(extra))
+        return original(mode, decoder_name, args, extra)
+
+    monkeypatch.setattr(Image, "_getdecoder", counting)
+    return made
+
+
+def test_a_twelve_megapixel_photo_is_decoded_once_at_three_eighths_for_both_copies(decoders) -> None:
+    original = samples.phone_jpeg(image=textured(4032, 3024), orientation=6)
+    decoders.clear()
+    copies = images.render_variants(original, sizes=[320, 1280])
+    assert len(decoders) == 1, decoders  # one decoding serves both sizes
+    assert decoders[0][0] == 3, decoders  # at libjpeg's 3/8 (1512 px): the smallest at or above 1280
+    assert {size: opened(data).size for size, data in copies.items()} == {320: (240, 320), 1280: (960, 1280)}
+
+
+def test_copies_decoded_at_a_reduced_scale_look_like_copies_of_the_full_photo() -> None:
+    """Same quality as resampling the whole decoded photo with Lanczos: the copies are as close to that as
+    JPEG quality 82 itself lets a copy be (within 0.6 dB; decoding at 1/4 and enlarging loses 1.2 dB)."""
+    photo = textured(4032, 3024)
+    original = samples.phone_jpeg(image=photo, orientation=1)
+    full = Image.open(io.BytesIO(original))
+    full.load()
+    for size, data in images.render_variants(original, sizes=[320, 1280]).items():
+        copy = opened(data)
+        reference = full.convert("RGB").resize(copy.size, Image.Resampling.LANCZOS)
+        jpeg_itself = opened(samples.encode(reference, "JPEG", quality=images.JPEG_QUALITY))
+        assert psnr(copy, reference) >= psnr(jpeg_itself, reference) - 0.6, size
+
+
+def test_redactions_cover_their_box_at_three_eighths_too() -> None:
+    # Upright 3024 wide and 4032 tall; a box in the lower right quarter; the 1280 copy is decoded at 3/8.
+    box = {"x": 1800, "y": 2600, "width": 900, "height": 900}
+    photo = samples.halves(4032, 3024)
+    copies = images.render_variants(samples.phone_jpeg(image=photo, orientation=6), sizes=[1280],
+                                    redactions=[box])
+    image = opened(copies[1280])
+    scale = image.height / 4032
+    left, top = box["x"] * scale, box["y"] * scale
+    right, bottom = (box["x"] + box["width"]) * scale, (box["y"] + box["height"]) * scale
+    for x, y in ((left + 2, top + 2), (right - 3, bottom - 3), ((left + right) / 2, (top + bottom) / 2)):
+        assert near(image.getpixel((int(x), int(y))), (0, 0, 0), tolerance=30), (x, y)
+    assert near(image.getpixel((int(left - 40), int(top + 40))), samples.BLUE)  # beside it
