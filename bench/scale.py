@@ -282,25 +282,28 @@ def bench_filing(ports: dict[str, int], rounds: int, per_round: int, warmup: int
                  seed: int) -> dict[str, list[float]]:
     """Filings to each database in alternating rounds (EMPTY, FULL, EMPTY, …): the same load on both."""
     rng = random.Random(seed)
-    connections = {name: http.client.HTTPConnection("127.0.0.1", port, timeout=60) for name, port in ports.items()}
     times: dict[str, list[float]] = {name: [] for name in ports}
     path = f"/api/v1/municipalities/{CODE}/complaints"
-    try:
-        for name, connection in connections.items():
-            for _ in range(warmup):
-                _, status, body = request(connection, "POST", path, filing(rng, points))
+
+    def one_round(name: str, count: int, timed: bool) -> None:
+        # a connection per round, opened before the clock starts (uvicorn closes one idle for 5 s)
+        connection = http.client.HTTPConnection("127.0.0.1", ports[name], timeout=60)
+        connection.connect()
+        try:
+            for _ in range(count):
+                elapsed, status, body = request(connection, "POST", path, filing(rng, points))
                 if status != 201:
                     raise RuntimeError(f"filing on {name} answered {status}: {body[:300]!r}")
-        for _ in range(rounds):
-            for name, connection in connections.items():
-                for _ in range(per_round):
-                    elapsed, status, body = request(connection, "POST", path, filing(rng, points))
-                    if status != 201:
-                        raise RuntimeError(f"filing on {name} answered {status}: {body[:300]!r}")
+                if timed:
                     times[name].append(elapsed)
-    finally:
-        for connection in connections.values():
+        finally:
             connection.close()
+
+    for name in ports:
+        one_round(name, warmup, timed=False)
+    for _ in range(rounds):
+        for name in ports:
+            one_round(name, per_round, timed=True)
     return times
 
 
@@ -359,7 +362,7 @@ def bench_near(port: int, zone_shapes: list, args: argparse.Namespace, size: int
 
 def queue_plans(engine: sa.Engine, depth: int = 5000) -> dict[str, list[str]]:
     """EXPLAIN ANALYZE of the statements that read a keyset page `depth` rows deep (default order and newest
-    first), captured as the queue use case sends them."""
+    first: its rows and its total) and the first page's counts per state, captured as the queue sends them."""
     from server.auth.actor import Actor
     from server.complaints import queue
     from server.complaints.models import Complaint, QueueQuery
@@ -368,7 +371,7 @@ def queue_plans(engine: sa.Engine, depth: int = 5000) -> dict[str, list[str]]:
 
     def capture(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
         if statement.lstrip().upper().startswith("SELECT") and "FROM complaints" in statement \
-                and "ORDER BY" in statement:
+                and ("ORDER BY" in statement or "count(*)" in statement):
             captured.append((statement, parameters))
 
     database = db.Database(engine)
@@ -376,14 +379,15 @@ def queue_plans(engine: sa.Engine, depth: int = 5000) -> dict[str, list[str]]:
     with database.session_scope() as session:
         municipality = session.scalar(sa.select(Municipality).where(Municipality.code == CODE))
         actor = Actor(user_id=uuid.uuid4(), is_national_admin=True)
-        for order in ("due", "-received"):
+        for order, counts in (("due", False), ("-received", False), ("due", True)):
             keys = queue._keys(order)
             middle = session.execute(sa.select(*[k.expression for k in keys])
                                      .where(Complaint.municipality_id == municipality.id,
                                             Complaint.state.in_(queue.OPEN))
                                      .order_by(*[k.expression.desc() if k.descending else k.expression
                                                  for k in keys]).offset(depth).limit(1)).one()
-            query = QueueQuery(order=order, cursor=queue._encode(order, tuple(middle)), counts=False, limit=50)
+            query = QueueQuery(order=order, cursor=None if counts else queue._encode(order, tuple(middle)),
+                               counts=counts, limit=50)
             captured.clear()
             sa.event.listen(engine, "before_cursor_execute", capture)
             try:
@@ -391,7 +395,8 @@ def queue_plans(engine: sa.Engine, depth: int = 5000) -> dict[str, list[str]]:
             finally:
                 sa.event.remove(engine, "before_cursor_execute", capture)
             connection = session.connection()
-            plans[order] = [str(row[0]) for statement, parameters in captured
+            plans[f"first page with counts, order {order}" if counts else
+                  f"keyset page {depth:,} rows deep, order {order}"] = [str(row[0]) for statement, parameters in captured
                             for row in connection.exec_driver_sql("EXPLAIN (ANALYZE, COSTS OFF) " + statement,
                                                                   parameters)]
     return plans
@@ -489,8 +494,8 @@ def main(argv: list[str] | None = None) -> int:
                   f"{statistics.median(large) / statistics.median(small):.2f}x median, "
                   f"{p95(large) / p95(small):.2f}x p95 (goal ≤ 2x) |")
         print(f"\n({args.works - args.small_works:,} more works + cards in {more_seconds:.0f} s)")
-        for order, plan in plans.items():
-            print(f"\nPlan of a keyset page {min(5000, sizes['open in 10005'] // 2):,} rows deep, order {order}:")
+        for name, plan in plans.items():
+            print(f"\nPlans of the {name} (its rows, its total or counts):")
             for line in plan:
                 print("    " + line)
     for problem in problems:
