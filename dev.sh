@@ -216,13 +216,15 @@ DAYS_DIR=
 run_on_days() {
   # Two runs at a time (one per core); each keeps its output, shown in full when it fails.
   DAYS_DIR=$(mktemp -d)
-  local status=0 running=0 day
+  local status=0 running=0 day calendar_paths
+  read -r -a calendar_paths <<<"$("$VENV/bin/python" -c 'from tests.clock import CALENDAR_PATHS; print(*CALENDAR_PATHS)')"
   for day in $(calendar_days); do
     if [ "$running" -ge 2 ]; then wait -n || status=1; running=$((running - 1)); fi
     say "the date-sensitive tests as of $day"
     # Each run its own --basetemp: two pytest processes pruning the shared /tmp/pytest-of-<user> race.
+    # Only the folders that hold them are collected (tests/clock.py, CALENDAR_PATHS), not the whole suite.
     VIGIA_TEST_TODAY="$day" VIGIA_TEST_BACKENDS=spatialite "$VENV/bin/python" -m pytest -m calendar -q \
-      -p no:cacheprovider --basetemp "$DAYS_DIR/tmp-$day" >"$DAYS_DIR/$day.log" 2>&1 &
+      -p no:cacheprovider --basetemp "$DAYS_DIR/tmp-$day" "${calendar_paths[@]}" >"$DAYS_DIR/$day.log" 2>&1 &
     running=$((running + 1))
   done
   while [ "$running" -gt 0 ]; do wait -n || status=1; running=$((running - 1)); done
@@ -273,8 +275,9 @@ case "${1:-}" in
     unset PLAYWRIGHT_BROWSERS_PATH
     set +e
     suite_log=$(mktemp)
-    # The whole suite: two processes, each database's tests in one of them (tests/conftest.py groups them).
-    parallel=(); [ $# -eq 0 ] && parallel=(-n 2 --dist loadgroup)
+    # The whole suite: two processes; the tests of one module on one database run in one of them, the longest
+    # units handed out first (tests/conftest.py groups and orders them; docs/testing.md, "The suite's time").
+    parallel=(); [ $# -eq 0 ] && parallel=(-n 2 --dist loadgroup --no-loadscope-reorder)
     "$VENV/bin/python" -m pytest "${parallel[@]}" "$@" 2>&1 | tee "$suite_log"
     status=${PIPESTATUS[0]}
     set -e

@@ -15,7 +15,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -38,15 +38,66 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 BACKENDS = [name for name in os.environ.get("VIGIA_TEST_BACKENDS", "postgis,spatialite").split(",") if name]
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups (its own hook of the same name)
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Under `pytest -n 2 --dist loadgroup` (./dev.sh test) the tests of one database all run in one process,
-    which creates, migrates and loads that database once; the tests that need no database go wherever a process
-    is free. Without xdist the mark does nothing."""
-    for item in items:
+# Tests that take long (a browser, `vigia serve` in other processes, a wheel built and installed): under xdist
+# the units holding them are handed out first, so that the many short tests fill the end of the run instead of one
+# process finishing a long unit while the other idles (docs/testing.md, "The suite's time").
+SLOW_PATHS = ("tests/pwa/", "tests/reliability/", "tests/test_wheel.py", "tests/test_docs_examples.py",
+              "tests/complaints/test_privacy.py", "tests/audit/", "tests/sync/test_uploads.py", "tests/test_cli.py",
+              "tests/test_jobs.py", "tests/test_migrations.py")
+SLOW_WEIGHT = 25  # a slow test counts as this many ordinary ones when ordering the units
+
+
+def _unit(item: pytest.Item, backend: str) -> str:
+    """The xdist group of a database test: its module on that database, or the package when the test uses a
+    package-scoped fixture (the reliability suite's shared live Vigía), so such a fixture is made once per
+    database, as before."""
+    where = item.nodeid.split("::", 1)[0]
+    for definitions in item._fixtureinfo.name2fixturedefs.values():
+        if definitions and definitions[-1].scope == "package":
+            where = definitions[-1].baseid or where
+    return f"{where}|{backend}"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> Iterator[None]:
+    """Under `pytest -n 2 --dist loadgroup --no-loadscope-reorder` (./dev.sh test) the tests of one module on one
+    database are one unit that one process runs (its module-scoped fixtures made once); each process builds each
+    database the first time one of its tests needs it and keeps it to the end (`backend`), and the units are
+    handed out longest first (`order_for_xdist`). Tests that need no database go wherever a process is free.
+    Without xdist the marks do nothing and the order is pytest's.
+
+    Caution: pytest-xdist 3.8 applies a group by rewriting `item._nodeid`, which pytest 9 no longer reads (the
+    id is in `item._id`), so under pytest 9.2 every test is a unit of its own, as with `--dist load` (measured
+    2026-12-07, docs/testing.md "The suite's time"): what counts today is the order and the databases kept."""
+    for item in items:  # before pytest-xdist reads the groups (its own hook of the same name)
         name = getattr(getattr(item, "callspec", None), "params", {}).get("backend")
         if name is not None:
-            item.add_marker(pytest.mark.xdist_group(name))
+            item.add_marker(pytest.mark.xdist_group(_unit(item, name)))
+    result = yield
+    if hasattr(config, "workerinput"):  # an xdist worker: after pytest's own ordering by fixture parameters
+        order_for_xdist(items, config.rootpath)
+    return result
+
+
+def _group_of(item: pytest.Item) -> str:
+    mark = item.get_closest_marker("xdist_group")
+    return mark.args[0] if mark and mark.args else item.nodeid
+
+
+def order_for_xdist(items: list[pytest.Item], root: Path) -> None:
+    """Longest units first (xdist hands them out in collection order with --no-loadscope-reorder): a unit's
+    weight is its number of tests, a slow one (SLOW_PATHS) counting SLOW_WEIGHT. Within a unit the order is
+    pytest's own."""
+    weight: dict[str, int] = {}
+    for item in items:
+        slow = item.path.relative_to(root).as_posix().startswith(SLOW_PATHS)
+        group = _group_of(item)
+        weight[group] = weight.get(group, 0) + (SLOW_WEIGHT if slow else 1)
+    position = {id(item): index for index, item in enumerate(items)}
+    first: dict[str, int] = {}
+    for item in items:
+        first.setdefault(_group_of(item), position[id(item)])
+    items.sort(key=lambda item: (-weight[_group_of(item)], first[_group_of(item)], position[id(item)]))
 
 
 def unavailable(reason: str) -> None:
@@ -86,7 +137,10 @@ def _test_services() -> Iterator[None]:
     try:
         yield
     finally:
-        services.stop_all()
+        try:
+            _built_teardown.close()  # the databases `backend` built, while their server still runs
+        finally:
+            services.stop_all()
         if previous == signal.SIG_DFL:
             signal.signal(signal.SIGTERM, previous)
 
@@ -242,10 +296,10 @@ def _copy_of_pristine(pristine: Pristine, tmp: Path) -> FreshDatabase:
     return FreshDatabase("postgis", admin.url.set(database=name).render_as_string(hide_password=False), drop)
 
 
-@pytest.fixture(scope="session", params=BACKENDS)
-def backend(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backend]:
-    """One migrated database per backend, with the demo fixtures committed."""
-    fresh = fresh_database(request.param, tmp_path_factory.mktemp(request.param))
+@contextmanager
+def _built_backend(name: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backend]:
+    """One migrated database of this backend, with the demo fixtures committed, and its pristine copy."""
+    fresh = fresh_database(name, tmp_path_factory.mktemp(name))
     settings = configure_settings(base_settings(database_url=fresh.url, media_dir=tmp_path_factory.mktemp("media")))
     engine = db.make_engine(settings)
     try:  # dropped even when the migration or the demo data fails (on a server of your own it would stay)
@@ -254,15 +308,37 @@ def backend(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
         with database.session_scope() as session:
             fixtures.load(session)
         engine.dispose()  # no connection left open: PostgreSQL copies a database only while nobody is connected
-        keeping = _keep_pristine(request.param, fresh, tmp_path_factory.mktemp("pristine"))
+        keeping = _keep_pristine(name, fresh, tmp_path_factory.mktemp("pristine"))
         next(keeping)
         try:
-            yield Backend(request.param, settings, engine)
+            yield Backend(name, settings, engine)
         finally:
             next(keeping, None)
     finally:
         engine.dispose()
         fresh.drop()
+
+
+_BUILT: dict[str, Backend | BaseException] = {}  # this process's databases (or why one could not be built)
+_built_teardown = ExitStack()  # closed at the end of the session, before the run's servers stop
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Backend:
+    """One migrated database per backend, with the demo fixtures committed: built the first time a test of this
+    process needs it and kept until the session ends, so that a process may alternate between the two
+    databases' tests (under xdist it does: units of modules on either database) without building one again when
+    pytest switches this fixture's parameter."""
+    built = _BUILT.get(request.param)
+    if built is None:
+        try:
+            built = _built_teardown.enter_context(_built_backend(request.param, tmp_path_factory))
+        except (Exception, pytest.skip.Exception, pytest.fail.Exception) as exc:
+            built = exc
+        _BUILT[request.param] = built
+    if isinstance(built, BaseException):
+        raise built
+    return built
 
 
 @pytest.fixture
