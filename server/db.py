@@ -203,37 +203,13 @@ def _make_sqlite_engine(url: str, spatialite_library: str, *, reader: bool = Fal
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        # The execution option serves an engine without a reader pool (an in-memory database).
-        info = connection.connection.info
-        if connection.get_execution_options().get(_SQLITE_READ_ONLY):
-            # A reader: a deferred BEGIN takes no lock (in WAL mode it reads its snapshot while a writer
-            # works), and query_only makes a write fail at once instead of upgrading this to a writer.
-            connection.exec_driver_sql("BEGIN")
-            if not info.get(_QUERY_ONLY):
-                connection.exec_driver_sql("PRAGMA query_only=1")
-                info[_QUERY_ONLY] = True
-            return
-        if info.get(_QUERY_ONLY):
-            connection.exec_driver_sql("PRAGMA query_only=0")
-            info[_QUERY_ONLY] = False
         # IMMEDIATE takes the write lock up front: two writers wait for each other instead of failing
         # with "database is locked" halfway through a use case.
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
-    @event.listens_for(engine, "checkin")
-    def _on_checkin(dbapi_connection: Any, record: Any) -> None:
-        # A pooled connection goes back writable, whoever takes it next (a raw connection, a migration).
-        if dbapi_connection is not None and record.info.get(_QUERY_ONLY):
-            dbapi_connection.execute("PRAGMA query_only=0")
-            record.info[_QUERY_ONLY] = False
-
     return engine
 
 
-# Execution option marking a SQLite connection's next transaction as a reader; key of the pooled connection's
-# info saying PRAGMA query_only is on.
-_SQLITE_READ_ONLY = "vigia_read_only"
-_QUERY_ONLY = "vigia_query_only"
 # A SQLite file's engine -> its engine of read-only connections (make_engine)
 _readers: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
 
@@ -285,11 +261,7 @@ class Database:
         return self.engine.dialect.name
 
     @contextmanager
-    def session_scope(self, *, read_only: bool = False) -> Iterator[Session]:
-        if read_only:
-            with self.read_scope() as session:
-                yield session
-            return
+    def session_scope(self) -> Iterator[Session]:
         session = self.sessions()
         try:
             yield session
@@ -306,19 +278,19 @@ class Database:
         query_only on, never waiting for a writer; on PostgreSQL a READ ONLY transaction. A write inside it
         raises ReadOnlyScopeError. Objects read stay usable after the block, as with session_scope()."""
         session = (self.read_sessions or self.sessions)()
-        sqlite = self.dialect == "sqlite"
-        joined: Connection | None = None
+        flagged: Any = None  # a SQLite connection whose query_only this block turned on
         try:
             if self.read_sessions is not None:
                 pass  # SQLite's reader pool: query_only and a deferred BEGIN on every connection
-            elif not self._joins_connection:
-                option = _SQLITE_READ_ONLY if sqlite else "postgresql_readonly"
-                session.connection(execution_options={option: True})  # begins the transaction, read-only
-            elif sqlite:  # tests: a SAVEPOINT inside the test's transaction; the flag is the connection's
-                joined = session.connection()
-                joined.exec_driver_sql("PRAGMA query_only=1")
-            else:  # tests: undone by the ROLLBACK TO SAVEPOINT below
+            elif self.dialect == "sqlite":
+                # The tests' connection (a SAVEPOINT inside the test's transaction) or an in-memory database (one
+                # connection, nobody to wait for): query_only for this block only.
+                flagged = session.connection().connection.dbapi_connection
+                flagged.execute("PRAGMA query_only=1")
+            elif self._joins_connection:  # tests: undone by the ROLLBACK TO SAVEPOINT below
                 session.connection().exec_driver_sql("SET TRANSACTION READ ONLY")
+            else:
+                session.connection(execution_options={"postgresql_readonly": True})  # begins it, read-only
             yield session
             session.flush()  # a change left in the session is a write too: refused here, not dropped
             session.expunge_all()  # keep what was read loaded: nothing to commit, the rollback ends it
@@ -332,10 +304,9 @@ class Database:
                 ) from exc
             raise
         finally:
-            if joined is not None:
-                joined.exec_driver_sql("PRAGMA query_only=0")
+            if flagged is not None:
+                flagged.execute("PRAGMA query_only=0")
             session.close()
-
 
 _database: Database | None = None
 _lock = threading.Lock()
@@ -383,10 +354,9 @@ def using(database: Database) -> Iterator[Database]:
 
 
 @contextmanager
-def session_scope(*, read_only: bool = False) -> Iterator[Session]:
-    """One use case, one transaction: commit when the block ends, roll back if it raises. `read_only=True` is
-    read_scope()."""
-    with get_database().session_scope(read_only=read_only) as session:
+def session_scope() -> Iterator[Session]:
+    """One use case, one transaction: commit when the block ends, roll back if it raises."""
+    with get_database().session_scope() as session:
         yield session
 
 
