@@ -80,21 +80,13 @@ def append(
         raise AuditDataRejected("an anonymous actor has no actor_id")
     # A JSON round trip: what is stored is exactly what was hashed, whatever the caller does with its dict later.
     data = json.loads(json.dumps(chain.check_data(data), ensure_ascii=False))
+    entry = AuditEntry(municipality_id=municipality_id, entity=entity, entity_id=entity_id, action=action,
+                       actor_id=actor_id, actor_kind=actor_kind, data=data, hash="")
     queue = session.info.get(_QUEUE)
     if queue is not None:
-        entry = AuditEntry(municipality_id=municipality_id, entity=entity, entity_id=entity_id, action=action,
-                           actor_id=actor_id, actor_kind=actor_kind, data=data, hash="")
         queue.append((_innermost(session), entry))
         return entry  # its seq, at, prev_hash and hash are set when the batch ends
-    seq, prev_hash = _lock_head(session, municipality_id)
-    entry = AuditEntry(municipality_id=municipality_id, seq=seq + 1, entity=entity, entity_id=entity_id,
-                       action=action, actor_id=actor_id, actor_kind=actor_kind, at=utcnow(), data=data,
-                       prev_hash=prev_hash, hash="")
-    entry.hash = chain.entry_hash(entry)
-    session.add(entry)
-    session.execute(
-        sa.update(_heads).where(_heads.c.municipality_id == municipality_id).values(seq=entry.seq, hash=entry.hash)
-    )
+    _link(session, municipality_id, [entry])
     session.flush()
     return entry
 
@@ -142,16 +134,22 @@ def _write_queued(session: Session, queue: list[tuple[SessionTransaction | None,
         by_chain.setdefault(entry.municipality_id, []).append(entry)
     queue.clear()
     for municipality_id in sorted(by_chain, key=str):  # one order for every batch: no lock cycle between two
-        seq, prev_hash = _lock_head(session, municipality_id)
-        for entry in by_chain[municipality_id]:
-            seq += 1
-            entry.seq, entry.at, entry.prev_hash = seq, utcnow(), prev_hash
-            entry.hash = prev_hash = chain.entry_hash(entry)
-        session.add_all(by_chain[municipality_id])
-        session.execute(
-            sa.update(_heads).where(_heads.c.municipality_id == municipality_id).values(seq=seq, hash=prev_hash)
-        )
+        _link(session, municipality_id, by_chain[municipality_id])
     session.flush()
+
+
+def _link(session: Session, municipality_id: uuid.UUID, entries: list[AuditEntry]) -> None:
+    """Put `entries` at the end of the municipality's chain, in order: the head locked, each entry's position,
+    time, previous hash and hash set, the head moved past them."""
+    seq, prev_hash = _lock_head(session, municipality_id)
+    for entry in entries:
+        seq += 1
+        entry.seq, entry.at, entry.prev_hash = seq, utcnow(), prev_hash
+        entry.hash = prev_hash = chain.entry_hash(entry)
+    session.add_all(entries)
+    session.execute(
+        sa.update(_heads).where(_heads.c.municipality_id == municipality_id).values(seq=seq, hash=prev_hash)
+    )
 
 
 def _lock_head(session: Session, municipality_id: uuid.UUID) -> tuple[int, str]:
