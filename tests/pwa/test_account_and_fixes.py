@@ -70,6 +70,36 @@ def test_signed_in_complaint_then_sign_out_leaves_nothing_of_the_account(phone, 
     assert me.status_code == 401
 
 
+def test_a_pull_still_on_its_way_at_sign_out_keeps_nothing_of_the_account(phone, app_server):
+    """On 2G a pull can take seconds: a page that arrives after the person signed out must not put their records
+    or cursor back on the phone."""
+    page = phone.new_page()
+    first_visit(page)
+    sign_in(page, "voluntaria@vigia.example", device_name="Moto G de Rosa")
+    expect(page.get_by_text("Sesión iniciada como Rosa Elena Quiñones")).to_be_visible()
+    user_id = idb(page, "meta", "session:user")["user"]["id"]
+    wait_until(page, lambda: idb(page, "records", None) and idb(page, "meta", f"cursor:{user_id}"), what="the first pull")
+    held = []
+    page.route("**/api/v1/sync/pull*",  # the server answers at once; the answer reaches the phone late (2G)
+               lambda route: held.append((route, route.fetch())))
+    nav(page, "Bandeja").click()
+    page.get_by_role("button", name="Enviar ahora").click()
+    wait_until(page, lambda: held, what="a pull on its way")
+
+    nav(page, "Mi cuenta").click()
+    page.get_by_role("button", name="Salir").click()
+    expect(page.get_by_text("Sesión cerrada")).to_be_visible()
+    assert idb(page, "records", None) == []
+    released_at = page.evaluate("new Date().toISOString()")
+    route, answer = held[0]
+    route.fulfill(response=answer)  # the account's cursor (and any change), answered before the sign-out
+    wait_until(page, lambda: (idb(page, "meta", "sync:last") or {}).get("at", "") >= released_at,
+               what="the run holding the pull to end")
+    assert idb(page, "meta", f"cursor:{user_id}") is None
+    assert idb(page, "records", None) == []
+    assert idb(page, "meta", "session:user") is None
+
+
 def test_a_rejected_complaint_shows_the_server_message_and_is_fixed_and_sent_again(phone, app_server):
     _, database = app_server
     page = phone.new_page()

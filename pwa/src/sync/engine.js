@@ -382,6 +382,13 @@ export function createEngine({
       if (!data || data.protocol !== PROTOCOL || data.ok !== true) throw new ApiError(200, 'not_acknowledged', 'not a pull answer');
       const tx = db.transaction(['records', 'meta'], 'readwrite');
       const records = tx.objectStore('records');
+      const held = await tx.objectStore('meta').get('session:user');
+      if (!held || held.token !== session.token) {
+        // signed out (or in as someone else) while this page was on its way: keep nothing of it
+        tx.abort();
+        await tx.done.catch(() => {});
+        return;
+      }
       if (data.reset) {
         for (const key of await records.index('owner').getAllKeys(owner)) records.delete(key);
         tx.objectStore('meta').delete(`cursor:${owner}`);
