@@ -158,12 +158,19 @@ export function createEngine({
     changed({ outbox: true });
   }
 
-  async function update(id, change) {
-    const tx = db.transaction('outbox', 'readwrite');
-    const item = await tx.store.get(id);
-    if (!item) return null;
+  /** Change an outbox item if it is still there (sign-out may have deleted it); `receipt` is stored with it, in the
+   * same transaction, so an answer arriving after sign-out cannot leave the account's receipt behind. */
+  async function update(id, change, receipt = null) {
+    const tx = db.transaction(receipt ? ['outbox', 'receipts'] : 'outbox', 'readwrite');
+    const outbox = tx.objectStore('outbox');
+    const item = await outbox.get(id);
+    if (!item) {
+      await tx.done;
+      return null;
+    }
     const next = { ...item, ...change(item), updated_at: new Date().toISOString() };
-    await tx.store.put(next);
+    await outbox.put(next);
+    if (receipt) await tx.objectStore('receipts').put(receipt);
     await tx.done;
     return next;
   }
@@ -285,6 +292,16 @@ export function createEngine({
     }
     const state = result.status === 'noted' ? 'noted' : 'sent';
     const missing = data?.missing_attachments;
+    const receipt = item.intent === 'complaint.file' && data?.follow_up_code ? {
+      complaint_id: item.payload.id,
+      folio: data.folio,
+      code: data.follow_up_code,
+      follow_up_url: data.follow_up_url || null,
+      municipality: item.municipality,
+      filed_at: item.created_at,
+      owner: item.owner,
+      label: item.label,
+    } : null;
     await update(item.id, (held) => ({
       state,
       // a visit far from its work is applied with warnings: show them as the item's message
@@ -293,19 +310,7 @@ export function createEngine({
       record: result.record || null,
       // photos the server already holds (a replay, the same file sent before) need no upload
       photos: held.photos.map((photo) => (Array.isArray(missing) && !missing.includes(photo.id) ? { ...photo, done: true, blob: null } : photo)),
-    }));
-    if (item.intent === 'complaint.file' && data?.follow_up_code) {
-      await db.put('receipts', {
-        complaint_id: item.payload.id,
-        folio: data.folio,
-        code: data.follow_up_code,
-        follow_up_url: data.follow_up_url || null,
-        municipality: item.municipality,
-        filed_at: item.created_at,
-        owner: item.owner,
-        label: item.label,
-      });
-    }
+    }), receipt);
   }
 
   async function uploads(owner, session) {

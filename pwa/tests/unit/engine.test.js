@@ -175,3 +175,35 @@ test('a run asked for while one is going runs again after it (a mutation saved m
   assert.deepEqual((await engine.list()).map((item) => item.state), ['sent', 'sent']);
   assert.equal(pushes, 2);
 });
+
+test('answers arriving after sign-out (a push with its receipt, a pull page) keep nothing of the account', async () => {
+  let release;
+  let arrived;
+  const gate = new Promise((resolve) => { release = resolve; });
+  const pushArrived = new Promise((resolve) => { arrived = resolve; });
+  const { engine, db } = await fresh(async ({ path, body }) => {
+    if (path === '/api/v1/auth/login') {
+      return { body: { token: 't', expires_at: '2999-01-01T00:00:00Z', user: { id: 'u1', email: 'a@b.c' }, device: { id: 'd1' } } };
+    }
+    if (path === '/api/v1/auth/logout') return { status: 204, body: '' };
+    if (path === '/api/v1/sync/push') {
+      arrived();
+      await gate; // answered by the server, slow to reach the phone
+      return { body: { protocol: 'vigia-sync/1', ok: true, results: body.mutations.map((m) => ({ id: m.id, status: 'applied',
+        data: { folio: '10005-2026-000010', follow_up_code: 'KLM-NPQ-RST', missing_attachments: [] } })) } };
+    }
+    return { body: { protocol: 'vigia-sync/1', ok: true, items: [{ type: 'work', id: 'w1', scope: 'works:10005', op: 'upsert', data: {} }],
+      removed_scopes: [], has_more: false, cursor: 'c1', reset: false } };
+  });
+  await engine.signIn({ email: 'a@b.c', password: 'x' });
+  await engine.enqueue({ ...complaint(8), owner: 'u1', payload: { ...complaint(8).payload, anonymous: false } });
+  const running = engine.run();
+  await pushArrived;
+  await engine.signOut();
+  release();
+  await running;
+  assert.deepEqual(await db.getAll('receipts'), []);
+  assert.deepEqual(await db.getAll('outbox'), []);
+  assert.deepEqual(await db.getAll('records'), []);
+  assert.equal(await db.get('meta', 'cursor:u1'), undefined);
+});
