@@ -66,9 +66,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     handed out longest first (`order_for_xdist`). Tests that need no database go wherever a process is free.
     Without xdist the marks do nothing and the order is pytest's.
 
-    Caution: pytest-xdist 3.8 applies a group by rewriting `item._nodeid`, which pytest 9 no longer reads (the
-    id is in `item._id`), so under pytest 9.2 every test is a unit of its own, as with `--dist load` (measured
-    2026-12-07, docs/testing.md "The suite's time"): what counts today is the order and the databases kept."""
+    pytest-xdist 3.8 applies a group by rewriting `item._nodeid` to `<id>@<group>`, which pytest 9 no longer reads
+    (the id is `item._id`): left alone, every test would be a unit of its own, as with `--dist load`. So a worker
+    writes the suffix where pytest 9 reads it (`_grouped`), the way xdist's scheduler expects it."""
     for item in items:  # before pytest-xdist reads the groups (its own hook of the same name)
         name = getattr(getattr(item, "callspec", None), "params", {}).get("backend")
         if name is not None:
@@ -76,7 +76,20 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     result = yield
     if hasattr(config, "workerinput"):  # an xdist worker: after pytest's own ordering by fixture parameters
         order_for_xdist(items, config.rootpath)
+        if getattr(config.option, "loadgroup", False):  # set by xdist on a worker of --dist loadgroup
+            _grouped(items)
     return result
+
+
+def _grouped(items: list[pytest.Item]) -> None:
+    """Give each grouped test the id `<id>@<group>` that xdist's loadgroup scheduler splits on (pytest 9 keeps the
+    id in `item._id`; xdist 3.8 writes `item._nodeid`, which nothing reads any more)."""
+    from _pytest.nodeid import coerce_node_id
+
+    for item in items:
+        mark = item.get_closest_marker("xdist_group")
+        if mark and mark.args and not item.nodeid.endswith(f"@{mark.args[0]}"):
+            item._id = coerce_node_id(f"{item.nodeid}@{mark.args[0]}")
 
 
 def _group_of(item: pytest.Item) -> str:

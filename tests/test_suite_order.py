@@ -65,3 +65,43 @@ def test_the_date_runs_collect_the_folders_that_hold_the_date_sensitive_tests() 
 
     assert '"${calendar_paths[@]}"' in (ROOT / "dev.sh").read_text()
     assert [path for path in CALENDAR_PATHS if not (ROOT / path).exists()] == []
+
+
+def test_under_xdist_a_unit_runs_on_one_process(tmp_path) -> None:
+    """The real scheduler, not the helpers: `pytest -n 2 --dist loadgroup` (as ./dev.sh test runs it) on a module
+    of tests on two databases, with this suite's collection hook; each unit's tests must all run on one process
+    (under pytest 9 with xdist 3.8 they were scattered, each test a unit of its own, until tests/conftest.py wrote
+    the group where pytest reads it). Stand-in databases: the scheduling is what is tested, in a few seconds."""
+    import os
+    import re
+    import subprocess
+    import sys
+
+    (tmp_path / "conftest.py").write_text(
+        "import pytest\n"
+        "from tests.conftest import pytest_collection_modifyitems  # the hook under test\n"
+        "@pytest.fixture(params=['postgis', 'spatialite'])\n"
+        "def backend(request):\n"
+        "    return request.param\n")
+    (tmp_path / "test_units.py").write_text(
+        "import pytest\n"
+        "@pytest.mark.parametrize('n', range(6))\n"
+        "def test_one(backend, n):\n"
+        "    pass\n"
+        "def test_without_a_database():\n"
+        "    pass\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-n", "2", "--dist", "loadgroup", "--no-loadscope-reorder", "-v",
+         "-p", "no:cacheprovider", "--rootdir", str(tmp_path), str(tmp_path / "test_units.py")],
+        cwd=tmp_path, capture_output=True, text=True, timeout=300,
+        env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    ran = re.findall(r"^\[(gw\d)\] \[ *\d+%\] PASSED (\S+)\s*$", result.stdout, re.MULTILINE)
+    assert len(ran) == 13, result.stdout[-3000:]
+    workers: dict[str, set[str]] = {}
+    for worker, nodeid in ran:
+        if "without_a_database" not in nodeid:
+            assert "@" in nodeid, f"{nodeid} has no group"
+            workers.setdefault(nodeid.rsplit("@", 1)[1], set()).add(worker)
+    assert set(workers) == {"test_units.py|postgis", "test_units.py|spatialite"}
+    assert all(len(on) == 1 for on in workers.values()), workers
