@@ -130,8 +130,8 @@ class ItemDecision(BaseModel):
 
     key: str = PField(min_length=3, max_length=100, description="the item's key in the adjudication view")
     take: Literal["a", "b", "c", "d", "e", "both", "neither", "own"]
-    start: int | None = PField(None, ge=0, description="own: the reviewer's span")
-    end: int | None = PField(None, ge=1)
+    start: w3c.Integer | None = PField(None, ge=0, description="own: the reviewer's span")
+    end: w3c.Integer | None = PField(None, ge=1)
     label: str | None = PField(None, max_length=64)
     attributes: dict[str, Any] = PField(default_factory=dict)
     comment: str | None = PField(None, max_length=w3c.COMMENT_MAX)
@@ -151,7 +151,7 @@ class Decisions(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     scheme_version_id: uuid.UUID
-    version: int = PField(ge=1, description="the gold assignment's version the reviewer last saw")
+    version: w3c.Integer = PField(ge=1, description="the gold assignment's version the reviewer last saw")
     accept_agreed: bool = PField(False, description="copy every agreed item and agreed answer into the gold")
     items: list[ItemDecision] = PField(default_factory=list, max_length=1_000)
     answers: list[AnswerDecision] = PField(default_factory=list, max_length=100)

@@ -13,15 +13,18 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Strict, ValidationError, field_validator
 from pydantic import Field as PField
 
 from server.errors import Invalid
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 COMMENT_MAX = 10_000
+# An offset or a version is a JSON integer: "10", 10.0 or true are refused, not read as 10 or 1 (a client sending
+# them has a bug that would put the span somewhere else than the person chose).
+Integer = Annotated[int, Strict()]
 
 
 def no_blank_comment(value: Any) -> Any:
@@ -40,15 +43,15 @@ class AnnotationIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: uuid.UUID | None = PField(None, description="the client's id (offline): saving it again updates it")
-    start: int | None = PField(None, ge=0)
-    end: int | None = PField(None, ge=1)
+    start: Integer | None = PField(None, ge=0)
+    end: Integer | None = PField(None, ge=1)
     exact: str | None = PField(None, min_length=1, max_length=100_000)
     prefix: str | None = PField(None, max_length=200)
     suffix: str | None = PField(None, max_length=200)
     label: str = PField(min_length=1, max_length=64)
     attributes: dict[str, Any] = PField(default_factory=dict)
     comment: str | None = PField(None, max_length=COMMENT_MAX, description="blank (spaces only): no comment")
-    version: int | None = PField(None, ge=1, description="base version (required to change an existing one)")
+    version: Integer | None = PField(None, ge=1, description="base version (required to change an existing one)")
 
     _comment = field_validator("comment", mode="before")(no_blank_comment)
 

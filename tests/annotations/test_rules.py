@@ -68,6 +68,9 @@ def test_annotations_are_checked_against_the_text_and_the_scheme(client, session
     no_label = annotate(client, team, 0, first, {"type": "Annotation", "target": {"selector": {
         "type": "TextPositionSelector", "start": 0, "end": 6}}, "body": []})
     assert no_label.status_code == 422 and code(no_label) == "annotation_label_missing"
+    text_offsets = annotate(client, team, 0, first, {"type": "Annotation", "target": {"selector": {
+        "type": "TextPositionSelector", "start": "0", "end": "6"}}, "body": "#apparent_reasoning"})
+    assert text_offsets.status_code == 422 and code(text_offsets) == "annotation_w3c_invalid"
     # nothing of the refused ones was stored
     assert session.query(Annotation).filter(Annotation.assignment_id == uuid.UUID(first)).count() == 3
 
@@ -198,6 +201,9 @@ def test_a_short_form_of_the_wrong_shape_is_explained_in_the_readers_language(cl
     first, _second = assign(client, team)
     bodies = [{"start": -3, "end": 5, "label": "apparent_reasoning"},
               {"start": "uno", "end": 5, "label": "apparent_reasoning"},
+              {"start": "0", "end": 5, "label": "apparent_reasoning"},  # a string is not an offset, even a number's
+              {"start": True, "end": 5, "label": "apparent_reasoning"},  # nor is true (it would be read as 1)
+              {"start": 0.0, "end": 5, "label": "apparent_reasoning"},
               {"start": 0, "end": 5},
               {"start": 0, "end": 5, "label": "apparent_reasoning", "attributes": [1, 2]},
               {"start": 0, "end": 5, "label": "apparent_reasoning", "comment": "x" * 10_001}]
