@@ -185,7 +185,7 @@ def _instructions(database: db.Database, statement: str, parameters: tuple) -> i
 @pytest.fixture
 def sqlite_only(backend: Backend) -> None:
     if backend.name != "spatialite":
-        pytest.skip("SQLite's plan and work; PostgreSQL's empty pull is measured in bench/sync.py")
+        pytest.skip("SQLite's plan and work; PostgreSQL's are read by the test below")
 
 
 def test_an_empty_pull_starts_its_index_range_at_the_cursor_and_reads_the_same_however_long_the_log(
@@ -225,3 +225,57 @@ def test_an_empty_pull_starts_its_index_range_at_the_cursor_and_reads_the_same_h
         work_done.append(_instructions(database, statement, parameters))
     # 20 times the history, about the same work (a log with every row read would take tens of thousands more).
     assert work_done[1] <= work_done[0] * 1.2, work_done
+
+
+@pytest.fixture
+def postgres_only(backend: Backend) -> None:
+    if backend.name != "postgis":
+        pytest.skip("PostgreSQL's plan and buffers; SQLite's are read by the test above")
+
+
+def _buffers(node: dict) -> int:
+    return int(node.get("Shared Hit Blocks", 0)) + int(node.get("Shared Read Blocks", 0))
+
+
+def _scans(node: dict) -> list[dict]:
+    found = [node] if node.get("Relation Name") == "sync_changes" else []
+    for child in node.get("Plans", []):
+        found += _scans(child)
+    return found
+
+
+def test_on_postgresql_an_empty_pull_reads_by_index_from_the_cursor_the_same_however_long_the_log(
+        postgres_only, fresh: db.Database) -> None:
+    """PostgreSQL's counterpart: the empty pull's change-log SELECT, run with EXPLAIN (ANALYZE, BUFFERS) with its
+    own parameters, reads sync_changes only through an index range that starts at the cursor's transaction
+    number, never a sequential scan, and touches about as many pages with 20 times the history."""
+    import json
+
+    database = fresh
+    db.configure(database)
+    with database.session_scope() as session:
+        durango = session.scalar(sa.select(Municipality).where(Municipality.code == "10005"))
+        _, cursor = pull_to_end(session, actor_of(session), None)
+
+    work_done = []
+    for transactions in (20, 400):  # 200, then 4,000 more rows in the phone's own scope works:10005
+        _grow(database, durango.id, durango.id, transactions)
+        with database.session_scope() as session:
+            _, cursor = pull_to_end(session, actor_of(session), cursor)
+        with database.engine.begin() as connection:
+            connection.exec_driver_sql("ANALYZE sync_changes")
+        statement, parameters, cursor = _empty_pull_statement(database, cursor)
+        with database.engine.connect() as connection:
+            [[plan]] = connection.exec_driver_sql(
+                "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + statement, parameters).all()
+        top = (plan if isinstance(plan, list) else json.loads(plan))[0]["Plan"]
+        scans = _scans(top)
+        text = json.dumps(top)
+        assert scans, text
+        assert all(scan["Node Type"] in ("Index Scan", "Index Only Scan", "Bitmap Heap Scan") for scan in scans), text
+        assert "Seq Scan" not in text, text
+        assert all(scan.get("Actual Rows", 0) == 0 for scan in scans), text  # nothing past the cursor
+        assert "txid" in text  # the index condition names the transaction number (the cursor's position)
+        work_done.append(_buffers(top))
+    # 20 times the history, about the same pages (a scan of the scope's history would read ~4,000 rows' pages).
+    assert work_done[1] <= work_done[0] * 1.2 + 4, work_done
