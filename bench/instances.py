@@ -75,6 +75,7 @@ class Servers:
     redis_url: str
     folder: Path
     ports: dict[str, int] = field(default_factory=dict)
+    pids: dict[str, int] = field(default_factory=dict)
 
     def env(self, name: str) -> dict[str, str]:
         return {**os.environ, "DATABASE_URL": self.url, "REDIS_URL": self.redis_url, "VIGIA_ENV": "development",
@@ -94,6 +95,7 @@ def vigia(servers: Servers, name: str, *args: str) -> Iterator[subprocess.Popen]
         if port:
             wait_for(port, process)
             servers.ports[name] = port
+        servers.pids[name] = process.pid
         yield process
     finally:
         process.terminate()
@@ -107,8 +109,20 @@ def haproxy_binary() -> str:
     return found
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and of every process under it that is still running (uvicorn's
+    worker processes), from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / ticks + sum(cpu_seconds(int(child)) for child in children)
+
+
 @contextmanager
-def haproxy(backends: list[int], folder: Path) -> Iterator[int]:
+def haproxy(backends: list[int], folder: Path) -> Iterator[tuple[int, int]]:
     """deploy/haproxy.cfg as committed, with one `server` line per backend port."""
     from reads import free_port, wait_for
 
@@ -126,7 +140,7 @@ def haproxy(backends: list[int], folder: Path) -> Iterator[int]:
     try:
         wait_for(port, process)
         time.sleep(1)  # the first health checks
-        yield port
+        yield port, process.pid
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -144,7 +158,14 @@ class Phase:
     pushes_ms: list[float] = field(default_factory=list)
     mutations: int = 0
     errors: int = 0
+    pushes: int = 0
     instances: dict[str, int] = field(default_factory=dict)
+    app_cpu: float = 0.0  # CPU seconds of the serving Vigía processes during the phase (warm-up included)
+    proxy_cpu: float = 0.0  # and of HAProxy
+    requests: int = 0  # every request answered during the phase, warm-up included (what the CPU time paid for)
+
+    def cpu_ms(self, seconds: float) -> float:
+        return seconds * 1000 / self.requests if self.requests else float("nan")
 
     @property
     def reads_per_s(self) -> float:
@@ -180,6 +201,7 @@ async def run_load(port: int, targets: list[str], phones: list[dict[str, str]], 
                 position += 1
                 started = time.perf_counter()
                 status, _ = await connection.request("GET", target)
+                phase.requests += 1
                 if started >= count_from:
                     phase.reads_ms.append((time.perf_counter() - started) * 1000)
                     phase.errors += status != 200
@@ -196,7 +218,9 @@ async def run_load(port: int, targets: list[str], phones: list[dict[str, str]], 
                 number += args.batch
                 started = time.perf_counter()
                 status, data = await connection.request("POST", "/api/v1/sync/push", body, phone)
+                phase.requests += 1
                 if started >= count_from:
+                    phase.pushes += 1
                     phase.pushes_ms.append((time.perf_counter() - started) * 1000)
                     if status == 200:
                         phase.mutations += sum(r["status"] == "applied" for r in json.loads(data)["results"])
@@ -256,21 +280,31 @@ def run(args: argparse.Namespace) -> list[Phase]:
         phones = [sign_in(a) for _ in range(args.phones)]
         print(f"  {len(targets)} public reads, {args.phones} phones; machine: {os.cpu_count()} cores, "
               f"load {os.getloadavg()[0]:.2f}", file=sys.stderr)
-        one_proxy = stack.enter_context(haproxy([a], folder))
-        two_proxy = stack.enter_context(haproxy([a, b], folder))
+        one_proxy, one_proxy_pid = stack.enter_context(haproxy([a], folder))
+        two_proxy, two_proxy_pid = stack.enter_context(haproxy([a, b], folder))
+        pids = servers.pids
         ports = dict(zip(TARGETS, (a, one_proxy, two_proxy, c)))
+        serving = dict(zip(TARGETS, ([pids["app-a"]], [pids["app-a"]], [pids["app-a"], pids["app-b"]],
+                                     [pids["app-c"]])))
+        proxies = dict(zip(TARGETS, ([], [one_proxy_pid], [two_proxy_pid], [])))
         for round_ in range(1, args.rounds + 1):
             shift = (round_ - 1) % len(TARGETS)
             for target in TARGETS[shift:] + TARGETS[:shift]:
                 phase = Phase(target, round_)
                 phase.instances = who_answers(ports[target])
+                app_before = sum(cpu_seconds(pid) for pid in serving[target])
+                proxy_before = sum(cpu_seconds(pid) for pid in proxies[target])
+                phase.requests = 0
                 asyncio.run(run_load(ports[target], targets, phones, args, phase))
+                phase.app_cpu = sum(cpu_seconds(pid) for pid in serving[target]) - app_before
+                phase.proxy_cpu = sum(cpu_seconds(pid) for pid in proxies[target]) - proxy_before
                 phases.append(phase)
                 print(f"  round {round_}: {target} ({', '.join(sorted(phase.instances))}): "
                       f"{phase.reads_per_s:,.0f} reads/s, {phase.mutations_per_s:,.0f} mutations/s, "
                       f"read p50 {phase.percentile(phase.reads_ms, 50):.1f} p99 {phase.percentile(phase.reads_ms, 99):.1f} "
                       f"ms, push p50 {phase.percentile(phase.pushes_ms, 50):.0f} ms, {phase.errors} errors, "
-                      f"load {os.getloadavg()[0]:.2f}", file=sys.stderr)
+                      f"CPU per request: app {phase.cpu_ms(phase.app_cpu):.2f} ms, proxy "
+                      f"{phase.cpu_ms(phase.proxy_cpu):.3f} ms, load {os.getloadavg()[0]:.2f}", file=sys.stderr)
     return phases
 
 
@@ -278,13 +312,15 @@ def report(phases: list[Phase], args: argparse.Namespace) -> None:
     print(f"\nPostgreSQL, {args.connections} readers + {args.phones} phones pushing batches of {args.batch}, "
           f"{args.seconds:g} s per phase (after {args.warmup:g} s), {os.cpu_count()} cores, load now "
           f"{os.getloadavg()[0]:.2f}")
-    print("| round | target | reads/s | read p50 ms | read p99 ms | mutations/s | push p50 ms | push p99 ms | errors |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("| round | target | reads/s | read p50 ms | read p99 ms | mutations/s | push p50 ms | push p99 ms | errors "
+          "| app CPU ms / request | proxy CPU ms / request |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for phase in phases:
         print(f"| {phase.round} | {phase.target} | {phase.reads_per_s:,.0f} | "
               f"{phase.percentile(phase.reads_ms, 50):.1f} | {phase.percentile(phase.reads_ms, 99):.1f} | "
               f"{phase.mutations_per_s:,.0f} | {phase.percentile(phase.pushes_ms, 50):.0f} | "
-              f"{phase.percentile(phase.pushes_ms, 99):.0f} | {phase.errors} |")
+              f"{phase.percentile(phase.pushes_ms, 99):.0f} | {phase.errors} | {phase.cpu_ms(phase.app_cpu):.2f} | "
+              f"{phase.cpu_ms(phase.proxy_cpu):.3f} |")
     print("\n| round | two / one (reads, mutations) | proxy → one / one | two / one × 2 workers |")
     print("|---|---|---|---|")
     for round_ in sorted({phase.round for phase in phases}):
@@ -297,7 +333,10 @@ def report(phases: list[Phase], args: argparse.Namespace) -> None:
 
         print(f"| {round_} | {ratio(two, one)} | {ratio(proxied, one)} | {ratio(two, wide)} |")
     medians = {target: statistics.median(p.reads_per_s for p in phases if p.target == target) for target in TARGETS}
-    print(f"\nmedian reads/s over rounds: " + ", ".join(f"{t} {v:,.0f}" for t, v in medians.items()))
+    print("\nmedian reads/s over rounds: " + ", ".join(f"{t} {v:,.0f}" for t, v in medians.items()))
+    cpu = {target: statistics.median(p.cpu_ms(p.app_cpu + p.proxy_cpu) for p in phases if p.target == target)
+           for target in TARGETS}
+    print("median CPU ms per request (app + proxy): " + ", ".join(f"{t} {v:.2f}" for t, v in cpu.items()))
 
 
 def main(argv: list[str] | None = None) -> int:
