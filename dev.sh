@@ -74,6 +74,9 @@ install_system() {
     # The browser tests (tests/pwa) drive Debian's Chromium through Playwright; Playwright cannot download its own.
     command -v apt-get >/dev/null 2>&1 && apt_install chromium
     [ -x /usr/bin/chromium ] || die "Chromium is missing: install it with 'sudo apt-get install chromium' and run this again."
+    # Two `vigia serve` behind a real reverse proxy (tests/deploy): Debian's HAProxy, started by the test itself.
+    command -v apt-get >/dev/null 2>&1 && apt_install haproxy
+    [ -x /usr/sbin/haproxy ] || die "HAProxy is missing: install it with 'sudo apt-get install haproxy' and run this again."
   fi
 }
 

@@ -289,14 +289,15 @@ def create_app(settings: Settings | None = None, *, database: db.Database | None
                 allow_headers=["Authorization", "Content-Type", "Accept-Language", "X-Request-ID", "Vigia-Device",
                                "Tus-Resumable", "Upload-Length", "Upload-Offset", "Upload-Metadata",
                                "Upload-Checksum", "Upload-Concat", "Upload-Defer-Length"],
-                expose_headers=["X-Request-ID", "Location", "Tus-Resumable", "Tus-Version", "Tus-Extension",
-                                "Tus-Max-Size", "Tus-Checksum-Algorithm", "Upload-Offset", "Upload-Length",
-                                "Upload-Expires", "Upload-Metadata", "Retry-After"],
+                expose_headers=["X-Request-ID", "Vigia-Instance", "Location", "Tus-Resumable", "Tus-Version",
+                                "Tus-Extension", "Tus-Max-Size", "Tus-Checksum-Algorithm", "Upload-Offset",
+                                "Upload-Length", "Upload-Expires", "Upload-Metadata", "Retry-After"],
             ),
         )
     from server.middleware import RequestContextMiddleware
 
-    middleware.insert(0, Middleware(RequestContextMiddleware, allowed_hosts=settings.allowed_hosts))
+    middleware.insert(0, Middleware(RequestContextMiddleware, allowed_hosts=settings.allowed_hosts,
+                                    instance=settings.instance))
     app = Starlette(
         routes=[
             healthz_route,

@@ -6,6 +6,9 @@ and in-process jobs. Production points DATABASE_URL at PostgreSQL + PostGIS and 
 
 from __future__ import annotations
 
+import os
+import re
+import socket
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -15,6 +18,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from typing_extensions import Annotated
 
 DEFAULT_SECRET_KEY = "insecure-development-key-change-me"
+_INSTANCE_NAME = re.compile(r"^[A-Za-z0-9._:-]{0,64}$")
 
 
 class ConfigurationError(RuntimeError):
@@ -80,6 +84,9 @@ class Settings(BaseSettings):
     # least this many adjudicated rulings; below it the public reads that it is withheld, and why.
     vigia_notebook_min_rulings: int = Field(10, ge=1)
     vigia_map_tile_url: str | None = None
+    # Which process answered, in the `Vigia-Instance` header of every response (docs/deployment.md, "Past one
+    # machine"): unset means <host name>:<process id> of each web process; an empty value sends no header.
+    instance_name: str | None = None
 
     @field_validator("allowed_hosts", "cors_origins", mode="before")
     @classmethod
@@ -102,6 +109,13 @@ class Settings(BaseSettings):
             raise ValueError("PHOTO_VARIANTS must list sizes in pixels between 16 and 8192, e.g. 320,1280")
         return sorted(set(value))
 
+    @field_validator("instance_name")
+    @classmethod
+    def _check_instance_name(cls, value: str | None) -> str | None:
+        if value is not None and not _INSTANCE_NAME.match(value):
+            raise ValueError("INSTANCE_NAME must be at most 64 letters, digits or . _ : - (it travels in a header)")
+        return value
+
     @field_validator("database_url")
     @classmethod
     def _normalise_database_url(cls, value: str) -> str:
@@ -110,6 +124,15 @@ class Settings(BaseSettings):
             if value.startswith(prefix):
                 return "postgresql+psycopg://" + value[len(prefix) :]
         return value
+
+    @property
+    def instance(self) -> str:
+        """The name this process gives in `Vigia-Instance` ("" for none): INSTANCE_NAME, else host:pid, read when
+        asked (each uvicorn worker process builds its own app, so each names its own pid)."""
+        if self.instance_name is not None:
+            return self.instance_name
+        host = re.sub(r"[^A-Za-z0-9._-]", "-", socket.gethostname())[:48] or "host"
+        return f"{host}:{os.getpid()}"
 
     @property
     def is_sqlite(self) -> bool:

@@ -1,4 +1,5 @@
-"""Request id, host check and the access log, as one pure ASGI middleware (it also wraps error responses)."""
+"""Request id, instance name, host check and the access log, as one pure ASGI middleware (it also wraps error
+responses)."""
 
 from __future__ import annotations
 
@@ -21,8 +22,11 @@ _CLIENT_ID = re.compile(r"^[A-Za-z0-9._:-]{8,64}$")
 
 
 class RequestContextMiddleware:
-    def __init__(self, app: ASGIApp, *, allowed_hosts: list[str]) -> None:
+    def __init__(self, app: ASGIApp, *, allowed_hosts: list[str], instance: str = "") -> None:
         self.app = app
+        # Every answer names the process that gave it (`Vigia-Instance`), errors included: behind a load balancer
+        # that is how a log line, a bug report or a test tells which instance answered.
+        self.extra_headers = [(b"vigia-instance", instance.encode("ascii"))] if instance else []
         self.allow_any_host = "*" in allowed_hosts
         self.allowed_hosts = {host.lower() for host in allowed_hosts}
 
@@ -44,6 +48,7 @@ class RequestContextMiddleware:
                 status_holder["started"] = 1
                 raw = list(message.get("headers", []))
                 raw.append((b"x-request-id", request_id.encode()))
+                raw.extend(self.extra_headers)
                 message = {**message, "headers": raw}
             await send(message)
 

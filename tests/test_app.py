@@ -121,6 +121,24 @@ def test_unknown_host_is_refused(client: TestClient) -> None:
     assert_error_shape(response, 400, "invalid_host")
 
 
+def test_every_answer_names_the_instance_that_gave_it(backend, database) -> None:
+    """Behind a load balancer, `Vigia-Instance` tells which process answered: INSTANCE_NAME, else host:pid;
+    on errors too (a refused host, a 404 in the error shape); INSTANCE_NAME="" sends none."""
+    import os
+
+    with TestClient(create_app(backend.settings.model_copy(update={"instance_name": "app-b"}), database=database),
+                    raise_server_exceptions=False) as named:
+        for response in (named.get("/healthz"), named.get("/api/v1/municipalities/99999"),
+                         named.get("/healthz", headers={"Host": "evil.example"})):
+            assert response.headers["vigia-instance"] == "app-b", response.status_code
+    with TestClient(create_app(backend.settings.model_copy(update={"instance_name": None}), database=database),
+                    raise_server_exceptions=False) as unnamed:
+        assert unnamed.get("/healthz").headers["vigia-instance"].endswith(f":{os.getpid()}")
+    with TestClient(create_app(backend.settings.model_copy(update={"instance_name": ""}), database=database),
+                    raise_server_exceptions=False) as silent:
+        assert "vigia-instance" not in silent.get("/healthz").headers
+
+
 def test_large_responses_are_gzipped_and_small_ones_are_not(client: TestClient) -> None:
     large = client.get("/openapi.json", headers={"Accept-Encoding": "gzip"})
     assert large.headers["content-encoding"] == "gzip"

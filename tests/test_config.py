@@ -54,3 +54,27 @@ def test_only_vigia_env_selects_production(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.delenv("VIGIA_ENV", raising=False)
     monkeypatch.setenv("ENV", "production")
     assert Settings().vigia_env == "development"
+
+
+def test_instance_name_defaults_to_host_and_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    import socket
+
+    monkeypatch.delenv("INSTANCE_NAME", raising=False)
+    monkeypatch.setattr(socket, "gethostname", lambda: "app-1.vigia.internal")
+    assert Settings().instance == f"app-1.vigia.internal:{os.getpid()}"
+    monkeypatch.setattr(socket, "gethostname", lambda: "servidor ñ")  # not what a header may carry: tidied
+    assert Settings().instance == f"servidor--:{os.getpid()}"
+    monkeypatch.setenv("INSTANCE_NAME", "app-2.mx-central")
+    assert Settings().instance == "app-2.mx-central"
+    monkeypatch.setenv("INSTANCE_NAME", "")
+    assert Settings().instance == ""  # no header at all
+
+
+def test_instance_name_must_fit_in_a_header(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pydantic import ValidationError
+
+    for bad in ("app 2", "app\r\nSet-Cookie: x", "x" * 65, "instancia-ñ"):
+        monkeypatch.setenv("INSTANCE_NAME", bad)
+        with pytest.raises(ValidationError, match="INSTANCE_NAME"):
+            Settings()
