@@ -13,13 +13,15 @@ A 4 MB photo sent in 256 KB chunks (the field app's chunk), through the real use
 - `sqlite-rows`: rows of `sync_upload_parts` on SQLite (the embedded, one-instance deployment).
 
 Each variant runs in a process of its own on a fresh migrated database with the demo accounts. For each photo
-(random bytes wrapped as a JPEG of about 4 MB, so no compression helps) it times every chunk's transaction and,
-apart, the last one: reading the parts in order, hashing and joining them, then handing the photo to the media
-service (`attachments.receive`: image checks, the original written, the row), which is timed alone and subtracted.
-Memory: the Python allocations at their peak during the last chunk (tracemalloc; the photo itself is 4 MB), and
-the process's resident high-water mark over the run. On PostgreSQL also the WAL written per photo.
+(a JPEG of random pixels of about 4 MB, so no compression helps) it times every chunk's transaction and, apart,
+the last one, and within it the assembly (`uploads._finish`: reading the parts in order, hashing and joining
+them, deleting them) less the media service's share (`attachments.receive`: image checks, the original written,
+the row), which is shown alone. The public copies' job is not queued (a worker's work, the same for all).
+The PostgreSQL variants run in one process on one database, taking turns photo by photo (order rotated), so the
+machine's load falls on each alike; `sqlite-rows` runs in a second process. Memory: the Python allocations at their
+peak during the last chunk (tracemalloc; the photo itself is 4 MB). On PostgreSQL also the WAL written per photo.
 
-    .venv/bin/python bench/uploads.py                     # 5 photos per variant, about a minute
+    .venv/bin/python bench/uploads.py                     # 8 photos per variant, a few minutes
     .venv/bin/python bench/uploads.py --photos 10 --variants pg-rows,pg-lo --json /tmp/uploads.json
 
 PostgreSQL is reached through VIGIA_BENCH_POSTGRES_URL (or VIGIA_TEST_POSTGRES_URL); without either the script starts
@@ -34,7 +36,6 @@ import io
 import json
 import os
 import platform
-import resource
 import statistics
 import subprocess
 import sys
@@ -47,7 +48,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+# bench/queue.py would shadow the standard library's queue (psycopg imports it): the repository root, not bench/.
+sys.path[:] = [str(ROOT)] + [entry for entry in sys.path if Path(entry or ".").resolve() != ROOT / "bench"]
 
 VARIANTS = ("disk", "pg-rows", "pg-rows-pglz", "pg-lo", "sqlite-rows")
 PIECE = 1 << 20
@@ -154,10 +156,10 @@ def photo_of(size: int, seed: int) -> bytes:
     return out.getvalue()
 
 
-def run_variant(variant: str, photos: int, size: int, chunk: int) -> dict[str, Any]:
-    import sqlalchemy as sa
-
-    from server import db, fixtures, migrate
+def run_backend(backend: str, variants: list[str], photos: int, size: int, chunk: int) -> list[dict[str, Any]]:
+    """Upload `photos` photos with each of `variants` (all on `backend`), taking turns photo by photo (the order
+    rotated each time), so a change in the machine's load falls on every variant alike."""
+    from server import db, fixtures, jobs, migrate
     from server.auth import service as auth
     from server.complaints import intake
     from server.complaints.models import ComplaintCreate
@@ -167,7 +169,6 @@ def run_variant(variant: str, photos: int, size: int, chunk: int) -> dict[str, A
     from tests.factories import complaint_body, municipality, token_for
 
     near = _works_near()
-    backend = "spatialite" if variant.startswith("sqlite") else "postgis"
     with tempfile.TemporaryDirectory(prefix="vigia-bench-uploads-") as folder, \
             near.throwaway_database(backend, Path(folder)) as url:
         settings = configure_settings(Settings(
@@ -179,82 +180,97 @@ def run_variant(variant: str, photos: int, size: int, chunk: int) -> dict[str, A
         database = db.configure(db.Database(engine))
         with database.session_scope() as session:
             fixtures.load(session)
-        if variant == "pg-rows-pglz":
-            with engine.begin() as connection:
-                connection.exec_driver_sql("ALTER TABLE sync_upload_parts ALTER COLUMN data SET STORAGE EXTENDED")
-        store: Any = {"disk": lambda: FileParts(Path(folder) / "media" / "uploads"),
-                      "pg-lo": lambda: LargeObjectParts(engine)}.get(variant, upload_parts.DatabaseParts)()
-        uploads.get_parts = lambda: store  # type: ignore[assignment]
+        stores: dict[str, Any] = {
+            "disk": FileParts(Path(folder) / "media" / "uploads"), "pg-rows": upload_parts.DatabaseParts(),
+            "pg-rows-pglz": upload_parts.DatabaseParts(), "sqlite-rows": upload_parts.DatabaseParts()}
+        if "pg-lo" in variants:
+            stores["pg-lo"] = LargeObjectParts(engine)
+        current: dict[str, Any] = {}
+        uploads.get_parts = lambda: current["store"]  # type: ignore[assignment]
 
         receiving: list[float] = []
-        original_receive = attachments.receive
+        finishing: list[float] = []
 
-        def timed_receive(*args: Any, **kwargs: Any) -> Any:
-            started = time.perf_counter()
-            try:
-                return original_receive(*args, **kwargs)
-            finally:
-                receiving.append(time.perf_counter() - started)
+        def timed(function: Any, into: list[float]) -> Any:
+            def run(*args: Any, **kwargs: Any) -> Any:
+                started = time.perf_counter()
+                try:
+                    return function(*args, **kwargs)
+                finally:
+                    into.append(time.perf_counter() - started)
+            return run
 
-        attachments.receive = timed_receive  # type: ignore[assignment]
+        attachments.receive = timed(attachments.receive, receiving)  # type: ignore[assignment]
+        uploads._finish = timed(uploads._finish, finishing)  # type: ignore[assignment]
+        # The public copies are a worker's job (with Redis); without Redis they would run in this process at
+        # commit and be counted in the last chunk. Not queued here: the same for every variant.
+        jobs.enqueue = lambda *args, **kwargs: "bench"  # type: ignore[assignment]
 
-        chunk_ms: list[float] = []
-        finish_ms: list[float] = []
-        assembly_ms: list[float] = []
-        peaks: list[int] = []
-        wal: list[int] = []
-        start_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        measured = {name: {"chunk": [], "last": [], "assembly": [], "media": [], "peak": [], "wal": []}
+                    for name in variants}
+        storage = None
         for index in range(photos):
             data = photo_of(size, index)
-            with database.session_scope() as session:
-                token = token_for(session, "voluntaria@vigia.example", f"bench {index}")
-                actor = auth.authenticate(session, token=token)
-                place = municipality(session)
-                filed = intake.file(session, actor=actor, municipality=place,
-                                    data=ComplaintCreate.model_validate(complaint_body()))
-                attachment = AttachmentIn(id=uuid.uuid4(), sha256=hashlib.sha256(data).hexdigest())
-                attachments.declare(session, actor=actor, device_id=actor.device_id, municipality=place,
-                                    record_type="complaint", record_id=filed.complaint.id, items=[attachment])
-                metadata = {"record": f"complaint:{filed.complaint.id}", "attachment": str(attachment.id),
-                            "sha256": attachment.sha256}
-                state = uploads.create(session, actor=actor, device_id=actor.device_id, length=len(data),
-                                       metadata=metadata)
-            lsn = _lsn(engine)
-            for offset in range(0, len(data), chunk):
-                piece = data[offset:offset + chunk]
-                last = offset + len(piece) == len(data)
-                if last:
-                    tracemalloc.start()
-                started = time.perf_counter()
+            turn = variants[index % len(variants):] + variants[:index % len(variants)]
+            for name in turn:
+                wanted = "EXTENDED" if name == "pg-rows-pglz" else "EXTERNAL"
+                if backend == "postgis" and storage != wanted:  # the column's storage, for rows written next
+                    with engine.begin() as connection:
+                        connection.exec_driver_sql(f"ALTER TABLE sync_upload_parts ALTER COLUMN data SET STORAGE "
+                                                   f"{wanted}")
+                    storage = wanted
+                current["store"] = stores[name]
+                result = measured[name]
+                photo = data[:-2] + bytes([len(result["last"]), variants.index(name)]) + data[-2:]  # a new hash
                 with database.session_scope() as session:
-                    result = uploads.append(session, actor=actor, device_id=actor.device_id, upload_id=state.id,
-                                            offset=offset, data=piece)
-                elapsed = time.perf_counter() - started
-                assert not isinstance(result, Exception), result
-                if last:
-                    peaks.append(tracemalloc.get_traced_memory()[1])
-                    tracemalloc.stop()
-                    finish_ms.append(elapsed * 1000)
-                    assembly_ms.append((elapsed - receiving[-1]) * 1000)
-                else:
-                    chunk_ms.append(elapsed * 1000)
-            if lsn is not None:
-                wal.append(_lsn_diff(engine, lsn))
-            with database.session_scope() as session:
-                assert attachments.missing(session, record_type="complaint",
-                                           record_ids=[filed.complaint.id]) == {filed.complaint.id: []}
-                assert store.held(session, state.id) == 0
-        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+                    token = token_for(session, "voluntaria@vigia.example", f"bench {index} {name}")
+                    actor = auth.authenticate(session, token=token)
+                    place = municipality(session)
+                    filed = intake.file(session, actor=actor, municipality=place,
+                                        data=ComplaintCreate.model_validate(complaint_body()))
+                    attachment = AttachmentIn(id=uuid.uuid4(), sha256=hashlib.sha256(photo).hexdigest())
+                    attachments.declare(session, actor=actor, device_id=actor.device_id, municipality=place,
+                                        record_type="complaint", record_id=filed.complaint.id, items=[attachment])
+                    metadata = {"record": f"complaint:{filed.complaint.id}", "attachment": str(attachment.id),
+                                "sha256": attachment.sha256}
+                    state = uploads.create(session, actor=actor, device_id=actor.device_id, length=len(photo),
+                                           metadata=metadata)
+                lsn = _lsn(engine)
+                for offset in range(0, len(photo), chunk):
+                    piece = photo[offset:offset + chunk]
+                    last = offset + len(piece) == len(photo)
+                    if last:
+                        tracemalloc.start()
+                    started = time.perf_counter()
+                    with database.session_scope() as session:
+                        answer = uploads.append(session, actor=actor, device_id=actor.device_id,
+                                                upload_id=state.id, offset=offset, data=piece)
+                    elapsed = time.perf_counter() - started
+                    assert not isinstance(answer, Exception), answer
+                    if last:
+                        result["peak"].append(tracemalloc.get_traced_memory()[1])
+                        tracemalloc.stop()
+                        result["last"].append(elapsed * 1000)
+                        result["assembly"].append((finishing[-1] - receiving[-1]) * 1000)
+                        result["media"].append(receiving[-1] * 1000)
+                    else:
+                        result["chunk"].append(elapsed * 1000)
+                if lsn is not None:
+                    result["wal"].append(_lsn_diff(engine, lsn))
+                with database.session_scope() as session:
+                    assert attachments.missing(session, record_type="complaint",
+                                               record_ids=[filed.complaint.id]) == {filed.complaint.id: []}
+                    assert current["store"].held(session, state.id) == 0
         engine.dispose()
-    return {"variant": variant, "photos": photos, "photo_bytes": len(data), "chunk_bytes": chunk,
-            "chunk_ms_median": statistics.median(chunk_ms), "chunk_ms_p95": _p95(chunk_ms),
-            "chunks_total_ms_per_photo": sum(chunk_ms) / photos,
-            "last_chunk_ms_median": statistics.median(finish_ms),
-            "assembly_ms_median": statistics.median(assembly_ms),
-            "media_service_ms_median": statistics.median(receiving) * 1000,
-            "python_peak_mb_last_chunk": max(peaks) / 1e6,
-            "rss_high_water_mb": rss / 1024, "rss_growth_mb": (rss - start_rss) / 1024,
-            "wal_mb_per_photo": statistics.median(wal) / 1e6 if wal else None}
+    return [{"variant": name, "backend": backend, "photos": photos, "photo_bytes": len(data), "chunk_bytes": chunk,
+             "chunk_ms_median": statistics.median(r["chunk"]), "chunk_ms_p95": _p95(r["chunk"]),
+             "chunks_total_ms_per_photo": sum(r["chunk"]) / photos,
+             "last_chunk_ms_median": statistics.median(r["last"]),
+             "assembly_ms_median": statistics.median(r["assembly"]),
+             "media_service_ms_median": statistics.median(r["media"]),
+             "python_peak_mb_last_chunk": max(r["peak"]) / 1e6,
+             "wal_mb_per_photo": statistics.median(r["wal"]) / 1e6 if r["wal"] else None}
+            for name, r in measured.items()]
 
 
 def _lsn(engine) -> str | None:  # noqa: ANN001
@@ -289,7 +305,7 @@ def _works_near():  # noqa: ANN202
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--photos", type=int, default=5)
+    parser.add_argument("--photos", type=int, default=8)
     parser.add_argument("--size", type=int, default=4_000_000, help="bytes of each photo")
     parser.add_argument("--chunk", type=int, default=256 * 1024)
     parser.add_argument("--variants", default=",".join(VARIANTS))
@@ -297,36 +313,39 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.one:
-        print(json.dumps(run_variant(args.one, args.photos, args.size, args.chunk)))
+        backend, _, names = args.one.partition(":")
+        print(json.dumps(run_backend(backend, names.split(","), args.photos, args.size, args.chunk)))
         return 0
     chosen = [name.strip() for name in args.variants.split(",") if name.strip()]
     unknown = set(chosen) - set(VARIANTS)
     if unknown:
         parser.error(f"unknown variants: {', '.join(sorted(unknown))}")
     env = dict(os.environ)
-    if any(not name.startswith("sqlite") for name in chosen) and not (
-            env.get("VIGIA_BENCH_POSTGRES_URL") or env.get("VIGIA_TEST_POSTGRES_URL")):
+    on_postgres = [name for name in chosen if not name.startswith("sqlite")]
+    on_sqlite = [name for name in chosen if name.startswith("sqlite")]
+    started_postgres = False
+    if on_postgres and not (env.get("VIGIA_BENCH_POSTGRES_URL") or env.get("VIGIA_TEST_POSTGRES_URL")):
         from tests import services
 
         env["VIGIA_BENCH_POSTGRES_URL"] = services.postgres().admin_url
+        started_postgres = True
     results = []
     try:
-        for name in chosen:
-            done = subprocess.run([sys.executable, __file__, "--one", name, "--photos", str(args.photos),
-                                   "--size", str(args.size), "--chunk", str(args.chunk)],
+        for backend, names in (("postgis", on_postgres), ("spatialite", on_sqlite)):
+            if not names:
+                continue
+            done = subprocess.run([sys.executable, __file__, "--one", f"{backend}:{','.join(names)}",
+                                   "--photos", str(args.photos), "--size", str(args.size), "--chunk", str(args.chunk)],
                                   env=env, capture_output=True, text=True, check=False)
             if done.returncode != 0:
                 print(done.stderr[-4000:], file=sys.stderr)
                 return 1
-            results.append(json.loads(done.stdout.strip().splitlines()[-1]))
+            results.extend(json.loads(done.stdout.strip().splitlines()[-1]))
     finally:
-        if "VIGIA_BENCH_POSTGRES_URL" not in os.environ and "VIGIA_TEST_POSTGRES_URL" not in os.environ:
-            try:
-                from tests import services
+        if started_postgres:
+            from tests import services
 
-                services.stop_all()
-            except Exception:  # noqa: BLE001  (nothing was started)
-                pass
+            services.stop_all()
     with open("/proc/loadavg") as handle:
         load = handle.read().split()[:3]
     machine = {"python": platform.python_version(), "cpus": os.cpu_count(), "load": load,
@@ -334,12 +353,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{results[0]['photo_bytes']:,}-byte photos in {args.chunk // 1024} KB chunks, {args.photos} per variant; "
           f"load {' '.join(load)} ({os.cpu_count()} CPUs)")
     print(f"{'variant':<14}{'chunk ms':>10}{'p95':>8}{'chunks ms':>11}{'last':>8}{'assembly':>10}{'media':>8}"
-          f"{'py peak MB':>12}{'RSS MB':>8}{'WAL MB':>8}")
+          f"{'py peak MB':>12}{'WAL MB':>8}")
     for r in results:
         print(f"{r['variant']:<14}{r['chunk_ms_median']:>10.1f}{r['chunk_ms_p95']:>8.1f}"
               f"{r['chunks_total_ms_per_photo']:>11.0f}{r['last_chunk_ms_median']:>8.0f}{r['assembly_ms_median']:>10.1f}"
               f"{r['media_service_ms_median']:>8.0f}{r['python_peak_mb_last_chunk']:>12.1f}"
-              f"{r['rss_high_water_mb']:>8.0f}{(r['wal_mb_per_photo'] or 0):>8.1f}")
+              f"{(r['wal_mb_per_photo'] or 0):>8.1f}")
     if args.json:
         args.json.write_text(json.dumps({"machine": machine, "results": results}, indent=2), encoding="utf-8")
     return 0
