@@ -17,18 +17,19 @@ from pathlib import Path
 import pytest
 import requests
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from tusclient import client as tus
 
 from server import db
 from server.config import configure_settings
 from server.db import utcnow
 from server.media.models import Photo
-from server.sync import uploads
+from server.sync import upload_parts, uploads
 from server.sync.models import Upload
 from tests.conftest import Backend, committed_demo_database
 from tests.live import LiveVigia, vigia_env
-from tests.sync.test_uploads import (COMPLAINTS, PHOTOS, UPLOADS, Phone, assert_tus_error, encode, jpeg, parts,
-                                     phone_with_photo, tus_headers, upload_id_of)
+from tests.sync.test_uploads import (COMPLAINTS, PHOTOS, UPLOADS, Phone, assert_tus_error, create, encode, jpeg,
+                                     parts, phone_with_photo, tus_headers, upload_id_of)
 
 CHUNK = 256 * 1024  # the field app's chunk (pwa/src/sync/engine.js)
 
@@ -256,3 +257,22 @@ def test_an_abandoned_upload_expires_everywhere_and_tick_removes_its_bytes(two: 
     with two.database.session_scope() as session:
         assert parts(session, upload_id) == 0 and session.get(Upload, upload_id) is None
         assert uploads.held(session, kept_id) == photo[:100]
+
+
+def test_bytes_start_at_an_offset_once_and_large_chunks_are_kept_in_parts(client, session) -> None:
+    """Under the row lock, the last line: the primary key (upload, offset) refuses a second set of bytes at an
+    offset whatever the code above it does. A chunk of more than a part is kept as several, read back in order."""
+    photo = jpeg(64, 48)
+    phone = phone_with_photo(session, photo)
+    upload_id = upload_id_of(create(client, phone, len(photo)).headers["location"])
+    store = upload_parts.DatabaseParts()
+    store.write(session, upload_id, 0, photo[:100])
+    with pytest.raises(IntegrityError), session.begin_nested():
+        store.write(session, upload_id, 0, photo[:100])
+    big = bytes(range(256)) * (10 * upload_parts.PART_BYTES // 256 // 4)  # 2.5 parts
+    store.write(session, upload_id, 100, big)
+    assert parts(session, upload_id) == 1 + 3
+    assert store.held(session, upload_id) == 100 + len(big)
+    assert uploads.held(session, upload_id) == photo[:100] + big
+    store.discard(session, upload_id)
+    assert parts(session, upload_id) == 0 and store.held(session, upload_id) == 0
