@@ -232,8 +232,8 @@ def _get(session: Session, *, actor: Actor, upload_id: uuid.UUID, lock: bool = F
 def _append(session: Session, *, actor: Actor, upload: Upload, data: bytes) -> UploadState | AppError:
     parts = get_parts()
     if parts.held(session, upload.id) != upload.offset:
-        # The bytes so far are not all there (an upload begun before migration 0023, a restored backup, an
-        # object store that aborted the parts): start again from the first byte.
+        # The bytes so far are not all there (an upload begun before migration 0023 kept them on a disk; an
+        # object store that aborted its parts): start again from the first byte.
         given, upload.offset = upload.offset, 0
         upload.expires_at = _expiry(utcnow())
         parts.discard(session, upload.id)

@@ -323,8 +323,8 @@ def test_a_chunk_without_a_byte_offset_is_refused_and_a_wrong_one_says_where_to_
 
 
 def test_when_the_partial_file_is_lost_the_phone_is_told_to_start_again(client, session) -> None:
-    """The bytes so far are gone (an upload begun before migration 0023 kept them on a disk; a database restored
-    from a backup) while the row says 100 arrived."""
+    """The bytes so far are gone (an upload begun before migration 0023 kept them on a disk; parts deleted by
+    hand) while the row says 100 arrived."""
     photo = jpeg(64, 48)
     phone = phone_with_photo(session, photo)
     location = create(client, phone, len(photo)).headers["location"]
