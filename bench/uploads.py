@@ -36,6 +36,7 @@ import io
 import json
 import os
 import platform
+import random
 import statistics
 import subprocess
 import sys
@@ -144,13 +145,14 @@ class LargeObjectParts:
 
 
 def photo_of(size: int, seed: int) -> bytes:
-    """About `size` bytes that Pillow reads as a JPEG: a small noise picture followed by random bytes in an APP
-    segment would not be a photo a phone takes; a noise picture of the right area is."""
+    """A JPEG of random pixels of about `size` bytes: a real image for the media service's checks, and bytes that
+    nothing compresses, as a photo's."""
     from PIL import Image
 
     side = int((size / 1.18) ** 0.5)  # noise at quality 95 weighs ~1.18 bytes a pixel
-    rng = __import__("random").Random(seed)
-    picture = Image.frombytes("RGB", (side * 4 // 3, side * 3 // 4), rng.randbytes((side * 4 // 3) * (side * 3 // 4) * 3))
+    rng = random.Random(seed)
+    width, height = side * 4 // 3, side * 3 // 4
+    picture = Image.frombytes("RGB", (width, height), rng.randbytes(width * height * 3))
     out = io.BytesIO()
     picture.save(out, "JPEG", quality=95)
     return out.getvalue()
@@ -356,7 +358,8 @@ def main(argv: list[str] | None = None) -> int:
           f"{'py peak MB':>12}{'WAL MB':>8}")
     for r in results:
         print(f"{r['variant']:<14}{r['chunk_ms_median']:>10.1f}{r['chunk_ms_p95']:>8.1f}"
-              f"{r['chunks_total_ms_per_photo']:>11.0f}{r['last_chunk_ms_median']:>8.0f}{r['assembly_ms_median']:>10.1f}"
+              f"{r['chunks_total_ms_per_photo']:>11.0f}{r['last_chunk_ms_median']:>8.0f}"
+              f"{r['assembly_ms_median']:>10.1f}"
               f"{r['media_service_ms_median']:>8.0f}{r['python_peak_mb_last_chunk']:>12.1f}"
               f"{(r['wal_mb_per_photo'] or 0):>8.1f}")
     if args.json:

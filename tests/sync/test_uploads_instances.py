@@ -156,11 +156,12 @@ def test_chunks_racing_for_the_same_offset_on_both_instances_are_kept_once(two: 
     start = threading.Barrier(6)
     answers: list[requests.Response] = []
 
+    headers = tus_headers(phone, **{"Upload-Offset": str(CHUNK), "Content-Type": "application/offset+octet-stream"})
+
     def send(instance: LiveVigia) -> None:
         start.wait()
         answers.append(requests.patch(f"{instance.url}{UPLOADS}{upload_id}", data=chunk, timeout=60,
-                                      headers=tus_headers(phone, **{"Upload-Offset": str(CHUNK),
-                                                                    "Content-Type": "application/offset+octet-stream"})))
+                                      headers=headers))
 
     racers = [threading.Thread(target=send, args=(instance,)) for instance in (two.a, two.b) * 3]
     for racer in racers:
