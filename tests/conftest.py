@@ -43,7 +43,7 @@ BACKENDS = [name for name in os.environ.get("VIGIA_TEST_BACKENDS", "postgis,spat
 # process finishing a long unit while the other idles (docs/testing.md, "The suite's time").
 SLOW_PATHS = ("tests/pwa/", "tests/reliability/", "tests/test_wheel.py", "tests/test_docs_examples.py",
               "tests/complaints/test_privacy.py", "tests/audit/", "tests/sync/test_uploads.py", "tests/test_cli.py",
-              "tests/test_jobs.py", "tests/test_migrations.py", "tests/deploy/")
+              "tests/test_jobs.py", "tests/test_migrations.py", "tests/deploy/", "tests/sync/test_uploads_instances.py")
 SLOW_WEIGHT = 25  # a slow test counts as this many ordinary ones when ordering the units
 
 

@@ -110,7 +110,8 @@ class Attachment(SQLModel, table=True):
 
 
 class Upload(SQLModel, table=True):
-    """A tus upload in progress: the bytes so far live in MEDIA_DIR/uploads/<id>.part."""
+    """A tus upload in progress, seen by every instance: its bytes so far are its `UploadPart` rows, and `offset`
+    is where they end (docs/sync.md, section 4). The declared SHA-256 is its attachment's."""
 
     __tablename__ = "sync_uploads"
 
@@ -124,3 +125,16 @@ class Upload(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     expires_at: datetime = Field(sa_type=UTCDateTime)
     completed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class UploadPart(SQLModel, table=True):
+    """Bytes of an upload in progress, from `offset` on (at most `server.sync.upload_parts.PART_BYTES` a row), in
+    the database so that the next chunk may reach any instance. The primary key lets one set of bytes start at
+    an offset: two chunks racing for the same offset cannot both be kept. Deleted with their upload."""
+
+    __tablename__ = "sync_upload_parts"
+
+    upload_id: uuid.UUID = Field(foreign_key="sync_uploads.id", primary_key=True, ondelete="CASCADE")
+    offset: int = Field(sa_type=sa.BigInteger, primary_key=True)
+    size: int
+    data: bytes = Field(sa_type=sa.LargeBinary)

@@ -1,10 +1,12 @@
 """Photos after their records: the tus 1.0.0 uploads behind /api/v1/sync/uploads/ (docs/sync.md, section 4).
 
-An upload is a row (its length and the offset reached so far) and a file with the bytes so far,
-MEDIA_DIR/uploads/<id>.part. The route reads a chunk *before* calling in here, so no transaction waits on a slow
-phone; `append` then locks the row, checks the offset, appends, fsyncs and moves the offset in one short
-transaction. When the last byte arrives the whole file is checked against the declared SHA-256 and handed to
-`attachments.receive`, in the transaction that marks the upload completed.
+An upload is a row (its length, the offset reached so far, its metadata, owner, device and expiry) and its bytes
+so far, kept by `upload_parts` (rows of the same database): whichever instance gets the next chunk sees both, so
+a phone resumes wherever its request lands. The route reads a chunk *before* calling in here, so no transaction
+waits on a slow phone; `append` then locks the row, checks the offset, keeps the bytes and moves the offset in
+one short transaction (two chunks racing for the same offset take turns: the second is told 409). When the last
+byte arrives the parts are read in order, checked against the declared SHA-256 and handed to
+`attachments.receive`, in the transaction that marks the upload completed and deletes the parts.
 
 An upload that cannot end well (the whole file has another hash, the bytes are not an acceptable photo) is
 deleted, and the error is *returned* rather than raised so the caller's transaction commits the deletion (as
@@ -16,7 +18,6 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import os
 import re
 import uuid
 from collections.abc import Callable
@@ -26,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import event
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from server.auth import service as auth
@@ -36,13 +37,13 @@ from server.db import new_id, utcnow
 from server.errors import AppError, BadRequest, Conflict, NotFound, TooLarge
 from server.sync import attachments
 from server.sync.models import Attachment, Upload
+from server.sync.upload_parts import get_parts
 
 TUS_VERSION = "1.0.0"
 EXTENSIONS = ("creation", "creation-with-upload", "checksum", "expiration", "termination")
 CHECKSUMS: dict[str, Callable[..., Any]] = {"sha1": hashlib.sha1, "sha256": hashlib.sha256}
 CHECKSUM_MISMATCH = 460  # tus's own status: "460 Checksum Mismatch"
 _DIGITS = re.compile(r"^[0-9]{1,19}$")
-_READ_SIZE = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -181,35 +182,32 @@ def terminate(session: Session, *, actor: Actor, device_id: uuid.UUID, upload_id
 
 
 def expire(session: Session, *, now: datetime | None = None) -> int:
-    """Delete the uploads kept past their expiry and their partial files (`vigia tick`); also partial files
-    left by a transaction that never committed. Returns how many uploads were deleted."""
+    """Delete the uploads kept past their expiry and their bytes (`vigia tick`); also the partial files that
+    versions before migration 0023 kept in MEDIA_DIR/uploads, once as old as an expiry. Returns how many uploads
+    were deleted."""
     now = now or utcnow()
     expired = list(session.scalars(sa.select(Upload).where(Upload.expires_at <= now)))
     for upload in expired:
         _discard(session, upload)
-    folder = _folder()
+    folder = Path(get_settings().media_dir) / "uploads"
     if folder.is_dir():
         cutoff = (now - timedelta(hours=get_settings().sync_upload_expiry_hours)).timestamp()
         for path in folder.glob("*.part"):
             try:
-                upload_id = uuid.UUID(path.stem)
+                uuid.UUID(path.stem)
             except ValueError:
                 continue
-            if path.stat().st_mtime < cutoff and session.get(Upload, upload_id) is None:
+            if path.stat().st_mtime < cutoff:
                 path.unlink(missing_ok=True)
     return len(expired)
 
 
-def part_path(upload_id: uuid.UUID) -> Path:
-    """Where an upload's bytes so far are kept."""
-    return _folder() / f"{upload_id}.part"
+def held(session: Session, upload_id: uuid.UUID) -> bytes:
+    """The bytes an upload holds so far (for tests and the curious: an upload is at most MAX_PHOTO_BYTES)."""
+    return b"".join(get_parts().read(session, upload_id))
 
 
 # ------------------------------------------------------------------------------------------------ internals
-
-
-def _folder() -> Path:
-    return Path(get_settings().media_dir) / "uploads"
 
 
 def _expiry(now: datetime) -> datetime:
@@ -232,78 +230,59 @@ def _get(session: Session, *, actor: Actor, upload_id: uuid.UUID, lock: bool = F
 
 
 def _append(session: Session, *, actor: Actor, upload: Upload, data: bytes) -> UploadState | AppError:
-    path = part_path(upload.id)
-    if not _write_at(path, upload.offset, data):
-        # The partial file is gone (a restored disk, say): start again from the first byte.
+    parts = get_parts()
+    if parts.held(session, upload.id) != upload.offset:
+        # The bytes so far are not all there (an upload begun before migration 0023 kept them on a disk; an
+        # object store that aborted its parts): start again from the first byte.
         given, upload.offset = upload.offset, 0
         upload.expires_at = _expiry(utcnow())
-        return Conflict("upload_offset_mismatch", offset=given, expected=0,
-                        headers={"Upload-Offset": "0"})
+        parts.discard(session, upload.id)
+        return Conflict("upload_offset_mismatch", offset=given, expected=0, headers={"Upload-Offset": "0"})
+    try:
+        with session.begin_nested():
+            parts.write(session, upload.id, upload.offset, data)
+    except IntegrityError:  # the row lock makes chunks take turns; the primary key is the last line
+        session.refresh(upload)
+        raise Conflict("upload_offset_mismatch", offset=upload.offset, expected=upload.offset,
+                       headers={"Upload-Offset": str(upload.offset)}) from None
     upload.offset += len(data)
     upload.expires_at = _expiry(utcnow())
     session.flush()
     if upload.offset < upload.length:
         return _state(upload)
-    return _finish(session, actor=actor, upload=upload, path=path)
+    return _finish(session, actor=actor, upload=upload)
 
 
-def _write_at(path: Path, offset: int, data: bytes) -> bool:
-    """Write `data` at `offset` and fsync; False if the file holds fewer than `offset` bytes."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        if os.fstat(fd).st_size < offset:
-            return False
-        # Bytes past the offset belong to a chunk whose transaction did not commit: they are not the upload's.
-        os.ftruncate(fd, offset)
-        os.lseek(fd, offset, os.SEEK_SET)
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    return True
-
-
-def _finish(session: Session, *, actor: Actor, upload: Upload, path: Path) -> UploadState | AppError:
+def _finish(session: Session, *, actor: Actor, upload: Upload) -> UploadState | AppError:
     attachment = session.get(Attachment, upload.attachment_id, with_for_update=True)
     assert attachment is not None  # the foreign key deletes the upload with its attachment
+    parts = get_parts()
+    # Read once, a part at a time, hashing as it goes; the media service is handed the one whole copy it needs.
     digest = hashlib.sha256()
-    with path.open("rb") as source:
-        while block := source.read(_READ_SIZE):
-            digest.update(block)
+    pieces = []
+    for piece in parts.read(session, upload.id):
+        digest.update(piece)
+        pieces.append(piece)
     if digest.hexdigest() != attachment.sha256:
+        del pieces
         _discard(session, upload)
         return AppError("upload_hash_mismatch", status=CHECKSUM_MISMATCH)
     if attachment.received_at is None:  # another upload of the same attachment may have finished first
+        data = b"".join(pieces)
+        del pieces
         try:
             with session.begin_nested():
-                attachments.receive(session, actor=actor, attachment=attachment, data=path.read_bytes())
+                attachments.receive(session, actor=actor, attachment=attachment, data=data)
         except AppError as error:  # not an image, too many pixels, a bomb...: these bytes will never do
             _discard(session, upload)
             return error
     upload.completed_at = utcnow()
+    parts.discard(session, upload.id)  # the bytes are the photo's now
     session.flush()
-    _after_commit(session, lambda: path.unlink(missing_ok=True))
     return _state(upload)
 
 
 def _discard(session: Session, upload: Upload) -> None:
-    path = part_path(upload.id)
+    get_parts().discard(session, upload.id)
     session.delete(upload)
     session.flush()
-    _after_commit(session, lambda: path.unlink(missing_ok=True))
-
-
-def _after_commit(session: Session, action: Callable[[], None]) -> None:
-    """Run `action` once the transaction has committed (files go only when the rows that name them do).
-    SQLAlchemy also fires after_commit when a SAVEPOINT is released: those are not the commit."""
-    pending = {"armed": True}  # listeners cannot be removed while SQLAlchemy dispatches them: disarm instead
-
-    def after_commit(committed: Session) -> None:
-        if pending["armed"] and not committed.in_nested_transaction():
-            pending["armed"] = False
-            action()
-
-    event.listen(session, "after_commit", after_commit)

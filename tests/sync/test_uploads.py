@@ -27,7 +27,7 @@ from server.complaints.models import ComplaintCreate
 from server.db import utcnow
 from server.sync import attachments, uploads
 from server.sync.attachments import AttachmentIn
-from server.sync.models import Upload
+from server.sync.models import Upload, UploadPart
 from tests.conftest import Backend
 from tests.factories import bearer, complaint_body, municipality, token_for
 from tests.inspections.conftest import setup  # noqa: F401  (the `setup` fixture)
@@ -100,6 +100,15 @@ def checksum(algorithm: str, data: bytes) -> str:
     return f"{algorithm} {base64.b64encode(hashlib.new(algorithm, data).digest()).decode()}"
 
 
+def parts(session: Session, upload_id: uuid.UUID) -> int:
+    """How many rows of bytes the database holds for an upload (docs/sync.md: they go with it)."""
+    return session.scalar(sa.select(sa.func.count()).select_from(UploadPart).where(UploadPart.upload_id == upload_id))
+
+
+def upload_id_of(location: str) -> uuid.UUID:
+    return uuid.UUID(location.rsplit("/", 1)[1])
+
+
 def assert_tus_error(response, status: int, code: str) -> dict:
     assert response.headers["tus-resumable"] == "1.0.0"
     return assert_error_shape(response, status, code)
@@ -150,8 +159,9 @@ def test_a_photo_cut_off_halfway_resumes_and_joins_its_complaint(live_server) ->
 
     done = requests.head(first.url, headers=tus_headers(phone), timeout=10)
     assert done.headers["upload-offset"] == done.headers["upload-length"] == str(len(photo))
-    assert not uploads.part_path(uuid.UUID(first.url.rsplit("/", 1)[1])).exists()  # once committed, the bytes
-    # are the photo's: the partial file is gone. A phone that lost the last answer may send an empty chunk.
+    with database.session_scope() as session:  # once committed, the bytes are the photo's: the parts are gone
+        assert parts(session, upload_id_of(first.url)) == 0
+    # A phone that lost the last answer may send an empty chunk.
     late = requests.patch(first.url, data=b"", timeout=10, headers=tus_headers(
         phone, **{"Upload-Offset": str(len(photo)), "Content-Type": "application/offset+octet-stream"}))
     assert late.status_code == 204 and late.headers["upload-offset"] == str(len(photo))
@@ -309,16 +319,17 @@ def test_a_chunk_without_a_byte_offset_is_refused_and_a_wrong_one_says_where_to_
     assert error["message"].startswith("The request starts at byte 150, but the server holds 100;")
     assert ahead.headers["upload-offset"] == "100"
     assert client.head(location, headers=tus_headers(phone)).headers["upload-offset"] == "100"
-    assert uploads.part_path(uuid.UUID(location.rsplit("/", 1)[1])).read_bytes() == photo[:100]
+    assert uploads.held(session, upload_id_of(location)) == photo[:100]
 
 
 def test_when_the_partial_file_is_lost_the_phone_is_told_to_start_again(client, session) -> None:
-    """The bytes so far are gone (a disk restored from a backup, say) while the row says 100 arrived."""
+    """The bytes so far are gone (an upload begun before migration 0023 kept them on a disk; parts deleted by
+    hand) while the row says 100 arrived."""
     photo = jpeg(64, 48)
     phone = phone_with_photo(session, photo)
     location = create(client, phone, len(photo)).headers["location"]
     assert patch(client, phone, location, 0, photo[:100]).status_code == 204
-    uploads.part_path(uuid.UUID(location.rsplit("/", 1)[1])).unlink()
+    session.execute(sa.delete(UploadPart).where(UploadPart.upload_id == upload_id_of(location)))
     lost = patch(client, phone, location, 100, photo[100:200], **{"Accept-Language": "en"})
     error = assert_tus_error(lost, 409, "upload_offset_mismatch")
     assert error["message"].startswith("The request starts at byte 100, but the server holds 0;")
@@ -348,7 +359,7 @@ def test_a_chunk_sent_behind_the_servers_offset_is_refused_and_changes_nothing(c
         assert refused.headers["upload-offset"] == "200"  # where to resume
         head = client.head(location, headers=tus_headers(phone))
         assert (head.headers["upload-offset"], head.headers["upload-length"]) == ("200", str(len(photo)))
-        assert uploads.part_path(upload_id).read_bytes() == photo[:200]  # the bytes held are untouched
+        assert uploads.held(session, upload_id) == photo[:200]  # the bytes held are untouched
     rest = patch(client, phone, location, 200, photo[200:])
     assert rest.status_code == 204, rest.text
     assert rest.headers["upload-offset"] == str(len(photo))
@@ -394,12 +405,12 @@ def test_termination_ends_an_upload(client, session) -> None:
     location = create(client, phone, len(photo)).headers["location"]
     assert patch(client, phone, location, 0, photo[:100]).status_code == 204
     upload_id = uuid.UUID(location.rsplit("/", 1)[1])
-    assert uploads.part_path(upload_id).stat().st_size == 100
+    assert len(uploads.held(session, upload_id)) == 100
     ended = client.delete(location, headers=tus_headers(phone))
     assert ended.status_code == 204 and ended.headers["tus-resumable"] == "1.0.0"
     assert client.head(location, headers=tus_headers(phone)).status_code == 404
     assert_tus_error(patch(client, phone, location, 100, photo[100:200]), 404, "upload_not_found")
-    assert not uploads.part_path(upload_id).exists()
+    assert parts(session, upload_id) == 0
 
 
 def test_an_expired_upload_is_gone_and_tick_removes_it(client, session, database, capsys) -> None:
@@ -416,7 +427,7 @@ def test_an_expired_upload_is_gone_and_tick_removes_it(client, session, database
     assert cli.main(["tick"]) == 0
     assert "1 expired photo uploads deleted" in capsys.readouterr().err
     assert client.head(location, headers=tus_headers(phone)).status_code == 404
-    assert not uploads.part_path(upload_id).exists()
+    assert parts(session, upload_id) == 0
 
 
 def test_an_expired_upload_can_still_be_ended(client, session) -> None:
@@ -433,25 +444,27 @@ def test_an_expired_upload_can_still_be_ended(client, session) -> None:
     assert session.get(Upload, upload_id) is None
 
 
-def test_tick_removes_only_partial_files_that_no_upload_owns_once_they_are_old(client, session, backend) -> None:
-    """A transaction that never committed can leave an upload's bytes behind without its row."""
+def test_tick_removes_the_partial_files_older_versions_left_once_they_are_old(client, session, backend) -> None:
+    """Before migration 0023 an upload's bytes were files in MEDIA_DIR/uploads; nothing reads them now. They go
+    once as old as an expiry (an instance not yet upgraded may still be writing a newer one); other files stay.
+    An upload in progress keeps its bytes."""
     photo = jpeg(64, 48)
     phone = phone_with_photo(session, photo)
     location = create(client, phone, len(photo)).headers["location"]
     assert patch(client, phone, location, 0, photo[:100]).status_code == 204
-    live = uploads.part_path(uuid.UUID(location.rsplit("/", 1)[1]))
-    orphan_old, orphan_new = uploads.part_path(uuid.uuid4()), uploads.part_path(uuid.uuid4())
-    stray = live.with_name("notas.part")
-    for path in (orphan_old, orphan_new, stray):
+    folder = backend.settings.media_dir / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    old, new, stray = folder / f"{uuid.uuid4()}.part", folder / f"{uuid.uuid4()}.part", folder / "notas.part"
+    for path in (old, new, stray):
         path.write_bytes(b"\xff\xd8 half a photo")
     hours_ago = time.time() - (backend.settings.sync_upload_expiry_hours + 1) * 3600
-    for path in (orphan_old, stray, live):
+    for path in (old, stray):
         os.utime(path, (hours_ago, hours_ago))
     assert uploads.expire(session) == 0  # no upload has expired
-    assert not orphan_old.exists()
-    assert orphan_new.exists() and stray.exists() and live.read_bytes() == photo[:100]
+    assert not old.exists()
+    assert new.exists() and stray.exists() and uploads.held(session, upload_id_of(location)) == photo[:100]
     assert patch(client, phone, location, 100, photo[100:]).status_code == 204
-    orphan_new.unlink()
+    new.unlink()
     stray.unlink()
 
 
@@ -462,7 +475,7 @@ def test_a_file_that_is_not_the_declared_one_is_discarded(client, session) -> No
     assert patch(client, phone, location, 0, sent[:100]).status_code == 204
     assert_tus_error(patch(client, phone, location, 100, sent[100:]), 460, "upload_hash_mismatch")
     assert client.head(location, headers=tus_headers(phone)).status_code == 404
-    assert not uploads.part_path(uuid.UUID(location.rsplit("/", 1)[1])).exists()
+    assert parts(session, upload_id_of(location)) == 0
     complaint = client.get(f"{COMPLAINTS}/{phone.complaint_id}", headers=phone.headers).json()
     assert complaint["photos"] == []
 
@@ -473,7 +486,7 @@ def test_bytes_that_are_not_a_photo_are_refused_and_the_upload_is_gone(client, s
     location = create(client, phone, len(text)).headers["location"]
     assert_tus_error(patch(client, phone, location, 0, text), 415, "not_an_image")
     assert client.head(location, headers=tus_headers(phone)).status_code == 404
-    assert not uploads.part_path(uuid.UUID(location.rsplit("/", 1)[1])).exists()
+    assert parts(session, upload_id_of(location)) == 0
     complaint = client.get(f"{COMPLAINTS}/{phone.complaint_id}", headers=phone.headers).json()
     assert complaint["photos"] == []
 
