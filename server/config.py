@@ -128,7 +128,8 @@ class Settings(BaseSettings):
     @classmethod
     def _check_prefix(cls, value: str) -> str:
         value = value.strip().strip("/")
-        if value and not re.fullmatch(r"[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*", value):
+        if value and (not re.fullmatch(r"[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*", value)
+                      or {".", ".."} & set(value.split("/"))):
             raise ValueError("S3_PREFIX must be a folder name of letters, digits, '.', '_', '-' and '/', "
                              "e.g. vigia/photos")
         return value + "/" if value else ""
@@ -139,6 +140,13 @@ class Settings(BaseSettings):
         if value is not None and not re.fullmatch(r"https?://[^/\s]+/?", value.strip()):
             raise ValueError("must be the store's base URL, http(s)://host[:port], without a path")
         return value.strip().rstrip("/") if value else None
+
+    @field_validator("s3_bucket", "s3_endpoint_url", "s3_region", "s3_access_key_id", "s3_secret_access_key",
+                     "s3_public_endpoint_url", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        # S3_REGION= in an environment file means "not set", as for AWS's own variables.
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("s3_bucket")
     @classmethod

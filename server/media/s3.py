@@ -32,6 +32,7 @@ from typing import BinaryIO
 import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
+from pydantic import SecretStr
 
 from server.config import ConfigurationError, Settings
 from server.media.storage import StorageUnavailable, Streamed, check_key, original_key, sha256_hex
@@ -88,9 +89,11 @@ def client_for(settings: Settings, *, endpoint_url: str | None = None):
 def make_client(settings: Settings, *, endpoint_url: str | None = None):
     """A boto3 S3 client for these settings (a session of its own: the default session is not thread-safe)."""
     credentials = {}
-    if settings.s3_access_key_id is not None and settings.s3_secret_access_key is not None:
+    secret = settings.s3_secret_access_key
+    if settings.s3_access_key_id is not None and secret is not None:
         credentials = {"aws_access_key_id": settings.s3_access_key_id,
-                       "aws_secret_access_key": settings.s3_secret_access_key.get_secret_value()}
+                       "aws_secret_access_key": secret.get_secret_value() if isinstance(secret, SecretStr)
+                       else str(secret)}  # a str when settings were copied without validation (tests)
     session = boto3.session.Session(**credentials)
     config = Config(
         signature_version="s3v4",

@@ -136,18 +136,37 @@ def test_bad_storage_settings_stop_the_server_with_one_clear_line(s3_server, tmp
     no_bucket = _vigia("serve", "--no-migrate", env={**database, "MEDIA_STORAGE": "s3"})
     assert no_bucket.returncode == 2
     assert no_bucket.stderr.strip() == "error: settings: MEDIA_STORAGE=s3 needs S3_BUCKET (the bucket's name)"
-    bad_name = _vigia("serve", "--no-migrate", env={**database, "MEDIA_STORAGE": "s3", "S3_BUCKET": "Fotos_2026"})
-    assert bad_name.returncode == 2 and "S3_BUCKET: S3_BUCKET 'Fotos_2026' is not a bucket name" in bad_name.stderr
-    half = _vigia("worker", "--burst", env={**database, **s3_server.env(), "S3_SECRET_ACCESS_KEY": ""})
-    assert half.returncode == 2, half.stderr
     missing = _vigia("serve", "--no-migrate", env={**database, **s3_server.env(), "S3_BUCKET": "no-such-bucket"})
     assert missing.returncode == 2
     assert missing.stderr.strip() == (f"error: S3_BUCKET 'no-such-bucket' does not exist at the object store "
                                       f"({s3_server.endpoint_url}): create it first")
+    assert "Traceback" not in no_bucket.stderr + missing.stderr
+
+
+@pytest.mark.parametrize("changed,says", [
+    ({"s3_bucket": "Fotos_2026"}, "S3_BUCKET: S3_BUCKET 'Fotos_2026' is not a bucket name"),
+    ({"s3_secret_access_key": ""}, "set both S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY, or neither"),
+    ({"s3_endpoint_url": "minio:9000"}, "S3_ENDPOINT_URL: must be the store's base URL, http(s)://host[:port]"),
+    ({"s3_prefix": "../fotos"}, "S3_PREFIX: S3_PREFIX must be a folder name"),
+])
+def test_settings_that_do_not_hold_together_are_named(s3_server, changed, says) -> None:
+    from pydantic import ValidationError
+
+    from server.cli import _settings_error
+
+    with pytest.raises(ValidationError) as caught:
+        Settings(**{**s3_server.settings(), **changed})
+    assert says in _settings_error(caught.value)
+
+
+def test_a_store_that_cannot_be_reached_is_said_at_start(s3_server) -> None:
+    from server.config import ConfigurationError
+    from server.media.s3 import S3Storage
+
     closed = f"http://127.0.0.1:{free_port()}"
-    unreachable = _vigia("worker", "--burst", env={**database, **s3_server.env(), "S3_ENDPOINT_URL": closed})
-    assert unreachable.returncode == 2 and f"the object store ({closed}) cannot be reached" in unreachable.stderr
-    assert "Traceback" not in no_bucket.stderr + missing.stderr + unreachable.stderr
+    with pytest.raises(ConfigurationError, match=rf"the object store \({closed}\) cannot be reached"):
+        S3Storage(Settings(**{**s3_server.settings(), "s3_endpoint_url": closed})).check()
+    S3Storage(Settings(**s3_server.settings())).check()  # the run's bucket is there
 
 
 # ------------------------------------------------------------------------------------------------ media-to-s3
