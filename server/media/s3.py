@@ -35,7 +35,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import SecretStr
 
 from server.config import ConfigurationError, Settings
-from server.media.storage import StorageUnavailable, Streamed, check_key, original_key, sha256_hex
+from server.media.keys import StorageUnavailable, Streamed, check_key, original_key, sha256_hex
 
 log = logging.getLogger("vigia.media")
 

@@ -16,8 +16,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from server.media.keys import CHUNK, check_key, original_key
 from server.media.s3 import S3Storage
-from server.media.storage import CHUNK, check_key, original_key
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
