@@ -1,4 +1,4 @@
-"""`vigia serve | worker | migrate | load-fixtures | create-user | issue-token | verify-log`."""
+"""`vigia serve | worker | migrate | load-fixtures | create-user | issue-token | verify-log | tick | media-to-s3`."""
 
 from __future__ import annotations
 
@@ -36,11 +36,21 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def check_storage() -> None:
+    """Start-up check of the photo store (MEDIA_STORAGE=s3: the bucket exists and may be used), so that a wrong
+    bucket, endpoint or credentials stop `serve` and `worker` with one clear line instead of failing uploads."""
+    if get_settings().media_storage == "s3":
+        from server.media.storage import get_storage
+
+        get_storage().check()  # type: ignore[attr-defined]
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     settings = get_settings()
     settings.check_production()
+    check_storage()
     if settings.is_sqlite and not args.no_migrate:
         # The embedded database is created and migrated on first start; PostgreSQL is migrated explicitly.
         from server import migrate
@@ -66,6 +76,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from server.logs import setup_logging
 
     get_settings().check_production()
+    check_storage()
     setup_logging(get_settings().log_level)
     jobs.run_worker(burst=args.burst, queues=args.queue or None)
     return 0
@@ -210,6 +221,39 @@ def cmd_tick(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_media_to_s3(args: argparse.Namespace) -> int:
+    """Copy MEDIA_DIR (or --source) into S3_BUCKET; exit 1 if any original does not match its SHA-256."""
+    from pathlib import Path
+
+    from server.media.s3 import S3Storage
+    from server.media.transfer import copy_to_bucket
+
+    settings = get_settings()
+    if not settings.s3_bucket:
+        raise ConfigurationError("S3_BUCKET is not set: name the bucket to copy the photos into (and S3_ENDPOINT_URL, "
+                                 "S3_PATH_STYLE, credentials as for MEDIA_STORAGE=s3; docs/media.md)")
+    source = Path(args.source) if args.source else Path(settings.media_dir)
+    if not source.is_dir():
+        raise ConfigurationError(f"{source} is not a folder: point MEDIA_DIR or --source at the photos to copy")
+    target = S3Storage(settings)
+    target.check()
+    where = f"s3://{target.bucket}/{target.prefix}"
+    print(f"copying {source} to {where}", file=sys.stderr)
+    report = copy_to_bucket(source, target, verify_bucket=args.verify_bucket, jobs=args.jobs,
+                            progress=lambda line: print(line, file=sys.stderr))
+    originals, public = report.originals, report.public
+    print(f"originals: {originals.copied} copied, {originals.present + originals.verified} already in the bucket"
+          + (f" ({originals.verified} read back and verified)" if args.verify_bucket else "")
+          + f", {sum(key.startswith('originals/') for key, _ in report.mismatches)} mismatched")
+    print(f"public copies: {public.copied} copied, {public.present} already in the bucket, "
+          f"{sum(not key.startswith('originals/') for key, _ in report.mismatches)} refused")
+    for key, problem in report.mismatches:
+        print(f"MISMATCH {key}: {problem}")
+    print("done: every original matches its SHA-256" if report.ok else
+          f"FAILED: {len(report.mismatches)} files do not match (above); nothing was overwritten")
+    return 0 if report.ok else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     from server.auth.models import Role
 
@@ -261,7 +305,25 @@ def build_parser() -> argparse.ArgumentParser:
     verify_log.add_argument("--municipality", help="municipality code (default: every municipality)")
     verify_log.add_argument("--lang", choices=["en", "es"], default="en", help="language of the lines (default en)")
     verify_log.set_defaults(func=cmd_verify_log)
+
+    to_s3 = sub.add_parser("media-to-s3", help="copy MEDIA_DIR's photos into S3_BUCKET, checking every original "
+                           "against its SHA-256 (resumable; exit 1 on a mismatch)")
+    to_s3.add_argument("--source", help="the folder to copy (default MEDIA_DIR)")
+    to_s3.add_argument("--verify-bucket", action="store_true",
+                       help="also read back every original already in the bucket and check its SHA-256")
+    to_s3.add_argument("--jobs", type=int, default=8, help="files sent at once (default 8)")
+    to_s3.set_defaults(func=cmd_media_to_s3)
     return parser
+
+
+def _settings_error(exc) -> str:
+    """A pydantic ValidationError of the settings as the variables a person sets: `S3_BUCKET: ...`."""
+    lines = []
+    for error in exc.errors():
+        message = str(error.get("msg", "")).removeprefix("Value error, ")
+        name = "_".join(str(part) for part in error.get("loc", ())).upper()
+        lines.append(f"{name}: {message}" if name else message)
+    return "; ".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -272,10 +334,17 @@ def main(argv: list[str] | None = None) -> int:
 
     assemble()
 
+    from pydantic import ValidationError
+
     try:
         return args.func(args)
     except ConfigurationError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except ValidationError as exc:  # the environment's settings (server/config.py) do not hold together
+        if exc.title != "Settings":
+            raise
+        print(f"error: settings: {_settings_error(exc)}", file=sys.stderr)
         return 2
     except AppError as exc:
         print(f"error: {exc.message('es')} ({exc.code})", file=sys.stderr)

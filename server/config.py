@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from typing_extensions import Annotated
 
@@ -45,6 +45,27 @@ class Settings(BaseSettings):
     max_photo_bytes: int = Field(15 * 1024 * 1024, ge=1024)
     max_photo_pixels: int = Field(50_000_000, ge=1)
     photo_variants: Annotated[list[int], NoDecode] = [320, 1280]
+    # Where photo bytes live (server/media/storage.py, docs/media.md "Object storage"): files under MEDIA_DIR
+    # ("disk"), or an S3-compatible bucket ("s3": AWS S3, MinIO, Ceph, a cloud's object store). Tus uploads in
+    # progress keep their bytes in the database (sync_upload_parts), whichever is chosen.
+    media_storage: Literal["disk", "s3"] = "disk"
+    s3_bucket: str | None = None
+    s3_endpoint_url: str | None = None  # unset: AWS itself; MinIO/Ceph: http(s)://host:port
+    s3_region: str | None = None  # unset: the AWS chain (AWS_REGION, ~/.aws/config), else us-east-1
+    # Unset: the standard AWS chain (AWS_ACCESS_KEY_ID..., AWS_PROFILE, web identity, the instance's role).
+    s3_access_key_id: str | None = None
+    s3_secret_access_key: SecretStr | None = None
+    s3_path_style: bool = False  # bucket in the path (http://minio:9000/bucket/key): MinIO, Ceph, most self-hosted
+    s3_prefix: str = ""  # every key under this folder of the bucket (a bucket shared with other data)
+    # Originals are written with If-None-Match: * so that the store itself refuses to overwrite one; turn off only
+    # for a store that refuses the header (then a HEAD before the PUT, and the SHA-256 name makes a race harmless).
+    s3_conditional_writes: bool = True
+    s3_max_connections: int = Field(50, ge=1, le=1000)  # per process: the web threads and a worker share it
+    # Public copies answered by a redirect to a presigned URL of the store (the bytes do not pass through Vigía),
+    # valid this many seconds; S3_PUBLIC_ENDPOINT_URL when phones reach the store at another address.
+    media_presigned_redirect: bool = False
+    media_presigned_expiry_seconds: int = Field(300, ge=10, le=7 * 86_400)
+    s3_public_endpoint_url: str | None = None
     log_level: str = "INFO"
     spatialite_library: str = "mod_spatialite"
     # OC4IDS project ids are "<prefix>-<municipality code>-<work number>"; register a prefix with Open Contracting.
@@ -115,6 +136,46 @@ class Settings(BaseSettings):
         if value is not None and not _INSTANCE_NAME.match(value):
             raise ValueError("INSTANCE_NAME must be at most 64 letters, digits or . _ : - (it travels in a header)")
         return value
+
+    @field_validator("s3_prefix")
+    @classmethod
+    def _check_prefix(cls, value: str) -> str:
+        value = value.strip().strip("/")
+        if value and (not re.fullmatch(r"[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*", value)
+                      or {".", ".."} & set(value.split("/"))):
+            raise ValueError("S3_PREFIX must be a folder name of letters, digits, '.', '_', '-' and '/', "
+                             "e.g. vigia/photos")
+        return value + "/" if value else ""
+
+    @field_validator("s3_endpoint_url", "s3_public_endpoint_url")
+    @classmethod
+    def _check_endpoint(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"https?://[^/\s]+/?", value.strip()):
+            raise ValueError("must be the store's base URL, http(s)://host[:port], without a path")
+        return value.strip().rstrip("/") if value else None
+
+    @field_validator("s3_bucket", "s3_endpoint_url", "s3_region", "s3_access_key_id", "s3_secret_access_key",
+                     "s3_public_endpoint_url", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        # S3_REGION= in an environment file means "not set", as for AWS's own variables.
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("s3_bucket")
+    @classmethod
+    def _check_bucket(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", value):
+            raise ValueError(f"S3_BUCKET {value!r} is not a bucket name (3-63 characters: lower-case letters, "
+                             "digits, '.' and '-')")
+        return value
+
+    @model_validator(mode="after")
+    def _check_storage(self) -> "Settings":
+        if self.media_storage == "s3" and not self.s3_bucket:
+            raise ValueError("MEDIA_STORAGE=s3 needs S3_BUCKET (the bucket's name)")
+        if (self.s3_access_key_id is None) != (self.s3_secret_access_key is None):
+            raise ValueError("set both S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY, or neither (the AWS chain)")
+        return self
 
     @field_validator("database_url")
     @classmethod

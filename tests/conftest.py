@@ -28,7 +28,7 @@ from server import db, fixtures, migrate
 from server.assembly import assemble
 from server.config import Settings, configure_settings
 from server.logs import JsonFormatter
-from tests import services
+from tests import objectstore, services
 
 pytest_plugins = ["tests.clock"]  # VIGIA_TEST_TODAY: the whole run at a chosen date
 
@@ -154,8 +154,32 @@ def _test_services() -> Iterator[None]:
             _built_teardown.close()  # the databases `backend` built, while their server still runs
         finally:
             services.stop_all()
+            objectstore.stop()
         if previous == signal.SIG_DFL:
             signal.signal(signal.SIGTERM, previous)
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> objectstore.MotoServer:
+    """The run's S3 protocol server (moto, its own process on loopback) with a bucket for the run:
+    `.endpoint_url`, `.bucket`, `.client()`, `.settings(prefix)` / `.env(prefix)` for Vigía (tests/objectstore.py)."""
+    try:
+        return objectstore.moto_server()
+    except services.Unavailable as exc:
+        unavailable(f"S3 (moto): {exc}")
+        raise
+
+
+@pytest.fixture
+def photo_store(request: pytest.FixtureRequest, tmp_path: Path) -> objectstore.PhotoStore:
+    """Where this test's photos live: "disk" (MEDIA_DIR = tmp_path/media), or with
+    `@pytest.mark.parametrize("photo_store", ["disk", "s3"], indirect=True)` also the run's bucket under a
+    prefix of the test's own. Apply `photo_store.overrides` to the settings (tests/objectstore.py)."""
+    kind = getattr(request, "param", "disk")
+    if kind == "disk":
+        return objectstore.PhotoStore("disk", tmp_path / "media")
+    return objectstore.PhotoStore("s3", tmp_path / "media", request.getfixturevalue("s3_server"),
+                                  prefix=f"t-{uuid.uuid4().hex[:12]}/")
 
 
 def _postgres() -> services.PostgresServer | services.ExternalPostgres:

@@ -6,9 +6,10 @@ from __future__ import annotations
 import logging
 
 from pydantic import BaseModel, ConfigDict
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
 
 from server.api import Call, endpoint
+from server.config import get_settings
 from server.db import read_scope, session_scope
 from server.errors import Conflict, NotFound
 from server.media import images, owners, service
@@ -125,12 +126,15 @@ def photo_staff_copy(call: Call) -> Response:
 
 
 @endpoint("GET", PHOTO + "/{variant}", summary="A public copy of a photo (JPEG, no metadata)", tag=TAG,
-          query=VariantQuery, errors=(404, 409), media_type="image/jpeg", responses={304: "Not modified (ETag)"})
+          query=VariantQuery, errors=(404, 409), media_type="image/jpeg",
+          responses={304: "Not modified (ETag)", 307: "With MEDIA_PRESIGNED_REDIRECT: the copy at the object store, "
+                     "a URL valid for MEDIA_PRESIGNED_EXPIRY_SECONDS"})
 def photo_variant(call: Call) -> Response:
     """`variant` is the long side in pixels (320 or 1280). While the copy is being made: 409
     `photo_variant_pending` with Retry-After. Use the URL from the photo's `variants`: it carries
     `?v=<public_version>` and is cached for a year; without it (or with an old one) the copy must be revalidated,
-    so a redaction shows at once."""
+    so a redaction shows at once. Where the photos are in an object store with MEDIA_PRESIGNED_REDIRECT, a
+    published copy answers 307 to a short-lived URL of the store, which serves the same bytes."""
     with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         photo, size, key = service.variant(session, actor=call.actor, municipality=municipality,
@@ -147,13 +151,27 @@ def photo_variant(call: Call) -> Response:
     }
     if etag in [tag.strip() for tag in call.request.headers.get("if-none-match", "").split(",")]:
         return Response(status_code=304, headers=headers)
+    settings = get_settings()
+    storage = get_storage()
+    if published and settings.media_presigned_redirect:
+        # The store serves the bytes (docs/media.md, "Serving copies from the store"). Only published copies: a
+        # presigned URL works for whoever holds it, and a private copy must not travel in one. The store's answer
+        # carries the same Cache-Control; the redirect itself is cached for less than the URL lives.
+        expires = settings.media_presigned_expiry_seconds
+        url = storage.presigned_url(key, expires=expires, cache_control=headers["Cache-Control"])
+        if url is not None:
+            return RedirectResponse(url, status_code=307, headers={
+                "Cache-Control": f"public, max-age={expires // 2}" if current else "public, no-cache",
+                "X-Content-Type-Options": "nosniff"})
     try:
-        with get_storage().open_derived(key) as stream:
-            data = stream.read()
+        streamed = storage.stream_derived(key)
     except FileNotFoundError:  # the record says ready but the file is gone (storage moved or restored)
         log.error("photo_variant_missing", extra={"photo_id": str(photo.id), "key": key})
         raise NotFound("photo_variant_not_found", variant=size, available="") from None
-    return Response(data, media_type="image/jpeg", headers=headers)
+    if streamed.length is not None:
+        headers["Content-Length"] = str(streamed.length)
+    # Sent as it is read (64 KiB at a time), from the disk or the store: no copy is held whole in memory.
+    return StreamingResponse(streamed.chunks, media_type="image/jpeg", headers=headers)
 
 
 routes = [upload_photo, get_photo, photo_evidence, photo_staff_copy, redact_photo, moderate_photo, photo_variant]

@@ -13,43 +13,30 @@ Every write goes to a temporary file in the same folder and is then renamed over
 (`os.replace`, atomic on POSIX), so a reader never sees half a file and a crash leaves at most a stray
 `.tmp-*` file.
 
-The service and the jobs use only the `Storage` interface below (put_original, get_original, put_derived,
-open_derived, exists, delete). An S3-compatible backend (MinIO, Ceph, a cloud's object store) is a second
-class with the same methods: keys become object names, `put_*` a PutObject (atomic there by nature),
-`open_derived` a streaming GetObject; `get_storage()` then picks it from the settings. See docs/media.md.
+The service, the jobs and the routes use only the `Storage` interface below. `S3Storage` (server/media/s3.py)
+is its second implementation, over an S3-compatible bucket (MinIO, Ceph, a cloud's object store): keys become
+object names under S3_PREFIX, `put_*` a PutObject (atomic there by nature), `open_derived` a streaming
+GetObject. `get_storage()` picks one from MEDIA_STORAGE. See docs/media.md.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
-import re
 import tempfile
-import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
-from server.config import get_settings
-
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
-_KEY = re.compile(r"^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$")
-
-
-def sha256_hex(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def original_key(sha256: str) -> str:
-    if not _SHA256.match(sha256):
-        raise ValueError(f"not a SHA-256 in hex: {sha256!r}")
-    return f"originals/{sha256[:2]}/{sha256}"
-
-
-def derived_key(*, municipality_id: uuid.UUID, sha256: str, version: int, variant: int | str) -> str:
-    """The key of one public copy: `variant` is its long side in pixels."""
-    if not _SHA256.match(sha256):
-        raise ValueError(f"not a SHA-256 in hex: {sha256!r}")
-    return f"public/{municipality_id}/{sha256[:2]}/{sha256}-v{int(version)}-{int(variant)}.jpg"
+from server.config import Settings, get_settings
+from server.media.keys import (  # noqa: F401  (the names the service, the jobs and the tests import from here)
+    CHUNK,
+    StorageUnavailable,
+    Streamed,
+    check_key,
+    derived_key,
+    original_key,
+    sha256_hex,
+)
 
 
 class Storage(Protocol):
@@ -66,10 +53,17 @@ class Storage(Protocol):
     def open_derived(self, key: str) -> BinaryIO:
         """A readable binary stream of a public copy; FileNotFoundError if there is none."""
 
+    def stream_derived(self, key: str) -> Streamed:
+        """A public copy to send as it is read (its size and its chunks); FileNotFoundError if there is none,
+        raised at once, before any byte is sent."""
+
     def exists(self, key: str) -> bool: ...
 
     def delete(self, key: str) -> None:
         """Remove a public copy (missing is fine). Originals are never deleted through the service."""
+
+    def presigned_url(self, key: str, *, expires: int, cache_control: str | None = None) -> str | None:
+        """A URL from which anyone may GET the object for `expires` seconds, or None if the store has none."""
 
 
 class LocalStorage:
@@ -79,9 +73,7 @@ class LocalStorage:
         self.root = Path(root)
 
     def path(self, key: str) -> Path:
-        if not _KEY.match(key) or any(part in (".", "..") for part in key.split("/")):
-            raise ValueError(f"not a storage key: {key!r}")
-        return self.root / key
+        return self.root / check_key(key)
 
     def put_original(self, sha256: str, data: bytes) -> bool:
         if sha256_hex(data) != sha256:
@@ -100,6 +92,13 @@ class LocalStorage:
 
     def open_derived(self, key: str) -> BinaryIO:
         return self.path(key).open("rb")
+
+    def stream_derived(self, key: str) -> Streamed:
+        stream = self.path(key).open("rb")
+        return Streamed(length=os.fstat(stream.fileno()).st_size, chunks=_chunks(stream))
+
+    def presigned_url(self, key: str, *, expires: int, cache_control: str | None = None) -> str | None:
+        return None  # files are served by Vigía (or by the proxy from the same volume)
 
     def exists(self, key: str) -> bool:
         return self.path(key).is_file()
@@ -125,6 +124,24 @@ class LocalStorage:
             raise
 
 
+def _chunks(stream: BinaryIO) -> Iterator[bytes]:
+    try:
+        while chunk := stream.read(CHUNK):
+            yield chunk
+    finally:
+        stream.close()
+
+
+def storage_for(settings: Settings) -> Storage:
+    """The store these settings name: files under MEDIA_DIR, or the S3 bucket (server/media/s3.py keeps one
+    client per process and connection settings: costly to make, thread-safe to share)."""
+    if settings.media_storage != "s3":
+        return LocalStorage(settings.media_dir)
+    from server.media.s3 import S3Storage  # boto3 is imported only by processes that use it
+
+    return S3Storage(settings)
+
+
 def get_storage() -> Storage:
-    """The configured store (local files under MEDIA_DIR; the place to choose an S3 backend later)."""
-    return LocalStorage(get_settings().media_dir)
+    """The configured store (MEDIA_STORAGE: "disk", files under MEDIA_DIR, or "s3", a bucket)."""
+    return storage_for(get_settings())

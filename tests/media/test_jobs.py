@@ -36,32 +36,33 @@ def _status(database: db.Database, photo_id) -> str:
         return session.scalar(sa.select(Photo.variants_status).where(Photo.id == photo_id))
 
 
-def test_in_process_copies_wait_for_the_commit(database, media_settings, media_dir) -> None:
+def test_in_process_copies_wait_for_the_commit(database, media_settings, photo_store) -> None:
     with database.session_scope() as session:
         photo = service.store(session, actor=ANONYMOUS, municipality=municipality(session),
                               data=samples.phone_jpeg()).photo
         assert _status(database, photo.id) == "pending"
-        assert files_under(media_dir, "public") == []
+        assert photo_store.keys("public") == []
     assert _status(database, photo.id) == "ready"
-    assert len(files_under(media_dir, "public")) == 2
+    assert len(photo_store.keys("public")) == 2
 
 
-def test_a_rolled_back_upload_makes_no_copies(database, media_settings, media_dir) -> None:
+def test_a_rolled_back_upload_makes_no_copies(database, media_settings, photo_store) -> None:
     data = samples.png()
     with pytest.raises(RuntimeError):
         with database.session_scope() as session:
             service.store(session, actor=ANONYMOUS, municipality=municipality(session), data=data)
             raise RuntimeError("the complaint that carried the photo failed")
-    assert files_under(media_dir, "public") == []
+    assert photo_store.keys("public") == []
     with database.session_scope() as session:
         assert session.scalar(sa.select(Photo).where(Photo.sha256 == hashlib.sha256(data).hexdigest())) is None
 
 
-def test_a_failed_job_keeps_the_photo_and_says_so(database, media_settings, media_dir, client, vigia_logs) -> None:
+def test_a_failed_job_keeps_the_photo_and_says_so(database, media_settings, photo_store, client,
+                                                  vigia_logs) -> None:
     with database.session_scope() as session:
         photo = service.store(session, actor=ANONYMOUS, municipality=municipality(session),
                               data=samples.png()).photo
-    (media_dir / original_key(photo.sha256)).unlink()  # the disk lost the original
+    photo_store.remove(original_key(photo.sha256))  # the disk (or the bucket) lost the original
     job_id = jobs.enqueue(make_variants, photo.id)
     assert _status(database, photo.id) == "failed"
     failed = [line for line in vigia_logs.lines if line["event"] == "photo_variants_failed"]
@@ -83,18 +84,24 @@ def test_a_job_for_a_photo_that_is_gone_does_nothing(database, media_settings, v
 
 
 @pytest.fixture
-def queued(backend: Backend, tmp_path, redis_url: str, monkeypatch):
-    """A committed database the worker process can read, a media folder it shares, and a queue of its own."""
+def queued(backend: Backend, tmp_path, redis_url: str, monkeypatch, photo_store):
+    """A committed database the worker process can read, a media folder (or bucket) it shares, and a queue of
+    its own."""
     media = tmp_path / "media"
     template = backend.settings.model_copy(update={
-        "media_dir": media, "redis_url": redis_url, "rq_queue": f"test-{uuid.uuid4().hex[:8]}"})
+        **photo_store.overrides, "media_dir": media, "redis_url": redis_url,
+        "rq_queue": f"test-{uuid.uuid4().hex[:8]}"})
     with committed_demo_database(backend.name, tmp_path, template) as (settings, database):
         monkeypatch.setenv("MEDIA_DIR", str(media))  # the worker reads its settings from the environment
+        if photo_store.server is not None:
+            for name, value in photo_store.server.env(photo_store.prefix).items():
+                monkeypatch.setenv(name, value)
         yield settings, database, media
     configure_settings(backend.settings)
 
 
-def test_the_worker_process_makes_the_copies_and_the_api_says_pending_until_then(queued, redis_url) -> None:
+def test_the_worker_process_makes_the_copies_and_the_api_says_pending_until_then(queued, redis_url,
+                                                                                  photo_store) -> None:
     from server.app import create_app
 
     settings, database, media = queued
@@ -117,7 +124,8 @@ def test_the_worker_process_makes_the_copies_and_the_api_says_pending_until_then
         image = Image.open(io.BytesIO(served.content))
         assert image.size == (960, 1280) and dict(image.getexif()) == {}
         assert samples.MAKE.encode() not in served.content
-        first_copies = files_under(media, "public")
+        first_copies = photo_store.keys("public")
+        assert len(first_copies) == 2  # written by the worker process, to the disk or the bucket
 
         box = {"x": 0, "y": 0, "width": 1200, "height": 400}  # the top quarter
         redacted = client.post(f"{BASE}/{photo['id']}/redactions", json={"rectangles": [box]}, headers=headers)
@@ -130,9 +138,9 @@ def test_the_worker_process_makes_the_copies_and_the_api_says_pending_until_then
         image = Image.open(io.BytesIO(client.get(shown["variants"]["1280"]["url"], headers=headers).content))
         assert max(image.getpixel((480, 100))) < 15  # inside the box
         assert image.getpixel((480, 600))[0] > 150  # below it: the red half as before
-    assert not any(path.exists() for path in first_copies)  # the unredacted copies were deleted
-    [original] = files_under(media, "originals")
-    assert original.read_bytes() == data
+    assert not set(first_copies) & set(photo_store.keys("public"))  # the unredacted copies were deleted
+    [original] = photo_store.keys("originals")
+    assert photo_store.read(original) == data
 
 
 def test_a_job_for_a_version_already_made_or_redacted_since_does_nothing(database, media_settings, media_dir,
@@ -149,18 +157,18 @@ def test_a_job_for_a_version_already_made_or_redacted_since_does_nothing(databas
         "photo_variants_ready", "photo_variants_not_needed", "photo_variants_not_needed"]
 
 
-def test_catch_up_makes_the_copies_of_photos_left_pending_in_process(database, media_settings, media_dir) -> None:
+def test_catch_up_makes_the_copies_of_photos_left_pending_in_process(database, media_settings, photo_store) -> None:
     """Embedded mode (no Redis): a photo left pending (the process died between the commit and its job) gets its
     copies from the next `vigia tick`."""
     with database.session_scope() as session:
         photo = service.store(session, actor=ANONYMOUS, municipality=municipality(session), data=samples.png()).photo
     with database.session_scope() as session:
         session.execute(sa.update(Photo).where(Photo.id == photo.id).values(variants_status="pending", variants={}))
-    for path in files_under(media_dir, "public"):
-        path.unlink()
+    for key in photo_store.keys("public"):
+        photo_store.remove(key)
     assert jobs.catch_up() == {"server.media.jobs.queue_pending": 1}
     assert _status(database, photo.id) == "ready"
-    assert len(files_under(media_dir, "public")) == 2
+    assert len(photo_store.keys("public")) == 2
     assert jobs.catch_up() == {"server.media.jobs.queue_pending": 0}
 
 

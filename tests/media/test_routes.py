@@ -11,7 +11,6 @@ from server.auth.models import Role
 from server.media.storage import original_key
 from tests.factories import bearer, make_user, token_for
 from tests.media import samples
-from tests.media.conftest import files_under
 from tests.test_app import assert_error_shape
 
 BASE = "/api/v1/municipalities/10005/photos"
@@ -47,7 +46,7 @@ def image_of(response) -> Image.Image:
     return image
 
 
-def test_an_anonymous_citizen_uploads_a_phone_photo(client, media_dir) -> None:
+def test_an_anonymous_citizen_uploads_a_phone_photo(client, photo_store) -> None:
     data = samples.phone_jpeg(400, 300)
     created = send(client, data)
     assert created.status_code == 201, created.text
@@ -57,10 +56,9 @@ def test_an_anonymous_citizen_uploads_a_phone_photo(client, media_dir) -> None:
     assert (photo["variants_status"], photo["variants"], photo["redacted"]) == ("pending", None, False)
     for secret in (samples.MAKE, "24.02", "-104.66", "2026-03-01", hashlib.sha256(data).hexdigest()):
         assert secret not in created.text
-    # the original on disk is the upload, byte for byte, under its SHA-256
-    [original] = files_under(media_dir, "originals")
-    assert original.read_bytes() == data
-    assert original == media_dir / original_key(hashlib.sha256(data).hexdigest())
+    # the original on disk (or in the bucket) is the upload, byte for byte, under its SHA-256
+    assert photo_store.keys("originals") == [original_key(hashlib.sha256(data).hexdigest())]
+    assert photo_store.read(original_key(hashlib.sha256(data).hexdigest())) == data
 
 
 def test_the_copies_are_served_without_metadata(client, session) -> None:
@@ -95,13 +93,13 @@ def test_a_copy_without_the_version_in_its_url_is_revalidated(client, session) -
     assert served.headers["cache-control"] == "public, no-cache" and served.headers["etag"]
 
 
-def test_the_same_photo_again_answers_200_with_the_same_record(client, media_dir) -> None:
+def test_the_same_photo_again_answers_200_with_the_same_record(client, photo_store) -> None:
     data = samples.phone_jpeg()
     first = send(client, data)
     again = send(client, data)
     assert (first.status_code, again.status_code) == (201, 200)
     assert again.json()["id"] == first.json()["id"]
-    assert len(files_under(media_dir, "originals")) == 1
+    assert len(photo_store.keys("originals")) == 1
 
 
 def test_an_offline_app_names_its_photo(client) -> None:
@@ -122,7 +120,7 @@ def test_the_type_comes_from_the_bytes_not_the_header(client) -> None:
     assert webp.status_code == 201 and webp.json()["content_type"] == "image/webp"
 
 
-def test_what_is_not_a_photo_is_refused_in_the_one_error_shape(client, media_dir) -> None:
+def test_what_is_not_a_photo_is_refused_in_the_one_error_shape(client, photo_store) -> None:
     assert_error_shape(send(client, samples.text_named_jpg()), 415, "not_an_image")
     assert_error_shape(send(client, samples.gif()), 415, "photo_type_not_allowed")
     assert_error_shape(send(client, samples.truncated_jpeg()), 422, "corrupt_image")
@@ -134,7 +132,7 @@ def test_what_is_not_a_photo_is_refused_in_the_one_error_shape(client, media_dir
     assert too_large["message"] == "La solicitud es demasiado grande: el máximo es 1 MB."  # in MB, not bytes
     english = send(client, samples.truncated_jpeg(), headers={"Accept-Language": "en"}).json()["error"]
     assert english["message"].startswith("The image is damaged or incomplete")
-    assert files_under(media_dir, "originals") == []
+    assert photo_store.keys("originals") == []
 
 
 def test_unknown_sizes_and_photos_are_404(client, session) -> None:
@@ -175,7 +173,7 @@ def test_evidence_is_for_staff_only(client, session) -> None:
     assert_error_shape(fetch(client, url), 401, "auth_required")
 
 
-def test_a_moderator_blacks_out_a_face_in_every_public_copy(client, session, media_dir) -> None:
+def test_a_moderator_blacks_out_a_face_in_every_public_copy(client, session, photo_store) -> None:
     data = samples.phone_jpeg(1600, 1200)  # upright: 1200 wide, 1600 tall
     photo = publish(client, session, send(client, data).json())
     old_url = client.get(f"{BASE}/{photo['id']}").json()["variants"]["1280"]["url"]
@@ -195,8 +193,8 @@ def test_a_moderator_blacks_out_a_face_in_every_public_copy(client, session, med
     stale = fetch(client, old_url)  # an old link now gets the redacted copy, and must revalidate
     assert stale.headers["cache-control"] == "public, no-cache"
     assert max(image_of(stale).getpixel((int(900 * 0.8), int(1200 * 0.8)))) < 15
-    [original] = files_under(media_dir, "originals")
-    assert original.read_bytes() == data  # the evidence is untouched
+    [original] = photo_store.keys("originals")
+    assert photo_store.read(original) == data  # the evidence is untouched
     assert fetch(client, f"{BASE}/{photo['id']}/evidence", headers=staff(session)).json()["redactions"] == [box]
 
 

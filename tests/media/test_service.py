@@ -11,13 +11,13 @@ from PIL import Image
 
 from server.auth.actor import ANONYMOUS
 from server.auth.models import Role
+from server.config import get_settings
 from server.errors import AppError, Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from server.media import service
 from server.media.models import Photo, PhotoPublic, Rectangle
 from server.media.storage import derived_key, get_storage, original_key
 from tests.factories import OTHER, make_user, municipality, staff_actor
 from tests.media import samples
-from tests.media.conftest import files_under
 
 BOX = Rectangle(x=700, y=1000, width=400, height=400)  # in the upright 1200 × 1600 photo
 
@@ -45,32 +45,55 @@ def test_a_photo_is_recorded_with_its_real_type_size_and_evidence(session, media
     assert (photo.variants_status, photo.public_version, photo.redactions) == ("pending", 1, [])
 
 
-def test_the_original_is_kept_byte_for_byte_under_its_hash(session, media_dir) -> None:
+def test_the_original_is_kept_byte_for_byte_under_its_hash(session, media_dir, photo_store) -> None:
     data = samples.phone_jpeg()
     photo = upload(session, data).photo
-    [stored] = files_under(media_dir, "originals")
-    assert stored == media_dir / original_key(photo.sha256)
-    assert stored.read_bytes() == data
-    assert hashlib.sha256(stored.read_bytes()).hexdigest() == photo.sha256
-    assert stored.stat().st_mode & 0o222 == 0  # read-only: evidence is not edited in place
+    assert photo_store.keys("originals") == [original_key(photo.sha256)]
+    stored = photo_store.read(original_key(photo.sha256))
+    assert stored == data and hashlib.sha256(stored).hexdigest() == photo.sha256
+    if photo_store.kind == "disk":
+        assert (media_dir / original_key(photo.sha256)).stat().st_mode & 0o222 == 0  # read-only: evidence
+    else:  # the bucket keeps the SHA-256 with the object (what `vigia media-to-s3` compares)
+        head = photo_store.server.client().head_object(Bucket=photo_store.server.bucket,
+                                                       Key=photo_store.prefix + original_key(photo.sha256))
+        assert head["Metadata"] == {"sha256": photo.sha256}
 
 
-def test_the_same_photo_twice_is_one_record_and_one_file(session, media_dir) -> None:
+def test_an_original_is_never_overwritten(session, photo_store) -> None:
+    """Written once: a second put of the same name, even one that slipped past the check (a race), leaves the
+    first bytes; other bytes under a name are refused before anything is written."""
+    data = samples.phone_jpeg()
+    sha256 = hashlib.sha256(data).hexdigest()
+    storage = get_storage()
+    assert storage.put_original(sha256, data) is True
+    assert storage.put_original(sha256, data) is False
+    with pytest.raises(ValueError):
+        storage.put_original(sha256, samples.png())
+    if photo_store.kind == "s3":  # the store itself refuses: If-None-Match: * on a key that is there
+        from server.media.s3 import S3Storage
+
+        raced = S3Storage(get_settings())
+        raced.exists = lambda key: False  # as if another instance wrote it between our HEAD and our PUT
+        assert raced.put_original(sha256, data) is False
+    assert photo_store.read(original_key(sha256)) == data
+
+
+def test_the_same_photo_twice_is_one_record_and_one_file(session, photo_store) -> None:
     data = samples.phone_jpeg()
     first = upload(session, data)
     again = upload(session, data, photo_id=uuid.uuid4())  # even if the app proposes another id
     assert first.created and not again.created
     assert again.photo.id == first.photo.id
     assert session.query(Photo).filter(Photo.sha256 == first.photo.sha256).count() == 1
-    assert len(files_under(media_dir, "originals")) == 1
+    assert len(photo_store.keys("originals")) == 1
 
 
-def test_the_same_photo_in_another_municipality_is_its_own_record_sharing_the_file(session, media_dir) -> None:
+def test_the_same_photo_in_another_municipality_is_its_own_record_sharing_the_file(session, photo_store) -> None:
     data = samples.phone_jpeg()
     here = upload(session, data).photo
     there = upload(session, data, code=OTHER).photo
     assert here.id != there.id
-    assert len(files_under(media_dir, "originals")) == 1
+    assert len(photo_store.keys("originals")) == 1
 
 
 def test_an_app_may_name_the_photo_but_not_reuse_a_name(session) -> None:
@@ -92,12 +115,12 @@ def test_the_signed_in_uploader_is_recorded(session) -> None:
     (samples.png_declaring(10_000, 10_000), 422, "image_too_many_pixels"),
     (samples.noisy_jpeg(1200, 1000), 413, "photo_too_large"),  # 1.4 MB: over the tests' 1 MB limit
 ])
-def test_refused_uploads_leave_nothing_behind(session, media_dir, data, status, code) -> None:
+def test_refused_uploads_leave_nothing_behind(session, photo_store, data, status, code) -> None:
     before = session.query(Photo).count()
     with pytest.raises(AppError) as caught:
         upload(session, data)
     assert (caught.value.status, caught.value.code) == (status, code)
-    assert files_under(media_dir, "originals") == []
+    assert photo_store.keys("originals") == []
     assert session.query(Photo).count() == before
 
 
@@ -112,16 +135,18 @@ def test_the_public_view_carries_no_evidence(session) -> None:
     assert shown.variants is None and shown.variants_status == "pending"
 
 
-def test_copies_are_made_after_the_commit(database, media_settings, media_dir) -> None:
+def test_copies_are_made_after_the_commit(database, media_settings, photo_store) -> None:
     with database.session_scope() as session:
         photo = upload(session).photo
         assert photo.variants_status == "pending"
-        assert files_under(media_dir, "public") == []  # nothing is made inside the transaction
+        assert photo_store.keys("public") == []  # nothing is made inside the transaction
     photo = reload(database, photo.id)
     assert photo.variants_status == "ready"
     assert photo.variants == {"320": {"width": 240, "height": 320, "bytes": photo.variants["320"]["bytes"]},
                               "1280": {"width": 300, "height": 400, "bytes": photo.variants["1280"]["bytes"]}}
-    assert len(files_under(media_dir, "public")) == 2
+    assert photo_store.keys("public") == [
+        derived_key(municipality_id=photo.municipality_id, sha256=photo.sha256, version=1, variant=size)
+        for size in (1280, 320)]  # the thumbnails job wrote the public copies by key
     with database.session_scope() as session:
         shown = service.public(photo, municipality=municipality(session))
     assert shown.variants["320"].url == f"/api/v1/municipalities/10005/photos/{photo.id}/320?v=1"
@@ -150,11 +175,11 @@ def test_evidence_is_for_the_municipalitys_staff_only(session) -> None:
 
 
 def test_redaction_blacks_out_every_public_copy_and_never_touches_the_original(database, media_settings,
-                                                                               media_dir) -> None:
+                                                                               photo_store) -> None:
     data = samples.phone_jpeg(1600, 1200)
     with database.session_scope() as session:
         photo_id = upload(session, data).photo.id
-    first_copies = files_under(media_dir, "public")
+    first_copies = photo_store.keys("public")
     with database.session_scope() as session:
         photo = service.redact(session, actor=staff_actor(session), municipality=municipality(session),
                                photo_id=photo_id, rectangles=[BOX])
@@ -171,7 +196,8 @@ def test_redaction_blacks_out_every_public_copy_and_never_touches_the_original(d
         centre = image.getpixel((int(900 * scale), int(1200 * scale)))
         assert max(centre) < 15, (size, centre)
         assert image.getpixel((int(300 * scale), int(1300 * scale)))[2] > 150  # blue beside the box
-    assert not any(path.exists() for path in first_copies)  # the unredacted copies are gone
+    assert not set(first_copies) & set(photo_store.keys("public"))  # the unredacted copies are gone
+    assert len(photo_store.keys("public")) == 2
     assert storage.get_original(photo.sha256) == data
 
 

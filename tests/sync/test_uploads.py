@@ -114,17 +114,31 @@ def assert_tus_error(response, status: int, code: str) -> dict:
     return assert_error_shape(response, status, code)
 
 
+# A test parametrised with photo_store runs with the photos on disk and in an S3 bucket (moto on loopback).
+ON_DISK_AND_IN_S3 = pytest.mark.parametrize("photo_store", ["disk", "s3"], indirect=True)
+
+
+@pytest.fixture
+def app(backend: Backend, database, photo_store):
+    """The app of the root conftest, with the photos in the bucket when the test asks for S3."""
+    from server.app import create_app
+
+    overrides = photo_store.overrides if photo_store.kind == "s3" else {}
+    return create_app(backend.settings.model_copy(update=overrides), database=database)
+
+
 # ------------------------------------------------------------------------------------------------ a real client
 
 
 @pytest.fixture
-def live_server(backend: Backend, tmp_path) -> Iterator[tuple[str, db.Database]]:
+def live_server(backend: Backend, tmp_path, photo_store) -> Iterator[tuple[str, db.Database]]:
     """A real server over a committed database (it cannot see a rolled-back test transaction)."""
-    with served_demo(backend, tmp_path) as served:
+    with served_demo(backend, tmp_path, **photo_store.overrides) as served:
         yield served
 
 
-def test_a_photo_cut_off_halfway_resumes_and_joins_its_complaint(live_server) -> None:
+@ON_DISK_AND_IN_S3
+def test_a_photo_cut_off_halfway_resumes_and_joins_its_complaint(live_server, photo_store) -> None:
     base_url, database = live_server
     photo = jpeg()
     assert len(photo) > 5 * CHUNK
@@ -159,6 +173,8 @@ def test_a_photo_cut_off_halfway_resumes_and_joins_its_complaint(live_server) ->
 
     done = requests.head(first.url, headers=tus_headers(phone), timeout=10)
     assert done.headers["upload-offset"] == done.headers["upload-length"] == str(len(photo))
+    original = f"originals/{phone.metadata['sha256'][:2]}/{phone.metadata['sha256']}"
+    assert photo_store.keys("originals") == [original] and photo_store.read(original) == photo  # disk or bucket
     with database.session_scope() as session:  # once committed, the bytes are the photo's: the parts are gone
         assert parts(session, upload_id_of(first.url)) == 0
     # A phone that lost the last answer may send an empty chunk.
@@ -370,12 +386,15 @@ def test_a_chunk_sent_behind_the_servers_offset_is_refused_and_changes_nothing(c
     assert (evidence["sha256"], evidence["size_bytes"]) == (hashlib.sha256(photo).hexdigest(), len(photo))
 
 
-def test_a_photo_in_one_request_and_then_nothing_left_to_send(client, session) -> None:
+@ON_DISK_AND_IN_S3
+def test_a_photo_in_one_request_and_then_nothing_left_to_send(client, session, photo_store) -> None:
     photo = jpeg(64, 48)
     phone = phone_with_photo(session, photo)
     created = create(client, phone, len(photo), data=photo, **{"Upload-Checksum": checksum("sha256", photo)})
     assert created.status_code == 201, created.text
     assert created.headers["upload-offset"] == str(len(photo))
+    if photo_store.kind == "s3":  # the original went to the bucket under its SHA-256
+        assert photo_store.read(f"originals/{phone.metadata['sha256'][:2]}/{phone.metadata['sha256']}") == photo
     complaint = client.get(f"{COMPLAINTS}/{phone.complaint_id}", headers=phone.headers).json()
     assert complaint["photos"] == [str(phone.attachment_id)]
     again = create(client, phone, len(photo))
