@@ -15,6 +15,8 @@ CI=true a missing HAProxy fails the run; elsewhere it skips with what to install
 
 from __future__ import annotations
 
+import uuid
+
 import os
 import shutil
 import subprocess
@@ -204,19 +206,13 @@ def two_instances_on(settings: Settings, database: db.Database, folder: Path, *,
 
 
 @pytest.fixture(scope="module")
-def shared_media_env() -> dict[str, str]:
-    """Settings every `vigia` process of the deployment gets alike, for media they all see. Today none: each
-    instance and the worker keep photos on their own disk (MEDIA_DIR), which is why the photo test is marked
-    xfail. Once an object store backend is merged (branch s3), return its settings here (the bucket on the
-    tests' S3 server), and the uploads' shared state (branch tus-shared) does the rest. With the s3 branch as it
-    stood on 2026-12-07 (its session fixture `s3_server`, tests/objectstore.py), that is:
-
-        def shared_media_env(request) -> dict[str, str]:
-            return request.getfixturevalue("s3_server").env(prefix=f"deploy-{uuid.uuid4().hex[:8]}/")
-
-    (Returning {"MEDIA_DIR": one folder for all} instead, as an NFS mount would, makes the photo test pass on main:
-    that is the shared storage docs/deployment.md §5 asks for today.)"""
-    return {}
+def shared_media_env(request) -> dict[str, str]:
+    """Settings every `vigia` process of the deployment gets alike, for media they all see: the photo store is a
+    bucket on the tests' S3 server (moto, `s3_server`, tests/objectstore.py) under a prefix of this module's own;
+    each process keeps its own MEDIA_DIR, which then holds nothing of the photos (tus uploads in progress are in
+    the database). (Returning {"MEDIA_DIR": one folder for all} instead, as an NFS mount would, also works: the
+    shared storage docs/deployment.md §5 describes for disk.)"""
+    return request.getfixturevalue("s3_server").env(prefix=f"deploy-{uuid.uuid4().hex[:8]}/")
 
 
 @pytest.fixture(scope="module")

@@ -207,13 +207,8 @@ def tus(phone: Phone, **headers: str) -> dict[str, str]:
     return {**phone.headers, "Tus-Resumable": "1.0.0", **headers}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "needs the branches tus-shared and s3 (issue 20, points 1 and 2): on main a tus upload's bytes stay in "
-    "MEDIA_DIR/uploads of the instance that took the first chunk, so the other instance cannot resume it, and a "
-    "photo lands in the finishing instance's own MEDIA_DIR, where neither the worker (thumbnails) nor the other "
-    "instance (serving it) can read it. After merging both, give every process the object store's settings "
-    "(tests/deploy/conftest.py: shared_media_env) and drop this mark."))
-def test_a_photo_cut_off_resumes_on_the_other_instance_and_gets_its_thumbnails(two_instances: TwoInstances) -> None:
+def test_a_photo_cut_off_resumes_on_the_other_instance_and_gets_its_thumbnails(two_instances: TwoInstances,
+                                                                              s3_server) -> None:
     photo = jpeg()
     assert len(photo) > 4 * CHUNK
     sha256 = hashlib.sha256(photo).hexdigest()
@@ -259,7 +254,7 @@ def test_a_photo_cut_off_resumes_on_the_other_instance_and_gets_its_thumbnails(t
             complaint = client.get(f"{COMPLAINTS}/{payload['id']}", headers=phone.headers)
             assert complaint.status_code == 200 and complaint.json()["photos"] == [attachment_id], complaint.text
 
-        # The worker (its own disk) makes the public copies; both instances serve them to the uploader.
+        # The worker makes the public copies in the bucket; both instances serve them to the uploader.
         deadline = time.monotonic() + 90
         while True:
             shown = client.get(f"{PHOTOS}/{attachment_id}", headers=phone.headers)
@@ -283,6 +278,12 @@ def test_a_photo_cut_off_resumes_on_the_other_instance_and_gets_its_thumbnails(t
         items, _, _ = pull_pages(client, phone)
         pulled = next(item for item in items if item["id"] == payload["id"])
         assert pulled["data"]["missing_attachments"] == []
+    # The photo and its copies are in the bucket, written once; nothing of them on any instance's own disk.
+    keys = [item["Key"] for page in s3_server.client().get_paginator("list_objects_v2").paginate(
+        Bucket=s3_server.bucket) for item in page.get("Contents", []) if sha256 in item["Key"]]
+    assert len([key for key in keys if "/originals/" in f"/{key}"]) == 1 and len(keys) == 3, keys
+    for instance in two_instances.instances:
+        assert not [path for path in instance.media_dir.rglob("*") if path.is_file()], instance.media_dir
 
 
 # ------------------------------------------------------------------------------------------------ failover (last)
