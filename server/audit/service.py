@@ -110,6 +110,17 @@ def appended_at_end(session: Session) -> Iterator[None]:
         session.info.pop(_QUEUE, None)
 
 
+def queued_count(session: Session) -> int:
+    """How many entries `appended_at_end` holds now (a mark for `drop_queued`)."""
+    return len(session.info[_QUEUE])
+
+
+def drop_queued(session: Session, keep: int) -> None:
+    """Forget the entries queued after the first `keep`: a push's fast path undoes a refused mutation's
+    appends, made without a savepoint to roll back (server/sync/push.py)."""
+    del session.info[_QUEUE][keep:]
+
+
 def _innermost(session: Session) -> SessionTransaction | None:
     return session.get_nested_transaction() or session.get_transaction()
 
