@@ -4,6 +4,7 @@ reporter's follow-up: reading the answers, adding information, withdrawing."""
 from __future__ import annotations
 
 import base64
+import collections
 import hashlib
 import hmac
 import secrets
@@ -281,13 +282,15 @@ class _FilingQueue:
         self.active = False  # only the filings of the push's fast path are queued
         self.entries: list[_Queued] = []
         self.base: dict[tuple[uuid.UUID, int], int] = {}  # (municipality, year) -> counter when read
+        self.given: dict[tuple[uuid.UUID, int], int] = {}  # (municipality, year) -> numbers queued after it
 
     def add(self, session: Session, prepared: _Prepared) -> Filing:
         municipality, year = prepared.municipality, prepared.today.year
         key = (municipality.id, year)
         if key not in self.base:
             self.base[key] = _count_folio(session, municipality, year, 0)  # already locked by the push
-        number = self.base[key] + sum(1 for entry in self.entries if entry.key == key) + 1
+        number = self.base[key] + self.given.get(key, 0) + 1
+        self.given[key] = self.given.get(key, 0) + 1
         folio = f"{municipality.code}-{year}-{number:06d}"
         queued = _Queued(prepared.complaint_id, municipality.id, folio, prepared.reporter_id, key,
                          _complaint_values(prepared, folio))
@@ -330,6 +333,7 @@ def drop_queued(session: Session, keep: int = 0) -> None:
     applied again one by one); their folio numbers are given again."""
     queue: _FilingQueue = session.info[_QUEUE]
     del queue.entries[keep:]
+    queue.given = dict(collections.Counter(entry.key for entry in queue.entries))
     if keep == 0:
         queue.base.clear()
 
@@ -340,14 +344,15 @@ def write_queued(session: Session) -> None:
     from server.sync import capture
 
     queue: _FilingQueue = session.info[_QUEUE]
-    entries, bases = list(queue.entries), dict(queue.base)
+    entries, bases, numbers = list(queue.entries), dict(queue.base), dict(queue.given)
     queue.entries.clear()
     queue.base.clear()  # the next group reads the counters again (a mutation applied alone may move them)
+    queue.given.clear()
     if not entries:
         return
     table = FolioCounter.__table__
     for (municipality_id, year), base in sorted(bases.items(), key=lambda item: (str(item[0][0]), item[0][1])):
-        given = sum(1 for entry in entries if entry.key == (municipality_id, year))
+        given = numbers.get((municipality_id, year), 0)
         if not given:
             continue
         number = counters.bump(session, table, where=[table.c.municipality_id == municipality_id,
