@@ -50,18 +50,21 @@ from server.sync import push as pushes  # noqa: E402
 # Phases: (label, the functions whose cumulative time makes it, by "file:function" suffix)
 PHASES = [
     ("parse envelopes (MutationIn)", ["sync/push.py:_parsed"]),
-    ("payload schema (pydantic) + edge checks", ["sync/push.py:_validated", "sync/push.py:_payload"]),
+    ("pydantic model_validate (envelopes, payloads twice, results)", ["pydantic/main.py:model_validate"]),
+    ("edge checks (NUL, wide integers, blanks)", ["server/edge.py:refuse_nul", "server/edge.py:refuse_wide_ints",
+                                                 "server/edge.py:refuse_blank"]),
     ("intent (file_record, declare)", ["sync/intents.py:complaint_file", "sync/intents.py:prepare_file"]),
     ("  of which: check point in municipality", ["municipalities/service.py:check_point"]),
     ("  of which: zone at point", ["municipalities/service.py:zone_at"]),
     ("  of which: business days (due dates)", ["complaints/deadlines.py:add_business_days"]),
-    ("  of which: audit append (queue)", ["audit/service.py:append"]),
+    ("  of which: audit append (checks, queue)", ["audit/service.py:append"]),
+    ("  of which: queued rows (folio, values)", ["complaints/intake.py:add"]),
     ("ORM flush (incl. change-log capture)", ["orm/session.py:flush"]),
     ("  of which: change-log capture", ["sync/capture.py:_log_changes"]),
-    ("batch writes at the end", ["sync/push.py:_write_batch", "complaints/intake.py:write_filings"]),
+    ("group writes (claims, complaints, timeline, change log)", ["sync/push.py:_write_group"]),
     ("audit chain write at the end", ["audit/service.py:_write_queued"]),
     ("commit", ["orm/session.py:commit"]),
-    ("results (MutationResult)", ["sync/push.py:_results"]),
+    ("fingerprints", ["sync/push.py:_fingerprint"]),
 ]
 
 
@@ -102,15 +105,19 @@ def run(backend: str, args: argparse.Namespace) -> None:
                 profiles: list[cProfile.Profile] = []
                 times: list[float] = []
 
+                walls: list[float] = []
+
                 def profiled(*a: Any, **k: Any) -> Any:
-                    profile = cProfile.Profile()
-                    started = time.process_time()
-                    profile.enable()
+                    profile = cProfile.Profile(time.thread_time)  # CPU of the request's thread, not wall time
+                    started, wall = time.thread_time(), time.perf_counter()
+                    if not args.no_profile:
+                        profile.enable()
                     try:
                         return original(*a, **k)
                     finally:
                         profile.disable()
-                        times.append(time.process_time() - started)
+                        times.append(time.thread_time() - started)
+                        walls.append(time.perf_counter() - wall)
                         profiles.append(profile)
 
                 def send(n: int) -> None:
@@ -131,14 +138,28 @@ def run(backend: str, args: argparse.Namespace) -> None:
                     pushes.push = original
                     statements.close()
                 kinds = collections.Counter(statement_kind(s) for s, _ in statements.seen)
+                spent_in: dict[str, float] = collections.defaultdict(float)
+                for (statement, _params), ms in zip(statements.seen, statements.times, strict=False):
+                    spent_in[statement_kind(statement)] += ms
                 total = args.batch * args.runs
+                if args.no_profile:
+                    print(f"\n## {backend}: {args.runs} pushes of {args.batch}, no profiler: CPU of the request's "
+                          f"thread {sum(times) / total * 1000:.3f} ms per mutation, wall {sum(walls) / total * 1000:.3f}"
+                          f" ms per mutation (pushes: {', '.join(f'{w * 1000:.0f}' for w in walls)} ms wall)")
+                    print(f"SQL statements: {len(statements.seen)} in all; time in the driver "
+                          f"{sum(statements.times) / total:.3f} ms per mutation (wall)")
+                    slowest = sorted(zip(statements.times, (s for s, _ in statements.seen), strict=False),
+                                     reverse=True)[:8]
+                    for ms, statement in slowest:
+                        print(f"  {ms:8.1f} ms  {statement_kind(statement)}")
+                    return
                 print(f"\n## {backend}: {args.runs} pushes of {args.batch} (service CPU "
-                      f"{sum(times) / total * 1000:.3f} ms per mutation, process time)")
+                      f"{sum(times) / total * 1000:.3f} ms per mutation: CPU of the request's thread, under cProfile)")
                 print(f"\nSQL statements: {len(statements.seen)} in all, {len(statements.seen) / total:.2f} per "
                       f"mutation; time in the driver {sum(statements.times) / total:.3f} ms per mutation\n")
-                print("| statement | per mutation | count |\n|---|---:|---:|")
+                print("| statement | per mutation | count | ms per mutation (wall) |\n|---|---:|---:|---:|")
                 for kind, count in kinds.most_common():
-                    print(f"| {kind} | {count / total:.3f} | {count} |")
+                    print(f"| {kind} | {count / total:.3f} | {count} | {spent_in[kind] / total:.3f} |")
                 stats = pstats.Stats(profiles[0])
                 for profile in profiles[1:]:
                     stats.add(profile)
@@ -146,7 +167,8 @@ def run(backend: str, args: argparse.Namespace) -> None:
                 for (file, _line, name), (_cc, _nc, _tt, ct, _callers) in stats.stats.items():
                     cumulative[f"{file}:{name}"] += ct
                 whole = sum(times)
-                print("\n| phase (cumulative, under cProfile) | ms per mutation | share |\n|---|---:|---:|")
+                print("\n| phase (cumulative CPU under cProfile; phases overlap) | ms per mutation | share |")
+                print("|---|---:|---:|")
                 for label, names in PHASES:
                     spent = sum(value for key, value in cumulative.items()
                                 if any(key.endswith(name) for name in names))
@@ -166,6 +188,7 @@ def main() -> int:
     parser.add_argument("--batch", type=int, default=500)
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--top", type=int, default=25, help="functions by own time to print (0: none)")
+    parser.add_argument("--no-profile", action="store_true", help="only CPU and wall time per mutation")
     args = parser.parse_args()
     for backend in ("postgis", "spatialite") if args.backend == "both" else (args.backend,):
         run(backend, args)

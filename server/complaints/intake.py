@@ -20,7 +20,7 @@ from shapely.geometry import Point
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from server import counters, geo, i18n, limits
+from server import counters, db, geo, i18n, limits
 from server.auth.actor import Actor
 from server.complaints import deadlines, filings, publication, service
 from server.complaints.models import (
@@ -361,9 +361,9 @@ def write_queued(session: Session) -> None:
             raise RuntimeError(f"folio counter moved under a locked batch ({number} != {base} + {given})")
     rows = [{**entry.values, "search_text": fold(entry.values["description"] or ""),
              "updated_at": entry.values["created_at"]} for entry in entries]
-    session.execute(sa.insert(Complaint.__table__), rows)
-    session.execute(sa.insert(ComplaintUpdate.__table__),
-                    [{"id": new_id(), **_timeline_values(entry.id, entry.values["created_at"])} for entry in entries])
+    db.insert_rows(session, Complaint.__table__, rows)
+    timeline = [{"id": new_id(), **_timeline_values(entry.id, entry.values["created_at"])} for entry in entries]
+    db.insert_rows(session, ComplaintUpdate.__table__, timeline)
     capture.log(session, "complaint", [(entry.id, entry.municipality_id, entry.reporter_id, "upsert")
                                        for entry in entries])
 

@@ -18,6 +18,7 @@ from sqlalchemy import event
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from server import db
 from server.db import utcnow
 from server.sync.models import Attachment, Change, Clock
 from server.tracking import Pullable
@@ -174,4 +175,4 @@ def log(session: Session, entity: str, changes: list[tuple[uuid.UUID, uuid.UUID,
              "entity": entity, "entity_id": entity_id, "op": op, "at": now}
             for entity_id, municipality_id, scope_id, op in changes if scope_id is not None]
     if rows:
-        session.connection().execute(sa.insert(Change).values(txid=transaction_number(session)), rows)
+        db.insert_rows(session, Change.__table__, rows, txid=transaction_number(session))

@@ -388,7 +388,7 @@ def _write_group(batch: _Batch, group: _Group, results: list[dict[str, Any]]) ->
     session = batch.session
     try:
         with session.begin_nested():
-            session.execute(sa.insert(Mutation.__table__), group.claims)  # the primary key decides first
+            db.insert_rows(session, Mutation.__table__, group.claims)  # the primary key decides first
             intake.write_queued(session)
     except Exception as exc:
         if db.unavailable(exc):
