@@ -446,6 +446,20 @@ def dialect_name(session: Session) -> str:
     return session.get_bind().dialect.name
 
 
+def insert_rows(session: Session, table: sa.Table, rows: list[dict[str, Any]], **same: Any) -> None:
+    """Insert many rows (all with the same keys) in the session's transaction, as few statements as the database
+    takes: on PostgreSQL one `INSERT ... VALUES (...), (...)` per thousand rows (SQLAlchemy's "insertmanyvalues",
+    which it uses when the rows' keys are returned) instead of one statement per row; on SQLite the driver's own
+    `executemany`. `same`: columns with one value (or SQL expression) for every row. Used by the sync push to
+    write a batch's rows together (server/sync/push.py)."""
+    if not rows:
+        return
+    statement = sa.insert(table).values(**same) if same else sa.insert(table)
+    if session.get_bind().dialect.name == "postgresql":
+        statement = statement.returning(*table.primary_key.columns)
+    session.execute(statement, rows).close()
+
+
 def query_plan(session: Session, statement: sa.sql.expression.ClauseElement) -> list[str]:
     """The database's plan for `statement`, one line per step (PostgreSQL's EXPLAIN; SQLite's EXPLAIN QUERY PLAN,
     whose detail column names each table and index used). Parameters are inlined as literals."""

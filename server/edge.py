@@ -18,6 +18,8 @@ to what they parse.
 
 from __future__ import annotations
 
+import functools
+
 import typing
 from typing import Any
 
@@ -81,8 +83,37 @@ def wide_ints(value: Any, path: str = "") -> list[str]:
     return found
 
 
+def _has_nul(value: Any) -> bool:
+    """Whether `nul_fields` would find anything (without building a path for every field: most data is clean)."""
+    if isinstance(value, str):
+        return NUL in value
+    if isinstance(value, dict):
+        return any((isinstance(key, str) and NUL in key) or _has_nul(item) for key, item in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(_has_nul(item) for item in value)
+    return False
+
+
+def _has_wide_int(value: Any) -> bool:
+    """Whether `wide_ints` would find anything (the same walk, without the paths)."""
+    if isinstance(value, bool) or isinstance(value, str):
+        return False
+    if isinstance(value, int):
+        return not INT64_MIN <= value <= INT64_MAX
+    if isinstance(value, BaseModel):
+        return any(_has_wide_int(getattr(value, name, None)) for name in type(value).model_fields) \
+            or any(_has_wide_int(item) for item in (value.__pydantic_extra__ or {}).values())
+    if isinstance(value, dict):
+        return any(_has_wide_int(item) for item in value.values())
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return any(_has_wide_int(item) for item in value)
+    return False
+
+
 def refuse_nul(value: Any, path: str = "") -> None:
     """400 `nul_character` naming each field of `value` that holds a NUL character."""
+    if not _has_nul(value):
+        return
     fields = nul_fields(value, path)
     if fields:
         raise BadRequest("nul_character", details=[{"field": field, "code": "nul_character"} for field in fields])
@@ -90,6 +121,8 @@ def refuse_nul(value: Any, path: str = "") -> None:
 
 def refuse_wide_ints(value: Any, path: str = "") -> None:
     """422 `int64_range` naming each integer of `value` outside 64 bits."""
+    if not _has_wide_int(value):
+        return
     fields = wide_ints(value, path)
     if fields:
         params = {"min": INT64_MIN, "max": INT64_MAX}
@@ -136,12 +169,13 @@ def blank_texts(value: Any, path: str = "") -> list[dict[str, Any]]:
     characters than its minimum once the spaces around it are left aside)."""
     found: list[dict[str, Any]] = []
     if isinstance(value, BaseModel):
-        for name, info in type(value).model_fields.items():
-            where = _join(path, info.alias or name)
+        for name, alias, info, minimum in _checked_fields(type(value)):
+            where = _join(path, alias)
             item = getattr(value, name, None)
-            if any(word in name.lower() for word in _SECRET_NAMES):
-                continue
-            found += _blank_field(item, info, where)
+            if isinstance(item, str):  # the commonest case, with the field's minimum read once per model
+                found += _blank(item, minimum, where)
+            elif item is not None and not isinstance(item, (bool, int, float)):
+                found += _blank_field(item, info, where)
     elif isinstance(value, dict):
         for key, item in value.items():
             found += blank_texts(item, _join(path, key))
@@ -149,6 +183,14 @@ def blank_texts(value: Any, path: str = "") -> list[dict[str, Any]]:
         for index, item in enumerate(value):
             found += blank_texts(item, _join(path, index))
     return found
+
+
+@functools.lru_cache(maxsize=None)
+def _checked_fields(model: type[BaseModel]) -> tuple[tuple[str, str, FieldInfo, int], ...]:
+    """A model's fields that `blank_texts` looks into (credentials never), with each one's minimum length."""
+    return tuple((name, info.alias or name, info, _min_length(info.metadata))
+                 for name, info in model.model_fields.items()
+                 if not any(word in name.lower() for word in _SECRET_NAMES))
 
 
 def _blank_field(item: Any, info: FieldInfo, where: str) -> list[dict[str, Any]]:

@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
+from server import db
 from server.audit import chain
 from server.audit.chain import GENESIS, AuditDataRejected
 from server.audit.models import (
@@ -110,6 +111,17 @@ def appended_at_end(session: Session) -> Iterator[None]:
         session.info.pop(_QUEUE, None)
 
 
+def queued_count(session: Session) -> int:
+    """How many entries `appended_at_end` holds now (a mark for `drop_queued`)."""
+    return len(session.info[_QUEUE])
+
+
+def drop_queued(session: Session, keep: int) -> None:
+    """Forget the entries queued after the first `keep`: a push's fast path undoes a refused mutation's
+    appends, made without a savepoint to roll back (server/sync/push.py)."""
+    del session.info[_QUEUE][keep:]
+
+
 def _innermost(session: Session) -> SessionTransaction | None:
     return session.get_nested_transaction() or session.get_transaction()
 
@@ -134,19 +146,24 @@ def _write_queued(session: Session, queue: list[tuple[SessionTransaction | None,
         by_chain.setdefault(entry.municipality_id, []).append(entry)
     queue.clear()
     for municipality_id in sorted(by_chain, key=str):  # one order for every batch: no lock cycle between two
-        _link(session, municipality_id, by_chain[municipality_id])
+        _link(session, municipality_id, by_chain[municipality_id], together=True)
     session.flush()
 
 
-def _link(session: Session, municipality_id: uuid.UUID, entries: list[AuditEntry]) -> None:
+def _link(session: Session, municipality_id: uuid.UUID, entries: list[AuditEntry], *, together: bool = False) -> None:
     """Put `entries` at the end of the municipality's chain, in order: the head locked, each entry's position,
-    time, previous hash and hash set, the head moved past them."""
+    time, previous hash and hash set, the head moved past them. `together` (a batch's entries): written as rows
+    in one INSERT rather than through the session's unit of work."""
     seq, prev_hash = _lock_head(session, municipality_id)
     for entry in entries:
         seq += 1
         entry.seq, entry.at, entry.prev_hash = seq, utcnow(), prev_hash
         entry.hash = prev_hash = chain.entry_hash(entry)
-    session.add_all(entries)
+    if together:
+        db.insert_rows(session, _entries, [{column.name: getattr(entry, column.name) for column in _entries.columns}
+                                           for entry in entries])
+    else:
+        session.add_all(entries)
     session.execute(
         sa.update(_heads).where(_heads.c.municipality_id == municipality_id).values(seq=seq, hash=prev_hash)
     )

@@ -102,10 +102,9 @@ def holidays(session: Session, municipality: Municipality, start: date, end: dat
 
 def term_for(session: Session, municipality: Municipality, kind: Kind) -> int:
     """Business days to answer `kind` here: the municipality's rule, else the legal default."""
-    rule = sa.select(DeadlineRule.business_days).where(DeadlineRule.municipality_id == municipality.id,
-                                                        DeadlineRule.kind == kind)
     configured = lookups.remembered(session, ("deadline_rule", municipality.id, Kind(kind).value),
-                                    lambda: session.scalar(rule))
+                                    lambda: session.scalar(sa.select(DeadlineRule.business_days).where(
+                                        DeadlineRule.municipality_id == municipality.id, DeadlineRule.kind == kind)))
     return configured if configured is not None else DEFAULT_TERMS[Kind(kind).value]
 
 

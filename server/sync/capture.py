@@ -18,6 +18,7 @@ from sqlalchemy import event
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from server import db
 from server.db import utcnow
 from server.sync.models import Attachment, Change, Clock
 from server.tracking import Pullable
@@ -161,3 +162,17 @@ def _log_changes(session: Session, _context: Any) -> None:
     rows = _rows(session, ops, own)
     if rows:
         session.connection().execute(sa.insert(Change).values(txid=transaction_number(session)), rows)
+
+
+def log(session: Session, entity: str, changes: list[tuple[uuid.UUID, uuid.UUID, uuid.UUID | None, str]]) -> None:
+    """Log changes written without the ORM (a push's filings written together, one INSERT for many rows):
+    `(record id, municipality id, scope id, "upsert" | "delete")` of a registered kind of record, in one INSERT,
+    in the caller's transaction, numbered as the flushes' rows are. A record with no scope id is not logged (as
+    after a flush: nobody pulls it)."""
+    pullable = _PULLABLE[entity]
+    now = utcnow()
+    rows = [{"municipality_id": municipality_id, "scope_kind": pullable.scope_kind, "scope_id": scope_id,
+             "entity": entity, "entity_id": entity_id, "op": op, "at": now}
+            for entity_id, municipality_id, scope_id, op in changes if scope_id is not None]
+    if rows:
+        db.insert_rows(session, Change.__table__, rows, txid=transaction_number(session))

@@ -135,10 +135,11 @@ def _rejected(raw_id: Any, intent: Any, error: AppError, language: str) -> dict[
                       "details": error.rendered_details(language)}}
 
 
-def _shown(session, result: dict[str, Any], device_id: uuid.UUID) -> dict[str, Any]:
+def _shown(session, result: dict[str, Any], device_id: uuid.UUID, *, fresh: bool = False) -> dict[str, Any]:
     """A stored result as sent to the device that pushed it: the follow-up code of an anonymous complaint it
     filed is derived again from the complaint and this device (server.complaints.filings), never stored; in the
-    format it was issued in (a complaint filed before today's codes keeps its old one)."""
+    format it was issued in (a complaint filed before today's codes keeps its old one; `fresh`: filed by this
+    very mutation, so in today's format, with no need to read it)."""
     if result.get("intent") == "complaint.file" and result.get("status") == "applied" \
             and result.get("data", {}).get("anonymous"):
         from server.complaints import filings
@@ -146,7 +147,7 @@ def _shown(session, result: dict[str, Any], device_id: uuid.UUID) -> dict[str, A
 
         complaint_id = uuid.UUID(result["record"]["id"])
         filer = filings.device_filer(device_id)
-        complaint = session.get(Complaint, complaint_id)
+        complaint = None if fresh else session.get(Complaint, complaint_id)
         code = (filings.filer_code(complaint, filer) if complaint is not None else None) \
             or filings.follow_up_code(complaint_id, filer)
         result = {**result, "data": {**result["data"], "follow_up_code": code}}
@@ -257,11 +258,16 @@ def _apply(batch: _Batch, mutation: MutationIn) -> dict[str, Any]:
             stored = _stored(session, batch.device_id, mutation.id)
             if stored is not None:  # another connection applied it just now (its claim won)
                 return _replay(session, stored, mutation, batch.language)
-        log.exception("sync_mutation_failed", extra={"intent": mutation.intent, "mutation_id": str(mutation.id)})
-        error = AppError("internal_error", status=500)
-        return {"id": str(mutation.id), "intent": mutation.intent, "status": "retry", "record": None, "data": {},
-                "message": error.message(batch.language),
-                "error": {"code": error.code, "message": error.message(batch.language), "details": []}}
+        return _retry(mutation, batch.language)
+
+
+def _retry(mutation: MutationIn, language: str) -> dict[str, Any]:
+    """A server fault while applying one mutation: nothing of it is stored, the phone sends it again."""
+    log.exception("sync_mutation_failed", extra={"intent": mutation.intent, "mutation_id": str(mutation.id)})
+    error = AppError("internal_error", status=500)
+    return {"id": str(mutation.id), "intent": mutation.intent, "status": "retry", "record": None, "data": {},
+            "message": error.message(language),
+            "error": {"code": error.code, "message": error.message(language), "details": []}}
 
 
 def _run(batch: _Batch, mutation: MutationIn) -> dict[str, Any]:
@@ -286,6 +292,119 @@ def _run(batch: _Batch, mutation: MutationIn) -> dict[str, Any]:
             "data": json.loads(json.dumps(outcome.data, default=str)), "message": message, "error": None}
 
 
+# ------------------------------------------------------------------------------------------------ the fast path
+#
+# A `complaint.file` with no photos (the commonest mutation, and a batch of them the commonest push) writes
+# nothing while it is applied: intake checks everything that can refuse it first, then queues its rows
+# (server.complaints.intake.filed_at_end) and its audit entry (audit.appended_at_end). Such mutations form a
+# *group*; the group is written when a mutation of another kind comes (mutations apply in the order sent) and at
+# the end of the batch: its claims, complaints, timeline entries and change-log rows one INSERT each, the folio
+# counters moved once, all in one savepoint. A refused or failed mutation of the group has nothing to roll back:
+# its queued rows and entries are dropped in memory. If the group's write fails (another connection stored one of
+# its mutations, or filed one of its complaint ids, since this batch began: the primary keys decide), its
+# savepoint is rolled back and its mutations are applied again one by one, each in its own savepoint (`_apply`),
+# which answers a replay with the stored result.
+
+
+@dataclass
+class _Claimed:
+    """A mutation stored by this batch's fast path, as a replay later in the same batch reads it."""
+
+    device_id: uuid.UUID
+    intent: str
+    fingerprint: str
+    result: dict[str, Any]
+
+
+@dataclass
+class _Group:
+    """Fast-path mutations applied in memory and not yet written."""
+
+    audit_mark: int = 0  # the audit queue's length before the group's first mutation
+    mutations: list[MutationIn] = field(default_factory=list)
+    positions: list[int] = field(default_factory=list)  # in the push's results
+    claims: list[dict[str, Any]] = field(default_factory=list)
+    ids: set[uuid.UUID] = field(default_factory=set)
+
+
+def _complaint_key(mutation: MutationIn) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(mutation.payload.get("id")))
+    except ValueError:
+        return None
+
+
+def _fast(batch: _Batch, mutation: MutationIn, group: _Group, filed: set[uuid.UUID]) -> bool:
+    """Whether the mutation may take the fast path: a first filing, with no photos, of a complaint id not seen
+    before in this batch (a resend of one goes through `_apply`, after the group is written)."""
+    if mutation.intent != "complaint.file" or mutation.id in batch.stored or mutation.id in group.ids:
+        return False
+    payload = mutation.payload
+    if payload.get("attachments") or payload.get("photo_ids"):
+        return False
+    key = _complaint_key(mutation)
+    return key is not None and key not in filed
+
+
+def _apply_fast(batch: _Batch, mutation: MutationIn, group: _Group, position: int) -> dict[str, Any]:
+    """Apply one mutation in memory (see above) and return its result."""
+    from server.complaints import intake
+
+    session = batch.session
+    audit_mark, queue_mark = audit.queued_count(session), intake.queued_count(session)
+    try:
+        with intake.queueing(session):
+            result = _run(batch, mutation)
+    except Exception as exc:
+        audit.drop_queued(session, audit_mark)
+        intake.drop_queued(session, queue_mark)
+        if db.unavailable(exc):
+            raise  # the whole push answers 503 (see _apply)
+        return _retry(mutation, batch.language)
+    if session.new or session.dirty or session.deleted:  # a programming error: nothing here may write
+        raise RuntimeError(f"{mutation.intent} wrote through the session on the push's fast path")
+    fresh = intake.queued_count(session) > queue_mark
+    if result["status"] == "rejected":  # nothing was written: its queued rows and entries go, its rejection stays
+        audit.drop_queued(session, audit_mark)
+        intake.drop_queued(session, queue_mark)
+        fresh = False
+    if not group.mutations:
+        group.audit_mark = audit_mark
+    group.mutations.append(mutation)
+    group.positions.append(position)
+    group.ids.add(mutation.id)
+    group.claims.append({"device_id": batch.device_id, "mutation_id": mutation.id, "user_id": batch.actor.user_id,
+                         "intent": mutation.intent, "fingerprint": _fingerprint(mutation),
+                         "status": result["status"], "result": result, "received_at": utcnow()})
+    return _shown(session, result, batch.device_id, fresh=fresh)
+
+
+def _write_group(batch: _Batch, group: _Group, results: list[dict[str, Any]]) -> _Group:
+    """Write the group (see above), or apply its mutations again one by one if that fails; an empty group."""
+    from server.complaints import intake
+
+    if not group.mutations:
+        return group
+    session = batch.session
+    try:
+        with session.begin_nested():
+            db.insert_rows(session, Mutation.__table__, group.claims)  # the primary key decides first
+            intake.write_queued(session)
+    except Exception as exc:
+        if db.unavailable(exc):
+            raise
+        log.info("sync_group_applied_one_by_one", extra={"mutations": len(group.mutations), "error": repr(exc)})
+        intake.drop_queued(session)
+        audit.drop_queued(session, group.audit_mark)
+        for position, mutation in zip(group.positions, group.mutations, strict=True):
+            results[position] = _apply(batch, mutation)
+        return _Group()
+    for claim in group.claims:
+        batch.stored[claim["mutation_id"]] = _Claimed(claim["device_id"], claim["intent"], claim["fingerprint"],
+                                                      claim["result"])
+    return _Group()
+
+
 def push(*, actor: Actor, device_id: uuid.UUID, body: PushBody, language: str) -> PushAck:
     from server.auth import service as auth
 
@@ -293,7 +412,10 @@ def push(*, actor: Actor, device_id: uuid.UUID, body: PushBody, language: str) -
 
     parsed = [_parsed(raw, language) for raw in body.mutations]
     mutations = [m for m in parsed if isinstance(m, MutationIn)]
-    with session_scope() as session, lookups.kept(session), audit.appended_at_end(session):
+    complaint_ids = list(dict.fromkeys(key for m in mutations if m.intent == "complaint.file"
+                                       and (key := _complaint_key(m)) is not None))
+    with session_scope() as session, lookups.kept(session), audit.appended_at_end(session), \
+            intake.filed_at_end(session, complaint_ids):
         batch = _Batch(session=session, actor=actor, device_id=device_id, language=language,
                        stored=_stored_of_batch(session, device_id, list(dict.fromkeys(m.id for m in mutations))))
         # The folio counters the batch will add to, locked first and in one order (see the module docstring).
@@ -303,6 +425,20 @@ def push(*, actor: Actor, device_id: uuid.UUID, body: PushBody, language: str) -
                 intake.lock_folio_counter(session, batch.municipality(code))
             except AppError:
                 pass  # an unknown municipality: each of its mutations is rejected on its own
-        results = [_apply(batch, m) if isinstance(m, MutationIn) else m for m in parsed]
+        results: list[dict[str, Any]] = []
+        group = _Group()
+        filed: set[uuid.UUID] = set()  # complaint ids filed (or tried) earlier in the batch
+        for item in parsed:
+            if not isinstance(item, MutationIn):
+                results.append(item)
+                continue
+            if _fast(batch, item, group, filed):
+                results.append(_apply_fast(batch, item, group, len(results)))
+            else:
+                group = _write_group(batch, group, results)  # what came before is written before it applies
+                results.append(_apply(batch, item))
+            if item.intent == "complaint.file" and (key := _complaint_key(item)) is not None:
+                filed.add(key)
+        _write_group(batch, group, results)
         auth.mark_synced(session, device_id=device_id)
     return PushAck(server_time=utcnow(), results=[MutationResult.model_validate(r) for r in results])

@@ -89,6 +89,59 @@ def test_fifty_anonymous_filings_at_once_get_fifty_distinct_consecutive_folios(c
             assert followed.status_code == 200 and followed.json()["id"] == filed["complaint"]["id"]
 
 
+PUSHED = 40  # filings in each phone's batch
+WEB_FILERS = 10
+
+
+def test_pushes_from_two_phones_and_web_filings_at_once_get_distinct_consecutive_folios(crowd_vigia) -> None:
+    """Two phones push a batch of filings each (written together at the end of the batch: server/sync/push.py),
+    the first phone's batch arrives a second time on another connection (it was not acknowledged), and people
+    file on the web at the same moment: every complaint filed once, folios without gaps or repeats, the same
+    answers to the repeated batch, and the audit chain verifies."""
+    before = _highest_folios(crowd_vigia)
+    phones = new_phones(crowd_vigia, 2)
+
+    def filing(number: int) -> dict:
+        body = complaint_body(id=str(uuid.uuid4()), description=f"Filing {number} desde el teléfono: zanja abierta.")
+        return {"id": str(uuid.uuid4()), "intent": "complaint.file", "municipality": DEMO, "payload": body}
+
+    batches = [[filing(n) for n in range(PUSHED)] for _ in phones]
+
+    def act(number: int):
+        with client(crowd_vigia.url) as http:
+            if number < 3:  # 0 and 2: the first phone's batch twice at once; 1: the second phone's
+                return push(http, phones[number % 2], *batches[number % 2])
+            body = complaint_body(anonymous=True, description=f"Filing web número {number}: bache hondo.")
+            return http.post(COMPLAINTS, json=body)
+
+    outcomes = at_once(3 + WEB_FILERS, act)
+    web = outcomes[3:]
+    assert_no_server_errors(web)
+    assert [r.status_code for r in web] == [201] * WEB_FILERS, [r.text[:200] for r in web]
+    assert outcomes[0] == outcomes[2]  # the repeated batch: applied once, answered alike
+    pushed = outcomes[0] + outcomes[1]
+    assert {r["status"] for r in pushed} == {"applied"}
+    folios = [r["data"]["folio"] for r in pushed] + [r.json()["complaint"]["folio"] for r in web]
+    report(crowd_vigia, "push_and_web_folios", pushed=len(pushed), web=len(web), distinct_folios=len(set(folios)))
+    assert len(set(folios)) == 2 * PUSHED + WEB_FILERS
+    by_year: dict[str, list[int]] = defaultdict(list)
+    for folio in folios:
+        prefix, number = _number(folio)
+        by_year[prefix].append(number)
+    for prefix, numbers in by_year.items():  # one year, unless the run straddles New Year's midnight
+        first = before.get(prefix, 0) + 1
+        assert sorted(numbers) == list(range(first, first + len(numbers))), (prefix, sorted(numbers))
+    ids = [uuid.UUID(m["payload"]["id"]) for batch in batches for m in batch]
+    with crowd_vigia.database.session_scope() as session:
+        stored = session.scalar(sa.select(sa.func.count()).select_from(Complaint).where(Complaint.id.in_(ids)))
+        created = session.scalar(sa.select(sa.func.count()).select_from(AuditEntry).where(
+            AuditEntry.entity_id.in_(ids), AuditEntry.action == "created"))
+    assert (stored, created) == (2 * PUSHED, 2 * PUSHED)
+    with client(crowd_vigia.url) as http:
+        verified = http.get(f"/api/v1/municipalities/{DEMO}/audit/verify")
+        assert verified.status_code == 200 and verified.json()["ok"] is True, verified.text
+
+
 def test_forty_wrong_passwords_at_once_get_only_the_allowed_guesses(crowd_vigia) -> None:
     allowed = Settings().login_max_failures
     email = new_account(crowd_vigia)

@@ -14,7 +14,7 @@ from server.audit.models import AuditEntry
 from server.complaints.models import Complaint
 from server.sync.models import Mutation
 from tests.factories import DEMO, OTHER
-from tests.sync.helpers import complaint_payload, mutation, sha256, sign_in
+from tests.sync.helpers import complaint_payload, mutation, pull, sha256, sign_in
 
 PUSH = "/api/v1/sync/push"
 GOMEZ = (-103.498, 25.565)  # a point in Gómez Palacio (10007)
@@ -217,3 +217,83 @@ def test_a_mutation_sent_twice_in_one_batch_is_applied_once_and_answered_alike(l
     assert results[1]["status"] == "rejected" and results[3] == results[1]
     assert complaints_filed(committed_database, [once["payload"]["id"]]) == {once["payload"]["id"]}
     assert audit_entries_about(committed_database, [once["payload"]["id"]]) == 1
+
+
+def test_a_batch_mixing_fresh_refused_replayed_and_resent_filings_with_other_intents_answers_each_in_order(
+        live, committed_database) -> None:
+    """Filings without photos are written together at the end of their group (server/sync/push.py, "the fast
+    path"); what the phone sees is the same as one by one: each answered in order, a refusal stores only itself,
+    a replay answers its first result, a resend of the same complaint id is the same complaint, an intent about a
+    complaint filed earlier in the same batch finds it, and the folios have no gaps."""
+    phone = sign_in(live, "voluntaria@vigia.example")
+    earlier = filing()
+    first = results_of(push(live, phone, [earlier]), [earlier])[0]
+    fresh, refused, second, anonymous = filing(), filing(), filing(), filing()
+    refused["payload"]["category"] = "no-existe"
+    anonymous["payload"]["anonymous"] = True
+    information = mutation("complaint.add_information", {"complaint_id": fresh["payload"]["id"],
+                                                         "text": "Ya pusieron una cinta, pero sigue abierta."})
+    resent = mutation("complaint.file", dict(fresh["payload"]))  # the same complaint id, a new mutation id
+    reused = dict(earlier, payload={**earlier["payload"], "description": "Otra cosa escrita con el mismo id."})
+    sent = [fresh, refused, earlier, second, information, resent, fresh, reused, anonymous]
+
+    results = results_of(push(live, phone, sent), sent)
+
+    assert [r["status"] for r in results] == ["applied", "rejected", "applied", "applied", "applied", "applied",
+                                              "applied", "rejected", "applied"]
+    assert results[1]["error"]["code"] == "unknown_category"
+    assert results[2] == first  # a replay of the earlier push
+    assert results[6] == results[0]  # the same mutation again in the batch
+    assert results[7]["error"]["code"] == "mutation_id_reused"
+    assert results[5]["record"] == results[0]["record"] and results[5]["data"]["folio"] == results[0]["data"]["folio"]
+    assert results[4]["data"]["state"] == "received"
+    assert len(results[8]["data"]["follow_up_code"]) == 11
+    numbers = [int(results[i]["data"]["folio"].rsplit("-", 1)[1]) for i in (0, 3, 8)]
+    first_number = int(first["data"]["folio"].rsplit("-", 1)[1])
+    assert numbers == [first_number + 1, first_number + 2, first_number + 3]
+    ids = [m["payload"]["id"] for m in (earlier, fresh, refused, second, anonymous)]
+    assert complaints_filed(committed_database, ids) == {ids[0], ids[1], ids[3], ids[4]}
+    assert audit_entries_about(committed_database, [ids[1]]) == 2  # created, information_added
+    assert audit_entries_about(committed_database, [ids[2]]) == 0
+    row = stored(committed_database, phone, refused)
+    assert row is not None and row.status == "rejected" and row.result["error"]["code"] == "unknown_category"
+    assert stored(committed_database, phone, anonymous).result["data"].get("follow_up_code") is None  # never kept
+    assert results_of(push(live, phone, sent), sent) == results  # the whole batch again: the same answers
+    assert complaints_filed(committed_database, ids) == {ids[0], ids[1], ids[3], ids[4]}
+    assert_chains_verify(live, DEMO)
+    # The phone pulls what it filed under its name (the anonymous one is nobody's), with the folios it was given.
+    items, _cursor, _removed = pull(live, committed_database, phone)
+    pulled = {item["id"]: item["data"]["folio"] for item in items if item["type"] == "complaint"}
+    assert pulled[ids[1]] == results[0]["data"]["folio"] and pulled[ids[3]] == results[3]["data"]["folio"]
+    assert ids[4] not in pulled and ids[2] not in pulled
+
+
+def test_a_batch_of_filings_is_written_together_in_a_few_statements(live, committed_database) -> None:
+    """Fifty filings without photos: their claims, complaints, timeline entries, change-log and audit rows are
+    written one INSERT per table (docs/sync.md, "How a batch is applied"), not a dozen statements each; and the
+    folios, the pull and the audit chain are those of fifty filings."""
+    phone = sign_in(live, "voluntaria@vigia.example")
+    sent = [filing() for _ in range(50)]
+    statements: list[str] = []
+
+    def note(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    sa.event.listen(committed_database.engine, "before_cursor_execute", note)
+    try:
+        results = results_of(push(live, phone, sent), sent)
+    finally:
+        sa.event.remove(committed_database.engine, "before_cursor_execute", note)
+
+    assert [r["status"] for r in results] == ["applied"] * 50
+    inserts = [s for s in statements if s.lstrip().upper().startswith("INSERT INTO COMPLAINTS ")]
+    assert len(inserts) == 1, inserts
+    assert len(statements) < 50, statements  # the whole push, sign-in check and audit chain included
+    numbers = [int(r["data"]["folio"].rsplit("-", 1)[1]) for r in results]
+    assert numbers == list(range(numbers[0], numbers[0] + 50))
+    ids = [m["payload"]["id"] for m in sent]
+    assert complaints_filed(committed_database, ids) == set(ids)
+    assert audit_entries_about(committed_database, ids) == 50
+    items, _cursor, _removed = pull(live, committed_database, phone)
+    assert {item["id"] for item in items if item["type"] == "complaint"} >= set(ids)
+    assert_chains_verify(live, DEMO)
