@@ -56,9 +56,11 @@ class AnswerVersion(SQLModel, table=True):
     version: int = Field(sa_type=sa.BigInteger, nullable=False)
 
 
-# The reads kept: the works register's public reads and Open311's service list (docs/architecture.md).
+# The reads kept: the works register's public reads, the public list of complaints and Open311's service list
+# (docs/architecture.md, "The answer cache").
 CACHED = (
     re.compile(r"^/api/v1/municipalities/[^/]+/works(?:/near|/[0-9a-fA-F-]{36})?$"),
+    re.compile(r"^/api/v1/municipalities/[^/]+/complaints/public$"),
     re.compile(r"^/open311/v2/services(?:/[^/]+)?\.(?:json|xml)$"),
 )
 QUARTER_HOUR = 900
