@@ -24,11 +24,14 @@ conditional-GET middleware are kept. The memory is bounded (`ANSWER_CACHE_BYTES`
 
 from __future__ import annotations
 
+import asyncio
 import re
 import threading
 import time
+import weakref
 from collections import OrderedDict
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
@@ -69,7 +72,6 @@ QUARTER_HOUR = 900
 
 
 _WRITTEN = "answer_cache_written"  # Connection.info: tables written in the transaction under way
-_READY = "answer_cache_ready"  # engine (pool) level: answer_versions exists
 _DML = re.compile(r'\b(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+(?:ONLY\s+)?"?(\w+)"?',
                   re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -77,6 +79,7 @@ _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _reading: ContextVar[set[str] | None] = ContextVar("answer_cache_reading", default=None)
 _tables: frozenset[str] = frozenset()
 _tracked: set[int] = set()
+_ready_engines: weakref.WeakSet[Engine] = weakref.WeakSet()  # engines whose database has answer_versions
 _tracked_lock = threading.Lock()
 
 
@@ -109,6 +112,8 @@ def _after_execute(conn: Connection, _cursor: Any, statement: str, _parameters: 
     head = statement.lstrip()[:6].upper()
     if head == "SELECT" or head.startswith(("BEGIN", "PRAGMA", "SAVEPO", "RELEAS", "ROLLBA", "SET ")):
         return
+    if head.startswith(("DROP", "ALTER", "CREATE")):  # a migration: whether answer_versions exists is asked again
+        _ready_engines.discard(conn.engine)
     written = [name for name in _DML.findall(statement) if name in _known()]
     if written:
         conn.info.setdefault(_WRITTEN, set()).update(written)
@@ -138,8 +143,8 @@ def _raise_versions(conn: Connection) -> None:
 
 
 def _ready(conn: Connection, cursor: Any, postgres: bool) -> bool:
-    pool_info = conn.connection.info  # per pooled connection; a database gains the table once (migration 0023)
-    if pool_info.get(_READY):
+    """Whether answer_versions exists (migration 0023): asked once per engine, and again after any DDL."""
+    if conn.engine in _ready_engines:
         return True
     if postgres:
         cursor.execute(f"SELECT to_regclass('{TABLE}') IS NOT NULL")
@@ -147,7 +152,7 @@ def _ready(conn: Connection, cursor: Any, postgres: bool) -> bool:
         cursor.execute(f"SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = '{TABLE}'")
     ready = bool(cursor.fetchone()[0])
     if ready:
-        pool_info[_READY] = True
+        _ready_engines.add(conn.engine)
     return ready
 
 
@@ -155,13 +160,13 @@ def _ready(conn: Connection, cursor: Any, postgres: bool) -> bool:
 
 
 class Versions:
-    """Reads the counters on connections of its own (one per thread: the event loop's), in autocommit, so each
-    query sees every transaction committed before it started, on whatever worker or instance committed it."""
+    """Reads the counters on a connection of its own (one per thread; the clock below uses one thread), in
+    autocommit, so each query sees every transaction committed before it started, on whatever worker or instance
+    committed it."""
 
     def __init__(self, url: str) -> None:
         self.url = url
         self.postgres = url.startswith("postgres")
-        self.mark = "%s" if self.postgres else "?"
         self._local = threading.local()
         if self.postgres:
             self._engine = sa.create_engine(url, poolclass=NullPool, isolation_level="AUTOCOMMIT",
@@ -198,16 +203,6 @@ class Versions:
     def all(self) -> dict[str, int]:
         return {name: int(version) for name, version in self._run(f"SELECT name, version FROM {TABLE}")}
 
-    def check_query(self, names: Iterable[str]) -> tuple[str, tuple[str, ...]]:
-        names = tuple(sorted(names))
-        if not names:
-            return "", ()
-        return (f"SELECT coalesce(sum(version), 0) FROM {TABLE} WHERE name IN ("
-                + ", ".join([self.mark] * len(names)) + ")"), names
-
-    def sum(self, sql: str, names: tuple[str, ...]) -> int:
-        return int(self._run(sql, names)[0][0]) if sql else 0
-
     def close(self) -> None:
         connection = getattr(self._local, "connection", None)
         self._local.connection = None
@@ -222,6 +217,50 @@ class Versions:
         self._engine.dispose()
 
 
+class Clock:
+    """The counters as read by a query that *started after* the caller asked (`await clock.now()`): what every
+    request needs, since it must see every write committed before it started. Requests that ask while a query is
+    under way share the next one, so one query (all counters: a few dozen rows) serves every request that arrived
+    during the previous one's round trip, on a thread of its own: the event loop never waits for the database,
+    and under load the check costs one round trip per batch of requests instead of one per request."""
+
+    def __init__(self, versions: Versions) -> None:
+        self.versions = versions
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="answer-versions")
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._next: asyncio.Future[dict[str, int]] | None = None
+        self._running = False
+
+    async def now(self) -> dict[str, int]:
+        loop = asyncio.get_running_loop()
+        if loop is not self._loop:  # a new event loop (a test client's): futures belong to one loop
+            self._loop, self._next, self._running = loop, None, False
+        if self._next is None:
+            self._next = loop.create_future()
+        waiting = self._next
+        if not self._running:
+            self._running = True
+            loop.create_task(self._read(loop))
+        return await asyncio.shield(waiting)
+
+    async def _read(self, loop: asyncio.AbstractEventLoop) -> None:
+        try:
+            while self._next is not None and self._loop is loop:
+                batch, self._next = self._next, None  # whoever asks from now on waits for the next query
+                try:
+                    batch.set_result(await loop.run_in_executor(self._executor, self.versions.all))
+                except Exception as exc:
+                    batch.set_exception(exc)
+                    batch.exception()  # retrieved here too: nobody may be waiting any more
+        finally:
+            if self._loop is loop:
+                self._running = False
+
+    def close(self) -> None:
+        self._executor.submit(self.versions.dispose).result()
+        self._executor.shutdown(wait=True)
+
+
 @dataclass
 class Entry:
     status: int
@@ -229,8 +268,6 @@ class Entry:
     body: bytes
     etag: str | None
     tables: frozenset[str]
-    sql: str
-    names: tuple[str, ...]
     version: int
     size: int
 
@@ -240,6 +277,7 @@ class AnswerCache:
 
     def __init__(self, versions: Versions, max_bytes: int) -> None:
         self.versions = versions
+        self.clock = Clock(versions)
         self.max_bytes = max_bytes
         self.entries: OrderedDict[tuple[Any, ...], Entry] = OrderedDict()
         self.bytes = 0
@@ -301,17 +339,17 @@ class AnswerCacheMiddleware:
         entry = cache.get(key)
         if entry is not None:
             try:
-                current = cache.versions.sum(entry.sql, entry.names)
+                now = await cache.clock.now()
             except Exception:
-                current = None
-            if current == entry.version:
+                now = None
+            if now is not None and _version(now, entry.tables) == entry.version:
                 cache.hits += 1
                 await _answer(entry.status, entry.headers, entry.body, entry.etag, request_headers, send)
                 return
             cache.drop(key)
         cache.misses += 1
         try:
-            before = cache.versions.all()
+            before = await cache.clock.now()
         except Exception:  # the counters cannot be read (no migration yet, database down): not kept
             await self.app(scope, receive, send)
             return
@@ -353,14 +391,17 @@ class AnswerCacheMiddleware:
         etag = fields.get("etag")
         if (start["status"] == 200 and fields.get("cache-control") == http_cache.PUBLIC
                 and "set-cookie" not in fields):
-            sql, names = cache.versions.check_query(tables)
-            version = sum(before.get(name, 0) for name in names)
-            cache.put(key, Entry(200, headers, body, etag, frozenset(tables), sql, names, version,
+            cache.put(key, Entry(200, headers, body, etag, frozenset(tables), _version(before, tables),
                                  len(body) + sum(len(n) + len(v) for n, v in headers) + 256))
         # The 304 where the conditional-GET middleware would have answered one (server/http_cache.py)
         revalidated = (start["status"] == 200 and "set-cookie" not in fields
                        and "no-store" not in (fields.get("cache-control") or ""))
         await _answer(start["status"], headers, body, etag if revalidated else None, request_headers, send)
+
+
+def _version(counters: dict[str, int], tables: Iterable[str]) -> int:
+    """The sum of these tables' counters: each only grows, so the sum changes whenever one of them does."""
+    return sum(counters.get(name, 0) for name in tables)
 
 
 async def _answer(status: int, headers: list[tuple[bytes, bytes]], body: bytes, etag: str | None,

@@ -249,7 +249,7 @@ def create_app(settings: Settings | None = None, *, database: db.Database | None
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
         if cache is not None:
-            cache.versions.dispose()
+            cache.clock.close()
         if owns_engine:
             database.engine.dispose()
 
