@@ -212,10 +212,6 @@ class Versions:
             except Exception:
                 pass
 
-    def dispose(self) -> None:
-        self.close()
-        self._engine.dispose()
-
 
 class Clock:
     """The counters as read by a query that *started after* the caller asked (`await clock.now()`): what every
@@ -226,39 +222,56 @@ class Clock:
 
     def __init__(self, versions: Versions) -> None:
         self.versions = versions
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="answer-versions")
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._next: asyncio.Future[dict[str, int]] | None = None
-        self._running = False
+        self._executor: ThreadPoolExecutor | None = None
+        self._lock = threading.Lock()
+        # per event loop (one in production; a test may serve one app from two): the batch waiting for the next
+        # query, and whether a query is under way
+        self._loops: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Batching] = weakref.WeakKeyDictionary()
 
     async def now(self) -> dict[str, int]:
         loop = asyncio.get_running_loop()
-        if loop is not self._loop:  # a new event loop (a test client's): futures belong to one loop
-            self._loop, self._next, self._running = loop, None, False
-        if self._next is None:
-            self._next = loop.create_future()
-        waiting = self._next
-        if not self._running:
-            self._running = True
-            loop.create_task(self._read(loop))
+        state = self._loops.get(loop)
+        if state is None:
+            state = self._loops[loop] = _Batching()
+        if state.next is None:
+            state.next = loop.create_future()
+        waiting = state.next
+        if not state.running:
+            state.running = True
+            loop.create_task(self._read(loop, state))
         return await asyncio.shield(waiting)
 
-    async def _read(self, loop: asyncio.AbstractEventLoop) -> None:
+    async def _read(self, loop: asyncio.AbstractEventLoop, state: _Batching) -> None:
         try:
-            while self._next is not None and self._loop is loop:
-                batch, self._next = self._next, None  # whoever asks from now on waits for the next query
+            while state.next is not None:
+                batch, state.next = state.next, None  # whoever asks from now on waits for the next query
                 try:
-                    batch.set_result(await loop.run_in_executor(self._executor, self.versions.all))
+                    batch.set_result(await loop.run_in_executor(self._thread(), self.versions.all))
                 except Exception as exc:
                     batch.set_exception(exc)
                     batch.exception()  # retrieved here too: nobody may be waiting any more
         finally:
-            if self._loop is loop:
-                self._running = False
+            state.running = False
+
+    def _thread(self) -> ThreadPoolExecutor:
+        with self._lock:
+            if self._executor is None:
+                self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="answer-versions")
+            return self._executor
 
     def close(self) -> None:
-        self._executor.submit(self.versions.dispose).result()
-        self._executor.shutdown(wait=True)
+        """The connection closed and the thread stopped (both made again if the app serves again)."""
+        with self._lock:
+            executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.submit(self.versions.close).result()
+            executor.shutdown(wait=True)
+
+
+@dataclass
+class _Batching:
+    next: asyncio.Future[dict[str, int]] | None = None
+    running: bool = False
 
 
 @dataclass

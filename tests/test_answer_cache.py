@@ -210,3 +210,52 @@ def test_a_write_through_another_instance_is_seen_at_once(served, tmp_path) -> N
             assert remote.get(record).json()["title"] == "Escrito en esta"  # the other had it kept
     finally:
         other.stop()
+
+
+def test_under_concurrent_writers_and_readers_each_edit_shows_in_the_next_read(served) -> None:
+    """Four writers edit four works again and again over real HTTP while four readers keep the kept answers busy:
+    each read a writer starts after its edit was answered shows that edit, and at the end every work shows its
+    last title, through its record, the list and near."""
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Event
+
+    from tests.live import serving
+
+    works = served.get(NEAR).json()[:4]
+    admin = served.sign_in()
+    with serving(served.client.app) as url:
+        done = Event()
+
+        def write(work: dict) -> str:
+            record = f"{url}{WORKS}/{work['id']}"
+            with httpx.Client(headers={"Accept-Language": "es"}, timeout=60) as http:
+                version = http.get(record).json()["version"]
+                for number in range(5):
+                    title = f"Edición {number} de {work['identifier']}"
+                    edited = http.patch(record, headers=admin, json={"version": version, "title": title})
+                    assert edited.status_code == 200, edited.text
+                    version = edited.json()["version"]
+                    assert http.get(record).json()["title"] == title
+                return title
+
+        def read() -> int:
+            count = 0
+            with httpx.Client(headers={"Accept-Language": "es"}, timeout=60) as http:
+                while not done.is_set():
+                    for work in works:
+                        assert http.get(f"{url}{WORKS}/{work['id']}").status_code == 200
+                    assert http.get(url + NEAR).status_code == 200
+                    count += 1
+            return count
+
+        with ThreadPoolExecutor(8) as pool:
+            readers = [pool.submit(read) for _ in range(4)]
+            writers = [pool.submit(write, work) for work in works]
+            titles = [writer.result() for writer in writers]
+            done.set()
+            assert all(reader.result() > 0 for reader in readers)
+    near = served.get(NEAR).text
+    listed = served.get(f"{WORKS}?limit=100").text
+    for work, title in zip(works, titles, strict=True):
+        assert served.get(f"{WORKS}/{work['id']}").json()["title"] == title
+        assert title in near and title in listed
