@@ -350,22 +350,23 @@ class AnswerCacheMiddleware:
                negotiate(request_headers.get("accept-language")),
                "gzip" in request_headers.get("accept-encoding", ""), int(time.time() // QUARTER_HOUR))
         entry = cache.get(key)
+        try:
+            # read by a query that started after this request arrived: the check of a kept answer, and the
+            # counters as they were before the answer is computed again
+            now: dict[str, int] | None = await cache.clock.now()
+        except Exception:  # the counters cannot be read (no migration yet, database down): nothing kept
+            now = None
         if entry is not None:
-            try:
-                now = await cache.clock.now()
-            except Exception:
-                now = None
             if now is not None and _version(now, entry.tables) == entry.version:
                 cache.hits += 1
                 await _answer(entry.status, entry.headers, entry.body, entry.etag, request_headers, send)
                 return
             cache.drop(key)
         cache.misses += 1
-        try:
-            before = await cache.clock.now()
-        except Exception:  # the counters cannot be read (no migration yet, database down): not kept
+        if now is None:
             await self.app(scope, receive, send)
             return
+        before = now
         tables: set[str] = set()
         token = _reading.set(tables)
         # The answer in full, whatever the client holds; the 304 is decided here, on the kept answer too.
