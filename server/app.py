@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 
-from server import __version__, db, i18n, jobs, pwa
+from server import __version__, answer_cache, db, i18n, jobs, pwa
 from server.api import RequestValidationError, openapi_document
 from server.assembly import assemble
 from server.annotations import routes as annotation_routes
@@ -231,6 +231,11 @@ healthz_route.openapi = {  # type: ignore[attr-defined]
 # ------------------------------------------------------------------------------------------------ factory
 
 
+def _sqlite_file_or_server(settings: Settings) -> bool:
+    """An in-memory SQLite database lives in one connection: the cache's own could not read its versions."""
+    return not settings.database_url.startswith("sqlite") or db._sqlite_path(settings.database_url) is not None
+
+
 def create_app(settings: Settings | None = None, *, database: db.Database | None = None) -> Starlette:
     """The web application. Without arguments, settings come from the environment."""
     settings = configure_settings(settings or get_settings())
@@ -243,6 +248,8 @@ def create_app(settings: Settings | None = None, *, database: db.Database | None
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
+        if cache is not None:
+            cache.clock.close()
         if owns_engine:
             database.engine.dispose()
 
@@ -296,6 +303,12 @@ def create_app(settings: Settings | None = None, *, database: db.Database | None
         )
     from server.middleware import RequestContextMiddleware
 
+    # Outside the compression and the conditional GET: it keeps their final bytes (server/answer_cache.py). Off
+    # for a database joined to a test's connection (nothing there ever commits, so no version would move).
+    cache: answer_cache.AnswerCache | None = None
+    if settings.answer_cache_bytes and not database.joins_connection and _sqlite_file_or_server(settings):
+        cache = answer_cache.AnswerCache(answer_cache.Versions(settings.database_url), settings.answer_cache_bytes)
+    middleware.insert(0, Middleware(answer_cache.AnswerCacheMiddleware, cache=cache))
     middleware.insert(0, Middleware(RequestContextMiddleware, allowed_hosts=settings.allowed_hosts,
                                     instance=settings.instance))
     app = Starlette(
@@ -321,5 +334,6 @@ def create_app(settings: Settings | None = None, *, database: db.Database | None
         },
     )
     app.state.settings = settings
+    app.state.answer_cache = cache
     return app
 

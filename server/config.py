@@ -74,6 +74,8 @@ class Settings(BaseSettings):
     oc4ids_license: str = "https://creativecommons.org/licenses/by/4.0/"
     oc4ids_publication_policy: str | None = None
     db_pool_size: int = Field(10, ge=1)
+    # The answer cache of public reads (server/answer_cache.py): bytes of answers kept per process; 0 turns it off.
+    answer_cache_bytes: int = Field(32 * 1024 * 1024, ge=0)
     # argon2id cost; the defaults follow RFC 9106's second recommended option (64 MiB, 3 passes).
     password_memory_kib: int = Field(65_536, ge=1024)
     password_time_cost: int = Field(3, ge=1)

@@ -124,22 +124,28 @@ SQLITE_READERS = 3
 
 def make_engine(settings: Settings) -> Engine:
     """The engine for settings.database_url: PostGIS through psycopg 3, or SpatiaLite through sqlean."""
+    from server import answer_cache  # every write raises its tables' answer versions (server/answer_cache.py)
+
     url = settings.database_url
     if url.startswith("sqlite"):
         engine = _make_sqlite_engine(url, settings.spatialite_library, pool_size=settings.db_pool_size)
+        answer_cache.track(engine)
         if _sqlite_path(url) is not None:
             # read_scope()'s own pool of connections that are read-only for life (see _make_sqlite_engine)
             reader = _make_sqlite_engine(url, settings.spatialite_library, reader=True, pool_size=SQLITE_READERS)
+            answer_cache.track(reader)
             _readers[engine] = reader
             event.listen(engine, "engine_disposed", lambda _engine: reader.dispose())
         return engine
-    return sa.create_engine(
+    engine = sa.create_engine(
         url,
         pool_pre_ping=True,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_pool_size,
         pool_recycle=1800,
     )
+    answer_cache.track(engine)
+    return engine
 
 
 def _make_sqlite_engine(url: str, spatialite_library: str, *, reader: bool = False,
@@ -255,6 +261,11 @@ class Database:
         self.sessions = sessionmaker(bind=bind or engine, **options)
         reader = None if self._joins_connection else _readers.get(engine)
         self.read_sessions = sessionmaker(bind=reader, **options) if reader is not None else None
+
+    @property
+    def joins_connection(self) -> bool:
+        """Tests: every use case a SAVEPOINT of one connection's transaction (nothing is ever committed)."""
+        return self._joins_connection
 
     @property
     def dialect(self) -> str:

@@ -34,6 +34,9 @@ _KEPT_ON_304 = ("etag", "last-modified", "cache-control", "vary", "content-locat
                 "content-language", "x-request-id")
 
 
+_KEPT_ON_304_BYTES = frozenset(name.encode() for name in _KEPT_ON_304)
+
+
 def etag_of(body: bytes) -> str:
     """The answer's validator: weak, 128 bits of its SHA-256."""
     return 'W/"' + hashlib.sha256(body).hexdigest()[:32] + '"'
@@ -55,6 +58,11 @@ def not_modified(request_headers: Headers, etag: str | None, last_modified: str 
         except (TypeError, ValueError):
             return False
     return False
+
+
+def kept_on_304(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """The headers of a full answer that its 304 repeats."""
+    return [(name, value) for name, value in headers if name.lower() in _KEPT_ON_304_BYTES]
 
 
 def _date(value: str) -> datetime:
@@ -123,9 +131,7 @@ class ConditionalGetMiddleware:
             etag = etag_of(message.get("body", b""))
             headers["ETag"] = etag
         if not_modified(request_headers, etag, headers.get("last-modified")):
-            kept = [(name, value) for name, value in start["headers"] if name.lower() in
-                    {n.encode() for n in _KEPT_ON_304}]
-            await send({"type": "http.response.start", "status": 304, "headers": kept})
+            await send({"type": "http.response.start", "status": 304, "headers": kept_on_304(start["headers"])})
             await send({"type": "http.response.body", "body": b""})
             return
         await send(start)

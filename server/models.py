@@ -7,6 +7,7 @@ from server.annotations.models import (
     AnnotationSchemeVersion,
     DocumentAnswer,
 )
+from server.answer_cache import AnswerVersion
 from server.audit.models import AuditEntry, AuditHead
 from server.auth.models import AccessToken, Device, RoleGrant, User
 from server.committees.models import (
@@ -71,8 +72,8 @@ __all__ = [
     "FormTemplate", "FormVersion", "Visit", "VisitFinding", "VisitPhoto",
     "Agreement", "Committee", "CommitteeEvent", "CommitteeWork", "Meeting", "MeetingAttendance", "Member",
     "Training", "TrainingAttendance",
-    "AccessToken", "AuditEntry", "AuditHead", "Category", "Complaint", "ComplaintNote", "ComplaintPhoto",
-    "ComplaintUpdate", "DeadlineRule", "Device", "FolioCounter", "Holiday", "Municipality", "Photo",
+    "AccessToken", "AnswerVersion", "AuditEntry", "AuditHead", "Category", "Complaint", "ComplaintNote",
+    "ComplaintPhoto", "ComplaintUpdate", "DeadlineRule", "Device", "FolioCounter", "Holiday", "Municipality", "Photo",
     "ProgressObservation",
     "ResponseTemplate", "RoleGrant", "Submission", "Support", "User", "Work", "WorkCard", "WorkZone", "Zone",
     "Accreditation", "Indicator", "IndicatorObservation", "Observatory", "ObservatoryFinding", "ObservatoryMember",
