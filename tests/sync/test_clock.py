@@ -182,6 +182,24 @@ def _instructions(database: db.Database, statement: str, parameters: tuple) -> i
         raw.close()
 
 
+def _empty_pulls_as_the_log_grows(database: db.Database, *, analyze: str) -> Iterator[tuple[str, tuple, str]]:
+    """A phone pulled to the end; then 200, then 4,000 more rows logged in its own scope works:10005, each time
+    pulled to the end, the statistics made again (`analyze`), and the empty pull's SELECT, parameters and cursor
+    given."""
+    db.configure(database)
+    with database.session_scope() as session:
+        durango = session.scalar(sa.select(Municipality).where(Municipality.code == "10005"))
+        _, cursor = pull_to_end(session, actor_of(session), None)
+    for transactions in (20, 400):
+        _grow(database, durango.id, durango.id, transactions)
+        with database.session_scope() as session:
+            _, cursor = pull_to_end(session, actor_of(session), cursor)
+        with database.engine.begin() as connection:
+            connection.exec_driver_sql(analyze)
+        statement, parameters, cursor = _empty_pull_statement(database, cursor)
+        yield statement, parameters, cursor
+
+
 @pytest.fixture
 def sqlite_only(backend: Backend) -> None:
     if backend.name != "spatialite":
@@ -191,19 +209,8 @@ def sqlite_only(backend: Backend) -> None:
 def test_an_empty_pull_starts_its_index_range_at_the_cursor_and_reads_the_same_however_long_the_log(
         sqlite_only, fresh: db.Database) -> None:
     database = fresh
-    db.configure(database)
-    with database.session_scope() as session:
-        durango = session.scalar(sa.select(Municipality).where(Municipality.code == "10005"))
-        _, cursor = pull_to_end(session, actor_of(session), None)
-
     work_done = []
-    for transactions in (20, 400):  # 200, then 4,000 more rows in the phone's own scope works:10005
-        _grow(database, durango.id, durango.id, transactions)
-        with database.session_scope() as session:
-            _, cursor = pull_to_end(session, actor_of(session), cursor)
-        with database.engine.begin() as connection:
-            connection.exec_driver_sql("ANALYZE")
-        statement, parameters, cursor = _empty_pull_statement(database, cursor)
+    for statement, parameters, cursor in _empty_pulls_as_the_log_grows(database, analyze="ANALYZE"):
         with database.session_scope() as session:
             below = pulls.watermark(session)
         [group] = cursors.decode(cursor)
@@ -252,19 +259,8 @@ def test_on_postgresql_an_empty_pull_reads_by_index_from_the_cursor_the_same_how
     import json
 
     database = fresh
-    db.configure(database)
-    with database.session_scope() as session:
-        durango = session.scalar(sa.select(Municipality).where(Municipality.code == "10005"))
-        _, cursor = pull_to_end(session, actor_of(session), None)
-
     work_done = []
-    for transactions in (20, 400):  # 200, then 4,000 more rows in the phone's own scope works:10005
-        _grow(database, durango.id, durango.id, transactions)
-        with database.session_scope() as session:
-            _, cursor = pull_to_end(session, actor_of(session), cursor)
-        with database.engine.begin() as connection:
-            connection.exec_driver_sql("ANALYZE sync_changes")
-        statement, parameters, cursor = _empty_pull_statement(database, cursor)
+    for statement, parameters, _ in _empty_pulls_as_the_log_grows(database, analyze="ANALYZE sync_changes"):
         with database.engine.connect() as connection:
             [[plan]] = connection.exec_driver_sql(
                 "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + statement, parameters).all()
