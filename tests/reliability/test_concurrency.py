@@ -36,6 +36,17 @@ GUESSES = 40
 SUPPORTERS = 30
 
 
+def assert_consecutive(folios: list[str], before: dict[str, int]) -> None:
+    """Each year's new folios follow the last one given before (`before`: prefix -> number), without gaps."""
+    by_year: dict[str, list[int]] = defaultdict(list)
+    for folio in folios:
+        prefix, number = _number(folio)
+        by_year[prefix].append(number)
+    for prefix, numbers in by_year.items():  # one year, unless the run straddles New Year's midnight
+        first = before.get(prefix, 0) + 1
+        assert sorted(numbers) == list(range(first, first + len(numbers))), (prefix, sorted(numbers))
+
+
 def _number(folio: str) -> tuple[str, int]:
     """'10005-2026-000017' -> ('10005-2026', 17)"""
     prefix, number = folio.rsplit("-", 1)
@@ -71,13 +82,7 @@ def test_fifty_anonymous_filings_at_once_get_fifty_distinct_consecutive_folios(c
                                                                   if r.status_code != 201]
     folios = [r.json()["complaint"]["folio"] for r in responses]
     assert len(set(folios)) == FILERS
-    by_year: dict[str, list[int]] = defaultdict(list)
-    for folio in folios:
-        prefix, number = _number(folio)
-        by_year[prefix].append(number)
-    for prefix, numbers in by_year.items():  # one year, unless the run straddles New Year's midnight
-        first = before.get(prefix, 0) + 1
-        assert sorted(numbers) == list(range(first, first + len(numbers))), (prefix, sorted(numbers))
+    assert_consecutive(folios, before)
     with crowd_vigia.database.session_scope() as session:
         stored = session.scalar(sa.select(sa.func.count()).select_from(Complaint).where(Complaint.folio.in_(folios)))
     assert stored == FILERS
@@ -124,13 +129,7 @@ def test_pushes_from_two_phones_and_web_filings_at_once_get_distinct_consecutive
     folios = [r["data"]["folio"] for r in pushed] + [r.json()["complaint"]["folio"] for r in web]
     report(crowd_vigia, "push_and_web_folios", pushed=len(pushed), web=len(web), distinct_folios=len(set(folios)))
     assert len(set(folios)) == 2 * PUSHED + WEB_FILERS
-    by_year: dict[str, list[int]] = defaultdict(list)
-    for folio in folios:
-        prefix, number = _number(folio)
-        by_year[prefix].append(number)
-    for prefix, numbers in by_year.items():  # one year, unless the run straddles New Year's midnight
-        first = before.get(prefix, 0) + 1
-        assert sorted(numbers) == list(range(first, first + len(numbers))), (prefix, sorted(numbers))
+    assert_consecutive(folios, before)
     ids = [uuid.UUID(m["payload"]["id"]) for batch in batches for m in batch]
     with crowd_vigia.database.session_scope() as session:
         stored = session.scalar(sa.select(sa.func.count()).select_from(Complaint).where(Complaint.id.in_(ids)))
