@@ -78,6 +78,25 @@ def test_an_original_is_never_overwritten(session, photo_store) -> None:
     assert photo_store.read(original_key(sha256)) == data
 
 
+@pytest.mark.parametrize("photo_store", ["s3"], indirect=True)
+def test_a_store_without_conditional_writes_checks_before_it_writes_an_original(session, photo_store) -> None:
+    """S3_CONDITIONAL_WRITES=false (a store that refuses If-None-Match): a name already there is never written
+    again; the check-then-put race can only write the very bytes the name is the hash of."""
+    from server.media.s3 import S3Storage
+
+    data = samples.phone_jpeg()
+    sha256 = hashlib.sha256(data).hexdigest()
+    plain = S3Storage(get_settings().model_copy(update={"s3_conditional_writes": False}))
+    sent: list[dict] = []
+    plain.client.meta.events.register("before-call.s3.PutObject", lambda params, **_: sent.append(params))
+    assert plain.put_original(sha256, data) is True
+    assert plain.put_original(sha256, data) is False
+    assert len(sent) == 1 and "If-None-Match" not in sent[0].get("headers", {})  # checked, not written twice
+    with pytest.raises(ValueError):
+        plain.put_original(sha256, samples.png())
+    assert len(sent) == 1 and photo_store.read(original_key(sha256)) == data
+
+
 def test_the_same_photo_twice_is_one_record_and_one_file(session, photo_store) -> None:
     data = samples.phone_jpeg()
     first = upload(session, data)
