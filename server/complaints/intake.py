@@ -338,18 +338,18 @@ def drop_queued(session: Session, keep: int = 0) -> None:
         queue.base.clear()
 
 
-def write_queued(session: Session) -> None:
+def write_queued(session: Session) -> list[tuple[uuid.UUID, uuid.UUID, uuid.UUID | None, str]]:
     """Write the queued filings: the folio counters moved past their numbers (one UPDATE per municipality and
-    year), the complaints, their first timeline entries and their change-log rows, one INSERT each."""
-    from server.sync import capture
-
+    year), the complaints and their first timeline entries, one INSERT each. Returns the changes for the change
+    log, `(complaint id, municipality id, reporter id, "upsert")`, which the caller (the push) logs with
+    `capture.log` in the same transaction (this domain does not import the sync layer)."""
     queue: _FilingQueue = session.info[_QUEUE]
     entries, bases, numbers = list(queue.entries), dict(queue.base), dict(queue.given)
     queue.entries.clear()
     queue.base.clear()  # the next group reads the counters again (a mutation applied alone may move them)
     queue.given.clear()
     if not entries:
-        return
+        return []
     table = FolioCounter.__table__
     for (municipality_id, year), base in sorted(bases.items(), key=lambda item: (str(item[0][0]), item[0][1])):
         given = numbers.get((municipality_id, year), 0)
@@ -364,8 +364,7 @@ def write_queued(session: Session) -> None:
     db.insert_rows(session, Complaint.__table__, rows)
     timeline = [{"id": new_id(), **_timeline_values(entry.id, entry.values["created_at"])} for entry in entries]
     db.insert_rows(session, ComplaintUpdate.__table__, timeline)
-    capture.log(session, "complaint", [(entry.id, entry.municipality_id, entry.reporter_id, "upsert")
-                                       for entry in entries])
+    return [(entry.id, entry.municipality_id, entry.reporter_id, "upsert") for entry in entries]
 
 
 def _check_attributes(category: Category, values: dict[str, Any]) -> None:

@@ -39,7 +39,7 @@ from server.errors import AppError, Invalid, validation_details
 from server.i18n import translate
 from server.municipalities import service as municipalities
 from server.municipalities.models import Municipality
-from server.sync import intents
+from server.sync import capture, intents
 from server.sync.models import Mutation
 
 log = logging.getLogger("vigia.sync")
@@ -389,7 +389,7 @@ def _write_group(batch: _Batch, group: _Group, results: list[dict[str, Any]]) ->
     try:
         with session.begin_nested():
             db.insert_rows(session, Mutation.__table__, group.claims)  # the primary key decides first
-            intake.write_queued(session)
+            capture.log(session, "complaint", intake.write_queued(session))
     except Exception as exc:
         if db.unavailable(exc):
             raise
