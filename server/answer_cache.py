@@ -119,13 +119,23 @@ def _after_execute(conn: Connection, _cursor: Any, statement: str, _parameters: 
         conn.info.setdefault(_WRITTEN, set()).update(written)
 
 
+def _written(conn: Connection) -> set[str] | None:
+    """The tables the transaction under way wrote, taken off the connection; None for a connection the database
+    dropped (invalidated: its `info` cannot be read until rolled back, and the error that dropped it is the one
+    to report — as a 503 — not this hook's; the next BEGIN starts with nothing noted)."""
+    try:
+        return conn.info.pop(_WRITTEN, None)
+    except sa.exc.SQLAlchemyError:
+        return None
+
+
 def _forget(conn: Connection) -> None:
-    conn.info.pop(_WRITTEN, None)
+    _written(conn)
 
 
 def _raise_versions(conn: Connection) -> None:
     """Just before COMMIT, in the committing transaction: +1 to the counter of each table it wrote."""
-    written = conn.info.pop(_WRITTEN, None)
+    written = _written(conn)
     if not written:
         return
     dbapi = conn.connection.dbapi_connection
