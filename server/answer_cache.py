@@ -72,7 +72,7 @@ QUARTER_HOUR = 900
 
 
 _WRITTEN = "answer_cache_written"  # Connection.info: tables written in the transaction under way
-_DML = re.compile(r'\b(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+(?:ONLY\s+)?"?(\w+)"?',
+_DML = re.compile(r'\b(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO|COPY)\s+(?:ONLY\s+)?"?(\w+)"?',
                   re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # Set by the middleware while it computes an answer to keep: the tables the request's SQL named.
