@@ -14,7 +14,7 @@ import numpy as np
 import shapely
 import sqlalchemy as sa
 from geoalchemy2 import Geometry
-from geoalchemy2.elements import WKBElement
+from geoalchemy2.elements import WKBElement, WKTElement
 from geoalchemy2.shape import from_shape, to_shape
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
@@ -234,6 +234,13 @@ def wkt_param(name: str) -> sa.ColumnElement[Any]:
 
 def point_wkt(lon: float, lat: float) -> str:
     return f"POINT({float(lon)!r} {float(lat)!r})"
+
+
+def point_element(lon: float, lat: float) -> WKTElement:
+    """A WGS84 point to store in a geometry column: the same value as `to_db(Point(lon, lat))` (repr keeps every
+    bit of each coordinate), but bound as text at once, where a WKB element is decoded again by GeoAlchemy2 to
+    become EWKT (a tenth of a batched filing's CPU on PostgreSQL)."""
+    return WKTElement(point_wkt(lon, lat), srid=SRID)
 
 
 def bbox_param_filter(session: Session, column: Any, table: str, name: str) -> sa.ColumnElement[bool]:

@@ -110,16 +110,24 @@ def check_data(data: Mapping[str, Any]) -> dict[str, Any]:
     personal data or secrets (DENIED_KEY_WORDS, anywhere in the key), string values that contain an email
     address, floats (write decimals as strings: float formatting differs between languages), integers beyond
     ±(2**53 - 1), anything that is not JSON, and more than MAX_DATA_BYTES once serialised."""
+    checked_json(data)
+    return dict(data)
+
+
+def checked_json(data: Mapping[str, Any]) -> str:
+    """`data` as compact JSON if the public log may hold it (the rules of `check_data`); AuditDataRejected
+    otherwise. One encoding serves the size check and the caller's copy."""
     if not isinstance(data, Mapping):
         raise AuditDataRejected("audit data must be a JSON object")
     _check_value(data, "data")
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     try:
-        size = len(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+        size = len(text.encode("utf-8"))
     except UnicodeEncodeError as exc:
         raise AuditDataRejected("audit data holds text that is not valid Unicode") from exc
     if size > MAX_DATA_BYTES:
         raise AuditDataRejected(f"audit data is {size} bytes; at most {MAX_DATA_BYTES}")
-    return dict(data)
+    return text
 
 
 def _check_value(value: Any, path: str) -> None:

@@ -212,7 +212,7 @@ def _prepare(session: Session, *, actor: Actor, municipality: Municipality, data
     at_once = not data.confidential and publication.text_public_at_once(session, municipality, data.kind)
     return _Prepared(
         complaint_id=complaint_id, municipality=municipality, data=data, source=source, filer=filer,
-        reporter_id=actor_id, point=geo.to_db(Point(lon, lat)), category=category, work_id=work_id,
+        reporter_id=actor_id, point=geo.point_element(lon, lat), category=category, work_id=work_id,
         zone_id=zone.id if zone else None, today=today, created_at=service.moment(municipality, replayed_day),
         due_on=deadlines.add_business_days(session, municipality, today, term),
         referral_due_on=deadlines.add_business_days(session, municipality, today, deadlines.REFERRAL_TERM),

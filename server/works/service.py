@@ -36,10 +36,23 @@ from server.works.summary import summary_fields, today_in, zones_of  # noqa: F40
 JSON_FIELDS = ("parties", "contract_modifications", "documents", "completion")
 
 
+class _Marks(dict):  # type: ignore[type-arg]
+    """For str.translate: a combining mark maps to None (dropped), any other character to itself; learnt per code
+    point on first sight, so translate runs in C for the characters seen before."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.combining(chr(code)) else code
+        self[code] = kept
+        return kept
+
+
+_MARKS = _Marks()
+
+
 def fold(text: str) -> str:
     """Lower case without accents, so 'Pavimentación' is found by 'pavimentacion'."""
     decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
+    return decomposed if decomposed.isascii() else decomposed.translate(_MARKS)
 
 
 def oc4ids_id(municipality: Municipality, work: Work) -> str:

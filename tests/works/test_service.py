@@ -269,3 +269,21 @@ def test_within_a_box_and_a_drawn_polygon(session) -> None:
     ids = {item.id for item in search.within(session, municipality=durango, area=triangle, limit=100,
                                               language="es")}
     assert inside.id in ids and crossing.id not in ids
+
+
+def test_fold_drops_exactly_the_combining_marks_of_every_character() -> None:
+    """What search finds by: lower case, compatibility decomposition, combining marks dropped ('Pavimentación' is
+    found by 'pavimentacion', 'ÑANDÚ' by 'nandu'), every other character kept; checked against that definition on
+    the whole Basic Multilingual Plane and a few astral characters (fold learns characters as it meets them)."""
+    import unicodedata
+
+    def reference(text: str) -> str:
+        decomposed = unicodedata.normalize("NFKD", text.lower())
+        return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+    assert service.fold("Pavimentación ÑANDÚ ﬁn") == "pavimentacion nandu fin"
+    characters = [chr(code) for code in range(0x10000) if not 0xD800 <= code <= 0xDFFF] + ["😀", "𝔄", "𓀀"]
+    for start in range(0, len(characters), 512):
+        text = "".join(characters[start:start + 512])
+        assert service.fold(text) == reference(text), start
+    assert service.fold("plain ascii") == "plain ascii"
