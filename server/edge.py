@@ -18,12 +18,12 @@ to what they parse.
 
 from __future__ import annotations
 
+import datetime
+import decimal
 import functools
-
 import typing
-from typing import Any
-
-from typing import Annotated
+import uuid
+from typing import Annotated, Any
 
 from annotated_types import MinLen
 from pydantic import AfterValidator, BaseModel
@@ -101,7 +101,7 @@ def _has_wide_int(value: Any) -> bool:
     if isinstance(value, int):
         return not INT64_MIN <= value <= INT64_MAX
     if isinstance(value, BaseModel):
-        return any(_has_wide_int(getattr(value, name, None)) for name in type(value).model_fields) \
+        return any(_has_wide_int(getattr(value, name, None)) for name in _fields_holding(type(value), int)) \
             or any(_has_wide_int(item) for item in (value.__pydantic_extra__ or {}).values())
     if isinstance(value, dict):
         return any(_has_wide_int(item) for item in value.values())
@@ -187,10 +187,43 @@ def blank_texts(value: Any, path: str = "") -> list[dict[str, Any]]:
 
 @functools.lru_cache(maxsize=None)
 def _checked_fields(model: type[BaseModel]) -> tuple[tuple[str, str, FieldInfo, int], ...]:
-    """A model's fields that `blank_texts` looks into (credentials never), with each one's minimum length."""
+    """A model's fields that `blank_texts` looks into (credentials never, nor fields whose type holds no text),
+    with each one's minimum length."""
+    texts = set(_fields_holding(model, str))
     return tuple((name, info.alias or name, info, _min_length(info.metadata))
                  for name, info in model.model_fields.items()
-                 if not any(word in name.lower() for word in _SECRET_NAMES))
+                 if name in texts and not any(word in name.lower() for word in _SECRET_NAMES))
+
+
+# Types whose values are never an int nor a str (bool is an int to Python, but never a "wide" one).
+_ATOMS = (bool, float, bytes, uuid.UUID, datetime.date, datetime.time, datetime.timedelta, decimal.Decimal)
+
+
+@functools.lru_cache(maxsize=None)
+def _fields_holding(model: type[BaseModel], kind: type) -> tuple[str, ...]:
+    """The fields of `model` whose declared type may hold a value of `kind` (int or str) anywhere inside it: the
+    checks walk only those (a point's list of floats, a UUID, a date are never looked into). Whatever the
+    annotation does not say for sure (Any, a model, a type unknown here) is walked."""
+    return tuple(name for name, info in model.model_fields.items() if _may_hold(info.annotation, kind))
+
+
+def _may_hold(annotation: Any, kind: type) -> bool:
+    if annotation is None or annotation is type(None):
+        return False
+    origin = typing.get_origin(annotation)
+    if origin is typing.Literal:
+        return any(isinstance(value, kind) and not isinstance(value, bool) for value in typing.get_args(annotation))
+    if origin is Annotated:
+        return _may_hold(typing.get_args(annotation)[0], kind)
+    if origin is not None:  # unions, lists, tuples, sets, dicts (keys and values), ...
+        args = [arg for arg in typing.get_args(annotation) if arg is not Ellipsis]
+        return not args or any(_may_hold(arg, kind) for arg in args)
+    if isinstance(annotation, type):
+        if issubclass(annotation, kind) and not issubclass(annotation, bool):
+            return True
+        if issubclass(annotation, (int, str, *_ATOMS)):  # an int, str or atom that is not `kind`, enums included
+            return False
+    return True
 
 
 def _blank_field(item: Any, info: FieldInfo, where: str) -> list[dict[str, Any]]:

@@ -123,6 +123,20 @@ def parse_geojson(data: Any, *, allowed: Iterable[str] = ALL_TYPES, field: str =
     return geom
 
 
+def point_position(data: Any, *, field: str = "geometry") -> tuple[float, float]:
+    """(lon, lat) of a GeoJSON Point, or Invalid as `parse_geojson(data, allowed=("Point",))` gives it. A point of
+    two or three finite numbers in range is always a valid geometry, so it is read without building one (a
+    filing's commonest check); anything else goes through `parse_geojson` and its errors."""
+    if isinstance(data, dict) and data.get("type") == "Point":
+        coordinates = data.get("coordinates")
+        if isinstance(coordinates, (list, tuple)) and 2 <= len(coordinates) <= 3 and all(
+                isinstance(value, (int, float)) and not isinstance(value, bool) for value in coordinates):
+            _check_positions(coordinates, field)
+            return float(coordinates[0]), float(coordinates[1])
+    geom = parse_geojson(data, allowed=("Point",), field=field)
+    return geom.x, geom.y
+
+
 def to_geojson(geom: BaseGeometry | WKBElement | None) -> dict[str, Any] | None:
     if geom is None:
         return None

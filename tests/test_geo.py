@@ -74,3 +74,34 @@ def test_latitude_first_is_recognised() -> None:
     error = error_of({"type": "Point", "coordinates": [24.0277, -104.6657]}, field="location")
     assert error.code == "coordinates_look_swapped"
     assert "primero la longitud" in error.message("es")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"type": "Point", "coordinates": [-104.6657, 24.0277]},
+        {"type": "Point", "coordinates": [-104, 24, 1890.5]},
+        {"type": "Point", "coordinates": [-200, 24]},
+        {"type": "Point", "coordinates": [24.0277, -104.6657]},
+        {"type": "Point", "coordinates": [float("inf"), 24]},
+        {"type": "Point", "coordinates": [1]},
+        {"type": "Point", "coordinates": [1, 2, 3, 4]},
+        {"type": "Point", "coordinates": [True, 2]},
+        {"type": "Point", "coordinates": "1,2"},
+        {"type": "Point", "coordinates": [[1, 2]]},
+        {"type": "Point"},
+        {"type": "LineString", "coordinates": [[1, 2], [3, 4]]},
+        "POINT(1 2)",
+    ],
+)
+def test_a_point_read_without_a_geometry_answers_as_the_full_parse(data) -> None:
+    """geo.point_position (a filing's point, read without building a shapely geometry) gives the position or the
+    very error that parse_geojson(allowed=("Point",)) gives for the same input."""
+    try:
+        shape = geo.parse_geojson(data, allowed=("Point",), field="location")
+    except Invalid as expected:
+        with pytest.raises(Invalid) as caught:
+            geo.point_position(data, field="location")
+        assert (caught.value.code, caught.value.details) == (expected.code, expected.details)
+    else:
+        assert geo.point_position(data, field="location") == (shape.x, shape.y)

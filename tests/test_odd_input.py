@@ -133,3 +133,51 @@ def test_open311_answers_a_nul_with_a_400_in_its_own_shape(client: TestClient) -
         "long": "-104.6657", "description": "La banqueta nueva\u0000 ya tiene grietas frente a la tienda."})
     assert form.status_code == 400, form.text
     assert form.json()[0]["code"] == 400
+
+
+def test_the_checks_walk_only_fields_that_can_hold_what_they_look_for_and_still_find_it_anywhere() -> None:
+    """server.edge skips fields whose declared type cannot hold an int (for the 64-bit check) or a text (for the
+    blank check): a point's list of floats, a UUID, a date. What can hold one is still walked to the bottom: an
+    int parsed from a numeric string in a nested model, an int deep in a free-form dict, a blank text in a
+    nested model or in a list of texts; an int-valued enum counts as an int, a str-valued one as text."""
+    import enum
+    from typing import Annotated, Any, Literal
+
+    from pydantic import BaseModel, Field
+
+    from server import edge
+
+    class Level(enum.IntEnum):
+        low = 1
+
+    class Shade(str, enum.Enum):
+        dark = "dark"
+
+    class Inner(BaseModel):
+        coordinates: list[float]
+        note: Annotated[str, Field(min_length=1)]
+        count: int | None = None
+
+    class Outer(BaseModel):
+        id: uuid.UUID
+        inner: Inner
+        attributes: dict[str, Any] = {}
+        tags: list[Annotated[str, Field(min_length=2)]] = []
+        level: Level = Level.low
+        shade: Shade = Shade.dark
+        kind: Literal["a", "b"] = "a"
+        total: int = 0
+
+    assert edge._fields_holding(Outer, int) == ("inner", "attributes", "level", "total")
+    assert edge._fields_holding(Outer, str) == ("inner", "attributes", "tags", "shade", "kind")
+    assert edge._fields_holding(Inner, int) == ("count",)
+    assert edge._fields_holding(Inner, str) == ("note",)
+
+    odd = Outer(id=uuid.uuid4(), inner={"coordinates": [1.5, 2.5], "note": "  ", "count": str(INT64_MAX + 1)},
+                tags=[" a"], attributes={"k": [{"z": 2**70}]})
+    assert edge.wide_ints(odd) == ["inner.count", "attributes.k.0.z"]
+    assert edge._has_wide_int(odd)
+    assert [(d["field"], d["message_code"]) for d in edge.blank_texts(odd)] == [
+        ("inner.note", "text_blank"), ("tags.0", "text_too_short")]
+    fine = Outer(id=uuid.uuid4(), inner={"coordinates": [1e30], "note": "ok", "count": INT64_MAX})
+    assert not edge._has_wide_int(fine) and edge.blank_texts(fine) == []

@@ -130,6 +130,22 @@ def checked_json(data: Mapping[str, Any]) -> str:
     return text
 
 
+_GOOD_KEYS: set[str] = set()  # keys found fine before (a few dozen in all: the callers' own names)
+
+
+def _check_key(key: Any, path: str) -> None:
+    if not isinstance(key, str) or not _KEY.match(key):
+        raise AuditDataRejected(f"{path}: key {key!r} must be lower-case ASCII snake_case")
+    denied = next((word for word in DENIED_KEY_WORDS if word in key), None)
+    if denied:
+        raise AuditDataRejected(
+            f"{path}.{key}: '{denied}' is personal data or a secret and the audit log is public; "
+            "log a salted commitment (audit.chain.commitment) under a neutral name, or leave it out"
+        )
+    if len(_GOOD_KEYS) < 10_000:  # bounded, whatever a caller passes
+        _GOOD_KEYS.add(key)
+
+
 def _check_value(value: Any, path: str) -> None:
     if value is None or isinstance(value, bool):
         return
@@ -149,14 +165,8 @@ def _check_value(value: Any, path: str) -> None:
         return
     if isinstance(value, Mapping):
         for key, item in value.items():
-            if not isinstance(key, str) or not _KEY.match(key):
-                raise AuditDataRejected(f"{path}: key {key!r} must be lower-case ASCII snake_case")
-            denied = next((word for word in DENIED_KEY_WORDS if word in key), None)
-            if denied:
-                raise AuditDataRejected(
-                    f"{path}.{key}: '{denied}' is personal data or a secret and the audit log is public; "
-                    "log a salted commitment (audit.chain.commitment) under a neutral name, or leave it out"
-                )
+            if key not in _GOOD_KEYS:
+                _check_key(key, path)
             _check_value(item, f"{path}.{key}")
         return
     raise AuditDataRejected(f"{path}: {type(value).__name__} is not JSON; convert it (UUIDs and dates to strings)")

@@ -53,8 +53,7 @@ WORK_RADIUS_M = 100
 
 
 def _point(data: ComplaintCreate) -> tuple[float, float]:
-    shape = geo.parse_geojson(data.location.model_dump(), allowed=("Point",), field="location")
-    return shape.x, shape.y
+    return geo.point_position(data.location.model_dump(), field="location")
 
 
 def _next_folio(session: Session, municipality: Municipality, year: int) -> str:
