@@ -92,7 +92,8 @@ def run(backend: str, args: argparse.Namespace) -> None:
         settings = configure_settings(Settings(
             database_url=url, vigia_env="test", redis_url=None, log_level="WARNING", db_pool_size=2,
             allowed_hosts=["testserver"], secret_key="bench-secret-key-that-is-long-enough-for-production",
-            password_memory_kib=1024, password_time_cost=1, media_dir=Path(folder) / "media"))
+            password_memory_kib=1024, password_time_cost=1, media_dir=Path(folder) / "media",
+            gc_freeze=not args.no_gc_freeze))  # as `vigia serve` runs (GC_FREEZE, server/app.py)
         engine = db.make_engine(settings)
         try:
             migrate.upgrade(engine)
@@ -189,6 +190,8 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--top", type=int, default=25, help="functions by own time to print (0: none)")
     parser.add_argument("--no-profile", action="store_true", help="only CPU and wall time per mutation")
+    parser.add_argument("--no-gc-freeze", action="store_true",
+                        help="leave the garbage collector as a library app does (vigia serve freezes the start-up heap)")
     args = parser.parse_args()
     for backend in ("postgis", "spatialite") if args.backend == "both" else (args.backend,):
         run(backend, args)

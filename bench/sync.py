@@ -714,7 +714,8 @@ def run_backend(backend: str, args: argparse.Namespace) -> Results:
         settings = configure_settings(Settings(
             database_url=url, vigia_env="test", redis_url=None, log_level="WARNING", db_pool_size=2,
             allowed_hosts=["testserver"], secret_key="bench-secret-key-that-is-long-enough-for-production",
-            password_memory_kib=1024, password_time_cost=1, media_dir=Path(folder) / "media"))
+            password_memory_kib=1024, password_time_cost=1, media_dir=Path(folder) / "media",
+            gc_freeze=not args.no_gc_freeze))  # as `vigia serve` runs (GC_FREEZE, server/app.py)
         engine = db.make_engine(settings)
         try:
             migrate.upgrade(engine)
@@ -854,6 +855,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch", type=int, default=500, help="mutations per push (default 500, the maximum)")
     parser.add_argument("--push-runs", type=int, default=3, help="timed pushes and bulk inserts (default 3)")
     parser.add_argument("--runs500", type=int, default=10, help="timed pulls of the pushed batch (default 10)")
+    parser.add_argument("--no-gc-freeze", action="store_true",
+                        help="leave the garbage collector as a library app does (vigia serve freezes the start-up heap)")
     parser.add_argument("--warmup500", type=int, default=2, help="untimed pulls of the batch first (default 2)")
     args = parser.parse_args(argv)
     args.sizes = sorted(int(size) for size in args.sizes.split(","))

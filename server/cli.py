@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
-from server.config import ConfigurationError, get_settings
+from server.config import ConfigurationError, get_settings, reread_environment
 
 # uvicorn's own messages (start-up, worker processes) in the same JSON lines as Vigía's.
 UVICORN_LOG_CONFIG = {
@@ -48,6 +49,9 @@ def check_storage() -> None:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    if "GC_FREEZE" not in os.environ:  # a served process freezes its start-up heap (config.py, gc_freeze)
+        os.environ["GC_FREEZE"] = "true"  # inherited by every worker process uvicorn starts
+        reread_environment()
     settings = get_settings()
     settings.check_production()
     check_storage()

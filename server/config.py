@@ -76,6 +76,10 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(10, ge=1)
     # The answer cache of public reads (server/answer_cache.py): bytes of answers kept per process; 0 turns it off.
     answer_cache_bytes: int = Field(32 * 1024 * 1024, ge=0)
+    # After start-up, move the objects alive then (code, models, schemas) out of the cyclic garbage collector's
+    # reach (gc.freeze), so its full collections stop walking them (server/app.py). `vigia serve` turns it on
+    # unless GC_FREEZE is set; an app made by a library caller or a test leaves the collector alone.
+    gc_freeze: bool = False
     # argon2id cost; the defaults follow RFC 9106's second recommended option (64 MiB, 3 passes).
     password_memory_kib: int = Field(65_536, ge=1024)
     password_time_cost: int = Field(3, ge=1)
@@ -227,6 +231,11 @@ def configure_settings(settings: Settings) -> Settings:
 @lru_cache(maxsize=1)
 def _from_environment() -> Settings:
     return Settings()
+
+
+def reread_environment() -> None:
+    """Forget the settings read from the environment (a command that sets a variable before serving)."""
+    _from_environment.cache_clear()
 
 
 def get_settings() -> Settings:

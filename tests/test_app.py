@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import html
 import json
+import os
 
 from openapi_spec_validator import validate
 from starlette.routing import Route
@@ -272,3 +273,43 @@ def test_a_response_that_fails_its_own_schema_is_our_500_not_the_callers_422(bac
     app.router.routes.insert(0, Route("/broken", broken))
     with TestClient(app, raise_server_exceptions=False) as client:
         assert_error_shape(client.get("/broken"), 500, "internal_error")
+
+
+def test_a_served_process_freezes_its_start_up_heap_and_a_library_app_does_not(backend: Backend, database,
+                                                                                monkeypatch) -> None:
+    """GC_FREEZE (server/app.py, settle_heap): with it, the objects alive after start-up are out of the cyclic
+    collector's reach while the app serves, and it still answers; without it (an app made by a caller, as here)
+    the collector is left alone. `vigia serve` turns it on unless GC_FREEZE says otherwise, for every worker
+    process it starts (through the environment)."""
+    import gc
+
+    from server import cli
+    from server.config import get_settings, reread_environment
+
+    gc.unfreeze()
+    try:
+        with TestClient(create_app(backend.settings, database=database)) as client:
+            assert client.get("/healthz").status_code == 200
+            assert gc.get_freeze_count() == 0
+        frozen = backend.settings.model_copy(update={"gc_freeze": True})
+        with TestClient(create_app(frozen, database=database)) as client:
+            assert gc.get_freeze_count() > 10_000  # modules, models, schemas
+            assert client.get("/healthz").status_code == 200
+    finally:
+        gc.unfreeze()
+
+    seen: list[tuple[str | None, bool]] = []
+    monkeypatch.setattr("uvicorn.run", lambda *a, **k: seen.append((os.environ.get("GC_FREEZE"),
+                                                                      get_settings().gc_freeze)))
+    for given, expected in ((None, ("true", True)), ("false", ("false", False))):
+        if given is None:
+            monkeypatch.setenv("GC_FREEZE", "")  # noted, so that the variable serve sets is undone after the test
+            monkeypatch.delenv("GC_FREEZE")
+        else:
+            monkeypatch.setenv("GC_FREEZE", given)
+        monkeypatch.setenv("DATABASE_URL", backend.settings.database_url)
+        monkeypatch.setattr("server.config._configured", None)
+        reread_environment()
+        cli.main(["serve", "--no-migrate"])
+        assert seen[-1] == expected
+    reread_environment()
