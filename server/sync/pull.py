@@ -201,6 +201,27 @@ def _complaint(session: Session, actor: Actor, municipality: Municipality, entit
     return data
 
 
+def _complaints(session: Session, actor: Actor, municipality: Municipality, entity_ids: list[uuid.UUID],
+                language: str) -> dict[uuid.UUID, dict[str, Any] | None]:
+    """`_complaint` for many complaints of one municipality at once: a page of a phone's own filings (500
+    after days offline) costs a handful of queries instead of five per complaint."""
+    from server.complaints import service as complaints
+    from server.sync import attachments
+
+    found = complaints.live_by_ids(session, municipality=municipality, ids=entity_ids)
+    own = [found[i] for i in entity_ids if i in found and found[i].reporter_id is not None
+           and found[i].reporter_id == actor.user_id]
+    views = complaints.reporter_views(session, own, municipality=municipality, language=language)
+    missing = attachments.missing(session, record_type="complaint", record_ids=[c.id for c in own])
+    result: dict[uuid.UUID, dict[str, Any] | None] = dict.fromkeys(entity_ids)
+    for complaint, view in zip(own, views, strict=True):
+        data = view.model_dump(mode="json")
+        data["missing_attachments"] = [str(item) for item in missing[complaint.id]]
+        data["version"] = complaint.version
+        result[complaint.id] = data
+    return result
+
+
 def _annotation_assignment(session: Session, actor: Actor, municipality: Municipality, entity_id: uuid.UUID,
                            language: str):
     from server.annotations import reading
@@ -216,6 +237,10 @@ LOADERS: dict[str, Callable[..., dict[str, Any] | None]] = {
 }
 
 
+# Kinds whose records a page loads together (the same data as their LOADERS entry, record by record).
+BULK_LOADERS: dict[str, Callable[..., dict[uuid.UUID, dict[str, Any] | None]]] = {"complaint": _complaints}
+
+
 def _load(session: Session, actor: Actor, municipality: Municipality, row: Change, language: str):
     if row.op == "delete":
         return None
@@ -223,6 +248,23 @@ def _load(session: Session, actor: Actor, municipality: Municipality, row: Chang
         return LOADERS[row.entity](session, actor, municipality, row.entity_id, language)
     except AppError:  # gone, or no longer visible to this user: a deletion for the device
         return None
+
+
+def _preload(session: Session, actor: Actor, names: _Names, rows: list[Change], current: set[Scope],
+             language: str) -> dict[tuple[str, uuid.UUID], dict[str, Any] | None]:
+    """The data of the page's records whose kind loads together (BULK_LOADERS), by (kind, id)."""
+    wanted: dict[tuple[str, uuid.UUID], list[uuid.UUID]] = {}
+    for row in rows:
+        if row.entity in BULK_LOADERS and row.op != "delete" and _scope_of(row, current) is not None:
+            wanted.setdefault((row.entity, row.municipality_id), []).append(row.entity_id)
+    loaded: dict[tuple[str, uuid.UUID], dict[str, Any] | None] = {}
+    for (entity, municipality_id), ids in wanted.items():
+        unique = list(dict.fromkeys(ids))
+        for start in range(0, len(unique), 500):
+            chunk = unique[start:start + 500]
+            data = BULK_LOADERS[entity](session, actor, names.municipality(municipality_id), chunk, language)
+            loaded.update(((entity, key), value) for key, value in data.items())
+    return loaded
 
 
 # ------------------------------------------------------------------------------------------------ pull
@@ -304,6 +346,7 @@ def pull(session: Session, *, actor: Actor, query: PullQuery, language: str) -> 
 def _serve(session: Session, actor: Actor, names: _Names, groups: list[Group], current: set[Scope],
            below: int, query: PullQuery, language: str) -> _Page:
     rows = _rows(session, groups, below, query.limit)
+    preloaded = _preload(session, actor, names, rows, current, language)
     items: list[PullItem] = []
     encoded: list[bytes] = []
     served: set[tuple[str, uuid.UUID]] = set()
@@ -316,7 +359,8 @@ def _serve(session: Session, actor: Actor, names: _Names, groups: list[Group], c
             if scope is None:
                 last = (row.txid, row.seq)
                 continue
-            data = _load(session, actor, names.municipality(row.municipality_id), row, language)
+            data = None if row.op == "delete" else preloaded[key] if key in preloaded \
+                else _load(session, actor, names.municipality(row.municipality_id), row, language)
             item = PullItem(type=row.entity, id=row.entity_id, scope=names.label(scope),
                             op="upsert" if data is not None else "delete", data=data)
             text = item.model_dump_json().encode()  # serialised once: counted here, sent as it is

@@ -477,3 +477,48 @@ def test_every_pull_names_the_device_it_comes_from(live):
         response = live.get(PULL, headers=headers)
         assert response.status_code == status, (headers, response.text)
         assert response.json()["error"]["code"] == code
+
+
+def test_a_page_of_many_complaints_is_loaded_together_and_reads_as_each_record_alone(live, committed_database):
+    """A phone back after days offline pulls hundreds of its own filings: the page loads them together
+    (server.sync.pull.BULK_LOADERS: a handful of queries, not five per complaint), and each item is exactly what
+    the record-by-record loader gives: the declared photo still missing, a deleted complaint served as a
+    deletion."""
+    from server.sync import pull as pulls
+
+    phone = sign_in(live, VOLUNTEER)
+    cursor = pull_all(live, phone)[1]
+    attachment = {"id": str(uuid.uuid4()), "sha256": "ab" * 32}
+    sent = [mutation("complaint.file", complaint_payload()) for _ in range(40)]
+    sent.append(mutation("complaint.file", complaint_payload(attachments=[attachment])))
+    response = live.post("/api/v1/sync/push", json={"mutations": sent}, headers=phone.headers)
+    assert [r["status"] for r in response.json()["results"]] == ["applied"] * 41, response.text
+    ids = [m["payload"]["id"] for m in sent]
+    gone = ids[3]
+    with committed_database.session_scope() as session:
+        session.get(Complaint, uuid.UUID(gone)).deleted_at = utcnow()
+    settle(committed_database)
+
+    statements: list[str] = []
+
+    def note(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    sa.event.listen(committed_database.engine, "before_cursor_execute", note)
+    try:
+        items, _cursor, _removed = pull_all(live, phone, cursor, limit=1000)
+    finally:
+        sa.event.remove(committed_database.engine, "before_cursor_execute", note)
+    served = {item["id"]: item for item in items if item["type"] == "complaint"}
+    assert set(ids) <= set(served)
+    assert served[gone]["op"] == "delete" and served[gone]["data"] is None
+    assert len(statements) < 30, len(statements)  # 41 complaints: about 200 statements one by one
+
+    with committed_database.session_scope() as session:
+        actor = staff_actor(session, VOLUNTEER)
+        demo = municipality(session, DEMO)
+        for complaint_id in ids:
+            alone = pulls._complaint(session, actor, demo, uuid.UUID(complaint_id), "es") \
+                if complaint_id != gone else None
+            assert served[complaint_id]["data"] == alone, complaint_id
+    assert served[ids[-1]]["data"]["missing_attachments"] == [attachment["id"]]
