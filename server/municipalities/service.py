@@ -219,6 +219,15 @@ def _upsert_zone(session: Session, municipality: Municipality, code: str, name: 
 ZONES_READ_ONCE_AFTER = 8
 
 
+def expect_zone_questions(session: Session, *, municipality: Municipality, count: int) -> None:
+    """A batch (inside server.lookups.kept) about to ask for the zones of `count` points of the municipality:
+    when that is more than ZONES_READ_ONCE_AFTER, its first question already reads the zones once (instead of
+    asking the database point by point until the threshold)."""
+    if count > ZONES_READ_ONCE_AFTER:
+        asked = lookups.remembered(session, ("zone_questions", municipality.id), lambda: [0])
+        asked[0] = max(asked[0], ZONES_READ_ONCE_AFTER)
+
+
 def zone_at(session: Session, *, municipality: Municipality, lon: float, lat: float) -> Zone | None:
     """The zone that contains the point, if any (spatial index on both databases; in a large batch, the
     municipality's zones read once)."""

@@ -17,6 +17,7 @@ written, sorted by municipality id (server.audit.service.appended_at_end). Look-
 
 from __future__ import annotations
 
+import collections
 import hashlib
 import json
 import logging
@@ -419,12 +420,15 @@ def push(*, actor: Actor, device_id: uuid.UUID, body: PushBody, language: str) -
         batch = _Batch(session=session, actor=actor, device_id=device_id, language=language,
                        stored=_stored_of_batch(session, device_id, list(dict.fromkeys(m.id for m in mutations))))
         # The folio counters the batch will add to, locked first and in one order (see the module docstring).
-        filing = {m.municipality for m in mutations if m.intent == "complaint.file" and m.id not in batch.stored}
+        filing = collections.Counter(m.municipality for m in mutations
+                                     if m.intent == "complaint.file" and m.id not in batch.stored)
         for code in sorted(filing):
             try:
                 intake.lock_folio_counter(session, batch.municipality(code))
             except AppError:
-                pass  # an unknown municipality: each of its mutations is rejected on its own
+                continue  # an unknown municipality: each of its mutations is rejected on its own
+            municipalities.expect_zone_questions(session, municipality=batch.municipality(code),
+                                                 count=filing[code])
         results: list[dict[str, Any]] = []
         group = _Group()
         filed: set[uuid.UUID] = set()  # complaint ids filed (or tried) earlier in the batch

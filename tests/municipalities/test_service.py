@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from server.demo_calendar import easter, rule_date
 from server.errors import Invalid
@@ -63,3 +64,35 @@ def test_a_point_in_another_served_municipality_names_it(session) -> None:
     assert elsewhere.value.code == "point_in_other_municipality"
     assert "Gómez Palacio (10007)" in elsewhere.value.message("es")
     assert "Gómez Palacio (10007)" in elsewhere.value.message("en")
+
+
+def test_a_batch_that_expects_many_points_reads_the_zones_once_and_finds_the_same_zones(session) -> None:
+    """In a batch (server.lookups.kept), a caller that says it will ask for the zones of more points than
+    ZONES_READ_ONCE_AFTER gets them from one read of the municipality's zones from the first question on; the
+    answers are those of the point-by-point spatial query; fewer points keep the query per point."""
+    from server import lookups
+
+    durango = municipality(session)
+    points = [CENTRO, (-104.75, 24.1), (CENTRO[0] + 0.002, CENTRO[1] - 0.001), CENTRO]
+    alone = [getattr(service.zone_at(session, municipality=durango, lon=lon, lat=lat), "id", None)
+             for lon, lat in points]
+    assert alone[0] is not None and alone[1] is None
+
+    def zone_queries(expected: int) -> tuple[list, int]:
+        statements: list[str] = []
+
+        def note(_conn, _cursor, statement, *_args) -> None:
+            statements.append(statement)
+
+        sa.event.listen(session.get_bind(), "before_cursor_execute", note)
+        try:
+            with lookups.kept(session):
+                service.expect_zone_questions(session, municipality=durango, count=expected)
+                found = [getattr(service.zone_at(session, municipality=durango, lon=lon, lat=lat), "id", None)
+                         for lon, lat in points]
+        finally:
+            sa.event.remove(session.get_bind(), "before_cursor_execute", note)
+        return found, sum(1 for s in statements if "FROM zones" in s)
+
+    assert zone_queries(service.ZONES_READ_ONCE_AFTER + 2) == (alone, 1)
+    assert zone_queries(len(points)) == (alone, len(points))

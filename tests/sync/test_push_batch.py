@@ -331,3 +331,27 @@ def test_filings_written_together_read_back_as_sent(live, committed_database) ->
     assert len(entries) == 3 and all(isinstance(e.data, dict) and e.data for e in entries)
     assert results_of(push(live, phone, sent), sent) == first  # the stored results, read back, answer the replay
     assert_chains_verify(live, DEMO)
+
+
+def test_a_small_batch_of_filings_reads_the_zones_once(live, committed_database) -> None:
+    """Ten filings in one push (a phone's usual outbox): the push tells the zone look-up how many points are
+    coming, so the municipality's zones are read once rather than asked point by point (server.municipalities
+    expect_zone_questions); each complaint still gets its zone."""
+    phone = sign_in(live, "voluntaria@vigia.example")
+    sent = [filing() for _ in range(10)]
+    statements: list[str] = []
+
+    def note(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    sa.event.listen(committed_database.engine, "before_cursor_execute", note)
+    try:
+        results = results_of(push(live, phone, sent), sent)
+    finally:
+        sa.event.remove(committed_database.engine, "before_cursor_execute", note)
+    assert [r["status"] for r in results] == ["applied"] * 10
+    assert sum(1 for s in statements if "FROM zones" in s) == 1, [s for s in statements if "FROM zones" in s]
+    with committed_database.session_scope() as session:
+        zones = set(session.scalars(sa.select(Complaint.zone_id).where(
+            Complaint.id.in_([uuid.UUID(m["payload"]["id"]) for m in sent]))))
+    assert len(zones) == 1 and None not in zones  # the demo's point lies in Zona Centro
