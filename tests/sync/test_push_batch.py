@@ -269,22 +269,27 @@ def test_a_batch_mixing_fresh_refused_replayed_and_resent_filings_with_other_int
     assert ids[4] not in pulled and ids[2] not in pulled
 
 
+def pushed_counting_statements(client, database, phone, sent: list[dict]) -> tuple[list[dict], list[str]]:
+    """The results of pushing `sent`, and every SQL statement the push sent to the database."""
+    statements: list[str] = []
+
+    def note(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    sa.event.listen(database.engine, "before_cursor_execute", note)
+    try:
+        return results_of(push(client, phone, sent), sent), statements
+    finally:
+        sa.event.remove(database.engine, "before_cursor_execute", note)
+
+
 def test_a_batch_of_filings_is_written_together_in_a_few_statements(live, committed_database) -> None:
     """Fifty filings without photos: their claims, complaints, timeline entries, change-log and audit rows are
     written one INSERT per table (docs/sync.md, "How a batch is applied"), not a dozen statements each; and the
     folios, the pull and the audit chain are those of fifty filings."""
     phone = sign_in(live, "voluntaria@vigia.example")
     sent = [filing() for _ in range(50)]
-    statements: list[str] = []
-
-    def note(_conn, _cursor, statement, *_args) -> None:
-        statements.append(statement)
-
-    sa.event.listen(committed_database.engine, "before_cursor_execute", note)
-    try:
-        results = results_of(push(live, phone, sent), sent)
-    finally:
-        sa.event.remove(committed_database.engine, "before_cursor_execute", note)
+    results, statements = pushed_counting_statements(live, committed_database, phone, sent)
 
     assert [r["status"] for r in results] == ["applied"] * 50
     # one INSERT of many rows on SQLite, one COPY on PostgreSQL (server.db.insert_rows)
@@ -339,16 +344,7 @@ def test_a_small_batch_of_filings_reads_the_zones_once(live, committed_database)
     expect_zone_questions); each complaint still gets its zone."""
     phone = sign_in(live, "voluntaria@vigia.example")
     sent = [filing() for _ in range(10)]
-    statements: list[str] = []
-
-    def note(_conn, _cursor, statement, *_args) -> None:
-        statements.append(statement)
-
-    sa.event.listen(committed_database.engine, "before_cursor_execute", note)
-    try:
-        results = results_of(push(live, phone, sent), sent)
-    finally:
-        sa.event.remove(committed_database.engine, "before_cursor_execute", note)
+    results, statements = pushed_counting_statements(live, committed_database, phone, sent)
     assert [r["status"] for r in results] == ["applied"] * 10
     assert sum(1 for s in statements if "FROM zones" in s) == 1, [s for s in statements if "FROM zones" in s]
     with committed_database.session_scope() as session:
