@@ -114,7 +114,9 @@ def add_business_days(session: Session, municipality: Municipality, start: date,
     end = date(start.year + 2, 12, 31)
     window = lookups.remembered(session, ("holidays", municipality.id, start, end),
                                 lambda: holidays(session, municipality, start, end))
-    return term_end(start, days, window)
+    # In a batch, every filing of the day asks for the same two terms: counted once.
+    return lookups.remembered(session, ("term_end", municipality.id, start, days),
+                              lambda: term_end(start, days, window))
 
 
 @dataclass(frozen=True)
