@@ -75,11 +75,11 @@ def original(session: Session, *, actor: Actor, municipality: Municipality, comp
 
 def duplicates(session: Session, *, actor: Actor, municipality: Municipality, complaint_id: uuid.UUID,
                language: str) -> list[Duplicate]:
-    """Likely duplicates of a complaint, by the rule the filing's suggestions use (server/complaints/intake.py):
+    """Likely duplicates of a complaint, by the rule the filing's suggestions use (server/complaints/duplicates.py):
     the same category, within 250 m, received within 30 days of it, neither withdrawn nor merged into another.
     Staff measure between exact points and see denuncias and confidential complaints too; nearest first, at
     most 10."""
-    from server.complaints.intake import DUPLICATE_DAYS, DUPLICATE_RADIUS_M
+    from server.complaints.duplicates import DUPLICATE_DAYS, DUPLICATE_RADIUS_M
 
     complaint = _for_staff(session, actor, municipality, complaint_id)
     shape = geo.from_db(complaint.location)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from server.auth import service as auth
 from server.auth.actor import ANONYMOUS, Actor
 from server.auth.models import Role
-from server.complaints import intake, moderation, triage
+from server.complaints import intake, moderation, reporting, triage
 from server.complaints.models import (
     Category,
     Complaint,
@@ -140,6 +140,6 @@ def _replay(session: Session, municipality: Municipality, staff: Actor, number: 
                               template_id=templates.get(step.get("template")), outcome=step.get("outcome"),
                               extension_days=step.get("extension_days"), referred_to=step.get("referred_to")))
     if item.get("withdraw_on"):
-        intake.withdraw(session, actor=reporter, municipality=municipality, complaint_id=filed.complaint.id,
-                        folio=None, code=None, reason="Ya se atendió")
+        reporting.withdraw(session, actor=reporter, municipality=municipality, complaint_id=filed.complaint.id,
+                           folio=None, code=None, reason="Ya se atendió")
     session.flush()

@@ -10,7 +10,17 @@ from starlette.responses import JSONResponse, Response
 
 from server import limits
 from server.api import Call, endpoint
-from server.complaints import casefile, configuration, intake, moderation, service, triage, vocabulary
+from server.complaints import (
+    casefile,
+    configuration,
+    duplicates,
+    intake,
+    moderation,
+    reporting,
+    service,
+    triage,
+    vocabulary,
+)
 from server.complaints import queue as complaint_queue
 from server.complaints.models import (
     BulkResult,
@@ -80,8 +90,8 @@ def list_categories(call: Call) -> list[CategoryPublic]:
 def suggestions(call: Call) -> Suggestions:
     with read_scope() as session:
         q = call.query
-        return intake.suggestions(session, municipality=_municipality(session, call), lon=q.lon, lat=q.lat,
-                                  category=q.category, language=call.language)
+        return duplicates.suggestions(session, municipality=_municipality(session, call), lon=q.lon, lat=q.lat,
+                                      category=q.category, language=call.language)
 
 
 @endpoint("POST", BASE, summary="File a complaint (signed in, or anonymous with a folio and a secret code)",
@@ -127,8 +137,8 @@ def get_complaint(call: Call) -> ComplaintPublic:
 def support(call: Call) -> ComplaintPublic:
     with session_scope() as session:
         municipality = _municipality(session, call)
-        complaint = intake.support(session, actor=call.actor, municipality=municipality,
-                                   complaint_id=call.path["complaint_id"], data=call.body)
+        complaint = duplicates.support(session, actor=call.actor, municipality=municipality,
+                                       complaint_id=call.path["complaint_id"], data=call.body)
         return service.public_view(session, complaint, municipality=municipality, language=call.language)
 
 
@@ -139,7 +149,7 @@ def _follow_up_attempt(call: Call, folio: str | None, code: str | None) -> limit
         return limits.Claim()
     client = call.request.client.host if call.request.client else None
     with session_scope() as session:
-        return intake.claim_follow_up(session, municipality_code=call.path["code"], folio=folio, client=client)
+        return reporting.claim_follow_up(session, municipality_code=call.path["code"], folio=folio, client=client)
 
 
 @endpoint("POST", BASE + "/follow-up", summary="Follow an anonymous complaint with its folio and secret code",
@@ -149,8 +159,8 @@ def follow_up(call: Call) -> ComplaintPublic:
     attempt = _follow_up_attempt(call, call.body.folio, call.body.code)
     with session_scope() as session:
         municipality = _municipality(session, call)
-        complaint = intake.by_follow_up(session, municipality=municipality, folio=call.body.folio,
-                                        code=call.body.code)
+        complaint = reporting.by_follow_up(session, municipality=municipality, folio=call.body.folio,
+                                           code=call.body.code)
         limits.refund(session, attempt)
         return service.reporter_view(session, complaint, municipality=municipality, language=call.language)
 
@@ -161,8 +171,8 @@ def add_information(call: Call) -> ComplaintPublic:
     attempt = _follow_up_attempt(call, call.body.folio, call.body.code)
     with session_scope() as session:
         municipality = _municipality(session, call)
-        complaint = intake.add_information(session, actor=call.actor, municipality=municipality,
-                                           complaint_id=call.body.complaint_id, data=call.body)
+        complaint = reporting.add_information(session, actor=call.actor, municipality=municipality,
+                                              complaint_id=call.body.complaint_id, data=call.body)
         limits.refund(session, attempt)
         return service.reporter_view(session, complaint, municipality=municipality, language=call.language)
 
@@ -174,8 +184,8 @@ def withdraw(call: Call) -> ComplaintPublic:
     attempt = _follow_up_attempt(call, b.folio, b.code)
     with session_scope() as session:
         municipality = _municipality(session, call)
-        complaint = intake.withdraw(session, actor=call.actor, municipality=municipality, complaint_id=b.complaint_id,
-                                    folio=b.folio, code=b.code, reason=b.reason)
+        complaint = reporting.withdraw(session, actor=call.actor, municipality=municipality,
+                                       complaint_id=b.complaint_id, folio=b.folio, code=b.code, reason=b.reason)
         limits.refund(session, attempt)
         return service.reporter_view(session, complaint, municipality=municipality, language=call.language)
 
@@ -195,8 +205,8 @@ def follow_up_link(call: Call) -> FollowUpLink:
     attempt = _follow_up_attempt(call, call.body.folio, call.body.code)
     with session_scope() as session:
         municipality = _municipality(session, call)
-        token, expires_at = intake.follow_up_link(session, municipality=municipality, folio=call.body.folio,
-                                                  code=call.body.code)
+        token, expires_at = reporting.follow_up_link(session, municipality=municipality, folio=call.body.folio,
+                                                     code=call.body.code)
         limits.refund(session, attempt)
         code = municipality.code
     url = f"{str(call.request.base_url).rstrip('/')}/api/v1/municipalities/{code}/complaints/follow-up/{token}"
@@ -210,7 +220,7 @@ def follow_up_by_link(call: Call) -> JSONResponse:
     never cached and sends no referrer; the access log never records the token."""
     with read_scope() as session:
         municipality = _municipality(session, call)
-        complaint = intake.by_follow_up_link(session, municipality=municipality, token=call.path["token"])
+        complaint = reporting.by_follow_up_link(session, municipality=municipality, token=call.path["token"])
         view = service.reporter_view(session, complaint, municipality=municipality, language=call.language)
     return JSONResponse(view.model_dump(mode="json"),
                         headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})

@@ -233,9 +233,9 @@ def merge(session: Session, *, actor: Actor, municipality: Municipality, complai
     complaint.public_answer = f"Se acumuló al expediente {target.folio}."
     complaint.version += 1
     # The target's own supporters may be adding to its count at this very moment: the database adds.
-    from server.complaints import intake
+    from server.complaints import duplicates
 
-    intake.add_supports(session, target, 1 + complaint.support_count)
+    duplicates.add_supports(session, target, 1 + complaint.support_count)
     target.version += 1
     session.add(ComplaintUpdate(complaint_id=complaint.id, kind="merge", from_state=previous.value,
                                 to_state=State.closed.value, text=complaint.public_answer, actor_id=actor.user_id))

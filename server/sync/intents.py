@@ -110,10 +110,10 @@ def complaint_file(session: Session, ctx: Context, data: SyncComplaintFile) -> O
 
 
 def _own_complaint(session: Session, ctx: Context, complaint_id: uuid.UUID):
-    from server.complaints import intake
+    from server.complaints import reporting
 
-    return intake.reporters_complaint(session, actor=ctx.actor, municipality=ctx.municipality,
-                                      complaint_id=complaint_id, folio=None, code=None)
+    return reporting.reporters_complaint(session, actor=ctx.actor, municipality=ctx.municipality,
+                                         complaint_id=complaint_id, folio=None, code=None)
 
 
 def complaint_attach(session: Session, ctx: Context, data: SyncComplaintAttach) -> Outcome:
@@ -124,22 +124,22 @@ def complaint_attach(session: Session, ctx: Context, data: SyncComplaintAttach) 
 
 
 def complaint_information(session: Session, ctx: Context, data: SyncComplaintInformation) -> Outcome:
-    from server.complaints import intake
+    from server.complaints import reporting
 
-    complaint = intake.add_information(session, actor=ctx.actor, municipality=ctx.municipality,
-                                       complaint_id=data.complaint_id,
-                                       data=InformationCreate(complaint_id=data.complaint_id, text=data.text))
+    complaint = reporting.add_information(session, actor=ctx.actor, municipality=ctx.municipality,
+                                          complaint_id=data.complaint_id,
+                                          data=InformationCreate(complaint_id=data.complaint_id, text=data.text))
     _declare(session, ctx, "complaint", complaint.id, data.attachments)
     return Outcome("complaint", complaint.id, data={
         "state": State(complaint.state).value, "missing_attachments": _missing(session, "complaint", complaint.id)})
 
 
 def complaint_edit(session: Session, ctx: Context, data: SyncComplaintEdit) -> Outcome:
-    from server.complaints import intake
+    from server.complaints import reporting
 
-    complaint, applied = intake.edit_description(session, actor=ctx.actor, municipality=ctx.municipality,
-                                                 complaint_id=data.complaint_id, description=data.description,
-                                                 base_version=data.base_version)
+    complaint, applied = reporting.edit_description(session, actor=ctx.actor, municipality=ctx.municipality,
+                                                    complaint_id=data.complaint_id, description=data.description,
+                                                    base_version=data.base_version)
     if applied:
         return Outcome("complaint", complaint.id, data={"version": complaint.version})
     return Outcome("complaint", complaint.id, status="noted", data={"version": complaint.version},
@@ -147,18 +147,18 @@ def complaint_edit(session: Session, ctx: Context, data: SyncComplaintEdit) -> O
 
 
 def complaint_support(session: Session, ctx: Context, data: SyncComplaintRef) -> Outcome:
-    from server.complaints import intake
+    from server.complaints import duplicates
 
-    complaint = intake.support(session, actor=ctx.actor, municipality=ctx.municipality,
-                               complaint_id=data.complaint_id, data=SupportCreate())
+    complaint = duplicates.support(session, actor=ctx.actor, municipality=ctx.municipality,
+                                   complaint_id=data.complaint_id, data=SupportCreate())
     return Outcome("complaint", complaint.id, data={"support_count": complaint.support_count})
 
 
 def complaint_withdraw(session: Session, ctx: Context, data: SyncComplaintWithdraw) -> Outcome:
-    from server.complaints import intake
+    from server.complaints import reporting
 
-    complaint = intake.withdraw(session, actor=ctx.actor, municipality=ctx.municipality,
-                                complaint_id=data.complaint_id, folio=None, code=None, reason=data.reason)
+    complaint = reporting.withdraw(session, actor=ctx.actor, municipality=ctx.municipality,
+                                   complaint_id=data.complaint_id, folio=None, code=None, reason=data.reason)
     return Outcome("complaint", complaint.id, data={"state": "withdrawn"})
 
 

@@ -11,7 +11,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from server.auth.actor import ANONYMOUS
-from server.complaints import intake, triage
+from server.complaints import duplicates, intake, triage
 from server.complaints.models import Complaint, ComplaintCreate, FolioCounter, MergeCreate, SupportCreate
 from server.sync.models import Change
 from tests.factories import complaint_body, make_user, municipality, staff_actor, today
@@ -69,8 +69,8 @@ def test_supports_add_to_the_count_in_the_database(session) -> None:
     assert complaint.support_count == 0
     # four supports committed by other requests since this session read the complaint
     behind_our_back(session, sa.update(Complaint).where(Complaint.id == complaint.id).values(support_count=4))
-    supported = intake.support(session, actor=ANONYMOUS, municipality=place, complaint_id=complaint.id,
-                               data=SupportCreate(supporter_key="telefono-de-la-vecina"))
+    supported = duplicates.support(session, actor=ANONYMOUS, municipality=place, complaint_id=complaint.id,
+                                   data=SupportCreate(supporter_key="telefono-de-la-vecina"))
     assert supported.support_count == 5
     session.flush()
     session.expire_all()
@@ -85,7 +85,7 @@ def test_a_merge_adds_to_the_count_the_database_holds(session) -> None:
     target = session.get(Complaint, _file(session, place).complaint.id)
     duplicate = _file(session, place, description="La misma banqueta rota frente a la tienda.").complaint
     supporter = staff_actor(session, make_user(session).email)
-    intake.support(session, actor=supporter, municipality=place, complaint_id=duplicate.id, data=SupportCreate())
+    duplicates.support(session, actor=supporter, municipality=place, complaint_id=duplicate.id, data=SupportCreate())
     assert target.support_count == 0
     behind_our_back(session, sa.update(Complaint).where(Complaint.id == target.id).values(support_count=7))
     version = session.get(Complaint, duplicate.id).version

@@ -11,7 +11,7 @@ import uuid
 from datetime import datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
-from server.complaints import filings, intake
+from server.complaints import filings, reporting
 from server.complaints.models import Complaint
 from server.db import utcnow
 from tests.factories import bearer, complaint_body, municipality, token_for
@@ -102,7 +102,7 @@ def test_a_signed_link_opens_the_follow_up_with_a_get_and_holds_no_code(client) 
     bare = code.replace("-", "")
     assert code not in link["url"] and bare not in link["url"] and bare.lower() not in link["url"].lower()
     assert "?" not in link["url"] and link["url"].endswith("/follow-up/" + link["token"])
-    week = utcnow() + timedelta(days=intake.FOLLOW_UP_LINK_DAYS)
+    week = utcnow() + timedelta(days=reporting.FOLLOW_UP_LINK_DAYS)
     assert week - timedelta(minutes=1) <= datetime.fromisoformat(link["expires_at"]) <= week
     opened = client.get(urlsplit(link["url"]).path)
     assert opened.status_code == 200 and opened.json()["folio"] == folio
@@ -128,13 +128,14 @@ def test_a_forged_or_foreign_link_is_refused_in_words(client) -> None:
 
 def test_an_expired_link_is_refused_in_words(client, session) -> None:
     folio, code, _ = file_anonymous(client)
-    token, expires_at = intake.follow_up_link(session, municipality=municipality(session), folio=folio, code=code,
-                                              now=utcnow() - timedelta(days=intake.FOLLOW_UP_LINK_DAYS, seconds=5))
+    token, expires_at = reporting.follow_up_link(
+        session, municipality=municipality(session), folio=folio, code=code,
+        now=utcnow() - timedelta(days=reporting.FOLLOW_UP_LINK_DAYS, seconds=5))
     assert expires_at < utcnow()
     error = assert_error_shape(client.get(f"{BASE}/follow-up/{token}"), 410, "follow_up_link_expired")
     assert "venció" in error["message"] and "7 días" in error["message"]
-    fresh, _ = intake.follow_up_link(session, municipality=municipality(session), folio=folio, code=code,
-                                     now=utcnow() - timedelta(days=intake.FOLLOW_UP_LINK_DAYS - 1))
+    fresh, _ = reporting.follow_up_link(session, municipality=municipality(session), folio=folio, code=code,
+                                        now=utcnow() - timedelta(days=reporting.FOLLOW_UP_LINK_DAYS - 1))
     assert client.get(f"{BASE}/follow-up/{fresh}").status_code == 200
 
 

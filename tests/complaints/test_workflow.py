@@ -21,7 +21,7 @@ import pytest
 from server.auth import service as auth
 from server.auth.actor import ANONYMOUS
 from server.auth.models import Role
-from server.complaints import intake, triage, workflow
+from server.complaints import intake, reporting, triage, workflow
 from server.complaints.models import ComplaintCreate, TransitionCreate
 from tests.factories import DEMO_ACCOUNTS, bearer, complaint_body, make_user, municipality, token_for
 from tests.test_app import assert_error_shape
@@ -220,9 +220,9 @@ class Desk:
                               complaint_id=complaint_id,
                               data=TransitionCreate(to=target, reason="Camino de la prueba", **FIELDS.get(target, {})))
         if state == "withdrawn":
-            intake.withdraw(self.session, actor=actor, municipality=self.municipality,
-                            complaint_id=None if anonymous else complaint_id, folio=filed.complaint.folio,
-                            code=filed.follow_up_code, reason="Ya no hace falta")
+            reporting.withdraw(self.session, actor=actor, municipality=self.municipality,
+                               complaint_id=None if anonymous else complaint_id, folio=filed.complaint.folio,
+                               code=filed.follow_up_code, reason="Ya no hace falta")
         self.session.flush()
         built = Built(str(complaint_id), filed.complaint.folio, filed.follow_up_code)
         assert self.state_of(built) == state
