@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from shapely import geometry as sg
 from shapely.geometry.base import BaseGeometry
 from shapely.prepared import PreparedGeometry, prep
-from sqlalchemy.orm import Session, object_session
+from sqlalchemy.orm import Session, defer, object_session
 
 from server import geo, lookups
 from server.auth.actor import Actor, authorize
@@ -299,10 +299,25 @@ def check_geometry(municipality: Municipality, geom: BaseGeometry, *, field: str
         raise Invalid.for_field(field, "geometry_outside_municipality", municipality=municipality.name)
 
 
+# Prepared zone shapes by (zone id, updated_at): a batch reads its municipality's zones without their geometries
+# and decodes only those it has not seen in this version (every edit of a zone moves its updated_at).
+_zone_shapes: dict[tuple[object, object], PreparedGeometry] = {}
+
+
 def _prepared_zones(session: Session, municipality: Municipality) -> list[tuple[Zone, PreparedGeometry]]:
-    rows = session.scalars(sa.select(Zone).where(Zone.municipality_id == municipality.id, Zone.deleted_at.is_(None))
-                           .order_by(Zone.code))
-    return [(zone, prep(geo.from_db(zone.geometry))) for zone in rows]
+    zones = session.scalars(sa.select(Zone).options(defer(Zone.geometry))
+                            .where(Zone.municipality_id == municipality.id, Zone.deleted_at.is_(None))
+                            .order_by(Zone.code)).all()
+    unseen = [zone.id for zone in zones if (zone.id, zone.updated_at) not in _zone_shapes]
+    if unseen:
+        if len(_zone_shapes) + len(unseen) > 4096:
+            _zone_shapes.clear()
+        for zone_id, updated_at, geometry in session.execute(
+                sa.select(Zone.id, Zone.updated_at, Zone.geometry).where(Zone.id.in_(unseen))):
+            _zone_shapes[(zone_id, updated_at)] = prep(geo.from_db(geometry))
+    # A zone edited between the two reads: its shape as this transaction reads it now, not kept.
+    return [(zone, _zone_shapes.get((zone.id, zone.updated_at)) or prep(geo.from_db(zone.geometry)))
+            for zone in zones]
 
 
 def check_point(municipality: Municipality, *, lon: float, lat: float, field: str = "location",

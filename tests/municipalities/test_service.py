@@ -68,8 +68,9 @@ def test_a_point_in_another_served_municipality_names_it(session) -> None:
 
 def test_a_batch_that_expects_many_points_reads_the_zones_once_and_finds_the_same_zones(session) -> None:
     """In a batch (server.lookups.kept), a caller that says it will ask for the zones of more points than
-    ZONES_READ_ONCE_AFTER gets them from one read of the municipality's zones from the first question on; the
-    answers are those of the point-by-point spatial query; fewer points keep the query per point."""
+    ZONES_READ_ONCE_AFTER gets them from one read of the municipality's zones from the first question on, their
+    shapes decoded once per version of each zone; the answers are those of the point-by-point spatial query;
+    fewer points keep the query per point."""
     from server import lookups
 
     durango = municipality(session)
@@ -94,5 +95,30 @@ def test_a_batch_that_expects_many_points_reads_the_zones_once_and_finds_the_sam
             sa.event.remove(session.get_bind(), "before_cursor_execute", note)
         return found, sum(1 for s in statements if "FROM zones" in s)
 
+    service._zone_shapes.clear()
+    # read once: the zones' rows, then the shapes not decoded before; later batches decode nothing again
+    assert zone_queries(service.ZONES_READ_ONCE_AFTER + 2) == (alone, 2)
     assert zone_queries(service.ZONES_READ_ONCE_AFTER + 2) == (alone, 1)
     assert zone_queries(len(points)) == (alone, len(points))
+
+
+def test_a_batch_sees_a_zone_redrawn_since_its_shape_was_decoded(session) -> None:
+    """The decoded shapes are kept by (zone, updated_at): a zone redrawn (its updated_at moves) is decoded again,
+    so a batch never places a point by a shape the zone no longer has."""
+    from shapely import geometry as sg
+
+    from server import geo, lookups
+
+    durango = municipality(session)
+
+    def batch_zone() -> object:
+        with lookups.kept(session):
+            service.expect_zone_questions(session, municipality=durango, count=service.ZONES_READ_ONCE_AFTER + 1)
+            return service.zone_at(session, municipality=durango, lon=CENTRO[0], lat=CENTRO[1])
+
+    centro = batch_zone()
+    assert centro is not None and centro.name == "Zona Centro"
+    far = sg.MultiPolygon([sg.box(CENTRO[0] + 0.05, CENTRO[1] + 0.05, CENTRO[0] + 0.06, CENTRO[1] + 0.06)])
+    centro.geometry = geo.to_db(far)
+    session.flush()
+    assert batch_zone() is None
