@@ -99,6 +99,27 @@ def test_a_complaint_filed_shows_at_once_in_the_public_list(served) -> None:
     assert len(after) == len(before) + 1
 
 
+def test_complaints_a_phone_pushes_show_at_once_in_the_public_list(served) -> None:
+    """A push's filings are written together past the ORM (COPY on PostgreSQL, one INSERT for many rows on
+    SQLite: server.db.insert_rows); the cache still learns that `complaints` was written."""
+    from tests.sync.helpers import complaint_payload, mutation
+
+    before = _kept(served, PUBLIC_COMPLAINTS).json()
+    phone_id = str(uuid.uuid4())
+    signed = served.client.post("/api/v1/auth/login", json={
+        "email": "voluntaria@vigia.example", "password": DEMO_PASSWORD, "device_name": "Moto G",
+        "device_id": phone_id})
+    assert signed.status_code == 201, signed.text
+    sent = [mutation("complaint.file", complaint_payload(anonymous=True)) for _ in range(3)]
+    pushed = served.client.post("/api/v1/sync/push", json={"mutations": sent}, headers={
+        "Authorization": f"Bearer {signed.json()['token']}", "Vigia-Device": phone_id})
+    assert [r["status"] for r in pushed.json()["results"]] == ["applied"] * 3, pushed.text
+    folios = {r["data"]["folio"] for r in pushed.json()["results"]}
+    after = served.get(PUBLIC_COMPLAINTS).json()
+    assert folios <= {item["folio"] for item in after}
+    assert len(after) == len(before) + 3
+
+
 def test_a_category_renamed_shows_at_once_in_open311_services_in_each_language(served) -> None:
     spanish = _kept(served, SERVICES).json()
     english = _kept(served, SERVICES, **{"Accept-Language": "en"}).json()
