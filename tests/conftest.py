@@ -37,6 +37,15 @@ assemble()  # as the app, the CLI and the worker do: the domains registered with
 IN_CI = os.environ.get("CI", "").lower() == "true"
 BACKENDS = [name for name in os.environ.get("VIGIA_TEST_BACKENDS", "postgis,spatialite").split(",") if name]
 
+# A test whose database work is already tested on both databases elsewhere, and whose own cost is a browser or
+# other processes (a browser story of the field app or the desk: what it adds is the app's screens and
+# JavaScript, the same on either database), runs on one: PostgreSQL, production's database, or the only
+# database of a run that has one (the date runs use SQLite). Applied with `@on_one_database` (or in a module's
+# `pytestmark`); where what a screen shows comes from a query that differs between the databases (search,
+# spatial, aggregates by date) the test keeps both (docs/testing.md, "The suite's time").
+ONE_DATABASE = ["postgis"] if "postgis" in BACKENDS else BACKENDS[:1]
+on_one_database = pytest.mark.parametrize("backend", ONE_DATABASE, indirect=True)
+
 
 # Tests that take long (a browser, `vigia serve` in other processes, a wheel built and installed): under xdist
 # the units holding them are handed out first, so that the many short tests fill the end of the run instead of one

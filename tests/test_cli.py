@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx2 as httpx
 import pytest
 
-from tests.conftest import Backend, fresh_database
+from tests.conftest import Backend, base_settings, committed_demo_database, fresh_database
 
 ROOT = Path(__file__).resolve().parent.parent
 # Photos written by the demo fixtures in these processes go to a temporary folder, never the repository's var/.
@@ -184,16 +184,16 @@ def test_serve_creates_and_migrates_the_embedded_database_on_first_start(tmp_pat
 
 
 @pytest.fixture
-def empty_postgis(tmp_path):
-    fresh = fresh_database("postgis", tmp_path)
-    yield fresh
-    fresh.drop()
+def demo_postgis(tmp_path):
+    """A PostgreSQL database with the demo data committed: a copy of the run's (committed_demo_database), not
+    `vigia migrate` and `vigia load-fixtures` again (on PostgreSQL they are tested by
+    test_migrate_load_fixtures_twice_create_user_and_issue_token)."""
+    with committed_demo_database("postgis", tmp_path, base_settings()) as (settings, _):
+        yield settings.database_url
 
 
-def test_serve_with_several_workers_on_postgis_and_redis(empty_postgis, redis_url, tmp_path) -> None:
-    url = empty_postgis.url
-    assert vigia("migrate", database_url=url).returncode == 0
-    assert vigia("load-fixtures", database_url=url).returncode == 0
+def test_serve_with_several_workers_on_postgis_and_redis(demo_postgis, redis_url, tmp_path) -> None:
+    url = demo_postgis
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": redis_url, "PYTHONPATH": str(ROOT),
            "MEDIA_DIR": str(MEDIA_DIR),

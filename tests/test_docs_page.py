@@ -26,6 +26,7 @@ from server import api_examples, i18n
 from server.api import TAGS, all_routes
 from server.docs_page import example_of, missing, places, unescape
 from server.docs_texts import english_document, english_texts
+from tests.conftest import on_one_database
 from tests.factories import bearer
 from tests.sync.helpers import sign_in
 
@@ -313,6 +314,8 @@ def test_start_here_explains_the_api_and_its_first_request_runs(client) -> None:
         assert client.post("/api/v1/auth/login", json=json.loads(login)).status_code == 201
 
 
+# The documents and their validation (seconds) do not depend on the database behind the app: on one database.
+@on_one_database
 def test_openapi_json_is_english_unless_asked_and_valid_in_both(client) -> None:
     english = client.get("/openapi.json")
     assert english.json() == client.get("/openapi.json", headers={"Accept-Language": "es-MX,es"}).json()

@@ -19,6 +19,7 @@ from starlette.testclient import TestClient
 
 from server.api import OpenAPINameCollision, _definitions
 from server.complaints.fixtures import synthetic_photo
+from tests.conftest import on_one_database
 from tests.factories import CENTRO, DEMO, DEMO_ACCOUNTS, bearer
 from tests.sync.helpers import sign_in
 
@@ -187,6 +188,8 @@ def test_real_answers_of_every_get_endpoint_match_the_document(client: TestClien
     assert not problems, "\n".join(problems)
 
 
+# The document and its validation (seconds) do not depend on the database behind the app: on one database.
+@on_one_database
 def test_each_component_name_stands_for_one_model(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     validate(spec)

@@ -21,7 +21,7 @@ from server.media import service
 from server.media.jobs import make_variants
 from server.media.models import Photo
 from server.media.storage import original_key
-from tests.conftest import Backend, committed_demo_database
+from tests.conftest import Backend, committed_demo_database, on_one_database
 from tests.factories import bearer, municipality, token_for
 from tests.media import samples
 from tests.media.conftest import files_under
@@ -180,6 +180,10 @@ def _tick(settings, media) -> subprocess.CompletedProcess:
                           text=True, timeout=120)
 
 
+# Five `vigia` processes (three ticks, a worker): on one database. The query the tick runs (queue_pending) is
+# tested on both in-process, by test_catch_up_makes_the_copies_of_photos_left_pending_in_process above; what this
+# adds is the CLI, Redis and the job queued once, the same on either database (docs/testing.md).
+@on_one_database
 def test_tick_queues_again_once_the_photos_whose_job_redis_never_got(queued, redis_url) -> None:
     """Redis was down when the photo committed: the upload still succeeded, pending. `vigia tick` queues its job
     (once however often it runs), the worker makes the copies, and the next tick finds nothing to do."""

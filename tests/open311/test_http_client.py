@@ -8,24 +8,23 @@ import xml.etree.ElementTree as ET
 import httpx2 as httpx
 import pytest
 
-from tests.conftest import Backend, fresh_database
+from tests.conftest import Backend, committed_demo_database
 from tests.test_cli import ROOT, _free_port, _start, _stop, _wait_healthy, vigia
 
 
 @pytest.fixture
 def served(backend: Backend, tmp_path):
-    """A migrated database with the demo data, an api_key issued with the CLI, and `vigia serve` on it."""
-    fresh = fresh_database(backend.name, tmp_path)
+    """A migrated database with the demo data (a copy of the run's, as `vigia migrate` and `vigia load-fixtures`
+    leave it: tests/conftest.py, committed_demo_database; those two commands are tested in tests/test_cli.py), an
+    api_key issued with the CLI, and `vigia serve` on it."""
     env = {"MEDIA_DIR": str(tmp_path / "media")}
-    try:
-        for command in (["migrate"], ["load-fixtures"]):
-            done = vigia(*command, database_url=fresh.url, extra_env=env)
-            assert done.returncode == 0, done.stderr
-        issued = vigia("issue-token", "voluntaria@vigia.example", "--device", "app open311", database_url=fresh.url,
+    with committed_demo_database(backend.name, tmp_path, backend.settings) as (settings, _):
+        url = settings.database_url
+        issued = vigia("issue-token", "voluntaria@vigia.example", "--device", "app open311", database_url=url,
                        extra_env=env)
         assert issued.returncode == 0, issued.stderr
         port = _free_port()
-        process_env = {**os.environ, "DATABASE_URL": fresh.url, "PYTHONPATH": str(ROOT), "VIGIA_ENV": "development",
+        process_env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT), "VIGIA_ENV": "development",
                        "ALLOWED_HOSTS": "127.0.0.1", **env}
         process_env.pop("REDIS_URL", None)
         log = tmp_path / "serve.log"
@@ -36,8 +35,6 @@ def served(backend: Backend, tmp_path):
             yield base + "/open311/v2", issued.stdout.strip()
         finally:
             _stop(process)
-    finally:
-        fresh.drop()
 
 
 def test_an_open311_app_files_and_reads(served, schemas) -> None:

@@ -9,10 +9,11 @@ import requests
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
+from tests.conftest import on_one_database
 from tests.pwa.conftest import idb, nav, sign_in, wait_until
 from tests.pwa.test_offline_filing import complaints_with, first_visit
 
-pytestmark = pytest.mark.timeout(120)
+pytestmark = [pytest.mark.timeout(120), on_one_database]  # a browser story, on one database (tests/conftest.py)
 
 
 def file_complaint(page, description: str, *, anonymous: bool | None = None, lat: str | None = None) -> None:

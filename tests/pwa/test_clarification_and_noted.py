@@ -12,12 +12,13 @@ import requests
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
+from tests.conftest import on_one_database
 from tests.pwa.conftest import camera_photo, idb, nav, sign_in, wait_until
 from tests.pwa.test_account_and_fixes import file_complaint
 from tests.pwa.test_follow_actions import state_of, updates_with
 from tests.pwa.test_offline_filing import first_visit, photos_of
 
-pytestmark = pytest.mark.timeout(180)
+pytestmark = [pytest.mark.timeout(180), on_one_database]  # a browser story, on one database (tests/conftest.py)
 
 COMPLAINTS = "/api/v1/municipalities/10005/complaints"
 

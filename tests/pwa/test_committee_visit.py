@@ -8,10 +8,11 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
+from tests.conftest import on_one_database
 from tests.pwa.conftest import camera_photo, idb, nav, sign_in, wait_until
 from tests.pwa.test_offline_filing import first_visit
 
-pytestmark = pytest.mark.timeout(150)
+pytestmark = [pytest.mark.timeout(150), on_one_database]  # a browser story, on one database (tests/conftest.py)
 
 FINDING = "La malla de protección de la zanja está rota en la esquina norte."
 

@@ -12,11 +12,12 @@ import requests
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
+from tests.conftest import on_one_database
 from tests.pwa.conftest import nav, sign_in
 from tests.pwa.test_account_and_fixes import file_complaint
 from tests.pwa.test_offline_filing import first_visit
 
-pytestmark = pytest.mark.timeout(150)
+pytestmark = [pytest.mark.timeout(150), on_one_database]  # a browser story, on one database (tests/conftest.py)
 
 
 def updates_with(database, text: str) -> int:

@@ -20,6 +20,7 @@ from server import db, geo
 from server.app import create_app
 from server.complaints.models import Complaint, Support
 from server.config import configure_settings
+from tests.conftest import on_one_database
 from tests.conftest import committed_demo_database
 from tests.live import serving
 from tests.pwa.conftest import DURANGO, PWA, idb, nav, sign_in, wait_until
@@ -196,6 +197,7 @@ def test_a_likely_duplicate_is_supported_instead_of_filing_again(phone, app_serv
         assert public.json()["support_count"] == 1
 
 
+@on_one_database
 def test_no_accessibility_violations_on_the_map_and_the_suggestions(chromium, app_server):
     base_url, _ = app_server
     api = base_url + "/api/v1/municipalities/10005"
@@ -253,6 +255,7 @@ def tiled_server(backend, tmp_path, served_dist):
     configure_settings(backend.settings)
 
 
+@on_one_database
 def test_tiles_come_only_from_the_configured_tile_server(chromium, tiled_server):
     base_url = tiled_server
     assert requests.get(base_url + "/app-config.json", timeout=10).json()["map_tile_url"].startswith(TILES)

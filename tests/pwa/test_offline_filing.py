@@ -10,9 +10,10 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
+from tests.conftest import on_one_database
 from tests.pwa.conftest import camera_photo, idb, wait_until
 
-pytestmark = pytest.mark.timeout(120)
+pytestmark = [pytest.mark.timeout(120), on_one_database]  # a browser story, on one database (tests/conftest.py)
 
 DESCRIPTION = "La zanja de la obra sigue abierta frente a la escuela y no hay señalamiento."
 

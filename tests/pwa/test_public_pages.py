@@ -9,12 +9,13 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
+from tests.conftest import on_one_database
 from tests.factories import complaint_body
 from tests.pwa.conftest import DURANGO
 from tests.pwa.desk.conftest import serious_violations
 from tests.pwa.test_offline_filing import first_visit
 
-pytestmark = pytest.mark.timeout(180)
+pytestmark = [pytest.mark.timeout(180), on_one_database]  # a browser story, on one database (tests/conftest.py)
 DEMO = "10005"
 
 

@@ -9,10 +9,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.conftest import on_one_database
 from tests.pwa.conftest import idb, nav, wait_until
 from tests.pwa.test_offline_filing import complaints_with, first_visit, photos_of
 
-pytestmark = pytest.mark.timeout(150)
+pytestmark = [pytest.mark.timeout(150), on_one_database]  # a browser story, on one database (tests/conftest.py)
 
 UPLOADS = re.compile(r".*/api/v1/sync/uploads/.*")
 

@@ -11,10 +11,11 @@ import requests
 from PIL import Image
 from playwright.sync_api import expect
 
+from tests.conftest import on_one_database
 from tests.pwa.conftest import PWA, nav, sign_in
 from tests.pwa.test_offline_filing import first_visit
 
-pytestmark = pytest.mark.timeout(120)
+pytestmark = [pytest.mark.timeout(120), on_one_database]  # a browser story, on one database (tests/conftest.py)
 
 
 def test_installable_manifest_and_icons(app_server):

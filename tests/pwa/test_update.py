@@ -8,11 +8,12 @@ import shutil
 import pytest
 from playwright.sync_api import expect
 
+from tests.conftest import on_one_database
 from tests.pwa.conftest import idb, nav
 from tests.pwa.test_account_and_fixes import file_complaint
 from tests.pwa.test_offline_filing import first_visit
 
-pytestmark = pytest.mark.timeout(120)
+pytestmark = [pytest.mark.timeout(120), on_one_database]  # a browser story, on one database (tests/conftest.py)
 
 
 @pytest.fixture

@@ -9,11 +9,12 @@ import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from server.committees.models import Committee, CommitteeWork
+from tests.conftest import on_one_database
 from tests.factories import complaint_body
 from tests.pwa.conftest import wait_until
 from tests.pwa.test_offline_filing import first_visit
 
-pytestmark = pytest.mark.timeout(150)
+pytestmark = [pytest.mark.timeout(150), on_one_database]  # a browser story, on one database (tests/conftest.py)
 DEMO = "10005"
 
 

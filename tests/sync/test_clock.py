@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from server import db, fixtures, migrate
+from server import db, migrate
 from server.auth import service as auth
 from server.municipalities.models import Municipality
 from server.sync import capture
@@ -22,7 +22,7 @@ from server.sync.cursor import Group
 from server.sync.models import Change, ScopeKind
 from server.works import service as works
 from server.works.models import Work, WorkUpdate
-from tests.conftest import Backend, base_settings, fresh_database
+from tests.conftest import Backend, base_settings, committed_demo_database
 from tests.factories import make_work, municipality, staff_actor
 
 MEMBER = "comite@vigia.example"  # scopes works:10005, forms:10005, its committee, mine
@@ -80,18 +80,10 @@ def test_transactions_number_their_change_rows_in_commit_order(committed_databas
 
 @pytest.fixture
 def fresh(backend: Backend, tmp_path) -> Iterator[db.Database]:
-    """A migrated database of the backend with the demo data, of this test alone (it goes down and up)."""
-    made = fresh_database(backend.name, tmp_path)
-    engine = db.make_engine(backend.settings.model_copy(update={"database_url": made.url}))
-    try:
-        migrate.upgrade(engine)
-        database = db.Database(engine)
-        with database.session_scope() as session:
-            fixtures.load(session)
+    """A migrated database of the backend with the demo data, of this test alone (it goes down and up): a copy of
+    the run's as migrated and loaded (tests/conftest.py, committed_demo_database), not migrated and loaded again."""
+    with committed_demo_database(backend.name, tmp_path, backend.settings) as (_, database):
         yield database
-    finally:
-        engine.dispose()
-        made.drop()
 
 
 def test_rows_and_a_cursor_from_before_the_clock_still_pull_exactly_what_changed(fresh: db.Database,

@@ -29,11 +29,12 @@ from server.annotations.models import (
 from server.auth.models import User
 from server.notebooks.models import Notebook, NotebookReply
 from server.rulings.models import Judge, Ruling
+from tests.conftest import on_one_database
 from tests.live import served_demo
 from tests.pwa.conftest import DURANGO, Network, idb, nav, sign_in, wait_until
 from tests.pwa.desk.conftest import LAPTOP, PASSWORD, desk_sign_in, serious_violations
 
-pytestmark = pytest.mark.timeout(300)
+pytestmark = [pytest.mark.timeout(300), on_one_database]  # a browser story, on one database (tests/conftest.py)
 
 CODE = "10005"
 API = f"/api/v1/municipalities/{CODE}"

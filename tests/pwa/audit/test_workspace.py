@@ -12,11 +12,12 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
+from tests.conftest import on_one_database
 from tests.pwa.audit.conftest import AUDITOR, AUDITOR_2, PHONE, REVIEWER, open_workspace, select_text
 from tests.pwa.conftest import Network, idb, wait_until
 from tests.pwa.desk.conftest import serious_violations
 
-pytestmark = pytest.mark.timeout(300)
+pytestmark = [pytest.mark.timeout(300), on_one_database]  # a browser story, on one database (tests/conftest.py)
 
 Q1 = "la actuaria se cercioró de que el demandado habitaba en el domicilio"  # accented: ó
 Q2 = "El emplazamiento es el acto procesal de mayor importancia en el juicio"

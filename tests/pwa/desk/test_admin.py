@@ -14,6 +14,7 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
+from tests.conftest import on_one_database
 from tests.pwa.conftest import camera_photo, idb, nav, sign_in, wait_until
 from tests.pwa.desk.conftest import PHONE, desk_sign_in, serious_violations
 from tests.pwa.test_offline_filing import first_visit
@@ -206,6 +207,7 @@ def _question_card(page, n: int):
     return page.locator("li.question-editor").nth(n)
 
 
+@on_one_database
 def test_a_new_checklist_version_with_a_conditional_question_reaches_the_committee_members_phone(
         desk, phone, app_server, tmp_path) -> None:
     _, database = app_server
@@ -341,6 +343,7 @@ def test_a_new_checklist_version_with_a_conditional_question_reaches_the_committ
     assert answers[questions[-1]["id"]] == "Junto a la caseta de la entrada norte."
 
 
+@on_one_database
 def test_blank_fields_are_named_in_the_problem(desk, app_server) -> None:
     """QA: a template whose title and text were only spaces listed «Debe tener al menos 1 carácter.» twice,
     without saying which field each was about (same in the users' and categories' forms)."""

@@ -20,7 +20,10 @@ from playwright.sync_api import expect
 from server.annotations.models import AnnotationAssignment
 from server.auth.models import User
 from server.rulings.models import RedactionFinding, Ruling, RulingText
+from tests.conftest import on_one_database
 from tests.pwa.desk.conftest import LAPTOP, PHONE, desk_sign_in, serious_violations
+
+pytestmark = on_one_database  # a browser story, on one database (tests/conftest.py)
 
 REVIEWER = "revision@vigia.example"
 AUDITORS = {"auditor@vigia.example": "Daniela Ontiveros Cruz", "auditora2@vigia.example": "Itzel Sarmiento Bustamante"}

@@ -15,9 +15,10 @@ import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from server.annotations.models import Annotation, AnnotationAssignment, DocumentAnswer
+from tests.conftest import on_one_database
 from tests.pwa.desk.conftest import PHONE, desk_sign_in, serious_violations
 
-pytestmark = pytest.mark.timeout(240)
+pytestmark = [pytest.mark.timeout(240), on_one_database]  # a browser story, on one database (tests/conftest.py)
 
 MUNI = "/api/v1/municipalities/10005"
 CASE = "558/2025"  # the demo ruling the auditors are still annotating (docs/rulings.md, the demo)

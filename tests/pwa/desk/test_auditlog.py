@@ -10,8 +10,11 @@ import urllib.request
 
 from playwright.sync_api import expect
 
+from tests.conftest import on_one_database
 from tests.audit.conftest import set_data
 from tests.pwa.desk.conftest import PHONE, desk_sign_in, serious_violations
+
+pytestmark = on_one_database  # a browser story, on one database (tests/conftest.py)
 
 AUDIT = "/api/v1/municipalities/10005/audit"
 

@@ -14,11 +14,12 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
+from tests.conftest import on_one_database
 from tests.pwa.conftest import camera_photo, nav, sign_in
 from tests.pwa.desk.conftest import LAPTOP, PHONE, desk_sign_in, serious_violations
 from tests.pwa.test_offline_filing import first_visit
 
-pytestmark = pytest.mark.timeout(240)
+pytestmark = [pytest.mark.timeout(240), on_one_database]  # a browser story, on one database (tests/conftest.py)
 
 COORDINATOR = "coordinacion@vigia.example"
 DEMO_COMMITTEE = "0192f100-0001-7000-8000-000000000001"  # active; Joaquín Salas Ibarra (comite@) is its secretary

@@ -16,7 +16,10 @@ from server.audit.models import AuditEntry
 from server.auth.models import User
 from server.complaints.models import Complaint, ComplaintNote, ComplaintPhoto, ComplaintUpdate, ResponseTemplate
 from server.media.models import Photo
+from tests.conftest import on_one_database
 from tests.pwa.desk.conftest import PASSWORD, PHONE, desk_sign_in, serious_violations
+
+pytestmark = on_one_database  # a browser story, on one database (tests/conftest.py)
 
 EMAIL = "contraloria@vigia.example"
 REPORTER = "voluntaria@vigia.example"

@@ -18,7 +18,10 @@ from server.complaints.fixtures import synthetic_photo
 from server.complaints.models import ComplaintPhoto
 from server.media.models import Photo
 from server.media.storage import get_storage, sha256_hex
+from tests.conftest import on_one_database
 from tests.pwa.desk.conftest import PASSWORD, PHONE, desk_sign_in, serious_violations
+
+pytestmark = on_one_database  # a browser story, on one database (tests/conftest.py)
 
 EMAIL = "contraloria@vigia.example"
 BASE = "/api/v1/municipalities/10005"

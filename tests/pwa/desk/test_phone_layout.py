@@ -8,7 +8,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from tests.conftest import on_one_database
 from tests.pwa.desk.conftest import PHONE, desk_sign_in, serious_violations
+
+pytestmark = on_one_database  # a browser story, on one database (tests/conftest.py)
 
 SCREENS = {
     # a demo committee with members, agreements and the parity tables (the demo's fixed ids)

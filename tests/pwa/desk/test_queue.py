@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from server.complaints.models import Complaint
 from server.complaints.workflow import OPEN_STATES
 from server.municipalities.models import Municipality
+from tests.conftest import on_one_database
 from tests.pwa.desk.conftest import PHONE, desk_sign_in, serious_violations
 
 EMAIL = "contraloria@vigia.example"
@@ -82,6 +83,7 @@ def test_overdue_first_a_filter_and_a_search_kept_in_the_url(desk, app_server) -
     assert serious_violations(page) == []
 
 
+@on_one_database
 def test_a_bulk_move_with_a_reason_and_the_keyboard(desk, app_server) -> None:
     _, database = app_server
     page = desk.new_page()
@@ -147,6 +149,7 @@ def test_a_bulk_move_with_a_reason_and_the_keyboard(desk, app_server) -> None:
     expect(page).to_have_url(re.compile(re.escape(target) + "$"))
 
 
+@on_one_database
 def test_another_municipalitys_comptroller_sees_none_of_durangos_complaints(desk, app_server) -> None:
     _, database = app_server
     durango = {c.folio for c in _complaints(database)}
@@ -166,6 +169,7 @@ def test_another_municipalitys_comptroller_sees_none_of_durangos_complaints(desk
     assert serious_violations(page) == []
 
 
+@on_one_database
 def test_every_column_of_the_queue_fits_a_laptop(desk, app_server) -> None:
     """QA: at 1280×800 the queue's table was 131 px wider than its box: «Prioridad» sat out of sight behind a
     sideways scroll and «Responsable» was cut."""

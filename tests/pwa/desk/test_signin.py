@@ -21,8 +21,11 @@ from playwright.sync_api import expect
 from server.auth.models import AccessToken, Device, User
 from server.complaints.models import Complaint, ComplaintNote
 from server.municipalities.models import Municipality
+from tests.conftest import on_one_database
 from tests.pwa.desk.conftest import LAPTOP, PASSWORD, PHONE, desk_sign_in, serious_violations
 from tests.services import free_port
+
+pytestmark = on_one_database  # a browser story, on one database (tests/conftest.py)
 
 EMAIL = "contraloria@vigia.example"
 
