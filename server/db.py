@@ -535,6 +535,16 @@ def _copy_rows(session: Session, table: sa.Table, rows: list[dict[str, Any]], sa
         cursor.close()
 
 
+def among(session: Session, column: Any, values: list[Any]) -> sa.ColumnElement[bool]:
+    """`column IN values` as each database takes a long list best: on PostgreSQL `column = ANY(:values)`, one
+    array parameter (the driver parses a statement of one placeholder, not of five hundred), elsewhere `IN`."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import ARRAY
+
+        return column == sa.any_(sa.bindparam(None, list(values), type_=ARRAY(column.type)))
+    return column.in_(values)
+
+
 def query_plan(session: Session, statement: sa.sql.expression.ClauseElement) -> list[str]:
     """The database's plan for `statement`, one line per step (PostgreSQL's EXPLAIN; SQLite's EXPLAIN QUERY PLAN,
     whose detail column names each table and index used). Parameters are inlined as literals."""

@@ -289,7 +289,7 @@ def filed_at_end(session: Session, complaint_ids: list[uuid.UUID]) -> Iterator[N
     existing: set[uuid.UUID] = set()
     for start in range(0, len(complaint_ids), 500):
         chunk = complaint_ids[start:start + 500]
-        existing.update(session.scalars(sa.select(Complaint.id).where(Complaint.id.in_(chunk))))
+        existing.update(session.scalars(sa.select(Complaint.id).where(db.among(session, Complaint.id, chunk))))
     session.info[_QUEUE] = _FilingQueue(existing)
     try:
         yield

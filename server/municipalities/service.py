@@ -235,8 +235,7 @@ def zone_at(session: Session, *, municipality: Municipality, lon: float, lat: fl
     asked[0] += 1
     if asked[0] > ZONES_READ_ONCE_AFTER:
         zones = lookups.remembered(session, ("zones", municipality.id), lambda: _prepared_zones(session, municipality))
-        here = sg.Point(lon, lat)
-        return next((zone for zone, shape in zones if shape.contains(here)), None)
+        return next((zone for zone, shape in zones if shapely.contains_xy(shape.context, lon, lat)), None)
     point = geo.point_sql(lon, lat)
     return session.scalar(
         sa.select(Zone)
@@ -326,10 +325,10 @@ def check_point(municipality: Municipality, *, lon: float, lat: float, field: st
     help: latitude and longitude that look swapped (the point would fall inside with them the other way round),
     and a point that lies in another municipality Vigía serves ("está en Gómez Palacio (10007)"). A search
     around a point (`outside_ok`) accepts a point outside the municipality otherwise: it may be near the edge."""
-    boundary = _boundary(municipality)
-    if boundary.covers(sg.Point(lon, lat)):
+    boundary = _boundary(municipality).context  # prepared: a point is covered exactly when it intersects
+    if shapely.intersects_xy(boundary, lon, lat):
         return
-    if -90 <= lon <= 90 and boundary.covers(sg.Point(lat, lon)):
+    if -90 <= lon <= 90 and shapely.intersects_xy(boundary, lat, lon):
         raise Invalid.for_field(field, "coordinates_swapped", municipality=municipality.name)
     session = object_session(municipality)
     other = municipality_at(session, lon, lat) if session is not None else None

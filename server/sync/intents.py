@@ -97,10 +97,9 @@ def _declare(session: Session, ctx: Context, record_type: str, record_id: uuid.U
 def complaint_file(session: Session, ctx: Context, data: SyncComplaintFile) -> Outcome:
     from server.complaints import filings, intake
 
-    values = data.model_dump(exclude={"attachments"})
     # The filer is this device: its own replays and resends get its code; anyone else's are complaint_id_taken.
-    filed = intake.file_record(session, actor=ctx.actor, municipality=ctx.municipality,
-                               data=ComplaintCreate.model_validate(values), source="sync",
+    # `data` is a ComplaintCreate already (SyncComplaintFile extends it with the photos declared), validated as one.
+    filed = intake.file_record(session, actor=ctx.actor, municipality=ctx.municipality, data=data, source="sync",
                                filer=filings.device_filer(ctx.device_id))
     _declare(session, ctx, "complaint", filed.complaint.id, data.attachments)
     # A complaint filed just now with no photos declared has none missing: no need to ask.

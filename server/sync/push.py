@@ -168,7 +168,8 @@ def _stored_of_batch(session, device_id: uuid.UUID, mutation_ids: list[uuid.UUID
     for start in range(0, len(mutation_ids), 250):
         chunk = mutation_ids[start:start + 250]
         found.update((row.mutation_id, row) for row in session.scalars(
-            sa.select(Mutation).where(Mutation.device_id == device_id, Mutation.mutation_id.in_(chunk))))
+            sa.select(Mutation).where(Mutation.device_id == device_id,
+                                      db.among(session, Mutation.mutation_id, chunk))))
     return found
 
 

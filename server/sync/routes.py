@@ -18,11 +18,12 @@ TAG = "sync"
 @endpoint("POST", "/sync/push", summary="Send mutations made offline; each is applied at most once", tag=TAG,
           body=pushes.PushBody, response=pushes.PushAck, auth=True, anonymous_device=True, errors=(403,),
           max_bytes=lambda settings: pushes.MAX_PUSH_BYTES)
-def push(call: Call) -> pushes.PushAck:
+def push(call: Call) -> Response:
     """One result per mutation, in order: applied, noted, rejected (with a reason to show) or retry. The same
     mutation sent again returns the result stored the first time. Send the `Vigia-Device` header."""
     device_id = require_device(call.request, call.actor)
-    return pushes.push(actor=call.actor, device_id=device_id, body=call.body, language=call.language)
+    ack = pushes.push(actor=call.actor, device_id=device_id, body=call.body, language=call.language)
+    return Response(ack.model_dump_json(), media_type="application/json")  # 500 results: serialised in one pass
 
 
 @endpoint("GET", "/sync/pull", summary="What changed since the cursor, only what this user may see", tag=TAG,
