@@ -743,6 +743,22 @@ def run_backend(backend: str, args: argparse.Namespace) -> Results:
 # ------------------------------------------------------------------------------------------------ report
 
 
+def _push_table(pushed: list[Results], limit_of: str, rows_of: Any, args: argparse.Namespace) -> None:
+    """One table of the push against a limit (`limit_of`: the Results field of its runs; `rows_of`: its rows)."""
+    print("| backend | push over HTTP median ms | push() service median ms | per mutation ms | mutations/s | "
+          "limit rows | limit median ms | limit rows/s | push speed / limit | goal 1/10 |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    for r in pushed:
+        http, limit, rows = median(r.push_ms), median(getattr(r, limit_of)), rows_of(r)
+        way = "COPY" if r.backend == "postgis" else "executemany"
+        print(f"| {r.backend} | {http:.0f} | {median(r.push_service_ms):.0f} | {http / args.batch:.2f} | "
+              f"{args.batch / http * 1000:.0f} | {rows} | {limit:.1f} ({way}) | {rows / limit * 1000:.0f} | "
+              f"1/{http / limit:.1f} | {'met' if http / limit <= PUSH_GOAL else 'not met'} |")
+        print(f"  ({r.backend}: push runs {', '.join(f'{v:.0f}' for v in r.push_ms)} ms; "
+              f"limit runs {', '.join(f'{v:.1f}' for v in getattr(r, limit_of))} ms)")
+    print()
+
+
 def report(all_results: list[Results], args: argparse.Namespace) -> bool:
     indexed = True
     empties = [r for r in all_results if r.empty]
@@ -807,31 +823,12 @@ def report(all_results: list[Results], args: argparse.Namespace) -> bool:
               f"{args.batch} complaint rows written in one transaction by COPY (PostgreSQL) or executemany (SQLite) "
               f"({args.push_runs} runs each, same run); goal: push at least 1/{PUSH_GOAL} as fast as the limit")
         print()
-        print("| backend | push over HTTP median ms | push() service median ms | per mutation ms | mutations/s | "
-              "limit median ms | limit rows/s | push speed / limit | goal 1/10 |")
-        print("|---|---:|---:|---:|---:|---:|---:|---:|---|")
-        for r in pushed:
-            http, bulk = median(r.push_ms), median(r.bulk_ms)
-            limit = "COPY" if r.backend == "postgis" else "executemany"
-            print(f"| {r.backend} | {http:.0f} | {median(r.push_service_ms):.0f} | {http / args.batch:.2f} | "
-                  f"{args.batch / http * 1000:.0f} | {bulk:.1f} ({limit}) | {args.batch / bulk * 1000:.0f} | "
-                  f"1/{http / bulk:.1f} | {'met' if http / bulk <= PUSH_GOAL else 'not met'} |")
-            print(f"  ({r.backend}: push runs {', '.join(f'{v:.0f}' for v in r.push_ms)} ms; "
-                  f"limit runs {', '.join(f'{v:.1f}' for v in r.bulk_ms)} ms)")
-        print()
+        _push_table(pushed, "bulk_ms", lambda r: args.batch, args)
         print(f"The same push against every row it stored ({pushed[0].all_rows} rows: claims with their results, "
               "complaints, timeline entries, change-log rows, audit entries), written in one transaction into "
               "empty tables of the same shape and indexes by COPY (PostgreSQL) or executemany (SQLite)")
         print()
-        print("| backend | push over HTTP median ms | rows | limit median ms | limit rows/s | push speed / limit | "
-              "goal 1/10 |")
-        print("|---|---:|---:|---:|---:|---:|---|")
-        for r in pushed:
-            http, bulk = median(r.push_ms), median(r.all_ms)
-            print(f"| {r.backend} | {http:.0f} | {r.all_rows} | {bulk:.1f} | {r.all_rows / bulk * 1000:.0f} | "
-                  f"1/{http / bulk:.1f} | {'met' if http / bulk <= PUSH_GOAL else 'not met'} |")
-            print(f"  ({r.backend}: limit runs {', '.join(f'{v:.1f}' for v in r.all_ms)} ms)")
-        print()
+        _push_table(pushed, "all_ms", lambda r: r.all_rows, args)
         print(f"Pull of the {args.batch} complaints the last push filed ({args.runs500} runs)")
         print()
         print("| backend | pages | items | median ms | p95 ms | JSON bytes | bytes sent (gzip) |")
