@@ -25,6 +25,7 @@ conditional-GET middleware are kept. The memory is bounded (`ANSWER_CACHE_BYTES`
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 import threading
 import time
@@ -305,6 +306,7 @@ class AnswerCache:
         self.entries: OrderedDict[tuple[Any, ...], Entry] = OrderedDict()
         self.bytes = 0
         self.hits = self.misses = self.evictions = 0
+        self.coalesced = 0  # misses answered by another request's computation of the same answer
 
     def get(self, key: tuple[Any, ...]) -> Entry | None:
         entry = self.entries.get(key)
@@ -345,6 +347,10 @@ class AnswerCacheMiddleware:
     def __init__(self, app: ASGIApp, *, cache: AnswerCache | None) -> None:
         self.app = app
         self.cache = cache
+        # (event loop, key) -> set when the request computing that answer has finished: requests for a stale or
+        # missing answer that arrive meanwhile wait for it instead of computing it again (after a write, every
+        # reader of a popular page would otherwise compute it at once).
+        self.computing: dict[tuple[int, tuple[Any, ...]], asyncio.Event] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         cache = self.cache
@@ -376,6 +382,31 @@ class AnswerCacheMiddleware:
         if now is None:
             await self.app(scope, receive, send)
             return
+        flight = (id(asyncio.get_running_loop()), key)
+        other = self.computing.get(flight)
+        if other is not None:
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(other.wait(), COALESCE_SECONDS)
+            entry = cache.get(key)
+            if entry is not None and _version(now, entry.tables) == entry.version:
+                cache.hits += 1
+                cache.coalesced += 1
+                await _answer(entry.status, entry.headers, entry.body, entry.etag, request_headers, send)
+                return
+            await self._compute(scope, receive, send, key, now, request_headers)  # not kept: computed again
+            return
+        done = self.computing[flight] = asyncio.Event()
+        try:
+            await self._compute(scope, receive, send, key, now, request_headers)
+        finally:
+            self.computing.pop(flight, None)
+            done.set()
+
+    async def _compute(self, scope: Scope, receive: Receive, send: Send, key: tuple[Any, ...],
+                       now: dict[str, int], request_headers: Headers) -> None:
+        """Compute the answer, keep it if it may be kept, and send it."""
+        cache = self.cache
+        assert cache is not None
         before = now
         tables: set[str] = set()
         token = _reading.set(tables)
@@ -421,6 +452,10 @@ class AnswerCacheMiddleware:
         revalidated = (start["status"] == 200 and "set-cookie" not in fields
                        and "no-store" not in (fields.get("cache-control") or ""))
         await _answer(start["status"], headers, body, etag if revalidated else None, request_headers, send)
+
+
+# How long a request waits for another's computation of the same answer before computing it itself.
+COALESCE_SECONDS = 10.0
 
 
 def _version(counters: dict[str, int], tables: Iterable[str]) -> int:

@@ -280,3 +280,34 @@ def test_under_concurrent_writers_and_readers_each_edit_shows_in_the_next_read(s
     for work, title in zip(works, titles, strict=True):
         assert served.get(f"{WORKS}/{work['id']}").json()["title"] == title
         assert title in near and title in listed
+
+
+def test_readers_of_a_stale_answer_wait_for_one_computation_of_it(served, monkeypatch) -> None:
+    """After a write, every reader of a popular answer arrives at once: the first computes it, the others wait
+    for that answer instead of computing it again (server/answer_cache.py, `computing`), and all get the answer
+    with the write in it. The computation is slowed so that the eight readers surely overlap."""
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    from server.complaints import routes
+
+    _kept(served, PUBLIC_COMPLAINTS)
+    filed = served.client.post(f"{BASE}/complaints", json=complaint_body(id=str(uuid.uuid4()), anonymous=True))
+    assert filed.status_code == 201, filed.text
+    computed: list[float] = []
+    slow = routes.public_list
+
+    def public_list(*args, **kwargs):
+        computed.append(time.monotonic())
+        time.sleep(0.3)
+        return slow(*args, **kwargs)
+
+    monkeypatch.setattr(routes, "public_list", public_list)
+    coalesced = served.cache.coalesced
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(lambda _: served.get(PUBLIC_COMPLAINTS), range(8)))
+    assert [a.status_code for a in answers] == [200] * 8
+    assert len({a.content for a in answers}) == 1
+    assert filed.json()["complaint"]["folio"] in {item["folio"] for item in answers[0].json()}
+    assert len(computed) == 1, computed
+    assert served.cache.coalesced == coalesced + 7
