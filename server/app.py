@@ -241,8 +241,8 @@ def settle_heap() -> None:
     """Collect once, then freeze what is alive (`gc.freeze`): what start-up loaded (modules, the models, the
     pydantic and SQLAlchemy structures, the demo's look-ups) stays for the process's life, and every full
     collection walked all of it again. A push of 500 filings makes enough objects to start several full
-    collections: they took about a third of its time (docs/performance.md, "Push: COPY, the collector, a page loaded together"). Objects made later
-    are collected as before."""
+    collections: they took about a third of its time (docs/performance.md, "Push: COPY, the collector, a page
+    loaded together"). Objects made later are collected as before."""
     gc.collect()
     gc.freeze()
 

@@ -474,8 +474,8 @@ def insert_rows(session: Session, table: sa.Table, rows: list[dict[str, Any]], *
 def _copy_rows(session: Session, table: sa.Table, rows: list[dict[str, Any]], same: dict[str, Any]) -> None:
     """PostgreSQL: the rows written by `COPY table (columns) FROM STDIN` on the session's connection, in its
     transaction (savepoints included). Why: a multi-row `INSERT` of 500 filings carries 30,000 parameters, and
-    the driver spent more CPU parsing that statement than the rest of the write (docs/performance.md, "The
-    group's rows by COPY"); COPY sends the values with no statement to parse, as the benchmark's limit does.
+    the driver spent more CPU parsing that statement than the rest of the write (docs/performance.md, "Push:
+    COPY, the collector, a page loaded together"); COPY sends the values with no statement to parse, as the benchmark's limit does.
 
     What an INSERT through SQLAlchemy would do is done here too: each value goes through its column type's bind
     processor (JSON, geometry as EWKT, enums), Python-side column defaults fill the columns the rows lack (server

@@ -482,9 +482,10 @@ def test_every_pull_names_the_device_it_comes_from(live):
 def test_a_page_of_many_complaints_is_loaded_together_and_reads_as_each_record_alone(live, committed_database):
     """A phone back after days offline pulls hundreds of its own filings: the page loads them together
     (server.sync.pull.BULK_LOADERS: a handful of queries, not five per complaint), and each item is exactly what
-    the record-by-record loader gives: the declared photo still missing, a deleted complaint served as a
+    the reporter's view of that one complaint gives, with its missing photos and version: the declared photo still missing, a deleted complaint served as a
     deletion."""
-    from server.sync import pull as pulls
+    from server.complaints import service as complaints
+    from server.sync import attachments
 
     phone = sign_in(live, VOLUNTEER)
     cursor = pull_all(live, phone)[1]
@@ -515,10 +516,14 @@ def test_a_page_of_many_complaints_is_loaded_together_and_reads_as_each_record_a
     assert len(statements) < 30, len(statements)  # 41 complaints: about 200 statements one by one
 
     with committed_database.session_scope() as session:
-        actor = staff_actor(session, VOLUNTEER)
         demo = municipality(session, DEMO)
         for complaint_id in ids:
-            alone = pulls._complaint(session, actor, demo, uuid.UUID(complaint_id), "es") \
-                if complaint_id != gone else None
+            if complaint_id == gone:
+                continue
+            complaint = complaints.get(session, municipality=demo, complaint_id=uuid.UUID(complaint_id))
+            alone = complaints.reporter_view(session, complaint, municipality=demo, language="es").model_dump(
+                mode="json")
+            missing = attachments.missing(session, record_type="complaint", record_ids=[complaint.id])[complaint.id]
+            alone.update(missing_attachments=[str(item) for item in missing], version=complaint.version)
             assert served[complaint_id]["data"] == alone, complaint_id
     assert served[ids[-1]]["data"]["missing_attachments"] == [attachment["id"]]
