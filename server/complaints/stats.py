@@ -85,6 +85,13 @@ def statistics(session: Session, *, municipality: Municipality, since: date | No
     )
 
 
+def received_count(session: Session, *, municipality: Municipality) -> int:
+    """How many complaints the municipality has received (`total` of `statistics` with no window), in one count:
+    the front page shows only this figure, and it is read after every filing."""
+    return session.scalar(sa.select(sa.func.count()).select_from(Complaint).where(
+        Complaint.municipality_id == municipality.id, Complaint.deleted_at.is_(None))) or 0
+
+
 # ------------------------------------------------------------------------------------------------ counts
 
 

@@ -45,7 +45,7 @@ def front(where: Where) -> Page:
     t, lang = where.words, where.language
     rows = search.all_matching(where.session, municipality=where.municipality, query=WorkQuery())
     listed = works.summaries(where.session, rows, municipality=where.municipality, language=lang)
-    figures = stats.statistics(where.session, municipality=where.municipality, since=None, until=None, language=lang)
+    received = stats.received_count(where.session, municipality=where.municipality)
     at_risk = sum(1 for work in listed if work.risks)
     links = [("estadisticas", "page_stats_title", N_("page_front_stats")),
              ("comites", "page_committees_title", N_("page_front_committees")),
@@ -60,7 +60,7 @@ def front(where: Where) -> Page:
                    pct(work.progress.physical_official_pct, lang), str(len(work.risks)) if work.risks else "—"]
                   for work in listed]
     body = (f"<h1>{e(t('page_front_title', municipality=where.name))}</h1>"
-            f"<p>{e(t('page_front_intro', works=len(listed), at_risk=at_risk, complaints=figures.total))}</p>"
+            f"<p>{e(t('page_front_intro', works=len(listed), at_risk=at_risk, complaints=received))}</p>"
             f'<nav aria-label="{e(t("page_front_sections"))}"><ul class="sections">{nav}</ul></nav>'
             + section(e(t("page_works_title")), table(
                 e(t("page_works_caption", count=len(listed))),

@@ -225,6 +225,18 @@ def test_the_statistics_page_shows_the_apis_figures(client) -> None:
     assert f"{share} % answered within the term (unanswered overdue ones count as late)" in words
 
 
+def test_the_front_page_counts_every_complaint_received_as_the_statistics_do(client) -> None:
+    total = client.get(f"{API}/complaints/stats").json()["total"]
+    _, words = page(client, HOME)
+    assert f"Quejas recibidas: {total}." in words
+    filed = client.post(f"{API}/complaints", json=complaint_body(
+        anonymous=True, description="El alumbrado de la calle lleva dos semanas apagado por las noches."))
+    assert filed.status_code == 201, filed.text
+    _, words = page(client, HOME)
+    assert f"Quejas recibidas: {total + 1}." in words
+    assert client.get(f"{API}/complaints/stats").json()["total"] == total + 1
+
+
 def test_the_monthly_chart_names_its_months_so_that_no_one_reads_a_day(client) -> None:
     """The chart's months were "26-06" (read as the 26th of June): now the month's short name, and the year under
     the first month and each January."""
