@@ -46,7 +46,10 @@ def _next_folio(session: Session, municipality: Municipality, year: int) -> str:
     filings at the same moment never share a number): one UPDATE of one row by its key, whatever the number of
     complaints. Only the year's first filing reads the complaints: it creates the row, counting on from any folio
     of that year already stored."""
-    return f"{municipality.code}-{year}-{_count_folio(session, municipality, year, 1):06d}"
+    number = _count_folio(session, municipality, year, 1)
+    if (queue := session.info.get(_QUEUE)) is not None:
+        queue.base.pop((municipality.id, year), None)  # moved: a later group reads it again
+    return f"{municipality.code}-{year}-{number:06d}"
 
 
 def _count_folio(session: Session, municipality: Municipality, year: int, amount: int) -> int:
@@ -68,7 +71,10 @@ def lock_folio_counter(session: Session, municipality: Municipality) -> None:
     """Take this year's folio counter of the municipality (creating it if missing) without using a number, until
     the transaction ends. A batch of filings in several municipalities (server/sync/push.py) takes its counters
     first, in one order, so that two batches never hold one counter each while waiting for the other's."""
-    _count_folio(session, municipality, service.today_in(municipality).year, 0)
+    year = service.today_in(municipality).year
+    number = _count_folio(session, municipality, year, 0)
+    if (queue := session.info.get(_QUEUE)) is not None:
+        queue.base[(municipality.id, year)] = number  # the first group counts on from here, not asking again
 
 
 def _reporter_id(data: ComplaintCreate, actor: Actor) -> uuid.UUID | None:

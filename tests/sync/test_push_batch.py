@@ -338,6 +338,30 @@ def test_filings_written_together_read_back_as_sent(live, committed_database) ->
     assert_chains_verify(live, DEMO)
 
 
+def test_filings_with_photos_between_filings_without_take_the_next_folios_in_order(live, committed_database) -> None:
+    """A filing that announces photos is applied on its own (server/sync/push.py); the filings without photos
+    around it are written together. Whatever the order, each takes the next folio of the counter the push
+    holds: no folio twice, none skipped, in the order sent."""
+    phone = sign_in(live, "voluntaria@vigia.example")
+
+    def with_photo() -> dict:
+        return mutation("complaint.file", complaint_payload(attachments=[
+            {"id": str(uuid.uuid4()), "sha256": sha256(uuid.uuid4().bytes)}]))
+
+    # (the batch, the statements writing complaints: one per filing with photos, one per group written together)
+    for sent, writes in (([with_photo(), filing(), filing(), with_photo(), filing()], 4),
+                         ([filing(), with_photo(), with_photo(), filing()], 4)):
+        results, statements = pushed_counting_statements(live, committed_database, phone, sent)
+        assert [r["status"] for r in results] == ["applied"] * len(sent), results
+        numbers = [int(r["data"]["folio"].rsplit("-", 1)[1]) for r in results]
+        assert numbers == list(range(numbers[0], numbers[0] + len(sent))), numbers
+        # a group that took a folio already given would fail and be applied again one by one: more writes
+        written = [s for s in statements if s.lstrip().upper().startswith(("INSERT INTO COMPLAINTS ",
+                                                                           "COPY COMPLAINTS "))]
+        assert len(written) == writes, written
+    assert_chains_verify(live, DEMO)
+
+
 def test_a_small_batch_of_filings_reads_the_zones_once(live, committed_database) -> None:
     """Ten filings in one push (a phone's usual outbox): the push tells the zone look-up how many points are
     coming, so the municipality's zones are read once rather than asked point by point (server.municipalities
