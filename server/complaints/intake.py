@@ -114,8 +114,9 @@ def file_record(session: Session, *, actor: Actor, municipality: Municipality, d
     """`file` without shaping the answer (a sync push answers with the folio only).
 
     Everything that can refuse the filing is checked before anything is written. Inside a push's fast path
-    (`queued`), a filing with no photos is not written at all here: its rows wait in the batch's queue and are
-    written with the others' in one statement per table (`write_queued`), so a refusal needs no rollback."""
+    (`queued`), a filing joining no photos uploaded before it is not written at all here: its rows wait in the
+    batch's queue and are written with the others' in one statement per table (`write_queued`), so a refusal
+    needs no rollback."""
     prepared = _prepare(session, actor=actor, municipality=municipality, data=data, source=source, today=today,
                         filer=filer)
     if isinstance(prepared, Filing):
@@ -305,13 +306,18 @@ def filed_at_end(session: Session, complaint_ids: list[uuid.UUID]) -> Iterator[N
 
 @contextmanager
 def queueing(session: Session) -> Iterator[None]:
-    """Inside `filed_at_end`: filings made in this block (without photos) are queued, not written."""
+    """Inside `filed_at_end`: filings made in this block (joining no uploaded photos) are queued, not written."""
     queue: _FilingQueue = session.info[_QUEUE]
     queue.active = True
     try:
         yield
     finally:
         queue.active = False
+
+
+def new_in_batch(session: Session, complaint_id: uuid.UUID) -> bool:
+    """Inside `filed_at_end`: whether no complaint had this id when the batch began."""
+    return complaint_id not in session.info[_QUEUE].existing
 
 
 def queued_count(session: Session) -> int:

@@ -106,6 +106,17 @@ def by_hash(session: Session, *, municipality: Municipality, sha256: str) -> Pho
     return _by_hash(session, municipality.id, sha256)
 
 
+def held_hashes(session: Session, wanted: list[tuple[uuid.UUID, str]]) -> set[tuple[uuid.UUID, str]]:
+    """Which of these (municipality id, SHA-256) the municipality holds a photo of (one query per 500)."""
+    held: set[tuple[uuid.UUID, str]] = set()
+    towns = sorted({town for town, _digest in wanted}, key=str)
+    for start in range(0, len(wanted), 500):
+        digests = sorted({digest for _town, digest in wanted[start:start + 500]})
+        held.update(tuple(row) for row in session.execute(sa.select(Photo.municipality_id, Photo.sha256).where(
+            Photo.municipality_id.in_(towns), Photo.sha256.in_(digests))))
+    return held & set(wanted)
+
+
 def _by_hash(session: Session, municipality_id: uuid.UUID, sha256: str) -> Photo | None:
     return session.scalar(sa.select(Photo).where(Photo.municipality_id == municipality_id, Photo.sha256 == sha256))
 

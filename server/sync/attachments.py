@@ -7,14 +7,20 @@ once, so content is stored once per hash.
 
 from __future__ import annotations
 
+import collections
 import re
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, field_validator
 from pydantic import Field as PField
 from sqlalchemy.orm import Session
 
+from server import db
 from server.auth.actor import Actor
 from server.db import utcnow
 from server.errors import Conflict, Invalid
@@ -54,6 +60,10 @@ def declare(session: Session, *, actor: Actor, device_id: uuid.UUID | None, muni
     declared for something else is a 409. Photos the municipality already holds join the record now."""
     from server.media import service as media
 
+    if queue_active(session):  # a push's fast path: every id is new, no hash is held (`may_queue`)
+        session.info[_QUEUE].rows.extend(_row(actor, device_id, municipality, record_type, record_id, item)
+                                          for item in items)
+        return
     for index, item in enumerate(items):
         existing = session.get(Attachment, item.id)
         if existing is not None:
@@ -147,3 +157,112 @@ def _join(session: Session, municipality: Municipality, attachment: Attachment, 
 
         media.note_original(session, photo_id=photo_id, original_sha256=attachment.original_sha256)
     session.flush()
+
+
+# ------------------------------------------------------------------------------------------------ a push's photos
+#
+# A push's filings are written together (server/sync/push.py, "the fast path"); so are the photos they declare,
+# when nothing about them needs a look at what is stored: an id not declared before and seen once in the batch,
+# bytes no municipality holds yet (those would join the record at once). Which ids and hashes are stored is
+# asked once for the whole batch (`declared_at_end`); a declaration that needs more goes the one-by-one way.
+
+
+_QUEUE = "sync_attachment_queue"
+
+
+@dataclass
+class _Queue:
+    unsure: set[uuid.UUID]  # ids declared before, repeated in the batch, or whose bytes are held
+    active: bool = False
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _row(actor: Actor, device_id: uuid.UUID | None, municipality: Municipality, record_type: str,
+         record_id: uuid.UUID, item: AttachmentIn) -> dict[str, Any]:
+    return {"id": item.id, "municipality_id": municipality.id, "record_type": record_type, "record_id": record_id,
+            "sha256": item.sha256, "original_sha256": item.original_sha256, "user_id": actor.user_id,
+            "device_id": device_id, "photo_id": None, "declared_at": utcnow(), "received_at": None}
+
+
+def _announced(raw: Any) -> list[tuple[uuid.UUID, str]] | None:
+    """(id, sha256) of each photo a payload's `attachments` announce; None if any is not well formed (then
+    the one-by-one way refuses it with the usual error)."""
+    if not isinstance(raw, list):
+        return None
+    found = []
+    for item in raw:
+        if not isinstance(item, dict) or not isinstance(item.get("sha256"), str):
+            return None
+        try:
+            found.append((uuid.UUID(str(item.get("id"))), item["sha256"].strip().lower()))
+        except ValueError:
+            return None
+    return found
+
+
+@contextmanager
+def declared_at_end(session: Session, filings: list[tuple[uuid.UUID, Any]]) -> Iterator[None]:
+    """Let a push queue the photos its filings declare (`queueing`); `filings`: each filing's municipality id
+    and its `attachments` as sent. Which ids are declared already and which bytes are held is asked once here."""
+    from server.media import service as media
+
+    announced = [(town, key, digest) for town, raw in filings for key, digest in (_announced(raw) or [])]
+    counts = collections.Counter(key for _town, key, _digest in announced)
+    unsure = {key for key, seen in counts.items() if seen > 1}
+    ids = list(counts)
+    for start in range(0, len(ids), 500):
+        unsure.update(session.scalars(sa.select(Attachment.id).where(db.among(session, Attachment.id,
+                                                                               ids[start:start + 500]))))
+    if announced:
+        held = media.held_hashes(session, [(town, digest) for town, _key, digest in announced])
+        unsure.update(key for town, key, digest in announced if (town, digest) in held)
+    session.info[_QUEUE] = _Queue(unsure)
+    try:
+        yield
+    finally:
+        session.info.pop(_QUEUE, None)
+
+
+def may_queue(session: Session, raw: Any) -> bool:
+    """Whether the photos a filing announces (its `attachments` as sent) can be declared in the batch's queue."""
+    queue: _Queue | None = session.info.get(_QUEUE)
+    announced = _announced(raw)
+    return queue is not None and announced is not None and not any(key in queue.unsure for key, _ in announced)
+
+
+@contextmanager
+def queueing(session: Session) -> Iterator[None]:
+    """Inside `declared_at_end`: photos declared in this block are queued, not written."""
+    queue: _Queue = session.info[_QUEUE]
+    queue.active = True
+    try:
+        yield
+    finally:
+        queue.active = False
+
+
+def queue_active(session: Session) -> bool:
+    queue: _Queue | None = session.info.get(_QUEUE)
+    return queue is not None and queue.active
+
+
+def queued_count(session: Session) -> int:
+    return len(session.info[_QUEUE].rows)
+
+
+def queued_for(session: Session, record_id: uuid.UUID) -> list[str]:
+    """The photos queued for a record, in the order declared: all missing (its bytes cannot have arrived)."""
+    return [str(row["id"]) for row in session.info[_QUEUE].rows if row["record_id"] == record_id]
+
+
+def drop_queued(session: Session, keep: int = 0) -> None:
+    """Forget the queued declarations after the first `keep` (a refused or failed mutation's, or a group's)."""
+    del session.info[_QUEUE].rows[keep:]
+
+
+def write_queued(session: Session) -> None:
+    """Write the queued declarations in one statement (their records' changes are logged by the filings)."""
+    queue: _Queue = session.info[_QUEUE]
+    rows, queue.rows = queue.rows, []
+    if rows:
+        db.insert_rows(session, Attachment.__table__, rows)

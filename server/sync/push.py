@@ -40,7 +40,7 @@ from server.errors import AppError, Invalid, validation_details
 from server.i18n import translate
 from server.municipalities import service as municipalities
 from server.municipalities.models import Municipality
-from server.sync import capture, intents
+from server.sync import attachments, capture, intents
 from server.sync.models import Mutation
 
 log = logging.getLogger("vigia.sync")
@@ -296,16 +296,17 @@ def _run(batch: _Batch, mutation: MutationIn) -> dict[str, Any]:
 
 # ------------------------------------------------------------------------------------------------ the fast path
 #
-# A `complaint.file` with no photos (the commonest mutation, and a batch of them the commonest push) writes
-# nothing while it is applied: intake checks everything that can refuse it first, then queues its rows
-# (server.complaints.intake.filed_at_end) and its audit entry (audit.appended_at_end). Such mutations form a
+# A `complaint.file` (the commonest mutation, and a batch of them the commonest push), with no photos or with
+# photos announced to be uploaded after it, writes nothing while it is applied: intake checks everything that can
+# refuse it first, then queues its rows (server.complaints.intake.filed_at_end), its photos' declarations
+# (server.sync.attachments.declared_at_end) and its audit entry (audit.appended_at_end). Such mutations form a
 # *group*; the group is written when a mutation of another kind comes (mutations apply in the order sent) and at
-# the end of the batch: its claims, complaints, timeline entries and change-log rows one INSERT each, the folio
-# counters moved once, all in one savepoint. A refused or failed mutation of the group has nothing to roll back:
-# its queued rows and entries are dropped in memory. If the group's write fails (another connection stored one of
-# its mutations, or filed one of its complaint ids, since this batch began: the primary keys decide), its
-# savepoint is rolled back and its mutations are applied again one by one, each in its own savepoint (`_apply`),
-# which answers a replay with the stored result.
+# the end of the batch: its claims, complaints, timeline entries, declarations and change-log rows one INSERT
+# each, the folio counters moved once, all in one savepoint. A refused or failed mutation of the group has
+# nothing to roll back: its queued rows and entries are dropped in memory. If the group's write fails (another
+# connection stored one of its mutations, or filed one of its complaint ids, since this batch began: the primary
+# keys decide), its savepoint is rolled back and its mutations are applied again one by one, each in its own
+# savepoint (`_apply`), which answers a replay with the stored result.
 
 
 @dataclass
@@ -337,15 +338,22 @@ def _complaint_key(mutation: MutationIn) -> uuid.UUID | None:
 
 
 def _fast(batch: _Batch, mutation: MutationIn, group: _Group, filed: set[uuid.UUID]) -> bool:
-    """Whether the mutation may take the fast path: a first filing, with no photos, of a complaint id not seen
-    before in this batch (a resend of one goes through `_apply`, after the group is written)."""
+    """Whether the mutation may take the fast path: a first filing of a complaint id not seen before in this batch
+    (a resend of one goes through `_apply`, after the group is written), joining no photo uploaded before it, and
+    announcing only photos whose declaration needs no look at what is stored (server.sync.attachments)."""
+    from server.complaints import intake
+
     if mutation.intent != "complaint.file" or mutation.id in batch.stored or mutation.id in group.ids:
         return False
     payload = mutation.payload
-    if payload.get("attachments") or payload.get("photo_ids"):
+    if payload.get("photo_ids"):  # photos uploaded before, joined to the complaint as it is filed
         return False
     key = _complaint_key(mutation)
-    return key is not None and key not in filed
+    if key is None or key in filed:
+        return False
+    # photos announced with it are declared in the batch's queue too, if nothing stored needs a look
+    return not payload.get("attachments") or (attachments.may_queue(batch.session, payload["attachments"])
+                                              and intake.new_in_batch(batch.session, key))
 
 
 def _apply_fast(batch: _Batch, mutation: MutationIn, group: _Group, position: int) -> dict[str, Any]:
@@ -354,12 +362,14 @@ def _apply_fast(batch: _Batch, mutation: MutationIn, group: _Group, position: in
 
     session = batch.session
     audit_mark, queue_mark = audit.queued_count(session), intake.queued_count(session)
+    photo_mark = attachments.queued_count(session)
     try:
-        with intake.queueing(session):
+        with intake.queueing(session), attachments.queueing(session):
             result = _run(batch, mutation)
     except Exception as exc:
         audit.drop_queued(session, audit_mark)
         intake.drop_queued(session, queue_mark)
+        attachments.drop_queued(session, photo_mark)
         if db.unavailable(exc):
             raise  # the whole push answers 503 (see _apply)
         return _retry(mutation, batch.language)
@@ -369,6 +379,7 @@ def _apply_fast(batch: _Batch, mutation: MutationIn, group: _Group, position: in
     if result["status"] == "rejected":  # nothing was written: its queued rows and entries go, its rejection stays
         audit.drop_queued(session, audit_mark)
         intake.drop_queued(session, queue_mark)
+        attachments.drop_queued(session, photo_mark)
         fresh = False
     if not group.mutations:
         group.audit_mark = audit_mark
@@ -392,11 +403,13 @@ def _write_group(batch: _Batch, group: _Group, results: list[dict[str, Any]]) ->
         with session.begin_nested():
             db.insert_rows(session, Mutation.__table__, group.claims)  # the primary key decides first
             capture.log(session, "complaint", intake.write_queued(session))
+            attachments.write_queued(session)
     except Exception as exc:
         if db.unavailable(exc):
             raise
         log.info("sync_group_applied_one_by_one", extra={"mutations": len(group.mutations), "error": repr(exc)})
         intake.drop_queued(session)
+        attachments.drop_queued(session)
         audit.drop_queued(session, group.audit_mark)
         for position, mutation in zip(group.positions, group.mutations, strict=True):
             results[position] = _apply(batch, mutation)
@@ -420,30 +433,54 @@ def push(*, actor: Actor, device_id: uuid.UUID, body: PushBody, language: str) -
             intake.filed_at_end(session, complaint_ids):
         batch = _Batch(session=session, actor=actor, device_id=device_id, language=language,
                        stored=_stored_of_batch(session, device_id, list(dict.fromkeys(m.id for m in mutations))))
-        # The folio counters the batch will add to, locked first and in one order (see the module docstring).
-        filing = collections.Counter(m.municipality for m in mutations
-                                     if m.intent == "complaint.file" and m.id not in batch.stored)
-        for code in sorted(filing):
-            try:
-                intake.lock_folio_counter(session, batch.municipality(code))
-            except AppError:
-                continue  # an unknown municipality: each of its mutations is rejected on its own
-            municipalities.expect_zone_questions(session, municipality=batch.municipality(code),
-                                                 count=filing[code])
-        results: list[dict[str, Any]] = []
-        group = _Group()
-        filed: set[uuid.UUID] = set()  # complaint ids filed (or tried) earlier in the batch
-        for item in parsed:
-            if not isinstance(item, MutationIn):
-                results.append(item)
-                continue
-            if _fast(batch, item, group, filed):
-                results.append(_apply_fast(batch, item, group, len(results)))
-            else:
-                group = _write_group(batch, group, results)  # what came before is written before it applies
-                results.append(_apply(batch, item))
-            if item.intent == "complaint.file" and (key := _complaint_key(item)) is not None:
-                filed.add(key)
-        _write_group(batch, group, results)
+        with attachments.declared_at_end(session, _announced_photos(batch, mutations)):
+            results = _apply_all(batch, parsed, mutations)
         auth.mark_synced(session, device_id=device_id)
     return PushAck(server_time=utcnow(), results=[MutationResult.model_validate(r) for r in results])
+
+
+def _announced_photos(batch: _Batch, mutations: list[MutationIn]) -> list[tuple[uuid.UUID, Any]]:
+    """(municipality id, `attachments` as sent) of the batch's new filings that announce photos."""
+    found = []
+    for mutation in mutations:
+        if mutation.intent == "complaint.file" and mutation.id not in batch.stored \
+                and mutation.payload.get("attachments"):
+            try:
+                found.append((batch.municipality(mutation.municipality).id, mutation.payload["attachments"]))
+            except AppError:
+                continue  # an unknown municipality: the mutation is rejected on its own
+    return found
+
+
+def _apply_all(batch: _Batch, parsed: list[MutationIn | dict[str, Any]],
+               mutations: list[MutationIn]) -> list[dict[str, Any]]:
+    """Each mutation's result, in the order sent (see the module docstring and "the fast path")."""
+    from server.complaints import intake
+
+    session = batch.session
+    # The folio counters the batch will add to, locked first and in one order (see the module docstring).
+    filing = collections.Counter(m.municipality for m in mutations
+                                 if m.intent == "complaint.file" and m.id not in batch.stored)
+    for code in sorted(filing):
+        try:
+            intake.lock_folio_counter(session, batch.municipality(code))
+        except AppError:
+            continue  # an unknown municipality: each of its mutations is rejected on its own
+        municipalities.expect_zone_questions(session, municipality=batch.municipality(code),
+                                             count=filing[code])
+    results: list[dict[str, Any]] = []
+    group = _Group()
+    filed: set[uuid.UUID] = set()  # complaint ids filed (or tried) earlier in the batch
+    for item in parsed:
+        if not isinstance(item, MutationIn):
+            results.append(item)
+            continue
+        if _fast(batch, item, group, filed):
+            results.append(_apply_fast(batch, item, group, len(results)))
+        else:
+            group = _write_group(batch, group, results)  # what came before is written before it applies
+            results.append(_apply(batch, item))
+        if item.intent == "complaint.file" and (key := _complaint_key(item)) is not None:
+            filed.add(key)
+    _write_group(batch, group, results)
+    return results

@@ -16,6 +16,8 @@ from server.complaints.models import Complaint
 from server.sync.models import Mutation
 from tests.factories import CENTRO, DEMO, OTHER
 from tests.sync.helpers import complaint_payload, mutation, pull, sha256, sign_in
+from tests.sync.test_anonymous_device import upload
+from tests.sync.test_uploads import jpeg
 
 PUSH = "/api/v1/sync/push"
 GOMEZ = (-103.498, 25.565)  # a point in Gómez Palacio (10007)
@@ -338,23 +340,84 @@ def test_filings_written_together_read_back_as_sent(live, committed_database) ->
     assert_chains_verify(live, DEMO)
 
 
-def test_filings_with_photos_between_filings_without_take_the_next_folios_in_order(live, committed_database) -> None:
-    """A filing that announces photos is applied on its own (server/sync/push.py); the filings without photos
-    around it are written together. Whatever the order, each takes the next folio of the counter the push
-    holds: no folio twice, none skipped, in the order sent."""
+def announcing(*photos: bytes) -> dict:
+    """A filing that announces photos to be uploaded after it (docs/sync.md, section 4)."""
+    return mutation("complaint.file", complaint_payload(attachments=[
+        {"id": str(uuid.uuid4()), "sha256": sha256(photo)} for photo in photos]))
+
+
+def announced_ids(sent: dict) -> list[str]:
+    return [item["id"] for item in sent["payload"]["attachments"]]
+
+
+def test_photos_announced_by_a_batch_of_filings_are_declared_together_and_then_uploaded(
+        live, committed_database) -> None:
+    """Ten filings announcing two photos each (a phone's outbox after a walk): the declarations are written in
+    one statement with the filings (server/sync/attachments.py, "a push's photos"); each filing answers its
+    photos as missing, in the order announced; a photo uploaded afterwards joins its complaint and is no longer
+    missing in the pull."""
     phone = sign_in(live, "voluntaria@vigia.example")
+    photos = [jpeg(48, 32) for _ in range(20)]
+    sent = [announcing(photos[2 * i], photos[2 * i + 1]) for i in range(10)]
+    results, statements = pushed_counting_statements(live, committed_database, phone, sent)
 
-    def with_photo() -> dict:
-        return mutation("complaint.file", complaint_payload(attachments=[
-            {"id": str(uuid.uuid4()), "sha256": sha256(uuid.uuid4().bytes)}]))
+    assert [r["status"] for r in results] == ["applied"] * 10, results
+    assert [r["data"]["missing_attachments"] for r in results] == [announced_ids(m) for m in sent]
+    declared = [s for s in statements if s.lstrip().upper().startswith(("INSERT INTO SYNC_ATTACHMENTS ",
+                                                                        "COPY SYNC_ATTACHMENTS "))]
+    assert len(declared) == 1, declared
 
-    # (the batch, the statements writing complaints: one per filing with photos, one per group written together)
-    for sent, writes in (([with_photo(), filing(), filing(), with_photo(), filing()], 4),
-                         ([filing(), with_photo(), with_photo(), filing()], 4)):
+    first, second = sent[0]["payload"]["id"], announced_ids(sent[0])
+    uploaded = upload(live, phone, first, uuid.UUID(second[0]), photos[0])
+    assert uploaded.status_code == 201, uploaded.text
+    items, _cursor, _removed = pull(live, committed_database, phone)
+    pulled = {item["id"]: item["data"] for item in items if item["type"] == "complaint"}
+    assert pulled[first]["missing_attachments"] == second[1:]
+    assert pulled[sent[1]["payload"]["id"]]["missing_attachments"] == announced_ids(sent[1])
+    assert results_of(push(live, phone, sent), sent) == results  # a replay answers what the push answered
+
+
+def test_a_photo_id_announced_twice_is_refused_the_second_time_in_a_batch_or_after(live, committed_database) -> None:
+    """An attachment id names one photo of one record: announced again, in the same batch or a later one, for
+    another complaint, that filing is refused with 409 attachment_id_taken and nothing of it is kept; the
+    filings around it are applied."""
+    phone = sign_in(live, "voluntaria@vigia.example")
+    photo = jpeg(48, 32)
+    first, plain = announcing(photo), filing()
+    again = mutation("complaint.file", complaint_payload(attachments=first["payload"]["attachments"]))
+    sent = [first, plain, again]
+    results = results_of(push(live, phone, sent), sent)
+    assert [r["status"] for r in results] == ["applied", "applied", "rejected"], results
+    assert results[2]["error"]["code"] == "attachment_id_taken"
+    later = mutation("complaint.file", complaint_payload(attachments=first["payload"]["attachments"]))
+    sent = [filing(), later]
+    results = results_of(push(live, phone, sent), sent)
+    assert [r["status"] for r in results] == ["applied", "rejected"], results
+    assert results[1]["error"]["code"] == "attachment_id_taken"
+    assert complaints_filed(committed_database, [again["payload"]["id"], later["payload"]["id"]]) == set()
+
+
+def test_filings_declaring_photos_held_already_between_others_take_the_next_folios_in_order(
+        live, committed_database) -> None:
+    """A filing announcing a photo the municipality holds already is applied on its own (the photo joins it at
+    once; server/sync/push.py); the filings around it are written together. Whatever the order, each takes the
+    next folio of the counter the push holds: no folio twice, none skipped, in the order sent."""
+    phone = sign_in(live, "voluntaria@vigia.example")
+    photo = jpeg(48, 32)
+    earlier = announcing(photo)
+    results_of(push(live, phone, [earlier]), [earlier])
+    uploaded = upload(live, phone, earlier["payload"]["id"], uuid.UUID(announced_ids(earlier)[0]), photo)
+    assert uploaded.status_code == 201, uploaded.text
+
+    # (the batch, the statements writing complaints: one per filing applied alone, one per group written together)
+    for sent, writes in (([announcing(photo), filing(), filing(), announcing(photo), filing()], 4),
+                         ([filing(), announcing(photo), announcing(photo), filing()], 4)):
         results, statements = pushed_counting_statements(live, committed_database, phone, sent)
         assert [r["status"] for r in results] == ["applied"] * len(sent), results
         numbers = [int(r["data"]["folio"].rsplit("-", 1)[1]) for r in results]
         assert numbers == list(range(numbers[0], numbers[0] + len(sent))), numbers
+        # the bytes held already: nothing to upload for the filings that announce them
+        assert all(r["data"]["missing_attachments"] == [] for r in results), results
         # a group that took a folio already given would fail and be applied again one by one: more writes
         written = [s for s in statements if s.lstrip().upper().startswith(("INSERT INTO COMPLAINTS ",
                                                                            "COPY COMPLAINTS "))]
