@@ -61,10 +61,10 @@ PHASES = [
     ("  of which: queued rows (folio, values)", ["complaints/intake.py:add"]),
     ("ORM flush (incl. change-log capture)", ["orm/session.py:flush"]),
     ("  of which: change-log capture", ["sync/capture.py:_log_changes"]),
-    ("group writes (claims, complaints, timeline, change log)", ["sync/push.py:_write_group"]),
+    ("group writes (claims, complaints, timeline, change log)", ["sync/fast_path.py:write_group"]),
     ("audit chain write at the end", ["audit/service.py:_write_queued"]),
     ("commit", ["orm/session.py:commit"]),
-    ("fingerprints", ["sync/push.py:_fingerprint"]),
+    ("fingerprints", ["sync/applying.py:fingerprint"]),
 ]
 
 
