@@ -16,10 +16,16 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 
 from server import db
 from tests.conftest import Backend, unavailable
 from tests.live import served_demo
+
+# What a person sees may take longer than Playwright's 5 s to appear when the CI machine's two cores also run the
+# other half of the suite and the server (a desk test once missed it by a few seconds at load 6.5): assertions
+# wait up to 15 s, as actions do (`set_default_timeout` below). A wrong screen still fails, only later.
+expect.set_options(timeout=15_000)
 
 CHROMIUM = os.environ.get("VIGIA_CHROMIUM", "/usr/bin/chromium")
 PWA = Path(__file__).resolve().parents[2] / "pwa"
