@@ -18,7 +18,7 @@ from server.auth.actor import Actor
 from server.errors import NotFound
 from server.municipalities.models import Municipality
 from server.rulings import service as rulings
-from server.rulings.models import TextKind
+from server.rulings.codelists import TextKind
 
 PAGE_SIZE = 100
 

@@ -26,7 +26,8 @@ from server.errors import Forbidden
 from server.i18n import DEFAULT_LANGUAGE, translate
 from server.municipalities.models import Municipality
 from server.rulings import service as rulings
-from server.rulings.models import AuditProject, Court, Judge, Ruling, RulingJudge, RulingText, TextKind
+from server.rulings.codelists import TextKind
+from server.rulings.models import AuditProject, Court, Judge, Ruling, RulingJudge, RulingText
 
 
 def _readable(session: Session, actor: Actor, assignment: AnnotationAssignment) -> AuditProject:

@@ -36,7 +36,8 @@ from server.db import utcnow
 from server.errors import Conflict, Invalid
 from server.municipalities.models import Municipality
 from server.rulings import service as rulings
-from server.rulings.models import AuditProject, Ruling, TextKind
+from server.rulings.codelists import TextKind
+from server.rulings.models import AuditProject, Ruling
 
 LETTERS = string.ascii_lowercase
 

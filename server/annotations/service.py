@@ -45,7 +45,8 @@ from server.db import utcnow
 from server.errors import Conflict, Forbidden, Invalid, NotFound
 from server.municipalities.models import Municipality
 from server.rulings import service as rulings
-from server.rulings.models import AuditProject, AuditTeamMember, Ruling, RulingText, TeamRole, TextKind
+from server.rulings.codelists import TeamRole, TextKind
+from server.rulings.models import AuditProject, AuditTeamMember, Ruling, RulingText
 
 REVIEWERS = (TeamRole.reviewer, TeamRole.coordinator)
 MAX_ANNOTATORS = 5

@@ -13,37 +13,32 @@ from starlette.responses import JSONResponse
 from server.api import Call, endpoint
 from server.db import read_scope, session_scope
 from server.municipalities import service as municipalities
-from server.rulings import importing, service
-from server.rulings.models import (
+from server.rulings import courts, findings, importing, projects, publishing, records, service
+from server.rulings.codelists import FindingState, RulingState, TextKind
+from server.rulings.models import AuditProject, RedactionFinding, Ruling, RulingText
+from server.rulings.schemas import (
     AssignmentCreate,
-    AuditProject,
     CourtCreate,
     CourtPublic,
     CourtUpdate,
     FindingCreate,
     FindingDecision,
-    FindingState,
     FindingView,
     ImportReport,
     JudgeCreate,
     JudgePublic,
     JudgeRef,
     JudgeUpdate,
+    PlaceholderSpan,
     ProjectCreate,
     ProjectPublic,
     ProjectUpdate,
-    PlaceholderSpan,
     PublicVersionPreview,
-    RedactionFinding,
-    Ruling,
     RulingCreate,
-    RulingState,
-    RulingText,
     RulingUpdate,
     RulingView,
     TeamMemberSet,
     TeamMemberView,
-    TextKind,
     TextRef,
     TextView,
 )
@@ -96,7 +91,7 @@ def ruling_view(session: Any, ruling: Ruling, *, is_team: bool, with_public_text
 def list_courts(call: Call) -> list[CourtPublic]:
     with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
-        return [CourtPublic.model_validate(court) for court in service.list_courts(session, municipality)]
+        return [CourtPublic.model_validate(court) for court in courts.list_courts(session, municipality)]
 
 
 @endpoint("GET", MUNI + "/courts/{court_id:uuid}", summary="One court", tag=TAG, response=CourtPublic,
@@ -112,7 +107,7 @@ def get_court(call: Call) -> CourtPublic:
 def create_court(call: Call) -> CourtPublic:
     with session_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
-        court = service.create_court(session, actor=call.actor, municipality=municipality, data=call.body)
+        court = courts.create_court(session, actor=call.actor, municipality=municipality, data=call.body)
         return CourtPublic.model_validate(court)
 
 
@@ -121,8 +116,8 @@ def create_court(call: Call) -> CourtPublic:
 def update_court(call: Call) -> CourtPublic:
     with session_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
-        court = service.update_court(session, actor=call.actor, municipality=municipality,
-                                     court_id=call.path["court_id"], data=call.body)
+        court = courts.update_court(session, actor=call.actor, municipality=municipality,
+                                    court_id=call.path["court_id"], data=call.body)
         return CourtPublic.model_validate(court)
 
 
@@ -134,7 +129,7 @@ def update_court(call: Call) -> CourtPublic:
 def list_judges(call: Call) -> list[JudgePublic]:
     with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
-        return service.list_judges(session, municipality)
+        return courts.list_judges(session, municipality)
 
 
 @endpoint("GET", MUNI + "/judges/{judge_id:uuid}", summary="One judge with their assignments", tag=TAG,
@@ -142,7 +137,7 @@ def list_judges(call: Call) -> list[JudgePublic]:
 def get_judge(call: Call) -> JudgePublic:
     with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
-        return service.judge_view(session, service.get_judge(session, municipality, call.path["judge_id"]))
+        return courts.judge_view(session, service.get_judge(session, municipality, call.path["judge_id"]))
 
 
 @endpoint("POST", MUNI + "/judges", summary="Register a judge (public professional data only)", tag=TAG,
@@ -150,8 +145,8 @@ def get_judge(call: Call) -> JudgePublic:
 def create_judge(call: Call) -> JudgePublic:
     with session_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
-        judge = service.create_judge(session, actor=call.actor, municipality=municipality, data=call.body)
-        return service.judge_view(session, judge)
+        judge = courts.create_judge(session, actor=call.actor, municipality=municipality, data=call.body)
+        return courts.judge_view(session, judge)
 
 
 @endpoint("PATCH", MUNI + "/judges/{judge_id:uuid}", summary="Edit a judge (send the version you read)", tag=TAG,
@@ -159,9 +154,9 @@ def create_judge(call: Call) -> JudgePublic:
 def update_judge(call: Call) -> JudgePublic:
     with session_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
-        judge = service.update_judge(session, actor=call.actor, municipality=municipality,
-                                     judge_id=call.path["judge_id"], data=call.body)
-        return service.judge_view(session, judge)
+        judge = courts.update_judge(session, actor=call.actor, municipality=municipality,
+                                    judge_id=call.path["judge_id"], data=call.body)
+        return courts.judge_view(session, judge)
 
 
 @endpoint("POST", MUNI + "/judges/{judge_id:uuid}/assignments", summary="Sit a judge in a court from a date",
@@ -171,9 +166,9 @@ def assign_judge(call: Call) -> JudgePublic:
     overlap is 409 assignment_overlap."""
     with session_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
-        service.assign_judge(session, actor=call.actor, municipality=municipality, judge_id=call.path["judge_id"],
-                             data=call.body)
-        return service.judge_view(session, service.get_judge(session, municipality, call.path["judge_id"]))
+        courts.assign_judge(session, actor=call.actor, municipality=municipality, judge_id=call.path["judge_id"],
+                            data=call.body)
+        return courts.judge_view(session, service.get_judge(session, municipality, call.path["judge_id"]))
 
 
 # ------------------------------------------------------------------------------------------------ projects
@@ -184,7 +179,7 @@ def assign_judge(call: Call) -> JudgePublic:
 def list_projects(call: Call) -> list[ProjectPublic]:
     with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
-        return service.list_projects(session, municipality, call.actor)
+        return projects.list_projects(session, municipality, call.actor)
 
 
 @endpoint("GET", PROJECT, summary="One audit project", tag=TAG, response=ProjectPublic, errors=(404, 422))
@@ -192,7 +187,7 @@ def get_project(call: Call) -> ProjectPublic:
     with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         project = service.get_project(session, municipality, call.path["project_id"])
-        return service.project_view(session, project, call.actor)
+        return projects.project_view(session, project, call.actor)
 
 
 @endpoint("POST", MUNI + "/audit-projects", summary="Create an audit project (rulings.manage)", tag=TAG,
@@ -201,8 +196,8 @@ def create_project(call: Call) -> ProjectPublic:
     """A reviewer (or admin) who creates it becomes its coordinator."""
     with session_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
-        project = service.create_project(session, actor=call.actor, municipality=municipality, data=call.body)
-        return service.project_view(session, project, call.actor)
+        project = projects.create_project(session, actor=call.actor, municipality=municipality, data=call.body)
+        return projects.project_view(session, project, call.actor)
 
 
 @endpoint("PATCH", PROJECT, summary="Edit an audit project (its coordinator; send the version you read)", tag=TAG,
@@ -210,9 +205,9 @@ def create_project(call: Call) -> ProjectPublic:
 def update_project(call: Call) -> ProjectPublic:
     with session_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
-        project = service.update_project(session, actor=call.actor, municipality=municipality,
-                                         project_id=call.path["project_id"], data=call.body)
-        return service.project_view(session, project, call.actor)
+        project = projects.update_project(session, actor=call.actor, municipality=municipality,
+                                          project_id=call.path["project_id"], data=call.body)
+        return projects.project_view(session, project, call.actor)
 
 
 @endpoint("GET", PROJECT + "/team", summary="The project's audit team (team only)", tag=TAG,
@@ -220,7 +215,7 @@ def update_project(call: Call) -> ProjectPublic:
 def get_team(call: Call) -> list[TeamMemberView]:
     with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
-        return service.team(session, actor=call.actor, municipality=municipality, project_id=call.path["project_id"])
+        return projects.team(session, actor=call.actor, municipality=municipality, project_id=call.path["project_id"])
 
 
 @endpoint("PUT", PROJECT + "/team/{user_id:uuid}", summary="Put a person in the team with a role (coordinator)",
@@ -230,9 +225,9 @@ def set_team_member(call: Call) -> list[TeamMemberView]:
     or admin (422 team_role_not_held)."""
     with session_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
-        service.set_team_member(session, actor=call.actor, municipality=municipality,
-                                project_id=call.path["project_id"], user_id=call.path["user_id"], data=call.body)
-        return service.team(session, actor=call.actor, municipality=municipality, project_id=call.path["project_id"])
+        projects.set_team_member(session, actor=call.actor, municipality=municipality,
+                                 project_id=call.path["project_id"], user_id=call.path["user_id"], data=call.body)
+        return projects.team(session, actor=call.actor, municipality=municipality, project_id=call.path["project_id"])
 
 
 @endpoint("DELETE", PROJECT + "/team/{user_id:uuid}", summary="Take a person out of the team (coordinator)",
@@ -240,9 +235,9 @@ def set_team_member(call: Call) -> list[TeamMemberView]:
 def remove_team_member(call: Call) -> list[TeamMemberView]:
     with session_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
-        service.remove_team_member(session, actor=call.actor, municipality=municipality,
-                                   project_id=call.path["project_id"], user_id=call.path["user_id"])
-        return service.team(session, actor=call.actor, municipality=municipality, project_id=call.path["project_id"])
+        projects.remove_team_member(session, actor=call.actor, municipality=municipality,
+                                    project_id=call.path["project_id"], user_id=call.path["user_id"])
+        return projects.team(session, actor=call.actor, municipality=municipality, project_id=call.path["project_id"])
 
 
 # ------------------------------------------------------------------------------------------------ rulings
@@ -263,7 +258,7 @@ def list_rulings(call: Call) -> list[RulingView]:
     """Without the texts (GET one ruling for its public text)."""
     with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
-        rows = service.list_rulings(session, actor=call.actor, municipality=municipality, **call.query.model_dump())
+        rows = records.list_rulings(session, actor=call.actor, municipality=municipality, **call.query.model_dump())
         teams: dict[uuid.UUID, bool] = {}
         views = []
         for ruling in rows:
@@ -281,7 +276,7 @@ def get_ruling(call: Call) -> RulingView:
     original's id and how many findings are pending."""
     with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
-        ruling, is_team = service.visible_ruling(session, actor=call.actor, municipality=municipality,
+        ruling, is_team = records.visible_ruling(session, actor=call.actor, municipality=municipality,
                                                  ruling_id=call.path["ruling_id"])
         return ruling_view(session, ruling, is_team=is_team)
 
@@ -295,12 +290,12 @@ def create_ruling(call: Call) -> Any:
     detector marks the personal data it finds (findings to decide). Without `text` the ruling waits (imported)
     for an upload. The same ruling again is 409 ruling_duplicate; the same create resent with its id answers 200
     with the stored ruling."""
-    from server.rulings.models import TextSource
+    from server.rulings.codelists import TextSource
 
     with session_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         project = service.get_project(session, municipality, call.path["project_id"])
-        ruling, created = service.create_ruling(session, actor=call.actor, municipality=municipality,
+        ruling, created = records.create_ruling(session, actor=call.actor, municipality=municipality,
                                                 project=project, data=call.body, text=call.body.text,
                                                 source=TextSource.text)
         view = ruling_view(session, ruling, is_team=True)
@@ -331,7 +326,7 @@ def import_rulings(call: Call) -> ImportReport:
 def update_ruling(call: Call) -> RulingView:
     with session_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
-        ruling = service.update_ruling(session, actor=call.actor, municipality=municipality,
+        ruling = records.update_ruling(session, actor=call.actor, municipality=municipality,
                                        ruling_id=call.path["ruling_id"], data=call.body)
         return ruling_view(session, ruling, is_team=True)
 
@@ -346,9 +341,9 @@ def upload_text(call: Call) -> Any:
     with session_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         # Who may upload is decided before the file is read: nobody else makes the server parse a PDF.
-        service.require_importer(session, actor=call.actor, municipality=municipality, ruling_id=call.path["ruling_id"])
+        records.require_importer(session, actor=call.actor, municipality=municipality, ruling_id=call.path["ruling_id"])
         text, source = importing.text_from_upload(call.body.content_type, call.body.data)
-        added, created = service.add_original(session, actor=call.actor, municipality=municipality,
+        added, created = records.add_original(session, actor=call.actor, municipality=municipality,
                                               ruling_id=call.path["ruling_id"], text=text, source=source)
         view = _text_view(added, with_text=False)
     if created:
@@ -361,9 +356,9 @@ def upload_text(call: Call) -> Any:
 def list_texts(call: Call) -> list[TextView]:
     with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
-        ruling, is_team = service.visible_ruling(session, actor=call.actor, municipality=municipality,
+        ruling, is_team = records.visible_ruling(session, actor=call.actor, municipality=municipality,
                                                  ruling_id=call.path["ruling_id"])
-        return [_text_view(text, with_text=False) for text in service.texts_of(session, ruling, is_team=is_team)]
+        return [_text_view(text, with_text=False) for text in records.texts_of(session, ruling, is_team=is_team)]
 
 
 @endpoint("GET", RULING + "/texts/{text_id:uuid}", summary="One text version with its text (originals: team only)",
@@ -371,7 +366,7 @@ def list_texts(call: Call) -> list[TextView]:
 def get_text(call: Call) -> TextView:
     with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
-        text = service.get_text(session, actor=call.actor, municipality=municipality,
+        text = records.get_text(session, actor=call.actor, municipality=municipality,
                                 ruling_id=call.path["ruling_id"], text_id=call.path["text_id"])
         return _text_view(text, with_text=True)
 
@@ -391,9 +386,9 @@ class FindingQuery(BaseModel):
 def list_findings(call: Call) -> list[FindingView]:
     with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
-        rows = service.findings(session, actor=call.actor, municipality=municipality,
-                                ruling_id=call.path["ruling_id"], **call.query.model_dump())
-        return [service.finding_view(row) for row in rows]
+        rows = findings.findings(session, actor=call.actor, municipality=municipality,
+                                 ruling_id=call.path["ruling_id"], **call.query.model_dump())
+        return [findings.finding_view(row) for row in rows]
 
 
 @endpoint("POST", RULING + "/findings", summary="Mark a datum the detector missed (team)", tag=TAG,
@@ -402,7 +397,7 @@ def add_finding(call: Call) -> FindingView:
     """start/end in characters of the latest original; pending until a reviewer or coordinator decides it."""
     with session_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
-        return service.finding_view(service.add_finding(session, actor=call.actor, municipality=municipality,
+        return findings.finding_view(findings.add_finding(session, actor=call.actor, municipality=municipality,
                                                  ruling_id=call.path["ruling_id"], data=call.body))
 
 
@@ -412,7 +407,7 @@ def add_finding(call: Call) -> FindingView:
 def decide_finding(call: Call) -> FindingView:
     with session_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
-        return service.finding_view(service.decide_finding(session, actor=call.actor, municipality=municipality,
+        return findings.finding_view(findings.decide_finding(session, actor=call.actor, municipality=municipality,
                                                     ruling_id=call.path["ruling_id"],
                                                     finding_id=call.path["finding_id"], data=call.body))
 
@@ -425,8 +420,8 @@ def publish(call: Call) -> Any:
     bracketed placeholder ("[DNI]", "[NOMBRE]", "[TELÉFONO]"...). Logged in the audit chain."""
     with session_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
-        _, created = service.publish(session, actor=call.actor, municipality=municipality,
-                                     ruling_id=call.path["ruling_id"])
+        _, created = publishing.publish(session, actor=call.actor, municipality=municipality,
+                                        ruling_id=call.path["ruling_id"])
         ruling = service.get_ruling(session, municipality, call.path["ruling_id"])
         view = ruling_view(session, ruling, is_team=True)
     if created:
@@ -443,15 +438,15 @@ def preview_public_version(call: Call) -> PublicVersionPreview:
     placeholder is in that text. 409 ruling_without_text before an original is uploaded."""
     with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
-        ruling, original, redacted, latest = service.preview(session, actor=call.actor, municipality=municipality,
-                                                             ruling_id=call.path["ruling_id"])
+        ruling, original, redacted, latest = publishing.preview(session, actor=call.actor, municipality=municipality,
+                                                                ruling_id=call.path["ruling_id"])
         return PublicVersionPreview(
             ruling_id=ruling.id, case_number=ruling.case_number, text=redacted.text,
             spans=[PlaceholderSpan(**vars(item)) for item in redacted.placed], pending=redacted.pending,
             confirmed=len(redacted.confirmed), original=TextRef(id=original.id, number=original.number,
                                                                 sha256=original.sha256),
             latest_public=TextRef(id=latest.id, number=latest.number, sha256=latest.sha256) if latest else None,
-            changed=service.is_new_public_text(latest, original, redacted.text))
+            changed=publishing.is_new_public_text(latest, original, redacted.text))
 
 
 routes = [list_courts, get_court, create_court, update_court, list_judges, get_judge, create_judge, update_judge,
