@@ -1,5 +1,6 @@
-"""/api/v1/municipalities/{code}/courts, /judges, /audit-projects and /rulings: the judicial-ruling audit domain
-(docs/rulings.md)."""
+"""/api/v1/municipalities/{code}/rulings: the judicial-ruling audit's rulings, their texts, the redaction findings
+and the public version (docs/rulings.md). Courts and judges are court_routes.py; audit projects and their teams,
+project_routes.py."""
 
 from __future__ import annotations
 
@@ -13,32 +14,20 @@ from starlette.responses import JSONResponse
 from server.api import Call, endpoint
 from server.db import read_scope, session_scope
 from server.municipalities import service as municipalities
-from server.rulings import courts, findings, importing, projects, publishing, records, service
+from server.rulings import findings, importing, publishing, records, service
 from server.rulings.codelists import FindingState, RulingState, TextKind
 from server.rulings.models import AuditProject, RedactionFinding, Ruling, RulingText
 from server.rulings.schemas import (
-    AssignmentCreate,
-    CourtCreate,
-    CourtPublic,
-    CourtUpdate,
     FindingCreate,
     FindingDecision,
     FindingView,
     ImportReport,
-    JudgeCreate,
-    JudgePublic,
     JudgeRef,
-    JudgeUpdate,
     PlaceholderSpan,
-    ProjectCreate,
-    ProjectPublic,
-    ProjectUpdate,
     PublicVersionPreview,
     RulingCreate,
     RulingUpdate,
     RulingView,
-    TeamMemberSet,
-    TeamMemberView,
     TextRef,
     TextView,
 )
@@ -81,163 +70,6 @@ def ruling_view(session: Any, ruling: Ruling, *, is_team: bool, with_public_text
             .where(RedactionFinding.text_id == original.id, RedactionFinding.state == FindingState.pending)
         ) if original is not None else 0
     return view
-
-
-# ------------------------------------------------------------------------------------------------ courts
-
-
-@endpoint("GET", MUNI + "/courts", summary="The municipality's courts", tag=TAG, response=list[CourtPublic],
-          errors=(404, 422))
-def list_courts(call: Call) -> list[CourtPublic]:
-    with read_scope() as session:
-        municipality = municipalities.get_by_code(session, call.path["code"])
-        return [CourtPublic.model_validate(court) for court in courts.list_courts(session, municipality)]
-
-
-@endpoint("GET", MUNI + "/courts/{court_id:uuid}", summary="One court", tag=TAG, response=CourtPublic,
-          errors=(404, 422))
-def get_court(call: Call) -> CourtPublic:
-    with read_scope() as session:
-        municipality = municipalities.get_by_code(session, call.path["code"])
-        return CourtPublic.model_validate(service.get_court(session, municipality, call.path["court_id"]))
-
-
-@endpoint("POST", MUNI + "/courts", summary="Register a court (rulings.manage)", tag=TAG, body=CourtCreate,
-          response=CourtPublic, status=201, auth=True, errors=(403, 404, 409, 422))
-def create_court(call: Call) -> CourtPublic:
-    with session_scope() as session:
-        municipality = municipalities.get_by_code(session, call.path["code"])
-        court = courts.create_court(session, actor=call.actor, municipality=municipality, data=call.body)
-        return CourtPublic.model_validate(court)
-
-
-@endpoint("PATCH", MUNI + "/courts/{court_id:uuid}", summary="Edit a court (send the version you read)", tag=TAG,
-          body=CourtUpdate, response=CourtPublic, auth=True, errors=(403, 404, 409, 422))
-def update_court(call: Call) -> CourtPublic:
-    with session_scope() as session:
-        municipality = municipalities.get_by_code(session, call.path["code"])
-        court = courts.update_court(session, actor=call.actor, municipality=municipality,
-                                    court_id=call.path["court_id"], data=call.body)
-        return CourtPublic.model_validate(court)
-
-
-# ------------------------------------------------------------------------------------------------ judges
-
-
-@endpoint("GET", MUNI + "/judges", summary="The municipality's judges with their assignments (public data)",
-          tag=TAG, response=list[JudgePublic], errors=(404, 422))
-def list_judges(call: Call) -> list[JudgePublic]:
-    with read_scope() as session:
-        municipality = municipalities.get_by_code(session, call.path["code"])
-        return courts.list_judges(session, municipality)
-
-
-@endpoint("GET", MUNI + "/judges/{judge_id:uuid}", summary="One judge with their assignments", tag=TAG,
-          response=JudgePublic, errors=(404, 422))
-def get_judge(call: Call) -> JudgePublic:
-    with read_scope() as session:
-        municipality = municipalities.get_by_code(session, call.path["code"])
-        return courts.judge_view(session, service.get_judge(session, municipality, call.path["judge_id"]))
-
-
-@endpoint("POST", MUNI + "/judges", summary="Register a judge (public professional data only)", tag=TAG,
-          body=JudgeCreate, response=JudgePublic, status=201, auth=True, errors=(403, 404, 409, 422))
-def create_judge(call: Call) -> JudgePublic:
-    with session_scope() as session:
-        municipality = municipalities.get_by_code(session, call.path["code"])
-        judge = courts.create_judge(session, actor=call.actor, municipality=municipality, data=call.body)
-        return courts.judge_view(session, judge)
-
-
-@endpoint("PATCH", MUNI + "/judges/{judge_id:uuid}", summary="Edit a judge (send the version you read)", tag=TAG,
-          body=JudgeUpdate, response=JudgePublic, auth=True, errors=(403, 404, 409, 422))
-def update_judge(call: Call) -> JudgePublic:
-    with session_scope() as session:
-        municipality = municipalities.get_by_code(session, call.path["code"])
-        judge = courts.update_judge(session, actor=call.actor, municipality=municipality,
-                                    judge_id=call.path["judge_id"], data=call.body)
-        return courts.judge_view(session, judge)
-
-
-@endpoint("POST", MUNI + "/judges/{judge_id:uuid}/assignments", summary="Sit a judge in a court from a date",
-          tag=TAG, body=AssignmentCreate, response=JudgePublic, status=201, auth=True, errors=(403, 404, 409, 422))
-def assign_judge(call: Call) -> JudgePublic:
-    """An open assignment that started earlier is closed the day before (the judge moved court); any other
-    overlap is 409 assignment_overlap."""
-    with session_scope() as session:
-        municipality = municipalities.get_by_code(session, call.path["code"])
-        courts.assign_judge(session, actor=call.actor, municipality=municipality, judge_id=call.path["judge_id"],
-                            data=call.body)
-        return courts.judge_view(session, service.get_judge(session, municipality, call.path["judge_id"]))
-
-
-# ------------------------------------------------------------------------------------------------ projects
-
-
-@endpoint("GET", MUNI + "/audit-projects", summary="Audit projects of the municipality", tag=TAG,
-          response=list[ProjectPublic], errors=(404, 422))
-def list_projects(call: Call) -> list[ProjectPublic]:
-    with read_scope() as session:
-        municipality = municipalities.get_by_code(session, call.path["code"])
-        return projects.list_projects(session, municipality, call.actor)
-
-
-@endpoint("GET", PROJECT, summary="One audit project", tag=TAG, response=ProjectPublic, errors=(404, 422))
-def get_project(call: Call) -> ProjectPublic:
-    with read_scope() as session:
-        municipality = municipalities.get_by_code(session, call.path["code"])
-        project = service.get_project(session, municipality, call.path["project_id"])
-        return projects.project_view(session, project, call.actor)
-
-
-@endpoint("POST", MUNI + "/audit-projects", summary="Create an audit project (rulings.manage)", tag=TAG,
-          body=ProjectCreate, response=ProjectPublic, status=201, auth=True, errors=(403, 404, 409, 422))
-def create_project(call: Call) -> ProjectPublic:
-    """A reviewer (or admin) who creates it becomes its coordinator."""
-    with session_scope() as session:
-        municipality = municipalities.get_by_code(session, call.path["code"])
-        project = projects.create_project(session, actor=call.actor, municipality=municipality, data=call.body)
-        return projects.project_view(session, project, call.actor)
-
-
-@endpoint("PATCH", PROJECT, summary="Edit an audit project (its coordinator; send the version you read)", tag=TAG,
-          body=ProjectUpdate, response=ProjectPublic, auth=True, errors=(403, 404, 409, 422))
-def update_project(call: Call) -> ProjectPublic:
-    with session_scope() as session:
-        municipality = municipalities.get_by_code(session, call.path["code"])
-        project = projects.update_project(session, actor=call.actor, municipality=municipality,
-                                          project_id=call.path["project_id"], data=call.body)
-        return projects.project_view(session, project, call.actor)
-
-
-@endpoint("GET", PROJECT + "/team", summary="The project's audit team (team only)", tag=TAG,
-          response=list[TeamMemberView], auth=True, errors=(403, 404, 422))
-def get_team(call: Call) -> list[TeamMemberView]:
-    with read_scope() as session:
-        municipality = municipalities.get_by_code(session, call.path["code"])
-        return projects.team(session, actor=call.actor, municipality=municipality, project_id=call.path["project_id"])
-
-
-@endpoint("PUT", PROJECT + "/team/{user_id:uuid}", summary="Put a person in the team with a role (coordinator)",
-          tag=TAG, body=TeamMemberSet, response=list[TeamMemberView], auth=True, errors=(403, 404, 409, 422))
-def set_team_member(call: Call) -> list[TeamMemberView]:
-    """auditor needs the municipal role student_auditor; reviewer, audit_reviewer; coordinator, audit_reviewer
-    or admin (422 team_role_not_held)."""
-    with session_scope() as session:
-        municipality = municipalities.get_by_code(session, call.path["code"])
-        projects.set_team_member(session, actor=call.actor, municipality=municipality,
-                                 project_id=call.path["project_id"], user_id=call.path["user_id"], data=call.body)
-        return projects.team(session, actor=call.actor, municipality=municipality, project_id=call.path["project_id"])
-
-
-@endpoint("DELETE", PROJECT + "/team/{user_id:uuid}", summary="Take a person out of the team (coordinator)",
-          tag=TAG, response=list[TeamMemberView], auth=True, errors=(403, 404, 422))
-def remove_team_member(call: Call) -> list[TeamMemberView]:
-    with session_scope() as session:
-        municipality = municipalities.get_by_code(session, call.path["code"])
-        projects.remove_team_member(session, actor=call.actor, municipality=municipality,
-                                    project_id=call.path["project_id"], user_id=call.path["user_id"])
-        return projects.team(session, actor=call.actor, municipality=municipality, project_id=call.path["project_id"])
 
 
 # ------------------------------------------------------------------------------------------------ rulings
@@ -449,7 +281,5 @@ def preview_public_version(call: Call) -> PublicVersionPreview:
             changed=publishing.is_new_public_text(latest, original, redacted.text))
 
 
-routes = [list_courts, get_court, create_court, update_court, list_judges, get_judge, create_judge, update_judge,
-          assign_judge, list_projects, get_project, create_project, update_project, get_team, set_team_member,
-          remove_team_member, list_rulings, get_ruling, create_ruling, import_rulings, update_ruling, upload_text,
-          list_texts, get_text, list_findings, add_finding, decide_finding, publish, preview_public_version]
+routes = [list_rulings, get_ruling, create_ruling, import_rulings, update_ruling, upload_text, list_texts, get_text,
+          list_findings, add_finding, decide_finding, publish, preview_public_version]
