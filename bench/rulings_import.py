@@ -2,7 +2,7 @@
 PDF, measured at two levels (docs/rulings.md, "Throughput"):
 
 - pipeline: canonical form + the detector (patterns, spaCy names, rules) on one ruling, no database;
-- import: the whole service call a JSON or PDF import makes (`service.create_ruling` / `add_original`: canonical
+- import: the whole service call a JSON or PDF import makes (`records.create_ruling` / `add_original`: canonical
   form, SHA-256, detection, rows for the ruling, its text and findings, the audit-log entry), each ruling in its
   own transaction, on a throwaway SQLite + SpatiaLite database migrated and loaded with the demo fixtures.
 
@@ -31,15 +31,9 @@ from server import db, fixtures, migrate  # noqa: E402
 from server.auth import service as auth  # noqa: E402
 from server.config import Settings, configure_settings  # noqa: E402
 from server.municipalities import service as municipalities  # noqa: E402
-from server.rulings import importing, redaction, service  # noqa: E402
-from server.rulings.models import (  # noqa: E402
-    CourtCreate,
-    CourtLevel,
-    ProjectCreate,
-    RulingCreate,
-    Speciality,
-    TextSource,
-)
+from server.rulings import courts, importing, projects, records, redaction, service  # noqa: E402
+from server.rulings.codelists import CourtLevel, Speciality, TextSource  # noqa: E402
+from server.rulings.schemas import CourtCreate, ProjectCreate, RulingCreate  # noqa: E402
 from server.rulings.text import canonical  # noqa: E402
 
 SAMPLE = ROOT / "tests" / "rulings" / "redaction_sample.jsonl"
@@ -147,9 +141,9 @@ def main() -> None:
         with database.session_scope() as session:
             actor = auth.authenticate(session, token=token)
             municipality = municipalities.get_by_code(session, "10005")
-            court = service.create_court(session, actor=actor, municipality=municipality, data=CourtCreate(
+            court = courts.create_court(session, actor=actor, municipality=municipality, data=CourtCreate(
                 name="Juzgado de banco de pruebas", level=CourtLevel.first_instance, speciality=Speciality.civil))
-            project = service.create_project(session, actor=actor, municipality=municipality, data=ProjectCreate(
+            project = projects.create_project(session, actor=actor, municipality=municipality, data=ProjectCreate(
                 name="Proyecto de banco de pruebas", period_starts_on=date(2025, 1, 1),
                 period_ends_on=date(2025, 12, 31)))
             court_id, project_id = court.id, project.id
@@ -162,14 +156,14 @@ def main() -> None:
                     data = RulingCreate(court_id=court_id, case_number=f"B-{kind}-{number}", kind="sentencia",
                                         matter="civil", ruled_on=date(2025, 6, 1))
                     if kind == "text":
-                        service.create_ruling(session, actor=actor, municipality=municipality, project=project,
+                        records.create_ruling(session, actor=actor, municipality=municipality, project=project,
                                               data=data, text=text, source=TextSource.text)
                     else:
-                        ruling, _ = service.create_ruling(session, actor=actor, municipality=municipality,
+                        ruling, _ = records.create_ruling(session, actor=actor, municipality=municipality,
                                                           project=project, data=data, text=None,
                                                           source=TextSource.pdf)
                         extracted, source = importing.text_from_upload("application/pdf", pdf)
-                        service.add_original(session, actor=actor, municipality=municipality, ruling_id=ruling.id,
+                        records.add_original(session, actor=actor, municipality=municipality, ruling_id=ruling.id,
                                              text=extracted, source=source)
         engine.dispose()
     print(f"import, text:   {rate(imported_text)}  (SQLite + SpatiaLite)")

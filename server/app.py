@@ -44,6 +44,7 @@ from server.notebooks import routes as notebook_routes
 from server.observatories import routes as observatory_routes
 from server.open311 import routes as open311_routes
 from server.pages import routes as pages_routes
+from server.rulings import court_routes, project_routes
 from server.rulings import routes as ruling_routes
 from server.sync import routes as sync_routes
 from server.works import exchange_routes
@@ -66,6 +67,8 @@ API_ROUTES = [
     *inspection_routes.routes,
     *observatory_routes.routes,
     *notebook_routes.routes,
+    *court_routes.routes,
+    *project_routes.routes,
     *ruling_routes.routes,
     *annotation_routes.routes,
     *sync_routes.routes,

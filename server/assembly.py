@@ -37,7 +37,7 @@ def assemble() -> None:
         from server.municipalities import service as municipalities
         from server.notebooks import changes as notebook_changes
         from server.observatories import service as observatories
-        from server.rulings import service as rulings
+        from server.rulings import publishing
         from server.sync import capture
         from server.works import changes as work_changes
         from server.works import service as works
@@ -51,5 +51,5 @@ def assemble() -> None:
         me.on_memberships("observatories", observatories.memberships_of)
         owners.on_decided_elsewhere(moderation.photo_complaints)  # a complaint's photo is moderated with it
         anonymous.on_forget(complaints.forget_reporters)  # a pruned anonymous phone's complaints stay, unlinked
-        rulings.on_public_version(annotations.reanchor_on_public_version)  # annotations follow a new public text
+        publishing.on_public_version(annotations.reanchor_on_public_version)  # annotations follow a new public text
         _assembled = True

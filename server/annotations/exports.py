@@ -12,20 +12,20 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from server.annotations import service, w3c
+from server.annotations import assignments, w3c
 from server.annotations.models import Annotation, AnnotationAssignment, AssignmentKind
 from server.auth.actor import Actor
 from server.errors import NotFound
 from server.municipalities.models import Municipality
 from server.rulings import service as rulings
-from server.rulings.models import TextKind
+from server.rulings.codelists import TextKind
 
 PAGE_SIZE = 100
 
 
 def _project(session: Session, actor: Actor, municipality: Municipality, project_id: uuid.UUID):
     project = rulings.get_project(session, municipality, project_id)
-    rulings.require_team(session, project, actor, *service.REVIEWERS)
+    rulings.require_team(session, project, actor, *assignments.REVIEWERS)
     return project
 
 
@@ -87,12 +87,12 @@ def doccano(session: Session, *, actor: Actor, municipality: Municipality, proje
         text = texts[assignment.ruling_id]
         if text is None:
             continue
-        spans = [[row.start, row.end, row.label] for row in service.annotations_of(session, [assignment.id])
+        spans = [[row.start, row.end, row.label] for row in assignments.annotations_of(session, [assignment.id])
                  if row.text_id == text.id]
         lines.append(json.dumps({
             "id": str(assignment.id), "text": text.text, "label": spans, "ruling_id": str(assignment.ruling_id),
             "text_id": str(text.id), "annotator_id": str(assignment.annotator_id),
             "kind": AssignmentKind(assignment.kind).value, "state": str(getattr(assignment.state, "value",
                                                                                  assignment.state)),
-            "answers": service.answers_of(session, assignment.id)}, ensure_ascii=False) + "\n")
+            "answers": assignments.answers_of(session, assignment.id)}, ensure_ascii=False) + "\n")
     return iter(lines)

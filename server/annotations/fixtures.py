@@ -40,7 +40,7 @@ from server.annotations.models import (
 from server.municipalities import service as municipalities
 from server.rulings import fixtures as ruling_fixtures
 from server.rulings import service as rulings
-from server.rulings.models import TextKind
+from server.rulings.codelists import TextKind
 
 
 def load(session: Session, path: Path, report: dict[str, Counter[str]], calendar: Any = None) -> None:

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from server.annotations import w3c
+from server.annotations.assignments import AssignmentPublic, annotations_of, answers_of, get_assignment, is_reviewer
 from server.annotations.definition import parse
 from server.annotations.models import (
     Annotation,
@@ -20,13 +21,13 @@ from server.annotations.models import (
     AssignmentKind,
     AssignmentState,
 )
-from server.annotations.service import AssignmentPublic, annotations_of, answers_of, get_assignment, is_reviewer
 from server.auth.actor import Actor, require_user
 from server.errors import Forbidden
 from server.i18n import DEFAULT_LANGUAGE, translate
 from server.municipalities.models import Municipality
 from server.rulings import service as rulings
-from server.rulings.models import AuditProject, Court, Judge, Ruling, RulingJudge, RulingText, TextKind
+from server.rulings.codelists import TextKind
+from server.rulings.models import AuditProject, Court, Judge, Ruling, RulingJudge, RulingText
 
 
 def _readable(session: Session, actor: Actor, assignment: AnnotationAssignment) -> AuditProject:

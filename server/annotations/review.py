@@ -22,6 +22,14 @@ from sqlalchemy.orm import Session
 from server.annotations import schemes, service, w3c
 from server.annotations.agreement import Document, Span, _hashable, document_agreement, span_agreement
 from server.annotations.anchoring import context
+from server.annotations.assignments import (
+    REVIEWERS,
+    AssignmentPublic,
+    annotations_of,
+    answers_of,
+    get_assignment,
+    public_text,
+)
 from server.annotations.definition import check_answers, check_attributes
 from server.annotations.models import (
     AnchorState,
@@ -36,7 +44,8 @@ from server.db import utcnow
 from server.errors import Conflict, Invalid
 from server.municipalities.models import Municipality
 from server.rulings import service as rulings
-from server.rulings.models import AuditProject, Ruling, TextKind
+from server.rulings.codelists import TextKind
+from server.rulings.models import AuditProject, Ruling
 
 LETTERS = string.ascii_lowercase
 
@@ -78,10 +87,10 @@ def agreement_report(session: Session, *, actor: Actor, municipality: Municipali
             continue
         spans = []
         for assignment in assignments:
-            rows = service.annotations_of(session, [assignment.id])
+            rows = annotations_of(session, [assignment.id])
             spans.append([Span(row.start, row.end, row.label) for row in rows if row.text_id == text.id])
         documents.append(Document(text=text.text, spans=spans,
-                                  answers=[service.answers_of(session, row.id) for row in assignments]))
+                                  answers=[answers_of(session, row.id) for row in assignments]))
     return {"project_id": str(project.id), "scheme_version_id": str(scheme_version_id), "rulings": len(documents),
             "span": span_agreement(documents, labels), "document": document_agreement(documents, labels, questions)}
 
@@ -168,7 +177,7 @@ def _context(session: Session, actor: Actor, municipality: Municipality, ruling_
     ruling = rulings.get_ruling(session, municipality, ruling_id)
     project = session.get(AuditProject, ruling.project_id)
     schemes.get_version(session, municipality=municipality, version_id=scheme_version_id, field="scheme_version_id")
-    rulings.require_team(session, project, actor, *service.REVIEWERS)
+    rulings.require_team(session, project, actor, *REVIEWERS)
     annotators = done_annotators(session, [ruling.id], scheme_version_id).get(ruling.id)
     if not annotators:
         raise Conflict("adjudication_not_ready")
@@ -206,7 +215,7 @@ def start(session: Session, *, actor: Actor, municipality: Municipality, ruling_
 
 
 def _sides(session: Session, annotators: list[AnnotationAssignment], text_id: uuid.UUID) -> dict[str, list[Annotation]]:
-    return {LETTERS[index]: [row for row in service.annotations_of(session, [assignment.id]) if row.text_id == text_id]
+    return {LETTERS[index]: [row for row in annotations_of(session, [assignment.id]) if row.text_id == text_id]
             for index, assignment in enumerate(annotators[:len(LETTERS)])}
 
 
@@ -215,15 +224,15 @@ def view(session: Session, *, actor: Actor, municipality: Municipality, ruling_i
     """The adjudication of a ruling: each item with every annotator's spans, agreed or not, and whether the gold
     covers it; each question with every annotator's answer and the gold's."""
     ruling, _project, annotators = _context(session, actor, municipality, ruling_id, scheme_version_id)
-    text = service.public_text(session, ruling)
+    text = public_text(session, ruling)
     gold = _gold(session, ruling.id, scheme_version_id)
-    gold_rows = service.annotations_of(session, [gold.id]) if gold is not None else []
+    gold_rows = annotations_of(session, [gold.id]) if gold is not None else []
     definition = schemes.definition_of(session, scheme_version_id)
-    answers = [service.answers_of(session, row.id) for row in annotators]
-    gold_answers = service.answers_of(session, gold.id) if gold is not None else {}
+    answers = [answers_of(session, row.id) for row in annotators]
+    gold_answers = answers_of(session, gold.id) if gold is not None else {}
     return {
         "ruling_id": str(ruling.id), "scheme_version_id": str(scheme_version_id),
-        "gold": None if gold is None else service.AssignmentPublic.of(gold).model_dump(mode="json"),
+        "gold": None if gold is None else AssignmentPublic.of(gold).model_dump(mode="json"),
         "annotators": [{"side": LETTERS[index], "assignment_id": str(row.id), "annotator_id": str(row.annotator_id)}
                        for index, row in enumerate(annotators)],
         "items": [{"key": item.key, "label": item.label, "start": item.start, "end": item.end,
@@ -258,12 +267,12 @@ def decide(session: Session, *, actor: Actor, municipality: Municipality, ruling
         raise Conflict("adjudication_not_started")
     if gold.annotator_id != actor.user_id:  # started, by another reviewer: "start it first" would mislead
         raise Conflict("adjudication_by_other")
-    gold = service.get_assignment(session, municipality=municipality, assignment_id=gold.id, lock=True)
+    gold = get_assignment(session, municipality=municipality, assignment_id=gold.id, lock=True)
     if gold.state == AssignmentState.done:
         raise Conflict("assignment_done")
     if data.version != gold.version:
         raise Conflict("assignment_version_stale", current=gold.version)
-    text = service.public_text(session, ruling)
+    text = public_text(session, ruling)
     definition = schemes.definition_of(session, data.scheme_version_id)
     labels = {label.code: label for label in definition.labels}
     sides = _sides(session, annotators, text.id)
@@ -279,7 +288,7 @@ def decide(session: Session, *, actor: Actor, municipality: Municipality, ruling
         if decision.take not in ("both", "neither", "own") and decision.take not in item.sides:
             raise Invalid.for_field(f"items[{index}].take", "adjudication_side_unknown", side=decision.take)
         chosen.append((item, decision))
-    gold_rows = service.annotations_of(session, [gold.id])
+    gold_rows = annotations_of(session, [gold.id])
     now = utcnow()
     for index, (item, decision) in enumerate(chosen):
         for row in gold_rows:  # what the gold had for this item goes
@@ -316,7 +325,7 @@ def decide(session: Session, *, actor: Actor, municipality: Municipality, ruling
                                    label=label, attributes=attributes, comment=comment,
                                    anchor_state=AnchorState.anchored, derived_from=source, creator_id=actor.user_id,
                                    created=now, modified=now))
-    answers = [service.answers_of(session, row.id) for row in annotators]
+    answers = [answers_of(session, row.id) for row in annotators]
     values: dict[str, Any] = {}
     if data.accept_agreed:
         for question in definition.questions:

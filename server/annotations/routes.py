@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, RootModel, ValidationError
 from pydantic import Field as PField
 from starlette.responses import JSONResponse, Response
 
-from server.annotations import exports, reading, review, schemes, service, w3c
+from server.annotations import assignments, exports, reading, review, schemes, service, w3c
 from server.annotations.models import AnnotationAssignment, AssignmentKind
 from server.api import BodyValidationError, Call, endpoint
 from server.db import read_scope, session_scope
@@ -139,27 +139,27 @@ class AssignmentQuery(BaseModel):
 
 
 @endpoint("POST", PROJECT + "/assignments", summary="Assign a published ruling to annotators (two: double, blind)",
-          tag=TAG, body=service.AssignmentsCreate, response=list[service.AssignmentPublic], status=201, auth=True,
-          errors=(403, 404, 409))
-def create_assignments(call: Call) -> list[service.AssignmentPublic]:
+          tag=TAG, body=assignments.AssignmentsCreate, response=list[assignments.AssignmentPublic], status=201,
+          auth=True, errors=(403, 404, 409))
+def create_assignments(call: Call) -> list[assignments.AssignmentPublic]:
     with session_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
-        rows = service.create_assignments(session, actor=call.actor, municipality=municipality,
-                                          project_id=call.path["project_id"], data=call.body)
-        return [service.AssignmentPublic.of(row) for row in rows]
+        rows = assignments.create_assignments(session, actor=call.actor, municipality=municipality,
+                                              project_id=call.path["project_id"], data=call.body)
+        return [assignments.AssignmentPublic.of(row) for row in rows]
 
 
 @endpoint("GET", PROJECT + "/assignments", summary="The project's assignments (an auditor's own; all for reviewers)",
-          tag=TAG, query=AssignmentQuery, response=list[service.AssignmentListed], auth=True, errors=(403, 404))
-def list_assignments(call: Call) -> list[service.AssignmentListed]:
+          tag=TAG, query=AssignmentQuery, response=list[assignments.AssignmentListed], auth=True, errors=(403, 404))
+def list_assignments(call: Call) -> list[assignments.AssignmentListed]:
     """Each with the annotator's name and e-mail, the ruling's case number, the scheme's name and version number
     and the count of live annotations."""
     with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
-        rows = service.list_assignments(session, actor=call.actor, municipality=municipality,
-                                        project_id=call.path["project_id"], ruling_id=call.query.ruling_id,
-                                        mine=call.query.mine)
-        return service.listed(session, rows)
+        rows = assignments.list_assignments(session, actor=call.actor, municipality=municipality,
+                                            project_id=call.path["project_id"], ruling_id=call.query.ruling_id,
+                                            mine=call.query.mine)
+        return assignments.listed(session, rows)
 
 
 @endpoint("GET", ASSIGNMENT, summary="An assignment with the ruling's public text, my annotations and answers",
@@ -228,28 +228,28 @@ def set_answers(call: Call) -> dict[str, Any]:
         assignment = service.set_answers(session, actor=call.actor, municipality=municipality,
                                          assignment_id=call.path["assignment_id"], answers=call.body.answers,
                                          version=call.body.version)
-        return {"assignment": service.AssignmentPublic.of(assignment).model_dump(mode="json"),
-                "answers": service.answers_of(session, assignment.id)}
+        return {"assignment": assignments.AssignmentPublic.of(assignment).model_dump(mode="json"),
+                "answers": assignments.answers_of(session, assignment.id)}
 
 
 @endpoint("POST", ASSIGNMENT + "/finish", summary="Finish my assignment (required questions answered)", tag=TAG,
-          body=service.FinishRequest, response=service.AssignmentPublic, auth=True, errors=(403, 404, 409))
-def finish_assignment(call: Call) -> service.AssignmentPublic:
+          body=service.FinishRequest, response=assignments.AssignmentPublic, auth=True, errors=(403, 404, 409))
+def finish_assignment(call: Call) -> assignments.AssignmentPublic:
     with session_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         row = service.finish(session, actor=call.actor, municipality=municipality,
                              assignment_id=call.path["assignment_id"], version=call.body.version)
-        return service.AssignmentPublic.of(row)
+        return assignments.AssignmentPublic.of(row)
 
 
 @endpoint("POST", ASSIGNMENT + "/reopen", summary="Give a finished assignment back to its annotator (reviewers)",
-          tag=TAG, body=service.FinishRequest, response=service.AssignmentPublic, auth=True, errors=(403, 404, 409))
-def reopen_assignment(call: Call) -> service.AssignmentPublic:
+          tag=TAG, body=service.FinishRequest, response=assignments.AssignmentPublic, auth=True, errors=(403, 404, 409))
+def reopen_assignment(call: Call) -> assignments.AssignmentPublic:
     with session_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         row = service.reopen(session, actor=call.actor, municipality=municipality,
                              assignment_id=call.path["assignment_id"], version=call.body.version)
-        return service.AssignmentPublic.of(row)
+        return assignments.AssignmentPublic.of(row)
 
 
 # ------------------------------------------------------------------------------------------------ reading, review
@@ -294,14 +294,14 @@ def agreement(call: Call) -> dict[str, Any]:
 
 
 @endpoint("POST", RULING + "/adjudication", summary="Start adjudicating a ruling (the reviewer's gold assignment)",
-          tag=TAG, body=review.AdjudicationStart, response=service.AssignmentPublic, status=201, auth=True,
+          tag=TAG, body=review.AdjudicationStart, response=assignments.AssignmentPublic, status=201, auth=True,
           errors=(403, 404, 409), responses={200: "Already started by me"})
 def start_adjudication(call: Call) -> Any:
     with session_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         gold, created = review.start(session, actor=call.actor, municipality=municipality,
                                      ruling_id=call.path["ruling_id"], scheme_version_id=call.body.scheme_version_id)
-        view = service.AssignmentPublic.of(gold)
+        view = assignments.AssignmentPublic.of(gold)
     return JSONResponse(view.model_dump(mode="json"), status_code=201 if created else 200)
 
 

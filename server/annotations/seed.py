@@ -137,7 +137,7 @@ LABELS: list[dict[str, Any]] = [
     ),
 ]
 
-# The rulings outcome codelist (server/rulings/models.py, Outcome) with its Spanish words.
+# The rulings outcome codelist (server/rulings/codelists.py, Outcome) with its Spanish words.
 OUTCOMES = [
     ("upheld", "Fundada", "Upheld"), ("partially_upheld", "Fundada en parte", "Partially upheld"),
     ("not_upheld", "Infundada", "Not upheld"), ("inadmissible", "Improcedente", "Inadmissible"),

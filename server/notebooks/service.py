@@ -57,7 +57,7 @@ def _rulings():
 
 
 def _require_manager(session: Session, project: Any, actor: Actor) -> None:
-    from server.rulings.models import TeamRole
+    from server.rulings.codelists import TeamRole
 
     _rulings().require_team(session, project, actor, TeamRole.reviewer, TeamRole.coordinator)
 

@@ -33,25 +33,18 @@ from server.auth.models import Role, RoleGrant
 from server.db import utcnow
 from server.municipalities import service as municipalities
 from server.municipalities.models import Municipality
-from server.rulings import service
-from server.rulings.models import (
+from server.rulings import projects, publishing, records, service
+from server.rulings.codelists import FindingState, TeamRole, TextKind, TextSource
+from server.rulings.courts import assign_judge, create_court, create_judge
+from server.rulings.models import AuditProject, Court, Judge, JudgeAssignment, RedactionFinding, Ruling
+from server.rulings.schemas import (
     AssignmentCreate,
-    AuditProject,
-    Court,
     CourtCreate,
-    FindingState,
-    Judge,
-    JudgeAssignment,
     JudgeCreate,
     ProjectCreate,
-    RedactionFinding,
-    Ruling,
     RulingJudgeRef,
     RulingMetadata,
     TeamMemberSet,
-    TeamRole,
-    TextKind,
-    TextSource,
 )
 
 FILE = "rulings.json"
@@ -125,7 +118,7 @@ def _load_courts_and_judges(session: Session, municipality: Municipality, docume
             counts["unchanged"] += 1
             continue
         data = CourtCreate(id=court_id, **{k: v for k, v in item.items() if k != "key"})
-        service.create_court(session, actor=admin, municipality=municipality, data=data)
+        create_court(session, actor=admin, municipality=municipality, data=data)
         counts["created"] += 1
     report["courts"] = counts
 
@@ -135,7 +128,7 @@ def _load_courts_and_judges(session: Session, municipality: Municipality, docume
         judge = judges[item["key"]] = judge_id(code, item["key"])
         if session.get(Judge, judge) is None:
             data = JudgeCreate(id=judge, **{k: v for k, v in item.items() if k not in ("key", "assignments")})
-            service.create_judge(session, actor=admin, municipality=municipality, data=data)
+            create_judge(session, actor=admin, municipality=municipality, data=data)
             counts["created"] += 1
         else:
             counts["unchanged"] += 1
@@ -144,7 +137,7 @@ def _load_courts_and_judges(session: Session, municipality: Municipality, docume
             if session.get(JudgeAssignment, assignment_id) is None:
                 data = AssignmentCreate(id=assignment_id, court_id=courts[entry["court"]], role=entry["role"],
                                         starts_on=entry["starts_on"], ends_on=entry["ends_on"])
-                service.assign_judge(session, actor=admin, municipality=municipality, judge_id=judge, data=data)
+                assign_judge(session, actor=admin, municipality=municipality, judge_id=judge, data=data)
     session.flush()
     report["judges"] = counts
     return courts, judges
@@ -158,11 +151,11 @@ def _load_project(session: Session, municipality: Municipality, document: dict[s
     report["audit projects"] = Counter({"unchanged" if project is not None else "created": 1})
     if project is None:
         data = ProjectCreate(id=identifier, **{k: v for k, v in item.items() if k != "team"})
-        project = service.create_project(session, actor=actors[coordinator], municipality=municipality, data=data)
+        project = projects.create_project(session, actor=actors[coordinator], municipality=municipality, data=data)
     for member in item["team"]:
-        service.set_team_member(session, actor=actors[coordinator], municipality=municipality, project_id=project.id,
-                                user_id=actors[member["email"]].user_id,
-                                data=TeamMemberSet(role=TeamRole(member["role"])))
+        projects.set_team_member(session, actor=actors[coordinator], municipality=municipality, project_id=project.id,
+                                 user_id=actors[member["email"]].user_id,
+                                 data=TeamMemberSet(role=TeamRole(member["role"])))
     session.flush()
     return project
 
@@ -187,13 +180,13 @@ class _Demo:
             ruled_on=item["ruled_on"], parties=item["parties"],
             judges=[RulingJudgeRef(judge_id=self.judges[j["judge"]], role=j["role"]) for j in item["judges"]])
         in_redaction = item.get("stage") == "in_redaction"
-        ruling, _ = service.create_ruling(session, actor=self.reviewer, municipality=municipality,
+        ruling, _ = records.create_ruling(session, actor=self.reviewer, municipality=municipality,
                                           project=self.project, data=data, text=item["text"],
                                           source=TextSource.text, detect=in_redaction)
         if in_redaction:  # the detector's findings wait for the team's review
             return "created"
         self._confirmed_findings(ruling, item)
-        service.publish(session, actor=self.reviewer, municipality=municipality, ruling_id=ruling.id)
+        publishing.publish(session, actor=self.reviewer, municipality=municipality, ruling_id=ruling.id)
         return "created"
 
     def _confirmed_findings(self, ruling: Ruling, item: dict[str, Any]) -> None:

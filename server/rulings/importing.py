@@ -18,17 +18,10 @@ from server.auth.actor import Actor
 from server.errors import AppError, BadRequest, Invalid, validation_details
 from server.i18n import json_problem
 from server.municipalities.models import Municipality
-from server.rulings import service
-from server.rulings.models import (
-    AuditProject,
-    Court,
-    ImportLine,
-    ImportReport,
-    Judge,
-    RulingCreate,
-    TextKind,
-    TextSource,
-)
+from server.rulings import records, service
+from server.rulings.codelists import TextKind, TextSource
+from server.rulings.models import AuditProject, Court, Judge
+from server.rulings.schemas import ImportLine, ImportReport, RulingCreate
 from server.rulings.text import canonical, sha256
 
 MAX_PDF_PAGES = 500
@@ -225,14 +218,14 @@ def _import_row(session: Session, actor: Actor, municipality: Municipality, proj
     data = RulingCreate.model_validate(_resolve_names(session, municipality, row))
     if data.text is None:
         raise Invalid.for_field("text", "ruling_text_empty")
-    existing = service.find_existing(session, project, data)
+    existing = records.find_existing(session, project, data)
     if existing is not None:
         latest = service.latest_text(session, existing.id, TextKind.original)
         if latest is not None and latest.sha256 == sha256(canonical(data.text)):
             return ImportLine(line=number, status="duplicate", ruling_id=existing.id)
-        service.add_original(session, actor=actor, municipality=municipality, ruling_id=existing.id,
+        records.add_original(session, actor=actor, municipality=municipality, ruling_id=existing.id,
                              text=data.text, source=source)
         return ImportLine(line=number, status="new_version", ruling_id=existing.id)
-    ruling, created = service.create_ruling(session, actor=actor, municipality=municipality, project=project,
+    ruling, created = records.create_ruling(session, actor=actor, municipality=municipality, project=project,
                                             data=data, text=data.text, source=source)
     return ImportLine(line=number, status="accepted" if created else "duplicate", ruling_id=ruling.id)

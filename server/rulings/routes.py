@@ -1,5 +1,6 @@
-"""/api/v1/municipalities/{code}/courts, /judges, /audit-projects and /rulings: the judicial-ruling audit domain
-(docs/rulings.md)."""
+"""/api/v1/municipalities/{code}/rulings: the judicial-ruling audit's rulings, their texts, the redaction findings
+and the public version (docs/rulings.md). Courts and judges are court_routes.py; audit projects and their teams,
+project_routes.py."""
 
 from __future__ import annotations
 
@@ -13,37 +14,20 @@ from starlette.responses import JSONResponse
 from server.api import Call, endpoint
 from server.db import read_scope, session_scope
 from server.municipalities import service as municipalities
-from server.rulings import importing, service
-from server.rulings.models import (
-    AssignmentCreate,
-    AuditProject,
-    CourtCreate,
-    CourtPublic,
-    CourtUpdate,
+from server.rulings import findings, importing, publishing, records, service
+from server.rulings.codelists import FindingState, RulingState, TextKind
+from server.rulings.models import AuditProject, RedactionFinding, Ruling, RulingText
+from server.rulings.schemas import (
     FindingCreate,
     FindingDecision,
-    FindingState,
     FindingView,
     ImportReport,
-    JudgeCreate,
-    JudgePublic,
     JudgeRef,
-    JudgeUpdate,
-    ProjectCreate,
-    ProjectPublic,
-    ProjectUpdate,
     PlaceholderSpan,
     PublicVersionPreview,
-    RedactionFinding,
-    Ruling,
     RulingCreate,
-    RulingState,
-    RulingText,
     RulingUpdate,
     RulingView,
-    TeamMemberSet,
-    TeamMemberView,
-    TextKind,
     TextRef,
     TextView,
 )
@@ -88,163 +72,6 @@ def ruling_view(session: Any, ruling: Ruling, *, is_team: bool, with_public_text
     return view
 
 
-# ------------------------------------------------------------------------------------------------ courts
-
-
-@endpoint("GET", MUNI + "/courts", summary="The municipality's courts", tag=TAG, response=list[CourtPublic],
-          errors=(404, 422))
-def list_courts(call: Call) -> list[CourtPublic]:
-    with read_scope() as session:
-        municipality = municipalities.get_by_code(session, call.path["code"])
-        return [CourtPublic.model_validate(court) for court in service.list_courts(session, municipality)]
-
-
-@endpoint("GET", MUNI + "/courts/{court_id:uuid}", summary="One court", tag=TAG, response=CourtPublic,
-          errors=(404, 422))
-def get_court(call: Call) -> CourtPublic:
-    with read_scope() as session:
-        municipality = municipalities.get_by_code(session, call.path["code"])
-        return CourtPublic.model_validate(service.get_court(session, municipality, call.path["court_id"]))
-
-
-@endpoint("POST", MUNI + "/courts", summary="Register a court (rulings.manage)", tag=TAG, body=CourtCreate,
-          response=CourtPublic, status=201, auth=True, errors=(403, 404, 409, 422))
-def create_court(call: Call) -> CourtPublic:
-    with session_scope() as session:
-        municipality = municipalities.get_by_code(session, call.path["code"])
-        court = service.create_court(session, actor=call.actor, municipality=municipality, data=call.body)
-        return CourtPublic.model_validate(court)
-
-
-@endpoint("PATCH", MUNI + "/courts/{court_id:uuid}", summary="Edit a court (send the version you read)", tag=TAG,
-          body=CourtUpdate, response=CourtPublic, auth=True, errors=(403, 404, 409, 422))
-def update_court(call: Call) -> CourtPublic:
-    with session_scope() as session:
-        municipality = municipalities.get_by_code(session, call.path["code"])
-        court = service.update_court(session, actor=call.actor, municipality=municipality,
-                                     court_id=call.path["court_id"], data=call.body)
-        return CourtPublic.model_validate(court)
-
-
-# ------------------------------------------------------------------------------------------------ judges
-
-
-@endpoint("GET", MUNI + "/judges", summary="The municipality's judges with their assignments (public data)",
-          tag=TAG, response=list[JudgePublic], errors=(404, 422))
-def list_judges(call: Call) -> list[JudgePublic]:
-    with read_scope() as session:
-        municipality = municipalities.get_by_code(session, call.path["code"])
-        return service.list_judges(session, municipality)
-
-
-@endpoint("GET", MUNI + "/judges/{judge_id:uuid}", summary="One judge with their assignments", tag=TAG,
-          response=JudgePublic, errors=(404, 422))
-def get_judge(call: Call) -> JudgePublic:
-    with read_scope() as session:
-        municipality = municipalities.get_by_code(session, call.path["code"])
-        return service.judge_view(session, service.get_judge(session, municipality, call.path["judge_id"]))
-
-
-@endpoint("POST", MUNI + "/judges", summary="Register a judge (public professional data only)", tag=TAG,
-          body=JudgeCreate, response=JudgePublic, status=201, auth=True, errors=(403, 404, 409, 422))
-def create_judge(call: Call) -> JudgePublic:
-    with session_scope() as session:
-        municipality = municipalities.get_by_code(session, call.path["code"])
-        judge = service.create_judge(session, actor=call.actor, municipality=municipality, data=call.body)
-        return service.judge_view(session, judge)
-
-
-@endpoint("PATCH", MUNI + "/judges/{judge_id:uuid}", summary="Edit a judge (send the version you read)", tag=TAG,
-          body=JudgeUpdate, response=JudgePublic, auth=True, errors=(403, 404, 409, 422))
-def update_judge(call: Call) -> JudgePublic:
-    with session_scope() as session:
-        municipality = municipalities.get_by_code(session, call.path["code"])
-        judge = service.update_judge(session, actor=call.actor, municipality=municipality,
-                                     judge_id=call.path["judge_id"], data=call.body)
-        return service.judge_view(session, judge)
-
-
-@endpoint("POST", MUNI + "/judges/{judge_id:uuid}/assignments", summary="Sit a judge in a court from a date",
-          tag=TAG, body=AssignmentCreate, response=JudgePublic, status=201, auth=True, errors=(403, 404, 409, 422))
-def assign_judge(call: Call) -> JudgePublic:
-    """An open assignment that started earlier is closed the day before (the judge moved court); any other
-    overlap is 409 assignment_overlap."""
-    with session_scope() as session:
-        municipality = municipalities.get_by_code(session, call.path["code"])
-        service.assign_judge(session, actor=call.actor, municipality=municipality, judge_id=call.path["judge_id"],
-                             data=call.body)
-        return service.judge_view(session, service.get_judge(session, municipality, call.path["judge_id"]))
-
-
-# ------------------------------------------------------------------------------------------------ projects
-
-
-@endpoint("GET", MUNI + "/audit-projects", summary="Audit projects of the municipality", tag=TAG,
-          response=list[ProjectPublic], errors=(404, 422))
-def list_projects(call: Call) -> list[ProjectPublic]:
-    with read_scope() as session:
-        municipality = municipalities.get_by_code(session, call.path["code"])
-        return service.list_projects(session, municipality, call.actor)
-
-
-@endpoint("GET", PROJECT, summary="One audit project", tag=TAG, response=ProjectPublic, errors=(404, 422))
-def get_project(call: Call) -> ProjectPublic:
-    with read_scope() as session:
-        municipality = municipalities.get_by_code(session, call.path["code"])
-        project = service.get_project(session, municipality, call.path["project_id"])
-        return service.project_view(session, project, call.actor)
-
-
-@endpoint("POST", MUNI + "/audit-projects", summary="Create an audit project (rulings.manage)", tag=TAG,
-          body=ProjectCreate, response=ProjectPublic, status=201, auth=True, errors=(403, 404, 409, 422))
-def create_project(call: Call) -> ProjectPublic:
-    """A reviewer (or admin) who creates it becomes its coordinator."""
-    with session_scope() as session:
-        municipality = municipalities.get_by_code(session, call.path["code"])
-        project = service.create_project(session, actor=call.actor, municipality=municipality, data=call.body)
-        return service.project_view(session, project, call.actor)
-
-
-@endpoint("PATCH", PROJECT, summary="Edit an audit project (its coordinator; send the version you read)", tag=TAG,
-          body=ProjectUpdate, response=ProjectPublic, auth=True, errors=(403, 404, 409, 422))
-def update_project(call: Call) -> ProjectPublic:
-    with session_scope() as session:
-        municipality = municipalities.get_by_code(session, call.path["code"])
-        project = service.update_project(session, actor=call.actor, municipality=municipality,
-                                         project_id=call.path["project_id"], data=call.body)
-        return service.project_view(session, project, call.actor)
-
-
-@endpoint("GET", PROJECT + "/team", summary="The project's audit team (team only)", tag=TAG,
-          response=list[TeamMemberView], auth=True, errors=(403, 404, 422))
-def get_team(call: Call) -> list[TeamMemberView]:
-    with read_scope() as session:
-        municipality = municipalities.get_by_code(session, call.path["code"])
-        return service.team(session, actor=call.actor, municipality=municipality, project_id=call.path["project_id"])
-
-
-@endpoint("PUT", PROJECT + "/team/{user_id:uuid}", summary="Put a person in the team with a role (coordinator)",
-          tag=TAG, body=TeamMemberSet, response=list[TeamMemberView], auth=True, errors=(403, 404, 409, 422))
-def set_team_member(call: Call) -> list[TeamMemberView]:
-    """auditor needs the municipal role student_auditor; reviewer, audit_reviewer; coordinator, audit_reviewer
-    or admin (422 team_role_not_held)."""
-    with session_scope() as session:
-        municipality = municipalities.get_by_code(session, call.path["code"])
-        service.set_team_member(session, actor=call.actor, municipality=municipality,
-                                project_id=call.path["project_id"], user_id=call.path["user_id"], data=call.body)
-        return service.team(session, actor=call.actor, municipality=municipality, project_id=call.path["project_id"])
-
-
-@endpoint("DELETE", PROJECT + "/team/{user_id:uuid}", summary="Take a person out of the team (coordinator)",
-          tag=TAG, response=list[TeamMemberView], auth=True, errors=(403, 404, 422))
-def remove_team_member(call: Call) -> list[TeamMemberView]:
-    with session_scope() as session:
-        municipality = municipalities.get_by_code(session, call.path["code"])
-        service.remove_team_member(session, actor=call.actor, municipality=municipality,
-                                   project_id=call.path["project_id"], user_id=call.path["user_id"])
-        return service.team(session, actor=call.actor, municipality=municipality, project_id=call.path["project_id"])
-
-
 # ------------------------------------------------------------------------------------------------ rulings
 
 
@@ -263,7 +90,7 @@ def list_rulings(call: Call) -> list[RulingView]:
     """Without the texts (GET one ruling for its public text)."""
     with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
-        rows = service.list_rulings(session, actor=call.actor, municipality=municipality, **call.query.model_dump())
+        rows = records.list_rulings(session, actor=call.actor, municipality=municipality, **call.query.model_dump())
         teams: dict[uuid.UUID, bool] = {}
         views = []
         for ruling in rows:
@@ -281,7 +108,7 @@ def get_ruling(call: Call) -> RulingView:
     original's id and how many findings are pending."""
     with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
-        ruling, is_team = service.visible_ruling(session, actor=call.actor, municipality=municipality,
+        ruling, is_team = records.visible_ruling(session, actor=call.actor, municipality=municipality,
                                                  ruling_id=call.path["ruling_id"])
         return ruling_view(session, ruling, is_team=is_team)
 
@@ -295,12 +122,12 @@ def create_ruling(call: Call) -> Any:
     detector marks the personal data it finds (findings to decide). Without `text` the ruling waits (imported)
     for an upload. The same ruling again is 409 ruling_duplicate; the same create resent with its id answers 200
     with the stored ruling."""
-    from server.rulings.models import TextSource
+    from server.rulings.codelists import TextSource
 
     with session_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         project = service.get_project(session, municipality, call.path["project_id"])
-        ruling, created = service.create_ruling(session, actor=call.actor, municipality=municipality,
+        ruling, created = records.create_ruling(session, actor=call.actor, municipality=municipality,
                                                 project=project, data=call.body, text=call.body.text,
                                                 source=TextSource.text)
         view = ruling_view(session, ruling, is_team=True)
@@ -331,7 +158,7 @@ def import_rulings(call: Call) -> ImportReport:
 def update_ruling(call: Call) -> RulingView:
     with session_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
-        ruling = service.update_ruling(session, actor=call.actor, municipality=municipality,
+        ruling = records.update_ruling(session, actor=call.actor, municipality=municipality,
                                        ruling_id=call.path["ruling_id"], data=call.body)
         return ruling_view(session, ruling, is_team=True)
 
@@ -346,9 +173,9 @@ def upload_text(call: Call) -> Any:
     with session_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
         # Who may upload is decided before the file is read: nobody else makes the server parse a PDF.
-        service.require_importer(session, actor=call.actor, municipality=municipality, ruling_id=call.path["ruling_id"])
+        records.require_importer(session, actor=call.actor, municipality=municipality, ruling_id=call.path["ruling_id"])
         text, source = importing.text_from_upload(call.body.content_type, call.body.data)
-        added, created = service.add_original(session, actor=call.actor, municipality=municipality,
+        added, created = records.add_original(session, actor=call.actor, municipality=municipality,
                                               ruling_id=call.path["ruling_id"], text=text, source=source)
         view = _text_view(added, with_text=False)
     if created:
@@ -361,9 +188,9 @@ def upload_text(call: Call) -> Any:
 def list_texts(call: Call) -> list[TextView]:
     with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
-        ruling, is_team = service.visible_ruling(session, actor=call.actor, municipality=municipality,
+        ruling, is_team = records.visible_ruling(session, actor=call.actor, municipality=municipality,
                                                  ruling_id=call.path["ruling_id"])
-        return [_text_view(text, with_text=False) for text in service.texts_of(session, ruling, is_team=is_team)]
+        return [_text_view(text, with_text=False) for text in records.texts_of(session, ruling, is_team=is_team)]
 
 
 @endpoint("GET", RULING + "/texts/{text_id:uuid}", summary="One text version with its text (originals: team only)",
@@ -371,7 +198,7 @@ def list_texts(call: Call) -> list[TextView]:
 def get_text(call: Call) -> TextView:
     with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
-        text = service.get_text(session, actor=call.actor, municipality=municipality,
+        text = records.get_text(session, actor=call.actor, municipality=municipality,
                                 ruling_id=call.path["ruling_id"], text_id=call.path["text_id"])
         return _text_view(text, with_text=True)
 
@@ -391,9 +218,9 @@ class FindingQuery(BaseModel):
 def list_findings(call: Call) -> list[FindingView]:
     with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
-        rows = service.findings(session, actor=call.actor, municipality=municipality,
-                                ruling_id=call.path["ruling_id"], **call.query.model_dump())
-        return [service.finding_view(row) for row in rows]
+        rows = findings.findings(session, actor=call.actor, municipality=municipality,
+                                 ruling_id=call.path["ruling_id"], **call.query.model_dump())
+        return [findings.finding_view(row) for row in rows]
 
 
 @endpoint("POST", RULING + "/findings", summary="Mark a datum the detector missed (team)", tag=TAG,
@@ -402,7 +229,7 @@ def add_finding(call: Call) -> FindingView:
     """start/end in characters of the latest original; pending until a reviewer or coordinator decides it."""
     with session_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
-        return service.finding_view(service.add_finding(session, actor=call.actor, municipality=municipality,
+        return findings.finding_view(findings.add_finding(session, actor=call.actor, municipality=municipality,
                                                  ruling_id=call.path["ruling_id"], data=call.body))
 
 
@@ -412,7 +239,7 @@ def add_finding(call: Call) -> FindingView:
 def decide_finding(call: Call) -> FindingView:
     with session_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
-        return service.finding_view(service.decide_finding(session, actor=call.actor, municipality=municipality,
+        return findings.finding_view(findings.decide_finding(session, actor=call.actor, municipality=municipality,
                                                     ruling_id=call.path["ruling_id"],
                                                     finding_id=call.path["finding_id"], data=call.body))
 
@@ -425,8 +252,8 @@ def publish(call: Call) -> Any:
     bracketed placeholder ("[DNI]", "[NOMBRE]", "[TELÉFONO]"...). Logged in the audit chain."""
     with session_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
-        _, created = service.publish(session, actor=call.actor, municipality=municipality,
-                                     ruling_id=call.path["ruling_id"])
+        _, created = publishing.publish(session, actor=call.actor, municipality=municipality,
+                                        ruling_id=call.path["ruling_id"])
         ruling = service.get_ruling(session, municipality, call.path["ruling_id"])
         view = ruling_view(session, ruling, is_team=True)
     if created:
@@ -443,18 +270,16 @@ def preview_public_version(call: Call) -> PublicVersionPreview:
     placeholder is in that text. 409 ruling_without_text before an original is uploaded."""
     with read_scope() as session:
         municipality = municipalities.get_by_code(session, call.path["code"])
-        ruling, original, redacted, latest = service.preview(session, actor=call.actor, municipality=municipality,
-                                                             ruling_id=call.path["ruling_id"])
+        ruling, original, redacted, latest = publishing.preview(session, actor=call.actor, municipality=municipality,
+                                                                ruling_id=call.path["ruling_id"])
         return PublicVersionPreview(
             ruling_id=ruling.id, case_number=ruling.case_number, text=redacted.text,
             spans=[PlaceholderSpan(**vars(item)) for item in redacted.placed], pending=redacted.pending,
             confirmed=len(redacted.confirmed), original=TextRef(id=original.id, number=original.number,
                                                                 sha256=original.sha256),
             latest_public=TextRef(id=latest.id, number=latest.number, sha256=latest.sha256) if latest else None,
-            changed=service.is_new_public_text(latest, original, redacted.text))
+            changed=publishing.is_new_public_text(latest, original, redacted.text))
 
 
-routes = [list_courts, get_court, create_court, update_court, list_judges, get_judge, create_judge, update_judge,
-          assign_judge, list_projects, get_project, create_project, update_project, get_team, set_team_member,
-          remove_team_member, list_rulings, get_ruling, create_ruling, import_rulings, update_ruling, upload_text,
-          list_texts, get_text, list_findings, add_finding, decide_finding, publish, preview_public_version]
+routes = [list_rulings, get_ruling, create_ruling, import_rulings, update_ruling, upload_text, list_texts, get_text,
+          list_findings, add_finding, decide_finding, publish, preview_public_version]

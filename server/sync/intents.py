@@ -242,12 +242,13 @@ def assignment_finish(session: Session, ctx: Context, data: SyncAssignmentFinish
 
 
 def assignment_answers(session: Session, ctx: Context, data: SyncAssignmentAnswers) -> Outcome:
+    from server.annotations import assignments
     from server.annotations import service as annotations
 
     row = annotations.set_answers(session, actor=ctx.actor, municipality=ctx.municipality,
                                   assignment_id=data.assignment_id, answers=data.answers, version=data.base_version)
     return Outcome("annotation_assignment", row.id, data={"version": row.version,
-                                                          "answers": annotations.answers_of(session, row.id)})
+                                                          "answers": assignments.answers_of(session, row.id)})
 
 
 @dataclass(frozen=True)

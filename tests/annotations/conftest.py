@@ -12,8 +12,10 @@ import pytest
 from server.annotations import schemes
 from server.auth import service as auth
 from server.auth.models import Role
+from server.rulings import courts, projects, publishing, records
 from server.rulings import service as rulings
-from server.rulings.models import CourtCreate, ProjectCreate, RulingCreate, TeamMemberSet, TextKind, TextSource
+from server.rulings.codelists import TextKind, TextSource
+from server.rulings.schemas import CourtCreate, ProjectCreate, RulingCreate, TeamMemberSet
 from tests.factories import OTHER, bearer, make_user, municipality, token_for
 
 TEXT = (
@@ -61,9 +63,9 @@ def make_ruling(session, reviewer, project, court, case: str, text: str = TEXT):
     data = RulingCreate(court_id=court.id, case_number=case, kind="sentencia", matter="labour",
                         outcome="partially_upheld", filed_on=date(2024, 3, 1), ruled_on=date(2025, 2, 14),
                         parties=[{"role": "demandante"}, {"role": "demandado", "kind": "organisation"}])
-    ruling, _ = rulings.create_ruling(session, actor=reviewer, municipality=place, project=project, data=data,
+    ruling, _ = records.create_ruling(session, actor=reviewer, municipality=place, project=project, data=data,
                                       text=text, source=TextSource.text, detect=False)
-    rulings.publish(session, actor=reviewer, municipality=place, ruling_id=ruling.id)
+    publishing.publish(session, actor=reviewer, municipality=place, ruling_id=ruling.id)
     session.flush()
     return ruling
 
@@ -102,13 +104,13 @@ def make_team(session) -> Team:
     reviewer = actor(session, reviewer_user.email)
     auditors = [make_user(session, Role.student_auditor) for _ in range(2)]
     outsider = make_user(session, Role.student_auditor)
-    court = rulings.create_court(session, actor=reviewer, municipality=place, data=CourtCreate(
+    court = courts.create_court(session, actor=reviewer, municipality=place, data=CourtCreate(
         name=f"Juzgado Laboral {uuid.uuid4().hex[:6]}", level="first_instance", speciality="labour"))
-    project = rulings.create_project(session, actor=reviewer, municipality=place, data=ProjectCreate(
+    project = projects.create_project(session, actor=reviewer, municipality=place, data=ProjectCreate(
         name=f"Auditoría {uuid.uuid4().hex[:6]}", period_starts_on=date(2025, 1, 1), period_ends_on=date(2025, 12, 31)))
     for user in auditors:
-        rulings.set_team_member(session, actor=reviewer, municipality=place, project_id=project.id, user_id=user.id,
-                                data=TeamMemberSet(role="auditor"))
+        projects.set_team_member(session, actor=reviewer, municipality=place, project_id=project.id, user_id=user.id,
+                                 data=TeamMemberSet(role="auditor"))
     ruling = make_ruling(session, reviewer, project, court, f"00{uuid.uuid4().int % 1000:03d}-2024-0-1001-JR-LA-01")
     text = rulings.latest_text(session, ruling.id, TextKind.public)
     scheme, _ = schemes.create_from_seed(session, actor=reviewer, municipality=place)

@@ -8,7 +8,7 @@ from pydantic import ValidationError
 from server.annotations import seed
 from server.annotations.definition import Definition, check_answers, check_attributes, missing_required, parse, \
     validate_definition
-from server.rulings.models import Outcome
+from server.rulings.codelists import Outcome
 
 
 def test_the_seed_has_the_five_categories_of_fundamento_7_and_the_document_questions():

@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from server.annotations import service
 from server.audit.models import AuditEntry
 from server.auth.models import Role, User
-from server.rulings import service as rulings
-from server.rulings.models import TeamMemberSet
+from server.rulings import projects
+from server.rulings.schemas import TeamMemberSet
 from tests.annotations.conftest import actor, span
 from tests.factories import bearer, make_user, municipality, token_for
 
@@ -114,9 +114,9 @@ def test_the_whole_double_annotation_flow(client, session, team):
     gold_id = started.json()["id"]
     # another reviewer of the team deciding into this gold is told it is someone else's, not to start it first
     second = make_user(session, Role.audit_reviewer)
-    rulings.set_team_member(session, actor=actor(session, session.get(User, team.reviewer_id).email),
-                            municipality=municipality(session), project_id=team.project_id, user_id=second.id,
-                            data=TeamMemberSet(role="reviewer"))
+    projects.set_team_member(session, actor=actor(session, session.get(User, team.reviewer_id).email),
+                             municipality=municipality(session), project_id=team.project_id, user_id=second.id,
+                             data=TeamMemberSet(role="reviewer"))
     session.flush()
     refused = client.post(team.url(f"/rulings/{team.ruling_id}/adjudication/decisions"),
                           headers=bearer(token_for(session, second.email)),

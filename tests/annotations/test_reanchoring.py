@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from server.annotations.models import Annotation
 from server.auth.models import User
-from server.rulings import service as rulings
-from server.rulings.models import TextSource
+from server.rulings import publishing, records
+from server.rulings.codelists import TextSource
 from tests.annotations.conftest import TEXT, actor, span
 from tests.annotations.test_flow import ANSWERS, annotate, assign
 from tests.factories import municipality
@@ -27,9 +27,9 @@ def test_a_new_public_version_moves_keeps_or_orphans_annotations(client, session
         "por qué se aplica al caso.",
         "Primero.- Que el juzgado motivó la admisión de la demanda con detalle suficiente.\n\nSegundo bis.- Que obra "
         "en autos el informe pericial contable.")
-    rulings.add_original(session, actor=reviewer, municipality=place, ruling_id=team.ruling_id, text=new_text,
+    records.add_original(session, actor=reviewer, municipality=place, ruling_id=team.ruling_id, text=new_text,
                          source=TextSource.text, detect=False)
-    public, created = rulings.publish(session, actor=reviewer, municipality=place, ruling_id=team.ruling_id)
+    public, created = publishing.publish(session, actor=reviewer, municipality=place, ruling_id=team.ruling_id)
     assert created
     session.flush()
     rows = {str(row.id): row for row in session.query(Annotation).filter(Annotation.ruling_id == team.ruling_id)}

@@ -6,8 +6,10 @@ import uuid
 
 from server.annotations.models import Annotation
 from server.auth.models import User
+from server.rulings import courts, records
 from server.rulings import service as rulings
-from server.rulings.models import CourtCreate, RulingCreate, TextSource
+from server.rulings.codelists import TextSource
+from server.rulings.schemas import CourtCreate, RulingCreate
 from tests.annotations.conftest import actor, span
 from tests.annotations.test_flow import ANSWERS, annotate, assign
 from tests.factories import municipality
@@ -146,9 +148,9 @@ def test_who_assigns_and_what(client, session, team):
     place = municipality(session)
     reviewer = actor(session, session.get(User, team.reviewer_id).email)
     project = rulings.get_project(session, place, team.project_id)
-    court = rulings.create_court(session, actor=reviewer, municipality=place, data=CourtCreate(
+    court = courts.create_court(session, actor=reviewer, municipality=place, data=CourtCreate(
         name=f"Juzgado Civil {uuid.uuid4().hex[:6]}", level="first_instance", speciality="civil"))
-    draft, _ = rulings.create_ruling(session, actor=reviewer, municipality=place, project=project, data=RulingCreate(
+    draft, _ = records.create_ruling(session, actor=reviewer, municipality=place, project=project, data=RulingCreate(
         court_id=court.id, case_number="00999-2025", kind="auto", matter="civil", ruled_on="2025-05-02"),
         text="Texto de un auto aún sin publicar.", source=TextSource.text, detect=False)
     session.flush()

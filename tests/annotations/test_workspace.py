@@ -8,8 +8,10 @@ from __future__ import annotations
 import uuid
 
 from server.auth.models import User
-from server.rulings import service as rulings
-from server.rulings.models import JudgeCreate, RulingJudge, TextSource
+from server.rulings import courts, publishing, records
+from server.rulings.codelists import TextSource
+from server.rulings.models import RulingJudge
+from server.rulings.schemas import JudgeCreate
 from tests.annotations.conftest import TEXT, actor, span
 from tests.annotations.test_flow import ANSWERS, annotate, answer_and_finish, assign
 from tests.annotations.test_sync import push
@@ -19,8 +21,8 @@ from tests.sync.helpers import mutation, pull_all, sign_in
 
 def _judge(session, team, name="Rosa Elvira Quispe Mamani"):
     reviewer = actor(session, session.get(User, team.reviewer_id).email)
-    judge = rulings.create_judge(session, actor=reviewer, municipality=municipality(session),
-                                 data=JudgeCreate(full_name=name, title="Jueza Titular"))
+    judge = courts.create_judge(session, actor=reviewer, municipality=municipality(session),
+                                data=JudgeCreate(full_name=name, title="Jueza Titular"))
     session.add(RulingJudge(ruling_id=team.ruling_id, judge_id=judge.id, role="ponente"))
     session.flush()
     return judge
@@ -59,9 +61,9 @@ def test_an_orphaned_annotation_keeps_its_old_quote_and_text(client, session, te
     assert annotate(client, team, 0, first, span(team, "VISTOS", "apparent_reasoning")).status_code == 201
     reviewer = actor(session, session.get(User, team.reviewer_id).email)
     place = municipality(session)
-    rulings.add_original(session, actor=reviewer, municipality=place, ruling_id=team.ruling_id,
+    records.add_original(session, actor=reviewer, municipality=place, ruling_id=team.ruling_id,
                          text=TEXT.replace(lost, "con una cita"), source=TextSource.text, detect=False)
-    public, _ = rulings.publish(session, actor=reviewer, municipality=place, ruling_id=team.ruling_id)
+    public, _ = publishing.publish(session, actor=reviewer, municipality=place, ruling_id=team.ruling_id)
     session.flush()
     view = client.get(team.url(f"/annotation-assignments/{first}"), headers=team.as_(0)).json()
     assert view["text"]["id"] == str(public.id) and view["text"]["number"] == 2

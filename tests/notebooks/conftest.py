@@ -23,16 +23,8 @@ from server.annotations.models import (
 )
 from server.annotations import seed
 from server.auth.models import User
-from server.rulings.models import (
-    AuditProject,
-    AuditTeamMember,
-    Court,
-    Judge,
-    Ruling,
-    RulingJudge,
-    RulingText,
-    TeamRole,
-)
+from server.rulings.codelists import TeamRole
+from server.rulings.models import AuditProject, AuditTeamMember, Court, Judge, Ruling, RulingJudge, RulingText
 from tests.factories import municipality
 
 BASE = "/api/v1/municipalities/10005"

@@ -92,7 +92,8 @@ def _project(session) -> Any:
 def _published_ruling(session) -> Any:
     """A published ruling with annotation work done on it (not one of those still waiting for the team)."""
     from server.annotations.models import AnnotationAssignment, AssignmentState
-    from server.rulings.models import Ruling, RulingState
+    from server.rulings.codelists import RulingState
+    from server.rulings.models import Ruling
 
     worked = sa.select(AnnotationAssignment.ruling_id).where(AnnotationAssignment.state == AssignmentState.done)
     return session.scalar(sa.select(Ruling).where(Ruling.project_id == _project(session).id,
@@ -101,7 +102,8 @@ def _published_ruling(session) -> Any:
 
 
 def _ruling_in_redaction(session) -> Any:
-    from server.rulings.models import Ruling, RulingState
+    from server.rulings.codelists import RulingState
+    from server.rulings.models import Ruling
 
     return session.scalar(sa.select(Ruling).where(Ruling.project_id == _project(session).id,
                                                   Ruling.state == RulingState.in_redaction).order_by(Ruling.id))
@@ -152,7 +154,7 @@ def _t_published(session, client) -> dict[str, str]:
 
 def _t_published_original(session, client) -> dict[str, str]:
     from server.rulings import service
-    from server.rulings.models import TextKind
+    from server.rulings.codelists import TextKind
 
     ruling = _published_ruling(session)
     return {"published": str(ruling.id),
@@ -161,7 +163,8 @@ def _t_published_original(session, client) -> dict[str, str]:
 
 def _t_redaction(session, client) -> dict[str, str]:
     from server.rulings import service
-    from server.rulings.models import FindingState, RedactionFinding, TextKind
+    from server.rulings.codelists import FindingState, TextKind
+    from server.rulings.models import RedactionFinding
 
     ruling = _ruling_in_redaction(session)
     original = service.latest_text(session, ruling.id, TextKind.original)

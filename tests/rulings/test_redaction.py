@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from server.rulings import redaction
-from server.rulings.redaction import cedula_ec_valid, detect, redact, ruc_valid
+from server.rulings.patterns import cedula_ec_valid, ruc_valid
+from server.rulings.redaction import detect, redact
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 SAMPLE = ROOT / "tests" / "rulings" / "redaction_sample.jsonl"

@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from server.audit.models import AuditEntry
-from server.rulings import service
+from server.rulings import publishing, service
 from server.rulings.models import RedactionFinding, RulingText
 from tests.factories import bearer, token_for
 from tests.rulings.conftest import CASE, JUDGE_NAME, MUNI, OTHER_MUNI, World
@@ -128,9 +128,9 @@ def published_versions():
         assert session.get(RulingText, new.id) is new  # in the same transaction
         seen.append((str(ruling.id), previous.number if previous else None, new.number))
 
-    service.on_public_version(hook)
+    publishing.on_public_version(hook)
     yield seen
-    service._PUBLIC_VERSION_HOOKS.remove(hook)
+    publishing._PUBLIC_VERSION_HOOKS.remove(hook)
 
 
 def test_import_redact_confirm_publish(world: World, session, published_versions) -> None:
@@ -393,7 +393,7 @@ def test_a_party_role_is_a_codelist_so_a_name_in_lower_case_is_refused(world: Wo
 def test_the_demo_parties_have_roles_of_the_codelist() -> None:
     import json
 
-    from server.rulings.models import PartyRole
+    from server.rulings.codelists import PartyRole
     from server.fixtures import DEFAULT_PATH
     document = json.loads((DEFAULT_PATH / "rulings.json").read_text("utf-8"))
     roles = {party["role"] for ruling in document["rulings"] for party in ruling["parties"]}

@@ -34,7 +34,7 @@ def test_the_same_ruling_typed_or_extracted_has_one_identity() -> None:
 def test_the_size_limit_of_a_text_reads_with_thousands_separated() -> None:
     """"2000000 caracteres" is hard to read: 2 000 000 (Spanish, a narrow no-break space) and 2,000,000 (English)."""
     from server.i18n import fill, translate, validation_text
-    from server.rulings.service import MAX_TEXT_CHARS
+    from server.rulings.records import MAX_TEXT_CHARS
     assert translate("ruling_text_too_large", "es", limit=MAX_TEXT_CHARS) == (
         "El texto de la sentencia pasa de 2\u202f000\u202f000 caracteres.")
     assert translate("ruling_text_too_large", "en", limit=MAX_TEXT_CHARS) == (
