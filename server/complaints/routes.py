@@ -22,41 +22,40 @@ from server.complaints import (
     vocabulary,
 )
 from server.complaints import queue as complaint_queue
-from server.complaints.models import (
-    BulkResult,
-    BulkTransition,
+from server.complaints.configuration_models import (
     CategoryCreate,
     CategoryPublic,
     CategoryUpdate,
+    DeadlinePublic,
+    DeadlineUpdate,
+    TemplateCreate,
+    TemplatePublic,
+    TemplateQuery,
+)
+from server.complaints.models import Kind
+from server.complaints.moderation_models import ModerationCreate, PublicationRulePublic, PublicationRuleUpdate
+from server.complaints.public import public_list
+from server.complaints.queue_models import QueuePage, QueueQuery
+from server.complaints.schemas import (
+    BulkResult,
+    BulkTransition,
     ComplaintCreate,
     ComplaintEdit,
     ComplaintPublic,
     ComplaintStaff,
-    DeadlinePublic,
-    DeadlineUpdate,
     Filed,
     FollowUp,
     InformationCreate,
-    Kind,
     MergeCreate,
-    ModerationCreate,
     NoteCreate,
     NotePublic,
-    PublicationRulePublic,
-    PublicationRuleUpdate,
     PublicQuery,
-    QueuePage,
-    QueueQuery,
     SuggestionQuery,
     Suggestions,
     SupportCreate,
-    TemplateCreate,
-    TemplatePublic,
-    TemplateQuery,
     TransitionCreate,
     WithdrawCreate,
 )
-from server.complaints.public import public_list
 from server.db import read_scope, session_scope
 from server.errors import Invalid
 from server.media.models import PhotoPublic, RedactionUpdate
