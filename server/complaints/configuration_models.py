@@ -21,6 +21,7 @@ class CategoryPublic(BaseModel):
     group: str | None
     attributes: list[dict[str, Any]]
 
+
 class AttributeValue(Strict):
     key: str = PField(min_length=1, max_length=60)
     name: str = PField(min_length=1, max_length=200)
@@ -75,8 +76,10 @@ class DeadlinePublic(BaseModel):
     business_days: int
     configured: bool = PField(description="false: the legal default applies")
 
+
 class TemplateQuery(Strict):
     state: State | None = None
+
 
 class TemplateCreate(Strict):
     state: State

@@ -123,6 +123,7 @@ class WithdrawCreate(Strict):
 class SuggestionQuery(LonLat, Strict):
     category: str | None = PField(None, max_length=40)
 
+
 class NotePublic(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -130,6 +131,7 @@ class NotePublic(BaseModel):
     author_id: uuid.UUID | None
     text: str
     at: datetime
+
 
 class UpdatePublic(BaseModel):
     kind: str = PField(description="transition, information (the reporter added some), merge")
@@ -253,6 +255,7 @@ class Filed(BaseModel):
 class Suggestions(BaseModel):
     works: list[dict[str, Any]] = PField(description="works within 100 m, nearest first")
     duplicates: list[ComplaintPublic] = PField(description="same category, within 250 m, last 30 days")
+
 
 class PublicQuery(Strict):
     state: list[State] = PField(default_factory=list)
