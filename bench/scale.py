@@ -365,7 +365,8 @@ def queue_plans(engine: sa.Engine, depth: int = 5000) -> dict[str, list[str]]:
     first: its rows and its total) and the first page's counts per state, captured as the queue sends them."""
     from server.auth.actor import Actor
     from server.complaints import queue
-    from server.complaints.models import Complaint, QueueQuery
+    from server.complaints.models import Complaint
+    from server.complaints.queue_models import QueueQuery
 
     captured: list[tuple[str, object]] = []
 

@@ -164,7 +164,7 @@ def run_backend(backend: str, variants: list[str], photos: int, size: int, chunk
     from server import db, fixtures, jobs, migrate
     from server.auth import service as auth
     from server.complaints import intake
-    from server.complaints.models import ComplaintCreate
+    from server.complaints.schemas import ComplaintCreate
     from server.config import Settings, configure_settings
     from server.sync import attachments, upload_parts, uploads
     from server.sync.attachments import AttachmentIn

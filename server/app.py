@@ -22,7 +22,8 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 
 from server import __version__, answer_cache, db, i18n, jobs, pwa
-from server.api import RequestValidationError, openapi_document
+from server.api import openapi_document
+from server.api.parsing import RequestValidationError
 from server.assembly import assemble
 from server.annotations import routes as annotation_routes
 from server.audit import routes as audit_routes

@@ -1,7 +1,7 @@
 """Vigía put together: what the domains register with each other and with the change log when a process starts.
 
 The web app (server.app.create_app), the command line (server.cli.main, and so `vigia worker`) and the tests call
-`assemble()` before they touch the database; it is idempotent. The core (server/db.py, server/tracking.py) and the
+`assemble()` before they touch the database; it is idempotent. The core (server/db/, server/tracking.py) and the
 change log (server/sync/capture.py) import no domain: this is the one module that names them all.
 """
 

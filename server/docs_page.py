@@ -32,7 +32,7 @@ from server import i18n
 from server.i18n import N_, translate
 
 PREFIX = "api_"
-# The words of every response the API declares in the usual way (server/api.py), by status.
+# The words of every response the API declares in the usual way (server/api/openapi.py), by status.
 USUAL_RESPONSES = {
     "OK": "ok", "Done": "done",
     "Bad request (malformed JSON, wrong parameters)": "400",

@@ -105,7 +105,8 @@ def test_upgrading_a_database_with_complaints_counts_folios_on_from_the_highest(
     from server import fixtures
     from server.auth.actor import ANONYMOUS
     from server.complaints import intake
-    from server.complaints.models import Complaint, ComplaintCreate, FolioCounter
+    from server.complaints.models import Complaint, FolioCounter
+    from server.complaints.schemas import ComplaintCreate
     from server.municipalities import service as municipalities
     from tests.factories import complaint_body
 

@@ -17,7 +17,7 @@ from openapi_spec_validator import validate
 from pydantic import BaseModel, TypeAdapter, create_model
 from starlette.testclient import TestClient
 
-from server.api import OpenAPINameCollision, _definitions
+from server.api.openapi import OpenAPINameCollision, _definitions
 from server.complaints.fixtures import synthetic_photo
 from tests.conftest import on_one_database
 from tests.factories import CENTRO, DEMO, DEMO_ACCOUNTS, bearer

@@ -1,4 +1,4 @@
-"""Reads never wait for writes (server/db.py, read_scope()): a read-only use case takes no write lock on SQLite and
+"""Reads never wait for writes (server/db/__init__.py, read_scope()): a read-only use case takes no write lock on SQLite and
 runs READ ONLY on PostgreSQL, so a GET answers while a writer holds the database; a write slipped into a read scope
 fails at once, with an error that says what to do, on both databases."""
 

@@ -12,7 +12,8 @@ from starlette.responses import JSONResponse, Response
 
 from server.annotations import assignments, exports, reading, review, schemes, service, w3c
 from server.annotations.models import AnnotationAssignment, AssignmentKind
-from server.api import BodyValidationError, Call, endpoint
+from server.api import Call, endpoint
+from server.api.parsing import BodyValidationError
 from server.db import read_scope, session_scope
 from server.errors import Invalid, NotFound
 from server.municipalities import service as municipalities

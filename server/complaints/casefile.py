@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 from server import geo
 from server.auth.actor import Actor, authorize
 from server.complaints import publication, service
-from server.complaints.models import Complaint, ComplaintPhoto, ComplaintStaff
+from server.complaints.models import Complaint, ComplaintPhoto
+from server.complaints.schemas import ComplaintStaff
 from server.complaints.workflow import State
 from server.errors import NotFound
 from server.media.models import PhotoEvidence, PhotoPublic

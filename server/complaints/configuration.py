@@ -7,18 +7,15 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from server.auth.actor import Actor, authorize
-from server.complaints.deadlines import term_for
-from server.complaints.models import (
-    Category,
+from server.complaints.configuration_models import (
     CategoryCreate,
     CategoryUpdate,
     DeadlinePublic,
-    DeadlineRule,
     DeadlineUpdate,
-    Kind,
-    ResponseTemplate,
     TemplateCreate,
 )
+from server.complaints.deadlines import term_for
+from server.complaints.models import Category, DeadlineRule, Kind, ResponseTemplate
 from server.errors import Conflict, NotFound
 from server.municipalities.models import Municipality
 

@@ -12,7 +12,7 @@ from pydantic import Field as PField
 
 from server.api import Call, endpoint
 from server.complaints import configuration
-from server.complaints.models import TemplateCreate, TemplatePublic
+from server.complaints.configuration_models import TemplateCreate, TemplatePublic
 from server.db import session_scope
 from server.municipalities import service as municipalities
 

@@ -14,7 +14,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 from server import counters, geo
 from server.auth.actor import Actor
 from server.complaints import publication, service
-from server.complaints.models import Complaint, ComplaintPublic, Kind, Suggestions, Support, SupportCreate
+from server.complaints.models import Complaint, Kind, Support
+from server.complaints.schemas import ComplaintPublic, Suggestions, SupportCreate
 from server.complaints.workflow import OPEN_STATES, State
 from server.db import utcnow
 from server.errors import Conflict, Invalid

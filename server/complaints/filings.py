@@ -22,7 +22,8 @@ from sqlalchemy.orm import Session
 from server import geo
 from server.auth.actor import Actor
 from server.complaints import service
-from server.complaints.models import Category, Complaint, ComplaintCreate, Filed, Kind
+from server.complaints.models import Category, Complaint, Kind
+from server.complaints.schemas import ComplaintCreate, Filed
 from server.config import get_settings
 from server.errors import Conflict
 from server.municipalities.models import Municipality

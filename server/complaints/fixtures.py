@@ -18,14 +18,9 @@ from server.auth import service as auth
 from server.auth.actor import ANONYMOUS, Actor
 from server.auth.models import Role
 from server.complaints import intake, moderation, reporting, triage
-from server.complaints.models import (
-    Category,
-    Complaint,
-    ComplaintCreate,
-    ModerationCreate,
-    ResponseTemplate,
-    TransitionCreate,
-)
+from server.complaints.models import Category, Complaint, ResponseTemplate
+from server.complaints.moderation_models import ModerationCreate
+from server.complaints.schemas import ComplaintCreate, TransitionCreate
 from server.demo_calendar import DemoCalendar
 from server.municipalities import service as municipalities
 from server.municipalities.models import Municipality

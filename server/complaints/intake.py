@@ -18,16 +18,8 @@ from sqlalchemy.orm import Session
 from server import counters, db, geo
 from server.auth.actor import Actor
 from server.complaints import deadlines, filings, publication, service
-from server.complaints.models import (
-    Category,
-    Complaint,
-    ComplaintCreate,
-    ComplaintPhoto,
-    ComplaintUpdate,
-    Filed,
-    FolioCounter,
-    Kind,
-)
+from server.complaints.models import Category, Complaint, ComplaintPhoto, ComplaintUpdate, FolioCounter, Kind
+from server.complaints.schemas import ComplaintCreate, Filed
 from server.complaints.workflow import State
 from server.db import new_id, utcnow
 from server.errors import Invalid

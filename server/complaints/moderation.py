@@ -22,25 +22,17 @@ from server.complaints.moderation_models import (
     ItemType,
     ModerationComplaint,
     ModerationCounts,
+    ModerationCreate,
     ModerationItem,
     ModerationQuery,
     ModerationQueue,
-)
-from server.complaints.models import (
-    Category,
-    Complaint,
-    ComplaintNote,
-    ComplaintPhoto,
-    Decision,
-    Kind,
-    ModerationCreate,
-    PublicationRule,
     PublicationRulePublic,
     PublicationRuleUpdate,
 )
+from server.complaints.models import Category, Complaint, ComplaintNote, ComplaintPhoto, Kind, PublicationRule
 from server.errors import Invalid, NotFound
 from server.i18n import translate
-from server.media.models import Photo, Publication
+from server.media.models import Decision, Photo, Publication
 from server.municipalities.models import Municipality, Zone
 
 OUTCOME = {Decision.approve: Publication.published, Decision.approve_with_blackout: Publication.published,

@@ -1,5 +1,6 @@
-"""Schemas of the moderation queue: everything a person must review before the public may see it
-(docs/privacy.md), oldest first, with counts."""
+"""Schemas of moderation (docs/privacy.md): the moderation queue, everything a person must review before the public
+may see it, oldest first, with counts; a moderator's decision on a complaint's text and photos
+(`ModerationCreate`); and which kinds' text a municipality publishes at once (`PublicationRulePublic`)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from enum import Enum
 from pydantic import BaseModel
 from pydantic import Field as PField
 
-from server.complaints.models import Kind, Strict
+from server.complaints.models import Kind
+from server.complaints.schemas import Strict
 from server.complaints.workflow import State
-from server.media.models import PhotoPublic, Publication
+from server.media.models import Decision, PhotoPublic, Publication, Rectangle
 
 
 class ItemType(str, Enum):
@@ -69,3 +71,39 @@ class ModerationQueue(BaseModel):
     items: list[ModerationItem] = PField(description="oldest first")
     total: int = PField(description="items matching `type`")
     counts: ModerationCounts
+
+
+# ------------------------------------------------------------------------------------------------ publication
+# (docs/privacy.md: the moderation of a complaint's text and photos, and what a municipality configures)
+
+
+class PhotoDecision(Strict):
+    photo_id: uuid.UUID
+    decision: Decision
+    rectangles: list[Rectangle] | None = PField(None, max_length=100, description=(
+        "approve_with_blackout: every black box of the photo (they replace its previous boxes)"))
+    public_version: int | None = PField(None, ge=1, description="the photo's public_version you looked at")
+
+
+class ModerationCreate(Strict):
+    """A moderator's decision on what the public may see of a complaint. Send the `version` you read."""
+
+    version: int = PField(ge=1)
+    text: Decision | None = PField(None, description="the complaint's text; omit to leave it as it is")
+    public_text: str | None = PField(None, min_length=10, max_length=10_000, description=(
+        "approve_with_blackout: the text the public reads (the reporter's with names, addresses or phones "
+        "taken out)"))
+    photos: list[PhotoDecision] = PField(default_factory=list, max_length=10)
+    reason: str = PField(min_length=3, max_length=4_000, description=(
+        "why: kept with the complaint's private notes; the public audit log holds its commitment"))
+
+
+class PublicationRulePublic(BaseModel):
+    kind: Kind
+    text_public_at_once: bool = PField(description=(
+        "true: the text of this kind is public as soon as it is filed (photos still wait for a moderator)"))
+    configurable: bool = PField(description="false: a denuncia's text is never public")
+
+
+class PublicationRuleUpdate(Strict):
+    text_public_at_once: bool

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from server.auth.actor import Actor
 from server.complaints import service
-from server.complaints.models import Complaint, ComplaintPublic, Kind, PublicQuery
+from server.complaints.models import Complaint, Kind
+from server.complaints.schemas import ComplaintPublic, PublicQuery
 from server.errors import NotFound
 from server.municipalities.models import Municipality
 

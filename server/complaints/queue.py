@@ -22,7 +22,8 @@ from sqlalchemy.orm import Session
 from server import i18n
 from server.auth.actor import Actor, authorize
 from server.complaints import deadlines, publication, service, workflow
-from server.complaints.models import PRIORITY_RANK, Complaint, Kind, Priority, QueueItem, QueuePage, QueueQuery
+from server.complaints.models import PRIORITY_RANK, Complaint, Kind, Priority
+from server.complaints.queue_models import QueueItem, QueuePage, QueueQuery
 from server.complaints.workflow import State
 from server.errors import Invalid
 from server.municipalities.models import Municipality, Zone

@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from server import i18n, limits
 from server.auth.actor import Actor
 from server.complaints import deadlines, filings, intake, service
-from server.complaints.models import Complaint, ComplaintUpdate, InformationCreate
+from server.complaints.models import Complaint, ComplaintUpdate
+from server.complaints.schemas import InformationCreate
 from server.complaints.workflow import State
 from server.config import get_settings
 from server.db import utcnow

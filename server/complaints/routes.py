@@ -1,4 +1,6 @@
-"""/api/v1/municipalities/{code}/complaints: filing, following and triaging complaints."""
+"""/api/v1/municipalities/{code}/complaints: filing and following complaints (anyone, and their reporters), a
+municipality's categories and terms, and the words of complaints. The desk's endpoints (triage, moderation, the
+case file) are in desk_routes.py; `routes` below lists both, in the order they are matched."""
 
 from __future__ import annotations
 
@@ -6,60 +8,35 @@ from datetime import datetime
 
 from pydantic import BaseModel
 from pydantic import Field as PField
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse
 
 from server import limits
 from server.api import Call, endpoint
-from server.complaints import (
-    casefile,
-    configuration,
-    duplicates,
-    intake,
-    moderation,
-    reporting,
-    service,
-    triage,
-    vocabulary,
-)
-from server.complaints import queue as complaint_queue
-from server.complaints.models import (
-    BulkResult,
-    BulkTransition,
+from server.complaints import configuration, duplicates, intake, reporting, service, triage, vocabulary
+from server.complaints import desk_routes as desk
+from server.complaints.configuration_models import (
     CategoryCreate,
     CategoryPublic,
     CategoryUpdate,
-    ComplaintCreate,
-    ComplaintEdit,
-    ComplaintPublic,
-    ComplaintStaff,
     DeadlinePublic,
     DeadlineUpdate,
+)
+from server.complaints.models import Kind
+from server.complaints.public import public_list
+from server.complaints.schemas import (
+    ComplaintCreate,
+    ComplaintPublic,
     Filed,
     FollowUp,
     InformationCreate,
-    Kind,
-    MergeCreate,
-    ModerationCreate,
-    NoteCreate,
-    NotePublic,
-    PublicationRulePublic,
-    PublicationRuleUpdate,
     PublicQuery,
-    QueuePage,
-    QueueQuery,
     SuggestionQuery,
     Suggestions,
     SupportCreate,
-    TemplateCreate,
-    TemplatePublic,
-    TemplateQuery,
-    TransitionCreate,
     WithdrawCreate,
 )
-from server.complaints.public import public_list
 from server.db import read_scope, session_scope
 from server.errors import Invalid
-from server.media.models import PhotoPublic, RedactionUpdate
 from server.municipalities import service as municipalities
 
 TAG = "complaints"
@@ -226,97 +203,6 @@ def follow_up_by_link(call: Call) -> JSONResponse:
                         headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
 
 
-# ------------------------------------------------------------------------------------------------ staff
-
-
-@endpoint("GET", BASE, summary="The triage queue (overdue first), with counts per state and keyset pages", tag=TAG,
-          query=QueueQuery, response=QueuePage, auth=True, errors=(403, 404, 422))
-def queue(call: Call) -> QueuePage:
-    """Staff only. Closed complaints are left out unless `state` or `include_closed=true` asks for them; `counts`
-    has every state with the same filters (so a closed state's tab can be chosen). For the next page send
-    `next_cursor` back as `cursor` (docs/complaints.md, "The queue")."""
-    with read_scope() as session:
-        return complaint_queue.queue(session, actor=call.actor, municipality=_municipality(session, call),
-                                     query=call.query, language=call.language)
-
-
-@endpoint("PATCH", ONE, summary="Priority, assignment, category, linked work (send the version you read)",
-          tag=TAG, body=ComplaintEdit, response=ComplaintStaff, auth=True, errors=(403, 404, 409))
-def edit(call: Call) -> ComplaintStaff:
-    with session_scope() as session:
-        municipality = _municipality(session, call)
-        complaint = triage.edit(session, actor=call.actor, municipality=municipality,
-                                complaint_id=call.path["complaint_id"], data=call.body, language=call.language)
-        return service.staff_view(session, complaint, municipality=municipality, language=call.language,
-                                  actor=call.actor)
-
-
-@endpoint("POST", ONE + "/transitions", summary="Move a complaint along the workflow, with a reason", tag=TAG,
-          body=TransitionCreate, response=ComplaintStaff, auth=True, errors=(403, 404, 409))
-def transition(call: Call) -> ComplaintStaff:
-    with session_scope() as session:
-        municipality = _municipality(session, call)
-        complaint = triage.transition(session, actor=call.actor, municipality=municipality,
-                                      complaint_id=call.path["complaint_id"], data=call.body, language=call.language)
-        return service.staff_view(session, complaint, municipality=municipality, language=call.language,
-                                  actor=call.actor)
-
-
-@endpoint("POST", BASE + "/bulk-transitions", summary="The same move for many complaints (each on its own)",
-          tag=TAG, body=BulkTransition, response=list[BulkResult], auth=True, errors=(403, 404))
-def bulk_transition(call: Call) -> list[BulkResult]:
-    with session_scope() as session:
-        return triage.bulk_transition(session, actor=call.actor, municipality=_municipality(session, call),
-                                      data=call.body, language=call.language)
-
-
-@endpoint("GET", ONE + "/notes", summary="Private notes (staff only)", tag=TAG, response=list[NotePublic],
-          auth=True, errors=(403, 404))
-def list_notes(call: Call) -> list[NotePublic]:
-    with read_scope() as session:
-        rows = triage.notes(session, actor=call.actor, municipality=_municipality(session, call),
-                            complaint_id=call.path["complaint_id"])
-        return [NotePublic.model_validate(row) for row in rows]
-
-
-@endpoint("POST", ONE + "/notes", summary="Add a private note", tag=TAG, body=NoteCreate, response=NotePublic,
-          status=201, auth=True, errors=(403, 404))
-def add_note(call: Call) -> NotePublic:
-    with session_scope() as session:
-        note = triage.add_note(session, actor=call.actor, municipality=_municipality(session, call),
-                               complaint_id=call.path["complaint_id"], data=call.body)
-        return NotePublic.model_validate(note)
-
-
-@endpoint("POST", ONE + "/merge", summary="Close as a duplicate of another complaint", tag=TAG, body=MergeCreate,
-          response=ComplaintStaff, auth=True, errors=(403, 404, 409))
-def merge(call: Call) -> ComplaintStaff:
-    with session_scope() as session:
-        municipality = _municipality(session, call)
-        complaint = triage.merge(session, actor=call.actor, municipality=municipality,
-                                 complaint_id=call.path["complaint_id"], data=call.body, language=call.language)
-        return service.staff_view(session, complaint, municipality=municipality, language=call.language,
-                                  actor=call.actor)
-
-
-@endpoint("GET", BASE + "/templates", summary="Response templates", tag=TAG, query=TemplateQuery,
-          response=list[TemplatePublic], auth=True, errors=(403, 404))
-def list_templates(call: Call) -> list[TemplatePublic]:
-    with read_scope() as session:
-        rows = triage.templates(session, actor=call.actor, municipality=_municipality(session, call),
-                                state=call.query.state)
-        return [TemplatePublic.model_validate(row) for row in rows]
-
-
-@endpoint("POST", BASE + "/templates", summary="Add a response template", tag=TAG, body=TemplateCreate,
-          response=TemplatePublic, status=201, auth=True, errors=(403, 404))
-def add_template(call: Call) -> TemplatePublic:
-    with session_scope() as session:
-        template = triage.add_template(session, actor=call.actor, municipality=_municipality(session, call),
-                                       data=call.body)
-        return TemplatePublic.model_validate(template)
-
-
 @endpoint("POST", BASE + "/categories", summary="Add a complaint category (administrators)", tag=TAG,
           body=CategoryCreate, response=CategoryPublic, status=201, auth=True, errors=(403, 404, 409))
 def create_category(call: Call) -> CategoryPublic:
@@ -355,94 +241,6 @@ def set_deadline(call: Call) -> list[DeadlinePublic]:
                                           kind=kind, data=call.body)
 
 
-@endpoint("POST", ONE + "/photos/{photo_id:uuid}/redactions",
-          summary="Black out faces or plates on a complaint's photo (moderators)", tag=TAG, body=RedactionUpdate,
-          response=PhotoPublic, auth=True, errors=(403, 404, 409))
-def redact_photo_of_complaint(call: Call) -> PhotoPublic:
-    from server.media import service as media
-
-    with session_scope() as session:
-        municipality = _municipality(session, call)
-        photo = triage.redact_photo(session, actor=call.actor, municipality=municipality,
-                                    complaint_id=call.path["complaint_id"], photo_id=call.path["photo_id"],
-                                    data=call.body)
-        return media.public(photo, municipality=municipality)
-
-
-@endpoint("POST", ONE + "/moderation",
-          summary="Decide what the public sees of a complaint's text and photos (moderators)", tag=TAG,
-          body=ModerationCreate, response=ComplaintStaff, auth=True, errors=(403, 404, 409, 422))
-def moderate_complaint(call: Call) -> ComplaintStaff:
-    """Approve, approve with blackout (a public version of the text; black boxes on a photo) or keep private,
-    with a reason; send the `version` you read (409 stale_version if another moderator decided meanwhile).
-    The queue lists what waits with `?publication=pending`. docs/privacy.md."""
-    with session_scope() as session:
-        municipality = _municipality(session, call)
-        complaint = moderation.moderate(session, actor=call.actor, municipality=municipality,
-                                        complaint_id=call.path["complaint_id"], data=call.body,
-                                        language=call.language)
-        return service.staff_view(session, complaint, municipality=municipality, language=call.language,
-                                  actor=call.actor)
-
-
-@endpoint("GET", BASE + "/publication", summary="Which kinds of complaint have their text public at once", tag=TAG,
-          response=list[PublicationRulePublic], errors=(404,))
-def list_publication_rules(call: Call) -> list[PublicationRulePublic]:
-    with read_scope() as session:
-        return moderation.rules(session, municipality=_municipality(session, call))
-
-
-@endpoint("PUT", BASE + "/publication/{kind}",
-          summary="Publish a kind's text at once, without moderation (administrators; never denuncias)", tag=TAG,
-          body=PublicationRuleUpdate, response=list[PublicationRulePublic], auth=True, errors=(403, 404, 422))
-def set_publication_rule(call: Call) -> list[PublicationRulePublic]:
-    """For complaints filed from now on. Photos always wait for a moderator; a confidential complaint and a
-    denuncia are never public in full (`text_public_at_once: true` for `report` is 422)."""
-    try:
-        kind = Kind(call.path["kind"])
-    except ValueError as exc:
-        raise Invalid.for_field("kind", "unknown_kind", value=call.path["kind"]) from exc
-    with session_scope() as session:
-        return moderation.set_rule(session, actor=call.actor, municipality=_municipality(session, call), kind=kind,
-                                   data=call.body)
-
-
-@endpoint("GET", ONE + "/photos", summary="A complaint's photos as evidence: copies, SHA-256, camera data, original (staff)",
-          tag=TAG, response=list[casefile.StaffPhoto], auth=True, errors=(403, 404))
-def staff_photos(call: Call) -> list[casefile.StaffPhoto]:
-    """Comptrollers and administrators: each photo's record with its copies (before publication too), its
-    evidence (SHA-256 of the file received, capture time, GPS position, camera, black boxes) and `original_url`,
-    the file exactly as received."""
-    base = f"/api/v1/municipalities/{call.path['code']}/complaints/{call.path['complaint_id']}"
-    with read_scope() as session:
-        return casefile.photos(session, actor=call.actor, municipality=_municipality(session, call),
-                               complaint_id=call.path["complaint_id"], base=base)
-
-
-@endpoint("GET", ONE + "/photos/{photo_id:uuid}/original",
-          summary="The original of a complaint's photo, byte for byte as received (staff)", tag=TAG, auth=True,
-          errors=(403, 404), media_type="application/octet-stream")
-def staff_photo_original(call: Call) -> Response:
-    """Its SHA-256 is the evidence's `sha256` (also in the `X-Content-SHA256` header); it keeps the camera's
-    metadata (place, time), so it is never cached and is sent as an attachment."""
-    with read_scope() as session:
-        data, content_type, sha256 = casefile.original(
-            session, actor=call.actor, municipality=_municipality(session, call),
-            complaint_id=call.path["complaint_id"], photo_id=call.path["photo_id"])
-    extension = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}.get(content_type, "heic")
-    return Response(data, media_type=content_type, headers={
-        "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff",
-        "Content-Disposition": f'attachment; filename="{sha256}.{extension}"', "X-Content-SHA256": sha256})
-
-
-@endpoint("GET", ONE + "/duplicates", summary="Likely duplicates of a complaint (staff)", tag=TAG,
-          response=list[casefile.Duplicate], auth=True, errors=(403, 404))
-def staff_duplicates(call: Call) -> list[casefile.Duplicate]:
-    """Same category, within 250 m of its exact point, received within 30 days of it, neither withdrawn nor
-    merged: the rule of the filing's suggestions, nearest first. Merge one with `POST …/{id}/merge`."""
-    with read_scope() as session:
-        return casefile.duplicates(session, actor=call.actor, municipality=_municipality(session, call),
-                                   complaint_id=call.path["complaint_id"], language=call.language)
 @endpoint("GET", "/complaints/vocabulary", summary="The words of complaints: states, kinds, priorities, moves",
           tag=TAG, response=vocabulary.Vocabulary)
 def complaint_vocabulary(call: Call) -> JSONResponse:
@@ -454,7 +252,9 @@ def complaint_vocabulary(call: Call) -> JSONResponse:
         "Cache-Control": "public, max-age=3600", "Vary": "Accept-Language", "Content-Language": call.language})
 
 
-routes = [list_categories, create_category, update_category, list_deadlines, set_deadline, redact_photo_of_complaint, suggestions, file_complaint, list_public, list_mine, get_complaint, support, follow_up, follow_up_link, follow_up_by_link,
-          add_information, withdraw, queue, edit, transition, bulk_transition, list_notes, add_note, merge,
-          list_templates, add_template, moderate_complaint, list_publication_rules, set_publication_rule,
-          staff_photos, staff_photo_original, staff_duplicates, complaint_vocabulary]
+routes = [list_categories, create_category, update_category, list_deadlines, set_deadline,
+          desk.redact_photo_of_complaint, suggestions, file_complaint, list_public, list_mine, get_complaint, support,
+          follow_up, follow_up_link, follow_up_by_link, add_information, withdraw, desk.queue, desk.edit,
+          desk.transition, desk.bulk_transition, desk.list_notes, desk.add_note, desk.merge, desk.list_templates,
+          desk.add_template, desk.moderate_complaint, desk.list_publication_rules, desk.set_publication_rule,
+          desk.staff_photos, desk.staff_photo_original, desk.staff_duplicates, complaint_vocabulary]

@@ -20,18 +20,8 @@ from sqlalchemy.orm import Session
 from server import geo, lookups
 from server.auth.actor import Actor, can
 from server.complaints import deadlines, publication, workflow
-from server.complaints.models import (
-    Category,
-    Complaint,
-    ComplaintPublic,
-    ComplaintStaff,
-    ComplaintUpdate,
-    Contact,
-    Kind,
-    Move,
-    ReporterAccount,
-    UpdatePublic,
-)
+from server.complaints.models import Category, Complaint, ComplaintUpdate, Kind
+from server.complaints.schemas import ComplaintPublic, ComplaintStaff, Contact, Move, ReporterAccount, UpdatePublic
 from server.complaints.workflow import State
 from server.config import get_settings
 from server.i18n import N_, translate

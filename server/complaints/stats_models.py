@@ -14,7 +14,8 @@ from pydantic import BaseModel, BeforeValidator
 from pydantic import Field as PField
 from pydantic_core import PydanticCustomError
 
-from server.complaints.models import Kind, Strict
+from server.complaints.models import Kind
+from server.complaints.schemas import Strict
 from server.complaints.workflow import State
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

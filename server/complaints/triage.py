@@ -13,18 +13,14 @@ from sqlalchemy.orm import Session
 from server import i18n
 from server.auth.actor import Actor, authorize
 from server.complaints import deadlines, service, workflow
-from server.complaints.models import (
+from server.complaints.configuration_models import TemplateCreate
+from server.complaints.models import Category, Complaint, ComplaintNote, ComplaintUpdate, ResponseTemplate
+from server.complaints.schemas import (
     BulkResult,
     BulkTransition,
-    Category,
-    Complaint,
     ComplaintEdit,
-    ComplaintNote,
-    ComplaintUpdate,
     MergeCreate,
     NoteCreate,
-    ResponseTemplate,
-    TemplateCreate,
     TransitionCreate,
 )
 from server.complaints.workflow import State

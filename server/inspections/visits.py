@@ -324,7 +324,7 @@ def complaint_from_finding(session: Session, *, actor: Actor, municipality: Muni
     anonymous). Asking again returns the complaint already filed."""
     from server.complaints import intake
     from server.complaints import service as complaints
-    from server.complaints.models import ComplaintCreate
+    from server.complaints.schemas import ComplaintCreate
 
     visit = read(session, actor=actor, municipality=municipality, visit_id=visit_id)
     finding = session.scalar(sa.select(VisitFinding).where(VisitFinding.id == finding_id,

@@ -28,7 +28,8 @@ from sqlalchemy.orm import Session
 from server.auth.actor import ANONYMOUS, Actor
 from server.complaints import intake
 from server.complaints import service as complaints
-from server.complaints.models import Category, ComplaintCreate, Kind
+from server.complaints.models import Category, Kind
+from server.complaints.schemas import ComplaintCreate
 from server.config import get_settings
 from server.errors import Invalid, NotFound, validation_details
 from server.i18n import Language, translate

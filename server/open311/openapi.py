@@ -1,4 +1,4 @@
-"""How the Open311 routes describe themselves in /openapi.json (server/api.py merges a route's `openapi`)."""
+"""How the Open311 routes describe themselves in /openapi.json (server/api/openapi.py merges a route's `openapi`)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ TAG = "open311"
 
 
 def _inline(schema: Any, definitions: dict[str, Any]) -> Any:
-    """Pydantic's schema with its $defs written in place (the document's components belong to server/api.py)."""
+    """Pydantic's schema with its $defs written in place (the document's components belong to server/api/openapi.py)."""
     if isinstance(schema, dict):
         if "$ref" in schema:
             return _inline(definitions[schema["$ref"].rsplit("/", 1)[-1]], definitions)

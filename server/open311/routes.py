@@ -84,7 +84,7 @@ async def _run(request: Request, work: Callable[[Any, Any, Context], Any], *, ro
             if not read_only:
                 with session_scope() as session:
                     return within(session, read_only=False)
-            try:  # a read never waits for a writer (server/db.py)
+            try:  # a read never waits for a writer (server/db/__init__.py)
                 with read_scope() as session:
                     return within(session, read_only=True)
             except service.WriteDue:  # the api_key's last use is due: written in a short scope of its own, then read

@@ -22,7 +22,8 @@ from server.auth.actor import ANONYMOUS, Actor
 from server.auth.service import WriteDue  # noqa: F401  (re-exported for the routes)
 from server.complaints import service as complaints
 from server.complaints import triage, workflow
-from server.complaints.models import Category, Complaint, ComplaintPublic
+from server.complaints.models import Category, Complaint
+from server.complaints.schemas import ComplaintPublic
 from server.complaints.service import public_views
 from server.complaints.workflow import State
 from server.errors import AppError, BadRequest, Forbidden, NotFound, Unauthorized

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from server.annotations.w3c import AnnotationIn
 from server.auth.actor import Actor, refuse_anonymous_device, require_user
-from server.complaints.models import ComplaintCreate, InformationCreate, SupportCreate
+from server.complaints.schemas import ComplaintCreate, InformationCreate, SupportCreate
 from server.complaints.workflow import State
 from server.errors import Invalid
 from server.i18n import N_

@@ -38,7 +38,7 @@ DEMO_COMPLAINT = "0192f000-0000-7000-8000-000000000001"
 def _target_complaint(client, session, photo: str = "") -> str:
     from server.auth.actor import ANONYMOUS
     from server.complaints import intake
-    from server.complaints.models import ComplaintCreate
+    from server.complaints.schemas import ComplaintCreate
     from tests.factories import CENTRO, municipality
 
     filed = intake.file(session, actor=ANONYMOUS, municipality=municipality(session), data=ComplaintCreate(

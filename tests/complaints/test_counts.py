@@ -12,7 +12,8 @@ import sqlalchemy as sa
 
 from server.auth.actor import ANONYMOUS
 from server.complaints import duplicates, intake, triage
-from server.complaints.models import Complaint, ComplaintCreate, FolioCounter, MergeCreate, SupportCreate
+from server.complaints.models import Complaint, FolioCounter
+from server.complaints.schemas import ComplaintCreate, MergeCreate, SupportCreate
 from server.sync.models import Change
 from tests.factories import complaint_body, make_user, municipality, staff_actor, today
 

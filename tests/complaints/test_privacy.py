@@ -34,7 +34,7 @@ from server import db
 from server.auth import service as auth
 from server.auth.models import Role
 from server.complaints.fixtures import synthetic_photo
-from server.complaints.models import ComplaintPublic, ComplaintStaff
+from server.complaints.schemas import ComplaintPublic, ComplaintStaff
 from server.config import configure_settings
 from tests.conftest import committed_demo_database
 from tests.factories import CENTRO, DEMO_ACCOUNTS, DEMO_PASSWORD, bearer, complaint_body, make_user, municipality

@@ -26,7 +26,8 @@ from sqlalchemy.orm import Session
 from server import db, geo, migrate
 from server.auth.actor import Actor
 from server.complaints import queue
-from server.complaints.models import PRIORITY_RANK, Category, Complaint, Priority, QueueQuery
+from server.complaints.models import PRIORITY_RANK, Category, Complaint, Priority
+from server.complaints.queue_models import QueueQuery
 from server.municipalities.models import Municipality
 from tests.conftest import Backend, base_settings, fresh_database
 from tests.works.test_query_plan import _durango

@@ -10,7 +10,7 @@ import pytest
 
 from server.auth.actor import ANONYMOUS
 from server.complaints import filings, intake
-from server.complaints.models import ComplaintCreate
+from server.complaints.schemas import ComplaintCreate
 from server.errors import Conflict
 from tests.factories import bearer, complaint_body, municipality, token_for
 from tests.test_app import assert_error_shape

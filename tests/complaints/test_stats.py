@@ -19,7 +19,8 @@ from server.auth import service as auth
 from server.auth.actor import ANONYMOUS
 from server.auth.models import Role
 from server.complaints import deadlines, intake, service, stats, triage
-from server.complaints.models import Category, ComplaintCreate, TransitionCreate
+from server.complaints.models import Category
+from server.complaints.schemas import ComplaintCreate, TransitionCreate
 from server.municipalities.models import Holiday, Zone
 from server.works import service as works
 from server.works.models import WorkCreate

@@ -22,7 +22,7 @@ from server.auth import service as auth
 from server.auth.actor import ANONYMOUS
 from server.auth.models import Role
 from server.complaints import intake, reporting, triage, workflow
-from server.complaints.models import ComplaintCreate, TransitionCreate
+from server.complaints.schemas import ComplaintCreate, TransitionCreate
 from tests.factories import DEMO_ACCOUNTS, bearer, complaint_body, make_user, municipality, token_for
 from tests.test_app import assert_error_shape
 

@@ -536,7 +536,7 @@ def test_every_endpoint_answers_503_while_postgres_is_down_and_serves_again_afte
 def test_sqlite_locked_by_another_writer_answers_503_then_serves(sqlite_vigia: LiveVigia) -> None:
     """Every transaction that may write takes the write lock (BEGIN IMMEDIATE) and waits busy_timeout for it;
     past that SQLite says "database is locked". That is a moment's wait, not a bug: 503 with Retry-After. Reads
-    (server/db.py read_scope) take no lock and are served meanwhile; the health check's transaction is a writer's,
+    (server/db/__init__.py read_scope) take no lock and are served meanwhile; the health check's transaction is a writer's,
     so it reports that writes cannot be served. (busy_timeout is lowered to 0.2 s here, after Vigía's own 30 s, so
     the test does not wait 30 s.)"""
     import sqlean

@@ -23,7 +23,7 @@ from tusclient import client as tus
 from server import cli, db
 from server.auth import service as auth
 from server.complaints import intake
-from server.complaints.models import ComplaintCreate
+from server.complaints.schemas import ComplaintCreate
 from server.db import utcnow
 from server.sync import attachments, uploads
 from server.sync.attachments import AttachmentIn

@@ -1,302 +1,20 @@
-"""Endpoints declared once: path, method, schemas and who may call them.
-
-`endpoint(...)` builds a Starlette Route whose wrapper parses the JSON body and query string against Pydantic
-models (so every bad input gets the one error shape), runs the handler in the thread pool (services are
-synchronous and open their own session), and serialises the result. The same declarations produce
-`/openapi.json`, so the document covers every endpoint by construction.
-"""
+"""The OpenAPI 3.1 document (`/openapi.json`) built from the routes declared with `endpoint()`: the tags and their
+texts (`TAGS`), one component per schema (`_definitions`, named by domain where two share a class name), the
+error responses every operation may give, and the request examples (server/api_examples.py)."""
 
 from __future__ import annotations
 
 import copy
 import json
 import re
-import typing
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import TypeAdapter
 from pydantic.json_schema import GenerateJsonSchema
-from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from server import edge
 from server.api_examples import EXAMPLES, FILE_EXAMPLES
-from server.errors import AppError, BadRequest, ErrorResponse, TooLarge
-from server.i18n import json_problem, negotiate, term
-
-if typing.TYPE_CHECKING:
-    from server.auth.actor import Actor
-
-
-@dataclass
-class Call:
-    """What a handler gets: the caller, the parsed body and query, the path parameters and the language."""
-
-    request: Request
-    actor: "Actor"
-    body: Any
-    query: Any
-    path: dict[str, Any]
-    language: str
-
-
-@dataclass
-class Operation:
-    method: str
-    path: str
-    handler: Callable[[Call], Any]
-    summary: str
-    tag: str
-    body: type[BaseModel] | None = None
-    raw_body: tuple[str, ...] = ()
-    query: type[BaseModel] | None = None
-    response: Any = None
-    status: int = 200
-    body_types: tuple[str, ...] = ("application/json",)
-    auth: bool = False
-    anonymous_device: bool = False
-    errors: tuple[int, ...] = ()
-    description: str = ""
-    name: str = ""
-    media_type: str = "application/json"
-    responses: dict[int, str] = field(default_factory=dict)
-
-
-@dataclass
-class RawBody:
-    """An uploaded file's bytes and its media type (without parameters)."""
-
-    content_type: str
-    data: bytes
-
-
-async def read_raw_body(request: Request, accepted: tuple[str, ...], *, limit: int | None = None) -> RawBody:
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type not in accepted:
-        raise AppError("unsupported_media_type_of", status=415, accepted=", ".join(accepted))
-    data = await read_body(request, limit=limit or request.app.state.settings.max_import_bytes)
-    if not data.strip():
-        raise BadRequest("empty_body")
-    if "json" in content_type:  # a JSON file (OC4IDS, GeoJSON): its strings are stored as text too
-        try:
-            parsed = json.loads(data)
-        except (ValueError, UnicodeDecodeError):
-            parsed = None  # the importer explains what is wrong with it
-        edge.refuse_nul(parsed)
-    return RawBody(content_type, data)
-
-
-async def read_body(request: Request, *, limit: int | None = None) -> bytes:
-    """The raw body, refusing more than `limit` (MAX_BODY_BYTES by default) before reading it all."""
-    limit = limit or request.app.state.settings.max_body_bytes
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise TooLarge(limit=limit)
-    chunks = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise TooLarge(limit=limit)
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-async def parse_json_body(request: Request, model: type[BaseModel], *, limit: int | None = None) -> BaseModel:
-    content_type = request.headers.get("content-type", "")
-    raw = await read_body(request, limit=limit)
-    if content_type and "json" not in content_type.split(";")[0]:
-        raise AppError("unsupported_media_type", status=415)
-    if not raw.strip():
-        raise BadRequest("invalid_json", reason=term("json_body_empty"))
-    try:
-        parsed = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise BadRequest("invalid_json", reason=json_problem(exc)) from exc
-    # A model may check some fields item by item itself (the sync push rejects one mutation, not the batch).
-    own = getattr(model, "edge_checks_items_of", ())
-    edge.refuse_nul({k: v for k, v in parsed.items() if k not in own} if isinstance(parsed, dict) else parsed)
-    try:
-        validated = model.model_validate_json(raw)
-    except ValidationError as exc:
-        raise BodyValidationError(exc) from exc
-    edge.refuse_wide_ints({name: getattr(validated, name) for name in type(validated).model_fields
-                           if name not in own})
-    edge.refuse_blank(validated, skip=own)
-    return validated
-
-
-def parse_query(request: Request, model: type[BaseModel]) -> BaseModel:
-    data: dict[str, Any] = {}
-    for key in request.query_params.keys():
-        info = model.model_fields.get(key)
-        values = request.query_params.getlist(key)
-        # ?status=a&status=b fills a list field; any other field takes the last value given.
-        data[key] = values if info is not None and _is_list(info.annotation) else values[-1]
-    edge.refuse_nul(data)
-    try:
-        parsed = model.model_validate(data)
-    except ValidationError as exc:
-        raise QueryValidationError(exc) from exc
-    edge.refuse_wide_ints(parsed)
-    return parsed
-
-
-def _is_list(annotation: Any) -> bool:
-    if typing.get_origin(annotation) in (list, tuple, set):
-        return True
-    return any(_is_list(arg) for arg in typing.get_args(annotation))
-
-
-class RequestValidationError(Exception):
-    """The request's own data did not validate: a 422 for the caller. Any other ValidationError is our bug."""
-
-    def __init__(self, error: ValidationError) -> None:
-        self.error = error
-
-
-class QueryValidationError(RequestValidationError):
-    """A ValidationError from the query string (its field paths are query parameter names)."""
-
-
-class BodyValidationError(RequestValidationError):
-    """A ValidationError from the JSON body (its field paths are the body's)."""
-
-
-def _dump(result: Any) -> Any:
-    if isinstance(result, BaseModel):
-        return result.model_dump(mode="json")
-    if isinstance(result, list):
-        return [_dump(item) for item in result]
-    return result
-
-
-@dataclass(frozen=True)
-class Caller:
-    """How an endpoint learns who calls it: the auth domain lends both when Vigía starts (server/assembly.py), so
-    this module, which every domain's routes use, imports no domain."""
-
-    resolve: Callable[[Request], Awaitable[Actor]]  # the caller (anonymous when no credentials came)
-    require: Callable[[Actor], Actor]  # 401 unless someone signed in
-    refuse_anonymous_device: Callable[[Actor], None]  # 403 for an anonymous phone's token outside sync
-
-
-_CALLER: list[Caller] = []
-
-
-def on_caller(caller: Caller) -> None:
-    _CALLER[:] = [caller]
-
-
-def _caller() -> Caller:
-    if not _CALLER:
-        raise RuntimeError("no caller resolver: server.assembly.assemble() registers auth's at start-up")
-    return _CALLER[0]
-
-
-def endpoint(
-    method: str,
-    path: str,
-    *,
-    summary: str,
-    tag: str,
-    body: type[BaseModel] | None = None,
-    body_types: tuple[str, ...] = ("application/json",),
-    raw_body: tuple[str, ...] = (),
-    query: type[BaseModel] | None = None,
-    response: Any = None,
-    status: int = 200,
-    auth: bool = False,
-    anonymous_device: bool = False,
-    errors: tuple[int, ...] = (),
-    description: str = "",
-    max_bytes: Callable[[Any], int] | None = None,
-    media_type: str = "application/json",
-    responses: dict[int, str] | None = None,
-) -> Callable[[Callable[[Call], Any]], Route]:
-    """Declare an endpoint. `auth=True` means a signed-in caller is required; finer permissions are the
-    service's business (they depend on the municipality and the record). The token of an anonymous device
-    (server/auth/anonymous.py) is refused with 403 except where `anonymous_device=True`.
-
-    `raw_body=("text/csv", "application/json")` hands the handler `RawBody(content_type, data)` instead of a
-    parsed model (file imports), up to MAX_IMPORT_BYTES, or up to `max_bytes(settings)` when given
-    (`max_bytes=lambda settings: settings.max_photo_bytes`). `max_bytes` also raises the limit of a JSON body.
-    `body_types` are the JSON media types a `body` is declared with in the OpenAPI document (any JSON type is
-    accepted: `("application/json", "application/ld+json")` for a W3C annotation).
-    `media_type` is what a handler that returns its own Response answers (a CSV or GeoJSON download, a page);
-    `responses={200: "Already there"}` declares other successes, with the same body as `status` (none for 204
-    and 304)."""
-
-    def decorate(handler: Callable[[Call], Any]) -> Route:
-        op = Operation(
-            method=method,
-            path=path,
-            handler=handler,
-            summary=summary,
-            tag=tag,
-            body=body,
-            raw_body=raw_body,
-            query=query,
-            response=response,
-            status=status,
-            body_types=body_types,
-            auth=auth,
-            anonymous_device=anonymous_device,
-            errors=errors,
-            description=description or (handler.__doc__ or "").strip(),
-            name=handler.__name__,
-            media_type=media_type,
-            responses=dict(responses or {}),
-        )
-
-        async def run(request: Request) -> Response:
-            edge.refuse_odd(request.path_params)
-            actor = await _caller().resolve(request)
-            if auth:
-                _caller().require(actor)
-            if not anonymous_device:
-                _caller().refuse_anonymous_device(actor)
-            limit = max_bytes(request.app.state.settings) if max_bytes is not None else None
-            if raw_body:
-                parsed_body: Any = await read_raw_body(request, raw_body, limit=limit)
-            else:
-                parsed_body = await parse_json_body(request, body, limit=limit) if body is not None else None
-            parsed_query = parse_query(request, query) if query is not None else None
-            call = Call(
-                request=request,
-                actor=actor,
-                body=parsed_body,
-                query=parsed_query,
-                path=dict(request.path_params),
-                language=negotiate(request.headers.get("accept-language")),
-            )
-            result = await run_in_threadpool(handler, call)
-            if isinstance(result, Response):
-                response = result
-            elif status == 204:
-                response = Response(status_code=204)
-            else:
-                response = JSONResponse(_dump(result), status_code=status)
-            if getattr(actor, "browser_session", False) and "cache-control" not in response.headers:
-                # Signed in by the cookie: what it answers may be for this person only (a staff view, their
-                # devices). Unlike a request with Authorization, a shared cache may store the answer to a request
-                # with a cookie, and the desk's laptops are shared: neither may keep it.
-                response.headers["Cache-Control"] = "private, no-store"
-            return response
-
-        run.__name__ = handler.__name__
-        route = Route(path, run, methods=[method], name=handler.__name__)
-        route.operation = op  # type: ignore[attr-defined]
-        return route
-
-    return decorate
-
-
-# ------------------------------------------------------------------------------------------------ OpenAPI
+from server.errors import ErrorResponse
 
 _PARAM = re.compile(r"{([a-zA-Z_][a-zA-Z0-9_]*)(?::([a-z]+))?}")
 _CONVERTOR_SCHEMA = {
@@ -445,7 +163,7 @@ def _definitions(inputs: list[tuple[str, str, Any]]) -> tuple[dict[tuple[str, st
     if wrong:
         raise OpenAPINameCollision(
             "schemas that share a name in /openapi.json: " + ", ".join(wrong)
-            + " (rename one of the classes, or add its domain to server.api._DOMAIN_PREFIX)")
+            + " (rename one of the classes, or add its domain to server.api.openapi._DOMAIN_PREFIX)")
     return by_input, components  # type: ignore[return-value]
 
 
@@ -636,6 +354,3 @@ def _flatten(routes: list[Any], prefix: str = "") -> list[Any]:
 def all_routes(routes: list[Any]) -> list[Any]:
     """Every concrete route with its full path (used by the OpenAPI and permission-matrix tests)."""
     return _flatten(routes)
-
-
-__all__ = ["Call", "endpoint", "openapi_document", "all_routes", "read_body"]
