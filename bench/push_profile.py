@@ -8,6 +8,7 @@ counted with a `before_cursor_execute` listener. Printed: statements per mutatio
 and CPU per mutation by phase (the cumulative time of the functions that make each phase).
 
     .venv/bin/python bench/push_profile.py [--backend both|postgis|spatialite] [--batch 500] [--runs 2] [--top 25]
+                                           [--no-profile] [--photos N]
 """
 
 from __future__ import annotations
@@ -15,12 +16,14 @@ from __future__ import annotations
 import argparse
 import collections
 import cProfile
+import hashlib
 import io
 import pstats
 import re
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -40,8 +43,6 @@ def _bench_sync():  # noqa: ANN202
 
 
 bs = _bench_sync()
-
-import sqlalchemy as sa  # noqa: E402
 
 from server import db, fixtures, migrate  # noqa: E402
 from server.config import Settings, configure_settings  # noqa: E402
@@ -123,6 +124,10 @@ def run(backend: str, args: argparse.Namespace) -> None:
 
                 def send(n: int) -> None:
                     mutations = [bs.complaint_mutation(i) for i in range(n)]
+                    for mutation in mutations:  # photos the phone will upload after the push (--photos)
+                        mutation["payload"]["attachments"] = [
+                            {"id": str(uuid.uuid4()), "sha256": hashlib.sha256(uuid.uuid4().bytes).hexdigest()}
+                            for _ in range(args.photos)]
                     response = client.post("/api/v1/sync/push", json={"mutations": mutations},
                                            headers=phone.headers)
                     assert response.status_code == 200, response.text
@@ -190,6 +195,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--top", type=int, default=25, help="functions by own time to print (0: none)")
     parser.add_argument("--no-profile", action="store_true", help="only CPU and wall time per mutation")
+    parser.add_argument("--photos", type=int, default=0, help="photos each filing announces (uploaded later)")
     parser.add_argument("--no-gc-freeze", action="store_true",
                         help="leave the garbage collector as a library app does (vigia serve freezes the start-up heap)")
     args = parser.parse_args()

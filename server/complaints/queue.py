@@ -245,8 +245,9 @@ def items(session: Session, complaints: list[Complaint], *, actor: Actor, munici
     zone_ids = {c.zone_id for c in complaints if c.zone_id}
     zones = dict(session.execute(sa.select(Zone.id, Zone.code).where(Zone.id.in_(zone_ids))).all()) \
         if zone_ids else {}
-    return [QueueItem(
-        **dict(view),
+    # The staff views are validated already: the rows are built from their values without validating them again.
+    return [QueueItem.model_construct(
+        **view.__dict__,
         kind_label=i18n.translate(f"kind_{Kind(complaint.kind).value}", language),
         priority_label=i18n.translate(f"priority_{Priority(complaint.priority).value}", language),
         zone_code=zones.get(complaint.zone_id),

@@ -168,6 +168,8 @@ FORMATTERS: dict[str, _Formatter] = {}
 def fill(template: str, language: Language = DEFAULT_LANGUAGE, /, **params: object) -> str:
     """`template` with its placeholders filled (Words and Terms in `language`); the template as it is if one is
     missing."""
+    if "{" not in template and "}" not in template:  # nothing to fill (most labels): the formatter is costly
+        return template
     resolved = {key: value.in_(language) if isinstance(value, (Words, Term)) else value
                 for key, value in params.items()}
     try:
