@@ -27,6 +27,29 @@ def test_business_days_between_counts_both_ways() -> None:
     assert deadlines.business_days_between(date(2026, 11, 14), date(2026, 11, 15), HOLIDAYS) == 0
 
 
+def test_business_days_between_is_the_count_day_by_day_for_every_start_and_span() -> None:
+    """The arithmetic (whole weeks, the days left, the holidays among them) against its definition: each day
+    after `start` up to `end` that is a weekday and not a holiday. Starts on every day of the week for more than
+    a year, spans from -40 to 60 days, holidays on weekdays and on weekends, none at all."""
+    def by_day(start: date, end: date, holidays: set[date]) -> int:
+        low, high = sorted((start, end))
+        count, current = 0, low
+        while current < high:
+            current += timedelta(days=1)
+            count += current.weekday() < 5 and current not in holidays
+        return count if end >= start else -count
+
+    # 20 March and 20 November 2027 fall on Saturdays
+    holidays = HOLIDAYS | {date(2027, 1, 1), date(2027, 2, 1), date(2027, 3, 20), date(2027, 11, 20)}
+    for calendar in (holidays, set()):
+        for offset in range(0, 430, 3):
+            start = date(2026, 10, 1) + timedelta(days=offset)
+            for span in range(-40, 61):
+                end = start + timedelta(days=span)
+                assert deadlines.business_days_between(start, end, calendar) == by_day(start, end, calendar), \
+                    (start, end)
+
+
 def test_a_month_for_clarification() -> None:
     assert deadlines.add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
     assert deadlines.add_months(date(2026, 12, 15), 1) == date(2027, 1, 15)
