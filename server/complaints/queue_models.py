@@ -10,7 +10,7 @@ from pydantic import BaseModel, ValidationInfo, field_validator
 from pydantic import Field as PField
 
 from server.complaints.models import Kind
-from server.complaints.schemas import ComplaintStaff, Strict
+from server.complaints.schemas import ComplaintStaff, Strict, UpdatePublic
 from server.complaints.workflow import State
 from server.errors import value_error
 
@@ -80,6 +80,8 @@ class QueueQuery(Strict):
 class QueueItem(ComplaintStaff):
     """A row of the queue: the staff view plus the words and names the desk shows."""
 
+    updates: list[UpdatePublic] | None = PField(None, description=(
+        "null in the queue's rows: the timeline is in the complaint's own view (`GET …/complaints/{id}`)"))
     kind_label: str
     priority_label: str
     zone_code: str | None

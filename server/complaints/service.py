@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import uuid
+from collections.abc import Callable
 from datetime import date, datetime, time, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -24,9 +25,9 @@ from server.complaints.models import Category, Complaint, ComplaintUpdate, Kind
 from server.complaints.schemas import ComplaintPublic, ComplaintStaff, Contact, Move, ReporterAccount, UpdatePublic
 from server.complaints.workflow import State
 from server.config import get_settings
-from server.i18n import N_, translate
 from server.db import utcnow
 from server.errors import NotFound, stale_version
+from server.i18n import N_, translate
 from server.municipalities import service as municipalities
 from server.municipalities.models import Municipality, Zone
 
@@ -111,10 +112,10 @@ PUBLIC, REPORTER, STAFF = "public", "reporter", "staff"  # who reads a view
 
 
 def _views(session: Session, complaints: list[Complaint], municipality: Municipality, language: str,
-           reader: str) -> list[dict[str, Any]]:
+           reader: str, timeline: bool = True) -> list[dict[str, Any]]:
     """The fields of ComplaintPublic for many complaints at once (a constant number of queries). `reader`:
     PUBLIC applies the publication policy (server.complaints.publication, docs/privacy.md); the REPORTER (their
-    own complaint) and STAFF read everything the schema holds."""
+    own complaint) and STAFF read everything the schema holds. Without `timeline`, `updates` is None (not read)."""
     if not complaints:
         return []
     day = deadlines.term_day(session, municipality)
@@ -124,16 +125,18 @@ def _views(session: Session, complaints: list[Complaint], municipality: Municipa
     zone_ids = {c.zone_id for c in complaints if c.zone_id}
     zones = {z.id: z for z in session.scalars(sa.select(Zone).where(Zone.id.in_(zone_ids)))} if zone_ids else {}
     photos = publication.photos_of(session, ids)
-    updates: dict[uuid.UUID, list[ComplaintUpdate]] = {cid: [] for cid in ids}
-    for update in session.scalars(sa.select(ComplaintUpdate).where(ComplaintUpdate.complaint_id.in_(ids))
-                                  .order_by(ComplaintUpdate.at, ComplaintUpdate.id)):
-        updates[update.complaint_id].append(update)
+    updates: dict[uuid.UUID, list[ComplaintUpdate] | None] = {cid: [] if timeline else None for cid in ids}
+    if timeline:
+        for update in session.scalars(sa.select(ComplaintUpdate).where(ComplaintUpdate.complaint_id.in_(ids))
+                                      .order_by(ComplaintUpdate.at, ComplaintUpdate.id)):
+            updates[update.complaint_id].append(update)  # type: ignore[union-attr]
     return [_fields(c, categories[c.category_id], zones.get(c.zone_id), photos[c.id], updates[c.id], language,
                     day, reader) for c in complaints]
 
 
 def _fields(complaint: Complaint, category: Category, zone: Zone | None, photos: list[tuple[uuid.UUID, str]],
-            updates: list[ComplaintUpdate], language: str, day: deadlines.TermDay, reader: str) -> dict[str, Any]:
+            updates: list[ComplaintUpdate] | None, language: str, day: deadlines.TermDay,
+            reader: str) -> dict[str, Any]:
     state = State(complaint.state)
     public = reader == PUBLIC
     hidden = public and publication.restricted(complaint)
@@ -184,7 +187,7 @@ def _fields(complaint: Complaint, category: Category, zone: Zone | None, photos:
                          to_label=_state_label(u.to_state, language), text=update_text(u),
                          by_reporter=u.by_reporter, at=u.at)
             for u in updates
-        ],
+        ] if updates is not None else None,
         "created_at": complaint.created_at,
         "updated_at": complaint.updated_at,
     }
@@ -257,10 +260,12 @@ def handles(actor: Actor | None, complaint: Complaint, municipality: Municipalit
 
 
 def staff_views(session: Session, complaints: list[Complaint], *, municipality: Municipality, language: str,
-                actor: Actor | None = None) -> list[ComplaintStaff]:
+                actor: Actor | None = None, timeline: bool = True, row: type[ComplaintStaff] = ComplaintStaff,
+                extra: Callable[[Complaint], dict[str, Any]] | None = None) -> list[ComplaintStaff]:
     """The comptroller's view: everything, with moderation, deadlines and the moves allowed now. The reporter
     (account and contact) only for the comptroller handling each complaint (`handles`); without an `actor`
-    (lists, 409 bodies) never."""
+    (lists, 409 bodies) never. A list (the queue) asks for its own `row` model, with `extra` fields per
+    complaint, and may leave the `timeline` out."""
     from server.auth.models import User
 
     day = deadlines.term_day(session, municipality)
@@ -271,7 +276,7 @@ def staff_views(session: Session, complaints: list[Complaint], *, municipality: 
     accounts = {u.id: u for u in session.scalars(sa.select(User).where(User.id.in_(reporter_ids)))} \
         if reporter_ids else {}
     views = []
-    for complaint, fields in zip(complaints, _views(session, complaints, municipality, language, STAFF),
+    for complaint, fields in zip(complaints, _views(session, complaints, municipality, language, STAFF, timeline),
                                  strict=True):
         shown = complaint.id in visible
         given = bool(complaint.contact_name or complaint.contact_email or complaint.contact_phone)
@@ -283,8 +288,9 @@ def staff_views(session: Session, complaints: list[Complaint], *, municipality: 
                               phone=complaint.contact_phone)
         if shown and reporter_id in accounts:
             account = ReporterAccount(full_name=accounts[reporter_id].full_name, email=accounts[reporter_id].email)
-        views.append(ComplaintStaff(
+        views.append(row(
             **fields,
+            **(extra(complaint) if extra is not None else {}),
             reporter_id=reporter_id if shown else None,
             reporter=account,
             anonymous=complaint.anonymous,

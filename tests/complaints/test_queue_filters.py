@@ -7,6 +7,8 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
+import sqlalchemy as sa
+
 from server.auth import service as auth
 from server.complaints import service
 from server.complaints.models import Complaint
@@ -208,6 +210,30 @@ def test_a_cursor_not_made_here_is_refused_in_words(client, session) -> None:
     assert_error_shape(other_order, 422, "invalid_cursor")
     both = client.get(BASE, headers=headers, params={"cursor": page["next_cursor"], "offset": 2})
     assert [d["field"] for d in assert_error_shape(both, 422, "validation_error")["details"]] == ["offset"]
+
+
+def test_a_queue_row_leaves_the_timeline_to_the_complaints_own_view(client, session) -> None:
+    """A page of the queue is a list: its rows carry what the desk's table shows and the moves, not each
+    complaint's timeline (null), which the complaint's own view has; the page reads no timeline entries."""
+    filed = file(client)
+    read: list[str] = []
+
+    def note(_conn, _cursor, statement, *_args) -> None:
+        read.append(statement)
+
+    bind = session.get_bind()
+    sa.event.listen(bind, "before_cursor_execute", note)
+    try:
+        rows = get(client, session)["items"]
+    finally:
+        sa.event.remove(bind, "before_cursor_execute", note)
+    row = next(r for r in rows if r["id"] == filed["id"])
+    assert row["updates"] is None
+    assert read and not [s for s in read if "complaint_updates" in s], read
+    own = client.get(f"{BASE}/{filed['id']}", headers=staff(session)).json()
+    assert [u["to_state"] for u in own["updates"]] == ["received"]
+    for field in ("folio", "state_label", "moves", "version", "due_on", "business_days_left", "photos"):
+        assert row[field] == own[field], field
 
 
 def test_the_queue_is_for_staff_only(client, session) -> None:
