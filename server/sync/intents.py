@@ -102,9 +102,9 @@ def complaint_file(session: Session, ctx: Context, data: SyncComplaintFile) -> O
     filed = intake.file_record(session, actor=ctx.actor, municipality=ctx.municipality, data=data, source="sync",
                                filer=filings.device_filer(ctx.device_id))
     _declare(session, ctx, "complaint", filed.complaint.id, data.attachments)
-    # A complaint filed just now with no photos declared has none missing: no need to ask; in a push's fast path
-    # its photos are declared in the batch's queue, all of them missing.
-    if attachments.queue_active(session):
+    # A complaint filed just now with no photos declared has none missing: no need to ask; filed now in a push's
+    # fast path, its photos are declared in the batch's queue, all of them missing (one filed before is asked).
+    if filed.created and attachments.queue_active(session):
         missing = attachments.queued_for(session, filed.complaint.id)
     else:
         missing = _missing(session, "complaint", filed.complaint.id) if data.attachments or not filed.created else []

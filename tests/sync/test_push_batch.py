@@ -377,6 +377,21 @@ def test_photos_announced_by_a_batch_of_filings_are_declared_together_and_then_u
     assert results_of(push(live, phone, sent), sent) == results  # a replay answers what the push answered
 
 
+def test_a_resend_of_a_stored_complaint_answers_the_photos_still_missing(live, committed_database) -> None:
+    """The same complaint sent again by the phone in a later push (a new mutation id, the photos left out of the
+    payload) is the complaint filed before: its answer lists the photos announced then whose bytes have not
+    arrived, as the pull does."""
+    phone = sign_in(live, "voluntaria@vigia.example")
+    first = announcing(jpeg(48, 32))
+    results_of(push(live, phone, [first]), [first])
+    payload = {key: value for key, value in first["payload"].items() if key != "attachments"}
+    again = mutation("complaint.file", payload)
+    (result,) = results_of(push(live, phone, [again]), [again])
+    assert result["status"] == "applied", result
+    assert result["record"]["id"] == first["payload"]["id"]
+    assert result["data"]["missing_attachments"] == announced_ids(first)
+
+
 def test_a_photo_id_announced_twice_is_refused_the_second_time_in_a_batch_or_after(live, committed_database) -> None:
     """An attachment id names one photo of one record: announced again, in the same batch or a later one, for
     another complaint, that filing is refused with 409 attachment_id_taken and nothing of it is kept; the
